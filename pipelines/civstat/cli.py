@@ -1,0 +1,50 @@
+"""``civstat`` — the front door. Each command lives in its own module and is imported lazily,
+so ``civstat --help`` is instant and a command only pays for the libraries it uses."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import click
+
+# name -> (module:attribute, one-line help shown by `civstat --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "template": ("civstat.template:template_command", "写出空白季报模板(.xlsx) / write the blank return template"),
+    "generate": ("civstat.generate.cli:generate_command", "生成演示县或省级规模数据 / generate the demo county or province-scale returns"),
+    "ingest": ("civstat.ingest.cli:ingest_command", "读取季报进入原始层 / read returns into the raw layer"),
+    "build": ("civstat.build:build_command", "dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it"),
+    "check": ("civstat.quality.cli:check_command", "审核关系质量闸门 / run the edit rules (quality gate)"),
+    "report": ("civstat.report.cli:report_command", "生成年度工作总结 / render the year-end summary (HTML/PDF/XLSX)"),
+    "sql": ("civstat.sql:sql_command", "在已发布数仓上查询 / query the published warehouse"),
+    "docs": ("civstat.build:docs_command", "生成并在本机浏览 dbt 文档 / build and serve dbt docs on localhost"),
+    "demo": ("civstat.demo:demo_command", "演示:生成→读取→构建→审核→报告 / run the whole pipeline on the demo county"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """civstat — 县/区民政统计季报数据管道与分析仓库."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+if __name__ == "__main__":
+    main()

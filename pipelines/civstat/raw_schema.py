@@ -1,0 +1,149 @@
+"""DDL of the raw layer (schema ``raw``), derived from the contract.
+
+Every sheet family becomes one table ``raw.<table>`` with the lineage columns first, then the
+row label (category / is_total) where the sheet has one, then the contract's columns in their
+canonical units. ``raw.submissions`` is the manifest (one row per workbook received, current or
+superseded) and ``raw.quarantine`` keeps every refused file with the reason.
+"""
+
+from __future__ import annotations
+
+from civstat.contract import Sheet, load_contract
+
+LINEAGE_COLUMNS: list[tuple[str, str, str]] = [
+    ("submission_id", "VARCHAR NOT NULL", "报表提交编号(文件SHA-256前16位) / submission id"),
+    ("division_code", "VARCHAR NOT NULL", "统计用区划代码(12位,按封面或名称匹配) / division code"),
+    ("period", "VARCHAR NOT NULL", "报告期,如2024Q4 / reporting period"),
+    ("year", "INTEGER NOT NULL", "年份 / year"),
+    ("quarter", "INTEGER NOT NULL", "季度(1-4,1月至本季度末累计) / quarter"),
+    ("source_file", "VARCHAR NOT NULL", "源文件路径(相对data/raw) / source file"),
+    ("source_sheet", "VARCHAR NOT NULL", "源工作表名 / source sheet"),
+    ("source_row", "INTEGER NOT NULL", "源行号(Excel行号,从1起) / source row number"),
+    ("file_sha256", "VARCHAR NOT NULL", "源文件SHA-256 / file SHA-256"),
+    ("submitted_at", "TIMESTAMP NOT NULL", "提交时间(填报日期,否则文件修改时间) / submission time"),
+]
+
+SUBMISSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS raw.submissions (
+    submission_id VARCHAR PRIMARY KEY,
+    file_path VARCHAR NOT NULL,          -- relative to the raw drop zone; CSV groups: the stem
+    file_sha256 VARCHAR NOT NULL,
+    file_format VARCHAR NOT NULL,        -- xlsx | xls | csv
+    folder_period VARCHAR,               -- the drop-zone folder (2024Q4)
+    period VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    division_code VARCHAR NOT NULL,      -- resolved 12-digit code
+    division_code_reported VARCHAR,      -- as written on the cover (9 or 12 digits), may be empty
+    unit_name VARCHAR,                   -- 填报单位 as written
+    pop_total BIGINT,
+    pop_urban BIGINT,
+    pop_rural BIGINT,
+    pop_60plus BIGINT,
+    filled_by VARCHAR,
+    reviewed_by VARCHAR,
+    phone VARCHAR,
+    fill_date DATE,
+    file_mtime TIMESTAMP,
+    submitted_at TIMESTAMP NOT NULL,
+    ingested_at TIMESTAMP NOT NULL,
+    sheets_found VARCHAR[],
+    is_current BOOLEAN NOT NULL,
+    superseded_by VARCHAR
+)
+"""
+
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    file_path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    folder_period VARCHAR,
+    sheet VARCHAR,
+    "row" INTEGER,
+    "column" VARCHAR,
+    reason_code VARCHAR NOT NULL,
+    message_zh VARCHAR NOT NULL,
+    message_en VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP NOT NULL,
+    quarantine_copy VARCHAR,
+    PRIMARY KEY (file_path, file_sha256)
+)
+"""
+
+
+# Results of the edit rules (written by the quality gate, read by dbt's `quality_status`).
+QUALITY_DDL = [
+    "CREATE SCHEMA IF NOT EXISTS quality",
+    """
+CREATE TABLE IF NOT EXISTS quality.violations (
+    run_id VARCHAR NOT NULL,
+    rule_code VARCHAR NOT NULL,          -- H1..H12, S1..S11
+    severity VARCHAR NOT NULL,           -- hard | soft
+    division_code VARCHAR NOT NULL,
+    division_name VARCHAR,
+    period VARCHAR NOT NULL,             -- 2024Q4
+    year INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    table_name VARCHAR,                  -- raw table (dibao, tekun, ...)
+    sheet VARCHAR,                       -- sheet name as received
+    source_file VARCHAR,
+    source_row INTEGER,
+    column_name VARCHAR,
+    value VARCHAR,                       -- offending value(s), as text
+    expected VARCHAR,                    -- the relation that should hold
+    message_zh VARCHAR NOT NULL,
+    message_en VARCHAR NOT NULL,
+    explanation VARCHAR,                 -- 说明 recorded for a soft warning, if any
+    evaluated_at TIMESTAMP NOT NULL
+)
+""",
+    """
+CREATE TABLE IF NOT EXISTS quality.rule_runs (
+    run_id VARCHAR NOT NULL,
+    rule_code VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    engine VARCHAR NOT NULL,             -- great_expectations | sql
+    periods VARCHAR[],
+    rows_checked BIGINT,
+    violations BIGINT NOT NULL,
+    success BOOLEAN NOT NULL,
+    evaluated_at TIMESTAMP NOT NULL
+)
+""",
+]
+
+
+def sheet_columns(sheet: Sheet) -> list[tuple[str, str]]:
+    """(name, duckdb type) of a sheet's raw table, lineage first."""
+    cols = [(n, t) for n, t, _ in LINEAGE_COLUMNS]
+    if sheet.row_kind == "category":
+        cols += [("category", "VARCHAR NOT NULL"), ("is_total", "BOOLEAN NOT NULL")]
+    elif sheet.row_kind in ("event", "entity"):
+        cols += [("is_total", "BOOLEAN NOT NULL")]
+    for col in sheet.columns:
+        cols.append((col.name, col.duckdb_type))
+        if col.period_units:
+            cols.append((f"{col.name}_period", "VARCHAR"))  # month | year
+    return cols
+
+
+def sheet_ddl(sheet: Sheet) -> str:
+    body = ",\n    ".join(f'"{n}" {t}' for n, t in sheet_columns(sheet))
+    return f"CREATE TABLE IF NOT EXISTS raw.{sheet.table} (\n    {body}\n)"
+
+
+def all_ddl() -> list[str]:
+    contract = load_contract()
+    return [
+        "CREATE SCHEMA IF NOT EXISTS raw",
+        SUBMISSIONS_DDL,
+        QUARANTINE_DDL,
+        *(sheet_ddl(s) for s in contract.sheets),
+        *QUALITY_DDL,
+    ]
+
+
+def create_raw_schema(con) -> None:
+    """Create the raw schema and tables on a DuckDB connection (idempotent)."""
+    for stmt in all_ddl():
+        con.execute(stmt)
