@@ -1,0 +1,61 @@
+# civstat — two commands on a fresh machine:
+#   make demo   install what is missing, generate the demo county if data/raw/ is empty,
+#               run the whole pipeline (generate → ingest → check → build → publish → report)
+#   make test   install what is missing, run the test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_DISABLE_TELEMETRY := 1
+export UV_LINK_MODE := copy
+
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+APT_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup system-deps python-deps manifest demo test bench dev clean-warehouse
+
+help:
+	@echo "make demo    run the whole pipeline on the demo county"
+	@echo "make test    run the tests"
+	@echo "make dev     open the Dagster UI (dagster dev) on localhost:3000"
+	@echo "make bench   run the benchmarks (province scale)"
+
+setup: system-deps python-deps manifest
+
+# Debian packages the pipeline needs: CJK fonts (PDF), Chromium (Plotly→SVG, HTML checks), poppler.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+python-deps: $(UV)
+	@$(UV) sync --frozen --quiet
+
+# dbt's manifest is prepared once here, never parsed when Dagster imports the definitions.
+manifest: python-deps
+	@$(UV) run --frozen python -m civstat.build prepare
+
+demo: setup
+	$(UV) run --frozen civstat demo
+
+test: setup
+	$(UV) run --frozen pytest -n 2 --dist loadfile -q
+
+bench: setup
+	$(UV) run --frozen python benchmarks/ingest.py
+	$(UV) run --frozen python benchmarks/warehouse.py
+
+dev: setup
+	@mkdir -p .dagster_home && ln -sf ../dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(UV) run --frozen dagster dev -m civstat.definitions
+
+clean-warehouse:
+	rm -rf data/warehouse

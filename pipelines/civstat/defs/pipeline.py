@@ -1,0 +1,96 @@
+"""Publishing, jobs and schedules: how a quarter's returns become the published warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from civstat.defs.partitions import previous_quarter, quarter_partitions, year_partitions
+from civstat.defs.raw import raw_returns, reference_tables
+from civstat.defs.resources import WarehouseResource
+
+PUBLISH_KEY = dg.AssetKey(["warehouse", "published"])
+
+# Everything that writes the working copy, then the publish step.
+_ingest = dg.AssetSelection.assets(reference_tables, raw_returns)
+_downstream = _ingest.downstream(include_self=False) - dg.AssetSelection.groups("reports")
+
+
+def publish_asset(upstream_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PUBLISH_KEY,
+        deps=upstream_keys,
+        group_name="publish",
+        kinds={"duckdb"},
+        pool="duckdb_writer",
+        description="原子发布:构建成功后以新文件替换已发布数仓,读者不受阻塞",
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        wh = warehouse.warehouse
+        with wh.lock():
+            path = wh.publish()
+        size = path.stat().st_size
+        context.log.info(f"published {path} ({size:,} bytes)")
+        return dg.MaterializeResult(metadata={"path": str(path), "bytes": size})
+
+    return published_warehouse
+
+
+ingest_quarter = dg.define_asset_job(
+    "ingest_quarter",
+    selection=_ingest,
+    partitions_def=quarter_partitions,
+    description="读取一个季度的乡镇季报进入原始层",
+)
+refresh_warehouse = dg.define_asset_job(
+    "refresh_warehouse",
+    selection=_downstream,
+    description="审核 → dbt 构建 → 发布(全部季度)",
+)
+refresh_quarter = dg.define_asset_job(
+    "refresh_quarter",
+    selection=_ingest | _downstream,
+    partitions_def=quarter_partitions,
+    description="刷新一个季度:读取 → 审核 → dbt 构建 → 发布",
+)
+year_end_report = dg.define_asset_job(
+    "year_end_report",
+    selection=dg.AssetSelection.groups("reports"),
+    partitions_def=year_partitions,
+    description="生成年度民政工作总结(HTML/PDF/XLSX)",
+)
+
+
+@dg.schedule(
+    job=refresh_quarter,
+    cron_schedule="0 6 16 1,4,7,10 *",
+    execution_timezone="Asia/Shanghai",
+    description="季报截止(季后15日)次日06:00刷新刚结束的季度",
+)
+def quarterly_refresh_schedule(context: dg.ScheduleEvaluationContext):
+    """Refresh the quarter that ended 15 days ago (returns are due on the 15th)."""
+    when = context.scheduled_execution_time or dt.datetime.now()
+    quarter = (when.month - 1) // 3 + 1
+    key = previous_quarter(when.year, quarter)
+    context.instance.add_dynamic_partitions(quarter_partitions.name, [key])
+    return dg.RunRequest(run_key=f"scheduled:{key}", partition_key=key)
+
+
+@dg.schedule(
+    job=year_end_report,
+    cron_schedule="0 7 20 1 *",
+    execution_timezone="Asia/Shanghai",
+    description="每年1月20日生成上一年度工作总结",
+)
+def year_end_report_schedule(context: dg.ScheduleEvaluationContext):
+    when = context.scheduled_execution_time or dt.datetime.now()
+    return dg.RunRequest(run_key=f"report:{when.year - 1}", partition_key=str(when.year - 1))
+
+
+def build_defs(dbt_asset_keys: list[dg.AssetKey]) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[publish_asset(dbt_asset_keys)],
+        jobs=[ingest_quarter, refresh_warehouse, refresh_quarter, year_end_report],
+        schedules=[quarterly_refresh_schedule, year_end_report_schedule],
+    )

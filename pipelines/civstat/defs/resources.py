@@ -1,0 +1,34 @@
+"""Resources shared by the civstat assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from civstat import paths
+from civstat.warehouse import Warehouse
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse. Empty strings mean the project defaults (env CIVSTAT_*)."""
+
+    path: str = ""
+    raw_dir: str = ""
+    reference_dir: str = ""
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse.at(self.path or None)
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir).resolve() if self.raw_dir else paths.raw_dir()
+
+    @property
+    def reference_path(self) -> Path:
+        return Path(self.reference_dir).resolve() if self.reference_dir else paths.reference_dir()
+
+
+def default_resources() -> dict:
+    return {"warehouse": WarehouseResource()}
