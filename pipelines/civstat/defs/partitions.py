@@ -11,7 +11,7 @@ QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
 
 quarter_partitions = dg.DynamicPartitionsDefinition(name="quarter")
 year_partitions = dg.TimeWindowPartitionsDefinition(
-    cron_schedule="0 0 1 1 *", start="2020-01-01", fmt="%Y", end_offset=0
+    cron_schedule="0 0 1 1 *", start="2020", fmt="%Y", end_offset=0
 )
 
 

@@ -1,0 +1,250 @@
+"""Warehouse benchmark at province scale: full dbt build vs adding one quarter.
+
+    uv run python benchmarks/warehouse.py [--townships 1500] [--years 5] [--out DIR]
+
+Raw tables are filled straight in DuckDB with SQL (no workbooks): a synthetic province of
+``--townships`` townships in counties of 100, one return per township and quarter in the
+contract's raw layout (two categories, two institutions, one disaster event a year repeated
+YTD). Prints the full build time, the
+time to add one quarter (incremental marts rebuild only the new period), their ratio, and rows
+per mart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "pipelines"))
+
+from civstat.build import build_warehouse, run_dbt
+from civstat.raw_schema import create_raw_schema
+from civstat.warehouse import Warehouse
+
+REF_DDL = [
+    "CREATE SCHEMA IF NOT EXISTS ref",
+    """CREATE TABLE IF NOT EXISTS ref.divisions (division_code VARCHAR, name VARCHAR,
+        short_name VARCHAR, level VARCHAR, type VARCHAR, parent_code VARCHAR,
+        valid_from DATE, valid_to DATE, successor_code VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS ref.plan_targets (division_code VARCHAR, year INTEGER,
+        kpi_code VARCHAR, target DOUBLE, comparison VARCHAR, source VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS ref.explanations (division_code VARCHAR, period VARCHAR,
+        rule_code VARCHAR, text VARCHAR)""",
+]
+
+MARTS = ["dim_division", "dim_period", "fct_recipients", "fct_funds", "fct_assistance_cases",
+         "fct_disaster_losses", "fct_eldercare_beds", "fct_veteran_placement",
+         "fct_welfare_subsidies", "kpi_quarterly", "kpi_annual", "kpi_plan_completion",
+         "quality_status"]
+
+INCREMENTAL = ("int_division_measures", "fct_recipients", "fct_funds", "fct_eldercare_beds",
+               "kpi_quarterly")
+
+LINEAGE = """r.sid AS submission_id, r.division_code, r.period, r.year, r.quarter,
+    r.period || '/' || r.division_code || '.xlsx' AS source_file, '{sheet}' AS source_sheet,
+    {row} AS source_row, r.sid AS file_sha256, r.submitted_at"""
+
+
+def setup_divisions(con: duckdb.DuckDBPyConnection, townships: int, per_county: int = 100) -> None:
+    con.execute("""
+        INSERT INTO ref.divisions
+        SELECT printf('33%02d%02d000000', c // 100 + 1, c % 100 + 1), '县' || c, '县' || c, 'county',
+               '县', NULL, DATE '2000-01-01', NULL, NULL
+        FROM range(?) t(c)
+    """, [(townships + per_county - 1) // per_county])
+    con.execute("""
+        INSERT INTO ref.divisions
+        SELECT printf('33%02d%02d%03d000', c // 100 + 1, c % 100 + 1, i + 1),
+               '乡镇' || t, '乡镇' || t, 'township', CASE t % 3 WHEN 0 THEN '街道' WHEN 1 THEN '镇' ELSE '乡' END,
+               printf('33%02d%02d000000', c // 100 + 1, c % 100 + 1), DATE '2000-01-01', NULL, NULL
+        FROM (SELECT t, t // ? AS c, t % ? AS i FROM range(?) r(t))
+    """, [per_county, per_county, townships])
+    con.execute("""
+        INSERT INTO ref.plan_targets
+        SELECT division_code, y, 'nursing_bed_share', 0.55, '>=', '养老服务工作计划'
+        FROM ref.divisions, range(2015, 2035) r(y) WHERE level = 'county'
+    """)
+
+
+def add_quarter(con: duckdb.DuckDBPyConnection, year: int, quarter: int) -> None:
+    """One return per township for (year, quarter), written into every raw table."""
+    period = f"{year}Q{quarter}"
+    con.execute("DROP TABLE IF EXISTS _returns")
+    con.execute(f"""
+        CREATE TEMP TABLE _returns AS
+        SELECT division_code, '{period}' AS period, {year} AS year, {quarter} AS quarter,
+               substr(md5(division_code || '{period}'), 1, 16) AS sid,
+               TIMESTAMP '{year}-{3 * quarter:02d}-28 10:00:00' AS submitted_at,
+               (hash(division_code) % 50 + 10)::BIGINT AS i, {year} - 2015 AS k, {quarter} AS q
+        FROM ref.divisions WHERE level = 'township'
+    """)
+    con.execute("""
+        INSERT INTO raw.submissions BY NAME
+        SELECT sid AS submission_id, period || '/' || division_code || '.xlsx' AS file_path,
+               sid AS file_sha256, 'xlsx' AS file_format, period AS folder_period, period, year,
+               quarter, division_code, division_code AS division_code_reported,
+               division_code AS unit_name, 13000 * i AS pop_total, 5000 * i AS pop_urban,
+               8000 * i AS pop_rural, 2600 * i AS pop_60plus, submitted_at,
+               submitted_at AS ingested_at, true AS is_current
+        FROM _returns
+    """)
+    for cat, j in (("urban", 1), ("rural", 2)):
+        con.execute(f"""
+            INSERT INTO raw.dibao BY NAME
+            SELECT {LINEAGE.format(sheet='表1', row=4 + j)}, '{cat}' AS category, false AS is_total,
+                   10 * i * {j} + q + k AS households, 20 * i * {j} + 2 * q + k AS persons,
+                   q AS new_households, 2 * q + {j} AS new_persons, q - 1 AS exited_households,
+                   q AS exited_persons, 1800.0 * q * (20 * i * {j}) AS funds_ytd,
+                   CASE WHEN '{cat}' = 'urban' THEN 800 + 40 * k ELSE 7200 + 480 * k END AS standard,
+                   CASE WHEN '{cat}' = 'urban' THEN 'month' ELSE 'year' END AS standard_period
+            FROM _returns r
+        """)
+        con.execute(f"""
+            INSERT INTO raw.tekun BY NAME
+            SELECT {LINEAGE.format(sheet='表2', row=4 + j)}, '{cat}' AS category, false AS is_total,
+                   4 * i * {j} AS persons, i * {j} AS centralized, 3 * i * {j} AS dispersed,
+                   q AS new_persons, 3000.0 * q * i * {j} AS funds_ytd, 15000.0 AS std_centralized,
+                   12000.0 AS std_dispersed
+            FROM _returns r
+        """)
+    con.execute(f"""
+        INSERT INTO raw.temp_assist BY NAME
+        SELECT {LINEAGE.format(sheet='表3', row=5)}, 5 * q * i AS household_times_ytd,
+               12 * q * i AS person_times_ytd, 2500.0 * q * i AS funds_ytd, 100.0 * q AS in_kind_ytd
+        FROM _returns r
+    """)
+    con.execute(f"""
+        INSERT INTO raw.med_assist BY NAME
+        SELECT {LINEAGE.format(sheet='表4', row=5)}, 50 * i * q AS insured_persons_ytd,
+               9000.0 * i * q AS insured_funds_ytd, 8 * q * i AS direct_times_ytd,
+               1200.0 * q * i AS direct_funds_ytd
+        FROM _returns r
+    """)
+    con.execute(f"""
+        INSERT INTO raw.youfu BY NAME
+        SELECT {LINEAGE.format(sheet='表7', row=5)}, 50 * i AS entitled_persons,
+               10000.0 * q * i AS pension_funds_ytd, 4 * i AS conscript_families,
+               3000.0 * q * i AS conscript_family_funds_ytd, 2 * q + 2 AS veterans_received_ytd,
+               q AS veterans_placed_ytd, q + 1 AS veterans_self_employed_ytd,
+               q AS veterans_trained_ytd, 5000.0 * q AS veteran_grants_ytd
+        FROM _returns r
+    """)
+    con.execute(f"""
+        INSERT INTO raw.welfare BY NAME
+        SELECT {LINEAGE.format(sheet='表8', row=5)}, 100 * i AS high_age_persons,
+               600.0 * q * i AS high_age_funds_ytd, 20 * i AS hardship_disabled_eligible,
+               19 * i AS hardship_disabled_receiving, 15 * i AS severe_disabled_eligible,
+               14 * i AS severe_disabled_receiving, 9000.0 * q * i AS disability_funds_ytd,
+               1 AS orphans_centralized, 2 AS orphans_dispersed, 4000.0 * q AS orphan_funds_ytd
+        FROM _returns r
+    """)
+    for j, name in ((1, '敬老院'), (2, '日间照料中心')):
+        con.execute(f"""
+            INSERT INTO raw.eldercare_institutions BY NAME
+            SELECT {LINEAGE.format(sheet='表6', row=4 + j)}, false AS is_total,
+                   division_code || '{name}' AS institution_name, '{name}' AS institution_type,
+                   '公办公营' AS operation_mode, 40 * {j} + k AS beds, 20 * {j} AS nursing_beds,
+                   30 * {j} AS residents, 5 AS residents_tekun, 8 AS staff, 5 AS trained_caregivers
+            FROM _returns r
+        """)
+    # one event per township and year, repeated in every later return of the year (YTD)
+    con.execute(f"""
+        INSERT INTO raw.disaster_events BY NAME
+        SELECT {LINEAGE.format(sheet='表5', row=5)}, false AS is_total,
+               make_date(year, 2, (1 + hash(division_code) % 27)::BIGINT) AS event_date, '暴雨洪涝' AS hazard_type,
+               100 * i AS affected_persons, 10 AS evacuated_persons, 50.0 * i AS crop_area_mu,
+               5.0 AS crop_failed_mu, 1 AS collapsed_households, 2 AS collapsed_rooms,
+               3 AS severely_damaged_rooms, 4 AS generally_damaged_rooms, 10000.0 * i AS direct_loss,
+               20000.0 * i AS relief_funds
+        FROM _returns r
+    """)
+
+
+def dbt_timings(target: Path) -> dict[str, float]:
+    """Seconds dbt spent per node kind in the last invocation (from run_results.json)."""
+    results = json.loads((target / "run_results.json").read_text())
+    out: dict[str, float] = {"dbt elapsed": results["elapsed_time"]}
+    for r in results["results"]:
+        kind = r["unique_id"].split(".")[0]
+        out[kind] = out.get(kind, 0.0) + r["execution_time"]
+        if r["unique_id"].split(".")[-1] in INCREMENTAL:
+            out["incremental models"] = out.get("incremental models", 0.0) + r["execution_time"]
+    return out
+
+
+def mart_rows(wh: Warehouse) -> dict[str, int]:
+    with wh.reader() as con:
+        return {m: con.execute(f"SELECT count(*) FROM {m}").fetchone()[0] for m in MARTS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--townships", type=int, default=1500)
+    ap.add_argument("--years", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "output" / "warehouse")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    os.environ["DBT_TARGET_PATH"] = str(args.out / "dbt_target")
+    os.environ["DBT_LOG_PATH"] = str(args.out / "dbt_logs")
+    wh = Warehouse(args.out / "civstat.duckdb")
+    first_year = 2024 - args.years
+
+    t0 = time.perf_counter()
+    with duckdb.connect(str(wh.working)) as con:
+        create_raw_schema(con)
+        for stmt in REF_DDL:
+            con.execute(stmt)
+        setup_divisions(con, args.townships)
+        for year in range(first_year, first_year + args.years):
+            for q in range(1, 5):
+                add_quarter(con, year, q)
+        returns = con.execute("SELECT count(*) FROM raw.submissions").fetchone()[0]
+    load = time.perf_counter() - t0
+    print(f"raw layer: {args.townships} townships × {args.years} years = {returns:,} returns "
+          f"({load:.1f} s to insert)")
+
+    # dbt parses once outside the timings (as Dagster does at set-up), then builds
+    run_dbt(["parse", "--quiet"], wh, capture=True)
+    t0 = time.perf_counter()
+    build_warehouse(wh, full_refresh=True, capture=True)
+    full = time.perf_counter() - t0
+    t_full = dbt_timings(args.out / "dbt_target")
+    rows_full = mart_rows(wh)
+
+    new_year = first_year + args.years
+    with duckdb.connect(str(wh.working)) as con:
+        add_quarter(con, new_year, 1)
+    t0 = time.perf_counter()
+    build_warehouse(wh, capture=True)
+    incremental = time.perf_counter() - t0
+    t_inc = dbt_timings(args.out / "dbt_target")
+    rows_after = mart_rows(wh)
+
+    print(f"full build (dbt build --full-refresh, incl. tests, publish): {full:6.1f} s")
+    print(f"add one quarter ({new_year}Q1, incremental build + publish):  {incremental:6.1f} s")
+    print(f"ratio add-quarter / full: {incremental / full:.2f}")
+    print("  of which (summed over dbt's threads):")
+    for kind in ("incremental models", "model", "test", "unit_test", "seed"):
+        a, b = t_full.get(kind, 0.0), t_inc.get(kind, 0.0)
+        print(f"  {kind:<18} full {a:6.1f} s   add quarter {b:6.1f} s   ratio {b / a if a else 0:.2f}")
+    print("  (dbt starts, compiles and schedules ~225 nodes each run: that fixed cost, not the\n"
+          "   data, dominates at this scale; the incremental marts rebuild only the new period)")
+    print(f"{'mart':<26}{'rows (full)':>14}{'rows (+1 quarter)':>20}")
+    for m in MARTS:
+        print(f"{m:<26}{rows_full[m]:>14,}{rows_after[m]:>20,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

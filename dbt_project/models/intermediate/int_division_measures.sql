@@ -1,0 +1,66 @@
+-- Measures per division and period at current boundaries: townships restated (a merged
+-- township's returns count for its successor) and the county as the sum of its townships.
+-- Additive measures are summed; non-additive ones (保障标准) are weighted means, weights
+-- named in the seed measure_definitions (低保人数 for the standards).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+with
+
+refresh as ({{ periods_to_refresh() }}),
+
+measures as (
+    select * from {{ ref('int_township_measures') }}
+    where period in (select period from refresh)
+),
+
+definitions as (
+    select measure_code, aggregation, weight_measure from {{ ref('measure_definitions') }}
+),
+
+weighted as (
+    select
+        m.current_division_code,
+        m.county_code,
+        m.year,
+        m.quarter,
+        m.period,
+        m.measure_code,
+        m.value,
+        coalesce(d.aggregation, 'sum') as aggregation,
+        w.value as weight
+    from measures as m
+    left join definitions as d using (measure_code)
+    left join measures as w
+        on d.aggregation = 'weighted_mean'
+        and w.submission_id = m.submission_id
+        and w.measure_code = d.weight_measure
+),
+
+levels as (
+    select current_division_code as division_code, 'township' as division_level, * exclude (current_division_code, county_code)
+    from weighted
+    union all
+    select county_code as division_code, 'county' as division_level, * exclude (current_division_code, county_code)
+    from weighted
+    where county_code is not null
+)
+
+select
+    division_code,
+    division_level,
+    year,
+    quarter,
+    period,
+    measure_code,
+    case
+        when any_value(aggregation) = 'weighted_mean' then coalesce(
+            sum(value * weight) / nullif(sum(weight) filter (where weight is not null), 0),
+            avg(value)
+        )
+        else sum(value)
+    end as value,
+    count(*) as townships,
+    any_value(fingerprint) as build_fingerprint
+from levels
+inner join refresh using (period)
+where division_code is not null
+group by division_code, division_level, year, quarter, period, measure_code

@@ -1,0 +1,47 @@
+-- One row per disaster event. Returns repeat the year's earlier events (YTD); an event is
+-- identified by (township, date, kind) and its figures come from the latest published
+-- return that lists it.
+with events as (
+    select e.*, s.current_division_code, s.county_code
+    from {{ ref('stg_disaster_events') }} as e
+    inner join {{ ref('int_submission_quality') }} as s using (submission_id)
+    where s.is_published
+),
+
+ranked as (
+    select
+        *,
+        min(period) over (partition by division_code, event_date, hazard_type) as first_reported_period,
+        count(distinct submission_id) over (partition by division_code, event_date, hazard_type) as times_reported
+    from events
+    qualify row_number() over (
+        partition by division_code, event_date, hazard_type
+        order by year desc, quarter desc, source_row
+    ) = 1
+)
+
+select
+    cast(md5(division_code || '|' || event_date::varchar || '|' || hazard_type) as varchar) as event_id,
+    cast(division_code as varchar) as division_code,
+    cast(current_division_code as varchar) as current_division_code,
+    cast(county_code as varchar) as county_code,
+    cast(event_date as date) as event_date,
+    cast(year(event_date) as integer) as year,
+    cast(quarter(event_date) as integer) as quarter,
+    cast(year(event_date) || 'Q' || quarter(event_date) as varchar) as period,
+    cast(hazard_type as varchar) as hazard_type,
+    cast(affected_persons as bigint) as affected_persons,
+    cast(evacuated_persons as bigint) as evacuated_persons,
+    cast(crop_area_mu as double) as crop_area_mu,
+    cast(crop_failed_mu as double) as crop_failed_mu,
+    cast(collapsed_households as bigint) as collapsed_households,
+    cast(collapsed_rooms as bigint) as collapsed_rooms,
+    cast(severely_damaged_rooms as bigint) as severely_damaged_rooms,
+    cast(generally_damaged_rooms as bigint) as generally_damaged_rooms,
+    cast(direct_loss as double) as direct_loss,
+    cast(relief_funds as double) as relief_funds,
+    cast(first_reported_period as varchar) as first_reported_period,
+    cast(period as varchar) as latest_reported_period,
+    cast(times_reported as bigint) as times_reported,
+    cast(submission_id as varchar) as submission_id
+from ranked

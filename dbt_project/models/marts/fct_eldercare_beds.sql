@@ -1,0 +1,52 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+-- Elder-care institutions per quarter (end-of-period stocks). An institution is identified
+-- by its name within its township at current boundaries.
+with
+
+refresh as ({{ periods_to_refresh() }}),
+
+published as (
+    select s.*, refresh.fingerprint
+    from {{ ref('int_submission_quality') }} as s
+    inner join refresh using (period)
+    where s.is_published
+),
+
+institutions as (
+    select
+        submission_id,
+        institution_name,
+        any_value(institution_type) as institution_type,
+        any_value(operation_mode) as operation_mode,
+        sum(beds) as beds,
+        sum(nursing_beds) as nursing_beds,
+        sum(residents) as residents,
+        sum(residents_tekun) as residents_tekun,
+        sum(staff) as staff,
+        sum(trained_caregivers) as trained_caregivers
+    from {{ ref('stg_eldercare_institutions') }}
+    where period in (select period from refresh)
+    group by submission_id, institution_name
+)
+
+select
+    cast(md5(coalesce(p.current_division_code, p.division_code) || '|' || i.institution_name) as varchar) as institution_id,
+    cast(i.institution_name as varchar) as institution_name,
+    cast(i.institution_type as varchar) as institution_type,
+    cast(i.operation_mode as varchar) as operation_mode,
+    cast(p.division_code as varchar) as division_code,
+    cast(p.current_division_code as varchar) as current_division_code,
+    cast(p.county_code as varchar) as county_code,
+    cast(p.year as integer) as year,
+    cast(p.quarter as integer) as quarter,
+    cast(p.period as varchar) as period,
+    cast(i.beds as bigint) as beds,
+    cast(i.nursing_beds as bigint) as nursing_beds,
+    cast(i.residents as bigint) as residents,
+    cast(i.residents_tekun as bigint) as residents_tekun,
+    cast(i.staff as bigint) as staff,
+    cast(i.trained_caregivers as bigint) as trained_caregivers,
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
+from published as p
+inner join institutions as i using (submission_id)

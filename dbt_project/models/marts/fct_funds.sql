@@ -1,0 +1,30 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+-- Money per township, quarter and programme (category urban/rural for 低保 and 特困, else
+-- 'all'), in 元: year-to-date as reported and the derived quarterly increment.
+with
+
+refresh as ({{ periods_to_refresh() }}),
+
+published as (
+    select s.*, refresh.fingerprint
+    from {{ ref('int_submission_quality') }} as s
+    inner join refresh using (period)
+    where s.is_published
+)
+
+select
+    cast(p.division_code as varchar) as division_code,
+    cast(p.current_division_code as varchar) as current_division_code,
+    cast(p.county_code as varchar) as county_code,
+    cast(p.year as integer) as year,
+    cast(p.quarter as integer) as quarter,
+    cast(p.period as varchar) as period,
+    cast(f.programme_code as varchar) as programme_code,
+    cast(f.category as varchar) as category,
+    cast(f.ytd_value as double) as funds_ytd,
+    cast(f.quarter_value as double) as funds_quarter,
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
+from published as p
+inner join {{ ref('int_flows_quarterly') }} as f using (submission_id)
+where f.flow_code = 'funds'

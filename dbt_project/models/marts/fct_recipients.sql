@@ -1,0 +1,78 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+-- Recipients of 低保 and 特困 per township, quarter and category (urban/rural):
+-- end-of-period stocks, year-to-date new/exited and their quarterly increments.
+with
+
+refresh as ({{ periods_to_refresh() }}),
+
+published as (
+    select s.*, refresh.fingerprint
+    from {{ ref('int_submission_quality') }} as s
+    inner join refresh using (period)
+    where s.is_published
+),
+
+stocks as (
+    select
+        submission_id, 'dibao' as programme_code, category,
+        households, persons, null::bigint as centralized, null::bigint as dispersed,
+        standard_monthly, standard_reported, standard_period,
+        null::double as std_centralized_annual, null::double as std_dispersed_annual
+    from {{ ref('stg_dibao') }}
+    union all
+    select
+        submission_id, 'tekun', category,
+        null::bigint, persons, centralized, dispersed,
+        null::double, null::double, null::varchar,
+        std_centralized_annual, std_dispersed_annual
+    from {{ ref('stg_tekun') }}
+),
+
+flows as (
+    select
+        submission_id, programme_code, category,
+        max(ytd_value) filter (where flow_code = 'new_households') as new_households_ytd,
+        max(ytd_value) filter (where flow_code = 'new_persons') as new_persons_ytd,
+        max(ytd_value) filter (where flow_code = 'exited_households') as exited_households_ytd,
+        max(ytd_value) filter (where flow_code = 'exited_persons') as exited_persons_ytd,
+        max(quarter_value) filter (where flow_code = 'new_households') as new_households,
+        max(quarter_value) filter (where flow_code = 'new_persons') as new_persons,
+        max(quarter_value) filter (where flow_code = 'exited_households') as exited_households,
+        max(quarter_value) filter (where flow_code = 'exited_persons') as exited_persons
+    from {{ ref('int_flows_quarterly') }}
+    where programme_code in ('dibao', 'tekun')
+        and period in (select period from refresh)
+    group by submission_id, programme_code, category
+)
+
+select
+    cast(p.division_code as varchar) as division_code,
+    cast(p.current_division_code as varchar) as current_division_code,
+    cast(p.county_code as varchar) as county_code,
+    cast(p.year as integer) as year,
+    cast(p.quarter as integer) as quarter,
+    cast(p.period as varchar) as period,
+    cast(s.programme_code as varchar) as programme_code,
+    cast(s.category as varchar) as category,
+    cast(s.households as bigint) as households,
+    cast(s.persons as bigint) as persons,
+    cast(s.centralized as bigint) as centralized_persons,
+    cast(s.dispersed as bigint) as dispersed_persons,
+    cast(f.new_households_ytd as bigint) as new_households_ytd,
+    cast(f.new_persons_ytd as bigint) as new_persons_ytd,
+    cast(f.exited_households_ytd as bigint) as exited_households_ytd,
+    cast(f.exited_persons_ytd as bigint) as exited_persons_ytd,
+    cast(f.new_households as bigint) as new_households,
+    cast(f.new_persons as bigint) as new_persons,
+    cast(f.exited_households as bigint) as exited_households,
+    cast(f.exited_persons as bigint) as exited_persons,
+    cast(s.standard_monthly as double) as standard_monthly,
+    cast(s.standard_reported as double) as standard_reported,
+    cast(s.standard_period as varchar) as standard_period,
+    cast(s.std_centralized_annual as double) as std_centralized_annual,
+    cast(s.std_dispersed_annual as double) as std_dispersed_annual,
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
+from published as p
+inner join stocks as s using (submission_id)
+left join flows as f using (submission_id, programme_code, category)

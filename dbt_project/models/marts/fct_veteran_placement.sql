@@ -1,0 +1,42 @@
+-- 优抚安置 per township and quarter: entitled persons (stock), money (YTD) and veterans
+-- received/placed/self-employed/trained (YTD and the quarterly increment).
+with published as (
+    select * from {{ ref('int_submission_quality') }} where is_published
+),
+
+increments as (
+    select
+        submission_id,
+        max(quarter_value) filter (where flow_code = 'veterans_received') as veterans_received,
+        max(quarter_value) filter (where flow_code = 'veterans_placed') as veterans_placed,
+        max(quarter_value) filter (where flow_code = 'veterans_self_employed') as veterans_self_employed,
+        max(quarter_value) filter (where flow_code = 'veterans_trained') as veterans_trained
+    from {{ ref('int_flows_quarterly') }}
+    where programme_code = 'veteran_placement'
+    group by submission_id
+)
+
+select
+    cast(p.division_code as varchar) as division_code,
+    cast(p.current_division_code as varchar) as current_division_code,
+    cast(p.county_code as varchar) as county_code,
+    cast(p.year as integer) as year,
+    cast(p.quarter as integer) as quarter,
+    cast(p.period as varchar) as period,
+    cast(y.entitled_persons as bigint) as entitled_persons,
+    cast(y.conscript_families as bigint) as conscript_families,
+    cast(y.pension_funds_ytd as double) as pension_funds_ytd,
+    cast(y.conscript_family_funds_ytd as double) as conscript_family_funds_ytd,
+    cast(y.veteran_grants_ytd as double) as veteran_grants_ytd,
+    cast(y.veterans_received_ytd as bigint) as veterans_received_ytd,
+    cast(y.veterans_placed_ytd as bigint) as veterans_placed_ytd,
+    cast(y.veterans_self_employed_ytd as bigint) as veterans_self_employed_ytd,
+    cast(y.veterans_trained_ytd as bigint) as veterans_trained_ytd,
+    cast(i.veterans_received as bigint) as veterans_received,
+    cast(i.veterans_placed as bigint) as veterans_placed,
+    cast(i.veterans_self_employed as bigint) as veterans_self_employed,
+    cast(i.veterans_trained as bigint) as veterans_trained,
+    cast(p.submission_id as varchar) as submission_id
+from published as p
+inner join {{ ref('stg_youfu') }} as y using (submission_id)
+left join increments as i using (submission_id)

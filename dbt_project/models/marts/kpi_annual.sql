@@ -1,0 +1,16 @@
+-- Annual KPIs = the year-end quarter of kpi_quarterly: stocks at 31 December, flows and
+-- person-months for the full year (YTD at Q4). A year appears once its Q4 is published.
+select
+    division_code,
+    division_name,
+    division_level,
+    year,
+    cast(year as varchar) as period,
+    kpi_code,
+    kpi_name_zh,
+    value,
+    numerator,
+    denominator,
+    unit
+from {{ ref('kpi_quarterly') }}
+where quarter = 4

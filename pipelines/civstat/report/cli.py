@@ -1,0 +1,80 @@
+"""``civstat report`` — render the year-end summary or a quarterly brief."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--year", type=int, required=True, help="报告年度 / report year")
+@click.option(
+    "--division",
+    "divisions",
+    multiple=True,
+    help="乡镇(街道)区划代码,可重复;缺省为全县 / township code (repeatable); default: the county",
+)
+@click.option(
+    "--all-townships", is_flag=True, help="县报告之外,为每个乡镇各出一份 / also one per township"
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="html,pdf,xlsx 的任意组合 / any of html,pdf,xlsx",
+)
+@click.option(
+    "--quarter",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="季度简报(1—本季度累计) / quarterly brief, year to date",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="输出目录,缺省 <output>/reports/<年度>/ / output folder",
+)
+@click.option(
+    "--money-unit",
+    type=click.Choice(["元", "万元"]),
+    default="元",
+    show_default=True,
+    help="金额单位 / money unit",
+)
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="已发布数仓路径(缺省 CIVSTAT_WAREHOUSE) / published warehouse",
+)
+def report_command(
+    year, divisions, all_townships, formats, quarter, out_dir, money_unit, warehouse
+):
+    """生成年度民政工作总结(HTML/PDF/XLSX) / render the year-end summary."""
+    from civstat.report import render_reports
+    from civstat.warehouse import Warehouse
+
+    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    targets: list[str | None] = list(divisions) or [None]
+    if all_townships:
+        from civstat.report.data import MartReader
+
+        with Warehouse.at(warehouse).reader() as con:
+            towns = MartReader(con).scope(None).township_codes
+        targets = [None, *towns]
+    try:
+        files = render_reports(
+            year,
+            divisions=targets,
+            formats=fmts,
+            quarter=quarter,
+            out_dir=out_dir,
+            money_unit=money_unit,
+            warehouse=warehouse,
+        )
+    except (LookupError, ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in files:
+        click.echo(str(path))

@@ -1,0 +1,261 @@
+"""Everything the report reads from the published warehouse, in one place.
+
+Only this module knows mart and column names. Township facts are summed here (in SQL) for the
+county view; rates are never recomputed — they come from ``kpi_annual`` / ``kpi_quarterly``,
+whose numerator and denominator the report quotes as the underlying counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: a county (facts summed over its townships) or one township."""
+
+    division_code: str
+    division_name: str
+    level: str  # county | township
+    township_codes: tuple[str, ...]
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == "county"
+
+
+class MartReader:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def _q(self, sql: str, params: list | None = None) -> pl.DataFrame:
+        return self.con.sql(sql, params=params or None).pl()
+
+    def _has(self, table: str) -> bool:
+        schema, _, name = table.rpartition(".")
+        return bool(
+            self.con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                "AND (? = '' OR table_schema = ?)",
+                [name, schema, schema],
+            ).fetchall()[0][0]
+        )
+
+    # -- divisions --------------------------------------------------------------------------
+    def scope(self, division_code: str | None) -> Scope:
+        divs = self._q(
+            "SELECT division_code, division_name, division_level, county_code "
+            "FROM dim_division WHERE is_current"
+        )
+        if division_code:
+            row = divs.filter(pl.col("division_code") == division_code)
+            if row.is_empty():
+                raise LookupError(
+                    f"未知或已撤并的区划代码 / unknown or merged division code {division_code}"
+                )
+        else:
+            row = divs.filter(pl.col("division_level") == "county")
+            if row.height != 1:
+                raise LookupError(
+                    "数仓中应有且只有一个现行县级区划,请用 --division 指定 / expected "
+                    f"exactly one current county in dim_division, found {row.height}"
+                )
+        r = row.row(0, named=True)
+        if r["division_level"] == "county":
+            towns = divs.filter(
+                (pl.col("division_level") == "township")
+                & (pl.col("county_code") == r["division_code"])
+            )
+            codes = tuple(sorted(towns["division_code"].to_list()))
+        else:
+            codes = (r["division_code"],)
+        return Scope(r["division_code"], r["division_name"], r["division_level"], codes)
+
+    def county_of(self, township_code: str) -> str | None:
+        rows = self.con.execute(
+            "SELECT county_code FROM dim_division WHERE division_code = ?", [township_code]
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    def township_names(self, scope: Scope) -> dict[str, str]:
+        df = self._q(
+            "SELECT division_code, division_name FROM dim_division "
+            "WHERE list_contains(?, division_code) ORDER BY division_code",
+            [list(scope.township_codes)],
+        )
+        return dict(df.iter_rows())
+
+    # -- KPIs -------------------------------------------------------------------------------
+    def kpis(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
+        """KPI rows for the period (year to date at ``quarter``); ``kpi_annual`` at Q4."""
+        if quarter == 4:
+            sql = (
+                "SELECT division_code, division_name, division_level, year, 4 AS quarter, kpi_code, "
+                "kpi_name_zh, value, numerator, denominator, unit FROM kpi_annual "
+                "WHERE year = ? AND list_contains(?, division_code)"
+            )
+            return self._q(sql, [year, division_codes])
+        sql = (
+            "SELECT division_code, division_name, division_level, year, quarter, kpi_code, "
+            "kpi_name_zh, value, numerator, denominator, unit FROM kpi_quarterly "
+            "WHERE year = ? AND quarter = ? AND list_contains(?, division_code)"
+        )
+        return self._q(sql, [year, quarter, division_codes])
+
+    def kpi_definitions(self) -> dict[str, dict]:
+        """Names and units as the warehouse defines them (seed kpi_definitions → dim_kpi)."""
+        df = self._q(
+            "SELECT kpi_code, kpi_name_zh, unit, sort_order FROM dim_kpi ORDER BY sort_order"
+        )
+        return {r["kpi_code"]: r for r in df.iter_rows(named=True)}
+
+    # -- facts (township rows at current boundaries, summed over the scope) ---------------------
+    _IN_SCOPE = "list_contains(?, current_division_code)"
+
+    def recipients(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """低保/特困 stocks and YTD flows by programme × category, summed over ``codes``."""
+        return self._q(
+            "SELECT programme_code AS programme, category, sum(households) AS households, "
+            "sum(persons) AS persons, sum(new_households_ytd) AS new_households, "
+            "sum(new_persons_ytd) AS new_persons, sum(exited_households_ytd) AS exited_households, "
+            "sum(exited_persons_ytd) AS exited_persons, sum(centralized_persons) AS centralized, "
+            "sum(dispersed_persons) AS dispersed "
+            f"FROM fct_recipients WHERE year = ? AND quarter = ? AND {self._IN_SCOPE} "
+            "GROUP BY ALL",
+            [year, quarter, codes],
+        )
+
+    def standards(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """低保标准 per category: the range across townships, as reported and per month."""
+        return self._q(
+            "SELECT category, min(standard_monthly) AS monthly_min, max(standard_monthly) AS monthly_max, "
+            "min(standard_reported) AS reported_min, max(standard_reported) AS reported_max, "
+            "count(DISTINCT standard_period) AS n_periods, any_value(standard_period) AS standard_period "
+            f"FROM fct_recipients WHERE programme_code = 'dibao' AND year = ? AND quarter = ? "
+            f"AND {self._IN_SCOPE} AND standard_monthly IS NOT NULL GROUP BY ALL",
+            [year, quarter, codes],
+        )
+
+    def funds(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """YTD funds by programme × category (元)."""
+        return self._q(
+            "SELECT programme_code AS programme, category, sum(funds_ytd) AS funds_ytd FROM fct_funds "
+            f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE} GROUP BY ALL",
+            [year, quarter, codes],
+        )
+
+    def cases(self, year: int, quarter: int, codes: list[str]) -> dict:
+        """临时救助/医疗救助 case counts (YTD)."""
+        return self._q(
+            "SELECT sum(temp_household_times_ytd) AS temp_household_times, "
+            "sum(temp_person_times_ytd) AS temp_person_times, "
+            "sum(med_insured_persons_ytd) AS med_insured_persons, "
+            "sum(med_direct_times_ytd) AS med_direct_times, count(*) AS n FROM fct_assistance_cases "
+            f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
+            [year, quarter, codes],
+        ).row(0, named=True)
+
+    def recipients_series(self, years: list[int], codes: list[str]) -> pl.DataFrame:
+        return self._q(
+            "SELECT year, quarter, programme_code AS programme, category, sum(persons) AS persons "
+            f"FROM fct_recipients WHERE list_contains(?, year) AND {self._IN_SCOPE} GROUP BY ALL "
+            "ORDER BY year, quarter",
+            [years, codes],
+        )
+
+    def disaster_events(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """Events that happened in the year up to the end of ``quarter``."""
+        return self._q(
+            f"SELECT * FROM fct_disaster_losses WHERE year = ? AND quarter <= ? AND {self._IN_SCOPE} "
+            "ORDER BY event_date, current_division_code",
+            [year, quarter, codes],
+        )
+
+    def eldercare(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """One row per institution at the end of the period."""
+        return self._q(
+            f"SELECT * FROM fct_eldercare_beds WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
+            [year, quarter, codes],
+        )
+
+    def veterans(self, year: int, quarter: int, codes: list[str]) -> dict:
+        return self._q(
+            "SELECT sum(entitled_persons) AS entitled_persons, sum(pension_funds_ytd) AS pension_funds, "
+            "sum(conscript_families) AS conscript_families, "
+            "sum(conscript_family_funds_ytd) AS conscript_funds, "
+            "sum(veterans_received_ytd) AS received, sum(veterans_placed_ytd) AS placed, "
+            "sum(veterans_self_employed_ytd) AS self_employed, sum(veterans_trained_ytd) AS trained, "
+            "sum(veteran_grants_ytd) AS grants, count(*) AS n FROM fct_veteran_placement "
+            f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
+            [year, quarter, codes],
+        ).row(0, named=True)
+
+    def welfare(self, year: int, quarter: int, codes: list[str]) -> dict:
+        return self._q(
+            "SELECT sum(high_age_persons) AS high_age_persons, sum(high_age_funds_ytd) AS high_age_funds, "
+            "sum(disability_funds_ytd) AS disability_funds, count(*) AS n FROM fct_welfare_subsidies "
+            f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
+            [year, quarter, codes],
+        ).row(0, named=True)
+
+    # -- targets and quality ----------------------------------------------------------------
+    def plan_completion(self, year: int, division_code: str) -> pl.DataFrame:
+        return self._q(
+            "SELECT * FROM kpi_plan_completion WHERE year = ? AND division_code = ? "
+            "ORDER BY kpi_code",
+            [year, division_code],
+        )
+
+    def quality_status(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """Current returns of the period, published or blocked (with the hard rules that failed)."""
+        return self._q(
+            "SELECT coalesce(current_division_code, division_code) AS division_code, division_name, "
+            "status, hard_rules FROM quality_status WHERE year = ? AND quarter = ? "
+            "AND list_contains(?, coalesce(current_division_code, division_code))",
+            [year, quarter, codes],
+        )
+
+    def hard_violations(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        """The hard findings that blocked a return of the year (latest quality run)."""
+        if not self._has("quality.violations"):
+            return pl.DataFrame()
+        return self._q(
+            "SELECT DISTINCT v.period, v.division_code, v.division_name, v.rule_code, v.message_zh "
+            "FROM quality.violations AS v JOIN quality_status AS s "
+            "ON s.division_code = v.division_code AND s.period = v.period AND s.status = 'blocked' "
+            "WHERE v.severity = 'hard' AND v.year = ? AND v.quarter <= ? "
+            "AND list_contains(?, coalesce(s.current_division_code, s.division_code)) "
+            "AND v.evaluated_at = (SELECT max(w.evaluated_at) FROM quality.violations AS w "
+            "WHERE w.division_code = v.division_code AND w.period = v.period) "
+            "ORDER BY v.period, v.division_code, v.rule_code",
+            [year, quarter, codes],
+        )
+
+    def soft_warnings(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
+        return self._q(
+            "SELECT period, division_code, division_name, rule_code, message_zh, explanation "
+            "FROM quality_warnings WHERE year = ? AND quarter <= ? AND list_contains(?, division_code) "
+            "ORDER BY period, division_code, rule_code",
+            [year, quarter, codes],
+        )
+
+    def periods_present(self, year: int, codes: list[str]) -> list[int]:
+        df = self._q(
+            f"SELECT DISTINCT quarter FROM fct_recipients WHERE year = ? AND {self._IN_SCOPE} "
+            "ORDER BY quarter",
+            [year, codes],
+        )
+        return df["quarter"].to_list()
+
+    def cutoff(self, year: int, quarter: int) -> str | None:
+        """The newest current return received for the year up to ``quarter`` (raw.submissions)."""
+        if not self._has("raw.submissions"):
+            return None
+        rows = self.con.execute(
+            "SELECT max(submitted_at) FROM raw.submissions WHERE is_current AND year = ? "
+            "AND quarter <= ?",
+            [year, quarter],
+        ).fetchall()
+        return rows[0][0].strftime("%Y年%m月%d日") if rows and rows[0][0] else None

@@ -1,0 +1,109 @@
+"""Numbers the Chinese way: thousands separators, 元 or 万元, rates as percentages (one decimal),
+changes in 个百分点. Every function returns text; ``None`` in gives ``None`` out so that a
+sentence clause with a missing figure can be dropped by the phrase engine."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MONEY_UNITS = ("元", "万元")
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_int(x, unit: str = "") -> str | None:
+    """1775475 → '1,775,475' (+ unit)."""
+    if _missing(x):
+        return None
+    return f"{round(x):,}{unit}"
+
+
+def fmt_num(x, decimals: int = 1, unit: str = "") -> str | None:
+    """A measured quantity; drops a trailing '.0' only when the value is whole."""
+    if _missing(x):
+        return None
+    if float(x).is_integer():
+        return f"{int(x):,}{unit}"
+    return f"{x:,.{decimals}f}{unit}"
+
+
+def fmt_pct(rate, decimals: int = 1) -> str | None:
+    """0.285 → '28.5%' (rates are stored as fractions)."""
+    if _missing(rate):
+        return None
+    return f"{rate * 100:.{decimals}f}%"
+
+
+@dataclass(frozen=True)
+class MoneyFormat:
+    """Totals in 元 (whole yuan with separators) or 万元 (two decimals), per the report setting."""
+
+    unit: str = "元"
+
+    def __post_init__(self):
+        if self.unit not in MONEY_UNITS:
+            raise ValueError(
+                f"金额单位只能是 元 或 万元 / money unit must be 元 or 万元, got {self.unit!r}"
+            )
+
+    def total(self, yuan) -> str | None:
+        if _missing(yuan):
+            return None
+        if self.unit == "万元":
+            return f"{yuan / 10000:,.2f}万元"
+        return f"{round(yuan):,}元"
+
+    def scale(self, yuan) -> float | None:
+        """The number shown in tables and charts (in the report's money unit)."""
+        if _missing(yuan):
+            return None
+        return yuan / 10000 if self.unit == "万元" else float(yuan)
+
+
+def fmt_yuan_level(yuan, decimals: int = 1) -> str | None:
+    """Per-capita levels and standards are always in 元 (e.g. '月人均补助412.5元')."""
+    return fmt_num(yuan if _missing(yuan) else round(yuan, decimals), decimals, "元")
+
+
+def pp_change(rate_now, rate_before, words: dict[str, str], decimals: int = 1) -> str | None:
+    """'提高3.1个百分点' / '降低0.4个百分点' / '持平' for two rates (fractions)."""
+    if _missing(rate_now) or _missing(rate_before):
+        return None
+    delta = round((rate_now - rate_before) * 100, decimals)
+    if delta == 0:
+        return words["flat"]
+    word = words["up"] if delta > 0 else words["down"]
+    return f"{word}{abs(delta):.{decimals}f}个百分点"
+
+
+def growth(now, before, words: dict[str, str], decimals: int = 1) -> str | None:
+    """'增长5.2%' / '下降1.0%' / '持平' for two levels."""
+    if _missing(now) or _missing(before) or before == 0:
+        return None
+    delta = round((now / before - 1) * 100, decimals)
+    if delta == 0:
+        return words["flat"]
+    word = words["up"] if delta > 0 else words["down"]
+    return f"{word}{abs(delta):.{decimals}f}%"
+
+
+def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
+    """A growth already computed as a fraction (e.g. the dibao_standard_growth KPI)."""
+    if _missing(rate):
+        return None
+    delta = round(rate * 100, decimals)
+    if delta == 0:
+        return words["flat"]
+    word = words["up"] if delta > 0 else words["down"]
+    return f"{word}{abs(delta):.{decimals}f}%"
+
+
+CN_QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
+
+
+def period_span(quarter: int) -> str:
+    """YTD span of a cumulative period: Q4 → '全年', Q3 → '1—9月'."""
+    return "全年" if quarter == 4 else f"1—{quarter * 3}月"

@@ -1,0 +1,227 @@
+"""The dbt warehouse built by `civstat build` on the hand-derivable fixture county.
+
+One dbt build for the module (plus one failing build at the end); expected values are
+computed here in Python from the fixture's raw rows, independently of the SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import duckdb
+import pytest
+from civstat.build import build_command, build_warehouse
+from civstat.warehouse import Warehouse
+from click.testing import CliRunner
+from test_dbt_support import BLOCKED, COUNTY, RESUBMITTED, SOFT, T1, T2, T3, build_fixture_warehouse
+
+KPI_COUNT = 20
+
+
+@pytest.fixture(scope="module")
+def dbt_isolated(tmp_path_factory):
+    """Give this module its own dbt target/log directories (safe under pytest-xdist)."""
+    base = tmp_path_factory.mktemp("dbt")
+    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DO_NOT_TRACK")}
+    os.environ.update(DBT_TARGET_PATH=str(base / "target"), DBT_LOG_PATH=str(base / "logs"),
+                      DO_NOT_TRACK="1")
+    yield base
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, dbt_isolated):
+    wh = Warehouse(tmp_path_factory.mktemp("wh") / "civstat.duckdb")
+    fx = build_fixture_warehouse(wh.working)
+    build_warehouse(wh, capture=True)
+    return wh, fx
+
+
+@pytest.fixture()
+def con(built):
+    wh, _ = built
+    with wh.reader() as c:
+        yield c
+
+
+def rows(con, sql, params=None):
+    return con.execute(sql, params or []).fetchall()
+
+
+def test_build_publishes_a_readable_warehouse(built, con):
+    wh, _ = built
+    assert wh.path.exists() and wh.working.exists()
+    tables = {r[0] for r in rows(con, "SELECT table_name FROM information_schema.tables "
+                                      "WHERE table_schema = 'main'")}
+    for mart in ("dim_division", "dim_period", "dim_programme", "dim_kpi", "fct_recipients",
+                 "fct_funds", "fct_disaster_losses", "fct_eldercare_beds", "fct_veteran_placement",
+                 "fct_welfare_subsidies", "kpi_quarterly", "kpi_annual", "plan_targets",
+                 "kpi_plan_completion", "quality_status", "audit_superseded_submissions"):
+        assert mart in tables, mart
+    # staging views still resolve in the published copy (catalog name is the same)
+    assert rows(con, "SELECT count(*) FROM staging.stg_dibao")[0][0] > 0
+
+
+def test_every_kpi_for_every_township_and_the_county(con):
+    per_period = dict(rows(con, "SELECT period, count(*) FROM kpi_quarterly GROUP BY period"))
+    for period, n in per_period.items():
+        townships = 2  # 2022's three townships are restated to today's two
+        if (T2, period) == BLOCKED:
+            townships -= 1  # a blocked return is excluded from the marts
+        assert n == (townships + 1) * KPI_COUNT, period
+    assert len(per_period) == 8
+    annual = dict(rows(con, "SELECT year, count(*) FROM kpi_annual GROUP BY year"))
+    # 2022: T1, T2 (restated, includes 筏头乡) and the county; 2023 the same
+    assert annual == {2022: 3 * KPI_COUNT, 2023: 3 * KPI_COUNT}
+
+
+def _sum(rs, key):
+    return sum(r[key] for r in rs)
+
+
+def test_county_rates_are_ratios_of_sums(built, con):
+    _, fx = built
+    for period in ("2022Q4", "2023Q4", "2023Q3"):
+        subs = [s for s in fx.current("submissions")
+                if s["period"] == period and (s["division_code"], period) != BLOCKED]
+        dibao = [r for r in fx.published("dibao") if r["period"] == period and not r["is_total"]]
+        persons = _sum([r for r in dibao if r["category"] == "rural"], "persons")
+        pop = _sum(subs, "pop_rural")
+        value, num, den = rows(con, "SELECT value, numerator, denominator FROM kpi_quarterly "
+                                    "WHERE division_code = ? AND period = ? AND kpi_code = "
+                                    "'dibao_coverage_rate_rural'", [COUNTY, period])[0]
+        assert (num, den) == (persons, pop)
+        assert value == pytest.approx(persons / pop)
+
+
+def test_merged_township_is_restated_into_its_successor(built, con):
+    _, fx = built
+    tekun = [r for r in fx.published("tekun") if r["period"] == "2022Q4" and not r["is_total"]]
+    t2_t3 = [r for r in tekun if r["division_code"] in (T2, T3)]
+    num, den = rows(con, "SELECT numerator, denominator FROM kpi_annual WHERE division_code = ? "
+                         "AND year = 2022 AND kpi_code = 'tekun_centralized_rate'", [T2])[0]
+    assert (num, den) == (_sum(t2_t3, "centralized"), _sum(t2_t3, "persons"))
+    assert rows(con, "SELECT count(*) FROM kpi_quarterly WHERE division_code = ?", [T3])[0][0] == 0
+    # as reported: the facts keep 筏头乡's own code, with its successor alongside
+    assert rows(con, "SELECT DISTINCT current_division_code FROM fct_recipients "
+                     "WHERE division_code = ?", [T3]) == [(T2,)]
+    assert rows(con, "SELECT current_division_code, is_current FROM dim_division "
+                     "WHERE division_code = ?", [T3]) == [(T2, False)]
+
+
+def test_quarterly_funds_are_ytd_differences(built, con):
+    _, fx = built
+    ytd = {(r["division_code"], r["year"], r["quarter"], r["category"]): r["funds_ytd"]
+           for r in fx.current("dibao") if not r["is_total"]}
+    got = {(d, y, q, c): v for d, y, q, c, v in rows(
+        con, "SELECT division_code, year, quarter, category, funds_quarter FROM fct_funds "
+             "WHERE programme_code = 'dibao'")}
+    assert got
+    for (d, y, q, c), value in got.items():
+        expected = ytd[(d, y, q, c)] - (ytd[(d, y, q - 1, c)] if q > 1 else 0)
+        assert value == pytest.approx(expected), (d, y, q, c)
+    # the quarter after a blocked one is still derived (from the blocked, current return)
+    assert (T2, 2023, 4, "urban") in got
+
+
+def test_only_current_submissions_feed_the_marts(built, con):
+    _, fx = built
+    code, period = RESUBMITTED
+    current = [r for r in fx.current("dibao")
+               if (r["division_code"], r["period"]) == (code, period) and r["category"] == "urban"]
+    assert rows(con, "SELECT persons FROM fct_recipients WHERE division_code = ? AND period = ? "
+                     "AND programme_code = 'dibao' AND category = 'urban'", [code, period]) == [
+        (current[0]["persons"],)]
+    superseded = [s["submission_id"] for s in fx.rows["submissions"] if not s["is_current"]]
+    assert [r[0] for r in rows(con, "SELECT submission_id FROM audit_superseded_submissions")] == superseded
+    assert rows(con, "SELECT count(*) FROM fct_funds WHERE submission_id = ?", [superseded[0]])[0][0] == 0
+
+
+def test_quality_gate_blocks_hard_and_lists_soft(con):
+    code, period = BLOCKED
+    assert rows(con, "SELECT status, hard_rules FROM quality_status WHERE division_code = ? "
+                     "AND period = ?", [code, period]) == [("blocked", "H5")]
+    for fact in ("fct_recipients", "fct_funds", "fct_eldercare_beds", "fct_veteran_placement",
+                 "fct_welfare_subsidies", "kpi_quarterly"):
+        n = rows(con, f"SELECT count(*) FROM {fact} WHERE division_code = ? AND period = ?",
+                 [code, period])[0][0]
+        assert n == 0, fact
+    scode, speriod, srule = SOFT
+    assert rows(con, "SELECT status FROM quality_status WHERE division_code = ? AND period = ?",
+                [scode, speriod]) == [("published",)]
+    assert rows(con, "SELECT rule_code, is_explained FROM quality_warnings") == [(srule, True)]
+    # run-1's H3 on T1 2023Q1 was cleared by run-2
+    assert rows(con, "SELECT status FROM quality_status WHERE division_code = ? AND period = "
+                     "'2023Q1'", [T1]) == [("published",)]
+
+
+def test_disaster_events_deduplicated(built, con):
+    _, fx = built
+    events = {(r["division_code"], r["event_date"], r["hazard_type"])
+              for r in fx.published("disaster_events")}
+    assert rows(con, "SELECT count(*) FROM fct_disaster_losses")[0][0] == len(events)
+    # figures come from the latest published return listing the event
+    latest = {}
+    for r in sorted(fx.published("disaster_events"), key=lambda r: (r["year"], r["quarter"])):
+        latest[(r["division_code"], r["event_date"], r["hazard_type"])] = r["direct_loss"]
+    got = {(d, e, h): v for d, e, h, v in rows(
+        con, "SELECT division_code, event_date, hazard_type, direct_loss FROM fct_disaster_losses")}
+    assert got == latest
+
+
+def test_annual_flows_are_full_year_and_person_months_from_stocks(built, con):
+    _, fx = built
+    dibao = [r for r in fx.published("dibao") if not r["is_total"] and r["category"] == "urban"]
+    cur = [r for r in fx.current("dibao") if not r["is_total"] and r["category"] == "urban"]
+    funds = _sum([r for r in dibao if r["period"] == "2023Q4"], "funds_ytd")
+    person_months = 3 * _sum([r for r in cur if r["year"] == 2023 and r["division_code"] in (T1, T2)],
+                             "persons")
+    value, num, den = rows(con, "SELECT value, numerator, denominator FROM kpi_annual WHERE "
+                                "division_code = ? AND year = 2023 AND kpi_code = "
+                                "'dibao_monthly_per_capita_urban'", [COUNTY])[0]
+    assert (num, den) == (funds, person_months)
+    assert value == pytest.approx(funds / person_months)
+
+
+def test_plan_completion(con):
+    got = {(d, k): (t, a, ach, gap) for d, k, t, a, ach, gap in rows(
+        con, "SELECT division_code, kpi_code, target, actual, achieved, gap FROM kpi_plan_completion")}
+    assert len(got) == 3
+    for (d, k), (target, actual, achieved, gap) in got.items():
+        value = rows(con, "SELECT value FROM kpi_annual WHERE division_code = ? AND year = 2023 "
+                          "AND kpi_code = ?", [d, k])[0][0]
+        assert actual == value
+        assert gap == pytest.approx(value - target)
+    assert got[(COUNTY, "tekun_centralized_rate")][2] is (got[(COUNTY, "tekun_centralized_rate")][1] >= 0.5)
+    assert got[(T1, "veteran_placement_rate")][2] is False  # = 1.0 required
+
+
+def test_column_docs_are_persisted_bilingual(con):
+    comment = rows(con, "SELECT comment FROM duckdb_columns() WHERE table_name = 'kpi_quarterly' "
+                        "AND column_name = 'value'")[0][0]
+    assert "比率" in comment and "fraction" in comment
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failed_build_does_not_publish(built):
+    wh, _ = built
+    before = _digest(wh.path)
+    with duckdb.connect(str(wh.working)) as c:
+        c.execute("INSERT INTO ref.plan_targets VALUES (?, 2023, 'nursing_bed_share', 0.5, '>>', 'x')",
+                  [COUNTY])
+    try:
+        result = CliRunner().invoke(build_command, ["--warehouse", str(wh.path)])
+        assert result.exit_code != 0
+        assert "未发布" in result.output
+        assert _digest(wh.path) == before
+    finally:
+        with duckdb.connect(str(wh.working)) as c:
+            c.execute("DELETE FROM ref.plan_targets WHERE comparison = '>>'")

@@ -1,0 +1,545 @@
+"""The year-end summary rendered from the real demo pipeline (generate → ingest → check → build).
+
+Figures are read from the published warehouse here, with the test's own SQL, and looked for in
+the PDF text (pdftotext); fonts (pdffonts), glyphs (a rendered page compared with the same text
+drawn from the CJK font), vector charts (pdfimages) and the HTML in headless Chromium (NetLog:
+no request leaves the page; the DOM: every chart drawn) are checked on the real files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+YEAR = 2024
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.slow,  # builds the demo warehouse with dbt once per session
+    pytest.mark.skipif(
+        not all(importlib.util.find_spec(m) for m in ("civstat.generate", "civstat.ingest")),
+        reason="演示数据生成/读取模块尚未就绪 / generator and reader not in the tree yet",
+    ),
+]
+
+
+def _civstat(*args: str, env: dict) -> None:
+    exe = Path(sys.executable).with_name("civstat")
+    res = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
+    assert res.returncode == 0, f"civstat {' '.join(args)} failed:\n{res.stdout}\n{res.stderr}"
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    """Build and publish the demo county's warehouse once for the whole session."""
+    root = tmp_path_factory.mktemp("demo")
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "GX_ANALYTICS_ENABLED": "false",
+        "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"),
+        "CIVSTAT_RAW_DIR": str(root / "raw"),
+        "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
+        "CIVSTAT_OUTPUT_DIR": str(root / "out"),
+        "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine"),
+    }
+    wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
+    _civstat("generate", "--out", raw, "--reference", ref, env=env)
+    _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)
+    _civstat("check", env=env)
+    _civstat("build", "--warehouse", wh, env=env)
+    return {"root": root, "warehouse": Path(wh), "env": env}
+
+
+def q(warehouse: Path, sql: str, params=None):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def county(warehouse: Path) -> tuple[str, str]:
+    return q(
+        warehouse,
+        "SELECT division_code, division_name FROM dim_division "
+        "WHERE is_current AND division_level = 'county'",
+    )[0]
+
+
+@pytest.fixture(scope="session")
+def county_files(demo_env):
+    from civstat.report import render_reports
+
+    out = demo_env["root"] / "reports"
+    files = render_reports(
+        YEAR, formats=["html", "pdf", "xlsx"], out_dir=out, warehouse=demo_env["warehouse"]
+    )
+    return {p.suffix[1:]: p for p in files}
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run(
+        [*args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+# -- PDF ------------------------------------------------------------------------------------
+def test_default_file_names(county_files, demo_env):
+    _, name = county(demo_env["warehouse"])
+    for fmt in ("html", "pdf", "xlsx"):
+        assert county_files[fmt].name == f"年度民政工作总结_{YEAR}_{name}.{fmt}"
+
+
+def test_pdf_text_contains_key_figures_from_the_warehouse(county_files, demo_env):
+    wh = demo_env["warehouse"]
+    code, name = county(wh)
+    text = squash(pdf_text(county_files["pdf"]))
+    assert f"{name}{YEAR}年度民政工作总结" in text
+    (dibao_funds,) = q(
+        wh,
+        "SELECT sum(funds_ytd) FROM fct_funds WHERE programme_code = 'dibao' "
+        "AND year = ? AND quarter = 4 AND county_code = ?",
+        [YEAR, code],
+    )[0]
+    assert f"全年共发放低保资金{round(dibao_funds):,}元" in text
+    for cat, label in (("urban", "城市低保"), ("rural", "农村低保")):
+        hh, persons = q(
+            wh,
+            "SELECT sum(households), sum(persons) FROM fct_recipients "
+            "WHERE programme_code = 'dibao' AND category = ? AND year = ? "
+            "AND quarter = 4 AND county_code = ?",
+            [cat, YEAR, code],
+        )[0]
+        assert f"保留{label}户{hh:,}户{persons:,}人" in text
+    rate, rate_prev = [
+        q(
+            wh,
+            "SELECT value FROM kpi_annual WHERE division_code = ? AND year = ? "
+            "AND kpi_code = 'tekun_centralized_rate'",
+            [code, y],
+        )
+        for y in (YEAR, YEAR - 1)
+    ]
+    assert f"集中供养率{rate[0][0] * 100:.1f}%" in text
+    if rate_prev and rate_prev[0][0] is not None:
+        delta = round((rate[0][0] - rate_prev[0][0]) * 100, 1)
+        assert f"{abs(delta):.1f}个百分点" in text
+    (events,) = q(
+        wh,
+        "SELECT count(*) FROM fct_disaster_losses WHERE year = ? AND county_code = ?",
+        [YEAR, code],
+    )[0]
+    if events:
+        assert f"共发生自然灾害{events:,}起" in text
+    for kpi_name, achieved in q(
+        wh,
+        "SELECT kpi_name_zh, achieved FROM kpi_plan_completion "
+        "WHERE year = ? AND division_code = ?",
+        [YEAR, code],
+    ):
+        assert kpi_name in text
+    n_ok = q(
+        wh,
+        "SELECT count(*) FILTER (WHERE achieved), count(*) FROM kpi_plan_completion "
+        "WHERE year = ? AND division_code = ?",
+        [YEAR, code],
+    )[0]
+    if n_ok[1]:
+        assert f"共设定目标{n_ok[1]}项，已完成{n_ok[0]}项" in text
+
+
+def test_pdf_data_notes_name_blocked_townships_and_soft_warnings(county_files, demo_env):
+    wh = demo_env["warehouse"]
+    code, _ = county(wh)
+    text = squash(pdf_text(county_files["pdf"]))
+    notes = text[text.rindex("六、数据说明") :]
+    blocked = q(
+        wh,
+        "SELECT DISTINCT d.division_name FROM quality_status s JOIN dim_division d "
+        "ON d.division_code = coalesce(s.current_division_code, s.division_code) "
+        "WHERE s.year = ? AND s.quarter = 4 AND s.status = 'blocked' AND d.county_code = ?",
+        [YEAR, code],
+    )
+    for (town,) in blocked:
+        assert squash(town) in notes
+    if not blocked:
+        assert "全部乡镇（街道）数据均已通过质量审核并发布" in notes
+    (soft,) = q(
+        wh,
+        "SELECT count(*) FROM quality_warnings w JOIN dim_division d USING (division_code) "
+        "WHERE w.year = ? AND d.county_code = ?",
+        [YEAR, code],
+    )[0]
+    if soft:
+        assert f"质量审核提示{soft}条" in notes
+
+
+def test_pdf_fonts_embedded_and_chinese(county_files):
+    out = subprocess.run(
+        ["pdffonts", str(county_files["pdf"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert out, "no fonts listed"
+    assert any("CJK" in line for line in out)
+    for line in out:
+        emb = line.split()[-5]  # name type encoding emb sub uni object ID
+        assert emb == "yes", f"font not embedded: {line}"
+
+
+def test_pdf_toc_page_numbers_and_vector_charts(county_files):
+    pdf = county_files["pdf"]
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout,
+        ).group(1)
+    )
+    assert pages >= 6
+    toc = pdf_text(pdf, 2)
+    assert "目录" in toc
+    entries = re.findall(r"(一、社会救助|六、数据说明)\s*\.+\s*(\d+)", toc)
+    assert len(entries) == 2
+    for title, page in entries:  # the TOC's page number is where the section really starts
+        assert title in pdf_text(pdf, int(page))
+    assert re.search(rf"—\s*{pages}\s*—", pdf_text(pdf, pages))  # page number in the footer
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert images == [], "charts must be vector graphics, not raster images"
+    assert "各乡镇（街道）" in squash(pdf_text(pdf))  # chart text is real text, not pixels
+
+
+def _ink_crop(a: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(a)
+    return a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def _draw_with_cjk_font(s: str, size: int = 64) -> np.ndarray:
+    path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+    font = next(
+        ImageFont.truetype(path, size, index=i)
+        for i in range(10)
+        if ImageFont.truetype(path, size, index=i).getname()[0].endswith("CJK SC")
+    )
+    im = Image.new("L", (int(size * len(s) * 1.2) + 20, int(size * 1.6)), 255)
+    ImageDraw.Draw(im).text((10, 10), s, font=font, fill=0)
+    return _ink_crop(np.array(im) < 128)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    b = np.array(Image.fromarray((b * 255).astype(np.uint8)).resize((a.shape[1], a.shape[0]))) > 127
+    return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+def test_pdf_page_shows_chinese_glyphs_not_boxes(county_files, tmp_path):
+    """Render the cover to PNG; its title must look like the title drawn from the CJK font,
+    and not like a row of boxes or like other Chinese characters."""
+    pdf = county_files["pdf"]
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    m = re.search(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*年度[^<]*)</word>',
+        bbox,
+    )
+    assert m, bbox
+    dpi = 150
+    x0, y0, x1, y1 = (float(v) * dpi / 72 for v in m.groups()[:4])
+    title = m.group(5)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "cover"),
+        ],
+        check=True,
+    )
+    page = np.array(Image.open(tmp_path / "cover.png").convert("L")) < 128
+    crop = _ink_crop(page[int(y0) : int(y1) + 1, int(x0) : int(x1) + 1])
+    same = _overlap(crop, _draw_with_cjk_font(title))
+    boxes = _overlap(crop, _draw_with_cjk_font("□" * len(title)))
+    other = _overlap(crop, _draw_with_cjk_font(title[::-1]))
+    assert same > 0.5, (same, boxes, other)
+    assert same > boxes + 0.25 and same > other + 0.15, (same, boxes, other)
+
+
+# -- HTML in headless Chromium --------------------------------------------------------------
+def load_in_chromium(html: Path, tmp: Path) -> tuple[str, list[str]]:
+    """(rendered DOM, URLs the page itself requested over the network) via Chromium's NetLog."""
+    netlog = tmp / "net.json"
+    res = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp / 'profile'}",
+            f"--log-net-log={netlog}",
+            "--virtual-time-budget=8000",
+            "--dump-dom",
+            html.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    log = json.loads(netlog.read_text())
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    requested = [
+        e["params"]["url"]
+        for e in log["events"]
+        if e["type"] == start
+        and "url" in e.get("params", {})
+        # the browser's own background traffic is initiated by "not an origin"
+        and e["params"].get("initiator") != "not an origin"
+    ]
+    return res.stdout, requested
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_html_offline_and_charts_drawn(county_files, tmp_path):
+    html = county_files["html"]
+    source = html.read_text(encoding="utf-8")
+    markup = re.sub(r"<script>.*?</script>", "", source, flags=re.DOTALL)  # plotly.js mentions URLs
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+    dom, requested = load_in_chromium(html, tmp_path)
+    assert requested == [], f"the page fetched {requested}"
+    chart_ids = re.findall(r'<figure class="chart" id="fig-([^"]+)"', source)
+    assert len(chart_ids) >= 5
+    for cid in chart_ids:
+        start = dom.index(f'id="fig-{cid}"')
+        end = dom.find("<figure", start + 1)
+        fig = dom[start : end if end > 0 else None]
+        assert 'class="main-svg"' in fig, f"chart {cid} not drawn"
+        assert re.search(r'class="(trace|slice|point|bars)', fig), f"chart {cid} has no marks"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_network_check_catches_an_external_fetch(tmp_path):
+    """The NetLog check above would see a page that reaches for a CDN."""
+    page = tmp_path / "cdn.html"
+    page.write_text('<html><body><img src="http://cdn.example.invalid/plotly.png"></body></html>')
+    _, requested = load_in_chromium(page, tmp_path)
+    assert requested == ["http://cdn.example.invalid/plotly.png"]
+
+
+# -- escaping, township, quarter, money unit, XLSX, CLI, Dagster ------------------------------
+EVIL = '<长桥&"街道">'
+
+
+@pytest.fixture(scope="session")
+def evil_warehouse(demo_env, tmp_path_factory):
+    """The demo warehouse with one township renamed to a name full of markup characters."""
+    path = tmp_path_factory.mktemp("evil") / "civstat.duckdb"
+    shutil.copy2(demo_env["warehouse"], path)
+    con = duckdb.connect(str(path))
+    code = con.execute(
+        "SELECT min(division_code) FROM dim_division WHERE is_current "
+        "AND division_level = 'township'"
+    ).fetchall()[0][0]
+    tables = [
+        t
+        for (t,) in con.execute(
+            "SELECT DISTINCT c.table_schema || '.' || c.table_name FROM information_schema.columns c "
+            "JOIN information_schema.tables t USING (table_schema, table_name) "
+            "WHERE c.column_name = 'division_name' AND t.table_type = 'BASE TABLE'"
+        ).fetchall()
+    ]
+    for t in tables:
+        con.execute(f"UPDATE {t} SET division_name = ? WHERE division_code = ?", [EVIL, code])
+    con.close()
+    return path, code
+
+
+def test_township_name_with_markup_renders_as_text(evil_warehouse, tmp_path):
+    from civstat.report import render_reports
+
+    path, code = evil_warehouse
+    files = render_reports(
+        YEAR, divisions=[None, code], formats=["html", "pdf"], out_dir=tmp_path, warehouse=path
+    )
+    county_html, town_html = (p.read_text(encoding="utf-8") for p in files if p.suffix == ".html")
+    for html in (county_html, town_html):
+        assert "<长桥" not in html and '"街道">' not in html
+    assert "&lt;长桥&amp;&#34;街道&#34;&gt;" in town_html  # title, cover, sentences
+    town_pdf = next(p for p in files if p.suffix == ".pdf" and "长桥" in p.name)
+    assert f"{EVIL}{YEAR}年度民政工作总结" in squash(pdf_text(town_pdf, 1))
+    assert EVIL in pdf_text(next(p for p in files if p.suffix == ".pdf" and p != town_pdf))
+
+
+def test_township_report_uses_township_figures(demo_env, tmp_path):
+    from civstat.report import render_reports
+
+    wh = demo_env["warehouse"]
+    code, _, persons = q(
+        wh,
+        "SELECT r.current_division_code, d.division_name, sum(r.persons) "
+        "FROM fct_recipients r JOIN dim_division d ON d.division_code = "
+        "r.current_division_code WHERE r.programme_code = 'tekun' AND r.year = ? "
+        "AND r.quarter = 4 GROUP BY ALL ORDER BY 1 LIMIT 1",
+        [YEAR],
+    )[0]
+    (html,) = render_reports(
+        YEAR, divisions=[code], formats=["html"], out_dir=tmp_path, warehouse=wh
+    )
+    text = html.read_text(encoding="utf-8")
+    assert html.name.endswith(".html") and f"{YEAR}年度民政工作总结" in text
+    assert f"已纳入供养范围的特困人员{persons:,}人" in text
+    n_towns = q(
+        wh, "SELECT count(*) FROM dim_division WHERE is_current AND division_level = 'township'"
+    )[0][0]
+    assert f"在全县{n_towns}个乡镇（街道）中居第" in text
+
+
+def test_quarterly_brief_and_money_in_wan(demo_env, tmp_path):
+    """The second demo year's Q2 brief: year-to-date figures, 万元, and changes on a year ago."""
+    from civstat.report import render_reports
+
+    wh = demo_env["warehouse"]
+    code, name = county(wh)
+    year = YEAR + 1
+    (html,) = render_reports(
+        year, quarter=2, formats=["html"], out_dir=tmp_path, warehouse=wh, money_unit="万元"
+    )
+    text = html.read_text(encoding="utf-8")
+    assert html.name == f"民政工作简报_{year}Q2_{name}.html"
+    assert f"{name}{year}年第2季度民政工作简报" in text
+    (funds,) = q(
+        wh,
+        "SELECT sum(funds_ytd) FROM fct_funds WHERE programme_code = 'dibao' "
+        "AND year = ? AND quarter = 2 AND county_code = ?",
+        [year, code],
+    )[0]
+    assert f"1—6月共发放低保资金{funds / 10000:,.2f}万元" in text
+    rate, rate_before = (
+        q(
+            wh,
+            "SELECT value FROM kpi_quarterly WHERE division_code = ? AND year = ? "
+            "AND quarter = 2 AND kpi_code = 'tekun_centralized_rate'",
+            [code, y],
+        )[0][0]
+        for y in (year, year - 1)
+    )
+    delta = round((rate - rate_before) * 100, 1)
+    change = (
+        "与上年持平" if delta == 0 else f"{'提高' if delta > 0 else '降低'}{abs(delta):.1f}个百分点"
+    )
+    assert f"集中供养率{rate * 100:.1f}%，比上年{change}" in text
+
+
+def test_xlsx_kpi_and_ranking_tables(county_files, demo_env):
+    import openpyxl
+
+    wh = demo_env["warehouse"]
+    code, _ = county(wh)
+    wb = openpyxl.load_workbook(county_files["xlsx"])
+    assert {"主要指标", "目标完成情况", "乡镇排名"} <= set(wb.sheetnames)
+    kpis = {r[0]: r for r in wb["主要指标"].iter_rows(min_row=4, values_only=True)}
+    expected = dict(
+        q(
+            wh,
+            "SELECT kpi_code, value FROM kpi_annual WHERE division_code = ? AND year = ?",
+            [code, YEAR],
+        )
+    )
+    assert set(kpis) == set(expected)
+    for kpi_code, value in expected.items():
+        if value is None:
+            assert kpis[kpi_code][2] is None
+        else:
+            assert kpis[kpi_code][2] == pytest.approx(value)
+    cell = next(c for c in wb["主要指标"]["A"] if c.value == "tekun_centralized_rate")
+    assert wb["主要指标"].cell(cell.row, 3).number_format == "0.0%"
+    top = [
+        r
+        for r in wb["乡镇排名"].iter_rows(min_row=4, values_only=True)
+        if r[0] == "tekun_centralized_rate"
+    ]
+    best = q(
+        wh,
+        "SELECT max(value) FROM kpi_annual WHERE kpi_code = 'tekun_centralized_rate' "
+        "AND year = ? AND division_level = 'township'",
+        [YEAR],
+    )[0][0]
+    assert top[0][2] == 1 and top[0][4] == pytest.approx(best)
+
+
+def test_cli_report_and_bad_format(demo_env, tmp_path):
+    from civstat.report.cli import report_command
+    from click.testing import CliRunner
+
+    wh = str(demo_env["warehouse"])
+    res = CliRunner().invoke(
+        report_command,
+        ["--year", str(YEAR), "--format", "xlsx", "--out", str(tmp_path), "--warehouse", wh],
+    )
+    assert res.exit_code == 0, res.output
+    assert list(tmp_path.glob("*.xlsx"))
+    res = CliRunner().invoke(
+        report_command,
+        ["--year", str(YEAR), "--format", "docx", "--out", str(tmp_path), "--warehouse", wh],
+    )
+    assert res.exit_code != 0 and "docx" in res.output
+    res = CliRunner().invoke(
+        report_command,
+        ["--year", "1999", "--format", "html", "--out", str(tmp_path), "--warehouse", wh],
+    )
+    assert res.exit_code != 0 and "1999" in res.output
+
+
+def test_dagster_asset_materializes_a_year(demo_env, tmp_path):
+    import dagster as dg
+    from civstat.defs.reports import year_end_summary
+    from civstat.defs.resources import WarehouseResource
+
+    assert dg.AssetKey(["warehouse", "published"]) in year_end_summary.dependency_keys
+    result = dg.materialize(
+        [year_end_summary],
+        partition_key=str(YEAR),
+        resources={"warehouse": WarehouseResource(path=str(demo_env["warehouse"]))},
+        run_config={
+            "ops": {
+                "reports__year_end_summary": {
+                    "config": {"formats": "html", "out_dir": str(tmp_path)}
+                }
+            }
+        },
+    )
+    assert result.success
+    assert len(list(tmp_path.glob(f"年度民政工作总结_{YEAR}_*.html"))) == 1

@@ -1,0 +1,73 @@
+"""Number formatting and the phrase engine of the year-end summary (no warehouse needed)."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+from civstat.report import formatting as f
+from civstat.report.phrases import load_phrases, sentence
+from civstat.report.writers import environment
+
+WORDS = {"up": "提高", "down": "降低", "flat": "持平"}
+
+
+def test_integers_and_money_in_yuan_and_wan():
+    assert f.fmt_int(1775475) == "1,775,475"
+    assert f.MoneyFormat("元").total(1775475.4) == "1,775,475元"
+    assert f.MoneyFormat("万元").total(1775475) == "177.55万元"
+    assert f.MoneyFormat("万元").scale(1775475) == pytest.approx(177.5475)
+    with pytest.raises(ValueError):
+        f.MoneyFormat("美元")
+
+
+def test_rates_and_percentage_point_changes():
+    assert f.fmt_pct(0.285) == "28.5%"
+    assert f.fmt_pct(1.0) == "100.0%"
+    assert f.pp_change(0.285, 0.254, WORDS) == "提高3.1个百分点"
+    assert f.pp_change(0.25, 0.254, WORDS) == "降低0.4个百分点"
+    assert f.pp_change(0.25, 0.25, WORDS) == "持平"
+    assert f.growth_rate(-0.052, WORDS) == "降低5.2%"
+    assert f.growth(110, 100, WORDS) == "提高10.0%"
+    assert f.pp_change(0.3, None, WORDS) is None
+
+
+def test_period_span():
+    assert f.period_span(4) == "全年"
+    assert f.period_span(3) == "1—9月"
+
+
+def test_sentence_drops_clauses_with_missing_figures():
+    ph = load_phrases()
+    full = sentence("tekun.rate", ph, rate="28.5%", rate_change="提高3.1个百分点")
+    assert full == "集中供养率28.5%，比上年提高3.1个百分点。"
+    assert sentence("tekun.rate", ph, rate="28.5%", rate_change=None) == "集中供养率28.5%。"
+    assert sentence("tekun.rate", ph, rate=None, rate_change=None) is None
+
+
+def test_real_summary_register():
+    """The sentence of a real summary comes out of the phrase data with the right figures."""
+    ph = load_phrases()
+    s = sentence(
+        "dibao.category",
+        ph,
+        label="城市低保",
+        period_end="2024年年底",
+        households="529",
+        persons="664",
+        span="全年",
+        new_households=None,
+        new_persons=None,
+        exited_households=None,
+        exited_persons=None,
+        funds="1,775,475元",
+    )
+    assert s == "城市低保：到2024年年底保留城市低保户529户664人，共发放城市低保资金1,775,475元。"
+
+
+def test_templates_autoescape_data_text():
+    env = environment()
+    assert env.autoescape is True
+    out = env.from_string("<p>{{ name }}</p>").render(name='<长桥&"街道">')
+    assert out == "<p>&lt;长桥&amp;&#34;街道&#34;&gt;</p>"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
