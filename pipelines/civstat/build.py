@@ -12,6 +12,7 @@ Dagster loads (``dbt_project/target/manifest.json``) exists before anything impo
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -77,7 +78,11 @@ def run_dbt(
 
 def prepare_manifest(warehouse: Warehouse | None = None) -> Path:
     """``dbt parse`` once, so ``target/manifest.json`` exists before Dagster imports it."""
-    run_dbt(["parse", "--quiet"], warehouse or Warehouse.default(), capture=True)
+    DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DBT_TARGET_DIR / ".prepare.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers / processes parse one at a time
+        run_dbt(["parse", "--quiet", "--target-path", str(DBT_TARGET_DIR)],
+                warehouse or Warehouse.default(), capture=True)
     return MANIFEST_PATH
 
 
@@ -89,8 +94,13 @@ def build_warehouse(
     publish: bool = True,
     capture: bool = False,
     lock_timeout: float = 600.0,
+    gate: bool = False,
 ) -> subprocess.CompletedProcess:
-    """Lock → ``dbt build`` on the working copy → publish on success.
+    """Lock → (edit rules, when ``gate``) → ``dbt build`` on the working copy → publish on success.
+
+    With ``gate`` the quality gate is evaluated on the working copy first and its findings stored
+    in ``quality.violations``, so the marts exclude hard-failed township-quarters (the Dagster
+    pipeline does the same through the ``quality/violations`` asset).
 
     Raises :class:`DbtFailed` (and publishes nothing) when any model or test fails.
     """
@@ -102,6 +112,8 @@ def build_warehouse(
                 f"没有原始层数据,请先运行 civstat ingest / no raw data yet at {wh.working} "
                 "(run `civstat ingest` first)"
             )
+        if gate:
+            run_gate(wh)
         args = ["build"]
         if full_refresh:
             args.append("--full-refresh")
@@ -113,6 +125,22 @@ def build_warehouse(
     return proc
 
 
+def run_gate(wh: Warehouse):
+    """Evaluate every edit rule on the working copy and store the findings."""
+    import duckdb
+
+    from civstat.quality import evaluate, store
+
+    con = duckdb.connect(str(wh.working))
+    try:
+        result = evaluate(con)
+        store(con, result)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return result
+
+
 @click.command("build")
 @click.option("--warehouse", "warehouse_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="已发布仓库路径 / published warehouse (default: $CIVSTAT_WAREHOUSE)")
@@ -120,13 +148,16 @@ def build_warehouse(
               help="全量重建增量表(模型改动后使用) / rebuild incremental marts from scratch")
 @click.option("--select", "-s", "select", default=None, help="dbt 选择器 / dbt node selection")
 @click.option("--no-publish", is_flag=True, help="只构建工作副本,不发布 / build the working copy only")
+@click.option("--gate/--no-gate", default=True, show_default=True,
+              help="构建前运行审核规则并写入 quality.violations / run the edit rules first")
 def build_command(warehouse_path: Path | None, full_refresh: bool, select: str | None,
-                  no_publish: bool) -> None:
+                  no_publish: bool, gate: bool) -> None:
     """dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it atomically."""
     wh = Warehouse.at(warehouse_path)
     started = time.monotonic()
     try:
-        build_warehouse(wh, full_refresh=full_refresh, select=select, publish=not no_publish)
+        build_warehouse(wh, full_refresh=full_refresh, select=select, publish=not no_publish,
+                        gate=gate)
     except DbtFailed as exc:
         raise click.ClickException(f"{exc}\n未发布,已发布的仓库保持不变 / nothing published; "
                                    f"the published warehouse is unchanged ({wh.path})") from None

@@ -1,0 +1,141 @@
+"""The Dagster code location: the asset graph (snapshot), the drop-zone sensor, and a real
+materialisation of one quarter's raw assets through Dagster's Python API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.txt"
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    from civstat.build import prepare_manifest
+    from civstat.definitions import defs
+
+    prepare_manifest()
+    return defs()
+
+
+def graph_lines(definitions: dg.Definitions) -> list[str]:
+    graph = definitions.resolve_asset_graph()
+    lines = []
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        deps = sorted(p.to_user_string() for p in node.parent_keys)
+        part = " [quarter]" if node.partitions_def and "quarter" in str(
+            getattr(node.partitions_def, "name", "")) else (" [year]" if node.partitions_def else "")
+        lines.append(f"{key.to_user_string()}{part} <- {', '.join(deps) or '-'}")
+    return lines
+
+
+def test_asset_graph_matches_snapshot(definitions):
+    """The whole graph, from drop zone to report. Update with CIVSTAT_UPDATE_SNAPSHOTS=1."""
+    lines = graph_lines(definitions)
+    if os.environ.get("CIVSTAT_UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
+
+
+def test_lineage_runs_from_files_to_report(definitions):
+    graph = definitions.resolve_asset_graph()
+    report = dg.AssetKey(["reports", "year_end_summary"])
+    upstream = graph.get(report).parent_keys
+    seen, todo = set(), list(upstream)
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        todo.extend(graph.get(key).parent_keys)
+    for key in (["raw", "dibao"], ["quality", "violations"], ["warehouse", "kpi_annual"],
+                ["warehouse", "published"]):
+        assert dg.AssetKey(key) in seen
+
+
+def test_jobs_schedules_sensor_present(definitions):
+    for job in ("ingest_quarter", "refresh_warehouse", "refresh_quarter", "year_end_report"):
+        assert definitions.resolve_job_def(job) is not None
+    assert definitions.resolve_sensor_def("raw_drop_zone_sensor")
+    assert definitions.resolve_schedule_def("quarterly_refresh_schedule").cron_schedule == "0 6 16 1,4,7,10 *"
+
+
+def test_quarterly_schedule_requests_the_quarter_just_ended(definitions):
+    import datetime as dt
+
+    schedule = definitions.resolve_schedule_def("quarterly_refresh_schedule")
+    with dg.instance_for_test() as instance:
+        ctx = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=dt.datetime(2025, 1, 16, 6, 0)
+        )
+        request = schedule.evaluate_tick(ctx).run_requests[0]
+        assert request.partition_key == "2024Q4"
+
+
+def test_sensor_requests_new_and_changed_quarters(tmp_path, definitions):
+    from civstat.defs.raw import raw_drop_zone_sensor
+    from civstat.defs.resources import WarehouseResource
+
+    raw = tmp_path / "raw"
+    (raw / "2024Q1").mkdir(parents=True)
+    (raw / "2024Q1" / "a.xlsx").write_bytes(b"x")
+    (raw / "not-a-quarter").mkdir()
+    resources = {"warehouse": WarehouseResource(raw_dir=str(raw))}
+    with dg.instance_for_test() as instance:
+        ctx = dg.build_sensor_context(instance=instance, resources=resources)
+        first = raw_drop_zone_sensor(ctx)
+        assert [r.partition_key for r in first.run_requests] == ["2024Q1"]
+        assert first.dynamic_partitions_requests[0].partition_keys == ["2024Q1"]
+        instance.add_dynamic_partitions("quarter", ["2024Q1"])
+
+        ctx = dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor)
+        assert raw_drop_zone_sensor(ctx).run_requests == []
+
+        (raw / "2024Q1" / "b.xlsx").write_bytes(b"y")
+        ctx = dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor)
+        changed = raw_drop_zone_sensor(ctx)
+        assert [r.partition_key for r in changed.run_requests] == ["2024Q1"]
+
+
+def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
+    """Real returns from the generator, one partition, through Dagster's in-process API."""
+    from civstat.defs.resources import WarehouseResource
+    from civstat.generate import generate
+
+    raw, ref = tmp_path / "raw", tmp_path / "reference"
+    generate(raw, ref, years=(2024,))
+    warehouse = tmp_path / "wh" / "civstat.duckdb"
+    job = definitions.resolve_job_def("ingest_quarter")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("quarter", ["2024Q2"])
+        result = job.execute_in_process(
+            partition_key="2024Q2",
+            instance=instance,
+            resources={"warehouse": WarehouseResource(
+                path=str(warehouse), raw_dir=str(raw), reference_dir=str(ref))},
+        )
+    assert result.success
+    keys = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["raw", "dibao"]) in keys
+    con = duckdb.connect(str(warehouse.with_name("civstat.build.duckdb")), read_only=True)
+    try:
+        periods = con.execute("SELECT DISTINCT period FROM raw.dibao").fetchall()
+        townships = con.execute(
+            "SELECT count(DISTINCT division_code) FROM raw.submissions WHERE is_current"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    divisions = pl.read_csv(ref / "divisions.csv", infer_schema=False)
+    active = divisions.filter(
+        (pl.col("level") == "township")
+        & (pl.col("valid_from").fill_null("0000") <= "2024-06-30")
+        & (pl.col("valid_to").fill_null("9999") >= "2024-06-30")
+    )
+    assert periods == [("2024Q2",)]
+    assert townships == active.height  # every township of the county, one current return each
