@@ -1,0 +1,110 @@
+"""Text normalisation for headers, labels and numbers as townships really type them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import cache
+
+import yaml
+
+from civstat.contract import CONTRACT_DIR
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+_SPACE = re.compile(r"\s+")
+_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "nan", "none", "null"}
+_TRAILING_UNIT = re.compile(r"[^\d.]+$")
+_DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+_PERIODS = [
+    (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.I), "q"),
+    (re.compile(r"(\d{4})年?第?([1-4一二三四])季"), "q"),
+    (re.compile(r"(\d{4})年(?:1|一)?月?[-~至到](\d{1,2})月"), "m"),
+]
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+@cache
+def _traditional() -> dict[int, str]:
+    path = CONTRACT_DIR / "traditional.yaml"
+    mapping = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return str.maketrans({str(k): str(v) for k, v in (mapping or {}).items()})
+
+
+def norm(value: object) -> str:
+    """NFKC (full-width → ASCII), traditional → simplified, no white space at all."""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_traditional())
+    return _SPACE.sub("", text)
+
+
+def header_key(value: object) -> tuple[str, str | None]:
+    """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')``."""
+    text = norm(value)
+    units = _BRACKETS.findall(text)
+    key = _BRACKETS.sub("", text)
+    key = re.sub(r"^(其中)[:]?", "", key).replace(":", "")
+    key = re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)", "", key)
+    return key, (units[-1] if units else None)
+
+
+def sheet_key(value: object) -> str:
+    """``'表1 最低生活保障'`` / ``'最低生活保障'`` → ``'最低生活保障'``."""
+    key = re.sub(r"^表\d+[.、:_-]?", "", norm(value))
+    return key
+
+
+def is_blank(value: object) -> bool:
+    return value is None or norm(value) == ""
+
+
+def parse_number(value: object) -> float | None:
+    """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
+
+    Raises ValueError when the text is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(str(value))
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = norm(value)
+    if text.lower() in _NULLS:
+        return None
+    percent = text.endswith("%")
+    text = text.rstrip("%").replace(",", "")
+    text = _TRAILING_UNIT.sub("", text) if re.match(r"^[-+]?\d", text) else text
+    number = float(text)  # ValueError for anything else
+    return number / 100 if percent else number
+
+
+def parse_date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = norm(value)
+    if text.lower() in _NULLS:
+        return None
+    m = _DATE.match(text)
+    if not m:
+        raise ValueError(text)
+    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def parse_period(value: object) -> tuple[int, int] | None:
+    """``2024年第4季度`` / ``2024年四季度`` / ``2024年1-12月`` / ``2024Q3`` → (year, quarter)."""
+    text = norm(value)
+    for pattern, kind in _PERIODS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        year = int(m[1])
+        if kind == "q":
+            q = m[2]
+            return year, _CN_DIGITS.get(q) or int(q)
+        month = int(m[2])
+        if month in (3, 6, 9, 12):
+            return year, month // 3
+    return None

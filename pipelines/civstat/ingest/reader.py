@@ -1,0 +1,366 @@
+"""Read one township return (xlsx, xls or a group of per-sheet CSVs) into canonical rows.
+
+Pure parsing, no database: headers are recognised through the contract's synonyms, units
+converted to the canonical ones, 合计 rows flagged, footers dropped. Anything that would make
+the return load wrongly raises :class:`Refusal` naming sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from civstat.contract import Column, Sheet, load_contract
+from civstat.ingest.normalize import (
+    header_key,
+    is_blank,
+    norm,
+    parse_date,
+    parse_number,
+    sheet_key,
+)
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+HEADER_SCAN_ROWS = 12
+
+
+class Refusal(Exception):
+    """A return the reader must refuse; carries where and why, in Chinese and English."""
+
+    def __init__(self, code: str, zh: str, en: str, *, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None):
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+        self.sheet, self.row, self.column = sheet, row, column
+
+    def where_zh(self) -> str:
+        parts = [self.sheet or "", f"第{self.row}行" if self.row else "",
+                 f"[{self.column}]" if self.column else ""]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class SheetRows:
+    family: str
+    sheet_name: str
+    rows: list[dict]
+
+
+@dataclass
+class ParsedReturn:
+    source: Path                 # the workbook, or the CSV group's first file
+    files: list[Path]
+    file_format: str
+    sha256: str
+    cover: dict
+    sheets: dict[str, SheetRows] = field(default_factory=dict)
+
+
+# -- workbook access -------------------------------------------------------------------------
+def _grid_excel(path: Path) -> dict[str, list[list]]:
+    import fastexcel
+
+    try:
+        book = fastexcel.read_excel(str(path))
+        grids = {}
+        for name in book.sheet_names:
+            frame = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            grids[name] = [list(r) for r in frame.rows()]
+        return grids
+    except Exception as exc:  # noqa: BLE001 — calamine raises many kinds for bad files
+        raise Refusal(
+            "unreadable",
+            f"无法打开工作簿(不是Excel文件、已加密或已损坏):{type(exc).__name__}",
+            f"cannot open workbook (not a workbook, encrypted or corrupt): {exc}",
+        ) from None
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refusal("unreadable", "CSV 编码无法识别(应为UTF-8或GBK)", "CSV is neither UTF-8 nor GBK")
+
+
+def _grid_csv(files: list[Path]) -> dict[str, list[list]]:
+    grids = {}
+    for f in files:
+        sheet = f.stem.split("__", 1)[1]
+        rows = list(csv.reader(io.StringIO(_decode(f.read_bytes()))))
+        grids[sheet] = [[c if c != "" else None for c in r] for r in rows]
+    return grids
+
+
+def file_sha256(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files):
+        if len(files) > 1:
+            h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+# -- contract lookups ------------------------------------------------------------------------
+@cache
+def _column_index(family: str) -> dict[str, Column]:
+    sheet = load_contract().sheet(family)
+    index: dict[str, Column] = {}
+    for col in sheet.columns:
+        names = [col.header, *col.synonyms]
+        if col.group and col.short:
+            names.append(col.group + col.short)
+        for name in names:
+            index.setdefault(header_key(name)[0], col)
+    return index
+
+
+@cache
+def _sheet_index() -> dict[str, str]:
+    contract = load_contract()
+    index = {sheet_key(n): "cover" for n in (contract.cover_sheet, *contract.cover_sheet_synonyms)}
+    for sheet in contract.sheets:
+        for name in (sheet.sheet, *sheet.sheet_synonyms):
+            index.setdefault(sheet_key(name), sheet.family)
+    return index
+
+
+@cache
+def _cover_index() -> dict[str, Column]:
+    index = {}
+    for f in load_contract().cover_fields:
+        for name in (f.header, *f.synonyms):
+            index.setdefault(header_key(name)[0], f)
+    return index
+
+
+@cache
+def _label_sets() -> tuple[frozenset[str], tuple[str, ...]]:
+    contract = load_contract()
+    return (frozenset(norm(t) for t in contract.total_labels),
+            tuple(norm(p) for p in contract.footer_prefixes))
+
+
+def _category(sheet: Sheet, label: str) -> str | None:
+    key = norm(label)
+    for cat in sheet.categories:
+        if key in {norm(cat.label), *(norm(s) for s in cat.synonyms)}:
+            return cat.code
+    return None
+
+
+# -- parsing ---------------------------------------------------------------------------------
+def _cell(row: list, i: int):
+    return row[i] if i < len(row) else None
+
+
+def _match_header(family: str, upper: list | None, lower: list) -> dict[int, tuple[Column, str | None, str]]:
+    """Column index → (contract column, unit in header, header text)."""
+    index = _column_index(family)
+    found: dict[int, tuple[Column, str | None, str]] = {}
+    carry = None
+    for i in range(len(lower)):
+        up = _cell(upper, i) if upper is not None else None
+        if upper is not None:
+            carry = up if not is_blank(up) else carry  # merged cells: forward-fill the upper row
+            up = carry if is_blank(_cell(lower, i)) is False else up
+        lo = _cell(lower, i)
+        candidates = []
+        if up is not None and not is_blank(lo):
+            (uk, uu), (lk, lu) = header_key(up), header_key(lo)
+            candidates.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
+        if not is_blank(lo):
+            k, u = header_key(lo)
+            candidates.append((k, u, norm(lo)))
+        if up is not None and not is_blank(up) and is_blank(lo):
+            k, u = header_key(up)
+            candidates.append((k, u, norm(up)))
+        for key, unit, text in candidates:
+            col = index.get(key)
+            if col is not None and all(c is not col for c, _, _ in found.values()):
+                found[i] = (col, unit, text)
+                break
+    return found
+
+
+def _locate_header(family: str, grid: list[list]):
+    best = (0, None, None)  # score, header rows used, mapping
+    for r in range(min(HEADER_SCAN_ROWS, len(grid))):
+        single = _match_header(family, None, grid[r])
+        if len(single) > best[0]:
+            best = (len(single), (r,), single)
+        if r + 1 < len(grid):
+            pair = _match_header(family, grid[r], grid[r + 1])
+            if len(pair) > best[0]:
+                best = (len(pair), (r, r + 1), pair)
+    return best[1], best[2] or {}
+
+
+def _factor(col: Column, unit: str | None) -> float:
+    conversions = load_contract().unit_conversions
+    unit = norm(unit) if unit else None
+    effective = unit if unit in conversions else col.header_unit
+    if effective in conversions and conversions[effective][0] == col.unit:
+        return conversions[effective][1]
+    return 1.0
+
+
+def _value(col: Column, raw, factor: float, where: dict):
+    try:
+        if col.type == "date":
+            return parse_date(raw)
+        if col.type == "text":
+            return None if is_blank(raw) else str(raw).strip()
+        number = parse_number(raw)
+    except (ValueError, OverflowError):
+        raise Refusal("bad_value", f"无法识别的数值 {raw!r}", f"cannot parse value {raw!r}",
+                      **where) from None
+    if number is None:
+        return None
+    number *= factor
+    if col.type == "int":
+        if abs(number - round(number)) > 1e-6:
+            raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
+                          **where)
+        return int(round(number))
+    return round(number, 2)
+
+
+def _parse_sheet(sheet: Sheet, name: str, grid: list[list]) -> list[dict]:
+    header_rows, mapping = _locate_header(sheet.family, grid)
+    missing = [c for c in sheet.columns if c.required and c not in [m[0] for m in mapping.values()]]
+    if header_rows is None or missing:
+        col = missing[0].header if missing else None
+        raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
+                      f"required column missing: {col or '(header not recognised)'}",
+                      sheet=name, column=col)
+    totals, footers = _label_sets()
+    mapped = set(mapping)
+    label_col = min((i for i in range(len(grid[header_rows[0]])) if i not in mapped), default=None)
+    rows: list[dict] = []
+    for r in range(header_rows[-1] + 1, len(grid)):
+        row = grid[r]
+        texts = [norm(c) for c in row if not is_blank(c)]
+        if not texts:
+            continue
+        if texts[0].startswith(footers) and not any(not is_blank(_cell(row, i)) for i in mapped
+                                                     if i != label_col and norm(_cell(row, i)) != texts[0]):
+            continue
+        if texts[0].startswith(footers):
+            continue
+        label = _cell(row, label_col) if label_col is not None else None
+        first = texts[0]
+        is_total = norm(label) in totals if label is not None else first in totals
+        record: dict = {"source_row": r + 1}
+        if sheet.row_kind == "category":
+            if is_total:
+                record["category"] = "total"
+            else:
+                code = _category(sheet, label) if label is not None else None
+                if code is None:
+                    raise Refusal("unknown_category", f"无法识别的类别 {label!r}",
+                                  f"unknown category {label!r}", sheet=name, row=r + 1,
+                                  column=sheet.label.header if sheet.label else None)
+                record["category"] = code
+        elif sheet.row_kind == "single" and is_total:
+            continue
+        if sheet.row_kind != "single":
+            record["is_total"] = is_total
+        for i, (col, unit, text) in mapping.items():
+            where = {"sheet": name, "row": r + 1, "column": text}
+            if is_total and col.type in ("date", "text"):
+                record[col.name] = None  # a 合计 label sitting in a date/text column
+                continue
+            record[col.name] = _value(col, _cell(row, i), _factor(col, unit), where)
+            if col.period_units:
+                record[f"{col.name}_period"] = col.period_units.get(norm(unit) if unit else "", "month")
+        if all(record.get(c.name) is None for c in sheet.columns):
+            continue
+        rows.append(record)
+        if sheet.row_kind == "single":
+            break
+    return rows
+
+
+def _parse_cover(name: str, grid: list[list]) -> dict:
+    index = _cover_index()
+    cover: dict = {}
+    for r, row in enumerate(grid):
+        for i, cell in enumerate(row):
+            if is_blank(cell):
+                continue
+            text = str(cell)
+            value = None
+            if ":" in norm(text) or "：" in text:
+                key_text, _, value = norm(text).partition(":")
+                value = value or None
+            else:
+                key_text = text
+            field_ = index.get(header_key(key_text)[0])
+            if field_ is None or field_.name in cover:
+                continue
+            if value is None:
+                value = next((c for c in row[i + 1:] if not is_blank(c)), None)
+            if value is None:
+                continue
+            where = {"sheet": name, "row": r + 1, "column": field_.header}
+            if field_.type == "int":
+                cover[field_.name] = _value(field_, value, 1.0, where)
+            elif field_.type == "date":
+                try:
+                    cover[field_.name] = parse_date(value)
+                except ValueError:
+                    cover[field_.name] = None
+            else:
+                cover[field_.name] = norm(value) if field_.name == "division_code" else str(value).strip()
+            break
+    return cover
+
+
+def read_return(source: Path | list[Path]) -> ParsedReturn:
+    """Parse one return: a workbook path, or the list of CSV files of one workbook."""
+    files = sorted(source) if isinstance(source, list) else [Path(source)]
+    first = files[0]
+    if first.suffix.lower() == ".csv":
+        grids, fmt = _grid_csv(files), "csv"
+    elif first.suffix.lower() in WORKBOOK_SUFFIXES:
+        grids, fmt = _grid_excel(first), first.suffix.lower().lstrip(".")
+    else:
+        raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
+                      f"not a workbook (extension {first.suffix or 'none'})")
+    contract = load_contract()
+    by_family: dict[str, str] = {}
+    sheet_index = _sheet_index()
+    for name in grids:
+        family = sheet_index.get(sheet_key(name))
+        if family and family not in by_family:
+            by_family[family] = name
+    if "cover" not in by_family:
+        raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
+                      "no recognisable cover sheet (封面)")
+    cover = _parse_cover(by_family["cover"], grids[by_family["cover"]])
+    if "unit_name" not in cover and "division_code" not in cover:
+        raise Refusal("no_cover", "封面缺少填报单位和统计用区划代码", "cover names neither unit nor code",
+                      sheet=by_family["cover"])
+    parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=file_sha256(files),
+                          cover=cover)
+    for sheet in contract.sheets:
+        name = by_family.get(sheet.family)
+        if name is None:
+            if sheet.required:
+                raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}", f"missing sheet {sheet.sheet}",
+                              sheet=sheet.sheet)
+            continue
+        parsed.sheets[sheet.family] = SheetRows(sheet.family, name, _parse_sheet(sheet, name, grids[name]))
+    return parsed
+
+
+def fill_date_time(cover: dict) -> dt.datetime | None:
+    d = cover.get("fill_date")
+    return dt.datetime.combine(d, dt.time()) if isinstance(d, dt.date) else None
