@@ -120,21 +120,6 @@ def _unit_path(unit: Path | list[Path]) -> tuple[list[Path], str]:
     return files, str(label)
 
 
-def _quarantine(con, item: Item, files: list[Path], sha: str, folder: str, qdir: Path) -> None:
-    now = dt.datetime.now()
-    target = qdir / folder
-    target.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        shutil.copy2(f, target / f.name)
-    reason = target / (Path(item.file).name + ".reason.txt")
-    reason.write_text(f"{item.file}\n{item.message_zh}\n{item.message_en}\n", encoding="utf-8")
-    con.execute(
-        "INSERT OR REPLACE INTO raw.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [item.file, sha, folder, item.sheet, item.row, item.column, item.reason_code,
-         item.message_zh, item.message_en, now, str(target)],
-    )
-
-
 def _refusal_item(rel: str, exc: Refusal) -> Item:
     where = exc.where_zh()
     return Item(file=rel, reason_code=exc.code, sheet=exc.sheet, row=exc.row, column=exc.column,
@@ -143,30 +128,57 @@ def _refusal_item(rel: str, exc: Refusal) -> Item:
                            f"[{exc.column or '-'}]: {exc.en}")
 
 
-def _write_rows(con, parsed: ParsedReturn, lineage: dict) -> None:
-    contract = load_contract()
-    for sheet in contract.sheets:
-        block = parsed.sheets.get(sheet.family)
-        if not block or not block.rows:
-            continue
-        cols = sheet_columns(sheet)
-        records = []
-        for row in block.rows:
-            rec = {**lineage, "source_sheet": block.sheet_name, **row}
-            records.append({name: rec.get(name) for name, _ in cols})
-        schema = {}
-        for name, ddl in cols:
-            t = ddl.split()[0]
-            schema[name] = {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64,
-                            "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"),
-                            "BOOLEAN": pl.Boolean}.get(t, pl.Utf8)
-        frame = pl.DataFrame(records, schema=schema, orient="row")
-        con.register("incoming", frame)
-        con.execute(f"INSERT INTO raw.{sheet.table} BY NAME SELECT * FROM incoming")
+@dataclass
+class _Batch:
+    """Everything one ingest run writes, inserted table by table in one transaction."""
+
+    submissions: list[list] = field(default_factory=list)
+    quarantine: list[list] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _polars_type(ddl: str):
+    return {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "DATE": pl.Date,
+            "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(ddl.split()[0], pl.Utf8)
+
+
+def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
+    if not records:
+        return
+    schema = {name: _polars_type(ddl) for name, ddl in columns}
+    frame = pl.DataFrame([{n: r.get(n) for n in schema} for r in records], schema=schema,
+                         orient="row")
+    con.register("incoming", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    finally:
         con.unregister("incoming")
 
 
-def _refresh_current(con, division_code: str, period: str) -> None:
+def _write(con, batch: _Batch) -> None:
+    contract = load_contract()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if batch.quarantine:
+            con.executemany(
+                "INSERT OR REPLACE INTO raw.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                batch.quarantine)
+        if batch.submissions:
+            con.executemany(
+                "INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.submissions)
+        for sheet in contract.sheets:
+            _insert(con, f"raw.{sheet.table}", sheet_columns(sheet), batch.rows[sheet.table])
+        if batch.submissions:
+            _refresh_current(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _refresh_current(con) -> None:
+    """Newest return per (township, quarter) is current; earlier ones point at it."""
     con.execute(
         """
         UPDATE raw.submissions s SET is_current = r.rn = 1,
@@ -175,90 +187,51 @@ def _refresh_current(con, division_code: str, period: str) -> None:
             SELECT submission_id,
                    row_number() OVER w AS rn,
                    first_value(submission_id) OVER w AS newest
-            FROM raw.submissions WHERE division_code = ? AND period = ?
-            WINDOW w AS (ORDER BY submitted_at DESC, file_mtime DESC, file_path DESC)
+            FROM raw.submissions
+            WINDOW w AS (PARTITION BY division_code, period
+                         ORDER BY submitted_at DESC, file_mtime DESC, file_path DESC)
         ) r
         WHERE s.submission_id = r.submission_id
-        """,
-        [division_code, period],
+          AND (s.is_current IS DISTINCT FROM (r.rn = 1)
+               OR s.superseded_by IS DISTINCT FROM CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END)
+        """
     )
 
 
-def _ingest_unit(con, unit, folder: Path, raw_dir: Path, divisions: Divisions, qdir: Path,
-                 result: IngestResult) -> None:
-    files, label = _unit_path(unit)
-    rel = _relative(Path(label), raw_dir)
-    sha = file_sha256(files)
-    known = con.execute(
-        "SELECT 1 FROM raw.submissions WHERE file_sha256 = ? "
-        "UNION ALL SELECT 1 FROM raw.quarantine WHERE file_sha256 = ? AND file_path = ?",
-        [sha, sha, rel],
-    ).fetchone()
-    if known:
-        result.skipped.append(Item(file=rel))
-        return
-    m = QUARTER_FOLDER.match(folder.name)
-    folder_period = folder.name
-    con.execute("BEGIN TRANSACTION")
+def _parse_unit(job: tuple) -> tuple:
+    """Worker: parse one return (pure; runs in a process pool for large batches)."""
+    unit, folder_name = job
+    files = unit if isinstance(unit, list) else [unit]
     try:
-        try:
-            parsed = read_return(files if isinstance(unit, list) else files[0])
-            period = parse_period(parsed.cover.get("period_text") or "")
-            if period is None:
-                period = (int(m[1]), int(m[2]))
-            year, quarter = period
-            if f"{year}Q{quarter}" != folder_period:
-                raise Refusal("period_mismatch",
-                              f"报告期 {parsed.cover.get('period_text')} 与文件夹 {folder_period} 不一致",
-                              f"period {parsed.cover.get('period_text')} disagrees with folder "
-                              f"{folder_period}", sheet="封面", column="报告期")
-            code = divisions.resolve(parsed.cover)
-            if code is None:
-                raise Refusal("unknown_township",
-                              f"未知乡镇:填报单位 {parsed.cover.get('unit_name')!r},"
-                              f"区划代码 {parsed.cover.get('division_code')!r}",
-                              f"unknown township {parsed.cover.get('unit_name')!r} "
-                              f"(code {parsed.cover.get('division_code')!r})",
-                              sheet="封面", column="填报单位")
-        except Refusal as exc:
-            item = _refusal_item(rel, exc)
-            _quarantine(con, item, files, sha, folder_period, qdir)
-            con.execute("COMMIT")
-            result.quarantined.append(item)
-            return
-        period_key = f"{year}Q{quarter}"
-        mtime = dt.datetime.fromtimestamp(max(f.stat().st_mtime for f in files))
-        submitted = fill_date_time(parsed.cover) or mtime
-        sid = sha[:16]
-        had_current = con.execute(
-            "SELECT count(*) FROM raw.submissions WHERE division_code = ? AND period = ?",
-            [code, period_key],
-        ).fetchone()[0]
-        c = parsed.cover
-        con.execute(
-            "INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?)",
-            [sid, rel, sha, parsed.file_format, folder_period, period_key, year, quarter, code,
-             c.get("division_code"), c.get("unit_name"), c.get("pop_total"), c.get("pop_urban"),
-             c.get("pop_rural"), c.get("pop_60plus"), c.get("filled_by"), c.get("reviewed_by"),
-             c.get("phone"), c.get("fill_date"), mtime, submitted, dt.datetime.now(),
-             sorted(b.sheet_name for b in parsed.sheets.values()), True, None],
-        )
-        lineage = {"submission_id": sid, "division_code": code, "period": period_key,
-                   "year": year, "quarter": quarter, "source_file": rel, "file_sha256": sha,
-                   "submitted_at": submitted}
-        _write_rows(con, parsed, lineage)
-        _refresh_current(con, code, period_key)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    item = Item(file=rel, division_code=code, period=period_key)
-    (result.resubmitted if had_current else result.loaded).append(item)
+        parsed = read_return(files if isinstance(unit, list) else files[0])
+        period = parse_period(parsed.cover.get("period_text") or "")
+        if period is None:
+            m = QUARTER_FOLDER.match(folder_name)
+            period = (int(m[1]), int(m[2]))
+        if f"{period[0]}Q{period[1]}" != folder_name:
+            raise Refusal("period_mismatch",
+                          f"报告期 {parsed.cover.get('period_text')} 与文件夹 {folder_name} 不一致",
+                          f"period {parsed.cover.get('period_text')} disagrees with folder "
+                          f"{folder_name}", sheet="封面", column="报告期")
+        mtime = max(f.stat().st_mtime for f in files)
+        return "ok", parsed, period, mtime
+    except Refusal as exc:
+        return "refused", exc, None, None
+
+
+def _quarantine_row(item: Item, files: list[Path], sha: str, folder: str, qdir: Path) -> list:
+    target = qdir / folder
+    target.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy2(f, target / f.name)
+    (target / (Path(item.file).name + ".reason.txt")).write_text(
+        f"{item.file}\n{item.message_zh}\n{item.message_en}\n", encoding="utf-8")
+    return [item.file, sha, folder, item.sheet, item.row, item.column, item.reason_code,
+            item.message_zh, item.message_en, dt.datetime.now(), str(target)]
 
 
 def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
-           progress: bool = False) -> IngestResult:
+           progress: bool = False, workers: int | None = None) -> IngestResult:
     """Read the drop zone (all ``YYYYQq`` folders, or only ``periods``) into the raw layer."""
     raw_dir = Path(raw_dir).resolve()
     qdir = Path(quarantine_dir) if quarantine_dir else paths.quarantine_dir()
@@ -269,15 +242,80 @@ def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
         if raw_dir.is_dir() else []
     if periods:
         folders = [f for f in folders if f.name in set(periods)]
-    work = [(folder, unit) for folder in folders for unit in discover(folder)]
-    if progress and len(work) > 20:
+
+    known = {r[0] for r in con.execute("SELECT file_sha256 FROM raw.submissions").fetchall()}
+    known_q = {tuple(r) for r in con.execute("SELECT file_path, file_sha256 FROM raw.quarantine").fetchall()}
+    todo = []
+    for folder in folders:
+        for unit in discover(folder):
+            files, label = _unit_path(unit)
+            rel, sha = _relative(Path(label), raw_dir), file_sha256(files)
+            if sha in known or (rel, sha) in known_q:
+                result.skipped.append(Item(file=rel))
+            else:
+                todo.append((unit, folder.name, files, rel, sha))
+
+    jobs = [(unit, folder) for unit, folder, *_ in todo]
+    workers = workers if workers is not None else (2 if len(jobs) > 100 else 1)
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(workers)
+        outcomes = pool.map(_parse_unit, jobs, chunksize=16)
+    else:
+        pool, outcomes = None, map(_parse_unit, jobs)
+    if progress and len(jobs) > 20:
         from rich.progress import track
 
-        iterator = track(work, description="读取季报 / reading returns")
-    else:
-        iterator = work
-    for folder, unit in iterator:
-        _ingest_unit(con, unit, folder, raw_dir, divisions, qdir, result)
+        outcomes = track(outcomes, total=len(jobs), description="读取季报 / reading returns")
+
+    batch, seen_current = _Batch(), set()
+    existing = {tuple(r) for r in con.execute(
+        "SELECT DISTINCT division_code, period FROM raw.submissions").fetchall()}
+    now = dt.datetime.now()
+    try:
+        for (unit, folder, files, rel, sha), (status, payload, period, mtime) in zip(todo, outcomes,
+                                                                                      strict=True):
+            if status == "ok":
+                code = divisions.resolve(payload.cover)
+                if code is None:
+                    c = payload.cover
+                    status, payload = "refused", Refusal(
+                        "unknown_township",
+                        f"未知乡镇:填报单位 {c.get('unit_name')!r},区划代码 {c.get('division_code')!r}",
+                        f"unknown township {c.get('unit_name')!r} (code {c.get('division_code')!r})",
+                        sheet="封面", column="填报单位")
+            if status == "refused":
+                item = _refusal_item(rel, payload)
+                batch.quarantine.append(_quarantine_row(item, files, sha, folder, qdir))
+                result.quarantined.append(item)
+                continue
+            parsed, (year, quarter) = payload, period
+            key = f"{year}Q{quarter}"
+            mtime = dt.datetime.fromtimestamp(mtime)
+            submitted = fill_date_time(parsed.cover) or mtime
+            sid, c = sha[:16], parsed.cover
+            batch.submissions.append([
+                sid, rel, sha, parsed.file_format, folder, key, year, quarter, code,
+                c.get("division_code"), c.get("unit_name"), c.get("pop_total"), c.get("pop_urban"),
+                c.get("pop_rural"), c.get("pop_60plus"), c.get("filled_by"), c.get("reviewed_by"),
+                c.get("phone"), c.get("fill_date"), mtime, submitted, now,
+                sorted(b.sheet_name for b in parsed.sheets.values()), True, None])
+            lineage = {"submission_id": sid, "division_code": code, "period": key, "year": year,
+                       "quarter": quarter, "source_file": rel, "file_sha256": sha,
+                       "submitted_at": submitted}
+            for block in parsed.sheets.values():
+                table = load_contract().sheet(block.family).table
+                batch.rows[table].extend({**lineage, "source_sheet": block.sheet_name, **row}
+                                         for row in block.rows)
+            item = Item(file=rel, division_code=code, period=key)
+            resub = (code, key) in existing or (code, key) in seen_current
+            seen_current.add((code, key))
+            (result.resubmitted if resub else result.loaded).append(item)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    _write(con, batch)
     return result
 
 

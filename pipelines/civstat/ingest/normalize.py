@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import yaml
 
@@ -33,11 +33,20 @@ def _traditional() -> dict[int, str]:
 
 def norm(value: object) -> str:
     """NFKC (full-width → ASCII), traditional → simplified, no white space at all."""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_traditional())
-    return _SPACE.sub("", text)
+    return _norm(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_traditional()))
 
 
 def header_key(value: object) -> tuple[str, str | None]:
+    return _header_key(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _header_key(value: str) -> tuple[str, str | None]:
     """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')``."""
     text = norm(value)
     units = _BRACKETS.findall(text)
@@ -54,7 +63,7 @@ def sheet_key(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or norm(value) == ""
+    return value is None or (isinstance(value, str) and (value == "" or norm(value) == ""))
 
 
 def parse_number(value: object) -> float | None:

@@ -136,8 +136,12 @@ def load_reference(reference_dir: Path, con) -> RefResult:
     for table, files in sources.items():
         rows = [r for f in files if f.exists() for r in _read_csv(f, table, result)]
         if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            con.executemany(f"INSERT INTO ref.{table} VALUES ({marks})", rows)
+            import polars as pl
+
+            frame = pl.DataFrame(rows, schema=list(SPECS[table]), orient="row")
+            con.register("incoming_ref", frame)
+            con.execute(f"INSERT INTO ref.{table} BY NAME SELECT * FROM incoming_ref")
+            con.unregister("incoming_ref")
         result.loaded[table] = len(rows)
     if result.rejected:
         con.executemany("INSERT INTO ref.rejected_rows VALUES (?, ?, ?, ?, ?)", result.rejected)
