@@ -72,7 +72,8 @@ def test_quarterly_schedule_requests_the_quarter_just_ended(definitions):
     schedule = definitions.resolve_schedule_def("quarterly_refresh_schedule")
     with dg.instance_for_test() as instance:
         ctx = dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=dt.datetime(2025, 1, 16, 6, 0)
+            instance=instance, scheduled_execution_time=dt.datetime(2025, 1, 16, 6, 0),
+            repository_def=definitions.get_repository_def(),
         )
         request = schedule.evaluate_tick(ctx).run_requests[0]
         assert request.partition_key == "2024Q4"

@@ -1,6 +1,5 @@
 """Publishing, jobs and schedules: how a quarter's returns become the published warehouse."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -14,7 +13,10 @@ PUBLISH_KEY = dg.AssetKey(["warehouse", "published"])
 
 # Everything that writes the working copy, then the publish step.
 _ingest = dg.AssetSelection.assets(reference_tables, raw_returns)
-_downstream = _ingest.downstream(include_self=False) - dg.AssetSelection.groups("reports")
+# Seeds (KPI definitions) are not downstream of the raw files, so select by group as well.
+_downstream = (
+    _ingest.downstream(include_self=False) | dg.AssetSelection.groups("quality", "warehouse", "publish")
+) - dg.AssetSelection.groups("reports")
 
 
 def publish_asset(upstream_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:

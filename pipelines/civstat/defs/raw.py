@@ -1,6 +1,5 @@
 """Raw layer: the drop zone ``data/raw/<YYYY>Q<q>/`` read into ``raw.*``, reference CSVs into ``ref.*``."""
 
-from __future__ import annotations
 
 import hashlib
 import json

@@ -1,6 +1,5 @@
 """Resources shared by the civstat assets."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

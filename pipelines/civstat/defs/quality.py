@@ -1,0 +1,212 @@
+"""The quality gate in Dagster.
+
+* ``quality/violations`` + ``quality/rule_runs``: every edit rule evaluated on the working copy's
+  raw layer and stored, before dbt — dbt's ``quality_status`` keeps hard-failed township-quarters
+  out of the marts, so the rest of the county still publishes.
+* Asset checks on the raw assets, one per hard rule (severity ERROR) and one for all soft rules
+  (WARN). They report; they do not block: one township's bad return must not stop the county.
+* Blocking checks on the marts (``no_blocked_returns_published``): no return with a hard failure
+  may appear in a published fact table. A failure there is a pipeline bug, so it blocks
+  ``warehouse/published``.
+"""
+
+import duckdb
+import dagster as dg
+
+from civstat.contract import load_contract
+from civstat.defs.resources import WarehouseResource
+from civstat.quality.catalogue import load_catalogue
+
+CATALOGUE = load_catalogue()
+SHEET_TABLES = [s.table for s in load_contract().sheets]
+RAW_DEPS = [dg.AssetKey(["raw", t]) for t in ("submissions", *SHEET_TABLES)]
+REF_DEPS = [dg.AssetKey(["ref", "divisions"]), dg.AssetKey(["ref", "explanations"])]
+VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
+RULE_RUNS_KEY = dg.AssetKey(["quality", "rule_runs"])
+# dbt models are keyed ["warehouse", <model>] (civstat.defs.warehouse.CivstatDbtTranslator)
+MART_TABLES = ["fct_recipients", "fct_funds", "fct_assistance_cases", "fct_eldercare_beds",
+               "fct_veteran_placement", "fct_welfare_subsidies", "fct_disaster_losses"]
+SOFT_CHECK = "edit_rules_soft"
+
+
+def _raw_key(rule) -> dg.AssetKey:
+    """The raw asset a rule's check is attached to: its first sheet table, else submissions."""
+    table = next((t for t in rule.tables if t in SHEET_TABLES), "submissions")
+    return dg.AssetKey(["raw", table])
+
+
+def check_name(code: str) -> str:
+    return f"edit_rule_{code}"
+
+
+def evaluate_and_store(con: duckdb.DuckDBPyConnection, periods: list[str] | None = None):
+    """Evaluate the edit rules on an open (writable) connection and store the findings."""
+    from civstat.quality import evaluate, store
+
+    result = evaluate(con, periods=periods)
+    store(con, result)
+    return result
+
+
+def _markdown(violations, limit: int = 30) -> str:
+    lines = [f"- {v.division_name or v.division_code} {v.period} {v.rule_code}: {v.message_zh}"
+             for v in violations[:limit]]
+    if len(violations) > limit:
+        lines.append(f"- … 另有 {len(violations) - limit} 条 / {len(violations) - limit} more")
+    return "\n".join(lines) or "无"
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(VIOLATIONS_KEY, deps=[*RAW_DEPS, *REF_DEPS], group_name="quality",
+                     kinds={"duckdb", "great_expectations"},
+                     description="审核关系违规记录(硬性错误使该乡镇季度不发布,软性提示需说明)"),
+        dg.AssetSpec(RULE_RUNS_KEY, deps=[*RAW_DEPS, *REF_DEPS], group_name="quality",
+                     kinds={"duckdb"}, description="审核规则运行记录"),
+    ],
+    pool="duckdb_writer",
+)
+def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Evaluate every edit rule on the working copy (all periods) and store the findings."""
+    wh = warehouse.warehouse
+    with wh.lock(), wh.connect_writer() as con:
+        result = evaluate_and_store(con)
+    names = result.division_names
+    context.log.info(
+        f"{len(result.periods)} periods, {result.returns} returns: {len(result.hard)} hard, "
+        f"{len(result.soft)} soft ({len(result.unexplained_soft)} unexplained)"
+    )
+    blocked = [f"{names.get(c, c)} {p}" for c, p in result.blocked]
+    yield dg.MaterializeResult(
+        asset_key=VIOLATIONS_KEY,
+        metadata={
+            "run_id": result.run_id,
+            "hard": len(result.hard),
+            "soft": len(result.soft),
+            "unexplained_soft": len(result.unexplained_soft),
+            "blocked": dg.MetadataValue.md("\n".join(f"- {b}" for b in blocked) or "无"),
+            "hard_violations": dg.MetadataValue.md(_markdown(result.hard)),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RULE_RUNS_KEY,
+        metadata={"rules": len(result.runs), "periods": ", ".join(result.periods)},
+    )
+
+
+def _partition(context) -> str | None:
+    try:
+        tags = context.run.tags
+    except Exception:  # noqa: BLE001
+        return None
+    return tags.get("dagster/partition")
+
+
+@dg.multi_asset_check(
+    specs=[
+        *(dg.AssetCheckSpec(check_name(r.code), asset=_raw_key(r),
+                            description=f"{r.code} {r.name_zh}(硬性) / {r.name_en}")
+          for r in CATALOGUE.rules if r.is_hard),
+        dg.AssetCheckSpec(SOFT_CHECK, asset=["raw", "submissions"],
+                          description="软性审核提示(需说明) / soft edit rules"),
+    ],
+    can_subset=True,
+    name="edit_rule_checks",
+    pool="duckdb_writer",
+)
+def edit_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """The edit rules as checks on the raw assets (the run's quarter, or every quarter)."""
+    from civstat.quality import evaluate
+
+    period = _partition(context)
+    wh = warehouse.warehouse
+    with wh.lock():
+        con = duckdb.connect(str(wh.prepare_working()), read_only=True)
+        try:
+            result = evaluate(con, periods=[period] if period else None)
+        finally:
+            con.close()
+    by_rule: dict[str, list] = {}
+    for v in result.violations:
+        by_rule.setdefault(v.rule_code, []).append(v)
+    selected = {key.name for key in context.selected_asset_check_keys}
+    for rule in CATALOGUE.rules:
+        if not rule.is_hard or check_name(rule.code) not in selected:
+            continue
+        found = by_rule.get(rule.code, [])
+        yield dg.AssetCheckResult(
+            check_name=check_name(rule.code),
+            asset_key=_raw_key(rule),
+            passed=not found,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=f"{len(found)} 条违规,相应乡镇季度不发布" if found else "通过",
+            metadata={"violations": len(found), "periods": ", ".join(result.periods),
+                      "details": dg.MetadataValue.md(_markdown(found))},
+        )
+    if SOFT_CHECK in selected:
+        soft = result.soft
+        open_ = result.unexplained_soft
+        yield dg.AssetCheckResult(
+            check_name=SOFT_CHECK,
+            asset_key=dg.AssetKey(["raw", "submissions"]),
+            passed=not open_,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"软性提示 {len(soft)} 条,待说明 {len(open_)} 条",
+            metadata={"soft": len(soft), "unexplained": len(open_),
+                      "details": dg.MetadataValue.md(_markdown(open_))},
+        )
+
+
+def blocked_rows_in_marts(con: duckdb.DuckDBPyConnection, marts: list[str] = MART_TABLES) -> dict[str, int]:
+    """Rows of each fact table that belong to a blocked (hard-failed) return."""
+    out = {}
+    for mart in marts:
+        out[mart] = con.execute(
+            f"SELECT count(*) FROM main.{mart} f JOIN main.quality_status q USING (submission_id) "
+            "WHERE q.status = 'blocked'"
+        ).fetchone()[0]
+    return out
+
+
+def no_blocked_returns_published(marts: list[str] = MART_TABLES) -> dg.AssetChecksDefinition:
+    """Blocking checks on the dbt fact tables: no row of a hard-failed return may reach them."""
+
+    @dg.multi_asset_check(
+        specs=[
+            dg.AssetCheckSpec("no_blocked_returns_published", asset=dg.AssetKey(["warehouse", m]),
+                              blocking=True,
+                              description="硬性审核未通过的乡镇季度不得进入已发布数据")
+            for m in marts
+        ],
+        can_subset=True,
+        name="no_blocked_returns_published",
+        pool="duckdb_writer",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        wh = warehouse.warehouse
+        with wh.lock():
+            con = duckdb.connect(str(wh.working), read_only=True)
+            try:
+                counts = blocked_rows_in_marts(con, marts)
+            finally:
+                con.close()
+        selected = {key.asset_key for key in context.selected_asset_check_keys}
+        for mart, n in counts.items():
+            key = dg.AssetKey(["warehouse", mart])
+            if key not in selected:
+                continue
+            yield dg.AssetCheckResult(
+                check_name="no_blocked_returns_published",
+                asset_key=key,
+                passed=n == 0,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"blocked_rows": n},
+            )
+
+    return _check
+
+
+defs = dg.Definitions(
+    assets=[quality_gate],
+    asset_checks=[edit_rule_checks, no_blocked_returns_published()],
+)
