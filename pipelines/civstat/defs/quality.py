@@ -10,8 +10,8 @@
   ``warehouse/published``.
 """
 
-import duckdb
 import dagster as dg
+import duckdb
 
 from civstat.contract import load_contract
 from civstat.defs.resources import WarehouseResource

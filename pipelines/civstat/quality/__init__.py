@@ -1,0 +1,36 @@
+"""The quality gate: the edit rules (审核关系) of ``rules.yaml`` evaluated on the raw layer.
+
+``evaluate`` runs every rule (Great Expectations for within-row rules, SQL on DuckDB for
+cross-row, cross-table and historical ones) on the current returns; ``store`` writes the findings
+into ``quality.violations`` / ``quality.rule_runs`` (read by dbt's ``quality_status``, which keeps
+hard-failed township-quarters out of the marts); ``write_report`` renders the Chinese HTML report
+and GX Data Docs beside it.
+"""
+
+from civstat.quality.catalogue import Catalogue, Rule, load_catalogue
+from civstat.quality.engine import (
+    QualityResult,
+    QualityRuleError,
+    QualitySetupError,
+    RuleRun,
+    Violation,
+    evaluate,
+    store,
+    summary,
+)
+from civstat.quality.report import write_report
+
+__all__ = [
+    "Catalogue",
+    "QualityResult",
+    "QualityRuleError",
+    "QualitySetupError",
+    "Rule",
+    "RuleRun",
+    "Violation",
+    "evaluate",
+    "load_catalogue",
+    "store",
+    "summary",
+    "write_report",
+]

@@ -1,0 +1,94 @@
+"""The quality report: a self-contained Chinese HTML page (no CDN, autoescaped) and, beside it,
+Great Expectations' Data Docs as a technical extra."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import jinja2
+
+from civstat.quality.engine import QualityResult, summary
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def scope_label(result: QualityResult) -> str:
+    periods = result.periods
+    if not periods:
+        return "无报表"
+    if len(periods) == 1:
+        return periods[0]
+    years = sorted({p[:4] for p in periods})
+    if len(years) == 1 and len(periods) == 4:
+        return years[0]
+    return f"{periods[0]}–{periods[-1]}"
+
+
+def report_name(result: QualityResult) -> str:
+    return f"quality_report_{scope_label(result).replace('–', '_')}.html"
+
+
+def _context(result: QualityResult, data_docs: str | None) -> dict:
+    by_town: dict[str, list] = defaultdict(list)
+    for v in result.violations:
+        by_town[v.division_code].append(v)
+    townships = []
+    for code, vs in by_town.items():
+        vs = sorted(vs, key=lambda v: (v.period, not v.is_hard, v.rule_code[:1], int(v.rule_code[1:] or 0),
+                                       v.sheet or "", v.source_row or 0))
+        townships.append({
+            "code": code,
+            "name": result.division_names.get(code) or vs[0].division_name or code,
+            "n_hard": sum(v.is_hard for v in vs),
+            "n_soft": sum(not v.is_hard for v in vs),
+            "violations": vs,
+        })
+    townships.sort(key=lambda t: (-t["n_hard"], t["code"]))
+    blocked = []
+    for code, period in result.blocked:
+        vs = [v for v in result.hard if v.division_code == code and v.period == period]
+        blocked.append({
+            "code": code,
+            "period": period,
+            "name": result.division_names.get(code) or code,
+            "rules": sorted({v.rule_code for v in vs}),
+            "files": sorted({v.source_file for v in vs if v.source_file}),
+        })
+    example = result.soft[0] if result.soft else None
+    return {
+        "result": result,
+        "scope_label": scope_label(result),
+        "rules": summary(result),
+        "n_hard_rules": sum(r.severity == "hard" for r in result.runs),
+        "n_soft_rules": sum(r.severity == "soft" for r in result.runs),
+        "n_explained": sum(1 for v in result.soft if v.explanation),
+        "blocked": blocked,
+        "townships": townships,
+        "data_docs": data_docs,
+        "example_code": example.division_code if example else "371599101000",
+        "example_period": example.period if example else "2024Q3",
+    }
+
+
+def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True) -> Path:
+    """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    docs_link = None
+    if data_docs and result.gx is not None:
+        try:
+            index = result.gx.build_data_docs(out / "gx_data_docs")
+            if index is not None:
+                docs_link = index.relative_to(out).as_posix()
+        except Exception:  # noqa: BLE001 — Data Docs are an optional extra
+            docs_link = None
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    html = env.get_template("quality_report.html.j2").render(**_context(result, docs_link))
+    path = out / report_name(result)
+    path.write_text(html, encoding="utf-8")
+    return path
