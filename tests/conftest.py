@@ -27,3 +27,17 @@ def _dbt_paths_per_worker(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def dbt_isolated(tmp_path_factory):
+    """Give one test module its own dbt target/log folders (for modules that run dbt often)."""
+    base = tmp_path_factory.mktemp("dbt")
+    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "DBT_LOG_PATH")}
+    os.environ.update(DBT_TARGET_PATH=str(base / "target"), DBT_LOG_PATH=str(base / "logs"))
+    yield base
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

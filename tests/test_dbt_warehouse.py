@@ -7,7 +7,6 @@ computed here in Python from the fixture's raw rows, independently of the SQL.
 from __future__ import annotations
 
 import hashlib
-import os
 
 import duckdb
 import pytest
@@ -17,21 +16,6 @@ from click.testing import CliRunner
 from test_dbt_support import BLOCKED, COUNTY, RESUBMITTED, SOFT, T1, T2, T3, build_fixture_warehouse
 
 KPI_COUNT = 20
-
-
-@pytest.fixture(scope="module")
-def dbt_isolated(tmp_path_factory):
-    """Give this module its own dbt target/log directories (safe under pytest-xdist)."""
-    base = tmp_path_factory.mktemp("dbt")
-    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DO_NOT_TRACK")}
-    os.environ.update(DBT_TARGET_PATH=str(base / "target"), DBT_LOG_PATH=str(base / "logs"),
-                      DO_NOT_TRACK="1")
-    yield base
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 @pytest.fixture(scope="module")

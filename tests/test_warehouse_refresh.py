@@ -9,7 +9,6 @@ incremental result is then compared with a full refresh of the same raw data.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -38,20 +37,6 @@ READER = textwrap.dedent("""
 
 MARTS = ("kpi_quarterly", "kpi_annual", "fct_funds", "fct_recipients", "fct_eldercare_beds",
          "quality_status")
-
-
-@pytest.fixture(scope="module")
-def dbt_isolated(tmp_path_factory):
-    base = tmp_path_factory.mktemp("dbt")
-    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DO_NOT_TRACK")}
-    os.environ.update(DBT_TARGET_PATH=str(base / "target"), DBT_LOG_PATH=str(base / "logs"),
-                      DO_NOT_TRACK="1")
-    yield base
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 @pytest.fixture(scope="module")

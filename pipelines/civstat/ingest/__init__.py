@@ -22,7 +22,6 @@ from civstat import paths
 from civstat.contract import load_contract
 from civstat.ingest.normalize import norm, parse_period
 from civstat.ingest.reader import (
-    WORKBOOK_SUFFIXES,
     ParsedReturn,
     Refusal,
     file_sha256,
@@ -32,7 +31,8 @@ from civstat.ingest.reader import (
 from civstat.ingest.reference import RefResult, load_reference
 from civstat.raw_schema import create_raw_schema, sheet_columns
 
-__all__ = ["IngestResult", "Item", "ingest", "load_reference", "read_return", "Refusal", "RefResult"]
+__all__ = ["IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest", "load_reference",
+           "read_return"]
 
 QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -317,7 +317,3 @@ def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
             pool.shutdown()
     _write(con, batch)
     return result
-
-
-def is_workbook_name(path: Path) -> bool:
-    return path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() == ".csv"
