@@ -15,6 +15,8 @@ from rich.console import Console
 from civstat import paths
 
 console = Console()
+# Dagster's step-by-step DEBUG lines drown the summary; runs keep full logs in .dagster_home.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def load_definitions():
@@ -42,19 +44,18 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
     for key in keys:
         console.print(f"[bold]读取[/] {key} …")
         result = definitions.resolve_job_def("ingest_quarter").execute_in_process(
-            partition_key=key, instance=instance, raise_on_error=True
+            partition_key=key, instance=instance, raise_on_error=True, run_config=QUIET
         )
         assert result.success
     console.print("[bold]审核 → 构建 → 发布[/] …")
     definitions.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=instance, raise_on_error=True
+        instance=instance, raise_on_error=True, run_config=QUIET
     )
     report_years = years or sorted({k[:4] for k in keys if _year_complete(keys, k[:4])})
     for year in report_years:
         console.print(f"[bold]年度总结[/] {year} …")
         definitions.resolve_job_def("year_end_report").execute_in_process(
-            partition_key=year, instance=instance, raise_on_error=True,
-            run_config=None,
+            partition_key=year, instance=instance, raise_on_error=True, run_config=QUIET
         )
     return {"quarters": keys, "years": report_years}
 
