@@ -313,3 +313,19 @@ def test_cli_exit_codes(tmp_path, county, sample):
     assert bad.returncode == 1 and "坏.xlsx" in bad.stdout
     missing = subprocess.run([str(exe), "ingest", "--raw", str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 2
+
+
+def test_source_row_counts_leading_blank_rows(tmp_path, county, sample):
+    """calamine trims leading empty rows by default; lineage must still name the Excel row."""
+    import openpyxl
+
+    path = _write(tmp_path, county, sample, replace(CLEAN, title=False, two_row_header=False))[0]
+    wb = openpyxl.load_workbook(path)
+    wb["表1 最低生活保障"].insert_rows(1, amount=3)
+    wb.save(path)
+    con, result = _ingest(tmp_path, county)
+    assert result.ok
+    row = con.execute("SELECT source_row, persons FROM raw.dibao WHERE category = 'urban'").fetchone()
+    ws = openpyxl.load_workbook(path)["表1 最低生活保障"]
+    cells = [c.value for c in ws[row[0]]]
+    assert "城市低保" in str(cells[0]) and row[1] in cells

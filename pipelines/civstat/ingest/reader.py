@@ -69,7 +69,7 @@ def _grid_excel(path: Path) -> dict[str, list[list]]:
         book = fastexcel.read_excel(str(path))
         grids = {}
         for name in book.sheet_names:
-            frame = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            frame = book.load_sheet(name, header_row=None, dtypes="string", skip_rows=0).to_polars()
             grids[name] = [list(r) for r in frame.rows()]
         return grids
     except Exception as exc:  # noqa: BLE001 — calamine raises many kinds for bad files
