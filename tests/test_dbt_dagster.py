@@ -10,7 +10,7 @@ import pytest
 from civstat.build import MANIFEST_PATH, prepare_manifest
 from civstat.contract import load_contract
 from civstat.warehouse import Warehouse
-from test_dbt_support import build_fixture_warehouse
+from test_dbt_support import T1, add_return, build_fixture_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +45,38 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
 
     wh = Warehouse(tmp_path / "civstat.duckdb")
     build_fixture_warehouse(wh.working)
-    result = dg.materialize(
-        [warehouse_defs.civstat_dbt_assets],
-        resources={"dbt": DbtCliResource(project_dir=warehouse_defs.dbt_project),
-                   "warehouse": WarehouseResource(path=str(wh.path))},
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+
+    def materialize():
+        return dg.materialize(
+            [warehouse_defs.civstat_dbt_assets],
+            resources={"dbt": DbtCliResource(project_dir=warehouse_defs.dbt_project),
+                       "warehouse": WarehouseResource(path=str(wh.path))},
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+
+    result = materialize()
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert warehouse_defs.mart_key("kpi_annual") in materialized
+    assert warehouse_defs.mart_key("stg_dibao") in materialized  # first build: everything
     # dbt wrote the working copy; publishing is the lead's publish asset's job
     assert not wh.path.exists()
     with duckdb.connect(str(wh.working), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM kpi_annual").fetchone()[0] > 0
+        before = con.execute("SELECT count(*) FROM kpi_quarterly").fetchone()[0]
+
+    # a new quarter arrives: the second run is incremental (code unchanged) and adds it
+    with duckdb.connect(str(wh.working)) as con:
+        add_return(con, T1, 2024, 1)
+    result = materialize()
+    assert result.success
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert warehouse_defs.mart_key("kpi_quarterly") in materialized
+    assert warehouse_defs.mart_key("stg_dibao") not in materialized  # views stay as they are
+    with duckdb.connect(str(wh.working), read_only=True) as con:
+        log = con.execute("SELECT mode, orchestrator FROM meta.build_log ORDER BY built_at").fetchall()
+        periods = {r[0] for r in con.execute("SELECT period FROM kpi_quarterly").fetchall()}
+        after = con.execute("SELECT count(*) FROM kpi_quarterly").fetchone()[0]
+    assert log == [("full", "dagster"), ("incremental", "dagster")]
+    assert "2024Q1" in periods and after > before

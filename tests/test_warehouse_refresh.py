@@ -36,7 +36,8 @@ READER = textwrap.dedent("""
 """)
 
 MARTS = ("kpi_quarterly", "kpi_annual", "fct_funds", "fct_recipients", "fct_eldercare_beds",
-         "quality_status")
+         "fct_assistance_cases", "fct_veteran_placement", "fct_welfare_subsidies",
+         "intermediate.int_division_measures", "quality_status")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def refreshed(tmp_path_factory, dbt_isolated):
     corrected 2023Q1 return for T1 and refresh incrementally."""
     wh = Warehouse(tmp_path_factory.mktemp("wh") / "civstat.duckdb")
     build_fixture_warehouse(wh.working)
-    build_warehouse(wh, capture=True)
+    first = build_warehouse(wh, capture=True)
 
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh.path)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
@@ -55,7 +56,7 @@ def refreshed(tmp_path_factory, dbt_isolated):
             for code in (T1, T2):
                 add_return(con, code, 2024, 1)
             correction = add_return(con, T1, 2023, 1, version=2)
-        build_warehouse(wh, capture=True, lock_timeout=5)
+        second = build_warehouse(wh, capture=True, lock_timeout=5)
         reader_alive_after_publish = reader.poll() is None
         reader.stdin.write("go\n")
         reader.stdin.flush()
@@ -66,7 +67,8 @@ def refreshed(tmp_path_factory, dbt_isolated):
         if reader.poll() is None:
             reader.kill()
     return {"wh": wh, "before": before, "same": same_connection, "new": new_connection,
-                "alive": reader_alive_after_publish, "correction": correction}
+            "alive": reader_alive_after_publish, "correction": correction,
+            "plans": (first.plan, second.plan)}
 
 
 def test_reader_keeps_a_consistent_view_and_does_not_block(refreshed):
@@ -75,6 +77,16 @@ def test_reader_keeps_a_consistent_view_and_does_not_block(refreshed):
     assert refreshed["before"][2] == "2023Q4"
     assert refreshed["new"][2] == "2024Q1"
     assert refreshed["new"][0] > refreshed["before"][0]
+
+
+def test_first_build_is_full_and_the_refresh_incremental(refreshed):
+    first, second = refreshed["plans"]
+    assert (first.mode, second.mode) == ("full", "incremental")
+    assert "首次构建" in first.reason
+    assert second.dbt_args() == ["--selector", "quarterly_refresh"]
+    with refreshed["wh"].reader() as con:
+        log = con.execute("SELECT mode, orchestrator FROM meta.build_log ORDER BY built_at").fetchall()
+    assert log == [("full", "cli"), ("incremental", "cli")]
 
 
 def test_correction_flows_into_later_increments(refreshed):

@@ -4,7 +4,7 @@
   earlier quarters it depends on, their quality status, divisions and KPI/measure seeds)
   differs from the fingerprint stored on the mart's rows — so adding a quarter, a corrected
   return or a new quality verdict rebuilds only the periods it touches.
-  Model SQL changes need `civstat build --full-refresh`.
+  A change to the dbt project makes the next build a full one (pipelines/civstat/buildplan.py).
 -#}
 {% macro periods_to_refresh() -%}
     select f.period, f.fingerprint
@@ -16,4 +16,49 @@
         where t.period = f.period and t.build_fingerprint = f.fingerprint
     )
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The CTEs every period-keyed mart starts from: `refresh` (periods to rebuild, with their
+    fingerprints) and `published` (the current, publishable submissions of those periods). -#}
+{% macro published_in_refresh(periods) -%}
+refresh as ({{ periods_to_refresh() }}),
+
+published as (
+    select s.*, refresh.fingerprint
+    from {{ ref('int_submission_quality') }} as s
+    inner join refresh using (period)
+    where s.is_published and {{ in_refresh(periods, 's') }}
+)
+{%- endmacro %}
+
+
+{#- The periods an incremental run rebuilds, queried when the model runs and returned as a
+    list, so that models can write them into their SQL as constants (macro in_refresh):
+    DuckDB pushes constant filters through views, unions and — on partition keys — window
+    functions down to the raw scans, so adding a quarter reads that year's returns, not all.
+    None on a full build, meaning every period. -#}
+{% macro refresh_period_list() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set rows = run_query(periods_to_refresh()) -%}
+        {{- return(rows.columns[0].values() | list) -}}
+    {%- endif -%}
+    {{- return(none) -}}
+{%- endmacro %}
+
+
+{#- A filter keeping the rows of `periods` (from refresh_period_list): on `year` as well as
+    `period`, because year is the partition key of the YTD windows and so can be pushed below
+    them. `true` on a full build, `false` when nothing is to be rebuilt. -#}
+{% macro in_refresh(periods, alias=none) -%}
+    {%- set p = (alias ~ '.') if alias else '' -%}
+    {%- if periods is none -%}
+        true
+    {%- elif periods | length == 0 -%}
+        false
+    {%- else -%}
+        {%- set years = [] -%}
+        {%- for period in periods if period[:4] not in years -%}{%- do years.append(period[:4]) -%}{%- endfor -%}
+        ({{ p }}year in ({{ years | join(', ') }}) and {{ p }}period in ('{{ periods | join("', '") }}'))
+    {%- endif -%}
 {%- endmacro %}

@@ -19,10 +19,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
 from civstat import paths
+from civstat.buildplan import BuildPlan, plan_build, record_build
 from civstat.warehouse import Warehouse, WarehouseBusy
 
 DBT_TARGET_DIR = paths.DBT_PROJECT_DIR / "target"
@@ -31,6 +33,11 @@ MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
 
 class DbtFailed(RuntimeError):
     """dbt exited with a non-zero status."""
+
+
+class BuildOutcome(NamedTuple):
+    proc: subprocess.CompletedProcess
+    plan: BuildPlan | None  # None for a partial (``--select``) build
 
 
 def dbt_executable() -> str:
@@ -95,8 +102,12 @@ def build_warehouse(
     capture: bool = False,
     lock_timeout: float = 600.0,
     gate: bool = False,
-) -> subprocess.CompletedProcess:
+) -> BuildOutcome:
     """Lock → (edit rules, when ``gate``) → ``dbt build`` on the working copy → publish on success.
+
+    Whole-project builds are planned by :func:`civstat.buildplan.plan_build`: incremental (the
+    ``quarterly_refresh`` selector) when the dbt code is unchanged since the last build recorded
+    in ``meta.build_log``, otherwise ``--full-refresh``.
 
     With ``gate`` the quality gate is evaluated on the working copy first and its findings stored
     in ``quality.violations``, so the marts exclude hard-failed township-quarters (the Dagster
@@ -114,15 +125,19 @@ def build_warehouse(
             )
         if gate:
             run_gate(wh)
-        args = ["build"]
-        if full_refresh:
-            args.append("--full-refresh")
-        if select:
-            args += ["--select", select]
+        if select:  # a partial build: exactly what was asked, not recorded as a refresh
+            plan = None
+            args = ["build", "--select", select, *(["--full-refresh"] if full_refresh else [])]
+        else:
+            plan = plan_build(wh.working, full_refresh=full_refresh)
+            args = ["build", *plan.dbt_args()]
+        started = time.monotonic()
         proc = run_dbt(args, wh, capture=capture)
+        if plan is not None:
+            record_build(wh.working, plan, time.monotonic() - started, orchestrator="cli")
         if publish:
             wh.publish()
-    return proc
+    return BuildOutcome(proc, plan)
 
 
 def run_gate(wh: Warehouse):
@@ -145,7 +160,8 @@ def run_gate(wh: Warehouse):
 @click.option("--warehouse", "warehouse_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="已发布仓库路径 / published warehouse (default: $CIVSTAT_WAREHOUSE)")
 @click.option("--full-refresh", is_flag=True,
-              help="全量重建增量表(模型改动后使用) / rebuild incremental marts from scratch")
+              help="强制全量重建(dbt 模型代码变更时会自动全量) / force a full rebuild "
+                   "(a change to the dbt project triggers one by itself)")
 @click.option("--select", "-s", "select", default=None, help="dbt 选择器 / dbt node selection")
 @click.option("--no-publish", is_flag=True, help="只构建工作副本,不发布 / build the working copy only")
 @click.option("--gate/--no-gate", default=True, show_default=True,
@@ -156,14 +172,17 @@ def build_command(warehouse_path: Path | None, full_refresh: bool, select: str |
     wh = Warehouse.at(warehouse_path)
     started = time.monotonic()
     try:
-        build_warehouse(wh, full_refresh=full_refresh, select=select, publish=not no_publish,
-                        gate=gate)
+        outcome = build_warehouse(wh, full_refresh=full_refresh, select=select,
+                                  publish=not no_publish, gate=gate)
     except DbtFailed as exc:
         raise click.ClickException(f"{exc}\n未发布,已发布的仓库保持不变 / nothing published; "
                                    f"the published warehouse is unchanged ({wh.path})") from None
     except (WarehouseBusy, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     took = time.monotonic() - started
+    if outcome.plan is not None:
+        mode = "全量" if outcome.plan.is_full else "增量"
+        click.echo(f"{mode}构建 / {outcome.plan.mode} build: {outcome.plan.reason}")
     if no_publish:
         click.echo(f"已构建工作副本 / built the working copy {wh.working} ({took:.1f} s)")
     else:

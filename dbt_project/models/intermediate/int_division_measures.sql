@@ -2,6 +2,7 @@
 -- township's returns count for its successor) and the county as the sum of its townships.
 -- Additive measures are summed; non-additive ones (保障标准) are weighted means, weights
 -- named in the seed measure_definitions (低保人数 for the standards).
+{% set periods = refresh_period_list() %}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
 with
 
@@ -9,7 +10,7 @@ refresh as ({{ periods_to_refresh() }}),
 
 measures as (
     select * from {{ ref('int_township_measures') }}
-    where period in (select period from refresh)
+    where {{ in_refresh(periods) }}
 ),
 
 definitions as (

@@ -9,6 +9,7 @@ lead's publish asset publishes afterwards.
 
 import contextlib
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from civstat import paths
+from civstat.buildplan import plan_build, record_build
 from civstat.defs.resources import WarehouseResource
 
 KEY_PREFIX = "warehouse"
@@ -51,11 +53,22 @@ def mart_key(name: str) -> dg.AssetKey:
 def civstat_dbt_assets(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    """``dbt build`` on the warehouse's working copy, holding the single-writer lock."""
+    """``dbt build`` on the warehouse's working copy, holding the single-writer lock.
+
+    A whole-project run is planned like ``civstat build`` (:mod:`civstat.buildplan`):
+    incremental while the dbt code is unchanged, full after a change. A subset chosen in the UI
+    builds exactly that subset and is not recorded in ``meta.build_log``.
+    """
     wh = warehouse.warehouse
     with wh.lock(), _warehouse_env(wh.path):
         wh.prepare_working()
-        yield from dbt.cli(["build"], context=context).stream()
+        plan = None if context.is_subset else plan_build(wh.working)
+        if plan is not None:
+            context.log.info(f"{plan.mode} build: {plan.reason}")
+        started = time.monotonic()
+        yield from dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
+        if plan is not None:
+            record_build(wh.working, plan, time.monotonic() - started, orchestrator="dagster")
 
 
 @contextlib.contextmanager

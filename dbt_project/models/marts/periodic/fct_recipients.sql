@@ -1,16 +1,9 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+{% set periods = refresh_period_list() %}
 -- Recipients of 低保 and 特困 per township, quarter and category (urban/rural):
 -- end-of-period stocks, year-to-date new/exited and their quarterly increments.
 with
 
-refresh as ({{ periods_to_refresh() }}),
-
-published as (
-    select s.*, refresh.fingerprint
-    from {{ ref('int_submission_quality') }} as s
-    inner join refresh using (period)
-    where s.is_published
-),
+{{ published_in_refresh(periods) }},
 
 stocks as (
     select
@@ -19,6 +12,7 @@ stocks as (
         standard_monthly, standard_reported, standard_period,
         null::double as std_centralized_annual, null::double as std_dispersed_annual
     from {{ ref('stg_dibao') }}
+    where {{ in_refresh(periods) }}
     union all
     select
         submission_id, 'tekun', category,
@@ -26,6 +20,7 @@ stocks as (
         null::double, null::double, null::varchar,
         std_centralized_annual, std_dispersed_annual
     from {{ ref('stg_tekun') }}
+    where {{ in_refresh(periods) }}
 ),
 
 flows as (
@@ -41,7 +36,7 @@ flows as (
         max(quarter_value) filter (where flow_code = 'exited_persons') as exited_persons
     from {{ ref('int_flows_quarterly') }}
     where programme_code in ('dibao', 'tekun')
-        and period in (select period from refresh)
+        and {{ in_refresh(periods) }}
     group by submission_id, programme_code, category
 )
 

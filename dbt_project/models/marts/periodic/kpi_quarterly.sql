@@ -1,4 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
 -- Every KPI of seed kpi_definitions for every township (current boundaries) and county,
 -- per quarter. value = formula(numerator, denominator): ratio (× scale), ratio_minus_one
 -- (growth against the denominator measure at the previous year-end), difference.

@@ -1,16 +1,9 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+{% set periods = refresh_period_list() %}
 -- Elder-care institutions per quarter (end-of-period stocks). An institution is identified
 -- by its name within its township at current boundaries.
 with
 
-refresh as ({{ periods_to_refresh() }}),
-
-published as (
-    select s.*, refresh.fingerprint
-    from {{ ref('int_submission_quality') }} as s
-    inner join refresh using (period)
-    where s.is_published
-),
+{{ published_in_refresh(periods) }},
 
 institutions as (
     select
@@ -25,7 +18,7 @@ institutions as (
         sum(staff) as staff,
         sum(trained_caregivers) as trained_caregivers
     from {{ ref('stg_eldercare_institutions') }}
-    where period in (select period from refresh)
+    where {{ in_refresh(periods) }}
     group by submission_id, institution_name
 )
 

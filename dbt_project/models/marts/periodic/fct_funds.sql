@@ -1,16 +1,9 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+{% set periods = refresh_period_list() %}
 -- Money per township, quarter and programme (category urban/rural for 低保 and 特困, else
 -- 'all'), in 元: year-to-date as reported and the derived quarterly increment.
 with
 
-refresh as ({{ periods_to_refresh() }}),
-
-published as (
-    select s.*, refresh.fingerprint
-    from {{ ref('int_submission_quality') }} as s
-    inner join refresh using (period)
-    where s.is_published
-)
+{{ published_in_refresh(periods) }}
 
 select
     cast(p.division_code as varchar) as division_code,
@@ -27,4 +20,4 @@ select
     cast(p.fingerprint as varchar) as build_fingerprint
 from published as p
 inner join {{ ref('int_flows_quarterly') }} as f using (submission_id)
-where f.flow_code = 'funds'
+where f.flow_code = 'funds' and {{ in_refresh(periods, 'f') }}

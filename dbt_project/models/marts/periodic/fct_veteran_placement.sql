@@ -1,8 +1,9 @@
+{% set periods = refresh_period_list() %}
 -- 优抚安置 per township and quarter: entitled persons (stock), money (YTD) and veterans
 -- received/placed/self-employed/trained (YTD and the quarterly increment).
-with published as (
-    select * from {{ ref('int_submission_quality') }} where is_published
-),
+with
+
+{{ published_in_refresh(periods) }},
 
 increments as (
     select
@@ -12,7 +13,7 @@ increments as (
         max(quarter_value) filter (where flow_code = 'veterans_self_employed') as veterans_self_employed,
         max(quarter_value) filter (where flow_code = 'veterans_trained') as veterans_trained
     from {{ ref('int_flows_quarterly') }}
-    where programme_code = 'veteran_placement'
+    where programme_code = 'veteran_placement' and {{ in_refresh(periods) }}
     group by submission_id
 )
 
@@ -36,7 +37,9 @@ select
     cast(i.veterans_placed as bigint) as veterans_placed,
     cast(i.veterans_self_employed as bigint) as veterans_self_employed,
     cast(i.veterans_trained as bigint) as veterans_trained,
-    cast(p.submission_id as varchar) as submission_id
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
 from published as p
-inner join {{ ref('stg_youfu') }} as y using (submission_id)
-left join increments as i using (submission_id)
+inner join {{ ref('stg_youfu') }} as y
+    on y.submission_id = p.submission_id and {{ in_refresh(periods, 'y') }}
+left join increments as i on i.submission_id = p.submission_id

@@ -1,7 +1,8 @@
+{% set periods = refresh_period_list() %}
 -- Case counts of 临时救助 and 医疗救助 per township and quarter (YTD and quarterly increment).
-with published as (
-    select * from {{ ref('int_submission_quality') }} where is_published
-),
+with
+
+{{ published_in_refresh(periods) }},
 
 flows as (
     select
@@ -16,6 +17,7 @@ flows as (
         max(quarter_value) filter (where programme_code = 'med_assist_direct' and flow_code = 'person_times') as med_direct_times
     from {{ ref('int_flows_quarterly') }}
     where programme_code in ('temp_assist', 'med_assist_insurance', 'med_assist_direct')
+        and {{ in_refresh(periods) }}
     group by submission_id
 )
 
@@ -34,6 +36,7 @@ select
     cast(f.temp_person_times as bigint) as temp_person_times,
     cast(f.med_insured_persons as bigint) as med_insured_persons,
     cast(f.med_direct_times as bigint) as med_direct_times,
-    cast(p.submission_id as varchar) as submission_id
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
 from published as p
 inner join flows as f using (submission_id)

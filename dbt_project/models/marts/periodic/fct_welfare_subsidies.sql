@@ -1,7 +1,8 @@
+{% set periods = refresh_period_list() %}
 -- 表8 其他社会福利 per township and quarter: 高龄津贴, the two disability subsidies, orphans.
-with published as (
-    select * from {{ ref('int_submission_quality') }} where is_published
-)
+with
+
+{{ published_in_refresh(periods) }}
 
 select
     cast(p.division_code as varchar) as division_code,
@@ -21,6 +22,8 @@ select
     cast(w.orphans_dispersed as bigint) as orphans_dispersed,
     cast(coalesce(w.orphans_centralized, 0) + coalesce(w.orphans_dispersed, 0) as bigint) as orphans_total,
     cast(w.orphan_funds_ytd as double) as orphan_funds_ytd,
-    cast(p.submission_id as varchar) as submission_id
+    cast(p.submission_id as varchar) as submission_id,
+    cast(p.fingerprint as varchar) as build_fingerprint
 from published as p
-inner join {{ ref('stg_welfare') }} as w using (submission_id)
+inner join {{ ref('stg_welfare') }} as w
+    on w.submission_id = p.submission_id and {{ in_refresh(periods, 'w') }}

@@ -1,0 +1,140 @@
+"""Full or incremental: what a warehouse refresh has to rebuild, decided from the build log.
+
+A quarterly refresh changes *data*, not *code*. When the dbt project (models, macros, seeds,
+selectors, ``dbt_project.yml``) and the dbt version are the same as at the last successful
+build, the refresh runs dbt's ``quarterly_refresh`` selector (``dbt_project/selectors.yml``):
+
+* tables and incremental models are rebuilt; incremental ones only for the periods whose
+  fingerprint changed (``periods_to_refresh``);
+* every data test runs again, because the data changed;
+* views, seeds and unit tests are skipped: their definitions are byte-for-byte those already in
+  the warehouse, and unit tests test code, which did not change.
+
+When the code changed (or on the first build, or on request) the refresh is a full one:
+``dbt build --full-refresh`` with everything, unit tests included. Each successful whole-project
+build appends a row to ``meta.build_log`` so statisticians can see when and how the published
+warehouse was built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from civstat import paths
+
+SELECTOR = "quarterly_refresh"
+
+# What a model's output depends on besides the data. target/, logs/ and docs are excluded.
+CODE_PATHS = ("models", "macros", "seeds", "tests", "snapshots", "selectors.yml",
+              "dbt_project.yml")
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb")
+
+BUILD_LOG_DDL = [
+    "CREATE SCHEMA IF NOT EXISTS meta",
+    """
+CREATE TABLE IF NOT EXISTS meta.build_log (
+    built_at TIMESTAMP NOT NULL,
+    mode VARCHAR NOT NULL,               -- full | incremental
+    reason VARCHAR NOT NULL,
+    code_fingerprint VARCHAR NOT NULL,   -- sha256 of the dbt project's code + dbt versions
+    seconds DOUBLE,
+    orchestrator VARCHAR                 -- cli | dagster
+)
+""",
+]
+
+
+def code_fingerprint(project_dir: Path | None = None) -> str:
+    """sha256 over the dbt project's code files (path and content) and the dbt versions."""
+    root = project_dir or paths.DBT_PROJECT_DIR
+    digest = hashlib.sha256()
+    for name in DBT_PACKAGES:
+        digest.update(f"{name}=={metadata.version(name)}\n".encode())
+    for entry in CODE_PATHS:
+        base = root / entry
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in files:
+            if path.exists():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    mode: str            # "full" | "incremental"
+    reason: str          # Chinese / English, for logs and the build log
+    code_fingerprint: str
+
+    @property
+    def is_full(self) -> bool:
+        return self.mode == "full"
+
+    def dbt_args(self) -> list[str]:
+        """Arguments after ``dbt build``."""
+        return ["--full-refresh"] if self.is_full else ["--selector", SELECTOR]
+
+
+def last_build(working: Path) -> tuple[str, dt.datetime] | None:
+    """(code fingerprint, time) of the last whole-project build recorded in the working copy."""
+    if not working.exists():
+        return None
+    con = duckdb.connect(str(working), read_only=True)
+    try:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'meta' AND table_name = 'build_log'").fetchone()[0]
+        if not exists:
+            return None
+        return con.execute(
+            "SELECT code_fingerprint, built_at FROM meta.build_log "
+            "ORDER BY built_at DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+
+
+def plan_build(working: Path, *, full_refresh: bool = False,
+               project_dir: Path | None = None) -> BuildPlan:
+    """Decide between a full and an incremental build of the working copy."""
+    current = code_fingerprint(project_dir)
+    if full_refresh:
+        return BuildPlan("full", "按要求全量重建 / full refresh requested", current)
+    last = last_build(working)
+    if last is None:
+        return BuildPlan("full", "首次构建 / first build of this warehouse", current)
+    fingerprint, built_at = last
+    if fingerprint != current:
+        return BuildPlan(
+            "full",
+            f"dbt 模型代码自 {built_at:%Y-%m-%d %H:%M} 的构建以来已变更,全量重建 / "
+            f"dbt project changed since the build of {built_at:%Y-%m-%d %H:%M} "
+            f"({fingerprint[:12]} → {current[:12]})",
+            current,
+        )
+    return BuildPlan(
+        "incremental",
+        "模型代码未变,只重建数据有变化的报告期 / project unchanged: rebuild the changed periods",
+        current,
+    )
+
+
+def record_build(working: Path, plan: BuildPlan, seconds: float, orchestrator: str) -> None:
+    """Append a successful whole-project build to ``meta.build_log`` in the working copy."""
+    con = duckdb.connect(str(working))
+    try:
+        for stmt in BUILD_LOG_DDL:
+            con.execute(stmt)
+        con.execute(
+            "INSERT INTO meta.build_log VALUES (?, ?, ?, ?, ?, ?)",
+            [dt.datetime.now(), plan.mode, plan.reason, plan.code_fingerprint, round(seconds, 2),
+             orchestrator],
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
