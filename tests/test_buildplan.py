@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+
 from civstat import paths
 from civstat.buildplan import SELECTOR, code_fingerprint, last_build, plan_build, record_build
 

@@ -7,10 +7,11 @@ import os
 import dagster as dg
 import duckdb
 import pytest
+from test_dbt_support import T1, add_return, build_fixture_warehouse
+
 from civstat.build import MANIFEST_PATH, prepare_manifest
 from civstat.contract import load_contract
 from civstat.warehouse import Warehouse
-from test_dbt_support import T1, add_return, build_fixture_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,9 @@ def test_sources_are_the_upstream_assets(warehouse_defs):
 
 
 def test_materialize_in_process(warehouse_defs, tmp_path):
-    from civstat.defs.resources import WarehouseResource
     from dagster_dbt import DbtCliResource
+
+    from civstat.defs.resources import WarehouseResource
 
     wh = Warehouse(tmp_path / "civstat.duckdb")
     build_fixture_warehouse(wh.working)

@@ -10,10 +10,11 @@ import hashlib
 
 import duckdb
 import pytest
-from civstat.build import build_command, build_warehouse
-from civstat.warehouse import Warehouse
 from click.testing import CliRunner
 from test_dbt_support import BLOCKED, COUNTY, RESUBMITTED, SOFT, T1, T2, T3, build_fixture_warehouse
+
+from civstat.build import build_command, build_warehouse
+from civstat.warehouse import Warehouse
 
 KPI_COUNT = 20
 

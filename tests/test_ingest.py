@@ -306,12 +306,13 @@ def test_cli_exit_codes(tmp_path, county, sample):
                 "--warehouse", str(tmp_path / "wh" / "civstat.duckdb"),
                 "--quarantine", str(tmp_path / "q")]
     exe = Path(sys.executable).with_name("civstat")
-    ok = subprocess.run([str(exe), "ingest", *env_args], capture_output=True, text=True)
+    ok = subprocess.run([str(exe), "ingest", *env_args], capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     (tmp_path / "raw" / PERIOD / "坏.xlsx").write_bytes(b"junk")
-    bad = subprocess.run([str(exe), "ingest", *env_args], capture_output=True, text=True)
+    bad = subprocess.run([str(exe), "ingest", *env_args], capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "坏.xlsx" in bad.stdout
-    missing = subprocess.run([str(exe), "ingest", "--raw", str(tmp_path / "nope")], capture_output=True, text=True)
+    missing = subprocess.run([str(exe), "ingest", "--raw", str(tmp_path / "nope")],
+                             capture_output=True, text=True, check=False)
     assert missing.returncode == 2
 
 

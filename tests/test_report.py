@@ -494,8 +494,9 @@ def test_xlsx_kpi_and_ranking_tables(county_files, demo_env):
 
 
 def test_cli_report_and_bad_format(demo_env, tmp_path):
-    from civstat.report.cli import report_command
     from click.testing import CliRunner
+
+    from civstat.report.cli import report_command
 
     wh = str(demo_env["warehouse"])
     res = CliRunner().invoke(
@@ -518,6 +519,7 @@ def test_cli_report_and_bad_format(demo_env, tmp_path):
 
 def test_dagster_asset_materializes_a_year(demo_env, tmp_path):
     import dagster as dg
+
     from civstat.defs.reports import year_end_summary
     from civstat.defs.resources import WarehouseResource
 

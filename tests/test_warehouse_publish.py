@@ -79,9 +79,8 @@ def test_second_writer_waits_for_the_lock(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(WarehouseBusy):
-            with wh.lock(timeout=0.5):
-                pass
+        with pytest.raises(WarehouseBusy), wh.lock(timeout=0.5):
+            pass
     finally:
         holder.communicate("\n", timeout=30)
     with wh.lock(timeout=5):

@@ -16,9 +16,10 @@ import textwrap
 
 import duckdb
 import pytest
+from test_dbt_support import T1, T2, add_return, build_fixture_warehouse
+
 from civstat.build import build_warehouse
 from civstat.warehouse import Warehouse
-from test_dbt_support import T1, T2, add_return, build_fixture_warehouse
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ _NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "nan",
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 _PERIODS = [
-    (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.I), "q"),
+    (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.IGNORECASE), "q"),
     (re.compile(r"(\d{4})年?第?([1-4一二三四])季"), "q"),
     (re.compile(r"(\d{4})年(?:1|一)?月?[-~至到](\d{1,2})月"), "m"),
 ]
@@ -73,7 +73,7 @@ def parse_number(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(str(value))
+        raise ValueError(str(value))  # noqa: TRY004 -- callers treat every bad cell as ValueError
     if isinstance(value, (int, float)):
         return float(value)
     text = norm(value)

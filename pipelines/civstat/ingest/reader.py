@@ -228,7 +228,7 @@ def _value(col: Column, raw, factor: float, where: dict):
         if abs(number - round(number)) > 1e-6:
             raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
                           **where)
-        return int(round(number))
+        return round(number)
     return round(number, 2)
 
 
