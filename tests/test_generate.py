@@ -420,3 +420,13 @@ def test_province_scale():
     assert len(towns) >= 1500
     assert len({d["division_code"] for d in county.divisions}) == len(county.divisions)
     assert len(county.returns) == 4 * len(towns)
+
+
+def test_province_drop_has_one_file_per_township(tmp_path):
+    """Township names repeat across a province's counties; their file names must not."""
+    info = generate(tmp_path / "raw", tmp_path / "ref", scale="province", years=(2024,),
+                    messy=False, quarters=["2024Q4"])
+    files = list((tmp_path / "raw" / "2024Q4").iterdir())
+    towns = [d for d in build_county(scale="province", years=(2024,)).divisions
+             if d["level"] == "township"]
+    assert len(files) == len(info["files"]) == len(towns) >= 1500

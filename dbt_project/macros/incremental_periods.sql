@@ -62,3 +62,21 @@ published as (
         ({{ p }}year in ({{ years | join(', ') }}) and {{ p }}period in ('{{ periods | join("', '") }}'))
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The grain columns every period-keyed fact starts with (from the `published` CTE)... -#}
+{% macro division_period_columns(alias='p') -%}
+    cast({{ alias }}.division_code as varchar) as division_code,
+    cast({{ alias }}.current_division_code as varchar) as current_division_code,
+    cast({{ alias }}.county_code as varchar) as county_code,
+    cast({{ alias }}.year as integer) as year,
+    cast({{ alias }}.quarter as integer) as quarter,
+    cast({{ alias }}.period as varchar) as period
+{%- endmacro %}
+
+
+{#- ...and ends with: the return it came from and the fingerprint it was built for. -#}
+{% macro lineage_columns(alias='p') -%}
+    cast({{ alias }}.submission_id as varchar) as submission_id,
+    cast({{ alias }}.fingerprint as varchar) as build_fingerprint
+{%- endmacro %}

@@ -159,7 +159,13 @@ def generate(
             if p.is_file() and p.suffix.lower() in (".xlsx", ".xls", ".csv"):
                 p.unlink()
     styles = assign_styles(county, messy)
-    names = {d["division_code"]: (d["name"], d["short_name"]) for d in county.divisions}
+    counties = {d["division_code"]: d["name"] for d in county.divisions if d["level"] == "county"}
+    # in a province township names repeat across counties: the county prefixes the file name
+    prefix = {d["division_code"]: counties.get(d["parent_code"], "") if len(counties) > 1 else ""
+              for d in county.divisions}
+    names = {d["division_code"]: (prefix[d["division_code"]] + d["name"],
+                                  prefix[d["division_code"]] + d["short_name"])
+             for d in county.divisions}
     files: list[Path] = []
     by_item: dict[str, list[str]] = {}
     for i, ret in rets:

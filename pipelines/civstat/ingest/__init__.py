@@ -138,6 +138,8 @@ class _Batch:
 
 
 def _polars_type(ddl: str):
+    if ddl.split()[0].endswith("[]"):
+        return pl.List(_polars_type(ddl.split()[0][:-2]))
     return {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "DATE": pl.Date,
             "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(ddl.split()[0], pl.Utf8)
 
@@ -164,9 +166,12 @@ def _write(con, batch: _Batch) -> None:
                 "INSERT OR REPLACE INTO raw.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 batch.quarantine)
         if batch.submissions:
-            con.executemany(
-                "INSERT INTO raw.submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.submissions)
+            columns = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'raw' AND table_name = 'submissions' ORDER BY ordinal_position"
+            ).fetchall()
+            _insert(con, "raw.submissions", columns,
+                    [dict(zip((c for c, _ in columns), row, strict=True)) for row in batch.submissions])
         for sheet in contract.sheets:
             _insert(con, f"raw.{sheet.table}", sheet_columns(sheet), batch.rows[sheet.table])
         if batch.submissions:

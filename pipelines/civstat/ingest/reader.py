@@ -11,8 +11,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from civstat.contract import Column, Sheet, load_contract
@@ -162,6 +163,13 @@ def _cell(row: list, i: int):
 
 def _match_header(family: str, upper: list | None, lower: list) -> dict[int, tuple[Column, str | None, str]]:
     """Column index → (contract column, unit in header, header text)."""
+    return dict(_match_rows(family, None if upper is None else tuple(upper), tuple(lower)))
+
+
+@lru_cache(maxsize=4096)
+def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
+    """:func:`_match_header` on hashable rows, memoised: every return of a province is filled
+    in on the same template, so the same header rows come back hundreds of times."""
     index = _column_index(family)
     found: dict[int, tuple[Column, str | None, str]] = {}
     carry = None
@@ -186,19 +194,40 @@ def _match_header(family: str, upper: list | None, lower: list) -> dict[int, tup
             if col is not None and all(c is not col for c, _, _ in found.values()):
                 found[i] = (col, unit, text)
                 break
-    return found
+    return tuple(found.items())
+
+
+_NUMERIC = re.compile(r"\s*[-+]?[\d,.，．]+\s*%?\s*")
+
+
+def _is_text(cell) -> bool:
+    """Text that could be a header: not blank, not a number written as text."""
+    return isinstance(cell, str) and not _NUMERIC.fullmatch(cell) and not is_blank(cell)
 
 
 def _locate_header(family: str, grid: list[list]):
+    """The header: the row, or pair of rows (two-row merged headers), matching most columns.
+
+    Only text can match a header, and under an upper row a column matches on the lower row's
+    text or, where that is blank, the upper row's; rows and pairs whose count of such cells
+    cannot beat the best so far (data rows: a label and numbers) are not matched at all.
+    """
+    scan = grid[:HEADER_SCAN_ROWS + 1]
+    text = [[_is_text(c) for c in row] for row in scan]
+    blank = [[is_blank(c) for c in row] for row in scan]
     best = (0, None, None)  # score, header rows used, mapping
     for r in range(min(HEADER_SCAN_ROWS, len(grid))):
-        single = _match_header(family, None, grid[r])
-        if len(single) > best[0]:
-            best = (len(single), (r,), single)
-        if r + 1 < len(grid):
-            pair = _match_header(family, grid[r], grid[r + 1])
-            if len(pair) > best[0]:
-                best = (len(pair), (r, r + 1), pair)
+        if sum(text[r]) > best[0]:
+            single = _match_header(family, None, grid[r])
+            if len(single) > best[0]:
+                best = (len(single), (r,), single)
+        if r + 1 < len(scan):
+            up, lo, lo_blank = text[r], text[r + 1], blank[r + 1]
+            bound = sum(lo[i] or (lo_blank[i] and i < len(up) and up[i]) for i in range(len(lo)))
+            if bound > best[0]:
+                pair = _match_header(family, grid[r], grid[r + 1])
+                if len(pair) > best[0]:
+                    best = (len(pair), (r, r + 1), pair)
     return best[1], best[2] or {}
 
 

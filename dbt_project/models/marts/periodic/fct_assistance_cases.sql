@@ -22,12 +22,7 @@ flows as (
 )
 
 select
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(f.temp_household_times_ytd as bigint) as temp_household_times_ytd,
     cast(f.temp_person_times_ytd as bigint) as temp_person_times_ytd,
     cast(f.med_insured_persons_ytd as bigint) as med_insured_persons_ytd,
@@ -36,7 +31,6 @@ select
     cast(f.temp_person_times as bigint) as temp_person_times,
     cast(f.med_insured_persons as bigint) as med_insured_persons,
     cast(f.med_direct_times as bigint) as med_direct_times,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join flows as f using (submission_id)

@@ -27,19 +27,13 @@ select
     cast(i.institution_name as varchar) as institution_name,
     cast(i.institution_type as varchar) as institution_type,
     cast(i.operation_mode as varchar) as operation_mode,
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(i.beds as bigint) as beds,
     cast(i.nursing_beds as bigint) as nursing_beds,
     cast(i.residents as bigint) as residents,
     cast(i.residents_tekun as bigint) as residents_tekun,
     cast(i.staff as bigint) as staff,
     cast(i.trained_caregivers as bigint) as trained_caregivers,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join institutions as i using (submission_id)

@@ -6,18 +6,12 @@ with
 {{ published_in_refresh(periods) }}
 
 select
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(f.programme_code as varchar) as programme_code,
     cast(f.category as varchar) as category,
     cast(f.ytd_value as double) as funds_ytd,
     cast(f.quarter_value as double) as funds_quarter,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join {{ ref('int_flows_quarterly') }} as f using (submission_id)
 where f.flow_code = 'funds' and {{ in_refresh(periods, 'f') }}

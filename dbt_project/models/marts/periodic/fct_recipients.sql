@@ -41,12 +41,7 @@ flows as (
 )
 
 select
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(s.programme_code as varchar) as programme_code,
     cast(s.category as varchar) as category,
     cast(s.households as bigint) as households,
@@ -66,8 +61,7 @@ select
     cast(s.standard_period as varchar) as standard_period,
     cast(s.std_centralized_annual as double) as std_centralized_annual,
     cast(s.std_dispersed_annual as double) as std_dispersed_annual,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join stocks as s using (submission_id)
 left join flows as f using (submission_id, programme_code, category)

@@ -18,12 +18,7 @@ increments as (
 )
 
 select
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(y.entitled_persons as bigint) as entitled_persons,
     cast(y.conscript_families as bigint) as conscript_families,
     cast(y.pension_funds_ytd as double) as pension_funds_ytd,
@@ -37,8 +32,7 @@ select
     cast(i.veterans_placed as bigint) as veterans_placed,
     cast(i.veterans_self_employed as bigint) as veterans_self_employed,
     cast(i.veterans_trained as bigint) as veterans_trained,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join {{ ref('stg_youfu') }} as y
     on y.submission_id = p.submission_id and {{ in_refresh(periods, 'y') }}

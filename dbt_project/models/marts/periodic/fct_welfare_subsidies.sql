@@ -5,12 +5,7 @@ with
 {{ published_in_refresh(periods) }}
 
 select
-    cast(p.division_code as varchar) as division_code,
-    cast(p.current_division_code as varchar) as current_division_code,
-    cast(p.county_code as varchar) as county_code,
-    cast(p.year as integer) as year,
-    cast(p.quarter as integer) as quarter,
-    cast(p.period as varchar) as period,
+    {{ division_period_columns() }},
     cast(w.high_age_persons as bigint) as high_age_persons,
     cast(w.high_age_funds_ytd as double) as high_age_funds_ytd,
     cast(w.hardship_disabled_eligible as bigint) as hardship_disabled_eligible,
@@ -22,8 +17,7 @@ select
     cast(w.orphans_dispersed as bigint) as orphans_dispersed,
     cast(coalesce(w.orphans_centralized, 0) + coalesce(w.orphans_dispersed, 0) as bigint) as orphans_total,
     cast(w.orphan_funds_ytd as double) as orphan_funds_ytd,
-    cast(p.submission_id as varchar) as submission_id,
-    cast(p.fingerprint as varchar) as build_fingerprint
+    {{ lineage_columns() }}
 from published as p
 inner join {{ ref('stg_welfare') }} as w
     on w.submission_id = p.submission_id and {{ in_refresh(periods, 'w') }}
