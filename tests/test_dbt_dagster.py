@@ -11,6 +11,7 @@ from test_dbt_support import T1, add_return, build_fixture_warehouse
 
 from civstat.build import MANIFEST_PATH, prepare_manifest
 from civstat.contract import load_contract
+from civstat.defs.pipeline import PUBLISH_KEY, publish_asset
 from civstat.warehouse import Warehouse
 
 
@@ -48,9 +49,9 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
     wh = Warehouse(tmp_path / "civstat.duckdb")
     build_fixture_warehouse(wh.working)
 
-    def materialize():
+    def materialize(*also):
         return dg.materialize(
-            [warehouse_defs.civstat_dbt_assets],
+            [warehouse_defs.civstat_dbt_assets, *also],
             resources={"dbt": DbtCliResource(project_dir=warehouse_defs.dbt_project),
                        "warehouse": WarehouseResource(path=str(wh.path))},
             instance=dg.DagsterInstance.ephemeral(),
@@ -71,11 +72,16 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
     # a new quarter arrives: the second run is incremental (code unchanged) and adds it
     with duckdb.connect(str(wh.working)) as con:
         add_return(con, T1, 2024, 1)
-    result = materialize()
+    result = materialize(publish_asset(list(warehouse_defs.civstat_dbt_assets.keys)))
     assert result.success
-    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert warehouse_defs.mart_key("kpi_quarterly") in materialized
-    assert warehouse_defs.mart_key("stg_dibao") not in materialized  # views stay as they are
+    events = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
+    assert warehouse_defs.mart_key("kpi_quarterly") in events
+    # views stay as they are, reported as unchanged so that the publish step downstream runs
+    assert "civstat/refresh" in events[warehouse_defs.mart_key("stg_dibao")].metadata
+    assert "civstat/refresh" not in events[warehouse_defs.mart_key("kpi_quarterly")].metadata
+    assert set(events) == set(warehouse_defs.civstat_dbt_assets.keys) | {PUBLISH_KEY}
+    with wh.reader() as con:  # the publish step ran after the incremental build
+        assert con.execute("SELECT count(*) FROM kpi_quarterly WHERE period = '2024Q1'").fetchone()[0]
     with duckdb.connect(str(wh.working), read_only=True) as con:
         log = con.execute("SELECT mode, orchestrator FROM meta.build_log ORDER BY built_at").fetchall()
         periods = {r[0] for r in con.execute("SELECT period FROM kpi_quarterly").fetchall()}

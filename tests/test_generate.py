@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fastexcel
 import pytest
+
 from civstat.contract import load_contract
 from civstat.generate import MESSY_STYLES, generate
 from civstat.generate.model import build_county

@@ -8,17 +8,21 @@ lead's publish asset publishes afterwards.
 """
 
 import contextlib
+import json
 import os
 import time
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.utils import select_unique_ids
 
 from civstat import paths
-from civstat.buildplan import plan_build, record_build
+from civstat.buildplan import SELECTOR, plan_build, record_build
 from civstat.defs.resources import WarehouseResource
 
 KEY_PREFIX = "warehouse"
@@ -65,10 +69,35 @@ def civstat_dbt_assets(
         plan = None if context.is_subset else plan_build(wh.working)
         if plan is not None:
             context.log.info(f"{plan.mode} build: {plan.reason}")
+        if plan is not None and not plan.is_full:
+            yield from _unchanged(context, _not_rebuilt(context.selected_asset_keys))
         started = time.monotonic()
         yield from dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
         if plan is not None:
             record_build(wh.working, plan, time.monotonic() - started, orchestrator="dagster")
+
+
+def _not_rebuilt(selected: AbstractSet[dg.AssetKey]) -> list[dg.AssetKey]:
+    """The selected models and seeds dbt's ``quarterly_refresh`` selector leaves as they are
+    (views, seeds, seed-only tables), upstream first."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    rebuilt = select_unique_ids(select="", exclude="", selector=SELECTOR, project=dbt_project,
+                                manifest_json=manifest)
+    nodes = manifest["nodes"]
+    order = TopologicalSorter({uid: n.get("depends_on", {}).get("nodes", []) for uid, n in nodes.items()})
+    keys = (mart_key(nodes[uid]["name"]) for uid in order.static_order()
+            if uid in nodes and nodes[uid]["resource_type"] in ("model", "seed") and uid not in rebuilt)
+    return [k for k in keys if k in selected]
+
+
+def _unchanged(context: AssetExecutionContext, keys: list[dg.AssetKey]):
+    """Report what an incremental refresh leaves as it is as materialised, with a note: its
+    definition did not change (a view always shows the current data), and the steps downstream
+    — publishing — must run. Yielded before dbt runs, as Dagster wants upstream assets first."""
+    note = dg.MetadataValue.text("增量刷新:定义未变,未重建 / incremental refresh: unchanged, not rebuilt")
+    for key in keys:
+        yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                        metadata={"civstat/refresh": note})
 
 
 @contextlib.contextmanager
