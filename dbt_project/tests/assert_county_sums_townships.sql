@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "kpi_quarterly"}}}) }}
 -- County numerators and denominators are sums over townships (never averages of rates),
 -- for every KPI whose measures aggregate by sum.
 with additive as (

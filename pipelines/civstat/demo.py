@@ -7,6 +7,7 @@ publish → quality report → year-end summaries. Runs go into the local Dagste
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import click
@@ -48,9 +49,14 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
         )
         assert result.success
     console.print("[bold]审核 → 构建 → 发布[/] …")
-    definitions.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=instance, raise_on_error=True, run_config=QUIET
-    )
+    # dagster-dbt echoes every dbt event to stdout: keep it in a log file beside the warehouse
+    log = paths.warehouse_path().with_name("refresh.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+        definitions.resolve_job_def("refresh_warehouse").execute_in_process(
+            instance=instance, raise_on_error=True, run_config=QUIET
+        )
+    console.print(f"  dbt 运行日志 / dbt log: {log}")
     report_years = years or sorted({k[:4] for k in keys if _year_complete(keys, k[:4])})
     for year in report_years:
         console.print(f"[bold]年度总结[/] {year} …")
