@@ -55,3 +55,16 @@ def test_first_then_incremental_then_full_after_a_change(tmp_path):
     assert changed.is_full and "已变更" in changed.reason
     assert first.code_fingerprint[:12] in changed.reason
 
+
+
+def test_renamed_warehouse_gets_a_full_build(tmp_path):
+    """DuckDB views name their catalog after the file: a renamed warehouse rebuilds them."""
+    project = _project_copy(tmp_path)
+    working = tmp_path / "civstat.build.duckdb"
+    duckdb.connect(str(working)).close()
+    record_build(working, plan_build(working, project_dir=project), 1.0, orchestrator="cli")
+    assert plan_build(working, project_dir=project).mode == "incremental"
+    renamed = tmp_path / "county2025.build.duckdb"
+    shutil.copy2(working, renamed)
+    plan = plan_build(renamed, project_dir=project)
+    assert plan.is_full and "civstat → county2025" in plan.reason

@@ -119,3 +119,17 @@ def test_incremental_equals_full_refresh(refreshed, tmp_path):
     with wh.reader() as a, full.reader() as b:
         for mart in MARTS:
             assert _table(a, mart) == _table(b, mart), mart
+
+
+def test_refresh_without_new_returns_changes_nothing(refreshed, tmp_path):
+    """Nothing new: every period's fingerprint matches, the incremental marts rebuild no
+    period (`in_refresh` renders `false`) and the published tables stay as they were."""
+    wh = Warehouse(tmp_path / "civstat.duckdb")  # same file name: the views keep their catalog
+    shutil.copy2(refreshed["wh"].working, wh.working)
+    with duckdb.connect(str(wh.working), read_only=True) as con:
+        before = {m: _table(con, m) for m in MARTS}
+    outcome = build_warehouse(wh, capture=True)
+    assert outcome.plan.mode == "incremental"
+    with wh.reader() as con:
+        for mart in MARTS:
+            assert _table(con, mart) == before[mart], mart

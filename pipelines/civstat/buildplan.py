@@ -10,7 +10,8 @@ build, the refresh runs dbt's ``quarterly_refresh`` selector (``dbt_project/sele
 * views, seeds and unit tests are skipped: their definitions are byte-for-byte those already in
   the warehouse, and unit tests test code, which did not change.
 
-When the code changed (or on the first build, or on request) the refresh is a full one:
+When the code changed (or on the first build, after the warehouse file was renamed — DuckDB
+views name their catalog after the file — or on request) the refresh is a full one:
 ``dbt build --full-refresh`` with everything, unit tests included. Each successful whole-project
 build appends a row to ``meta.build_log`` so statisticians can see when and how the published
 warehouse was built.
@@ -47,6 +48,8 @@ CREATE TABLE IF NOT EXISTS meta.build_log (
     orchestrator VARCHAR                 -- cli | dagster
 )
 """,
+    # the catalog the views were created under (DuckDB names it after the file)
+    "ALTER TABLE meta.build_log ADD COLUMN IF NOT EXISTS catalog VARCHAR",
 ]
 
 
@@ -81,19 +84,26 @@ class BuildPlan:
         return ["--full-refresh"] if self.is_full else ["--selector", SELECTOR]
 
 
-def last_build(working: Path) -> tuple[str, dt.datetime] | None:
-    """(code fingerprint, time) of the last whole-project build recorded in the working copy."""
+def catalog_name(working: Path) -> str:
+    """The catalog DuckDB (and dbt-duckdb) name a database file after: ``civstat.build.duckdb``
+    → ``civstat``. Views refer to it, so a renamed warehouse needs its views rebuilt."""
+    return working.name.lstrip(".").split(".")[0]
+
+
+def last_build(working: Path) -> tuple[str, dt.datetime, str | None] | None:
+    """(code fingerprint, time, catalog) of the last whole-project build in the working copy."""
     if not working.exists():
         return None
     con = duckdb.connect(str(working), read_only=True)
     try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'meta' AND table_name = 'build_log'").fetchone()[0]
-        if not exists:
+        columns = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'meta' AND table_name = 'build_log'").fetchall()}
+        if not columns:
             return None
+        catalog = "catalog" if "catalog" in columns else "NULL"
         return con.execute(
-            "SELECT code_fingerprint, built_at FROM meta.build_log "
+            f"SELECT code_fingerprint, built_at, {catalog} FROM meta.build_log "
             "ORDER BY built_at DESC LIMIT 1").fetchone()
     finally:
         con.close()
@@ -108,13 +118,20 @@ def plan_build(working: Path, *, full_refresh: bool = False,
     last = last_build(working)
     if last is None:
         return BuildPlan("full", "首次构建 / first build of this warehouse", current)
-    fingerprint, built_at = last
+    fingerprint, built_at, catalog = last
     if fingerprint != current:
         return BuildPlan(
             "full",
             f"dbt 模型代码自 {built_at:%Y-%m-%d %H:%M} 的构建以来已变更,全量重建 / "
             f"dbt project changed since the build of {built_at:%Y-%m-%d %H:%M} "
             f"({fingerprint[:12]} → {current[:12]})",
+            current,
+        )
+    if catalog != catalog_name(working):
+        return BuildPlan(
+            "full",
+            f"仓库文件名已变({catalog} → {catalog_name(working)}),视图需重建 / the warehouse "
+            f"file was renamed ({catalog} → {catalog_name(working)}): views must be rebuilt",
             current,
         )
     return BuildPlan(
@@ -131,9 +148,10 @@ def record_build(working: Path, plan: BuildPlan, seconds: float, orchestrator: s
         for stmt in BUILD_LOG_DDL:
             con.execute(stmt)
         con.execute(
-            "INSERT INTO meta.build_log VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.build_log BY NAME SELECT ? AS built_at, ? AS mode, ? AS reason, "
+            "? AS code_fingerprint, ? AS seconds, ? AS orchestrator, ? AS catalog",
             [dt.datetime.now(), plan.mode, plan.reason, plan.code_fingerprint, round(seconds, 2),
-             orchestrator],
+             orchestrator, catalog_name(working)],
         )
         con.execute("CHECKPOINT")
     finally:
