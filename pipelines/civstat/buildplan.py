@@ -34,7 +34,7 @@ SELECTOR = "quarterly_refresh"
 # What a model's output depends on besides the data. target/, logs/ and docs are excluded.
 CODE_PATHS = ("models", "macros", "seeds", "tests", "snapshots", "selectors.yml",
               "dbt_project.yml")
-DBT_PACKAGES = ("dbt-core", "dbt-duckdb")
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 BUILD_LOG_DDL = [
     "CREATE SCHEMA IF NOT EXISTS meta",
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS meta.build_log (
     built_at TIMESTAMP NOT NULL,
     mode VARCHAR NOT NULL,               -- full | incremental
     reason VARCHAR NOT NULL,
-    code_fingerprint VARCHAR NOT NULL,   -- sha256 of the dbt project's code + dbt versions
+    code_fingerprint VARCHAR NOT NULL,   -- sha256 of the dbt project's code + dbt, DuckDB versions
     seconds DOUBLE,
     orchestrator VARCHAR                 -- cli | dagster
 )
