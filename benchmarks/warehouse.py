@@ -27,19 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "pipelines"))
 
 from civstat.build import build_warehouse, run_dbt
+from civstat.ingest.reference import create_ref_schema
 from civstat.raw_schema import create_raw_schema
 from civstat.warehouse import Warehouse
-
-REF_DDL = [
-    "CREATE SCHEMA IF NOT EXISTS ref",
-    """CREATE TABLE IF NOT EXISTS ref.divisions (division_code VARCHAR, name VARCHAR,
-        short_name VARCHAR, level VARCHAR, type VARCHAR, parent_code VARCHAR,
-        valid_from DATE, valid_to DATE, successor_code VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS ref.plan_targets (division_code VARCHAR, year INTEGER,
-        kpi_code VARCHAR, target DOUBLE, comparison VARCHAR, source VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS ref.explanations (division_code VARCHAR, period VARCHAR,
-        rule_code VARCHAR, text VARCHAR)""",
-]
 
 MARTS = ["dim_division", "dim_period", "fct_recipients", "fct_funds", "fct_assistance_cases",
          "fct_disaster_losses", "fct_eldercare_beds", "fct_veteran_placement",
@@ -214,8 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     with duckdb.connect(str(wh.working)) as con:
         create_raw_schema(con)
-        for stmt in REF_DDL:
-            con.execute(stmt)
+        create_ref_schema(con)
         setup_divisions(con, args.townships)
         for year in range(first_year, first_year + args.years):
             for q in range(1, 5):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from civstat.ingest.reference import create_ref_schema
 from civstat.raw_schema import create_raw_schema
 
 COUNTY = "330521000000"
@@ -28,17 +30,6 @@ SOFT = (T1, "2023Q4", "S2")
 
 RAW_TABLES = ("submissions", "dibao", "tekun", "temp_assist", "med_assist",
               "disaster_events", "eldercare_institutions", "youfu", "welfare")
-
-REF_DDL = [
-    "CREATE SCHEMA IF NOT EXISTS ref",
-    """CREATE TABLE IF NOT EXISTS ref.divisions (division_code VARCHAR, name VARCHAR,
-        short_name VARCHAR, level VARCHAR, type VARCHAR, parent_code VARCHAR,
-        valid_from DATE, valid_to DATE, successor_code VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS ref.plan_targets (division_code VARCHAR, year INTEGER,
-        kpi_code VARCHAR, target DOUBLE, comparison VARCHAR, source VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS ref.explanations (division_code VARCHAR, period VARCHAR,
-        rule_code VARCHAR, text VARCHAR)""",
-]
 
 DIVISIONS = [
     (COUNTY, "示范县", "示范", "county", "县", None, dt.date(2000, 1, 1), None, None),
@@ -256,8 +247,7 @@ def build_fixture_warehouse(path: Path, *, quality: bool = True) -> Fixture:
     con = duckdb.connect(str(path))
     try:
         create_raw_schema(con)
-        for stmt in REF_DDL:
-            con.execute(stmt)
+        create_ref_schema(con)
         con.executemany("INSERT INTO ref.divisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DIVISIONS)
         con.executemany("INSERT INTO ref.plan_targets VALUES (?, ?, ?, ?, ?, ?)", PLAN_TARGETS)
         con.execute("INSERT INTO ref.explanations VALUES (?, ?, ?, ?)",

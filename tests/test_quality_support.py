@@ -15,6 +15,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+
+from civstat.ingest.reference import create_ref_schema
 from civstat.raw_schema import create_raw_schema
 
 COUNTY = "441200000000"
@@ -33,16 +35,6 @@ T5 = "441200102000"
 T6 = "441200103000"
 YEARS = (2023, 2024)
 PERIODS = [f"{y}Q{q}" for y in YEARS for q in range(1, 5)]
-
-REF_DDL = [
-    "CREATE SCHEMA IF NOT EXISTS ref",
-    """CREATE TABLE IF NOT EXISTS ref.divisions (division_code VARCHAR, name VARCHAR,
-        short_name VARCHAR, level VARCHAR, type VARCHAR, parent_code VARCHAR,
-        valid_from DATE, valid_to DATE, successor_code VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS ref.explanations (division_code VARCHAR, period VARCHAR,
-        rule_code VARCHAR, text VARCHAR)""",
-]
-
 
 def divisions() -> list[tuple]:
     start = dt.date(2010, 1, 1)
@@ -200,8 +192,7 @@ def build_clean(path: Path) -> Path:
     con = duckdb.connect(str(path))
     try:
         create_raw_schema(con)
-        for stmt in REF_DDL:
-            con.execute(stmt)
+        create_ref_schema(con)
         con.executemany("INSERT INTO ref.divisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", divisions())
         for code, year, q, f in returns():
             write_return(

@@ -120,6 +120,13 @@ def _read_csv(path: Path, table: str, result: RefResult) -> list[tuple]:
     return rows
 
 
+def create_ref_schema(con) -> None:
+    """Schema ``ref`` with its (empty) tables, if they do not exist yet."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ref")
+    for table, ddl in REF_DDL.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS ref.{table} {ddl}")
+
+
 def load_reference(reference_dir: Path, con) -> RefResult:
     """Replace ref.* with the CSVs' contents; tables exist (empty) even without CSVs."""
     reference_dir = Path(reference_dir)
