@@ -111,3 +111,22 @@ def test_blocked_rows_in_marts_counts_leaks(tmp_path):
         assert blocked_rows_in_marts(con)["fct_recipients"] == 2
     finally:
         con.close()
+
+
+def test_gate_in_a_quarter_run_evaluates_that_quarter_and_later(broken):
+    """A refresh of 2024Q3 re-evaluates 2024Q3 and 2024Q4 (their rules compare with earlier
+    quarters), not 2024Q2 — whose stored findings stay as they were."""
+    wh = WarehouseResource(path=str(broken))
+    assert dg.materialize([quality_gate], resources={"warehouse": wh}).success
+    result = dg.materialize([quality_gate], resources={"warehouse": wh},
+                            tags={"dagster/partition": "2024Q3"})
+    assert result.success
+    meta = result.asset_materializations_for_node("quality_gate")[1].metadata
+    assert meta["periods"].value == "2024Q3, 2024Q4"
+    con = duckdb.connect(str(wh.warehouse.working), read_only=True)
+    try:
+        kept = con.execute("SELECT DISTINCT rule_code, period FROM quality.violations "
+                           "WHERE severity = 'hard'").fetchall()
+    finally:
+        con.close()
+    assert kept == [("H4", "2024Q2")]

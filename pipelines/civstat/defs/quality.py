@@ -67,10 +67,11 @@ def _markdown(violations, limit: int = 30) -> str:
     pool="duckdb_writer",
 )
 def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Evaluate every edit rule on the working copy (all periods) and store the findings."""
+    """Evaluate every edit rule on the working copy and store the findings: in a quarter's run
+    (``refresh_quarter``) that quarter and the later ones, whose rules compare with it; else all."""
     wh = warehouse.warehouse
     with wh.lock(), wh.connect_writer() as con:
-        result = evaluate_and_store(con)
+        result = evaluate_and_store(con, _from_quarter(con, _partition(context)))
     names = result.division_names
     context.log.info(
         f"{len(result.periods)} periods, {result.returns} returns: {len(result.hard)} hard, "
@@ -92,6 +93,16 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         asset_key=RULE_RUNS_KEY,
         metadata={"rules": len(result.runs), "periods": ", ".join(result.periods)},
     )
+
+
+def _from_quarter(con: duckdb.DuckDBPyConnection, quarter: str | None) -> list[str] | None:
+    """The quarters from ``quarter`` on that have returns (None: every quarter)."""
+    if not quarter:
+        return None
+    later = [p for (p,) in con.execute(
+        "SELECT DISTINCT period FROM raw.submissions WHERE period >= ? ORDER BY period", [quarter]
+    ).fetchall()]
+    return later or None
 
 
 def _partition(context) -> str | None:
