@@ -6,6 +6,8 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 import pytest
+from test_quality_support import T2, build_clean, mutate, sid
+
 from civstat.defs.quality import (
     MART_TABLES,
     RULE_RUNS_KEY,
@@ -18,7 +20,6 @@ from civstat.defs.quality import (
 )
 from civstat.defs.resources import WarehouseResource
 from civstat.quality import load_catalogue
-from test_quality_support import T2, build_clean, mutate, sid
 
 BREAK_H4 = (f"UPDATE raw.tekun SET dispersed = dispersed - 2 WHERE submission_id = "
             f"'{sid(T2, '2024Q2')}' AND category IN ('rural', 'total')")
