@@ -138,10 +138,11 @@ class _Batch:
 
 
 def _polars_type(ddl: str):
-    if ddl.split()[0].endswith("[]"):
-        return pl.List(_polars_type(ddl.split()[0][:-2]))
+    base = ddl.split()[0]
+    if base.endswith("[]"):
+        return pl.List(_polars_type(base[:-2]))
     return {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "DATE": pl.Date,
-            "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(ddl.split()[0], pl.Utf8)
+            "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(base, pl.Utf8)
 
 
 def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
