@@ -22,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.utils import select_unique_ids
 
 from civstat import paths
+from civstat.build import dbt_executable
 from civstat.buildplan import SELECTOR, plan_build, record_build
 from civstat.defs.resources import WarehouseResource
 
@@ -118,5 +119,6 @@ def _warehouse_env(path):
 
 defs = dg.Definitions(
     assets=[civstat_dbt_assets],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(paths.DBT_PROJECT_DIR))},
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(paths.DBT_PROJECT_DIR),
+                                     dbt_executable=dbt_executable())},
 )
