@@ -14,7 +14,7 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 @pytest.fixture(scope="session", autouse=True)
 def _dbt_paths_per_worker(tmp_path_factory):
-    from civstat.build import prepare_manifest
+    from civstat.dbtrun import prepare_manifest
 
     prepare_manifest()
     base = tmp_path_factory.mktemp("dbt")

@@ -16,7 +16,7 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.txt"
 
 @pytest.fixture(scope="module")
 def definitions() -> dg.Definitions:
-    from civstat.build import prepare_manifest
+    from civstat.dbtrun import prepare_manifest
     from civstat.definitions import defs
 
     prepare_manifest()
@@ -111,6 +111,7 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
 
     raw, ref = tmp_path / "raw", tmp_path / "reference"
     generate(raw, ref, years=(2024,))
+    (raw / "2024Q2" / "坏文件.xlsx").write_text("不是工作簿", encoding="utf-8")
     warehouse = tmp_path / "wh" / "civstat.duckdb"
     job = definitions.resolve_job_def("ingest_quarter")
     with dg.instance_for_test() as instance:
@@ -121,9 +122,15 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
             resources={"warehouse": WarehouseResource(
                 path=str(warehouse), raw_dir=str(raw), reference_dir=str(ref))},
         )
-    assert result.success
+    assert result.success  # a refused file fails its check, not the run: the rest loads
     keys = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["raw", "dibao"]) in keys
+    check = next(e.event_specific_data for e in result.all_events
+                 if e.event_type_value == "ASSET_CHECK_EVALUATION")
+    assert check.check_name == "no_quarantined_files" and not check.passed
+    table = check.metadata["quarantined"].value
+    assert [r.data["file"] for r in table.records] == ["2024Q2/坏文件.xlsx"]
+    assert table.records[0].data["reason"] == "unreadable"
     con = duckdb.connect(str(warehouse.with_name("civstat.build.duckdb")), read_only=True)
     try:
         periods = con.execute("SELECT DISTINCT period FROM raw.dibao").fetchall()
@@ -140,3 +147,28 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
     )
     assert periods == [("2024Q2",)]
     assert townships == active.height  # every township of the county, one current return each
+
+
+def test_sensor_starts_from_what_the_published_warehouse_holds(tmp_path, definitions):
+    """`make dev` after `make demo`: a new instance (no cursor) requests nothing for quarters
+    whose returns are all loaded or quarantined, but does request a folder with a new file."""
+    from civstat.defs.raw import raw_drop_zone_sensor
+    from civstat.defs.resources import WarehouseResource
+
+    raw = tmp_path / "raw"
+    for rel in ("2024Q1/a.xlsx", "2024Q1/sub/b.xlsx", "2024Q1/.DS_Store", "2024Q2/c.xlsx",
+                "2024Q2/d.xlsx", "2024Q3/e__封面.csv", "2024Q3/e__表1.csv"):
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_bytes(rel.encode())
+    published = tmp_path / "wh" / "civstat.duckdb"
+    published.parent.mkdir()
+    con = duckdb.connect(str(published))
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw.submissions AS SELECT * FROM (VALUES "
+                "('2024Q1/a.xlsx'), ('2024Q2/c.xlsx'), ('2024Q3/e')) t(file_path)")
+    con.execute("CREATE TABLE raw.quarantine AS SELECT '2024Q1/sub/b.xlsx' AS file_path")
+    con.close()
+    resources = {"warehouse": WarehouseResource(path=str(published), raw_dir=str(raw))}
+    with dg.instance_for_test() as instance:
+        first = raw_drop_zone_sensor(dg.build_sensor_context(instance=instance, resources=resources))
+    assert [r.partition_key for r in first.run_requests] == ["2024Q2"]  # d.xlsx is new

@@ -9,8 +9,9 @@ import duckdb
 import pytest
 from test_dbt_support import T1, add_return, build_fixture_warehouse
 
-from civstat.build import MANIFEST_PATH, prepare_manifest
+from civstat import workstate
 from civstat.contract import load_contract
+from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
 from civstat.defs.pipeline import PUBLISH_KEY, publish_asset
 from civstat.warehouse import Warehouse
 
@@ -52,7 +53,8 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
     def materialize(*also):
         return dg.materialize(
             [warehouse_defs.civstat_dbt_assets, *also],
-            resources={"dbt": DbtCliResource(project_dir=warehouse_defs.dbt_project),
+            resources={"dbt": DbtCliResource(project_dir=warehouse_defs.dbt_project,
+                                             dbt_executable=dbt_executable()),
                        "warehouse": WarehouseResource(path=str(wh.path))},
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
@@ -70,21 +72,30 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
         before = con.execute("SELECT count(*) FROM kpi_quarterly").fetchone()[0]
 
     # a new quarter arrives: the second run is incremental (code unchanged) and adds it
-    with duckdb.connect(str(wh.working)) as con:
+    with wh.lock(), wh.connect_writer() as con:
         add_return(con, T1, 2024, 1)
-    result = materialize(publish_asset(list(warehouse_defs.civstat_dbt_assets.keys)))
+    publish = publish_asset(list(warehouse_defs.civstat_dbt_assets.keys))
+    # without the edit rules on the new quarter the build cannot be published
+    ungated = materialize(publish)
+    assert not ungated.success
+    assert not wh.path.exists()
+    # the fixture's returns come with their own verdicts (quality.violations): take them as the
+    # gate's, as the quality_gate asset would mark them after evaluating the rules
+    workstate.mark_file(wh.working, "gate")
+    result = materialize(publish)
     assert result.success
     events = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
     assert warehouse_defs.mart_key("kpi_quarterly") in events
     # views stay as they are, reported as unchanged so that the publish step downstream runs
     assert "civstat/refresh" in events[warehouse_defs.mart_key("stg_dibao")].metadata
     assert "civstat/refresh" not in events[warehouse_defs.mart_key("kpi_quarterly")].metadata
-    assert set(events) == set(warehouse_defs.civstat_dbt_assets.keys) | {PUBLISH_KEY}
+    assert set(events) >= set(warehouse_defs.civstat_dbt_assets.keys) | {PUBLISH_KEY}
     with wh.reader() as con:  # the publish step ran after the incremental build
         assert con.execute("SELECT count(*) FROM kpi_quarterly WHERE period = '2024Q1'").fetchone()[0]
     with duckdb.connect(str(wh.working), read_only=True) as con:
         log = con.execute("SELECT mode, orchestrator FROM meta.build_log ORDER BY built_at").fetchall()
         periods = {r[0] for r in con.execute("SELECT period FROM kpi_quarterly").fetchall()}
         after = con.execute("SELECT count(*) FROM kpi_quarterly").fetchone()[0]
-    assert log == [("full", "dagster"), ("incremental", "dagster")]
+    # the ungated run built but could not publish; the next one built again, incrementally
+    assert log == [("full", "dagster"), ("incremental", "dagster"), ("incremental", "dagster")]
     assert "2024Q1" in periods and after > before

@@ -330,3 +330,20 @@ def test_source_row_counts_leading_blank_rows(tmp_path, county, sample):
     ws = openpyxl.load_workbook(path)["表1 最低生活保障"]
     cells = [c.value for c in ws[row[0]]]
     assert "城市低保" in str(cells[0]) and row[1] in cells
+
+
+def test_raw_tables_gain_the_contracts_new_columns():
+    """A warehouse created before the contract added an optional column (表7 待安置) gets it,
+    nullable, the next time the raw schema is ensured; rows read before keep NULL there."""
+    import duckdb
+
+    from civstat.raw_schema import create_raw_schema
+
+    con = duckdb.connect()
+    create_raw_schema(con)
+    con.execute("ALTER TABLE raw.youfu DROP COLUMN veterans_pending")
+    create_raw_schema(con)
+    column = con.execute("SELECT data_type, is_nullable FROM information_schema.columns WHERE "
+                         "table_schema = 'raw' AND table_name = 'youfu' AND "
+                         "column_name = 'veterans_pending'").fetchone()
+    assert column == ("BIGINT", "YES")

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from test_quality_support import T2, build_clean, mutate, sid
 
+from civstat import workstate
 from civstat.defs.quality import (
     MART_TABLES,
     RULE_RUNS_KEY,
@@ -37,7 +38,7 @@ def broken(clean, tmp_path):
 
 
 def test_code_location_wires_the_gate():
-    from civstat.build import prepare_manifest
+    from civstat.dbtrun import prepare_manifest
     from civstat.definitions import defs
 
     prepare_manifest()
@@ -76,6 +77,8 @@ def test_violations_asset_stores_into_the_working_copy(broken):
         con.close()
     assert rows == [("H4", T2, "2024Q2")]
     assert runs == len(load_catalogue().rules)
+    state = workstate.read_file(wh.warehouse.working)  # the same mark `civstat build` leaves
+    assert state.seq["gate"] > state.seq["raw"]
 
 
 def test_raw_checks_fail_the_broken_rule_only(broken):

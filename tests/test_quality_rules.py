@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from civstat.quality import evaluate, load_catalogue, store, write_report
 from test_quality_support import PERIODS, T2, T5, T6, TOWNSHIPS, build_clean, mutate, sid
+
+from civstat.quality import evaluate, load_catalogue, store, write_report
 
 EDIT_RULES_MD = Path("/work/shared/contract/edit-rules.md")
 S = sid(T2, "2024Q2")  # the return most breaks edit: 城北街道 2024Q2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jinja2
 import pytest
+
 from civstat.report import formatting as f
 from civstat.report.phrases import load_phrases, sentence
 from civstat.report.writers import environment
@@ -71,3 +72,43 @@ def test_templates_autoescape_data_text():
     assert out == "<p>&lt;长桥&amp;&#34;街道&#34;&gt;</p>"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
+
+
+NON_FINITE = [float("inf"), float("-inf"), float("nan")]
+
+
+@pytest.mark.parametrize("x", NON_FINITE + [None], ids=["inf", "-inf", "nan", "None"])
+def test_non_finite_figures_are_missing_never_printed(x):
+    """inf/NaN (a division by zero upstream) behave like a missing figure: None, no exception."""
+    import decimal
+
+    import numpy as np
+
+    variants = [x] if x is None else [x, np.float64(x), np.float32(x), decimal.Decimal(str(x))]
+    for v in variants:
+        assert f.fmt_int(v) is None, v
+        assert f.fmt_num(v) is None, v
+        assert f.fmt_num(v, 2, "公顷") is None, v
+        assert f.fmt_pct(v) is None, v
+        assert f.fmt_yuan_level(v) is None, v
+        for unit in ("元", "万元"):
+            assert f.MoneyFormat(unit).total(v) is None, v
+            assert f.MoneyFormat(unit).scale(v) is None, v
+        assert f.pp_change(v, 0.25, WORDS) is None, v
+        assert f.pp_change(0.25, v, WORDS) is None, v
+        assert f.growth(v, 100, WORDS) is None, v
+        assert f.growth(100, v, WORDS) is None, v
+        assert f.growth_rate(v, WORDS) is None, v
+
+
+def test_overflowing_derived_figures_are_missing():
+    """Finite inputs whose change or percentage overflows float print nothing either."""
+    huge = 1.7e308
+    assert f.fmt_pct(huge) is None
+    assert f.growth_rate(huge, WORDS) is None
+    assert f.pp_change(huge, -huge, WORDS) is None
+    assert f.growth(huge, 1e-300, WORDS) is None
+    # and ordinary figures are unaffected
+    assert f.fmt_int(-3) == "-3"
+    assert f.fmt_num(2.0, unit="人") == "2人"
+    assert f.growth(90, 100, WORDS) == "降低10.0%"

@@ -9,9 +9,10 @@ import fastexcel
 import openpyxl
 import pytest
 import yaml
+from click.testing import CliRunner
+
 from civstat.contract import CONTRACT_DIR, load_contract
 from civstat.template import CLEAN, template_command, to_traditional, write_return, write_template
-from click.testing import CliRunner
 
 CONTRACT = load_contract()
 

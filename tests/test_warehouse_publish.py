@@ -1,7 +1,8 @@
-"""The single-writer lock and the atomic publish of civstat.warehouse."""
+"""The single-writer lock, the publish gate and the atomic publish of civstat.warehouse."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,13 +10,26 @@ import textwrap
 import duckdb
 import pytest
 
-from civstat.warehouse import Warehouse, WarehouseBusy, WarehouseMissing
+from civstat import workstate
+from civstat.warehouse import NotPublishable, Warehouse, WarehouseBusy, WarehouseMissing
+
+
+def _stage(wh: Warehouse, value: int) -> None:
+    """A raw write, as ingest does it."""
+    with wh.lock(), wh.connect_writer() as con:
+        con.execute("CREATE OR REPLACE TABLE t AS SELECT ? AS v", [value])
+
+
+def _built(wh: Warehouse, *stages: str) -> None:
+    for stage in stages or ("gate", "build_start", "build_ok"):
+        workstate.mark_file(wh.working, stage)
 
 
 def _write(wh: Warehouse, value: int) -> None:
-    with wh.lock(), wh.connect_writer() as con:
-        con.execute("CREATE OR REPLACE TABLE t AS SELECT ? AS v", [value])
-    wh.publish()
+    _stage(wh, value)
+    _built(wh)
+    with wh.lock():
+        wh.publish()
 
 
 def test_publish_swaps_in_a_complete_file(tmp_path):
@@ -99,3 +113,79 @@ def test_working_copy_starts_from_published(tmp_path):
     with wh.lock(), wh.connect_writer() as con:
         assert con.execute("SELECT v FROM t").fetchone() == (7,)
     duckdb.connect(str(wh.path), read_only=True).close()
+
+
+@pytest.mark.parametrize("stages", [
+    (),                                    # raw data staged, never gated nor built
+    ("gate",),                             # gated, not built
+    ("gate", "build_start"),               # build failed or was killed
+    ("build_start", "build_ok"),           # built without the gate
+    ("gate", "build_start", "build_ok", "build_start"),  # a later build did not finish
+])
+def test_publish_refuses_a_copy_that_did_not_finish_a_gated_build(tmp_path, stages):
+    wh = Warehouse(tmp_path / "civstat.duckdb")
+    _write(wh, 1)
+    before = wh.path.read_bytes()
+    _stage(wh, 2)
+    for stage in stages:
+        workstate.mark_file(wh.working, stage)
+    with wh.lock(), pytest.raises(NotPublishable, match="未发布"):
+        wh.publish()
+    assert wh.path.read_bytes() == before
+    assert workstate.read_file(wh.working).build_interrupted == (stages[-1:] == ("build_start",))
+
+
+def test_publish_needs_the_lock(tmp_path):
+    wh = Warehouse(tmp_path / "civstat.duckdb")
+    _stage(wh, 1)
+    _built(wh)
+    with pytest.raises(RuntimeError, match="lock"):
+        wh.publish()
+
+
+def test_a_waiting_writer_says_once_who_holds_the_lock(tmp_path):
+    wh = Warehouse(tmp_path / "civstat.duckdb")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from pathlib import Path
+            from civstat.warehouse import Warehouse
+            with Warehouse(Path({str(wh.path)!r})).lock():
+                print("locked", flush=True)
+                sys.stdin.readline()
+            """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    said: list[str] = []
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseBusy, match=f"pid {holder.pid}"), \
+                wh.lock(timeout=1.0, on_wait=said.append):
+            pass
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert len(said) == 1 and "等待写锁" in said[0] and f"pid {holder.pid}" in said[0]
+
+
+def test_a_publish_killed_before_its_rename_leaves_nothing_behind(tmp_path):
+    wh = Warehouse(tmp_path / "civstat.duckdb")
+    _write(wh, 1)
+    before = wh.path.read_bytes()
+    _stage(wh, 2)
+    _built(wh)
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from civstat.warehouse import Warehouse
+        wh = Warehouse(Path({str(wh.path)!r}))
+        with wh.lock():
+            wh.publish()
+        """)
+    proc = subprocess.run([sys.executable, "-c", script], check=False, env={**os.environ,
+                          "CIVSTAT_FAULT": "publish.after_copy"}, timeout=60)
+    assert proc.returncode == -9
+    assert wh.path.read_bytes() == before
+    assert list(tmp_path.glob(".*.publishing.duckdb"))  # the killed publish's copy
+    with wh.lock():  # the next holder of the lock cleans it and publishes
+        wh.publish()
+    assert not list(tmp_path.glob(".*.publishing.duckdb"))
+    with wh.reader() as con:
+        assert con.execute("SELECT v FROM t").fetchone() == (2,)

@@ -18,7 +18,8 @@ import duckdb
 import pytest
 from test_dbt_support import T1, T2, add_return, build_fixture_warehouse
 
-from civstat.build import build_warehouse
+from civstat import workstate
+from civstat.refresh import MART_TABLES, blocked_rows_in_marts, refresh, run_gate
 from civstat.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
@@ -36,6 +37,15 @@ READER = textwrap.dedent("""
     print(json.dumps(fresh.execute(q).fetchone()), flush=True)
 """)
 
+
+
+def build_warehouse(wh: Warehouse, **kwargs):
+    """The fixture's returns come with their own quality verdicts (``quality.violations``
+    written by the fixture), so these builds take them as the gate's instead of evaluating the
+    edit rules on synthetic data."""
+    return refresh(wh, gate=False, **kwargs)
+
+
 MARTS = ("kpi_quarterly", "kpi_annual", "fct_funds", "fct_recipients", "fct_eldercare_beds",
          "fct_assistance_cases", "fct_veteran_placement", "fct_welfare_subsidies",
          "intermediate.int_division_measures", "quality_status")
@@ -47,6 +57,7 @@ def refreshed(tmp_path_factory, dbt_isolated):
     corrected 2023Q1 return for T1 and refresh incrementally."""
     wh = Warehouse(tmp_path_factory.mktemp("wh") / "civstat.duckdb")
     build_fixture_warehouse(wh.working)
+    workstate.mark_file(wh.working, "gate")
     first = build_warehouse(wh, capture=True)
 
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh.path)], stdin=subprocess.PIPE,
@@ -133,3 +144,30 @@ def test_refresh_without_new_returns_changes_nothing(refreshed, tmp_path):
     with wh.reader() as con:
         for mart in MARTS:
             assert _table(con, mart) == before[mart], mart
+
+
+def test_a_period_whose_returns_are_all_blocked_is_emptied(tmp_path):
+    """A new verdict blocks every return of some periods. An incremental refresh must remove
+    those periods' rows — delete+insert alone would keep them, since no new row names them —
+    and the built copy passes the leak check and publishes."""
+    wh = Warehouse(tmp_path / "civstat.duckdb")
+    build_fixture_warehouse(wh.working)
+    workstate.mark_file(wh.working, "gate")
+    refresh(wh, gate=False, capture=True)
+    with wh.reader() as con:
+        before = dict(con.execute("SELECT period, count(*) FROM fct_funds GROUP BY 1").fetchall())
+    with wh.lock():
+        verdict = run_gate(wh)  # the real edit rules: the synthetic returns break many
+    emptied = {p for p in before
+               if {c for c, q in verdict.blocked if q == p} >= {T1, T2} and p >= "2023Q1"}
+    assert emptied, "the fixture should block every return of some period"
+    outcome = refresh(wh, gate=False, capture=True)
+    assert outcome.plan.mode == "incremental" and outcome.published
+    with wh.reader() as con:
+        after = dict(con.execute("SELECT period, count(*) FROM fct_funds GROUP BY 1").fetchall())
+        leaks = blocked_rows_in_marts(con, MART_TABLES)
+        kpi_periods = {p for (p,) in con.execute(
+            "SELECT DISTINCT period FROM kpi_quarterly WHERE division_level = 'township'").fetchall()}
+    assert set(leaks.values()) == {0}
+    assert not emptied & set(after)
+    assert not emptied & kpi_periods

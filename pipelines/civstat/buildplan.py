@@ -10,8 +10,9 @@ build, the refresh runs dbt's ``quarterly_refresh`` selector (``dbt_project/sele
 * views, seeds and unit tests are skipped: their definitions are byte-for-byte those already in
   the warehouse, and unit tests test code, which did not change.
 
-When the code changed (or on the first build, after the warehouse file was renamed — DuckDB
-views name their catalog after the file — or on request) the refresh is a full one:
+When the code changed (or on the first build, after a build that failed or was killed, after
+the warehouse file was renamed — DuckDB views name their catalog after the file — or on
+request) the refresh is a full one:
 ``dbt build --full-refresh`` with everything, unit tests included. Each successful whole-project
 build appends a row to ``meta.build_log`` so statisticians can see when and how the published
 warehouse was built.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from civstat import paths
+from civstat import paths, workstate
 
 SELECTOR = "quarterly_refresh"
 
@@ -118,6 +119,13 @@ def plan_build(working: Path, *, full_refresh: bool = False,
     last = last_build(working)
     if last is None:
         return BuildPlan("full", "首次构建 / first build of this warehouse", current)
+    if workstate.read_file(working).build_interrupted:
+        return BuildPlan(
+            "full",
+            "上次构建失败或被中断,增量结果不可信,全量重建 / the last build failed or was "
+            "interrupted: its incremental models cannot be trusted, full rebuild",
+            current,
+        )
     fingerprint, built_at, catalog = last
     if fingerprint != current:
         return BuildPlan(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
+from pathlib import Path
 
 import click
 
@@ -44,6 +46,16 @@ def main() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    _venv_on_path()
+
+
+def _venv_on_path() -> None:
+    """``.venv/bin/civstat`` works without activating the venv: the tools it starts (dbt)
+    are found beside the running interpreter first."""
+    bin_dir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if bin_dir not in parts:
+        os.environ["PATH"] = os.pathsep.join([bin_dir, *[p for p in parts if p]])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 import click
 from rich.console import Console
@@ -21,7 +22,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def load_definitions():
-    from civstat.build import prepare_manifest
+    from civstat.dbtrun import prepare_manifest
     from civstat.definitions import defs
 
     prepare_manifest()
@@ -33,14 +34,14 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
     import dagster as dg
 
     from civstat.defs.instance import ensure_dagster_home
-    from civstat.defs.partitions import quarter_folders, quarter_partitions
+    from civstat.defs.partitions import add_partitions_for, quarter_folders
 
     ensure_dagster_home()
     definitions = load_definitions()
     instance = dg.DagsterInstance.get()
     folders = quarter_folders(paths.raw_dir())
     keys = [f.name for f in folders]
-    instance.add_dynamic_partitions(quarter_partitions.name, keys)
+    add_partitions_for(instance, keys)
 
     for key in keys:
         console.print(f"[bold]读取[/] {key} …")
@@ -53,10 +54,16 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
     log = paths.warehouse_path().with_name("refresh.log")
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
-        definitions.resolve_job_def("refresh_warehouse").execute_in_process(
-            instance=instance, raise_on_error=True, run_config=QUIET
+        refreshed = definitions.resolve_job_def("refresh_warehouse").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET
         )
     console.print(f"  dbt 运行日志 / dbt log: {log}")
+    if not refreshed.success:
+        failed = [e.step_key for e in refreshed.all_events if e.is_step_failure]
+        raise RefreshFailed(
+            f"刷新失败(步骤 {', '.join(failed) or '?'}),未发布,已发布的仓库保持不变;详见 {log} 和 "
+            f"make dev / the refresh failed (steps {', '.join(failed) or '?'}): nothing published, "
+            f"the published warehouse is unchanged; see {log} and the run in `make dev`")
     report_years = years or sorted({k[:4] for k in keys if _year_complete(keys, k[:4])})
     for year in report_years:
         console.print(f"[bold]年度总结[/] {year} …")
@@ -64,6 +71,27 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
             partition_key=year, instance=instance, raise_on_error=True, run_config=QUIET
         )
     return {"quarters": keys, "years": report_years}
+
+
+class RefreshFailed(RuntimeError):
+    """A step of the refresh failed; nothing was published."""
+
+
+def still_quarantined(warehouse) -> list[str]:
+    """One line per file of the drop zone that stays quarantined (read from the published
+    warehouse, where the ingest recorded it)."""
+    from civstat.warehouse import Warehouse, WarehouseMissing
+
+    try:
+        con = Warehouse.at(warehouse).connect_reader()
+    except WarehouseMissing:
+        return []
+    try:
+        return [line for (line,) in con.execute(
+            "SELECT message_zh FROM raw.quarantine WHERE resolved_at IS NULL ORDER BY file_path"
+        ).fetchall()]
+    finally:
+        con.close()
 
 
 def _year_complete(keys: list[str], year: str) -> bool:
@@ -85,7 +113,11 @@ def demo_command(seed: int | None) -> None:
         console.print(f"[bold]生成演示县[/] → {raw}")
         kwargs = {"seed": seed} if seed is not None else {}
         generate(raw, paths.reference_dir(), **kwargs)
-    summary = run_pipeline()
+    try:
+        summary = run_pipeline()
+    except RefreshFailed as exc:
+        console.print(f"[red]{exc}[/]")
+        sys.exit(1)
 
     from civstat.quality.cli import print_summary_for_published
 
@@ -95,3 +127,10 @@ def demo_command(seed: int | None) -> None:
     console.print(f"报告: {paths.output_dir()}")
     if hard:
         console.print(f"[yellow]质量闸门拦截 {hard} 条硬性审核错误,相应乡镇季度未发布(见质量报告)[/]")
+    refused = still_quarantined(paths.warehouse_path())
+    if refused:
+        console.print(f"[red]{len(refused)} 个文件被拒收,仍在隔离中(见 {paths.quarantine_dir()}) / "
+                      f"{len(refused)} files refused and still quarantined:[/]")
+        for line in refused:
+            console.print(f"  {line}", markup=False)
+        sys.exit(1)

@@ -3,7 +3,7 @@
 Every sheet family becomes one table ``raw.<table>`` with the lineage columns first, then the
 row label (category / is_total) where the sheet has one, then the contract's columns in their
 canonical units. ``raw.submissions`` is the manifest (one row per workbook received, current or
-superseded) and ``raw.quarantine`` keeps every refused file with the reason.
+superseded) and ``raw.quarantine`` keeps every refused file with the reason (and when it was resolved).
 """
 
 from __future__ import annotations
@@ -70,6 +70,14 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 )
 """
 
+# Added later: ALTER … IF NOT EXISTS migrates warehouses created before. A refusal is resolved
+# when its file loads (``loaded``), changes (``replaced``) or leaves the drop zone (``withdrawn``);
+# the row stays as history.
+QUARANTINE_MIGRATIONS = [
+    "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
+    "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolution VARCHAR",
+]
+
 
 # Results of the edit rules (written by the quality gate, read by dbt's `quality_status`).
 QUALITY_DDL = [
@@ -113,6 +121,9 @@ CREATE TABLE IF NOT EXISTS quality.rule_runs (
 ]
 
 
+LINEAGE_DDL = {(n, t) for n, t, _ in LINEAGE_COLUMNS}
+
+
 def sheet_columns(sheet: Sheet) -> list[tuple[str, str]]:
     """(name, duckdb type) of a sheet's raw table, lineage first."""
     cols = [(n, t) for n, t, _ in LINEAGE_COLUMNS]
@@ -132,13 +143,23 @@ def sheet_ddl(sheet: Sheet) -> str:
     return f"CREATE TABLE IF NOT EXISTS raw.{sheet.table} (\n    {body}\n)"
 
 
+def sheet_migrations(sheet: Sheet) -> list[str]:
+    """Columns the contract gained since a warehouse was created (an optional column added to
+    a sheet): added, nullable, to an existing raw table; rows read before have NULL there."""
+    return [f'ALTER TABLE raw.{sheet.table} ADD COLUMN IF NOT EXISTS "{n}" '
+            f'{t.replace(" NOT NULL", "")}'
+            for n, t in sheet_columns(sheet) if (n, t) not in LINEAGE_DDL]
+
+
 def all_ddl() -> list[str]:
     contract = load_contract()
     return [
         "CREATE SCHEMA IF NOT EXISTS raw",
         SUBMISSIONS_DDL,
         QUARANTINE_DDL,
+        *QUARANTINE_MIGRATIONS,
         *(sheet_ddl(s) for s in contract.sheets),
+        *(stmt for s in contract.sheets for stmt in sheet_migrations(s)),
         *QUALITY_DDL,
     ]
 

@@ -3,7 +3,8 @@
 -- Additive measures are summed; non-additive ones (保障标准) are weighted means, weights
 -- named in the seed measure_definitions (低保人数 for the standards).
 {% set periods = refresh_period_list() %}
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
+          on_schema_change='fail', pre_hook="{{ delete_refreshed_periods() }}") }}
 with
 
 refresh as ({{ periods_to_refresh() }}),

@@ -1,4 +1,9 @@
-"""Partitions: reporting quarters (one folder of the drop zone each) and report years."""
+"""Partitions: reporting quarters (one folder of the drop zone each) and report years.
+
+Both follow the data: a bureau loads history back to the 2000s, so neither has a fixed start.
+Quarter keys are added for every ``YYYYQq`` folder (sensor, schedule, demo), year keys for every
+year that has a quarter (:func:`add_partitions_for`).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,7 @@ import dagster as dg
 QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
 
 quarter_partitions = dg.DynamicPartitionsDefinition(name="quarter")
-year_partitions = dg.TimeWindowPartitionsDefinition(
-    cron_schedule="0 0 1 1 *", start="2020", fmt="%Y", end_offset=0
-)
+year_partitions = dg.DynamicPartitionsDefinition(name="year")
 
 
 def quarter_folders(raw_dir: Path) -> list[Path]:
@@ -24,3 +27,11 @@ def quarter_folders(raw_dir: Path) -> list[Path]:
 
 def previous_quarter(year: int, quarter: int) -> str:
     return f"{year}Q{quarter - 1}" if quarter > 1 else f"{year - 1}Q4"
+
+
+def add_partitions_for(instance: dg.DagsterInstance, quarter_keys: list[str]) -> None:
+    """Register quarter keys and the years they belong to (idempotent)."""
+    if not quarter_keys:
+        return
+    instance.add_dynamic_partitions(quarter_partitions.name, sorted(set(quarter_keys)))
+    instance.add_dynamic_partitions(year_partitions.name, sorted({k[:4] for k in quarter_keys}))

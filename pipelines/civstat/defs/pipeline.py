@@ -5,7 +5,12 @@ import datetime as dt
 
 import dagster as dg
 
-from civstat.defs.partitions import previous_quarter, quarter_partitions, year_partitions
+from civstat.defs.partitions import (
+    add_partitions_for,
+    previous_quarter,
+    quarter_partitions,
+    year_partitions,
+)
 from civstat.defs.raw import raw_returns, reference_tables
 from civstat.defs.resources import WarehouseResource
 
@@ -75,7 +80,7 @@ def quarterly_refresh_schedule(context: dg.ScheduleEvaluationContext):
     when = context.scheduled_execution_time or dt.datetime.now()
     quarter = (when.month - 1) // 3 + 1
     key = previous_quarter(when.year, quarter)
-    context.instance.add_dynamic_partitions(quarter_partitions.name, [key])
+    add_partitions_for(context.instance, [key])
     return dg.RunRequest(run_key=f"scheduled:{key}", partition_key=key)
 
 
@@ -87,7 +92,9 @@ def quarterly_refresh_schedule(context: dg.ScheduleEvaluationContext):
 )
 def year_end_report_schedule(context: dg.ScheduleEvaluationContext):
     when = context.scheduled_execution_time or dt.datetime.now()
-    return dg.RunRequest(run_key=f"report:{when.year - 1}", partition_key=str(when.year - 1))
+    year = str(when.year - 1)
+    context.instance.add_dynamic_partitions(year_partitions.name, [year])
+    return dg.RunRequest(run_key=f"report:{year}", partition_key=year)
 
 
 def build_defs(dbt_asset_keys: list[dg.AssetKey]) -> dg.Definitions:

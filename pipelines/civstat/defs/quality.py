@@ -16,6 +16,7 @@ import duckdb
 from civstat.contract import load_contract
 from civstat.defs.resources import WarehouseResource
 from civstat.quality.catalogue import load_catalogue
+from civstat.refresh import MART_TABLES, blocked_rows_in_marts
 
 CATALOGUE = load_catalogue()
 SHEET_TABLES = [s.table for s in load_contract().sheets]
@@ -23,9 +24,6 @@ RAW_DEPS = [dg.AssetKey(["raw", t]) for t in ("submissions", *SHEET_TABLES)]
 REF_DEPS = [dg.AssetKey(["ref", "divisions"]), dg.AssetKey(["ref", "explanations"])]
 VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
 RULE_RUNS_KEY = dg.AssetKey(["quality", "rule_runs"])
-# dbt models are keyed ["warehouse", <model>] (civstat.defs.warehouse.CivstatDbtTranslator)
-MART_TABLES = ["fct_recipients", "fct_funds", "fct_assistance_cases", "fct_eldercare_beds",
-               "fct_veteran_placement", "fct_welfare_subsidies", "fct_disaster_losses"]
 SOFT_CHECK = "edit_rules_soft"
 
 
@@ -70,7 +68,7 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Evaluate every edit rule on the working copy and store the findings: in a quarter's run
     (``refresh_quarter``) that quarter and the later ones, whose rules compare with it; else all."""
     wh = warehouse.warehouse
-    with wh.lock(), wh.connect_writer() as con:
+    with wh.lock(), wh.connect_writer(stage="gate") as con:
         result = evaluate_and_store(con, _from_quarter(con, _partition(context)))
     names = result.division_names
     context.log.info(
@@ -166,17 +164,6 @@ def edit_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehous
             metadata={"soft": len(soft), "unexplained": len(open_),
                       "details": dg.MetadataValue.md(_markdown(open_))},
         )
-
-
-def blocked_rows_in_marts(con: duckdb.DuckDBPyConnection, marts: list[str] = MART_TABLES) -> dict[str, int]:
-    """Rows of each fact table that belong to a blocked (hard-failed) return."""
-    out = {}
-    for mart in marts:
-        out[mart] = con.execute(
-            f"SELECT count(*) FROM main.{mart} f JOIN main.quality_status q USING (submission_id) "
-            "WHERE q.status = 'blocked'"
-        ).fetchone()[0]
-    return out
 
 
 def no_blocked_returns_published(marts: list[str] = MART_TABLES) -> dg.AssetChecksDefinition:

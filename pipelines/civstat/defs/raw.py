@@ -7,7 +7,7 @@ import json
 import dagster as dg
 
 from civstat.contract import load_contract
-from civstat.defs.partitions import quarter_folders, quarter_partitions
+from civstat.defs.partitions import quarter_folders, quarter_partitions, year_partitions
 from civstat.defs.resources import WarehouseResource
 
 RAW_TABLES = ["submissions", "quarantine", *(s.table for s in load_contract().sheets)]
@@ -46,7 +46,7 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     ],
     check_specs=[
         dg.AssetCheckSpec("no_quarantined_files", asset=["raw", "quarantine"],
-                          description="本季度没有被拒收(隔离)的报表文件"),
+                          description="投递目录中没有仍被拒收(隔离)的报表文件"),
     ],
     partitions_def=quarter_partitions,
     pool="duckdb_writer",
@@ -69,6 +69,8 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         "resubmitted": len(result.resubmitted),
         "skipped": len(result.skipped),
         "quarantined": len(result.quarantined),
+        "still_quarantined": len(result.still_quarantined),
+        "ignored": len(result.ignored),
     }
     context.log.info(f"{period}: {summary}")
     for t in RAW_TABLES:
@@ -76,13 +78,32 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         if t in counts:
             meta["rows_in_period"] = counts[t]
         yield dg.MaterializeResult(asset_key=["raw", t], metadata=meta)
-    refused = [f"{q.file}: {q.message_zh}" for q in result.quarantined]
-    yield dg.AssetCheckResult(
+    yield quarantine_check(result)
+
+
+def quarantine_check(result) -> dg.AssetCheckResult:
+    """Fails (severity ERROR) while any file of the drop zone stays quarantined; the files and
+    reasons are a table in the check's metadata. Ignored debris is listed, not failed."""
+    still = result.still_quarantined
+    rows = [dg.TableRecord({"file": q.file, "sheet": q.sheet or "", "row": q.row or 0,
+                            "column": q.column or "", "reason": q.reason_code or "",
+                            "message": q.message_zh or ""}) for q in still]
+    schema = dg.TableSchema(columns=[
+        dg.TableColumn("file", "string"), dg.TableColumn("sheet", "string"),
+        dg.TableColumn("row", "int"), dg.TableColumn("column", "string"),
+        dg.TableColumn("reason", "string"), dg.TableColumn("message", "string")])
+    return dg.AssetCheckResult(
         check_name="no_quarantined_files",
         asset_key=["raw", "quarantine"],
-        passed=not refused,
+        passed=not still,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"quarantined": dg.MetadataValue.md("\n".join(f"- {r}" for r in refused) or "无")},
+        description=(f"{len(still)} 个文件仍被隔离 / {len(still)} files still quarantined"
+                     if still else "无隔离文件 / nothing quarantined"),
+        metadata={
+            "quarantined": dg.MetadataValue.table(rows, schema=schema),
+            "refused_this_run": len(result.quarantined),
+            "ignored": dg.MetadataValue.md("\n".join(f"- {i.line}" for i in result.ignored) or "无"),
+        },
     )
 
 
@@ -104,11 +125,18 @@ def folder_fingerprint(folder) -> str:
     description="监视 data/raw/<年>Q<季>/:新季度或文件变化时刷新该季度",
 )
 def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
-    """Request a refresh of every quarter folder that is new or whose files changed."""
-    seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    """Request a refresh of every quarter folder that is new or whose files changed.
+
+    With no cursor yet (a new Dagster instance, e.g. ``make dev`` right after ``make demo``) the
+    folders whose every return the published warehouse already holds (loaded or quarantined)
+    count as seen, so nothing already loaded is refreshed again."""
     folders = quarter_folders(warehouse.raw_path)
+    seen: dict[str, str] = (json.loads(context.cursor) if context.cursor
+                            else already_loaded(warehouse, folders))
     existing = set(context.instance.get_dynamic_partitions(quarter_partitions.name))
     new_keys = [f.name for f in folders if f.name not in existing]
+    years = set(context.instance.get_dynamic_partitions(year_partitions.name))
+    new_years = sorted({k[:4] for k in new_keys} - years)
     requests = []
     for folder in folders:
         fp = folder_fingerprint(folder)
@@ -117,9 +145,38 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
             requests.append(dg.RunRequest(run_key=f"{folder.name}:{fp}", partition_key=folder.name))
     return dg.SensorResult(
         run_requests=requests,
-        dynamic_partitions_requests=[quarter_partitions.build_add_request(new_keys)] if new_keys else [],
+        dynamic_partitions_requests=[
+            *([quarter_partitions.build_add_request(new_keys)] if new_keys else []),
+            *([year_partitions.build_add_request(new_years)] if new_years else []),
+        ],
         cursor=json.dumps(seen, sort_keys=True),
     )
+
+
+def already_loaded(warehouse: WarehouseResource, folders) -> dict[str, str]:
+    """Fingerprints of the quarter folders whose every return is in the published warehouse
+    (loaded or quarantined), as if the sensor had seen them."""
+    from civstat.ingest.discover import scan
+    from civstat.warehouse import WarehouseMissing
+
+    try:
+        con = warehouse.warehouse.connect_reader()
+    except WarehouseMissing:
+        return {}
+    try:
+        known = {p for (p,) in con.execute(
+            "SELECT file_path FROM raw.submissions UNION SELECT file_path FROM raw.quarantine"
+        ).fetchall()}
+    except Exception:  # noqa: BLE001 — a warehouse without a raw layer knows no file
+        return {}
+    finally:
+        con.close()
+    zone = scan(warehouse.raw_path)
+    by_folder: dict[str, list[str]] = {}
+    for unit in zone.units:
+        by_folder.setdefault(unit.folder, []).append(unit.rel)
+    return {f.name: folder_fingerprint(f) for f in folders
+            if by_folder.get(f.name) and all(rel in known for rel in by_folder[f.name])}
 
 
 defs = dg.Definitions(assets=[reference_tables, raw_returns], sensors=[raw_drop_zone_sensor])

@@ -1,6 +1,6 @@
 """Warehouse: the dbt project as Dagster assets (staging → intermediate → marts).
 
-The manifest is prepared at set-up time (``python -m civstat.build prepare``, or
+The manifest is prepared at set-up time (``python -m civstat.dbtrun prepare``, or
 ``prepare_if_dev()`` under ``dagster dev``) and only *read* at import. dbt sources carry
 ``meta.dagster.asset_key`` (["raw", t], ["ref", t], ["quality", "violations"]), so lineage runs
 from the drop zone to the marts. dbt builds the working copy under the warehouse lock; the
@@ -22,9 +22,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.utils import select_unique_ids
 
 from civstat import paths
-from civstat.build import dbt_executable
-from civstat.buildplan import SELECTOR, plan_build, record_build
+from civstat.buildplan import SELECTOR
+from civstat.dbtrun import dbt_executable
 from civstat.defs.resources import WarehouseResource
+from civstat.refresh import begin_build, finish_build
 
 KEY_PREFIX = "warehouse"
 
@@ -60,22 +61,22 @@ def civstat_dbt_assets(
 ):
     """``dbt build`` on the warehouse's working copy, holding the single-writer lock.
 
-    A whole-project run is planned like ``civstat build`` (:mod:`civstat.buildplan`):
-    incremental while the dbt code is unchanged, full after a change. A subset chosen in the UI
-    builds exactly that subset and is not recorded in ``meta.build_log``.
+    The same steps as ``civstat build`` (:mod:`civstat.refresh`): a whole-project run is planned
+    (incremental while the dbt code is unchanged, full after a change or a failed build), marks
+    the working copy as being built, and only once dbt and the checks passed marks it built —
+    the publish asset publishes nothing else. A subset chosen in the UI builds exactly that
+    subset, is not recorded in ``meta.build_log`` and cannot be published.
     """
     wh = warehouse.warehouse
     with wh.lock(), _warehouse_env(wh.path):
-        wh.prepare_working()
-        plan = None if context.is_subset else plan_build(wh.working)
+        plan = begin_build(wh, whole=not context.is_subset)
         if plan is not None:
             context.log.info(f"{plan.mode} build: {plan.reason}")
         if plan is not None and not plan.is_full:
             yield from _unchanged(context, _not_rebuilt(context.selected_asset_keys))
         started = time.monotonic()
         yield from dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
-        if plan is not None:
-            record_build(wh.working, plan, time.monotonic() - started, orchestrator="dagster")
+        finish_build(wh, plan, time.monotonic() - started, orchestrator="dagster")
 
 
 def _not_rebuilt(selected: AbstractSet[dg.AssetKey]) -> list[dg.AssetKey]:

@@ -1,26 +1,31 @@
 """Township returns from the drop zone (``data/raw/<YYYY>Q<q>/``) into the raw layer.
 
-``ingest`` reads every return, resolves the township against ``ref.divisions``, writes typed
-rows with lineage into ``raw.*`` (one transaction per file), keeps every submission on record
-(the newest per township and quarter is current), and quarantines what it must refuse —
-copying the file with a reason beside it; raw files are never modified, moved or deleted.
-Re-running on the same files changes nothing.
+``ingest`` reads every return (subfolders included), resolves the township against
+``ref.divisions``, writes typed rows with lineage into ``raw.*``, keeps every submission on
+record (the newest per township and quarter is current), and quarantines what it must refuse —
+copying the file with a one-line reason beside it; raw files are never modified, moved or
+deleted. Every file is isolated: whatever it contains, it is loaded or refused on its own line
+and the rest of the batch loads. Refused files are re-read on every run, so a file refused for
+a cause since fixed (a reference CSV, a reader limitation) loads then; ``raw.quarantine`` keeps
+the history with ``resolved_at`` / ``resolution``. Re-running on the same files changes nothing.
+Size limits: :mod:`civstat.ingest.limits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import glob
 import shutil
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
 from civstat import paths
 from civstat.contract import load_contract
-from civstat.ingest.normalize import norm, parse_period
+from civstat.ingest.discover import QUARTER_FOLDER, Ignored, Unit, scan
+from civstat.ingest.identity import Divisions, find_twins
+from civstat.ingest.limits import check_files
+from civstat.ingest.normalize import parse_period
 from civstat.ingest.reader import (
     ParsedReturn,
     Refusal,
@@ -29,12 +34,17 @@ from civstat.ingest.reader import (
     read_return,
 )
 from civstat.ingest.reference import RefResult, load_reference
-from civstat.raw_schema import create_raw_schema, sheet_columns
+from civstat.ingest.store import (
+    Load,
+    open_quarantine,
+    resolve_quarantine,
+    write_loads,
+    write_quarantine,
+)
+from civstat.raw_schema import create_raw_schema
 
-__all__ = ["IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest", "load_reference",
-           "read_return"]
-
-QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
+__all__ = ["Ignored", "IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest",
+           "load_reference", "read_return"]
 
 
 @dataclass
@@ -49,191 +59,190 @@ class Item:
     row: int | None = None
     column: str | None = None
 
+    @property
+    def line(self) -> str:
+        """One line: relative path, where, Chinese message / English message."""
+        en = self.message_en or ""
+        en = en[len(self.file):].lstrip(" :") if en.startswith(self.file) else en
+        return f"{self.message_zh} / {en}"
+
 
 @dataclass
 class IngestResult:
     loaded: list[Item] = field(default_factory=list)
     resubmitted: list[Item] = field(default_factory=list)
     skipped: list[Item] = field(default_factory=list)
-    quarantined: list[Item] = field(default_factory=list)
+    quarantined: list[Item] = field(default_factory=list)        # refused in this run
+    still_quarantined: list[Item] = field(default_factory=list)  # every refused file in the drop zone
+    ignored: list[Ignored] = field(default_factory=list)
     reference: RefResult | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.quarantined
-
-
-def discover(folder: Path) -> list[Path | list[Path]]:
-    """Workbooks and CSV groups (``<stem>__<sheet>.csv``) of one drop-zone folder."""
-    units: list[Path | list[Path]] = []
-    groups: dict[str, list[Path]] = defaultdict(list)
-    for f in sorted(folder.iterdir()):
-        if not f.is_file() or f.name.startswith((".", "~$")):
-            continue
-        if f.suffix.lower() == ".csv" and "__" in f.stem:
-            groups[f.stem.split("__", 1)[0]].append(f)
-        else:
-            units.append(f)
-    units.extend(groups[k] for k in sorted(groups))
-    return units
-
-
-class Divisions:
-    """Match a cover to a division: 12-digit code, 9-digit code, then name or short name."""
-
-    def __init__(self, con):
-        rows = con.execute(
-            "SELECT division_code, name, short_name, level, valid_from, valid_to, successor_code "
-            "FROM ref.divisions"
-        ).fetchall()
-        self.by_code = {r[0]: r for r in rows}
-        self.by_name: dict[str, tuple] = {}
-        for r in rows:
-            if r[3] != "township":
-                continue
-            for n in (r[1], r[2]):
-                if n:
-                    self.by_name.setdefault(norm(n), r)
-
-    def resolve(self, cover: dict) -> str | None:
-        code = norm(cover.get("division_code") or "")
-        if re.fullmatch(r"\d{12}", code) and code in self.by_code:
-            return code
-        if re.fullmatch(r"\d{9}", code) and code + "000" in self.by_code:
-            return code + "000"
-        name = norm(cover.get("unit_name") or "")
-        hit = self.by_name.get(name)
-        return hit[0] if hit else None
-
-
-def _relative(path: Path, raw_dir: Path) -> str:
-    try:
-        return str(path.relative_to(raw_dir))
-    except ValueError:
-        return str(path)
-
-
-def _unit_path(unit: Path | list[Path]) -> tuple[list[Path], str]:
-    files = unit if isinstance(unit, list) else [unit]
-    label = (files[0].with_name(files[0].stem.split("__", 1)[0]) if isinstance(unit, list)
-             else files[0])
-    return files, str(label)
+        return not self.quarantined and not self.still_quarantined
 
 
 def _refusal_item(rel: str, exc: Refusal) -> Item:
-    where = exc.where_zh()
+    where_zh, where_en = exc.where_zh(), exc.where_en()
     return Item(file=rel, reason_code=exc.code, sheet=exc.sheet, row=exc.row, column=exc.column,
-                message_zh=f"{rel} {where}:{exc.zh}".replace(" :", ":"),
-                message_en=f"{rel} {exc.sheet or ''} row {exc.row or '-'} "
-                           f"[{exc.column or '-'}]: {exc.en}")
+                message_zh=f"{rel} {where_zh}:{exc.zh}".replace(" :", ":"),
+                message_en=f"{rel} {where_en}: {exc.en}".replace(" :", ":"))
 
 
-@dataclass
-class _Batch:
-    """Everything one ingest run writes, inserted table by table in one transaction."""
-
-    submissions: list[list] = field(default_factory=list)
-    quarantine: list[list] = field(default_factory=list)
-    rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _polars_type(ddl: str):
-    base = ddl.split()[0]
-    if base.endswith("[]"):
-        return pl.List(_polars_type(base[:-2]))
-    return {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "DATE": pl.Date,
-            "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(base, pl.Utf8)
-
-
-def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
-    if not records:
-        return
-    schema = {name: _polars_type(ddl) for name, ddl in columns}
-    frame = pl.DataFrame([{n: r.get(n) for n in schema} for r in records], schema=schema,
-                         orient="row")
-    con.register("incoming", frame)
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-    finally:
-        con.unregister("incoming")
-
-
-def _write(con, batch: _Batch) -> None:
-    contract = load_contract()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if batch.quarantine:
-            con.executemany(
-                "INSERT OR REPLACE INTO raw.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                batch.quarantine)
-        if batch.submissions:
-            columns = con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'raw' AND table_name = 'submissions' ORDER BY ordinal_position"
-            ).fetchall()
-            _insert(con, "raw.submissions", columns,
-                    [dict(zip((c for c, _ in columns), row, strict=True)) for row in batch.submissions])
-        for sheet in contract.sheets:
-            _insert(con, f"raw.{sheet.table}", sheet_columns(sheet), batch.rows[sheet.table])
-        if batch.submissions:
-            _refresh_current(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _refresh_current(con) -> None:
-    """Newest return per (township, quarter) is current; earlier ones point at it."""
-    con.execute(
-        """
-        UPDATE raw.submissions s SET is_current = r.rn = 1,
-               superseded_by = CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END
-        FROM (
-            SELECT submission_id,
-                   row_number() OVER w AS rn,
-                   first_value(submission_id) OVER w AS newest
-            FROM raw.submissions
-            WINDOW w AS (PARTITION BY division_code, period
-                         ORDER BY submitted_at DESC, file_mtime DESC, file_path DESC)
-        ) r
-        WHERE s.submission_id = r.submission_id
-          AND (s.is_current IS DISTINCT FROM (r.rn = 1)
-               OR s.superseded_by IS DISTINCT FROM CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END)
-        """
-    )
+# -- parsing (workers) -----------------------------------------------------------------------
+def _check_period(parsed: ParsedReturn, folder_name: str) -> tuple[int, int]:
+    period = parse_period(parsed.cover.get("period_text") or "")
+    if period is None:
+        m = QUARTER_FOLDER.match(folder_name)
+        period = (int(m[1]), int(m[2]))
+    if f"{period[0]}Q{period[1]}" != folder_name:
+        raise Refusal("period_mismatch",
+                      f"报告期 {parsed.cover.get('period_text')} 与文件夹 {folder_name} 不一致",
+                      f"period {parsed.cover.get('period_text')} disagrees with folder "
+                      f"{folder_name}", sheet="封面", column="报告期")
+    return period
 
 
 def _parse_unit(job: tuple) -> tuple:
-    """Worker: parse one return (pure; runs in a process pool for large batches)."""
-    unit, folder_name = job
-    files = unit if isinstance(unit, list) else [unit]
+    """Worker: parse one return. Returns plain data, never raises:
+    ``("ok", ParsedReturn, (year, quarter), mtime)`` or ``("refused", refusal dict, None, None)``."""
+    source, folder_name = job
+    files = source if isinstance(source, list) else [source]
     try:
-        parsed = read_return(files if isinstance(unit, list) else files[0])
-        period = parse_period(parsed.cover.get("period_text") or "")
-        if period is None:
-            m = QUARTER_FOLDER.match(folder_name)
-            period = (int(m[1]), int(m[2]))
-        if f"{period[0]}Q{period[1]}" != folder_name:
-            raise Refusal("period_mismatch",
-                          f"报告期 {parsed.cover.get('period_text')} 与文件夹 {folder_name} 不一致",
-                          f"period {parsed.cover.get('period_text')} disagrees with folder "
-                          f"{folder_name}", sheet="封面", column="报告期")
-        mtime = max(f.stat().st_mtime for f in files)
-        return "ok", parsed, period, mtime
+        check_files(files)
+        parsed = read_return(source)
+        period = _check_period(parsed, folder_name)
+        return "ok", parsed, period, max(f.stat().st_mtime for f in files)
     except Refusal as exc:
-        return "refused", exc, None, None
+        return "refused", exc.as_dict(), None, None
+    except Exception as exc:  # noqa: BLE001 — any failure of one file is that file's refusal
+        return "refused", _reader_error(exc), None, None
 
 
-def _quarantine_row(item: Item, files: list[Path], sha: str, folder: str, qdir: Path) -> list:
-    target = qdir / folder
+def _reader_error(exc: BaseException | str) -> dict:
+    name = exc if isinstance(exc, str) else type(exc).__name__
+    detail = "" if isinstance(exc, str) else (str(exc).strip().splitlines() or [""])[0][:200]
+    return Refusal("reader_error", f"读取时出现意外错误({name}),请将此文件报告给维护者",
+                   f"unexpected error while reading ({name}{': ' + detail if detail else ''}); "
+                   "please report this file").as_dict()
+
+
+def _isolated(job: tuple) -> tuple:
+    """Parse one return in a fresh process (after the pool died on some file)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1) as pool:
+            return pool.submit(_parse_unit, job).result()
+    except BrokenProcessPool:
+        return "refused", _reader_error("WorkerDied"), None, None
+
+
+def _parse_all(jobs: list[tuple], workers: int) -> Iterator[tuple]:
+    if workers <= 1:
+        yield from map(_parse_unit, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers) as pool:
+            for outcome in pool.map(_parse_unit, jobs, chunksize=16):
+                done += 1
+                yield outcome
+    except BrokenProcessPool:
+        for job in jobs[done:]:
+            yield _isolated(job)
+
+
+# -- quarantine ------------------------------------------------------------------------------
+def _copy_if_changed(src: Path, dst: Path) -> None:
+    if dst.exists():
+        a, b = src.stat(), dst.stat()
+        if (a.st_size, int(a.st_mtime)) == (b.st_size, int(b.st_mtime)):
+            return
+    shutil.copy2(src, dst)
+
+
+def _quarantine_row(item: Item, unit: Unit, sha: str, qdir: Path) -> list:
+    target = (qdir / item.file).parent
     target.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        shutil.copy2(f, target / f.name)
-    (target / (Path(item.file).name + ".reason.txt")).write_text(
-        f"{item.file}\n{item.message_zh}\n{item.message_en}\n", encoding="utf-8")
-    return [item.file, sha, folder, item.sheet, item.row, item.column, item.reason_code,
+    for f in unit.files:
+        try:
+            _copy_if_changed(f, target / f.name)
+        except OSError:
+            pass  # unreadable: the reason file and raw.quarantine still record it
+    (qdir / (item.file + ".reason.txt")).write_text(item.line + "\n", encoding="utf-8")
+    return [item.file, sha, unit.folder, item.sheet, item.row, item.column, item.reason_code,
             item.message_zh, item.message_en, dt.datetime.now(), str(target)]
+
+
+def _unit_present(raw_dir: Path, rel: str) -> bool:
+    p = raw_dir / rel
+    return p.is_file() or any(p.parent.glob(glob.escape(p.name) + "__*.csv"))
+
+
+def _close_quarantine(con, raw_dir: Path, scanned: set[str], present: dict[str, str],
+                      refused: set[tuple[str, str]], loaded: set[tuple[str, str]]) -> list[Item]:
+    """Resolve refusals whose file loaded, changed or left; return those still quarantined
+    outside the folders read in this run."""
+    resolutions, still = [], []
+    for path, sha, folder, sheet, row, column, reason, zh, en in open_quarantine(con):
+        if (path, sha) in refused:
+            continue
+        if (path, sha) in loaded:
+            resolutions.append((path, sha, "loaded"))
+        elif folder in scanned or not _unit_present(raw_dir, path):
+            resolutions.append((path, sha, "replaced" if path in present else "withdrawn"))
+        else:  # a folder not read this run, file still there: still quarantined
+            still.append(Item(file=path, reason_code=reason, sheet=sheet, row=row, column=column,
+                              message_zh=zh, message_en=en))
+    resolve_quarantine(con, resolutions)
+    return still
+
+
+# -- the run ---------------------------------------------------------------------------------
+def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, period, code: str,
+                mtime: float, now: dt.datetime) -> tuple[Load, Item, str]:
+    year, quarter = period
+    key = f"{year}Q{quarter}"
+    file_mtime = dt.datetime.fromtimestamp(mtime)
+    submitted = fill_date_time(parsed.cover) or file_mtime
+    sid, c = sha[:16], parsed.cover
+    load = Load(load_rel, sha, [
+        sid, load_rel, sha, parsed.file_format, folder, key, year, quarter, code,
+        c.get("division_code"), c.get("unit_name"), c.get("pop_total"), c.get("pop_urban"),
+        c.get("pop_rural"), c.get("pop_60plus"), c.get("filled_by"), c.get("reviewed_by"),
+        c.get("phone"), c.get("fill_date"), file_mtime, submitted, now,
+        sorted(b.sheet_name for b in parsed.sheets.values()), True, None])
+    lineage = {"submission_id": sid, "division_code": code, "period": key, "year": year,
+               "quarter": quarter, "source_file": load_rel, "file_sha256": sha,
+               "submitted_at": submitted}
+    contract = load_contract()
+    for block in parsed.sheets.values():
+        load.rows[contract.sheet(block.family).table].extend(
+            {**lineage, "source_sheet": block.sheet_name, **row} for row in block.rows)
+    return load, Item(file=load_rel, division_code=code, period=key), key
+
+
+def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict]:
+    rows = con.execute("SELECT file_path, file_sha256, division_code, period, fill_date, is_current "
+                       "FROM raw.submissions ORDER BY file_path").fetchall()
+    pairs = {(p, s) for p, s, *_ in rows}
+    by_sha: dict[str, str] = {}
+    for p, s, *_ in rows:
+        by_sha.setdefault(s, p)
+    current = {(c, per, d): p for p, _, c, per, d, cur in rows if cur and d is not None}
+    return pairs, by_sha, current
+
+
+def _duplicate(other: str, loaded: bool) -> Refusal:
+    zh = "已读取的" if loaded else "同批的"
+    return Refusal("duplicate_file", f"与{zh}文件 {other} 内容完全相同(重复投递)",
+                   f"byte-identical to {'the loaded' if loaded else 'the batch'} file {other} "
+                   "(duplicate)")
 
 
 def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
@@ -244,82 +253,90 @@ def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
     create_raw_schema(con)
     result = IngestResult(reference=load_reference(Path(reference_dir), con))
     divisions = Divisions(con)
-    folders = sorted(p for p in raw_dir.iterdir() if p.is_dir() and QUARTER_FOLDER.match(p.name)) \
-        if raw_dir.is_dir() else []
-    if periods:
-        folders = [f for f in folders if f.name in set(periods)]
+    zone = scan(raw_dir, list(periods) if periods else None)
+    result.ignored = zone.ignored
+    pairs, by_sha, current = _known(con)
 
-    known = {r[0] for r in con.execute("SELECT file_sha256 FROM raw.submissions").fetchall()}
-    known_q = {tuple(r) for r in con.execute("SELECT file_path, file_sha256 FROM raw.quarantine").fetchall()}
-    todo = []
-    for folder in folders:
-        for unit in discover(folder):
-            files, label = _unit_path(unit)
-            rel, sha = _relative(Path(label), raw_dir), file_sha256(files)
-            if sha in known or (rel, sha) in known_q:
-                result.skipped.append(Item(file=rel))
-            else:
-                todo.append((unit, folder.name, files, rel, sha))
+    refusals: list[tuple[Unit, str, Refusal]] = []
+    todo: list[tuple[Unit, str]] = []
+    present: dict[str, str] = {}
+    batch_sha: dict[str, str] = {}
+    mtimes: dict[str, float] = {}
+    for unit in zone.units:
+        try:
+            present[unit.rel] = file_sha256(unit.files)
+            mtimes[unit.rel] = min(f.stat().st_mtime for f in unit.files)
+        except OSError as exc:
+            refusals.append((unit, "-", Refusal(
+                "unreadable", f"无法读取文件:{type(exc).__name__}",
+                f"cannot read the file: {type(exc).__name__}")))
+    # among byte-identical new files the oldest (then first by name) is the original
+    for unit in sorted((u for u in zone.units if u.rel in mtimes),
+                       key=lambda u: (mtimes[u.rel], u.rel)):
+        sha = present[unit.rel]
+        if (unit.rel, sha) in pairs:
+            result.skipped.append(Item(file=unit.rel))
+        elif sha in by_sha or sha in batch_sha:
+            refusals.append((unit, sha, _duplicate(by_sha.get(sha) or batch_sha[sha], sha in by_sha)))
+        else:
+            batch_sha[sha] = unit.rel
+            todo.append((unit, sha))
+    todo.sort(key=lambda t: t[0].rel)
 
-    jobs = [(unit, folder) for unit, folder, *_ in todo]
+    jobs = [(unit.source, unit.folder) for unit, _ in todo]
     workers = workers if workers is not None else (2 if len(jobs) > 100 else 1)
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(workers)
-        outcomes = pool.map(_parse_unit, jobs, chunksize=16)
-    else:
-        pool, outcomes = None, map(_parse_unit, jobs)
+    outcomes = _parse_all(jobs, workers)
     if progress and len(jobs) > 20:
         from rich.progress import track
 
         outcomes = track(outcomes, total=len(jobs), description="读取季报 / reading returns")
 
-    batch, seen_current = _Batch(), set()
+    parsed_ok = []
+    for (unit, sha), (status, payload, period, mtime) in zip(todo, outcomes, strict=True):
+        if status != "ok":
+            refusals.append((unit, sha, Refusal.from_dict(payload)))
+            continue
+        try:
+            code = divisions.resolve(payload.cover)
+        except Refusal as exc:
+            refusals.append((unit, sha, exc))
+            continue
+        parsed_ok.append((unit, sha, payload, period, mtime, code))
+
+    twin_keys = [(u.rel, (code, f"{per[0]}Q{per[1]}", p.cover["fill_date"])
+                  if isinstance(p.cover.get("fill_date"), dt.date) else None)
+                 for u, _, p, per, _, code in parsed_ok]
+    twins = find_twins(twin_keys, current)
+    now, loads, items = dt.datetime.now(), [], {}
+    for unit, sha, parsed, period, mtime, code in parsed_ok:
+        if unit.rel in twins:
+            refusals.append((unit, sha, twins[unit.rel]))
+            continue
+        load, item, key = _submission(unit.rel, sha, parsed, unit.folder, period, code, mtime, now)
+        loads.append(load)
+        items[unit.rel] = (item, (code, key))
+
+    units = {unit.rel: unit for unit in zone.units}
     existing = {tuple(r) for r in con.execute(
         "SELECT DISTINCT division_code, period FROM raw.submissions").fetchall()}
-    now = dt.datetime.now()
-    try:
-        for (unit, folder, files, rel, sha), (status, payload, period, mtime) in zip(todo, outcomes,
-                                                                                      strict=True):
-            if status == "ok":
-                code = divisions.resolve(payload.cover)
-                if code is None:
-                    c = payload.cover
-                    status, payload = "refused", Refusal(
-                        "unknown_township",
-                        f"未知乡镇:填报单位 {c.get('unit_name')!r},区划代码 {c.get('division_code')!r}",
-                        f"unknown township {c.get('unit_name')!r} (code {c.get('division_code')!r})",
-                        sheet="封面", column="填报单位")
-            if status == "refused":
-                item = _refusal_item(rel, payload)
-                batch.quarantine.append(_quarantine_row(item, files, sha, folder, qdir))
-                result.quarantined.append(item)
-                continue
-            parsed, (year, quarter) = payload, period
-            key = f"{year}Q{quarter}"
-            mtime = dt.datetime.fromtimestamp(mtime)
-            submitted = fill_date_time(parsed.cover) or mtime
-            sid, c = sha[:16], parsed.cover
-            batch.submissions.append([
-                sid, rel, sha, parsed.file_format, folder, key, year, quarter, code,
-                c.get("division_code"), c.get("unit_name"), c.get("pop_total"), c.get("pop_urban"),
-                c.get("pop_rural"), c.get("pop_60plus"), c.get("filled_by"), c.get("reviewed_by"),
-                c.get("phone"), c.get("fill_date"), mtime, submitted, now,
-                sorted(b.sheet_name for b in parsed.sheets.values()), True, None])
-            lineage = {"submission_id": sid, "division_code": code, "period": key, "year": year,
-                       "quarter": quarter, "source_file": rel, "file_sha256": sha,
-                       "submitted_at": submitted}
-            for block in parsed.sheets.values():
-                table = load_contract().sheet(block.family).table
-                batch.rows[table].extend({**lineage, "source_sheet": block.sheet_name, **row}
-                                         for row in block.rows)
-            item = Item(file=rel, division_code=code, period=key)
-            resub = (code, key) in existing or (code, key) in seen_current
-            seen_current.add((code, key))
-            (result.resubmitted if resub else result.loaded).append(item)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    _write(con, batch)
+    for load, error in write_loads(con, loads):
+        refusals.append((units[load.file], load.sha, Refusal(
+            "write_error", f"写入数据库失败:{error}", f"the database refused the return: {error}")))
+        items.pop(load.file)
+    seen: set[tuple[str, str]] = set()
+    for item, key in items.values():
+        (result.resubmitted if key in existing or key in seen else result.loaded).append(item)
+        seen.add(key)
+
+    rows = []
+    for unit, sha, exc in sorted(refusals, key=lambda r: r[0].rel):
+        item = _refusal_item(unit.rel, exc)
+        rows.append(_quarantine_row(item, unit, sha, qdir))
+        result.quarantined.append(item)
+    write_quarantine(con, rows)
+    loaded_now = {(x.file, x.sha) for x in loads if x.file in items} | pairs
+    scanned = set(zone.folders) & set(periods) if periods else set(zone.folders)
+    others = _close_quarantine(con, raw_dir, scanned, present, {(r[0], r[1]) for r in rows},
+                               loaded_now)
+    result.still_quarantined = sorted(result.quarantined + others, key=lambda i: i.file)
     return result

@@ -1,16 +1,37 @@
-"""``civstat ingest`` — read the drop zone into the raw layer and publish it."""
+"""``civstat ingest`` — read the drop zone into the raw layer of the working copy (staged).
+
+It does not publish: ``civstat build`` builds and publishes what was staged.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from civstat import paths
 from civstat.warehouse import Warehouse, WarehouseBusy
+
+PERIOD = re.compile(r"^\d{4}Q[1-4]$")
+
+
+def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> None:
+    bad = [p for p in periods if not PERIOD.match(p)]
+    if bad:
+        console.print(f"[red]季度格式应形如 2025Q4:{escape(', '.join(bad))} / "
+                      f"--period must look like 2025Q4: {escape(', '.join(bad))}[/]")
+        sys.exit(2)
+    missing = [p for p in periods if not (raw / p).is_dir()]
+    if missing:
+        console.print(f"[red]投递目录中没有这些季度的文件夹:{', '.join(missing)} / "
+                      f"no folder for these quarters in the drop zone ({escape(str(raw))}): "
+                      f"{', '.join(missing)}[/]")
+        sys.exit(2)
 
 
 @click.command("ingest")
@@ -24,26 +45,28 @@ from civstat.warehouse import Warehouse, WarehouseBusy
 @click.option("--quarantine", "quarantine_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="隔离目录 / quarantine folder (default data/quarantine)")
 def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_dir) -> None:
-    """读取季报进入原始层并发布 / read the returns into the raw layer and publish.
+    """读取季报进入原始层(暂存,civstat build 发布)/ read the returns into the raw layer
+    (staged; `civstat build` publishes).
 
-    退出码 / exit: 0 全部读取 / all loaded; 1 有文件被隔离 / something quarantined; 2 用法或环境错误.
+    退出码 / exit: 0 全部读取 / all loaded; 1 投递目录中仍有被隔离的文件 / files in the drop
+    zone stay quarantined; 2 用法或环境错误 / usage or set-up error.
     """
     from civstat.ingest import ingest
 
-    console = Console()
+    console = Console(highlight=False, soft_wrap=True)
     raw = (raw_dir or paths.raw_dir()).resolve()
     if not raw.is_dir():
-        console.print(f"[red]投递目录不存在 / drop zone not found: {raw}[/]")
+        console.print(f"[red]投递目录不存在 / drop zone not found: {escape(str(raw))}[/]")
         sys.exit(2)
+    _check_periods(periods, raw, console)
     wh = Warehouse.at(warehouse_path)
     try:
         with wh.lock(), wh.connect_writer() as con:
             result = ingest(con, raw, reference_dir or paths.reference_dir(),
                             periods=list(periods) or None, quarantine_dir=quarantine_dir,
                             progress=True)
-        wh.publish()
     except WarehouseBusy as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{escape(str(exc))}[/]")
         sys.exit(2)
 
     table = Table(title="季报读取结果 / ingest summary")
@@ -51,13 +74,19 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     table.add_column("文件数 / files", justify="right")
     for label, items in (("已读取 / loaded", result.loaded), ("更正重报 / resubmitted", result.resubmitted),
                          ("已读取过,跳过 / already loaded", result.skipped),
-                         ("隔离 / quarantined", result.quarantined)):
+                         ("仍被隔离 / still quarantined", result.still_quarantined),
+                         ("已忽略 / ignored", result.ignored)):
         table.add_row(label, str(len(items)))
     console.print(table)
     if result.reference and result.reference.rejected:
         for file, row, column, zh, _ in result.reference.rejected:
-            console.print(f"[yellow]参考数据被拒 / reference row refused: {file} 第{row}行 [{column}] {zh}[/]")
-    for item in result.quarantined:
-        console.print(f"[red]隔离 / quarantined:[/] {item.message_zh}\n    {item.message_en}")
-    console.print(f"已发布 / published: {wh.path}")
+            where = "整个文件" if not row else f"第{row}行"
+            console.print(f"[yellow]参考数据被拒 / reference row refused:[/] "
+                          f"{escape(f'{file} {where} [{column}] {zh}')}")
+    for ignored in result.ignored:
+        console.print(f"[dim]忽略 / ignored:[/] {escape(ignored.line)}")
+    for item in result.still_quarantined:
+        console.print(f"[red]隔离 / quarantined:[/] {escape(item.line)}")
+    console.print(f"已暂存到工作副本 {escape(str(wh.working))},运行 civstat build 发布 / "
+                  "staged in the working copy; `civstat build` publishes it")
     sys.exit(0 if result.ok else 1)

@@ -13,7 +13,8 @@ from civstat.contract import CONTRACT_DIR
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _SPACE = re.compile(r"\s+")
-_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "nan", "none", "null"}
+_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "none", "null"}
+_DATE_NULLS = _NULLS | {"nan"}
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 _PERIODS = [
@@ -69,7 +70,8 @@ def is_blank(value: object) -> bool:
 def parse_number(value: object) -> float | None:
     """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
 
-    Raises ValueError when the text is not a number."""
+    Raises ValueError when the text is not a number. ``'NaN'`` / ``'Infinity'`` come back as
+    non-finite floats: the caller refuses them (no return can hold them)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -94,7 +96,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = norm(value)
-    if text.lower() in _NULLS:
+    if text.lower() in _DATE_NULLS:
         return None
     m = _DATE.match(text)
     if not m:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -25,24 +26,10 @@ from civstat.ingest.normalize import (
     parse_number,
     sheet_key,
 )
+from civstat.ingest.refusal import Refusal
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 HEADER_SCAN_ROWS = 12
-
-
-class Refusal(Exception):
-    """A return the reader must refuse; carries where and why, in Chinese and English."""
-
-    def __init__(self, code: str, zh: str, en: str, *, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None):
-        super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
-        self.sheet, self.row, self.column = sheet, row, column
-
-    def where_zh(self) -> str:
-        parts = [self.sheet or "", f"第{self.row}行" if self.row else "",
-                 f"[{self.column}]" if self.column else ""]
-        return " ".join(p for p in parts if p)
 
 
 @dataclass
@@ -77,8 +64,15 @@ def _grid_excel(path: Path) -> dict[str, list[list]]:
         raise Refusal(
             "unreadable",
             f"无法打开工作簿(不是Excel文件、已加密或已损坏):{type(exc).__name__}",
-            f"cannot open workbook (not a workbook, encrypted or corrupt): {exc}",
+            f"cannot open workbook (not a workbook, encrypted or corrupt): {type(exc).__name__}"
+            f"{_first_line(exc, path)}",
         ) from None
+
+
+def _first_line(exc: BaseException, path: Path) -> str:
+    """The exception's first line, without the file's absolute path (messages are one line)."""
+    text = str(exc).replace(str(path), path.name).strip().splitlines()
+    return f": {text[0][:200]}" if text else ""
 
 
 def _decode(data: bytes) -> str:
@@ -93,18 +87,24 @@ def _decode(data: bytes) -> str:
 def _grid_csv(files: list[Path]) -> dict[str, list[list]]:
     grids = {}
     for f in files:
+        if "__" not in f.stem:
+            raise Refusal("not_a_workbook", "CSV 文件名应为 <工作簿>__<工作表>.csv",
+                          "a CSV must be named <workbook>__<sheet>.csv")
         sheet = f.stem.split("__", 1)[1]
         rows = list(csv.reader(io.StringIO(_decode(f.read_bytes()))))
         grids[sheet] = [[c if c != "" else None for c in r] for r in rows]
     return grids
 
 
-def file_sha256(files: list[Path]) -> str:
+def file_sha256(files: list[Path] | tuple[Path, ...]) -> str:
+    """SHA-256 of a return's bytes (a CSV group: names and bytes), read in chunks."""
     h = hashlib.sha256()
     for f in sorted(files):
         if len(files) > 1:
             h.update(f.name.encode())
-        h.update(f.read_bytes())
+        with f.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
     return h.hexdigest()
 
 
@@ -240,6 +240,11 @@ def _factor(col: Column, unit: str | None) -> float:
     return 1.0
 
 
+# No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
+MAX_ABS_NUMBER = 2 ** 53
+_TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
+
+
 def _value(col: Column, raw, factor: float, where: dict):
     try:
         if col.type == "date":
@@ -248,17 +253,27 @@ def _value(col: Column, raw, factor: float, where: dict):
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
     except (ValueError, OverflowError):
-        raise Refusal("bad_value", f"无法识别的数值 {raw!r}", f"cannot parse value {raw!r}",
+        raise Refusal("bad_value", f"无法识别的数值 {_show(raw)}", f"cannot parse value {_show(raw)}",
                       **where) from None
     if number is None:
         return None
     number *= factor
+    limit = min(MAX_ABS_NUMBER, _TYPE_LIMITS.get(col.duckdb_type, MAX_ABS_NUMBER))
+    if not math.isfinite(number) or abs(number) > limit:
+        raise Refusal("bad_value", f"数值超出可能范围(非有限数或绝对值大于 {limit}):{_show(raw)}",
+                      f"value out of range (not finite or beyond ±{limit}): {_show(raw)}", **where)
     if col.type == "int":
         if abs(number - round(number)) > 1e-6:
             raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
                           **where)
         return round(number)
     return round(number, 2)
+
+
+def _show(raw) -> str:
+    """A cell for a one-line message: repr, at most 60 characters."""
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _parse_sheet(sheet: Sheet, name: str, grid: list[list]) -> list[dict]:

@@ -51,6 +51,7 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
               console: Console | None = None):
     """Evaluate on the published warehouse, print, write the report; return (result, report)."""
     from civstat.quality import evaluate, write_report
+    from civstat.quality.report import read_rejected_rows
     from civstat.warehouse import Warehouse
 
     console = console or _console()
@@ -58,10 +59,11 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
     con = wh.connect_reader()
     try:
         result = evaluate(con, periods=periods, year=year)
+        rejected = read_rejected_rows(con)
     finally:
         con.close()
     print_summary(result, console)
-    report = write_report(result, out_dir or paths.output_dir() / "quality")
+    report = write_report(result, out_dir or paths.output_dir() / "quality", rejected_rows=rejected)
     console.print(f"质量报告 / quality report: {report}")
     return result, report
 

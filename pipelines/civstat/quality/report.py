@@ -29,7 +29,24 @@ def report_name(result: QualityResult) -> str:
     return f"quality_report_{scope_label(result).replace('–', '_')}.html"
 
 
-def _context(result: QualityResult, data_docs: str | None) -> dict:
+def read_rejected_rows(con) -> list[dict]:
+    """``ref.rejected_rows`` of the warehouse the check ran on (empty if it has none); works on a
+    read-only connection and on warehouses with the table's first, five-column version."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'ref' "
+        "AND table_name = 'rejected_rows'").fetchall()}
+    if not columns:
+        return []
+    kept = "kept_last_good" if "kept_last_good" in columns else "NULL"
+    rows = con.execute(
+        f'SELECT file, "row", "column", message_zh, message_en, {kept} FROM ref.rejected_rows '
+        'ORDER BY file, "row", "column"').fetchall()
+    keys = ("file", "row", "column", "message_zh", "message_en", "kept_last_good")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _context(result: QualityResult, data_docs: str | None,
+             rejected_rows: list[dict] | None = None) -> dict:
     by_town: dict[str, list] = defaultdict(list)
     for v in result.violations:
         by_town[v.division_code].append(v)
@@ -66,13 +83,17 @@ def _context(result: QualityResult, data_docs: str | None) -> dict:
         "blocked": blocked,
         "townships": townships,
         "data_docs": data_docs,
+        "rejected_rows": rejected_rows or [],
         "example_code": example.division_code if example else "371599101000",
         "example_period": example.period if example else "2024Q3",
     }
 
 
-def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True) -> Path:
-    """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``)."""
+def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True,
+                 rejected_rows: list[dict] | None = None) -> Path:
+    """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``).
+
+    ``rejected_rows`` (:func:`read_rejected_rows`) adds the section 参考数据被拒行."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     docs_link = None
@@ -88,7 +109,7 @@ def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool 
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
-    html = env.get_template("quality_report.html.j2").render(**_context(result, docs_link))
+    html = env.get_template("quality_report.html.j2").render(**_context(result, docs_link, rejected_rows))
     path = out / report_name(result)
     path.write_text(html, encoding="utf-8")
     return path

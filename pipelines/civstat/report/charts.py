@@ -4,15 +4,22 @@ The same figure is drawn twice: as an interactive ``<div>`` in the HTML (plotly.
 per page by the HTML writer) and as vector SVG for the PDF, rendered by kaleido driving the
 system Chromium. :class:`SvgRenderer` starts kaleido once per report run and never lets it
 reach the network (no MathJax, plotly.js from the installed package, Chromium from the system).
+
+:data:`CHROMIUM_FLAGS` is the one list of switches every Chromium the project starts gets (kaleido
+here through :func:`offline_chromium`, the tests' headless page checks by importing it): a
+default headless Chromium looks up accounts.google.com, clients2.google.com and
+update.googleapis.com; with these switches it makes no network request of its own.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -41,6 +48,17 @@ pio.templates["civstat"] = go.layout.Template(
 def plot_text(s: str) -> str:
     """Plotly reads labels as pseudo-HTML; escape data-borne text so it shows literally."""
     return html.escape(str(s), quote=False)
+
+
+def finite(values: Sequence) -> list:
+    """The values with NaN/±inf as None (a gap, never a bar or point drawn at infinity)."""
+    out = []
+    for v in values:
+        try:
+            out.append(v if v is None or math.isfinite(float(v)) else None)
+        except (TypeError, ValueError):
+            out.append(v)
+    return out
 
 
 @dataclass
@@ -79,7 +97,7 @@ def trend_chart(
         fig.add_trace(
             go.Scatter(
                 x=periods,
-                y=values,
+                y=finite(values),
                 name=plot_text(name),
                 mode="lines+markers",
                 line={"width": 2.5, "color": PALETTE[i % len(PALETTE)]},
@@ -104,7 +122,7 @@ def ranking_chart(
     highlight: str | None = None,
 ) -> Chart:
     """Horizontal bars, best at the top; ``highlight`` marks one township."""
-    pairs = [(n, v) for n, v in zip(names, values) if v is not None]
+    pairs = [(n, v) for n, v in zip(names, finite(values)) if v is not None]
     pairs.sort(key=lambda p: p[1])
     colors = [PALETTE[1] if n == highlight else ACCENT for n, _ in pairs]
     fmt = ".1%" if percent else ",.0f"
@@ -136,7 +154,7 @@ def composition_chart(
     chart_id: str, title: str, labels: list[str], values: list, unit: str | None = None
 ) -> Chart:
     """Parts of a whole as a donut (e.g. 集中/分散供养, events by kind)."""
-    pairs = [(lab, v) for lab, v in zip(labels, values) if v]
+    pairs = [(lab, v) for lab, v in zip(labels, finite(values)) if v]
     fig = go.Figure(
         go.Pie(
             labels=[plot_text(lab) for lab, _ in pairs],
@@ -167,7 +185,10 @@ def grouped_bar_chart(
     for i, (name, values) in enumerate(series.items()):
         fig.add_trace(
             go.Bar(
-                x=categories, y=values, name=plot_text(name), marker_color=PALETTE[i % len(PALETTE)]
+                x=categories,
+                y=finite(values),
+                name=plot_text(name),
+                marker_color=PALETTE[i % len(PALETTE)],
             )
         )
     _layout(fig, title, unit)
@@ -196,6 +217,48 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
+# Every Chromium the project starts gets these; a default headless Chromium (Debian's ships
+# Google API keys) asks accounts.google.com, clients2.google.com and update.googleapis.com.
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # variations, safe browsing, GCM …
+    "--disable-component-update",  # update.googleapis.com
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",  # and their update checks
+    "--disable-features=NetworkTimeServiceQuerying",  # clients2.google.com/time
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    # What no switch turns off (the GAIA cookie check, accounts.google.com/ListAccounts; the
+    # component updater's first check) never gets a name resolved: every host name but
+    # localhost fails inside Chromium, so no DNS query and no connection leaves it.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+)
+
+
+def with_chromium_flags(cli: Sequence[str]) -> list[str]:
+    """``cli`` (executable first) with the missing :data:`CHROMIUM_FLAGS` added."""
+    cli = list(cli)
+    return cli + [flag for flag in CHROMIUM_FLAGS if flag not in cli]
+
+
+def offline_chromium() -> type:
+    """choreographer's Chromium (which kaleido starts) with :data:`CHROMIUM_FLAGS` added; pass
+    it as ``browser_cls=`` to ``kaleido.start_sync_server`` / ``kaleido.Kaleido``."""
+    from choreographer.browsers import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            return with_chromium_flags(super().get_cli())
+
+    return OfflineChromium
+
+
 def _chromium() -> str | None:
     return (
         os.environ.get("BROWSER_PATH")
@@ -218,8 +281,13 @@ class SvgRenderer:
         import kaleido
 
         self._kaleido = kaleido
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        kaleido.start_sync_server(**self.kaleido_options(browser), silence_warnings=True)
         return self
+
+    @staticmethod
+    def kaleido_options(browser: str) -> dict[str, Any]:
+        """No MathJax (a CDN), the system Chromium, the offline switches."""
+        return {"mathjax": False, "path": browser, "browser_cls": offline_chromium()}
 
     def svg(self, chart: Chart, width: int = WIDTH) -> str:
         fig = go.Figure(chart.figure)

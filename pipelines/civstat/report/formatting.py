@@ -1,6 +1,8 @@
 """Numbers the Chinese way: thousands separators, 元 or 万元, rates as percentages (one decimal),
 changes in 个百分点. Every function returns text; ``None`` in gives ``None`` out so that a
-sentence clause with a missing figure can be dropped by the phrase engine."""
+sentence clause with a missing figure can be dropped by the phrase engine. A non-finite figure
+(NaN, ±inf — a division by zero upstream) counts as missing: it never crashes a report and is
+never printed."""
 
 from __future__ import annotations
 
@@ -10,8 +12,19 @@ from dataclasses import dataclass
 MONEY_UNITS = ("元", "万元")
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def _missing(x: object) -> bool:
+    """None, NaN or ±inf (float, Decimal, numpy scalar alike) — nothing to print."""
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return False  # not a number: let the caller's formatting decide
+
+
+def _finite_or_none(x: float) -> float | None:
+    """A derived figure (a change, a ratio) that overflowed is missing too."""
+    return x if math.isfinite(x) else None
 
 
 def fmt_int(x, unit: str = "") -> str | None:
@@ -32,9 +45,10 @@ def fmt_num(x, decimals: int = 1, unit: str = "") -> str | None:
 
 def fmt_pct(rate, decimals: int = 1) -> str | None:
     """0.285 → '28.5%' (rates are stored as fractions)."""
-    if _missing(rate):
+    pct = None if _missing(rate) else _finite_or_none(rate * 100)
+    if pct is None:
         return None
-    return f"{rate * 100:.{decimals}f}%"
+    return f"{pct:.{decimals}f}%"
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,10 @@ def pp_change(rate_now, rate_before, words: dict[str, str], decimals: int = 1) -
     """'提高3.1个百分点' / '降低0.4个百分点' / '持平' for two rates (fractions)."""
     if _missing(rate_now) or _missing(rate_before):
         return None
-    delta = round((rate_now - rate_before) * 100, decimals)
+    diff = _finite_or_none((rate_now - rate_before) * 100)
+    if diff is None:
+        return None
+    delta = round(diff, decimals)
     if delta == 0:
         return words["flat"]
     word = words["up"] if delta > 0 else words["down"]
@@ -83,7 +100,10 @@ def growth(now, before, words: dict[str, str], decimals: int = 1) -> str | None:
     """'增长5.2%' / '下降1.0%' / '持平' for two levels."""
     if _missing(now) or _missing(before) or before == 0:
         return None
-    delta = round((now / before - 1) * 100, decimals)
+    ratio = _finite_or_none((now / before - 1) * 100)
+    if ratio is None:
+        return None
+    delta = round(ratio, decimals)
     if delta == 0:
         return words["flat"]
     word = words["up"] if delta > 0 else words["down"]
@@ -94,7 +114,10 @@ def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
     """A growth already computed as a fraction (e.g. the dibao_standard_growth KPI)."""
     if _missing(rate):
         return None
-    delta = round(rate * 100, decimals)
+    pct = _finite_or_none(rate * 100)
+    if pct is None:
+        return None
+    delta = round(pct, decimals)
     if delta == 0:
         return words["flat"]
     word = words["up"] if delta > 0 else words["down"]

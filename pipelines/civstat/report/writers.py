@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from pathlib import Path
 
 import jinja2
@@ -95,7 +96,8 @@ _XLSX_FORMATS = {
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
-    """One sheet per KPI/ranking table; numbers stay numbers (no formulas)."""
+    """One sheet per KPI/ranking table; numbers stay numbers, text stays text (no formulas);
+    a non-finite figure is left blank."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path))
@@ -104,19 +106,19 @@ def write_xlsx(report: Report, path: Path) -> Path:
     fmts = {k: wb.add_format({**v, "border": 1}) for k, v in _XLSX_FORMATS.items()}
     for sheet in report.sheets:
         ws = wb.add_worksheet(sheet.name[:31])
-        ws.write(0, 0, f"{report.title} — {sheet.name}", title)
+        ws.write_string(0, 0, f"{report.title} — {sheet.name}", title)
         for j, (label, kind) in enumerate(sheet.columns):
-            ws.write(2, j, label, head)
+            ws.write_string(2, j, label, head)
             ws.set_column(j, j, 28 if kind == "text" and j < 2 else 16)
         for i, row in enumerate(sheet.rows, start=3):
             for j, value in enumerate(row):
                 kind = sheet.columns[j][1]
                 if isinstance(value, tuple):  # (value, kind): a per-cell format (rates vs levels)
                     value, kind = value
-                if value is None:
-                    ws.write_blank(i, j, None, fmts[kind])
-                elif kind == "text":
+                if kind == "text" and value is not None:
                     ws.write_string(i, j, str(value), fmts[kind])
+                elif value is None or not math.isfinite(float(value)):
+                    ws.write_blank(i, j, None, fmts[kind])  # inf/NaN is no figure: left blank
                 else:
                     ws.write_number(i, j, float(value), fmts[kind])
         ws.freeze_panes(3, 0)

@@ -1,0 +1,109 @@
+"""Running dbt: the project's executable, environment and profile, one subprocess per command.
+
+dbt's profile (``dbt_project/profiles.yml``) derives the working copy ``<stem>.build.duckdb``
+from ``CIVSTAT_WAREHOUSE``, the same variable :class:`civstat.warehouse.Warehouse` reads, so
+every entry point sets that variable to the published path and dbt writes beside it.
+dbt runs in a subprocess that inherits the writer lock (so the lock is held for as long as dbt
+writes, even if its parent is killed) and is killed with its parent (``PR_SET_PDEATHSIG``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from civstat import paths
+from civstat.warehouse import Warehouse
+
+DBT_TARGET_DIR = paths.DBT_PROJECT_DIR / "target"
+MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
+
+
+class DbtFailed(RuntimeError):
+    """dbt exited with a non-zero status."""
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: receive SIGTERM when the parent dies (no orphan writer)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def dbt_executable() -> str:
+    """The dbt entry point of the running environment."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_env(warehouse: Warehouse | None = None) -> dict[str, str]:
+    """Environment for a dbt process: the published path in CIVSTAT_WAREHOUSE, no tracking."""
+    env = dict(os.environ)
+    if warehouse is not None:
+        env["CIVSTAT_WAREHOUSE"] = str(Path(warehouse.path).resolve())
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def run_dbt(
+    args: Sequence[str],
+    warehouse: Warehouse | None = None,
+    *,
+    capture: bool = False,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run ``dbt <args>`` on the project (profiles in the project directory)."""
+    cmd = [dbt_executable(), *args, "--project-dir", str(paths.DBT_PROJECT_DIR),
+           "--profiles-dir", str(paths.DBT_PROJECT_DIR)]
+    lock_fd = warehouse.lock_fd() if warehouse is not None else None
+    proc = subprocess.run(
+        cmd,
+        cwd=paths.DBT_PROJECT_DIR,
+        env=dbt_env(warehouse),
+        text=True,
+        capture_output=capture,
+        check=False,
+        pass_fds=(lock_fd,) if lock_fd is not None else (),
+        preexec_fn=_die_with_parent,
+    )
+    if check and proc.returncode != 0:
+        tail = (proc.stdout or "")[-4000:] if capture else ""
+        raise DbtFailed(
+            f"dbt {' '.join(args)} 失败(退出码 {proc.returncode}) / failed (exit {proc.returncode})"
+            + (f"\n{tail}" if tail else "")
+        )
+    return proc
+
+
+def prepare_manifest(warehouse: Warehouse | None = None) -> Path:
+    """``dbt parse`` once, so ``target/manifest.json`` exists before Dagster imports it."""
+    DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DBT_TARGET_DIR / ".prepare.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers / processes parse one at a time
+        run_dbt(["parse", "--quiet", "--target-path", str(DBT_TARGET_DIR)],
+                warehouse or Warehouse.default(), capture=True)
+    return MANIFEST_PATH
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m civstat.dbtrun prepare`` — parse the dbt project (write the manifest)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["prepare"]:
+        print(prepare_manifest())
+        return 0
+    print("usage: python -m civstat.dbtrun prepare", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

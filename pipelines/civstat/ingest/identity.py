@@ -1,0 +1,112 @@
+"""Who sent a return: the cover's code and name matched against ``ref.divisions``.
+
+Identity must be unambiguous, or another township's figures would be replaced silently:
+
+* a cover whose code and name name different townships is refused (``identity_conflict``) —
+  unless one is the other's successor (a merged township's old name with its successor's code);
+* a 12- or 9-digit code that is not a township of ``ref.divisions`` (another county's) is
+  refused (``identity_conflict``); a cover naming no known township is ``unknown_township``;
+* two returns of one township and quarter with the same explicit 填报日期 cannot say which is
+  current: both are refused when both are new, or the new one when the other was loaded before
+  (``identity_conflict``, naming the other file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from civstat.ingest.normalize import norm
+from civstat.ingest.reader import Refusal
+
+_COVER = {"sheet": "封面"}
+
+
+class Divisions:
+    """Match a cover to a township: 12-digit code, 9-digit code, then name or short name."""
+
+    def __init__(self, con):
+        rows = con.execute(
+            "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions"
+        ).fetchall()
+        self.townships = {r[0]: r for r in rows if r[3] == "township"}
+        self.by_name: dict[str, str] = {}
+        for code, name, short, *_ in self.townships.values():
+            for n in (name, short):
+                if n:
+                    self.by_name.setdefault(norm(n), code)
+
+    def _label(self, code: str) -> str:
+        row = self.townships.get(code)
+        return f"{row[1]}({code})" if row else code
+
+    def _successors(self, code: str) -> set[str]:
+        seen: set[str] = set()
+        while code in self.townships and code not in seen:
+            seen.add(code)
+            code = self.townships[code][4] or ""
+        return seen
+
+    def _related(self, a: str, b: str) -> bool:
+        return b in self._successors(a) or a in self._successors(b)
+
+    def _code(self, text: str) -> str | None:
+        """The 12-digit code a well-formed cover code names; refuses one not in ref.divisions."""
+        full = text + "000" if re.fullmatch(r"\d{9}", text) else text
+        if not re.fullmatch(r"\d{12}", full):
+            return None
+        if full not in self.townships:
+            raise Refusal("identity_conflict",
+                          f"统计用区划代码 {text} 不是本县区划表(ref.divisions)中的乡镇(外县代码?)",
+                          f"division code {text} is not a township of ref.divisions "
+                          f"(another county's code?)", **_COVER, column="统计用区划代码")
+        return full
+
+    def resolve(self, cover: dict) -> str:
+        """The township's 12-digit code, or :class:`Refusal` when identity is unknown or conflicting."""
+        code = self._code(norm(cover.get("division_code") or ""))
+        name = cover.get("unit_name")
+        by_name = self.by_name.get(norm(name)) if name else None
+        if code and by_name and not self._related(code, by_name):
+            raise Refusal("identity_conflict",
+                          f"封面区划代码与填报单位不一致:代码为 {self._label(code)},"
+                          f"填报单位 {name!r} 为 {self._label(by_name)}",
+                          f"cover code and name disagree: code is {self._label(code)}, "
+                          f"unit {name!r} is {self._label(by_name)}", **_COVER, column="填报单位")
+        if code or by_name:
+            return code or by_name
+        raise Refusal("unknown_township",
+                      f"未知乡镇:填报单位 {name!r},区划代码 {cover.get('division_code')!r}",
+                      f"unknown township {name!r} (code {cover.get('division_code')!r})",
+                      **_COVER, column="填报单位")
+
+
+TwinKey = tuple[str, str, dt.date]
+
+
+def _twin(other: str, loaded: bool) -> Refusal:
+    zh_state, en_state = ("已读取的", "the loaded ") if loaded else ("同批的", "")
+    return Refusal("identity_conflict",
+                   f"与{zh_state}报表 {other} 为同一乡镇同一季度且填报日期相同,无法判断哪份为准",
+                   f"same township, quarter and 填报日期 as {en_state}return {other}: "
+                   f"cannot tell which one is current", **_COVER, column="填报日期")
+
+
+def find_twins(new: list[tuple[str, TwinKey | None]],
+               loaded: dict[TwinKey, str]) -> dict[str, Refusal]:
+    """Refusals for returns (``(file, key)``) that share township, quarter and 填报日期 with
+    another new return or with a loaded current one (``loaded``: key → its file)."""
+    by_key: dict[TwinKey, list[str]] = defaultdict(list)
+    for rel, key in new:
+        if key is not None:
+            by_key[key].append(rel)
+    refused: dict[str, Refusal] = {}
+    for key, files in by_key.items():
+        if key in loaded and loaded[key] not in files:
+            for rel in files:
+                refused[rel] = _twin(loaded[key], loaded=True)
+        elif len(files) > 1:
+            for rel in files:
+                refused[rel] = _twin("、".join(f for f in files if f != rel), loaded=False)
+    return refused

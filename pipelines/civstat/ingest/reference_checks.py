@@ -1,0 +1,245 @@
+"""The rows of the reference tables and the checks a parsed row must pass: on its own (dates in
+order, known KPI and rule) and against the other rows (parents, successors, divisions), settled
+by :func:`settle` with the last good rows of ``ref.*`` as the fall-back. See
+:mod:`civstat.ingest.reference` for the policy."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from civstat.ingest import reference_rules as rr
+
+SPECS: dict[str, dict[str, rr.Parser]] = {
+    "divisions": {
+        "division_code": rr.parse_code, "name": rr.required_text, "short_name": rr.parse_text,
+        "level": rr.LEVEL, "type": rr.parse_text, "parent_code": rr.optional_code,
+        "valid_from": rr.parse_date, "valid_to": rr.parse_date, "successor_code": rr.optional_code,
+    },
+    "plan_targets": {
+        "division_code": rr.parse_code, "year": rr.parse_year, "kpi_code": rr.kpi_code,
+        "target": rr.parse_number, "comparison": rr.COMPARISON, "source": rr.parse_text,
+    },
+    "explanations": {"division_code": rr.parse_code, "period": rr.parse_period,
+                     "rule_code": rr.rule_code, "text": rr.required_text},
+}
+OPTIONAL_COLUMNS = {"short_name", "type", "valid_to", "successor_code", "source"}
+KEYS = {"divisions": ("division_code",), "plan_targets": ("division_code", "year", "kpi_code"),
+        "explanations": ("division_code", "period", "rule_code")}
+MAIN_FILE = {"divisions": "divisions.csv", "plan_targets": "plan_targets.csv",
+             "explanations": "explanations.csv"}
+KEPT_ZH, KEPT_EN = "沿用上次的有效记录", "kept the last good row"
+
+Key = tuple
+Problem = tuple[str, str, str, str]  # column, zh, en, kind
+
+
+@dataclass(frozen=True)
+class RefRefusal:
+    """One refused reference row (or file): where, why, and whether the last good row was kept."""
+
+    file: str
+    row: int  # as Excel shows it (header = 1); 0 = the file as a whole
+    column: str
+    message_zh: str
+    message_en: str
+    kind: str
+    record_key: str | None = None
+    kept_last_good: bool = False
+
+    def as_tuple(self) -> tuple[str, int, str, str, str]:
+        return (self.file, self.row, self.column, self.message_zh, self.message_en)
+
+
+@dataclass
+class Rec:
+    """A reference row: from a file (``file``, ``row``) or the last good load (``file`` None)."""
+
+    values: dict[str, object]
+    file: str | None = None
+    row: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} 第{self.row}行" if self.file else "上次载入的记录"
+
+    @property
+    def where_en(self) -> str:
+        return f"{self.file} row {self.row}" if self.file else "the last load"
+
+
+@dataclass
+class Pending:
+    """A refusal whose outcome (last good row kept, other row used, nothing) is not known yet."""
+
+    table: str
+    file: str
+    row: int
+    column: str
+    zh: str
+    en: str
+    kind: str
+    key: Key | None = None
+
+
+@dataclass
+class Run:
+    """State of one load: the refusals so far and what the checks need to know."""
+
+    pending: list[Pending] = field(default_factory=list)
+    whole: list[RefRefusal] = field(default_factory=list)
+    kpi_codes: frozenset[str] = frozenset()
+    rules: dict[str, str] = field(default_factory=dict)  # code → severity
+    in_use: frozenset[str] = frozenset()
+
+    def refuse(self, table: str, file: str, row: int, problem: Problem,
+               key: Key | None = None) -> None:
+        column, zh, en, kind = problem
+        self.pending.append(Pending(table, file, row, column, zh, en, kind, key))
+
+
+# -- context -----------------------------------------------------------------------------------
+
+def kpi_codes() -> frozenset[str]:
+    from civstat.paths import DBT_PROJECT_DIR
+
+    with (DBT_PROJECT_DIR / "seeds" / "kpi_definitions.csv").open(encoding="utf-8-sig") as fh:
+        return frozenset(r["kpi_code"].strip() for r in csv.DictReader(fh))
+
+
+def rule_severities() -> dict[str, str]:
+    from civstat.quality.catalogue import load_catalogue
+
+    return {r.code.upper(): r.severity for r in load_catalogue().rules}
+
+
+def key_of(table: str, values: dict) -> Key:
+    return tuple(values[c] for c in KEYS[table])
+
+
+def key_text(key: Key | None) -> str | None:
+    return None if key is None else "|".join(str(v) for v in key)
+
+
+def check_row(table: str, values: dict, run: Run) -> Problem | None:
+    """Checks of one parsed row that need no other row."""
+    if table == "divisions":
+        start, end = values["valid_from"], values["valid_to"]
+        if start and end and end < start:
+            return ("valid_to", f"失效日期 {end} 早于生效日期 {start}",
+                    f"valid_to {end} is before valid_from {start}", "valid_to_before_from")
+    elif table == "plan_targets":
+        if values["kpi_code"] not in run.kpi_codes:
+            return ("kpi_code", f"指标代码不在指标定义(kpi_definitions)中:{values['kpi_code']}",
+                    f"kpi_code not in kpi_definitions: {values['kpi_code']}", "unknown_kpi")
+    elif table == "explanations":
+        code = values["rule_code"]
+        if code not in run.rules:
+            return ("rule_code", f"审核规则代码不存在(见 rules.yaml):{code}",
+                    f"no such edit rule (see rules.yaml): {code}", "unknown_rule")
+        if run.rules[code] == "hard":
+            return ("rule_code", f"{code} 是硬性规则:硬性错误须更正后重报,不接受说明",
+                    (f"{code} is a hard rule: hard failures are corrected and resubmitted, "
+                    "not explained"), "hard_rule_explained")
+    return None
+
+
+# -- rows that depend on other rows ------------------------------------------------------------
+
+def _successor_cycle(code: str, rows: dict[Key, Rec]) -> bool:
+    seen, current = {code}, rows[(code,)].values["successor_code"]
+    while current and (current,) in rows:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = rows[(current,)].values["successor_code"]
+    return False
+
+
+def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
+    v = rec.values
+    code, parent, successor = v["division_code"], v["parent_code"], v["successor_code"]
+    if parent and (parent,) not in rows:
+        return ("parent_code", f"上级区划代码不在区划表中:{parent}",
+                f"parent_code is not a division in the file: {parent}", "unknown_parent")
+    if v["level"] == "township" and (not parent or rows[(parent,)].values["level"] != "county"):
+        return ("parent_code", f"乡镇(街道)的上级应为区划表中的县(区):{parent or '空'}",
+                f"a township's parent must be a county in the file: {parent or 'empty'}",
+                "parent_not_county")
+    if successor and (successor == code or (successor,) not in rows):
+        return ("successor_code", f"撤并后的区划代码不在区划表中(或是自身):{successor}",
+                f"successor_code is not another division in the file: {successor}",
+                "unknown_successor")
+    if successor and _successor_cycle(code, rows):
+        return ("successor_code", f"撤并关系成环:{code} → {successor} → … → {code}",
+                f"the successor chain loops back to {code}", "successor_cycle")
+    return None
+
+
+def division_known(table: str) -> Callable[[Rec, dict[Key, Rec]], Problem | None]:
+    def problem(rec: Rec, divisions: dict[Key, Rec]) -> Problem | None:
+        code = rec.values["division_code"]
+        division = divisions.get((code,))
+        if division is None:
+            return ("division_code", f"区划代码不在区划表中:{code}",
+                    f"division_code is not in divisions: {code}", "unknown_division")
+        if table == "explanations" and division.values["level"] != "township":
+            return ("division_code", f"说明只针对乡镇(街道)的报表,{code} 不是乡镇(街道)",
+                    f"explanations are for township returns; {code} is not a township",
+                    "not_township")
+        return None
+    return problem
+
+
+def _restore_needed(rows: dict[Key, Rec], previous: dict[Key, Rec], dropped: set[Key],
+                    run: Run) -> bool:
+    """Put back deleted division rows whose code is still used; True if any was restored."""
+    needed = set(run.in_use) | {c for r in rows.values()
+                                for c in (r.values["parent_code"], r.values["successor_code"]) if c}
+    restored = False
+    for code in sorted(needed):
+        key = (code,)
+        if key in rows or key in dropped or key not in previous:
+            continue
+        rows[key] = previous[key]
+        name = previous[key].values["name"]
+        run.refuse("divisions", MAIN_FILE["divisions"], 0, (
+            "division_code", (f"区划 {code}({name})已从文件中删除,但仍有报表或其他区划使用该代码"
+            "(撤并请填写 valid_to 与 successor_code,不要删除行)"),
+            (f"division {code} ({name}) was deleted from the file but returns or other divisions "
+            "still use it (for a merger fill in valid_to and successor_code instead)"),
+            "division_removed"), key)
+        restored = True
+    return restored
+
+
+def settle(table: str, rows: dict[Key, Rec], previous: dict[Key, Rec], against: Callable,
+           problem_of: Callable[[Rec, dict], Problem | None], run: Run) -> dict[Key, Rec]:
+    """Refuse rows that do not fit the others until every row fits: a refused file row falls back
+    to its last good row, a last good row that does not fit either is removed."""
+    dropped: set[Key] = set()
+    changed = True
+    while changed:
+        changed = table == "divisions" and _restore_needed(rows, previous, dropped, run)
+        others = against(rows)
+        problems = [(key, rec, problem) for key, rec in sorted(rows.items(), key=lambda kv: str(kv[0]))
+                    if (problem := check_row(table, rec.values, run) or problem_of(rec, others))]
+        for key, rec, problem in problems:  # all judged against the same rows, then applied
+            changed = True
+            if rec.file is not None:
+                run.refuse(table, rec.file, rec.row or 0, problem, key)
+                if key in previous and previous[key] is not rec:
+                    rows[key] = previous[key]
+                else:
+                    del rows[key]
+            else:
+                column, zh, en, _ = problem
+                run.refuse(table, MAIN_FILE[table], 0, (
+                    column, f"上次的有效记录({key_text(key)})也不再有效,已移除:{zh}",
+                    (f"the last good row ({key_text(key)}) no longer fits either and was "
+                    f"removed: {en}"), "last_good_invalid"), None)
+                del rows[key]
+                dropped.add(key)
+    return rows
+

@@ -1,0 +1,45 @@
+"""A return the reader must refuse: reason code, where (sheet, row, column) and why (zh / en).
+
+Picklable by value, and convertible to plain data (:meth:`Refusal.as_dict`), so a
+process-pool worker never hands an exception object back.
+"""
+
+from __future__ import annotations
+
+
+class Refusal(Exception):
+    """A return the reader must refuse; carries where and why, in Chinese and English."""
+
+    def __init__(self, code: str, zh: str, en: str, *, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None):
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
+        self.sheet, self.row, self.column = sheet, row, column
+
+    def __reduce__(self):
+        """Pickle by value (a process-pool worker may hand one back)."""
+        return _rebuild_refusal, (self.as_dict(),)
+
+    def as_dict(self) -> dict:
+        """Plain data: what a worker returns instead of the exception object."""
+        return {"code": self.code, "zh": self.zh, "en": self.en, "sheet": self.sheet,
+                "row": self.row, "column": self.column}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Refusal:
+        return cls(d["code"], d["zh"], d["en"], sheet=d.get("sheet"), row=d.get("row"),
+                   column=d.get("column"))
+
+    def where_zh(self) -> str:
+        parts = [self.sheet or "", f"第{self.row}行" if self.row else "",
+                 f"[{self.column}]" if self.column else ""]
+        return " ".join(p for p in parts if p)
+
+    def where_en(self) -> str:
+        parts = [self.sheet or "", f"row {self.row}" if self.row else "",
+                 f"[{self.column}]" if self.column else ""]
+        return " ".join(p for p in parts if p)
+
+
+def _rebuild_refusal(d: dict) -> Refusal:
+    return Refusal.from_dict(d)

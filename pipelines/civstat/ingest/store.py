@@ -1,0 +1,156 @@
+"""Writing one ingest run into ``raw.*``: loads, quarantine rows and their resolution.
+
+Loads go in one transaction (fast); if it fails, it is rolled back and every return is written
+in its own transaction, so only the return the database refuses is quarantined, with the
+database's error in its message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from civstat.contract import load_contract
+from civstat.raw_schema import sheet_columns
+
+QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row", "column",
+                      "reason_code", "message_zh", "message_en", "quarantined_at", "quarantine_copy")
+
+
+@dataclass
+class Load:
+    """One return ready to write: its ``raw.submissions`` row and its rows per raw table."""
+
+    file: str
+    sha: str
+    submission: list
+    rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _polars_type(ddl: str):
+    base = ddl.split()[0]
+    if base.endswith("[]"):
+        return pl.List(_polars_type(base[:-2]))
+    return {"BIGINT": pl.Int64, "INTEGER": pl.Int32, "DOUBLE": pl.Float64, "DATE": pl.Date,
+            "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(base, pl.Utf8)
+
+
+def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
+    if not records:
+        return
+    schema = {name: _polars_type(ddl) for name, ddl in columns}
+    frame = pl.DataFrame([{n: r.get(n) for n in schema} for r in records], schema=schema,
+                         orient="row")
+    con.register("incoming", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    finally:
+        # after a failed INSERT the transaction is aborted and unregister raises too: the
+        # INSERT's error is the one to report (a later register replaces the view anyway)
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("incoming")
+
+
+def _transaction(con, loads: list[Load]) -> None:
+    contract = load_contract()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'raw' AND table_name = 'submissions' ORDER BY ordinal_position"
+        ).fetchall()
+        names = [c for c, _ in columns]
+        _insert(con, "raw.submissions", columns,
+                [dict(zip(names, load.submission, strict=True)) for load in loads])
+        for sheet in contract.sheets:
+            _insert(con, f"raw.{sheet.table}", sheet_columns(sheet),
+                    [r for load in loads for r in load.rows.get(sheet.table, ())])
+        refresh_current(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def write_loads(con, loads: list[Load]) -> list[tuple[Load, str]]:
+    """Write every return; returns the ones the database refused, with its error (one line)."""
+    if not loads:
+        return []
+    try:
+        _transaction(con, loads)
+    except Exception:  # noqa: BLE001 — any failure: fall back to one transaction per file
+        return _write_one_by_one(con, loads)
+    return []
+
+
+def _write_one_by_one(con, loads: list[Load]) -> list[tuple[Load, str]]:
+    failed = []
+    for load in loads:
+        try:
+            _transaction(con, [load])
+        except Exception as exc:  # noqa: BLE001 — that file alone is refused
+            failed.append((load, _one_line(exc)))
+    return failed
+
+
+def refresh_current(con) -> None:
+    """Newest return per (township, quarter) is current; earlier ones point at it."""
+    con.execute(
+        """
+        UPDATE raw.submissions s SET is_current = r.rn = 1,
+               superseded_by = CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END
+        FROM (
+            SELECT submission_id,
+                   row_number() OVER w AS rn,
+                   first_value(submission_id) OVER w AS newest
+            FROM raw.submissions
+            WINDOW w AS (PARTITION BY division_code, period
+                         ORDER BY submitted_at DESC, file_mtime DESC, file_path DESC)
+        ) r
+        WHERE s.submission_id = r.submission_id
+          AND (s.is_current IS DISTINCT FROM (r.rn = 1)
+               OR s.superseded_by IS DISTINCT FROM CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END)
+        """
+    )
+
+
+def write_quarantine(con, rows: list[list]) -> None:
+    """Record refusals; a file refused again keeps its first ``quarantined_at`` and is reopened."""
+    if not rows:
+        return
+    cols = ", ".join(f'"{c}"' for c in QUARANTINE_COLUMNS)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in QUARANTINE_COLUMNS
+                        if c not in ("file_path", "file_sha256", "quarantined_at"))
+    con.executemany(
+        f"INSERT INTO raw.quarantine ({cols}) VALUES ({', '.join('?' * len(QUARANTINE_COLUMNS))}) "
+        f"ON CONFLICT (file_path, file_sha256) DO UPDATE SET {updates}, "
+        "resolved_at = NULL, resolution = NULL",
+        rows)
+
+
+def open_quarantine(con) -> list[tuple]:
+    """Unresolved refusals: (file_path, sha, folder, sheet, row, column, reason, zh, en)."""
+    return con.execute(
+        'SELECT file_path, file_sha256, folder_period, sheet, "row", "column", reason_code, '
+        "message_zh, message_en FROM raw.quarantine WHERE resolved_at IS NULL ORDER BY file_path"
+    ).fetchall()
+
+
+def resolve_quarantine(con, resolutions: list[tuple[str, str, str]]) -> None:
+    """Close refusals: ``(file_path, sha, resolution)`` — loaded / replaced / withdrawn."""
+    if resolutions:
+        now = dt.datetime.now()
+        con.executemany(
+            "UPDATE raw.quarantine SET resolved_at = ?, resolution = ? "
+            "WHERE file_path = ? AND file_sha256 = ? AND resolved_at IS NULL",
+            [(now, res, path, sha) for path, sha, res in resolutions])

@@ -1,0 +1,136 @@
+"""The one refresh path: lock → gate → plan → dbt → verify → record → publish.
+
+``civstat build`` runs :func:`refresh` whole. Dagster runs the same steps as assets — the gate
+asset calls :func:`run_gate`, the dbt asset :func:`begin_build` / :func:`finish_build` around
+its ``dbt build``, the publish asset :meth:`Warehouse.publish` — so both orchestrators leave the
+same marks in the working copy (:mod:`civstat.workstate`), and :meth:`Warehouse.publish`
+refuses, for either, a copy that did not finish a gated, verified build after its last change.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import duckdb
+
+from civstat import faults, workstate
+from civstat.buildplan import BuildPlan, plan_build, record_build
+from civstat.dbtrun import run_dbt
+from civstat.warehouse import Warehouse
+
+# Fact tables that carry a submission_id: no row of a blocked (hard-failed) return may reach them.
+MART_TABLES = ["fct_recipients", "fct_funds", "fct_assistance_cases", "fct_eldercare_beds",
+               "fct_veteran_placement", "fct_welfare_subsidies", "fct_disaster_losses"]
+
+
+class BuildFailed(RuntimeError):
+    """dbt failed, or the built warehouse failed a check; nothing was published."""
+
+
+class RefreshOutcome(NamedTuple):
+    proc: subprocess.CompletedProcess
+    plan: BuildPlan | None  # None for a partial (``--select``) build
+    published: bool
+
+
+def run_gate(wh: Warehouse, periods: Sequence[str] | None = None):
+    """Evaluate the edit rules on the working copy and store the findings (caller holds the
+    lock); marks the copy as gated once they are stored."""
+    from civstat.quality import evaluate, store
+
+    with wh.connect_writer(stage="gate") as con:
+        result = evaluate(con, periods=list(periods) if periods else None)
+        store(con, result)
+    faults.point("build.after_gate")
+    return result
+
+
+def begin_build(wh: Warehouse, *, full_refresh: bool = False, whole: bool = True) -> BuildPlan | None:
+    """Plan the build (None for a partial one) and mark the working copy as being built."""
+    wh.prepare_working()
+    plan = plan_build(wh.working, full_refresh=full_refresh) if whole else None
+    workstate.mark_file(wh.working, "build_start")
+    return plan
+
+
+def blocked_rows_in_marts(con: duckdb.DuckDBPyConnection,
+                          marts: Sequence[str] = MART_TABLES) -> dict[str, int]:
+    """Rows of each fact table that belong to a blocked (hard-failed) return."""
+    return {
+        mart: con.execute(
+            f"SELECT count(*) FROM main.{mart} f JOIN main.quality_status q USING (submission_id) "
+            "WHERE q.status = 'blocked'"
+        ).fetchone()[0]
+        for mart in marts
+    }
+
+
+def verify(wh: Warehouse) -> None:
+    """Checks on the built working copy beyond dbt's tests: no blocked return in a fact table."""
+    con = duckdb.connect(str(wh.working), read_only=True)
+    try:
+        leaks = {m: n for m, n in blocked_rows_in_marts(con).items() if n}
+    finally:
+        con.close()
+    if leaks:
+        raise BuildFailed(
+            "硬性审核未通过的报表进入了事实表,未发布 / rows of blocked returns reached fact "
+            f"tables, nothing published: {leaks}")
+
+
+def finish_build(wh: Warehouse, plan: BuildPlan | None, seconds: float, orchestrator: str,
+                 *, check: bool = True) -> None:
+    """After dbt succeeded: verify, record the build, and mark the copy built (publishable).
+
+    A partial build is never marked built: the rest of the warehouse may not match it.
+    ``check=False`` leaves the verification to the orchestrator's own blocking checks.
+    """
+    faults.point("build.after_dbt")
+    if plan is None:
+        return
+    if check:
+        verify(wh)
+    record_build(wh.working, plan, seconds, orchestrator=orchestrator)
+    workstate.mark_file(wh.working, "build_ok")
+
+
+def refresh(
+    warehouse: Warehouse | None = None,
+    *,
+    full_refresh: bool = False,
+    select: str | None = None,
+    publish: bool = True,
+    capture: bool = False,
+    lock_timeout: float | None = None,
+    gate: bool = True,
+    periods: Sequence[str] | None = None,
+) -> RefreshOutcome:
+    """Lock → edit rules → plan → ``dbt build`` → verify → record → publish.
+
+    Raises :class:`civstat.dbtrun.DbtFailed` or :class:`BuildFailed` (and publishes nothing)
+    when dbt or a check fails; :class:`civstat.warehouse.NotPublishable` when asked to publish
+    a copy that is not fully built (e.g. ``gate=False`` after new raw data, or ``select``).
+    """
+    wh = warehouse or Warehouse.default()
+    with wh.lock(timeout=lock_timeout):
+        wh.prepare_working()
+        if not wh.working.exists():
+            raise FileNotFoundError(
+                f"没有原始层数据,请先运行 civstat ingest / no raw data yet at {wh.working} "
+                "(run `civstat ingest` first)"
+            )
+        if gate:
+            run_gate(wh, periods)
+        plan = begin_build(wh, full_refresh=full_refresh, whole=not select)
+        args = (["build", *plan.dbt_args()] if plan is not None else
+                ["build", "--select", select, *(["--full-refresh"] if full_refresh else [])])
+        started = time.monotonic()
+        proc = run_dbt(args, wh, capture=capture)
+        finish_build(wh, plan, time.monotonic() - started, orchestrator="cli")
+        published = publish and plan is not None
+        if published:
+            wh.publish()
+    return RefreshOutcome(proc, plan, published)
