@@ -3,7 +3,8 @@ file, for the dbt warehouse tests (no test functions here; imported by test_dbt_
 
 County 330521 with three townships; 筏头乡 (T3) merges into 新市镇 (T2) on 2023-01-01.
 Years 2022-2023, four quarters each. T1 re-submits 2023Q2 (the second return wins); T2's
-2023Q3 return has a hard violation (blocked); T1's 2023Q4 has a soft one with a 说明.
+2023Q3 return has a hard violation (blocked); T1's 2023Q4 has a soft one with a 说明. Only T1
+fills 表7's optional 其中:待安置.
 Every figure is a simple function of (township, year, quarter) so tests can derive expected
 results in Python, independently of the SQL.
 """
@@ -104,7 +105,9 @@ def figures(code: str, year: int, quarter: int, version: int = 1) -> dict:
                       "conscript_families": 4 * i, "conscript_family_funds_ytd": 3000.0 * q * i,
                       "veterans_received_ytd": 2 * q * i + 2, "veterans_placed_ytd": q * i,
                       "veterans_self_employed_ytd": q * i + 1, "veterans_trained_ytd": q * i,
-                      "veteran_grants_ytd": 5000.0 * q},
+                      "veteran_grants_ytd": 5000.0 * q,
+                      # 其中:待安置 (optional column): T1 reports it, the others leave it out
+                      "veterans_pending": q if code == T1 else None},
         "welfare": {"high_age_persons": 100 * i + q, "high_age_funds_ytd": 600.0 * q * (100 * i + q),
                         "hardship_disabled_eligible": 20 * i, "hardship_disabled_receiving": 19 * i,
                         "severe_disabled_eligible": 15 * i, "severe_disabled_receiving": 15 * i - 1,

@@ -20,6 +20,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from civstat.report.charts import CHROMIUM_FLAGS
+
 YEAR = 2024
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -49,8 +51,8 @@ def demo_env(tmp_path_factory):
     wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
     _civstat("generate", "--out", raw, "--reference", ref, env=env)
     _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)
-    _civstat("check", env=env, expect=1)  # the demo county carries exactly one planted hard failure
     _civstat("build", "--warehouse", wh, env=env)  # the gate runs first: that return stays out
+    _civstat("check", env=env, expect=1)  # the demo county carries exactly one planted hard failure
     return {"root": root, "warehouse": Path(wh), "env": env}
 
 
@@ -293,13 +295,7 @@ def load_in_chromium(html: Path, tmp: Path) -> tuple[str, list[str]]:
     res = subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_FLAGS,  # the project's one list: no network of Chromium's own
             f"--user-data-dir={tmp / 'profile'}",
             f"--log-net-log={netlog}",
             "--virtual-time-budget=8000",
@@ -453,7 +449,16 @@ def test_quarterly_brief_and_money_in_wan(demo_env, tmp_path):
     change = (
         "与上年持平" if delta == 0 else f"{'提高' if delta > 0 else '降低'}{abs(delta):.1f}个百分点"
     )
-    assert f"集中供养率{rate * 100:.1f}%，比上年{change}" in text
+    # 2025Q2 lacks the blocked 杨庄镇: the county rate is marked and footnoted
+    ((complete,),) = q(
+        wh,
+        "SELECT complete FROM kpi_quarterly WHERE division_code = ? AND year = ? "
+        "AND quarter = 2 AND kpi_code = 'tekun_centralized_rate'",
+        [code, year],
+    )
+    assert complete is False
+    assert f"集中供养率{rate * 100:.1f}%*，比上年{change}" in text
+    assert "* 特困人员集中供养率：不含杨庄镇（2025年二季度数据未通过审核）" in text
 
 
 def test_xlsx_kpi_and_ranking_tables(county_files, demo_env):
@@ -524,17 +529,172 @@ def test_dagster_asset_materializes_a_year(demo_env, tmp_path):
     from civstat.defs.resources import WarehouseResource
 
     assert dg.AssetKey(["warehouse", "published"]) in year_end_summary.dependency_keys
-    result = dg.materialize(
-        [year_end_summary],
-        partition_key=str(YEAR),
-        resources={"warehouse": WarehouseResource(path=str(demo_env["warehouse"]))},
-        run_config={
-            "ops": {
-                "reports__year_end_summary": {
-                    "config": {"formats": "html", "out_dir": str(tmp_path)}
+    with dg.instance_for_test() as instance:  # the year partitions are dynamic: register it
+        instance.add_dynamic_partitions("year", [str(YEAR)])
+        result = dg.materialize(
+            [year_end_summary],
+            partition_key=str(YEAR),
+            instance=instance,
+            resources={"warehouse": WarehouseResource(path=str(demo_env["warehouse"]))},
+            run_config={
+                "ops": {
+                    "reports__year_end_summary": {
+                        "config": {"formats": "html", "out_dir": str(tmp_path)}
+                    }
                 }
-            }
-        },
-    )
+            },
+        )
     assert result.success
     assert len(list(tmp_path.glob(f"年度民政工作总结_{YEAR}_*.html"))) == 1
+
+
+# -- incomplete aggregates, 数据说明, rates that cannot vary ----------------------------------------
+BLOCKED_TOWN, BLOCKED_PERIOD = "杨庄镇", "2025Q2"  # the demo's planted hard failure (H4)
+
+
+def _builder(demo_env, year: int, division: str | None = None, quarter: int | None = None):
+    from civstat.report.builder import Builder, Options
+    from civstat.report.data import MartReader
+
+    con = duckdb.connect(str(demo_env["warehouse"]), read_only=True)
+    return con, Builder(MartReader(con), Options(year=year, division=division, quarter=quarter))
+
+
+def _notes(report) -> str:
+    section = next(s for s in report.sections if s.anchor == "data-notes")
+    return "".join(section.paragraphs)
+
+
+@pytest.fixture(scope="session")
+def county_2025_html(demo_env, tmp_path_factory):
+    from civstat.report import render_reports
+
+    (html,) = render_reports(
+        2025, formats=["html"], out_dir=tmp_path_factory.mktemp("r2025"),
+        warehouse=demo_env["warehouse"],
+    )
+    return html.read_text(encoding="utf-8")
+
+
+def test_blocked_quarter_is_marked_and_footnoted(demo_env, county_2025_html):
+    wh = demo_env["warehouse"]
+    # the warehouse's own figures: 2025Q2's county sum lacks the blocked township
+    assert q(wh, "SELECT townships_expected - townships_included, complete FROM period_coverage "
+                 "WHERE division_level = 'county' AND period = ?", [BLOCKED_PERIOD]) == [(1, False)]
+    con, b = _builder(demo_env, 2025)
+    try:
+        report = b.build()
+    finally:
+        con.close()
+    trend = next(c for c in report.charts if c.chart_id == "dibao-trend")
+    labels = list(trend.figure.data[0].x)
+    assert [x for x in labels if x.endswith("*")] == [f"{BLOCKED_PERIOD}*"]
+    footnote = f"* 2025年二季度全县合计：不含{BLOCKED_TOWN}（2025年二季度数据未通过审核）"
+    dibao = next(blk for s in report.sections for blk in s.blocks if blk.anchor == "dibao")
+    assert footnote in dibao.notes
+    # 月人均补助 accumulates the year's quarters: the annual figure lacks 杨庄镇 too, and says so
+    assert "* 城市低保月人均补助水平：不含杨庄镇（2025年二季度数据未通过审核）" in dibao.notes
+    assert any("月人均补助" in p and "元*" in p for p in dibao.paragraphs)
+    text = squash(county_2025_html)
+    assert squash(footnote) in text
+    notes = _notes(report)
+    assert "下列汇总数未包含全部乡镇（街道）" in notes
+    assert "2025年二季度全县合计不含杨庄镇（2025年二季度数据未通过审核）" in notes
+    assert squash("下列汇总数未包含全部乡镇（街道），文中和图表中以“*”标注") in text
+
+
+def test_data_notes_agree_with_their_tables(demo_env):
+    con, b = _builder(demo_env, 2025)
+    try:
+        report = b.build()
+    finally:
+        con.close()
+    section = next(s for s in report.sections if s.anchor == "data-notes")
+    notes = _notes(report)
+    hard = next(t for t in section.tables if "硬性规则" in t.caption)
+    assert [(r[0], r[1]) for r in hard.rows] == [(BLOCKED_PERIOD, BLOCKED_TOWN)]
+    # a blocked return listed below: never "all passed" above it
+    assert "全部乡镇（街道）数据均已通过质量审核并发布" not in notes
+    assert f"被质量审核拦截、未纳入统计的季报1份：{BLOCKED_TOWN}2025年二季度（审核规则H4）" in notes
+    soft = next(t for t in section.tables if "软性规则" in t.caption)
+    unexplained = sum(1 for r in soft.rows if r[-1] == "（未说明）")
+    explained = len(soft.rows) - unexplained
+    assert f"质量审核提示{len(soft.rows)}条（软性规则，数据已发布）" in notes
+    assert "已发布并附说明" not in notes
+    if unexplained:
+        assert f"{unexplained}条未说明" in notes
+    if explained:
+        assert f"其中{explained}条已附说明" in notes
+    else:
+        assert "已附说明" not in notes
+
+
+def test_placement_rate_with_pending_veterans(demo_env, tmp_path):
+    from civstat.report import render_reports
+
+    wh = demo_env["warehouse"]
+    # a township that reports 待安置 > 0: 安排工作 ÷ (安排工作 + 待安置), from its raw return
+    code, placed, pending = q(
+        wh,
+        "SELECT y.division_code, y.veterans_placed_ytd, y.veterans_pending "
+        "FROM raw.youfu y JOIN raw.submissions s USING (submission_id) "
+        "JOIN dim_division d ON d.division_code = y.division_code "
+        "WHERE s.is_current AND y.year = ? AND y.quarter = 4 AND y.veterans_pending > 0 "
+        "AND d.is_current AND NOT EXISTS (SELECT 1 FROM dim_division m "
+        "WHERE m.successor_code = y.division_code) ORDER BY y.division_code LIMIT 1",
+        [YEAR],
+    )[0]
+    expected = placed / (placed + pending)
+    (value,) = q(wh, "SELECT value FROM kpi_annual WHERE division_code = ? AND year = ? "
+                     "AND kpi_code = 'veteran_placement_rate'", [code, YEAR])[0]
+    assert value == pytest.approx(expected) and value < 1
+    (html,) = render_reports(YEAR, divisions=[code], formats=["html"], out_dir=tmp_path,
+                             warehouse=wh)
+    text = html.read_text(encoding="utf-8")
+    assert f"期末待安置{pending}人" in text
+    assert f"退役士兵安置率{expected * 100:.1f}%" in text
+
+
+def test_no_rate_that_is_100_percent_by_construction(demo_env):
+    wh = demo_env["warehouse"]
+    # a township without 待安置: 安排工作 ÷ (接收 − 自主就业) is 100 % whenever the return balances
+    code = q(
+        wh,
+        "SELECT f.current_division_code FROM fct_veteran_placement f JOIN kpi_annual k "
+        "ON k.division_code = f.current_division_code AND k.year = f.year "
+        "AND k.kpi_code = 'veteran_placement_rate' WHERE f.year = ? AND f.quarter = 4 "
+        "GROUP BY ALL HAVING count(f.veterans_pending) = 0 AND max(k.value) = 1 "
+        "ORDER BY 1 LIMIT 1",
+        [YEAR],
+    )[0][0]
+    con, b = _builder(demo_env, YEAR, division=code)
+    try:
+        report = b.build()
+    finally:
+        con.close()
+    veterans = next(blk for s in report.sections for blk in s.blocks
+                    if blk.anchor == "youfu-veterans")
+    text = "".join(veterans.paragraphs)
+    assert "接收退役士兵" in text
+    assert "安置率" not in text
+
+
+def test_no_ranking_when_values_cannot_vary(demo_env):
+    import polars as pl
+
+    for division in (None, "371599001000"):  # the county report and a township's
+        con, b = _builder(demo_env, YEAR, division=division)
+        try:
+            code = "nursing_bed_share"
+            assert b.ranking_sentence(code) is not None
+            towns = pl.col("division_code").is_in(b.siblings) & (pl.col("kpi_code") == code)
+            # equal as printed (28.5%): no ranking sentence and no ranking chart
+            b.k_now = b.k_now.with_columns(
+                value=pl.when(towns).then(0.2851 + (pl.col("division_code").str.slice(-4, 1)
+                                                    .cast(pl.Int64) % 2) * 0.0003)
+                .otherwise(pl.col("value"))
+            )
+            assert b.ranking_sentence(code) is None
+            assert b.ranking_chart(code) is None
+        finally:
+            con.close()

@@ -1,6 +1,7 @@
 {#-
   Quarterly increment of a year-to-date (1月至本期累计) figure: YTD(q) − YTD(q−1).
-  Q1 is its own increment; when the previous quarter of the same year is missing the
+  Q1 is its own increment; when the previous quarter of the same year is missing — not
+  reported, or blocked by the quality gate (callers pass published returns only) — the
   increment is unknown (NULL), never guessed.
 -#}
 {% macro ytd_to_quarter(ytd_col, partition_by, quarter_col='quarter') -%}

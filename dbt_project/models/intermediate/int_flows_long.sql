@@ -1,9 +1,10 @@
 -- Every year-to-date flow (money, new/exited recipients, person-times, veterans) of the
--- current submissions, one row per (submission, programme, category, flow).
+-- current, published submissions (a return blocked by the quality gate feeds no figure, not
+-- even the increment of the quarter after it), one row per (submission, programme, category, flow).
 with
 
 current_submissions as (
-    select submission_id from {{ ref('int_submission_quality') }}
+    select submission_id from {{ ref('int_submission_quality') }} where is_published
 ),
 
 dibao as (
@@ -134,6 +135,7 @@ disaster as (
         select 'affected_persons',
             coalesce((select sum(affected_persons) from disaster_events as e where e.submission_id = s.submission_id), 0)
     ) as flow
+    where s.is_published
 ),
 
 all_flows as (

@@ -19,6 +19,10 @@ cover as (
     into name measure_code value value
 ),
 
+person_months as (
+    select submission_id, category, person_months_ytd from {{ ref('int_dibao_person_months') }}
+),
+
 dibao as (
     select submission_id, 'dibao_households_' || category as measure_code, households as value from {{ ref('stg_dibao') }}
     union all
@@ -29,7 +33,7 @@ dibao as (
     select submission_id, 'dibao_standard_' || category, standard_monthly from {{ ref('stg_dibao') }}
     union all
     select submission_id, 'dibao_person_months_ytd_' || category, person_months_ytd
-    from {{ ref('int_dibao_person_months') }}
+    from person_months
 ),
 
 tekun as (
@@ -86,10 +90,31 @@ flows as (
     group by all
 ),
 
-veterans_to_place as (
+-- 月人均补助 = 累计资金 ÷ 累计保障人月: a township whose person-months are unknown (a blocked
+-- or missing earlier quarter of the year) is left out of both, so that numerator and
+-- denominator always cover the same townships.
+paired_flows as (
+    select f.*
+    from flows as f
+    left join person_months as pm
+        on pm.submission_id = f.submission_id
+        and f.measure_code = 'dibao_funds_ytd_' || pm.category
+    where f.measure_code is not null
+        and (f.measure_code not like 'dibao_funds_ytd_%' or pm.person_months_ytd is not null)
+),
+
+-- 应安置 (the placement rate's denominator): 安排工作 + 待安置 where the return has the
+-- 待安置 column (more-programmes.md), else 本年接收 − 自主就业 (100 % whenever every veteran
+-- not self-employed got a job — the report does not print such a rate as an achievement).
+veterans as (
     select submission_id, 'veterans_to_place_ytd' as measure_code,
-        veterans_received_ytd - coalesce(veterans_self_employed_ytd, 0) as value
+        case
+            when veterans_pending is not null then coalesce(veterans_placed_ytd, 0) + veterans_pending
+            else veterans_received_ytd - coalesce(veterans_self_employed_ytd, 0)
+        end as value
     from {{ ref('stg_youfu') }}
+    union all
+    select submission_id, 'veterans_pending', veterans_pending from {{ ref('stg_youfu') }}
 ),
 
 all_measures as (
@@ -98,8 +123,8 @@ all_measures as (
     union all select submission_id, measure_code, cast(value as double) from tekun
     union all select submission_id, measure_code, cast(value as double) from eldercare
     union all select submission_id, measure_code, cast(value as double) from welfare
-    union all select submission_id, measure_code, cast(value as double) from flows where measure_code is not null
-    union all select submission_id, measure_code, cast(value as double) from veterans_to_place
+    union all select submission_id, measure_code, cast(value as double) from paired_flows
+    union all select submission_id, measure_code, cast(value as double) from veterans
 )
 
 select

@@ -1,5 +1,7 @@
 -- Annual KPIs = the year-end quarter of kpi_quarterly: stocks at 31 December, flows and
 -- person-months for the full year (YTD at Q4). A year appears once its Q4 is published.
+-- Coverage is that of the Q4 figure (for KPIs accumulated over the year's quarters: every
+-- quarter of the year).
 select
     division_code,
     division_name,
@@ -11,6 +13,10 @@ select
     value,
     numerator,
     denominator,
-    unit
+    unit,
+    townships_expected,
+    townships_included,
+    complete,
+    townships_missing
 from {{ ref('kpi_quarterly') }}
 where quarter = 4

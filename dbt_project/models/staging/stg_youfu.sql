@@ -1,3 +1,9 @@
+{#- 其中:待安置 is an optional column added to 表7 later: a raw table created before it
+    reads as NULL (no 待安置 reported). -#}
+{%- set raw_columns = [] -%}
+{%- if execute -%}
+    {%- for c in adapter.get_columns_in_relation(source('raw', 'youfu')) -%}{%- do raw_columns.append(c.name | lower) -%}{%- endfor -%}
+{%- endif %}
 with source as (
     select * from {{ source('raw', 'youfu') }}
 ),
@@ -18,6 +24,11 @@ renamed as (
         veterans_self_employed_ytd,
         veterans_trained_ytd,
         veteran_grants_ytd,
+        {% if 'veterans_pending' in raw_columns or not execute -%}
+        veterans_pending,
+        {%- else -%}
+        cast(null as bigint) as veterans_pending,
+        {%- endif %}
         source_file,
         source_row
     from source

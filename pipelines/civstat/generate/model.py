@@ -366,6 +366,7 @@ class _Township:
                     "veterans_self_employed_ytd": youfu["self"],
                     "veterans_trained_ytd": youfu["trained"],
                     "veteran_grants_ytd": youfu["grants"],
+                    "veterans_pending": self._veterans_pending(year, q, plants),
                 }
             ]
             pops = self.pops()
@@ -397,6 +398,17 @@ class _Township:
             ]
             out.append({"data": data, "pops": pops})
         return out
+
+    def _veterans_pending(self, year: int, q: int, plants: dict) -> int | None:
+        """表7 其中:待安置 — a small backlog, often zero; a few townships leave the optional
+        column out (None). Drawn from its own generator so the other figures stay as they were."""
+        if random.Random(f"{self.name}|表7待安置").random() < 0.2:
+            return None
+        r = random.Random(f"{self.name}|{year}Q{q}|待安置")
+        pending = r.choice((0, 0, 0, 1, 1, 2, 3))
+        if q == 4 and plants.get("_miss_placement") == (self.name, year):
+            pending += 1  # the veteran not placed this year is still owed a placement
+        return pending
 
     def _events(self, year: int) -> list[dict]:
         r = self.rnd
@@ -462,8 +474,13 @@ def _merge_data(a: dict, b: dict) -> dict:
             if fam == "disaster":
                 out[fam].sort(key=lambda e: (e["event_date"], e["hazard_type"]))
         else:
-            out[fam] = [{k: v + rb[0].get(k, 0) for k, v in ra[0].items()}]
+            out[fam] = [{k: _add(v, rb[0].get(k)) for k, v in ra[0].items()}]
     return out
+
+
+def _add(a, b):
+    """Sum of two figures of the same cell; blank (None, an optional column left out) only if both are."""
+    return None if a is None and b is None else (a or 0) + (b or 0)
 
 
 def _person(rnd: random.Random) -> str:

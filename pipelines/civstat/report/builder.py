@@ -25,6 +25,7 @@ CATEGORY_LABEL = {
     "tekun": {"urban": "城市特困", "rural": "农村特困"},
 }
 MAX_FINDINGS = 40  # hard findings listed in 数据说明; the quality report has them all
+MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
 RATE_UNITS = {"ratio", "rate", "%", "比率", "比例", "百分比", "fraction", ""}
 
 
@@ -74,6 +75,17 @@ class Builder:
         self.scope_word = "全县" if self.scope.is_county else self.scope.division_name
         self.defs = reader.kpi_definitions()
         self._kpi_frames()
+        self._notes: list[str] = []  # footnotes of the block being built
+        self._short: dict[str, str] = {}  # incomplete figure → who it lacks (for 数据说明)
+        self.coverage = reader.coverage([self.year - 1, self.year], self.scope.division_code)
+        now = self.coverage.filter(
+            (pl.col("year") == self.year) & (pl.col("quarter") == self.quarter)
+        )
+        self.period_missing: list[str] = (
+            _codes(now["townships_missing"][0])
+            if now.height and now["complete"][0] is False
+            else []
+        )
 
     # -- KPI access -------------------------------------------------------------------------
     def _kpi_frames(self) -> None:
@@ -110,13 +122,77 @@ class Builder:
         return d.get("kpi_name_zh") or code
 
     def kfmt(self, code: str, value=None, *, use=True) -> str | None:
-        v = self.kval(code) if use and value is None else value
+        own = use and value is None
+        v = self.kval(code) if own else value
         if v is None:
             return None
         if self.is_rate(code):
-            return f.fmt_pct(v)
-        unit = (self.defs.get(code) or {}).get("unit") or (self.kpi(code) or {}).get("unit") or ""
-        return f.fmt_num(round(v, 1), 1, unit)
+            text = f.fmt_pct(v)
+        else:
+            unit = (
+                (self.defs.get(code) or {}).get("unit") or (self.kpi(code) or {}).get("unit") or ""
+            )
+            text = f.fmt_num(round(v, 1), 1, unit)
+        return self.marked(text, code) if own else text
+
+    # -- coverage: a figure short of a township carries MARK and a footnote -------------------
+    def missing_text(self, codes: list[str], year: int, quarter: int) -> str:
+        """'不含杨庄镇（2025年二季度数据未通过审核）': who is left out and why — the return of the
+        quarter, or (figures accumulated over the year) the first earlier one not published."""
+        names = self.r.division_names(codes)
+        status = self.r.return_status(year, codes)
+        parts = []
+        for code in codes:
+            st = dict(
+                status.filter(pl.col("division_code") == code)
+                .select("quarter", "status")
+                .iter_rows()
+            )
+            reason = None
+            for q in [quarter, *range(1, quarter)]:
+                if st.get(q) != "published":
+                    what = "数据未通过审核" if st.get(q) == "blocked" else "未报送"
+                    reason = f"{year}年{f.CN_QUARTER[q]}{what}"
+                    break
+            name = names.get(code, code)
+            parts.append(f"{name}（{reason}）" if reason else name)
+        return "不含" + "、".join(parts)
+
+    def flag(self, label: str, missing: list[str], year: int, quarter: int) -> str:
+        """Record the footnote of an incomplete figure; returns the marker to print after it."""
+        text = self.missing_text(missing, year, quarter)
+        note = f"{MARK} {label}：{text}"
+        if note not in self._notes:
+            self._notes.append(note)
+        self._short.setdefault(label, text)
+        return MARK
+
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
+
+    def kmark(self, code: str) -> str:
+        """MARK when the scope's KPI is short of a township (kpi_* ``complete`` is false)."""
+        row = self.kpi(code)
+        if not row or row.get("complete") is not False:
+            return ""
+        return self.flag(
+            self.kname(code), _codes(row["townships_missing"]), self.year, self.quarter
+        )
+
+    def marked(self, text: str | None, code: str) -> str | None:
+        return None if text is None else text + self.kmark(code)
+
+    def fact_mark(self) -> str:
+        """MARK on sums of township facts when the period's returns are short of a township."""
+        if not self.period_missing:
+            return ""
+        return self.flag(
+            self.sum_label(self.year, self.quarter), self.period_missing, self.year, self.quarter
+        )
+
+    def sum_label(self, year: int, quarter: int) -> str:
+        return f"{year}年{f.CN_QUARTER[quarter]}{self.scope_word}合计"
 
     def pp(self, code: str) -> str | None:
         return f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["pp"])
@@ -134,9 +210,14 @@ class Builder:
             (r["division_code"], r["division_name"], r["value"]) for r in df.iter_rows(named=True)
         ]
 
+    def ranking_varies(self, code: str) -> bool:
+        """False when the top and bottom values are equal as printed: no ranking to speak of."""
+        rows = self.ranking(code)
+        return len(rows) >= 2 and self.kfmt(code, rows[0][2]) != self.kfmt(code, rows[-1][2])
+
     def ranking_chart(self, code: str) -> ch.Chart | None:
         rows = self.ranking(code)
-        if len(rows) < 2:
+        if not self.ranking_varies(code):
             return None
         highlight = None if self.scope.is_county else self.scope.division_name
         return ch.ranking_chart(
@@ -151,7 +232,7 @@ class Builder:
 
     def ranking_sentence(self, code: str) -> str | None:
         rows = self.ranking(code)
-        if len(rows) < 2:
+        if not self.ranking_varies(code):
             return None
         if self.scope.is_county:
             return sentence(
@@ -252,7 +333,7 @@ class Builder:
                 "dibao.summary",
                 self.ph,
                 period_end=self.period_end,
-                scope=self.scope_word,
+                scope=self.scope_word + self.fact_mark(),
                 households=f.fmt_int(dibao["households"].sum()),
                 persons=f.fmt_int(dibao["persons"].sum()),
                 span=self.span,
@@ -295,8 +376,14 @@ class Builder:
                     "dibao.per_capita",
                     self.ph,
                     label=label,
-                    per_capita=f.fmt_yuan_level(self.kval(f"dibao_monthly_per_capita_{cat}")),
-                    coverage=f.fmt_pct(self.kval(f"dibao_coverage_rate_{cat}")),
+                    per_capita=self.marked(
+                        f.fmt_yuan_level(self.kval(f"dibao_monthly_per_capita_{cat}")),
+                        f"dibao_monthly_per_capita_{cat}",
+                    ),
+                    coverage=self.marked(
+                        f.fmt_pct(self.kval(f"dibao_coverage_rate_{cat}")),
+                        f"dibao_coverage_rate_{cat}",
+                    ),
                     coverage_change=self.pp(f"dibao_coverage_rate_{cat}"),
                 ),
             ]
@@ -309,12 +396,20 @@ class Builder:
                     f.fmt_int(c["exited_persons"]),
                     self._money_cell(fund("dibao", cat)),
                     std_text or "—",
-                    f.fmt_yuan_level(self.kval(f"dibao_monthly_per_capita_{cat}")) or "—",
-                    f.fmt_pct(self.kval(f"dibao_coverage_rate_{cat}")) or "—",
+                    self.marked(
+                        f.fmt_yuan_level(self.kval(f"dibao_monthly_per_capita_{cat}")),
+                        f"dibao_monthly_per_capita_{cat}",
+                    )
+                    or "—",
+                    self.marked(
+                        f.fmt_pct(self.kval(f"dibao_coverage_rate_{cat}")),
+                        f"dibao_coverage_rate_{cat}",
+                    )
+                    or "—",
                 ]
             )
         table = Table(
-            f"表1 城乡最低生活保障情况（{self.span}）",
+            f"表1 城乡最低生活保障情况（{self.span}）{self.fact_mark()}",
             [
                 "类别",
                 "期末户数",
@@ -340,6 +435,7 @@ class Builder:
             _clean(paras),
             [table],
             [c for c in charts if c],
+            notes=self.take_notes(),
         )
 
         # (二) 特困
@@ -359,7 +455,7 @@ class Builder:
                 sentence(
                     "tekun.rate",
                     self.ph,
-                    rate=f.fmt_pct(self.kval("tekun_centralized_rate")),
+                    rate=self.kfmt("tekun_centralized_rate"),
                     rate_change=self.pp("tekun_centralized_rate"),
                 ),
                 self.ranking_sentence("tekun_centralized_rate"),
@@ -377,7 +473,9 @@ class Builder:
         rank = self.ranking_chart("tekun_centralized_rate")
         if rank:
             charts.append(rank)
-        b_tekun = Block(self.ph["subsections"]["tekun"], "tekun", paras, [], charts)
+        b_tekun = Block(
+            self.ph["subsections"]["tekun"], "tekun", paras, [], charts, notes=self.take_notes()
+        )
 
         # (三) 临时救助, (四) 医疗救助: counts are the KPIs' numerators/denominators
         b_temp = Block(
@@ -392,10 +490,14 @@ class Builder:
                         household_times=f.fmt_int(cases["temp_household_times"]),
                         person_times=f.fmt_int(cases["temp_person_times"]),
                         funds=self.money.total(fund("temp_assist")),
-                        per_case=f.fmt_yuan_level(self.kval("temp_assist_per_case")),
+                        per_case=self.marked(
+                            f.fmt_yuan_level(self.kval("temp_assist_per_case")),
+                            "temp_assist_per_case",
+                        ),
                     )
                 ]
             ),
+            notes=self.take_notes(),
         )
         b_med = Block(
             self.ph["subsections"]["med_assist"],
@@ -410,10 +512,14 @@ class Builder:
                         insured_funds=self.money.total(fund("med_assist_insurance")),
                         direct_times=f.fmt_int(cases["med_direct_times"]),
                         direct_funds=self.money.total(fund("med_assist_direct")),
-                        per_case=f.fmt_yuan_level(self.kval("med_assist_per_case")),
+                        per_case=self.marked(
+                            f.fmt_yuan_level(self.kval("med_assist_per_case")),
+                            "med_assist_per_case",
+                        ),
                     )
                 ]
             ),
+            notes=self.take_notes(),
         )
         return Section(
             self.ph["sections"]["social_assistance"],
@@ -456,7 +562,24 @@ class Builder:
         for cat in ("urban", "rural"):
             d = dict(df.filter(pl.col("category") == cat).select("period", "persons").iter_rows())
             series[CATEGORY_LABEL["dibao"][cat]] = [d.get(p) for p in periods]
-        return ch.trend_chart("dibao-trend", "城乡低保人数季度变化", periods, series, "人")
+        labels = []
+        for period in periods:  # a point summed over fewer townships than expected is marked
+            cov = self.coverage.filter(pl.col("period") == period)
+            short = cov.height and cov["complete"][0] is False
+            labels.append(
+                period
+                + (
+                    self.flag(
+                        self.sum_label(int(period[:4]), int(period[-1])),
+                        _codes(cov["townships_missing"][0]),
+                        int(period[:4]),
+                        int(period[-1]),
+                    )
+                    if short
+                    else ""
+                )
+            )
+        return ch.trend_chart("dibao-trend", "城乡低保人数季度变化", labels, series, "人")
 
     def disaster(self) -> Section:
         ev = self.r.disaster_events(self.year, self.quarter, self.codes)
@@ -487,7 +610,7 @@ class Builder:
                     "disaster.summary",
                     self.ph,
                     span=self.span,
-                    scope=self.scope_word,
+                    scope=self.scope_word + self.fact_mark(),
                     events=f.fmt_int(ev.height),
                     affected=f.fmt_int(s("affected_persons")),
                     evacuated=f.fmt_int(s("evacuated_persons")) if s("evacuated_persons") else None,
@@ -541,6 +664,7 @@ class Builder:
             rows,
             numeric=[False, False, False, True, True, True, True, True],
         )
+        events_notes = self.take_notes()
         relief = self.kpi("disaster_relief_per_affected") or {}
         relief_paras = _clean(
             [
@@ -553,7 +677,9 @@ class Builder:
                         if "relief_funds" in ev.columns
                         else relief.get("numerator")
                     ),
-                    per_affected=f.fmt_yuan_level(relief.get("value")),
+                    per_affected=self.marked(
+                        f.fmt_yuan_level(relief.get("value")), "disaster_relief_per_affected"
+                    ),
                 )
             ]
         )
@@ -567,8 +693,14 @@ class Builder:
                     paras,
                     [table],
                     charts,
+                    notes=events_notes,
                 ),
-                Block(self.ph["subsections"]["disaster_relief"], "disaster-relief", relief_paras),
+                Block(
+                    self.ph["subsections"]["disaster_relief"],
+                    "disaster-relief",
+                    relief_paras,
+                    notes=self.take_notes(),
+                ),
             ],
         )
 
@@ -584,7 +716,7 @@ class Builder:
                     "eldercare.summary",
                     self.ph,
                     period_end=self.period_end,
-                    scope=self.scope_word,
+                    scope=self.scope_word + self.fact_mark(),
                     institutions=f.fmt_int(inst.height),
                     beds=f.fmt_int(s("beds")),
                     nursing_beds=f.fmt_int(s("nursing_beds")),
@@ -620,6 +752,7 @@ class Builder:
         rank = self.ranking_chart("nursing_bed_share")
         if rank:
             charts.append(rank)
+        elder_notes = self.take_notes()
         wf = self.r.welfare(self.year, self.quarter, self.codes)
         if wf["n"]:
             wparas = _clean(
@@ -641,10 +774,30 @@ class Builder:
             self.ph["sections"]["welfare"],
             "welfare",
             blocks=[
-                Block(self.ph["subsections"]["eldercare"], "eldercare", paras, [], charts),
-                Block(self.ph["subsections"]["welfare_subsidies"], "welfare-subsidies", wparas),
+                Block(
+                    self.ph["subsections"]["eldercare"],
+                    "eldercare",
+                    paras,
+                    [],
+                    charts,
+                    notes=elder_notes,
+                ),
+                Block(
+                    self.ph["subsections"]["welfare_subsidies"],
+                    "welfare-subsidies",
+                    wparas,
+                    notes=self.take_notes(),
+                ),
             ],
         )
+
+    def placement_rate(self, v: dict) -> str | None:
+        """退役士兵安置率, unless it is 100 % by construction: without 待安置 the rate is
+        安排工作 ÷ (接收 − 自主就业), which is 100 % whenever the return balances."""
+        value = self.kval("veteran_placement_rate")
+        if value is None or (not v.get("n_pending") and round(value, 3) >= 1.0):
+            return None
+        return self.kfmt("veteran_placement_rate")
 
     def youfu(self) -> Section:
         v = self.r.veterans(self.year, self.quarter, self.codes)
@@ -672,11 +825,14 @@ class Builder:
                     placed=f.fmt_int(v["placed"]),
                     self_employed=f.fmt_int(v["self_employed"]),
                     trained=f.fmt_int(v["trained"]),
-                    placement_rate=self.kfmt("veteran_placement_rate"),
+                    pending=f.fmt_int(v.get("pending")) if v.get("n_pending") else None,
+                    placement_rate=self.placement_rate(v),
                     training_rate=self.kfmt("veteran_training_rate"),
                     grants=self.money.total(v["grants"]),
                 ),
-                self.ranking_sentence("veteran_placement_rate"),
+                self.ranking_sentence("veteran_placement_rate")
+                if self.placement_rate(v) is not None or self.scope.is_county
+                else None,
             ]
         )
         charts = []
@@ -696,7 +852,12 @@ class Builder:
             blocks=[
                 Block(self.ph["subsections"]["youfu_entitled"], "youfu-entitled", entitled),
                 Block(
-                    self.ph["subsections"]["youfu_veterans"], "youfu-veterans", veterans, [], charts
+                    self.ph["subsections"]["youfu_veterans"],
+                    "youfu-veterans",
+                    veterans,
+                    [],
+                    charts,
+                    notes=self.take_notes(),
                 ),
             ],
         )
@@ -747,7 +908,8 @@ class Builder:
                 [
                     r["kpi_name_zh"],
                     f"{r['comparison']} {self._target_value(code, r['target'])}",
-                    self._target_value(code, r["actual"]),
+                    self._target_value(code, r["actual"])
+                    + (self.kmark(code) if r["actual"] is not None else ""),
                     status,
                     self._gap(code, r["gap"]),
                     r.get("source") or "",
@@ -774,6 +936,7 @@ class Builder:
             ["指标", "目标", "实际", "完成情况", "差距", "依据"],
             rows,
             numeric=[False, True, True, False, True, False],
+            note="；".join(self.take_notes()) or None,
         )
         if not self.annual:
             paras = _clean(
@@ -819,36 +982,80 @@ class Builder:
         return Block(self.ph["subsections"]["township_table"], "township-table", [], [table])
 
     def data_notes(self) -> Section:
+        """数据说明. Every sentence is computed from the frames the tables below it print: the
+        blocked returns from the hard findings (表4), the soft warnings and their 说明 from
+        表5, the incomplete figures from the markers set while building the sections."""
         status = self.r.quality_status(self.year, self.quarter, self.codes)
         names = self.r.township_names(self.scope)
         published = set(status.filter(pl.col("status") == "published")["division_code"].to_list())
         reported = set(status["division_code"].to_list())
-        items = [f"{names.get(c, c)}（未报送）" for c in self.codes if c not in reported]
-        for r in status.filter(pl.col("status") != "published").iter_rows(named=True):
-            if r["division_code"] in published:
-                continue
-            rules = f"，审核规则{r['hard_rules']}" if r["hard_rules"] else ""
-            items.append(
-                f"{names.get(r['division_code'], r['division_name'])}（质量审核未通过{rules}）"
-            )
+        quarter = f.CN_QUARTER[self.quarter]
+        not_now = [f"{names.get(c, c)}（未报送）" for c in self.codes if c not in reported]
         hard = self.r.hard_violations(self.year, self.quarter, self.codes)
         soft = self.r.soft_warnings(self.year, self.quarter, self.codes)
+        blocked: dict[tuple[str, str], list[str]] = {}
+        for r in hard.iter_rows(named=True):
+            key = (r["period"], r["division_code"])
+            blocked.setdefault(key, [])
+            if r["rule_code"] not in blocked[key]:
+                blocked[key].append(r["rule_code"])
+        blocked_items = [
+            f"{names.get(code) or self.r.division_names([code]).get(code, code)}"
+            f"{period[:4]}年{f.CN_QUARTER[int(period[-1])]}（审核规则{'、'.join(rules)}）"
+            for (period, code), rules in blocked.items()
+        ]
+        in_table = {code for _, code in blocked}
+        not_now += [
+            f"{names.get(r['division_code'], r['division_name'])}（质量审核未通过）"
+            for r in status.filter(pl.col("status") != "published").iter_rows(named=True)
+            if r["division_code"] not in published and r["division_code"] not in in_table
+        ]
+        # the period's townships in force and those published (period_coverage), as the figures count them
+        now = self.coverage.filter(
+            (pl.col("year") == self.year) & (pl.col("quarter") == self.quarter)
+        )
+        expected = now["townships_expected"][0] if now.height else len(self.codes)
+        included = now["townships_included"][0] if now.height else len(published)
+        explained = soft.filter(pl.col("explanation").is_not_null()).height if soft.height else 0
+        short = [f"{label}{text}" for label, text in self._short.items()]
         paras = _clean(
             [
-                sentence("data_notes.partial", self.ph, quarter=f.CN_QUARTER[self.quarter])
+                sentence("data_notes.partial", self.ph, quarter=quarter)
                 if self.partial_year
                 else None,
                 sentence(
                     "data_notes.coverage",
                     self.ph,
                     cutoff=self.cutoff_text(),
-                    expected=str(len(self.codes)),
-                    published=str(len(published)),
+                    quarter=quarter,
+                    expected=str(expected),
+                    published=str(included),
                 ),
-                sentence("data_notes.missing", self.ph, items="、".join(items))
-                if items
-                else sentence("data_notes.complete", self.ph),
-                sentence("data_notes.soft", self.ph, count=str(soft.height))
+                sentence("data_notes.missing", self.ph, quarter=quarter, items="、".join(not_now))
+                if not_now
+                else None,
+                sentence(
+                    "data_notes.blocked",
+                    self.ph,
+                    year=self.year,
+                    count=str(len(blocked_items)),
+                    items="、".join(blocked_items),
+                )
+                if blocked_items
+                else None,
+                sentence("data_notes.complete", self.ph)
+                if not blocked_items and not not_now and included >= expected
+                else None,
+                sentence("data_notes.incomplete", self.ph, items="；".join(short))
+                if short
+                else None,
+                sentence(
+                    "data_notes.soft",
+                    self.ph,
+                    count=str(soft.height),
+                    explained=str(explained) if explained else None,
+                    unexplained=str(soft.height - explained) if soft.height - explained else None,
+                )
                 if soft.height
                 else None,
                 sentence("data_notes.money", self.ph, money_unit=self.money.unit),
@@ -1003,6 +1210,11 @@ def _val(frame: pl.DataFrame, division: str, code: str):
 
 def _round(v, d):
     return None if v is None else round(v, d)
+
+
+def _codes(value) -> list[str]:
+    """A ``townships_missing`` cell (list, polars Series or NULL) as a list of codes."""
+    return [] if value is None else [str(c) for c in value]
 
 
 def _clean(paras: list[str | None]) -> list[str]:

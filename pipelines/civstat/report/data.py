@@ -79,6 +79,16 @@ class MartReader:
         ).fetchall()
         return rows[0][0] if rows else None
 
+    def division_names(self, codes: list[str]) -> dict[str, str]:
+        """Names of any divisions, current or merged away (a township missing from a 2024 figure
+        may be one that has since been merged)."""
+        df = self._q(
+            "SELECT division_code, division_name FROM dim_division "
+            "WHERE list_contains(?, division_code)",
+            [codes],
+        )
+        return dict(df.iter_rows())
+
     def township_names(self, scope: Scope) -> dict[str, str]:
         df = self._q(
             "SELECT division_code, division_name FROM dim_division "
@@ -88,18 +98,21 @@ class MartReader:
         return dict(df.iter_rows())
 
     # -- KPIs -------------------------------------------------------------------------------
+    # how many townships a figure should and does cover, and who is left out (codes)
+    _COVERAGE = "townships_expected, townships_included, complete, townships_missing"
+
     def kpis(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
         """KPI rows for the period (year to date at ``quarter``); ``kpi_annual`` at Q4."""
         if quarter == 4:
             sql = (
                 "SELECT division_code, division_name, division_level, year, 4 AS quarter, kpi_code, "
-                "kpi_name_zh, value, numerator, denominator, unit FROM kpi_annual "
+                f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE} FROM kpi_annual "
                 "WHERE year = ? AND list_contains(?, division_code)"
             )
             return self._q(sql, [year, division_codes])
         sql = (
             "SELECT division_code, division_name, division_level, year, quarter, kpi_code, "
-            "kpi_name_zh, value, numerator, denominator, unit FROM kpi_quarterly "
+            f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE} FROM kpi_quarterly "
             "WHERE year = ? AND quarter = ? AND list_contains(?, division_code)"
         )
         return self._q(sql, [year, quarter, division_codes])
@@ -187,7 +200,8 @@ class MartReader:
             "sum(conscript_family_funds_ytd) AS conscript_funds, "
             "sum(veterans_received_ytd) AS received, sum(veterans_placed_ytd) AS placed, "
             "sum(veterans_self_employed_ytd) AS self_employed, sum(veterans_trained_ytd) AS trained, "
-            "sum(veteran_grants_ytd) AS grants, count(*) AS n FROM fct_veteran_placement "
+            "sum(veteran_grants_ytd) AS grants, sum(veterans_pending) AS pending, "
+            "count(veterans_pending) AS n_pending, count(*) AS n FROM fct_veteran_placement "
             f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
             [year, quarter, codes],
         ).row(0, named=True)
@@ -239,6 +253,22 @@ class MartReader:
             "FROM quality_warnings WHERE year = ? AND quarter <= ? AND list_contains(?, division_code) "
             "ORDER BY period, division_code, rule_code",
             [year, quarter, codes],
+        )
+
+    def coverage(self, years: list[int], division_code: str) -> pl.DataFrame:
+        """Per period: the townships a sum over the scope's township facts covers (period_coverage)."""
+        return self._q(
+            f"SELECT year, quarter, period, {self._COVERAGE} FROM period_coverage "
+            "WHERE list_contains(?, year) AND division_code = ? ORDER BY year, quarter",
+            [years, division_code],
+        )
+
+    def return_status(self, year: int, codes: list[str]) -> pl.DataFrame:
+        """Every current return of the year from these townships (as reported), with its status."""
+        return self._q(
+            "SELECT division_code, quarter, status FROM quality_status "
+            "WHERE year = ? AND list_contains(?, division_code)",
+            [year, codes],
         )
 
     def periods_present(self, year: int, codes: list[str]) -> list[int]:

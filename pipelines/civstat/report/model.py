@@ -28,6 +28,7 @@ class Block:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # footnotes of marked (*) figures
 
 
 @dataclass

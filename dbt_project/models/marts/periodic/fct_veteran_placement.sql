@@ -1,6 +1,7 @@
 {% set periods = refresh_period_list() %}
 -- 优抚安置 per township and quarter: entitled persons (stock), money (YTD) and veterans
--- received/placed/self-employed/trained (YTD and the quarterly increment).
+-- received/placed/self-employed/trained (YTD and the quarterly increment), 待安置 (stock;
+-- NULL when the return has no such column).
 with
 
 {{ published_in_refresh(periods) }},
@@ -28,6 +29,7 @@ select
     cast(y.veterans_placed_ytd as bigint) as veterans_placed_ytd,
     cast(y.veterans_self_employed_ytd as bigint) as veterans_self_employed_ytd,
     cast(y.veterans_trained_ytd as bigint) as veterans_trained_ytd,
+    cast(y.veterans_pending as bigint) as veterans_pending,
     cast(i.veterans_received as bigint) as veterans_received,
     cast(i.veterans_placed as bigint) as veterans_placed,
     cast(i.veterans_self_employed as bigint) as veterans_self_employed,

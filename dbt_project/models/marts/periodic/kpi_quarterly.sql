@@ -1,6 +1,9 @@
 -- Every KPI of seed kpi_definitions for every township (current boundaries) and county,
 -- per quarter. value = formula(numerator, denominator): ratio (× scale), ratio_minus_one
 -- (growth against the denominator measure at the previous year-end), difference.
+-- townships_expected / townships_included / complete say whether the figure covers every
+-- township in force (int_division_coverage); a KPI built on a measure accumulated over the
+-- year's quarters (seed measure_definitions, kind ytd_quarters) needs every quarter so far.
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -10,7 +13,16 @@ measures as (
 ),
 
 definitions as (
-    select * from {{ ref('kpi_definitions') }}
+    select
+        k.*,
+        coalesce(n.kind = 'ytd_quarters', false) or coalesce(d.kind = 'ytd_quarters', false) as needs_year
+    from {{ ref('kpi_definitions') }} as k
+    left join {{ ref('measure_definitions') }} as n on n.measure_code = k.numerator_measure
+    left join {{ ref('measure_definitions') }} as d on d.measure_code = k.denominator_measure
+),
+
+coverage as (
+    select * from {{ ref('int_division_coverage') }}
 ),
 
 scope as (
@@ -68,6 +80,17 @@ select
     cast(j.numerator as double) as numerator,
     cast(j.denominator as double) as denominator,
     cast(j.unit as varchar) as unit,
+    cast(c.townships_expected as integer) as townships_expected,
+    cast(case when j.needs_year then c.townships_included_year else c.townships_included end as integer) as townships_included,
+    cast(
+        (case when j.needs_year then c.townships_included_year else c.townships_included end)
+        >= c.townships_expected as boolean
+    ) as complete,
+    cast(case when j.needs_year then c.townships_missing_year else c.townships_missing end as varchar[]) as townships_missing,
     cast(j.fingerprint as varchar) as build_fingerprint
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
+left join coverage as c
+    on c.division_code = j.division_code
+    and c.division_level = j.division_level
+    and c.period = j.period

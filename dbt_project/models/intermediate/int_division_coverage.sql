@@ -1,0 +1,80 @@
+-- Which townships a figure should cover and which it does, per division at current boundaries
+-- (each current township, and the county) and period:
+--   expected        the townships in force at the end of the period (divisions' validity and
+--                   merger crosswalk: before a merger both the absorbed township and its
+--                   successor are expected, and both count for the successor);
+--   included        those whose current return for the period is published (not blocked);
+--   included_year   those whose every return of the year up to the period is published —
+--                   what figures accumulated over the year's quarters (kind ytd_quarters,
+--                   e.g. 累计保障人月) need.
+with
+
+returns as (
+    select division_code, year, quarter, is_published
+    from {{ ref('int_submission_quality') }}
+),
+
+periods as (
+    select distinct
+        year,
+        quarter,
+        year || 'Q' || quarter as period,
+        last_day(make_date(year, quarter * 3, 1)) as period_end
+    from returns
+),
+
+townships as (
+    select division_code as township_code, current_division_code, county_code, valid_from, valid_to
+    from {{ ref('int_divisions_resolved') }}
+    where division_level = 'township'
+),
+
+expected as (
+    select p.period, p.year, p.quarter, t.township_code, t.current_division_code, t.county_code
+    from periods as p
+    inner join townships as t
+        on coalesce(t.valid_from, date '1900-01-01') <= p.period_end
+        and (t.valid_to is null or t.valid_to >= p.period_end)
+),
+
+status as (
+    select
+        e.period,
+        e.year,
+        e.quarter,
+        e.township_code,
+        e.current_division_code,
+        e.county_code,
+        coalesce(bool_or(r.is_published and r.quarter = e.quarter), false) as is_included,
+        count(distinct r.quarter) filter (where r.is_published) = e.quarter as is_included_year
+    from expected as e
+    left join returns as r
+        on r.division_code = e.township_code
+        and r.year = e.year
+        and r.quarter <= e.quarter
+    group by e.period, e.year, e.quarter, e.township_code, e.current_division_code, e.county_code
+),
+
+levels as (
+    select current_division_code as division_code, 'township' as division_level, *
+    from status
+    union all
+    select county_code as division_code, 'county' as division_level, *
+    from status
+    where county_code is not null
+)
+
+select
+    division_code,
+    division_level,
+    period,
+    year,
+    quarter,
+    count(*) as townships_expected,
+    count(*) filter (where is_included) as townships_included,
+    count(*) filter (where is_included_year) as townships_included_year,
+    coalesce(list(township_code order by township_code) filter (where not is_included), []) as townships_missing,
+    coalesce(list(township_code order by township_code) filter (where not is_included_year), []) as townships_missing_year
+from levels
+where division_code is not null
+group by division_code, division_level, period, year, quarter
