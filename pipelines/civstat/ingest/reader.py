@@ -26,7 +26,7 @@ from civstat.ingest.normalize import (
     parse_number,
     sheet_key,
 )
-from civstat.ingest.refusal import Refusal
+from civstat.ingest.refusal import Finding, Refusal
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 HEADER_SCAN_ROWS = 12
@@ -47,6 +47,7 @@ class ParsedReturn:
     sha256: str
     cover: dict
     sheets: dict[str, SheetRows] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # warnings that do not refuse
 
 
 # -- workbook access -------------------------------------------------------------------------

@@ -6,6 +6,8 @@ process-pool worker never hands an exception object back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class Refusal(Exception):
     """A return the reader must refuse; carries where and why, in Chinese and English."""
@@ -43,3 +45,17 @@ class Refusal(Exception):
 
 def _rebuild_refusal(d: dict) -> Refusal:
     return Refusal.from_dict(d)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the reader noticed that does not refuse the return: a recognised cell whose
+    value could not be read (an optional field), a unit it had to infer. Stored in
+    ``raw.findings`` and shown in the quality report; never a silent NULL."""
+
+    code: str
+    zh: str
+    en: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
