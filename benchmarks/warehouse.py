@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         fmt = (lambda v: f"{v:6.0f}  ") if kind == "nodes run" else (lambda v: f"{v:6.1f} s")
         print(f"  {kind:<20} full {fmt(a)}   add quarter {fmt(b)}   ratio {b / a if a else 0:.2f}")
     print(f"  (the rest of each build, ~{full - t_full['dbt elapsed']:.1f} s, is dbt starting up "
-          "and the publish copy: the same for both)")
+          "and planning the build: the same for both)")
     print(f"{'mart':<26}{'rows (full)':>14}{'rows (+' + str(args.repeat) + ' quarters)':>22}")
     for m in MARTS:
         print(f"{m:<26}{rows_full[m]:>14,}{rows_after[m]:>22,}")
