@@ -31,11 +31,12 @@ class Divisions:
             "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions"
         ).fetchall()
         self.townships = {r[0]: r for r in rows if r[3] == "township"}
-        self.by_name: dict[str, str] = {}
+        # one name may belong to townships of several counties (a province's reference data)
+        self.by_name: dict[str, set[str]] = defaultdict(set)
         for code, name, short, *_ in self.townships.values():
             for n in (name, short):
                 if n:
-                    self.by_name.setdefault(norm(n), code)
+                    self.by_name[norm(n)].add(code)
 
     def _label(self, code: str) -> str:
         row = self.townships.get(code)
@@ -67,15 +68,22 @@ class Divisions:
         """The township's 12-digit code, or :class:`Refusal` when identity is unknown or conflicting."""
         code = self._code(norm(cover.get("division_code") or ""))
         name = cover.get("unit_name")
-        by_name = self.by_name.get(norm(name)) if name else None
-        if code and by_name and not self._related(code, by_name):
+        named = sorted(self.by_name.get(norm(name), ())) if name else []
+        if code and named and not any(self._related(code, n) for n in named):
             raise Refusal("identity_conflict",
                           f"封面区划代码与填报单位不一致:代码为 {self._label(code)},"
-                          f"填报单位 {name!r} 为 {self._label(by_name)}",
+                          f"填报单位 {name!r} 为 {self._label(named[0])}",
                           f"cover code and name disagree: code is {self._label(code)}, "
-                          f"unit {name!r} is {self._label(by_name)}", **_COVER, column="填报单位")
-        if code or by_name:
-            return code or by_name
+                          f"unit {name!r} is {self._label(named[0])}", **_COVER, column="填报单位")
+        if code:
+            return code
+        if len(named) > 1:
+            raise Refusal("identity_conflict",
+                          f"填报单位 {name!r} 有多个同名乡镇({', '.join(named)}),请在封面填写统计用区划代码",
+                          f"unit name {name!r} belongs to several townships ({', '.join(named)}): "
+                          "the cover needs its division code", **_COVER, column="统计用区划代码")
+        if named:
+            return named[0]
         raise Refusal("unknown_township",
                       f"未知乡镇:填报单位 {name!r},区划代码 {cover.get('division_code')!r}",
                       f"unknown township {name!r} (code {cover.get('division_code')!r})",
