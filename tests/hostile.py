@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from handmade import write_cells
 
 from civstat.generate import generate
 
@@ -48,21 +49,6 @@ def _grid(path: Path) -> dict[str, list[list]]:
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 
-def _write_cells(grid: dict[str, list[list]], dst: Path) -> Path:
-    """A new workbook written cell by cell."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in grid.items():
-        ws = wb.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(row=r, column=c, value=value)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dst)
-    return dst
-
-
 def _find(rows: list[list], label: str) -> int:
     """0-based index of the row whose first cell is ``label``."""
     return next(i for i, r in enumerate(rows) if r and isinstance(r[0], str) and r[0].strip() == label)
@@ -77,7 +63,7 @@ def _variant(src: Path, dst: Path, cover: dict | None = None, dibao_persons=None
     row = _find(grid[DIBAO], "城市低保")
     if dibao_persons is not None:
         grid[DIBAO][row][2] = dibao_persons
-    return _write_cells(grid, dst), row + 1
+    return write_cells(dst, grid), row + 1
 
 
 def _canonical_returns(folder: Path) -> dict[str, Path]:

@@ -318,3 +318,46 @@ def test_placement_rate_counts_pending_veterans(built, con):
         (t2["veterans_received_ytd"] - t2["veterans_self_employed_ytd"],)]
     assert rows(con, "SELECT veterans_pending FROM fct_veteran_placement WHERE division_code = ? "
                      "AND period = '2023Q4'", [T1]) == [(t1["veterans_pending"],)]
+
+
+def test_standards_keep_the_reported_unit_and_an_exact_monthly_equivalent(built, con):
+    """Rural standards are reported yearly (7,200 / 7,800 元/人·年), urban ones monthly: each is
+    kept as reported with its unit; the monthly equivalent is exactly ÷ 12 (7,800 → 650)."""
+    _, fx = built
+    for r in fx.published("dibao"):
+        if r["is_total"]:
+            continue
+        got = rows(con, "SELECT standard_reported, standard_unit, standard_period, standard_monthly "
+                        "FROM fct_recipients WHERE submission_id = ? AND programme_code = 'dibao' "
+                        "AND category = ?", [r["submission_id"], r["category"]])
+        yearly = r["standard_period"] == "year"
+        assert got == [(r["standard"], "元/人·年" if yearly else "元/人·月", r["standard_period"],
+                         r["standard"] / 12 if yearly else r["standard"])]
+    assert rows(con, "SELECT standard_monthly FROM fct_recipients WHERE division_code = ? AND "
+                     "period = '2023Q4' AND programme_code = 'dibao' AND category = 'rural'",
+                [T1]) == [(650.0,)]
+    # the county's rural standard is yearly, as every township reported it; urban monthly
+    got = {c: (s, u, m) for c, s, u, m in rows(
+        con, "SELECT category, standard, standard_unit, standard_monthly FROM dibao_standards "
+             "WHERE division_code = ? AND period = '2023Q4'", [COUNTY])}
+    assert got == {"rural": (7800.0, "元/人·年", 650.0), "urban": (850.0, "元/人·月", 850.0)}
+    # the growth KPI compares monthly equivalents: 650 / 600 − 1
+    value = rows(con, "SELECT value FROM kpi_annual WHERE division_code = ? AND year = 2023 AND "
+                      "kpi_code = 'dibao_standard_growth_rural'", [COUNTY])[0][0]
+    assert value == pytest.approx(650 / 600 - 1)
+
+
+def test_report_states_standards_in_the_townships_unit(built, tmp_path):
+    """The summary says 由…提高到… in the unit the townships used: rural yearly, urban monthly;
+    the growth is the KPI's (monthly equivalents: 650 / 600 − 1 = 8.3%)."""
+    import re
+
+    from civstat.report import render_reports
+
+    wh, _ = built
+    files = render_reports(2023, formats=["html"], out_dir=tmp_path, warehouse=wh.path)
+    html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "农村低保保障标准由7,200元/人·年提高到7,800元/人·年，比上年增长8.3%。" in text
+    assert "城市低保保障标准由800元/人·月提高到850元/人·月" in text
+    assert "7,800元/人·月" not in text

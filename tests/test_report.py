@@ -21,6 +21,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from civstat.report.charts import CHROMIUM_FLAGS
+from civstat.report.formatting import fmt_yuan
 
 YEAR = 2024
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -114,7 +115,8 @@ def test_pdf_text_contains_key_figures_from_the_warehouse(county_files, demo_env
         "AND year = ? AND quarter = 4 AND county_code = ?",
         [YEAR, code],
     )[0]
-    assert f"全年共发放低保资金{round(dibao_funds):,}元" in text
+    # amounts keep the precision they were reported with (分 where the returns had 分)
+    assert f"全年共发放低保资金{fmt_yuan(dibao_funds)}元" in text
     for cat, label in (("urban", "城市低保"), ("rural", "农村低保")):
         hh, persons = q(
             wh,

@@ -14,7 +14,8 @@ WORDS = {"up": "提高", "down": "降低", "flat": "持平"}
 
 def test_integers_and_money_in_yuan_and_wan():
     assert f.fmt_int(1775475) == "1,775,475"
-    assert f.MoneyFormat("元").total(1775475.4) == "1,775,475元"
+    assert f.MoneyFormat("元").total(1775475) == "1,775,475元"
+    assert f.MoneyFormat("元").total(1775475.4) == "1,775,475.40元"  # 分 kept
     assert f.MoneyFormat("万元").total(1775475) == "177.55万元"
     assert f.MoneyFormat("万元").scale(1775475) == pytest.approx(177.5475)
     with pytest.raises(ValueError):
@@ -112,3 +113,35 @@ def test_overflowing_derived_figures_are_missing():
     assert f.fmt_int(-3) == "-3"
     assert f.fmt_num(2.0, unit="人") == "2人"
     assert f.growth(90, 100, WORDS) == "降低10.0%"
+
+
+def test_money_keeps_the_precision_it_was_reported_with():
+    """384,560.63 元 stays 384,560.63元 (not 384,561元); whole amounts print whole; a sum's
+    binary noise is not precision; the 万元 setting rounds to two decimals of 万元."""
+    yuan = f.MoneyFormat("元")
+    assert yuan.total(384560.63) == "384,560.63元"
+    assert yuan.total(120600.0) == "120,600元"
+    assert yuan.total(0.1 + 0.2) == "0.30元"
+    assert yuan.total(100000.00000001) == "100,000元"
+    assert yuan.total(-36800.5) == "-36,800.50元"
+    assert yuan.cell(384560.63) == "384,560.63"
+    assert f.MoneyFormat("万元").total(384560.63) == "38.46万元"
+    assert f.MoneyFormat("万元").cell(5980000) == "598.00"
+    s = sentence("med_assist.summary", load_phrases(), span="全年", insured_persons=None,
+                 insured_funds=None, direct_times="167", direct_funds=yuan.total(384560.63),
+                 per_case=None)
+    assert s == "实施直接医疗救助167人次，支出救助资金384,560.63元。"
+
+
+def test_standards_in_the_unit_reported_and_the_register_of_real_summaries():
+    assert f.fmt_reported(3300, "元/人·年") == "3,300元/人·年"
+    assert f.fmt_reported(612.5, "元/人·月") == "612.5元/人·月"
+    assert f.fmt_reported(612.25) == "612.25"
+    ph = load_phrases()
+    s = sentence("dibao.standard", ph, label="农村低保", standard=None,
+                 standard_from="3,000元/人·年", standard_to="3,300元/人·年",
+                 standard_growth="增长10.0%")
+    assert s == "农村低保保障标准由3,000元/人·年提高到3,300元/人·年，比上年增长10.0%。"
+    s = sentence("dibao.standard", ph, label="农村低保", standard="3,300元/人·年",
+                 standard_from=None, standard_to=None, standard_growth=None)
+    assert s == "农村低保保障标准为3,300元/人·年。"

@@ -19,6 +19,7 @@ from civstat import paths
 console = Console()
 # Dagster's step-by-step DEBUG lines drown the summary; runs keep full logs in .dagster_home.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+REPORT_OP = "reports__year_end_summary"  # the op of the asset reports/year_end_summary
 
 
 def load_definitions():
@@ -68,7 +69,8 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
     for year in report_years:
         console.print(f"[bold]年度总结[/] {year} …")
         definitions.resolve_job_def("year_end_report").execute_in_process(
-            partition_key=year, instance=instance, raise_on_error=True, run_config=QUIET
+            partition_key=year, instance=instance, raise_on_error=True,
+            run_config={**QUIET, "ops": {REPORT_OP: {"config": {"formats": formats}}}},
         )
     return {"quarters": keys, "years": report_years}
 

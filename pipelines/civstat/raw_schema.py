@@ -3,7 +3,8 @@
 Every sheet family becomes one table ``raw.<table>`` with the lineage columns first, then the
 row label (category / is_total) where the sheet has one, then the contract's columns in their
 canonical units. ``raw.submissions`` is the manifest (one row per workbook received, current or
-superseded) and ``raw.quarantine`` keeps every refused file with the reason (and when it was resolved).
+superseded) and ``raw.quarantine`` keeps every refused file with the reason (and when it was resolved);
+``raw.findings`` what the reader noticed on a loaded return without refusing it.
 """
 
 from __future__ import annotations
@@ -78,6 +79,28 @@ QUARANTINE_MIGRATIONS = [
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolution VARCHAR",
 ]
 
+# What the reader noticed on a loaded return without refusing it (an optional cover field it
+# could not read, a unit it had to infer): one row per finding, written in the same transaction
+# as the return and kept with its submission_id (a superseded return keeps its findings).
+FINDINGS_COLUMNS: list[tuple[str, str]] = [
+    ("submission_id", "VARCHAR NOT NULL"),
+    ("seq", "INTEGER NOT NULL"),            # order in which the reader found them
+    ("division_code", "VARCHAR NOT NULL"),
+    ("period", "VARCHAR NOT NULL"),
+    ("source_file", "VARCHAR NOT NULL"),
+    ("code", "VARCHAR NOT NULL"),           # cover_unreadable | cover_missing | … (reader's code)
+    ("sheet", "VARCHAR"),
+    ("row", "INTEGER"),                     # Excel row, from 1
+    ("column", "VARCHAR"),                  # the field or column header
+    ("message_zh", "VARCHAR NOT NULL"),
+    ("message_en", "VARCHAR NOT NULL"),
+    ("found_at", "TIMESTAMP NOT NULL"),
+]
+
+FINDINGS_DDL = ("CREATE TABLE IF NOT EXISTS raw.findings (\n    "
+                + ",\n    ".join(f'"{n}" {t}' for n, t in FINDINGS_COLUMNS)
+                + ",\n    PRIMARY KEY (submission_id, seq)\n)")
+
 
 # Results of the edit rules (written by the quality gate, read by dbt's `quality_status`).
 QUALITY_DDL = [
@@ -135,6 +158,8 @@ def sheet_columns(sheet: Sheet) -> list[tuple[str, str]]:
         cols.append((col.name, col.duckdb_type))
         if col.period_units:
             cols.append((f"{col.name}_period", "VARCHAR"))  # month | year
+            # how the period was decided: header | cell | convention | magnitude
+            cols.append((f"{col.name}_unit_source", "VARCHAR"))
     return cols
 
 
@@ -158,6 +183,7 @@ def all_ddl() -> list[str]:
         SUBMISSIONS_DDL,
         QUARANTINE_DDL,
         *QUARANTINE_MIGRATIONS,
+        FINDINGS_DDL,
         *(sheet_ddl(s) for s in contract.sheets),
         *(stmt for s in contract.sheets for stmt in sheet_migrations(s)),
         *QUALITY_DDL,

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
+import opencc
 
-from civstat.contract import CONTRACT_DIR, Column, Sheet, load_contract
+from civstat.contract import Column, Sheet, load_contract
 
 TEMPLATE_NAME = "乡镇民政统计季报模板.xlsx"
 FIXED_CREATED = dt.datetime(2024, 1, 1, 8, 0, 0)  # workbook property: same bytes for same input
@@ -96,21 +96,14 @@ class Grid:
 
 
 @cache
-def traditional_map() -> dict[str, str]:
-    """Traditional → simplified, as shared with the reader."""
-    return yaml.safe_load((CONTRACT_DIR / "traditional.yaml").read_text(encoding="utf-8"))
-
-
-@cache
-def _to_trad_table() -> dict[int, str]:
-    inverse: dict[int, str] = {}
-    for trad, simp in traditional_map().items():
-        inverse.setdefault(ord(simp), trad)  # the first listed form wins
-    return inverse
+def _s2t() -> opencc.OpenCC:
+    """OpenCC's simplified → traditional converter (the reader converts back with ``t2s``)."""
+    return opencc.OpenCC("s2t")
 
 
 def to_traditional(text: str) -> str:
-    return text.translate(_to_trad_table())
+    """期末保障户数 → 期末保障戶數: the traditional-character drift some townships write."""
+    return _s2t().convert(text)
 
 
 def period_text(year: int, quarter: int, style: str = "quarter") -> str:

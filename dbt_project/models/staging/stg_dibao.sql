@@ -1,5 +1,20 @@
+-- 低保 detail rows (合计 dropped). The 保障标准 is kept as reported, in the unit the township
+-- used (元/人·月 or 元/人·年: header, cell or convention, decided by the reader; without
+-- any, a value above 2,000 is taken as yearly), with its monthly equivalent (yearly ÷ 12).
 with source as (
     select * from {{ source('raw', 'dibao') }}
+),
+
+detail as (
+    select
+        *,
+        case
+            when standard is null then null
+            else coalesce(standard_period, case when standard > 2000 then 'year' else 'month' end)
+        end as period_resolved,
+        {{ optional_column(source('raw', 'dibao'), 'standard_unit_source') }} as unit_source_reported
+    from source
+    where not is_total and category in ('urban', 'rural')
 ),
 
 renamed as (
@@ -18,18 +33,19 @@ renamed as (
         exited_persons as exited_persons_ytd,
         funds_ytd,
         standard as standard_reported,
-        -- the header states 元/人·月 or 元/人·年; without a unit, values above 2,000 are yearly
-        coalesce(standard_period, case when standard > 2000 then 'year' else 'month' end)
-            as standard_period,
+        period_resolved as standard_period,
+        case period_resolved when 'year' then '元/人·年' when 'month' then '元/人·月' end
+            as standard_unit,
         case
-            when coalesce(standard_period, case when standard > 2000 then 'year' else 'month' end) = 'year'
-                then standard / 12.0
-            else standard
-        end as standard_monthly,
+            when standard is null then null
+            when unit_source_reported is not null then unit_source_reported
+            when standard_period is null then 'magnitude'
+            else 'reader'
+        end as standard_unit_source,
+        case period_resolved when 'year' then standard / 12.0 else standard end as standard_monthly,
         source_file,
         source_row
-    from source
-    where not is_total and category in ('urban', 'rural')
+    from detail
 )
 
 select * from renamed

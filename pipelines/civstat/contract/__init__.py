@@ -40,6 +40,11 @@ class Column:
     of: str | None = None
     choices: tuple[str, ...] = ()
     period_units: dict[str, str] = field(default_factory=dict)
+    # 保障标准 units (see sheets.yaml): header words naming the period, the period each category
+    # reports by convention, and the magnitudes that overrule the convention
+    period_headers: dict[str, str] = field(default_factory=dict)
+    period_convention: dict[str, str] = field(default_factory=dict)
+    period_magnitude: dict[str, float] = field(default_factory=dict)
 
     @property
     def duckdb_type(self) -> str:
@@ -115,6 +120,9 @@ def _column(d: dict) -> Column:
         of=d.get("of"),
         choices=tuple(d.get("choices") or ()),
         period_units=dict(d.get("period_units") or {}),
+        period_headers=dict(d.get("period_headers") or {}),
+        period_convention=dict(d.get("period_convention") or {}),
+        period_magnitude={k: float(v) for k, v in (d.get("period_magnitude") or {}).items()},
     )
 
 

@@ -496,8 +496,16 @@ def _fill_date(year: int, q: int, rnd: random.Random) -> str:
 
 
 def _county_divisions(
-    code6: str, name: str, townships: list[tuple[str, str]], merged: tuple[str, str] | None
+    code6: str,
+    name: str,
+    townships: list[tuple[str, str]],
+    merged: tuple[str, str] | None,
+    first_year: int | None = None,
+    merge_year: int | None = None,
 ) -> list[dict]:
+    """Divisions in force from 2011, or from the first generated year if earlier (history back
+    to the 2000s); the merged township ends on 31 December before the merger year."""
+    valid_from = min(VALID_FROM, f"{first_year}-01-01") if first_year else VALID_FROM
     rows = [
         {
             "division_code": code6 + "000000",
@@ -506,7 +514,7 @@ def _county_divisions(
             "level": "county",
             "type": "县",
             "parent_code": "",
-            "valid_from": VALID_FROM,
+            "valid_from": valid_from,
             "valid_to": "",
             "successor_code": "",
         }
@@ -526,7 +534,7 @@ def _county_divisions(
                 "level": "township",
                 "type": typ,
                 "parent_code": code6 + "000000",
-                "valid_from": VALID_FROM,
+                "valid_from": valid_from,
                 "valid_to": "",
                 "successor_code": "",
             }
@@ -534,7 +542,7 @@ def _county_divisions(
     if merged:
         for row in rows:
             if row["name"] == merged[0]:
-                row["valid_to"] = "2024-12-31"
+                row["valid_to"] = f"{(merge_year or 2025) - 1}-12-31"
                 row["successor_code"] = codes[merged[1]]
     return rows
 
@@ -599,7 +607,7 @@ def build_county(seed: int = 20241231, scale: str = "county", years=(2024, 2025)
     returns: list[Return] = []
     plans: list[dict] = []
     for code6, cname, towns in counties:
-        cdivs = _county_divisions(code6, cname, towns, merged)
+        cdivs = _county_divisions(code6, cname, towns, merged, years[0], merge_year)
         divisions += cdivs
         code_of = {d["name"]: d["division_code"] for d in cdivs}
         sims = {}

@@ -58,6 +58,7 @@ class Item:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    findings: int = 0  # a loaded return: how many findings (raw.findings) the reader recorded
 
     @property
     def line(self) -> str:
@@ -127,13 +128,26 @@ def _reader_error(exc: BaseException | str) -> dict:
                    "please report this file").as_dict()
 
 
+def _pool_context():
+    """Workers that never inherit a used polars thread pool: a forked copy of a process that
+    has run polars hangs on its first polars call (the reader types cells with polars). They
+    fork from a fresh server with the reader imported (``forkserver``), or start clean (``spawn``)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["civstat.ingest.reader"])
+    return context
+
+
 def _isolated(job: tuple) -> tuple:
     """Parse one return in a fresh process (after the pool died on some file)."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(1) as pool:
+        with ProcessPoolExecutor(1, mp_context=_pool_context()) as pool:
             return pool.submit(_parse_unit, job).result()
     except BrokenProcessPool:
         return "refused", _reader_error("WorkerDied"), None, None
@@ -148,7 +162,7 @@ def _parse_all(jobs: list[tuple], workers: int) -> Iterator[tuple]:
 
     done = 0
     try:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
             for outcome in pool.map(_parse_unit, jobs, chunksize=16):
                 done += 1
                 yield outcome
@@ -224,7 +238,18 @@ def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, peri
     for block in parsed.sheets.values():
         load.rows[contract.sheet(block.family).table].extend(
             {**lineage, "source_sheet": block.sheet_name, **row} for row in block.rows)
-    return load, Item(file=load_rel, division_code=code, period=key), key
+    load.findings = _finding_rows(parsed, sid, code, key, load_rel, now)
+    return load, Item(file=load_rel, division_code=code, period=key,
+                      findings=len(load.findings)), key
+
+
+def _finding_rows(parsed: ParsedReturn, sid: str, code: str, period: str, source_file: str,
+                  now: dt.datetime) -> list[dict]:
+    """``raw.findings`` rows of one return: what the reader noticed without refusing it."""
+    return [{"submission_id": sid, "seq": i, "division_code": code, "period": period,
+             "source_file": source_file, "code": f.code, "sheet": f.sheet, "row": f.row,
+             "column": f.column, "message_zh": f.zh, "message_en": f.en, "found_at": now}
+            for i, f in enumerate(parsed.findings, start=1)]
 
 
 def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict]:

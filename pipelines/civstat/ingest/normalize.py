@@ -7,9 +7,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-import yaml
-
-from civstat.contract import CONTRACT_DIR
+import opencc
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _SPACE = re.compile(r"\s+")
@@ -23,23 +21,31 @@ _PERIODS = [
     (re.compile(r"(\d{4})年(?:1|一)?月?[-~至到](\d{1,2})月"), "m"),
 ]
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @cache
-def _traditional() -> dict[int, str]:
-    path = CONTRACT_DIR / "traditional.yaml"
-    mapping = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return str.maketrans({str(k): str(v) for k, v in (mapping or {}).items()})
+def _t2s() -> opencc.OpenCC:
+    """OpenCC's traditional → simplified converter (loaded once per process)."""
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (馬店鎮 → 马店镇); text without Chinese characters is returned as is."""
+    return _t2s().convert(text) if _HAN.search(text) else text
 
 
 def norm(value: object) -> str:
-    """NFKC (full-width → ASCII), traditional → simplified, no white space at all."""
+    """NFKC (full-width → ASCII), traditional → simplified (OpenCC), no white space at all."""
     return _norm(value if isinstance(value, str) else str(value))
 
 
 @lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_traditional()))
+    return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
 
 
 def header_key(value: object) -> tuple[str, str | None]:
@@ -52,15 +58,28 @@ def _header_key(value: str) -> tuple[str, str | None]:
     text = norm(value)
     units = _BRACKETS.findall(text)
     key = _BRACKETS.sub("", text)
+    key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口
     key = re.sub(r"^(其中)[:]?", "", key).replace(":", "")
-    key = re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)", "", key)
+    key = _NUMBERING.sub("", key)
     return key, (units[-1] if units else None)
 
 
+_SHEET_NO = re.compile(r"^表([\d一二三四五六七八九十]+)[.、:_-]?")
+_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
 def sheet_key(value: object) -> str:
-    """``'表1 最低生活保障'`` / ``'最低生活保障'`` → ``'最低生活保障'``."""
-    key = re.sub(r"^表\d+[.、:_-]?", "", norm(value))
-    return key
+    """``'表1 最低生活保障'`` / ``'最低生活保障'`` → ``'最低生活保障'``; a bare number keeps it
+    (``'表1'`` / ``'表一'`` → ``'表1'``), so that 表1 … 表8 stay eight different sheets."""
+    text = norm(value)
+    m = _SHEET_NO.match(text)
+    if not m:
+        return text
+    rest = text[m.end():]
+    if rest:
+        return rest
+    no = m[1]
+    return f"表{_CN_NUMBERS.get(no, no)}" if len(no) == 1 or no.isdigit() else f"表{no}"
 
 
 def is_blank(value: object) -> bool:

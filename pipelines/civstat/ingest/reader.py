@@ -11,19 +11,18 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 from civstat.contract import Column, Sheet, load_contract
+from civstat.ingest.columns import SheetPlan, header_period, type_sheets
+from civstat.ingest.cover import parse_cover
 from civstat.ingest.normalize import (
     header_key,
     is_blank,
     norm,
-    parse_date,
-    parse_number,
     sheet_key,
 )
 from civstat.ingest.refusal import Finding, Refusal
@@ -59,7 +58,7 @@ def _grid_excel(path: Path) -> dict[str, list[list]]:
         grids = {}
         for name in book.sheet_names:
             frame = book.load_sheet(name, header_row=None, dtypes="string", skip_rows=0).to_polars()
-            grids[name] = [list(r) for r in frame.rows()]
+            grids[name] = frame.rows()  # tuples: no per-row copies
         return grids
     except Exception as exc:  # noqa: BLE001 — calamine raises many kinds for bad files
         raise Refusal(
@@ -134,15 +133,6 @@ def _sheet_index() -> dict[str, str]:
 
 
 @cache
-def _cover_index() -> dict[str, Column]:
-    index = {}
-    for f in load_contract().cover_fields:
-        for name in (f.header, *f.synonyms):
-            index.setdefault(header_key(name)[0], f)
-    return index
-
-
-@cache
 def _label_sets() -> tuple[frozenset[str], tuple[str, ...]]:
     contract = load_contract()
     return (frozenset(norm(t) for t in contract.total_labels),
@@ -206,6 +196,12 @@ def _is_text(cell) -> bool:
     return isinstance(cell, str) and not _NUMERIC.fullmatch(cell) and not is_blank(cell)
 
 
+@lru_cache(maxsize=4096)
+def _row_flags(row: tuple) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """(could be header text, is blank) per cell; memoised: a province's returns share headers."""
+    return tuple(_is_text(c) for c in row), tuple(is_blank(c) for c in row)
+
+
 def _locate_header(family: str, grid: list[list]):
     """The header: the row, or pair of rows (two-row merged headers), matching most columns.
 
@@ -214,16 +210,20 @@ def _locate_header(family: str, grid: list[list]):
     cannot beat the best so far (data rows: a label and numbers) are not matched at all.
     """
     scan = grid[:HEADER_SCAN_ROWS + 1]
-    text = [[_is_text(c) for c in row] for row in scan]
-    blank = [[is_blank(c) for c in row] for row in scan]
+    flags = [_row_flags(tuple(row)) for row in scan[:2]]
+    full = len(load_contract().sheet(family).columns)  # a header matching all cannot be beaten
     best = (0, None, None)  # score, header rows used, mapping
     for r in range(min(HEADER_SCAN_ROWS, len(grid))):
-        if sum(text[r]) > best[0]:
+        if best[0] >= full:
+            break
+        if sum(flags[r][0]) > best[0]:
             single = _match_header(family, None, grid[r])
             if len(single) > best[0]:
                 best = (len(single), (r,), single)
         if r + 1 < len(scan):
-            up, lo, lo_blank = text[r], text[r + 1], blank[r + 1]
+            if len(flags) == r + 1:
+                flags.append(_row_flags(tuple(scan[r + 1])))
+            up, lo, lo_blank = flags[r][0], flags[r + 1][0], flags[r + 1][1]
             bound = sum(lo[i] or (lo_blank[i] and i < len(up) and up[i]) for i in range(len(lo)))
             if bound > best[0]:
                 pair = _match_header(family, grid[r], grid[r + 1])
@@ -241,131 +241,58 @@ def _factor(col: Column, unit: str | None) -> float:
     return 1.0
 
 
-# No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
-MAX_ABS_NUMBER = 2 ** 53
-_TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
-
-
-def _value(col: Column, raw, factor: float, where: dict):
-    try:
-        if col.type == "date":
-            return parse_date(raw)
-        if col.type == "text":
-            return None if is_blank(raw) else str(raw).strip()
-        number = parse_number(raw)
-    except (ValueError, OverflowError):
-        raise Refusal("bad_value", f"无法识别的数值 {_show(raw)}", f"cannot parse value {_show(raw)}",
-                      **where) from None
-    if number is None:
-        return None
-    number *= factor
-    limit = min(MAX_ABS_NUMBER, _TYPE_LIMITS.get(col.duckdb_type, MAX_ABS_NUMBER))
-    if not math.isfinite(number) or abs(number) > limit:
-        raise Refusal("bad_value", f"数值超出可能范围(非有限数或绝对值大于 {limit}):{_show(raw)}",
-                      f"value out of range (not finite or beyond ±{limit}): {_show(raw)}", **where)
-    if col.type == "int":
-        if abs(number - round(number)) > 1e-6:
-            raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
-                          **where)
-        return round(number)
-    return round(number, 2)
-
-
-def _show(raw) -> str:
-    """A cell for a one-line message: repr, at most 60 characters."""
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _parse_sheet(sheet: Sheet, name: str, grid: list[list]) -> list[dict]:
+def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal | None]:
+    """Header and row classification of one sheet; a row that must be refused ends the plan
+    (its refusal is returned, to be raised after the cells of the rows before it are typed)."""
     header_rows, mapping = _locate_header(sheet.family, grid)
-    missing = [c for c in sheet.columns if c.required and c not in [m[0] for m in mapping.values()]]
+    found = {id(m[0]) for m in mapping.values()}
+    missing = [c for c in sheet.columns if c.required and id(c) not in found]
     if header_rows is None or missing:
         col = missing[0].header if missing else None
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
                       f"required column missing: {col or '(header not recognised)'}",
                       sheet=name, column=col)
+    plan = SheetPlan(sheet, name, [
+        (col, text, _factor(col, unit), header_period(col, unit, text) if col.period_units else None)
+        for col, unit, text in mapping.values()])
     totals, footers = _label_sets()
-    mapped = set(mapping)
-    label_col = min((i for i in range(len(grid[header_rows[0]])) if i not in mapped), default=None)
-    rows: list[dict] = []
+    index = list(mapping)
+    label_col = min((i for i in range(len(grid[header_rows[0]])) if i not in mapping), default=None)
     for r in range(header_rows[-1] + 1, len(grid)):
         row = grid[r]
-        texts = [norm(c) for c in row if not is_blank(c)]
-        if not texts:
-            continue
-        if texts[0].startswith(footers) and not any(not is_blank(_cell(row, i)) for i in mapped
-                                                     if i != label_col and norm(_cell(row, i)) != texts[0]):
-            continue
-        if texts[0].startswith(footers):
+        first = next((c for c in row if not is_blank(c)), None)
+        if first is None or norm(first).startswith(footers):
             continue
         label = _cell(row, label_col) if label_col is not None else None
-        first = texts[0]
-        is_total = norm(label) in totals if label is not None else first in totals
+        is_total = norm(label if label is not None else first) in totals
         record: dict = {"source_row": r + 1}
         if sheet.row_kind == "category":
-            if is_total:
-                record["category"] = "total"
-            else:
-                code = _category(sheet, label) if label is not None else None
-                if code is None:
-                    raise Refusal("unknown_category", f"无法识别的类别 {label!r}",
-                                  f"unknown category {label!r}", sheet=name, row=r + 1,
-                                  column=sheet.label.header if sheet.label else None)
-                record["category"] = code
+            code = "total" if is_total else _category(sheet, label) if label is not None else None
+            if code is None:
+                return plan, Refusal("unknown_category", f"无法识别的类别 {label!r}",
+                                     f"unknown category {label!r}", sheet=name, row=r + 1,
+                                     column=sheet.label.header if sheet.label else None)
+            record["category"] = code
         elif sheet.row_kind == "single" and is_total:
             continue
         if sheet.row_kind != "single":
             record["is_total"] = is_total
-        for i, (col, unit, text) in mapping.items():
-            where = {"sheet": name, "row": r + 1, "column": text}
-            if is_total and col.type in ("date", "text"):
-                record[col.name] = None  # a 合计 label sitting in a date/text column
-                continue
-            record[col.name] = _value(col, _cell(row, i), _factor(col, unit), where)
-            if col.period_units:
-                record[f"{col.name}_period"] = col.period_units.get(norm(unit) if unit else "", "month")
-        if all(record.get(c.name) is None for c in sheet.columns):
-            continue
-        rows.append(record)
-        if sheet.row_kind == "single":
-            break
+        plan.rows.append((record, tuple(_cell(row, i) for i in index), 0))
+    return plan, None
+
+
+def _parse_sheet(sheet: Sheet, name: str, grid: list) -> list[dict]:
+    """One sheet's rows (tests and tools; :func:`read_return` types a return's sheets at once)."""
+    plan, refusal = _plan_sheet(sheet, name, grid)
+    rows = type_sheets([plan])[0][sheet.family]
+    if refusal is not None:
+        raise refusal
     return rows
 
 
-def _parse_cover(name: str, grid: list[list]) -> dict:
-    index = _cover_index()
-    cover: dict = {}
-    for r, row in enumerate(grid):
-        for i, cell in enumerate(row):
-            if is_blank(cell):
-                continue
-            text = str(cell)
-            value = None
-            if ":" in norm(text) or "：" in text:
-                key_text, _, value = norm(text).partition(":")
-                value = value or None
-            else:
-                key_text = text
-            field_ = index.get(header_key(key_text)[0])
-            if field_ is None or field_.name in cover:
-                continue
-            if value is None:
-                value = next((c for c in row[i + 1:] if not is_blank(c)), None)
-            if value is None:
-                continue
-            where = {"sheet": name, "row": r + 1, "column": field_.header}
-            if field_.type == "int":
-                cover[field_.name] = _value(field_, value, 1.0, where)
-            elif field_.type == "date":
-                try:
-                    cover[field_.name] = parse_date(value)
-                except ValueError:
-                    cover[field_.name] = None
-            else:
-                cover[field_.name] = norm(value) if field_.name == "division_code" else str(value).strip()
-            break
-    return cover
+def _parse_cover(name: str, grid: list[list]) -> tuple[dict, list[Finding]]:
+    """The cover's fields and its findings (layouts and rules: :mod:`civstat.ingest.cover`)."""
+    return parse_cover(name, grid)
 
 
 def read_return(source: Path | list[Path]) -> ParsedReturn:
@@ -389,21 +316,38 @@ def read_return(source: Path | list[Path]) -> ParsedReturn:
     if "cover" not in by_family:
         raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
                       "no recognisable cover sheet (封面)")
-    cover = _parse_cover(by_family["cover"], grids[by_family["cover"]])
-    if "unit_name" not in cover and "division_code" not in cover:
-        raise Refusal("no_cover", "封面缺少填报单位和统计用区划代码", "cover names neither unit nor code",
-                      sheet=by_family["cover"])
+    cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=file_sha256(files),
-                          cover=cover)
-    for sheet in contract.sheets:
-        name = by_family.get(sheet.family)
-        if name is None:
-            if sheet.required:
-                raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}", f"missing sheet {sheet.sheet}",
-                              sheet=sheet.sheet)
-            continue
-        parsed.sheets[sheet.family] = SheetRows(sheet.family, name, _parse_sheet(sheet, name, grids[name]))
+                          cover=cover, findings=list(cover_findings))
+    plans, refusal = _plan_sheets(contract.sheets, by_family, grids)
+    rows, findings = type_sheets(plans)  # a bad cell before the refused row is named first
+    if refusal is not None:
+        raise refusal
+    for plan in plans:
+        parsed.sheets[plan.sheet.family] = SheetRows(plan.sheet.family, plan.name,
+                                                     rows[plan.sheet.family])
+    parsed.findings.extend(findings)
     return parsed
+
+
+def _plan_sheets(sheets, by_family: dict[str, str], grids: dict) -> tuple[list, Refusal | None]:
+    """The plans of a return's sheets in contract order, up to the first refusal (returned)."""
+    plans: list[SheetPlan] = []
+    for sheet in sheets:
+        name = by_family.get(sheet.family)
+        try:
+            if name is None:
+                if sheet.required:
+                    raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}",
+                                  f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
+                continue
+            plan, refusal = _plan_sheet(sheet, name, grids[name])
+        except Refusal as exc:
+            return plans, exc
+        plans.append(plan)
+        if refusal is not None:
+            return plans, refusal
+    return plans, None
 
 
 def fill_date_time(cover: dict) -> dt.datetime | None:

@@ -1,4 +1,5 @@
-"""Writing one ingest run into ``raw.*``: loads, quarantine rows and their resolution.
+"""Writing one ingest run into ``raw.*``: loads (with their findings), quarantine rows and
+their resolution.
 
 Loads go in one transaction (fast); if it fails, it is rolled back and every return is written
 in its own transaction, so only the return the database refuses is quarantined, with the
@@ -16,7 +17,7 @@ import duckdb
 import polars as pl
 
 from civstat.contract import load_contract
-from civstat.raw_schema import sheet_columns
+from civstat.raw_schema import FINDINGS_COLUMNS, sheet_columns
 
 QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row", "column",
                       "reason_code", "message_zh", "message_en", "quarantined_at", "quarantine_copy")
@@ -24,12 +25,14 @@ QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row
 
 @dataclass
 class Load:
-    """One return ready to write: its ``raw.submissions`` row and its rows per raw table."""
+    """One return ready to write: its ``raw.submissions`` row, its rows per raw table and its
+    ``raw.findings`` rows (written in the same transaction)."""
 
     file: str
     sha: str
     submission: list
     rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    findings: list[dict] = field(default_factory=list)
 
 
 def _polars_type(ddl: str):
@@ -70,6 +73,7 @@ def _transaction(con, loads: list[Load]) -> None:
         for sheet in contract.sheets:
             _insert(con, f"raw.{sheet.table}", sheet_columns(sheet),
                     [r for load in loads for r in load.rows.get(sheet.table, ())])
+        _insert(con, "raw.findings", FINDINGS_COLUMNS, [f for load in loads for f in load.findings])
         refresh_current(con)
         con.execute("COMMIT")
     except Exception:

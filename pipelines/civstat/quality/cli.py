@@ -51,7 +51,7 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
               console: Console | None = None):
     """Evaluate on the published warehouse, print, write the report; return (result, report)."""
     from civstat.quality import evaluate, write_report
-    from civstat.quality.report import read_rejected_rows
+    from civstat.quality.report import read_findings, read_rejected_rows
     from civstat.warehouse import Warehouse
 
     console = console or _console()
@@ -60,10 +60,12 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
     try:
         result = evaluate(con, periods=periods, year=year)
         rejected = read_rejected_rows(con)
+        findings = read_findings(con, result.periods)
     finally:
         con.close()
     print_summary(result, console)
-    report = write_report(result, out_dir or paths.output_dir() / "quality", rejected_rows=rejected)
+    report = write_report(result, out_dir or paths.output_dir() / "quality", rejected_rows=rejected,
+                          findings=findings)
     console.print(f"质量报告 / quality report: {report}")
     return result, report
 

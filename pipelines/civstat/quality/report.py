@@ -45,8 +45,27 @@ def read_rejected_rows(con) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
+def read_findings(con, periods: list[str] | None = None) -> list[dict]:
+    """``raw.findings`` of the current returns (of ``periods`` when given): what the reader
+    noticed without refusing the return. Empty on a warehouse without the table."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' "
+                       "AND table_name = 'findings'").fetchone()[0]:
+        return []
+    scope = "AND s.period IN (SELECT unnest(?::VARCHAR[]))" if periods else ""
+    rows = con.execute(
+        'SELECT f.source_file, f.period, f.division_code, s.unit_name, f.sheet, f."row", '
+        'f."column", f.code, f.message_zh, f.message_en FROM raw.findings f '
+        "JOIN raw.submissions s USING (submission_id) "
+        f"WHERE s.is_current {scope} "
+        'ORDER BY f.period, f.source_file, f.seq', [list(periods)] if periods else []).fetchall()
+    keys = ("file", "period", "division_code", "unit_name", "sheet", "row", "column", "code",
+            "message_zh", "message_en")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
 def _context(result: QualityResult, data_docs: str | None,
-             rejected_rows: list[dict] | None = None) -> dict:
+             rejected_rows: list[dict] | None = None,
+             findings: list[dict] | None = None) -> dict:
     by_town: dict[str, list] = defaultdict(list)
     for v in result.violations:
         by_town[v.division_code].append(v)
@@ -84,16 +103,19 @@ def _context(result: QualityResult, data_docs: str | None,
         "townships": townships,
         "data_docs": data_docs,
         "rejected_rows": rejected_rows or [],
+        "findings": findings or [],
         "example_code": example.division_code if example else "371599101000",
         "example_period": example.period if example else "2024Q3",
     }
 
 
 def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True,
-                 rejected_rows: list[dict] | None = None) -> Path:
+                 rejected_rows: list[dict] | None = None,
+                 findings: list[dict] | None = None) -> Path:
     """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``).
 
-    ``rejected_rows`` (:func:`read_rejected_rows`) adds the section 参考数据被拒行."""
+    ``rejected_rows`` (:func:`read_rejected_rows`) adds the section 参考数据被拒行;
+    ``findings`` (:func:`read_findings`) the section 读取提示."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     docs_link = None
@@ -109,7 +131,8 @@ def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool 
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
-    html = env.get_template("quality_report.html.j2").render(**_context(result, docs_link, rejected_rows))
+    html = env.get_template("quality_report.html.j2").render(
+        **_context(result, docs_link, rejected_rows, findings))
     path = out / report_name(result)
     path.write_text(html, encoding="utf-8")
     return path

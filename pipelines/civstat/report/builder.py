@@ -317,7 +317,7 @@ class Builder:
     def social_assistance(self) -> Section:
         rec = self.r.recipients(self.year, self.quarter, self.codes)
         funds = self.r.funds(self.year, self.quarter, self.codes)
-        stds = self.r.standards(self.year, self.quarter, self.codes)
+        stds = self.r.standards(self.year, self.quarter, self.scope.division_code)
         cases = self.r.cases(self.year, self.quarter, self.codes)
 
         def fund(prog, cat=None):
@@ -347,7 +347,9 @@ class Builder:
             if c.is_empty():
                 continue
             c = c.row(0, named=True)
-            std_text = self.standard_text(stds.filter(pl.col("category") == cat))
+            std_now = self.standard_row(stds, cat, self.year)
+            std_text = self.standard_text(std_now)
+            std_change = self.standard_change(std_now, self.standard_row(stds, cat, self.year - 1))
             paras += [
                 sentence(
                     "dibao.category",
@@ -367,7 +369,8 @@ class Builder:
                     "dibao.standard",
                     self.ph,
                     label=label,
-                    standard=std_text,
+                    standard=None if std_change["standard_to"] else std_text,
+                    **std_change,
                     standard_growth=f.growth_rate(
                         self.kval(f"dibao_standard_growth_{cat}"), self.ph["words"]["growth"]
                     ),
@@ -527,29 +530,37 @@ class Builder:
             blocks=[b_dibao, b_tekun, b_temp, b_med],
         )
 
-    def standard_text(self, std: pl.DataFrame) -> str | None:
-        """'650元/人·月', '7,800元/人·年（月均650元）' or a range across townships."""
+    def standard_row(self, std: pl.DataFrame, cat: str, year: int) -> dict | None:
         if std.is_empty():
             return None
-        r = std.row(0, named=True)
+        rows = std.filter((pl.col("category") == cat) & (pl.col("year") == year))
+        return rows.row(0, named=True) if rows.height else None
 
-        def span(lo, hi, unit):
-            return (
-                f.fmt_num(lo, 0, unit)
-                if lo == hi
-                else f"{f.fmt_num(lo, 0)}—{f.fmt_num(hi, 0, unit)}"
-            )
+    def standard_text(self, r: dict | None) -> str | None:
+        """The standard in the unit its townships used: '3,300元/人·年', '650元/人·月', or the
+        range across townships ('3,300—3,600元/人·年'); mixed units are stated monthly."""
+        if r is None:
+            return None
+        unit = r["standard_unit"]
+        lo, hi = r["standard_min"], r["standard_max"]
+        if lo is None or hi is None or f.fmt_reported(lo) == f.fmt_reported(hi):
+            return f.fmt_reported(r["standard"], unit)
+        return f"{f.fmt_reported(lo)}—{f.fmt_reported(hi, unit)}"
 
-        monthly = span(r["monthly_min"], r["monthly_max"], "元/人·月")
-        if r["n_periods"] == 1 and r["standard_period"] == "year" and r["reported_min"] is not None:
-            return f"{span(r['reported_min'], r['reported_max'], '元/人·年')}（折合{monthly}）"
-        return monthly
+    def standard_change(self, now: dict | None, before: dict | None) -> dict[str, str | None]:
+        """'由3,000元/人·年提高到3,300元/人·年' when both year-ends are single figures in one unit."""
+        out: dict[str, str | None] = {"standard_from": None, "standard_to": None}
+        if now is None or before is None or now["standard_unit"] != before["standard_unit"]:
+            return out
+        a, b = self.standard_text(before), self.standard_text(now)
+        if a is None or b is None or "—" in a or "—" in b or a == b:
+            return out
+        if now["standard"] > before["standard"]:
+            return {"standard_from": a, "standard_to": b}
+        return out
 
     def _money_cell(self, yuan) -> str:
-        v = self.money.scale(yuan)
-        if v is None:
-            return "—"
-        return f"{v:,.2f}" if self.money.unit == "万元" else f"{round(v):,}"
+        return self.money.cell(yuan) or "—"
 
     def dibao_trend(self) -> ch.Chart | None:
         years = [self.year - 1, self.year]
@@ -1059,6 +1070,7 @@ class Builder:
                 if soft.height
                 else None,
                 sentence("data_notes.money", self.ph, money_unit=self.money.unit),
+                sentence("data_notes.money_fen", self.ph) if self.money.unit == "元" else None,
             ]
         )
         tables = []

@@ -140,15 +140,17 @@ class MartReader:
             [year, quarter, codes],
         )
 
-    def standards(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
-        """低保标准 per category: the range across townships, as reported and per month."""
+    def standards(self, year: int, quarter: int, division_code: str) -> pl.DataFrame:
+        """低保标准 per category of the division at the end of the period and at the previous
+        year-end (what the growth KPI compares), in the unit its townships used
+        (``dibao_standards``: ``standard``, ``standard_unit``, the township range)."""
+        if not self._has("dibao_standards"):
+            return pl.DataFrame()
         return self._q(
-            "SELECT category, min(standard_monthly) AS monthly_min, max(standard_monthly) AS monthly_max, "
-            "min(standard_reported) AS reported_min, max(standard_reported) AS reported_max, "
-            "count(DISTINCT standard_period) AS n_periods, any_value(standard_period) AS standard_period "
-            f"FROM fct_recipients WHERE programme_code = 'dibao' AND year = ? AND quarter = ? "
-            f"AND {self._IN_SCOPE} AND standard_monthly IS NOT NULL GROUP BY ALL",
-            [year, quarter, codes],
+            "SELECT year, category, standard, standard_unit, standard_period, standard_monthly, "
+            "standard_min, standard_max, units_reported FROM dibao_standards "
+            "WHERE division_code = ? AND ((year = ? AND quarter = ?) OR (year = ? AND quarter = 4))",
+            [division_code, year, quarter, year - 1],
         )
 
     def funds(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:

@@ -51,9 +51,36 @@ def fmt_pct(rate, decimals: int = 1) -> str | None:
     return f"{pct:.{decimals}f}%"
 
 
+def fmt_yuan(yuan) -> str | None:
+    """An amount in 元 at the precision it was reported with: whole yuan when it has no 分
+    (1775475 → '1,775,475'), else to the 分 (384560.63 → '384,560.63'). Binary noise of a
+    sum (…0.0000001) is not precision: amounts are taken to the 分 first."""
+    if _missing(yuan):
+        return None
+    cents = round(float(yuan) * 100)
+    if cents % 100 == 0:
+        return f"{cents // 100:,}"
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}.{frac:02d}"
+
+
+def fmt_reported(x, unit: str = "") -> str | None:
+    """A level as reported (a 保障标准): separators, no trailing zeros, at most two decimals
+    (3300 → '3,300', 612.5 → '612.5')."""
+    if _missing(x):
+        return None
+    cents = round(float(x) * 100)
+    text = fmt_yuan(cents / 100)
+    if text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
 @dataclass(frozen=True)
 class MoneyFormat:
-    """Totals in 元 (whole yuan with separators) or 万元 (two decimals), per the report setting."""
+    """Totals in 元 (at the precision reported: whole yuan, or to the 分 where the figure has
+    分) or 万元 (two decimals), per the report setting."""
 
     unit: str = "元"
 
@@ -64,11 +91,16 @@ class MoneyFormat:
             )
 
     def total(self, yuan) -> str | None:
+        text = self.cell(yuan)
+        return None if text is None else f"{text}{self.unit}"
+
+    def cell(self, yuan) -> str | None:
+        """The figure without its unit (a table cell under a '资金（元）' header)."""
         if _missing(yuan):
             return None
         if self.unit == "万元":
-            return f"{yuan / 10000:,.2f}万元"
-        return f"{round(yuan):,}元"
+            return f"{yuan / 10000:,.2f}"
+        return fmt_yuan(yuan)
 
     def scale(self, yuan) -> float | None:
         """The number shown in tables and charts (in the report's money unit)."""

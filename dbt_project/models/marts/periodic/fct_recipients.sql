@@ -9,7 +9,7 @@ stocks as (
     select
         submission_id, 'dibao' as programme_code, category,
         households, persons, null::bigint as centralized, null::bigint as dispersed,
-        standard_monthly, standard_reported, standard_period,
+        standard_monthly, standard_reported, standard_period, standard_unit, standard_unit_source,
         null::double as std_centralized_annual, null::double as std_dispersed_annual
     from {{ ref('stg_dibao') }}
     where {{ in_refresh(periods) }}
@@ -17,7 +17,7 @@ stocks as (
     select
         submission_id, 'tekun', category,
         null::bigint, persons, centralized, dispersed,
-        null::double, null::double, null::varchar,
+        null::double, null::double, null::varchar, null::varchar, null::varchar,
         std_centralized_annual, std_dispersed_annual
     from {{ ref('stg_tekun') }}
     where {{ in_refresh(periods) }}
@@ -59,6 +59,8 @@ select
     cast(s.standard_monthly as double) as standard_monthly,
     cast(s.standard_reported as double) as standard_reported,
     cast(s.standard_period as varchar) as standard_period,
+    cast(s.standard_unit as varchar) as standard_unit,
+    cast(s.standard_unit_source as varchar) as standard_unit_source,
     cast(s.std_centralized_annual as double) as std_centralized_annual,
     cast(s.std_dispersed_annual as double) as std_dispersed_annual,
     {{ lineage_columns() }}

@@ -1,0 +1,295 @@
+"""Typing a return's data cells over whole columns, and the units of its standards.
+
+The reader classifies rows (header, 合计, footers, categories: :mod:`civstat.ingest.reader`)
+into a :class:`SheetPlan` per sheet; :func:`type_sheets` puts every numeric cell of the return
+into one :class:`CellBatch` and types it column-wise:
+
+* one polars cast reads the plain numbers (``1185250``, ``12.5``) of the whole column;
+* the cells it cannot read go through polars expressions (:func:`_cleaning`): NFKC
+  (``１２３``, ``1，775``), no white space or thousands separators, null markers
+  (``— - / 无 …``, those of :func:`civstat.ingest.normalize.parse_number`), a trailing unit
+  (``529户``, ``3,300元/年``) or ``67%``;
+* unit factor of the header (万元 ×10,000, 公顷 ×15), then the checks over the whole column
+  (numpy on the cast column): not a number, not finite or beyond the column's range, not whole
+  in an integer column.
+
+A bad cell is refused by the per-cell reader (:func:`read_cell`), so the refusal names sheet,
+Excel row and column, worded exactly as before; the first in reading order (row by row) wins.
+Dates and text (a few cells per return) are read per cell. Standards (``period_units``
+columns) get their period and how it was decided (:func:`decide_period`, rules in sheets.yaml).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from civstat.contract import Column, Sheet
+from civstat.ingest.normalize import _NULLS, header_key, is_blank, norm, parse_date, parse_number
+from civstat.ingest.refusal import Finding, Refusal
+
+# No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
+MAX_ABS_NUMBER = 2 ** 53
+TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
+
+# parse_number's null markers after NFKC, in the cases townships type them (无/無, None, NULL …)
+NUMBER_NULLS = sorted(_NULLS | {"無"} | {m.upper() for m in _NULLS} | {m.title() for m in _NULLS})
+# parse_number: drop a trailing unit after a leading number (529户, 300元/月), or trailing %
+_UNIT_OR_PERCENT = r"^([-+]?\d.*?)[^\d.]+$|%+$"
+
+
+def is_numeric(col: Column) -> bool:
+    return col.type in ("int", "money", "decimal")
+
+
+def limit_of(col: Column) -> int:
+    return min(MAX_ABS_NUMBER, TYPE_LIMITS.get(col.duckdb_type, MAX_ABS_NUMBER))
+
+
+# -- the expressions (built once per process) -------------------------------------------------
+@cache
+def _cleaning() -> list[pl.Expr]:
+    """Text as townships type it → (blank, number): NFKC, no spaces or thousands separators,
+    null markers, a trailing unit or %, as :func:`civstat.ingest.normalize.parse_number`."""
+    raw = pl.col("raw")
+    text = raw.str.normalize("NFKC").str.replace_all(r"[\s,]+", "")
+    number = text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False)
+    return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
+            pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number")]
+
+
+@dataclass
+class Typed:
+    """A typed batch: each cell's value (whole numbers as int) and the indexes of bad cells."""
+
+    values: list
+    bad: list[int]  # indexes of cells to refuse, ascending
+
+
+@dataclass
+class CellBatch:
+    """The numeric data cells of one return, in the order the reader met them (row by row),
+    each with its header's unit factor, its column's largest value and whether it is whole."""
+
+    raw: list = field(default_factory=list)
+    factor: list[float] = field(default_factory=list)
+    limit: list[float] = field(default_factory=list)
+    whole: list[bool] = field(default_factory=list)
+
+    def add(self, raw, factor: float, limit: float, whole: bool) -> None:
+        self.raw.append(None if raw is None else str(raw))
+        self.factor.append(factor)
+        self.limit.append(limit)
+        self.whole.append(whole)
+
+    def typed(self) -> Typed:
+        """Type every cell over whole columns: one cast reads the plain numbers (``1185250``,
+        ``12.5``); the cells it cannot read (``1,775``, ``１２３``, ``529户``, ``67%``, ``—``)
+        go through the cleaning expressions; then unit factor, range and whole-number checks."""
+        if not self.raw:
+            return Typed([], [])
+        raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
+        number = raw.cast(pl.Float64, strict=False)
+        blank = np.fromiter((r is None for r in self.raw), dtype=bool, count=len(self.raw))
+        if number.null_count() > blank.sum():
+            number, blank = _clean(raw, number, blank)
+        with np.errstate(invalid="ignore", over="ignore"):
+            value = number.to_numpy() * np.asarray(self.factor, dtype=np.float64)
+            finite = np.isfinite(value)
+            rounded = np.rint(np.where(finite, value, 0.0))
+            whole = np.asarray(self.whole, dtype=bool)
+            bad = ~blank & (~finite | (np.abs(value) > np.asarray(self.limit, dtype=np.float64))
+                            | (whole & (np.abs(value - rounded) > 1e-6)))
+            kept = ~(blank | bad)
+            ints = np.where(kept, rounded, 0.0).astype(np.int64).tolist()
+            numbers = np.round(np.where(kept, value, 0.0), 2).tolist()
+        values = [(i if w else n) if k else None
+                  for k, i, n, w in zip(kept.tolist(), ints, numbers, self.whole, strict=True)]
+        return Typed(values, np.flatnonzero(bad).tolist())
+
+
+def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray) -> tuple[pl.Series, np.ndarray]:
+    """The cells a plain cast could not read, through :func:`_cleaning` (number, blank)."""
+    at = (number.is_null() & raw.is_not_null()).arg_true()
+    cleaned = pl.DataFrame({"raw": raw.gather(at)}).select(_cleaning())
+    blank = blank.copy()
+    blank[at.to_numpy()] = cleaned.get_column("blank").to_numpy()
+    return number.scatter(at, cleaned.get_column("number")), blank
+
+
+# -- units of a standard (保障标准: 元/人·月 or 元/人·年) -----------------------------------------
+PERIOD_LABELS = {"month": "元/人·月", "year": "元/人·年"}
+_UNIT_NOISE = re.compile(r"[/·・•()人每]")
+_CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")
+
+
+def _unit_key(unit: str) -> str:
+    """``元/人·月`` / ``元/人/月`` / ``元每人每月`` → ``元月``."""
+    return _UNIT_NOISE.sub("", norm(unit))
+
+
+def unit_period(col: Column, unit: str | None) -> str | None:
+    """``month`` / ``year`` when ``unit`` is one of the column's period units, else None."""
+    if not unit or not col.period_units:
+        return None
+    key = _unit_key(unit)
+    return next((p for u, p in col.period_units.items() if _unit_key(u) == key), None)
+
+
+def header_period(col: Column, unit: str | None, text: str) -> str | None:
+    """The period a header states: its unit (``保障标准(元/人·年)``) or its words (``月保障标准``)."""
+    return unit_period(col, unit) or col.period_headers.get(header_key(text)[0])
+
+
+def cell_unit(raw) -> str | None:
+    """The unit typed after the number in a cell: ``'3,300元/年'`` → ``'元/年'``."""
+    m = _CELL_UNIT.match(norm(raw)) if isinstance(raw, str) else None
+    return m[1] if m else None
+
+
+def decide_period(col: Column, header: str | None, raw, value: float | None,
+                  category: str | None) -> tuple[str | None, str | None]:
+    """(period, how it was decided) of one standard: the header's unit, else the cell's, else
+    the category's convention checked against the value's magnitude (thresholds: contract)."""
+    if header:
+        return header, "header"
+    if value is None:
+        return None, None
+    cell = unit_period(col, cell_unit(raw))
+    if cell:
+        return cell, "cell"
+    conventions = col.period_convention
+    convention = conventions.get(category or "") or conventions.get("default") or "month"
+    year_min = col.period_magnitude.get("year_min")
+    month_max = col.period_magnitude.get("month_max")
+    if convention == "year" and year_min is not None and abs(value) < year_min:
+        return "month", "magnitude"
+    if convention == "month" and month_max is not None and abs(value) > month_max:
+        return "year", "magnitude"
+    return convention, "convention"
+
+
+def unit_finding(col: Column, decided: tuple[str, str], value: float, category: str,
+                 where: dict) -> Finding:
+    """The warning for a unit the reader had to infer (convention or magnitude)."""
+    period, source = decided
+    label, text = PERIOD_LABELS[period], where.get("column") or col.header
+    if source == "convention":
+        return Finding("unit_inferred",
+                       f"{text} 未注明单位(表头和单元格均无),按{category}惯例视为 {label}",
+                       f"{text}: no unit stated (header or cell); taken as {label} by the "
+                       f"{category} convention", **where)
+    other = PERIOD_LABELS["year" if period == "month" else "month"]
+    return Finding("unit_inferred",
+                   f"{text} 未注明单位,数值 {value:g} 不符合{category}惯例({other}),按数值大小视为 {label}",
+                   f"{text}: no unit stated; {value:g} does not fit the {category} convention "
+                   f"({other}), taken as {label} by magnitude", **where)
+
+
+# -- a return's sheets: batch, then rows ---------------------------------------------------
+def read_cell(col: Column, raw, factor: float, where: dict):
+    """One cell the per-cell way (dates, text; a numeric cell the batch flagged: its refusal)."""
+    try:
+        if col.type == "date":
+            return parse_date(raw)
+        if col.type == "text":
+            return None if is_blank(raw) else str(raw).strip()
+        number = parse_number(raw)
+    except (ValueError, OverflowError):
+        raise Refusal("bad_value", f"无法识别的数值 {show(raw)}", f"cannot parse value {show(raw)}",
+                      **where) from None
+    if number is None:
+        return None
+    number *= factor
+    limit = limit_of(col)
+    if not math.isfinite(number) or abs(number) > limit:
+        raise Refusal("bad_value", f"数值超出可能范围(非有限数或绝对值大于 {limit}):{show(raw)}",
+                      f"value out of range (not finite or beyond ±{limit}): {show(raw)}", **where)
+    if col.type == "int":
+        if abs(number - round(number)) > 1e-6:
+            raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
+                          **where)
+        return round(number)
+    return round(number, 2)
+
+
+def show(raw) -> str:
+    """A cell for a one-line message: repr, at most 60 characters."""
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class SheetPlan:
+    """A sheet's data rows, classified (合计, category, footers dropped) but not yet typed."""
+
+    sheet: Sheet
+    name: str
+    columns: list[tuple[Column, str, float, str | None]]  # column, header text, factor, period
+    rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
+
+
+def type_sheets(plans: list[SheetPlan]) -> tuple[dict[str, list[dict]], list[Finding]]:
+    """Type the numeric cells of every planned sheet in one polars pass, then fill the rows."""
+    batch = CellBatch()
+    for plan in plans:
+        specs = [(factor, float(limit_of(col)), col.type == "int") if is_numeric(col) else None
+                 for col, _, factor, _ in plan.columns]
+        for n, (record, cells, _) in enumerate(plan.rows):
+            plan.rows[n] = (record, cells, len(batch.raw))
+            for spec, raw in zip(specs, cells, strict=True):
+                if spec is not None:
+                    batch.add(raw, *spec)
+    typed = batch.typed()
+    values, bad = typed.values, set(typed.bad)
+    out: dict[str, list[dict]] = {}
+    findings: list[Finding] = []
+    for plan in plans:
+        out[plan.sheet.family] = _fill(plan, values, bad, findings)
+    return out, findings
+
+
+def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding]) -> list[dict]:
+    sheet, rows = plan.sheet, []
+    for record, cells, k in plan.rows:
+        is_total = record.get("is_total", False)
+        for (col, text, factor, period), raw in zip(plan.columns, cells, strict=True):
+            if is_numeric(col):
+                value = values[k]
+                if k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
+                    value = read_cell(col, raw, factor, _where(plan, record, text))
+                k += 1
+            elif is_total:
+                value = None  # a 合计 label sitting in a date/text column
+            else:
+                value = read_cell(col, raw, factor, _where(plan, record, text))
+            record[col.name] = value
+            if col.period_units:
+                _set_period(plan, record, (col, text, period), raw, findings)
+        if all(record.get(c.name) is None for c in sheet.columns):
+            continue
+        rows.append(record)
+        if sheet.row_kind == "single":
+            break
+    return rows
+
+
+def _where(plan: SheetPlan, record: dict, text: str) -> dict:
+    return {"sheet": plan.name, "row": record["source_row"], "column": text}
+
+
+def _set_period(plan: SheetPlan, record: dict, column: tuple, raw, findings: list) -> None:
+    """``<col>_period`` and ``<col>_unit_source`` of a standard; a finding when inferred."""
+    col, text, period = column
+    value, category = record[col.name], record.get("category")
+    decided = decide_period(col, period, raw, value, category)
+    record[f"{col.name}_period"], record[f"{col.name}_unit_source"] = decided
+    if decided[1] in ("convention", "magnitude"):
+        labels = {c.code: c.label for c in plan.sheet.categories} | {"total": "合计"}
+        findings.append(unit_finding(col, decided, value, labels.get(category or "", "本表"),
+                                     _where(plan, record, text)))

@@ -1,0 +1,328 @@
+"""The cover (封面): who sent a return, for which period, and the population it covers.
+
+Clerks lay a cover out in many ways; every one of these is read:
+
+* label | value in the next cell, or further right (empty cells and a bare unit cell such as
+  ``人`` / ``(人)`` in between are skipped): ``户籍人口(人) | | 32000``;
+* several label | value pairs on one row: ``填报人 | 张三 | 审核人 | 李四``;
+* ``label:value`` in one cell, half- or full-width colon: ``填报单位：马店镇``; or label and
+  value separated by spaces: ``填报日期 2024年10月8日``;
+* ``其中:`` / ``其中：`` / ``其中 `` before a label (``其中:城镇人口(人)``), or ``其中`` in a cell
+  of its own before the label's cell; units in brackets (full- or half-width); numbered labels;
+* vertical: a row holding only labels, with the values in the row below.
+
+A recognised label whose value cannot be read is never a silent NULL: for the identity fields
+(填报单位, 统计用区划代码) it refuses the return, naming sheet, row and column; for every other
+field it is a :class:`Finding` on the return (the value stays empty); a number no return can
+hold (``1e308``) refuses it like a sheet's cell (``bad_value``). A cover that names neither
+unit nor code is refused. The fields that feed figures (户籍人口, 城镇人口, 农村人口: the coverage
+denominators; 填报日期: which correction is newest) give a finding when the cover leaves them
+out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from civstat.contract import Column, load_contract
+from civstat.ingest.normalize import (
+    header_key,
+    is_blank,
+    norm,
+    parse_date,
+    parse_number,
+    parse_period,
+)
+from civstat.ingest.refusal import Finding, Refusal
+
+# A value that cannot be read refuses the return for these (who sent it); a finding otherwise.
+IDENTITY_FIELDS = ("unit_name", "division_code")
+# Left out, these make figures missing (coverage rates) or ambiguous (which correction is newest).
+EXPECTED_FIELDS = ("pop_total", "pop_urban", "pop_rural", "fill_date")
+
+_QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
+_COLON = re.compile(r"\s*[:：]\s*")
+_BARE_UNIT = re.compile(r"^(?:\(([^()]{0,6})\)|人|户|元|万元|张|个|岁)$")
+_EXCEL_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NUM!|NULL!|SPILL!|CALC!)",
+                          re.IGNORECASE)
+_CODE = re.compile(r"^(\d{9}|\d{12})(?:\.0+)?$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_POPULATION = 2 ** 53
+
+
+@dataclass(frozen=True)
+class _Label:
+    field: Column
+    row: int            # 0-based grid row of the label
+    col: int            # 0-based grid column of the label
+    inline: str | None  # value written in the label's own cell (填报单位:马店镇)
+
+
+@dataclass(frozen=True)
+class _Found:
+    field: Column
+    raw: object | None  # the value as written, None when blank
+    row: int            # 0-based row and column of the value (of the label when blank)
+    col: int
+
+
+@cache
+def cover_index() -> dict[str, Column]:
+    """Normalised label (and synonym) → cover field."""
+    index: dict[str, Column] = {}
+    for f in load_contract().cover_fields:
+        for name in (f.header, *f.synonyms):
+            index.setdefault(header_key(name)[0], f)
+    return index
+
+
+def _field(label: str) -> Column | None:
+    key = header_key(label)[0]
+    return cover_index().get(key) if key else None
+
+
+@lru_cache(maxsize=4096)
+def _read_label(text: str) -> tuple[Column, str | None] | None:
+    """``'其中：城镇人口（人）'`` → (pop_urban, None); ``'填报单位:马店镇'`` → (unit_name, '马店镇')."""
+    body = _QIZHONG.sub("", text.strip())
+    whole = _field(body)
+    if whole is not None:
+        return whole, None
+    parts = _COLON.split(body, maxsplit=1)
+    if len(parts) == 2:
+        head = _field(parts[0])
+        if head is not None:
+            return head, parts[1].strip() or None
+    parts = body.split(None, 1)
+    if len(parts) == 2:
+        head = _field(parts[0])
+        if head is not None:
+            return head, parts[1].strip() or None
+    return None
+
+
+def _label_at(grid: list[list], r: int, c: int) -> tuple[Column, str | None] | None:
+    cell = grid[r][c] if c < len(grid[r]) else None
+    if is_blank(cell) or not isinstance(cell, str):
+        return None
+    return _read_label(cell)
+
+
+def _is_bare_unit(cell: object) -> bool:
+    return isinstance(cell, str) and bool(_BARE_UNIT.match(norm(cell)))
+
+
+def _labels(grid: list[list]) -> list[_Label]:
+    return [_Label(found[0], r, c, found[1])
+            for r, row in enumerate(grid) for c in range(len(row))
+            if (found := _label_at(grid, r, c)) is not None]
+
+
+def _is_label_row(grid: list[list], r: int, labels_here: list[_Label]) -> bool:
+    """A row of two or more labels and nothing else (values in the row below)."""
+    if len(labels_here) < 2 or any(lb.inline for lb in labels_here):
+        return False
+    at = {lb.col for lb in labels_here}
+    return all(c in at or is_blank(v) or _is_bare_unit(v) for c, v in enumerate(grid[r]))
+
+
+def _value_of(grid: list[list], label: _Label, label_row: bool) -> _Found:
+    if label.inline is not None:
+        return _Found(label.field, label.inline, label.row, label.col)
+    row = grid[label.row]
+    if not label_row:
+        for c in range(label.col + 1, len(row)):
+            cell = row[c]
+            if is_blank(cell) or _is_bare_unit(cell):
+                continue
+            if _label_at(grid, label.row, c) is not None:
+                break  # the next label: this one's value is blank
+            return _Found(label.field, cell, label.row, c)
+    elif label.row + 1 < len(grid):
+        below = grid[label.row + 1]
+        cell = below[label.col] if label.col < len(below) else None
+        if not is_blank(cell) and _label_at(grid, label.row + 1, label.col) is None:
+            return _Found(label.field, cell, label.row + 1, label.col)
+    return _Found(label.field, None, label.row, label.col)
+
+
+def _locate(grid: list[list]) -> dict[str, _Found]:
+    """Each field's first written value (or, when every occurrence is blank, its first label)."""
+    labels = _labels(grid)
+    by_row: dict[int, list[_Label]] = {}
+    for lb in labels:
+        by_row.setdefault(lb.row, []).append(lb)
+    found: dict[str, _Found] = {}
+    for lb in labels:
+        value = _value_of(grid, lb, _is_label_row(grid, lb.row, by_row[lb.row]))
+        prev = found.get(lb.field.name)
+        if prev is None or (prev.raw is None and value.raw is not None):
+            found[lb.field.name] = value
+    return found
+
+
+# -- values --------------------------------------------------------------------------------
+class _Unreadable(ValueError):
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+class _OutOfRange(_Unreadable):
+    """A number no return can hold (``1e308``, ``Infinity``): refused like a sheet's cell."""
+
+
+_WAN = re.compile(r"^(\d+(?:\.\d+)?)万(?:人|户)?$")
+
+
+def _read_int(raw: object) -> int | None:
+    wan = _WAN.match(norm(raw)) if isinstance(raw, str) else None
+    try:
+        number = float(wan[1]) * 10000 if wan else parse_number(raw)
+    except (ValueError, OverflowError):
+        raise _Unreadable("不是数字", "not a number") from None
+    if number is None:
+        return None
+    if not math.isfinite(number) or abs(number) > MAX_POPULATION:
+        raise _OutOfRange(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
+                          f"value out of range (not finite or beyond ±{MAX_POPULATION})")
+    if number < 0 or abs(number - round(number)) > 1e-6:
+        raise _Unreadable("应为非负整数", "expected a whole number, not negative")
+    return round(number)
+
+
+def _read_date(raw: object) -> dt.date | None:
+    text = norm(raw)
+    if re.fullmatch(r"\d{5}(\.0+)?", text):  # an Excel serial number in a cell not formatted as date
+        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    try:
+        value = parse_date(raw)
+    except (ValueError, OverflowError):
+        raise _Unreadable("不是完整的日期(应含年、月、日,如 2024年10月8日)",
+                          "not a full date (year, month and day, e.g. 2024-10-08)") from None
+    if value is not None and not 1990 <= value.year <= 2100:
+        raise _Unreadable(f"年份 {value.year} 不可能", f"impossible year {value.year}")
+    return value
+
+
+def _read_text(field: Column, raw: object) -> str | None:
+    text = str(raw).strip()
+    if is_blank(text):
+        return None
+    if _EXCEL_ERROR.match(norm(text)):
+        raise _Unreadable("单元格是 Excel 错误值", "the cell holds an Excel error value")
+    if field.name == "division_code":
+        m = _CODE.match(norm(text))
+        if not m:
+            raise _Unreadable("应为9位或12位数字", "expected 9 or 12 digits")
+        return m[1]
+    if field.name == "unit_name" and not _HAN.search(norm(text)):
+        raise _Unreadable("不是单位名称", "not a unit name")
+    return text
+
+
+def _read(field: Column, raw: object):
+    if field.type == "int":
+        return _read_int(raw)
+    if field.type == "date":
+        return _read_date(raw)
+    return _read_text(field, raw)
+
+
+# -- the cover -----------------------------------------------------------------------------
+def cell_address(row: int, col: int) -> str:
+    """0-based (row, column) → Excel address (``B12``)."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _show(raw: object) -> str:
+    text = repr(str(raw).strip())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _unreadable(sheet: str, found: _Found, exc: _Unreadable) -> tuple[str, str, dict]:
+    cell = cell_address(found.row, found.col)
+    zh = f"封面 {found.field.header} 无法识别:{_show(found.raw)}({exc.zh},单元格 {cell})"
+    en = f"cover {found.field.header} unreadable: {_show(found.raw)} ({exc.en}, cell {cell})"
+    return zh, en, {"sheet": sheet, "row": found.row + 1, "column": found.field.header}
+
+
+def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
+    """The cover's fields (canonical names → values) and the findings on it.
+
+    Raises :class:`Refusal` when 填报单位 or 统计用区划代码 is written but unreadable, or when
+    the cover names neither."""
+    found = _locate(grid)
+    cover: dict = {}
+    findings: list[Finding] = []
+    for name, item in found.items():
+        if item.raw is None or is_blank(item.raw):
+            continue
+        try:
+            value = _read(item.field, item.raw)
+        except _Unreadable as exc:
+            zh, en, where = _unreadable(sheet, item, exc)
+            if isinstance(exc, _OutOfRange):
+                raise Refusal("bad_value", zh, en, **where) from None
+            if name in IDENTITY_FIELDS:
+                raise Refusal("bad_cover", zh, en, **where) from None
+            findings.append(Finding("cover_unreadable", f"{zh},该项留空", f"{en}; left empty",
+                                    **where))
+            continue
+        if value is not None:
+            cover[name] = value
+    if "unit_name" not in cover and "division_code" not in cover:
+        where = found.get("unit_name") or found.get("division_code")
+        raise Refusal("no_cover", "封面缺少填报单位和统计用区划代码", "cover names neither unit nor code",
+                      sheet=sheet, row=where.row + 1 if where else None,
+                      column=where.field.header if where else "填报单位")
+    findings += _period_finding(sheet, cover, found.get("period_text"))
+    findings += _missing_findings(sheet, cover, found)
+    return cover, findings
+
+
+def _period_finding(sheet: str, cover: dict, item: _Found | None) -> list[Finding]:
+    text = cover.get("period_text")
+    if text is None:
+        return [Finding("cover_missing", "封面未填报告期,按所在文件夹确定报告期",
+                        "the cover gives no 报告期; the folder gives the period", sheet=sheet,
+                        row=item.row + 1 if item else None, column="报告期")]
+    if parse_period(text) is None:
+        cell = cell_address(item.row, item.col) if item else ""
+        return [Finding("cover_unreadable",
+                        f"封面 报告期 无法识别:{_show(text)}(单元格 {cell}),按所在文件夹确定报告期",
+                        f"cover 报告期 unreadable: {_show(text)} (cell {cell}); the folder gives "
+                        "the period", sheet=sheet, row=item.row + 1 if item else None,
+                        column="报告期")]
+    return []
+
+
+_MISSING_WHY = {
+    "fill_date": ("同一季度有更正报表时按文件修改时间判断哪份最新",
+                  "with a corrected return, the file time decides which is newest"),
+}
+_MISSING_DEFAULT = ("相关覆盖率无法计算", "the rates it is the denominator of cannot be computed")
+
+
+def _missing_findings(sheet: str, cover: dict, found: dict[str, _Found]) -> list[Finding]:
+    out = []
+    fields = {f.name: f for f in load_contract().cover_fields}
+    for name in EXPECTED_FIELDS:
+        item = found.get(name)
+        if name in cover or (item is not None and not is_blank(item.raw)):
+            continue  # read, or unreadable (already a finding)
+        zh_why, en_why = _MISSING_WHY.get(name, _MISSING_DEFAULT)
+        header = fields[name].header
+        out.append(Finding("cover_missing", f"封面未填 {header}:{zh_why}",
+                           f"the cover leaves {header} empty: {en_why}", sheet=sheet,
+                           row=item.row + 1 if item else None, column=header))
+    return out

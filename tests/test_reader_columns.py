@@ -1,0 +1,112 @@
+"""The vectorised typing of data cells (civstat.ingest.columns), against the per-cell reader and
+on returns written cell by cell with openpyxl (numbers as text, 万元, 合计, refusals)."""
+
+from __future__ import annotations
+
+import pytest
+from handmade import write_cells
+from test_reader_units import DIBAO, DIBAO_HEADER, county, load, sheets_of, township
+
+from civstat.contract import load_contract
+from civstat.ingest import read_return
+from civstat.ingest.columns import CellBatch, limit_of, read_cell
+from civstat.ingest.reader import Refusal
+
+__all__ = ["county", "township"]  # module fixtures shared with test_reader_units
+
+DIBAO_SHEET = load_contract().sheet("dibao")
+PERSONS, FUNDS = DIBAO_SHEET.column("persons"), DIBAO_SHEET.column("funds_ytd")
+STANDARD = DIBAO_SHEET.column("standard")
+
+FORMS = ["1775475", "1,775,475", "1，775，475", "１２３", "１，２３４", "529户", "529 户", " 12 ", "12\n",
+         "67%", "6.5", "0.125", "-3", "+4", ".5", "1e3", "—", "——", "-", "--", "–", "/", "\\", "－",
+         "无", "無", "None", "null", "", "   ", None, "约两百", "12abc34", "1.2.3", "Infinity", "-inf",
+         "NaN", "1e308", "99999999999999999999", "2.5", "3,300元/年", "860元/人·月", "1.5万"]
+
+
+def _per_cell(col, raw, factor):
+    try:
+        return read_cell(col, raw, factor, {"sheet": "s", "row": 1, "column": "c"}), None
+    except Refusal as exc:
+        return None, (exc.code, exc.zh)
+
+
+@pytest.mark.parametrize("col", [PERSONS, FUNDS, STANDARD], ids=lambda c: c.name)
+@pytest.mark.parametrize("factor", [1.0, 10000.0])
+def test_batch_types_every_form_as_the_per_cell_reader(col, factor):
+    batch = CellBatch()
+    for raw in FORMS:
+        batch.add(raw, factor, float(limit_of(col)), col.type == "int")
+    typed = batch.typed()
+    for i, raw in enumerate(FORMS):
+        value, refused = _per_cell(col, raw, factor)
+        assert (i in typed.bad) == (refused is not None), raw
+        if refused is None:
+            assert typed.values[i] == value and type(typed.values[i]) is type(value), raw
+
+
+def test_numbers_as_text_traditional_headers_wanyuan_and_total(tmp_path, county, township):
+    dibao = [["城乡低保统计表"],
+             ["單位:戶、人、萬元"],
+             ["類別", "期末保障戶數", "期末保障人數", "本年新增户数", "本年新增人数", "本年退出户数",
+              "本年退出人数", "累計支出低保資金(萬元)", "保障标准(元/人·月)"],
+             ["城市低保", "1,234", "２，３４５", "12户", " 5 ", "—", "/", "15.5", "860元"],
+             [None],
+             ["农村低保", "３００", "520人", "-", None, "无", "2", "1，5", "560"],
+             ["合计", "1534", "2865", "12", "5", "0", "2", "16.5", None],
+             ["填表人:张三", None, None, None, "审核人:李四"]]
+    con, path = load(tmp_path, county, sheets_of(township, dibao))
+    rows = con.execute("SELECT category, is_total, source_row, households, persons, new_households, "
+                       "new_persons, exited_households, exited_persons, funds_ytd, standard "
+                       "FROM raw.dibao ORDER BY source_row").fetchall()
+    assert rows == [("urban", False, 4, 1234, 2345, 12, 5, None, None, 155000.0, 860.0),
+                    ("rural", False, 6, 300, 520, None, None, None, 2, 150000.0, 560.0),
+                    ("total", True, 7, 1534, 2865, 12, 5, 0, 2, 165000.0, None)]
+    assert read_return(path).sheets["dibao"].sheet_name == DIBAO
+
+
+@pytest.mark.parametrize(("cell", "code", "message"), [
+    ("约两百", "bad_value", "无法识别的数值 '约两百'"),
+    ("12.5", "not_whole", "应为整数,实为 '12.5'"),
+    ("1e308", "bad_value", "数值超出可能范围"),
+    ("Infinity", "bad_value", "数值超出可能范围"),
+])
+def test_refusal_names_the_exact_cell(tmp_path, township, cell, code, message):
+    dibao = [DIBAO_HEADER + ["保障标准"],
+             ["城市低保", 40, 61, 3, 5, 2, 3, 150000, 860],
+             ["农村低保", 300, 520, 20, cell, 12, 20, 900000, 3300]]
+    path = write_cells(tmp_path / "r.xlsx", sheets_of(township, dibao))
+    with pytest.raises(Refusal) as info:
+        read_return(path)
+    exc = info.value
+    assert (exc.code, exc.sheet, exc.row, exc.column) == (code, DIBAO, 3, "本年新增人数")
+    assert exc.zh.startswith(message)
+
+
+def test_first_problem_in_reading_order_is_named(tmp_path, township):
+    """A bad cell before an unknown category (same sheet, or an earlier sheet) is named first;
+    an unknown category before a bad cell is."""
+    bad_then_category = [DIBAO_HEADER + ["保障标准"],
+                         ["城市低保", 40, "x", 3, 5, 2, 3, 150000, 860],
+                         ["某某低保", 300, 520, 20, 31, 12, 20, 900000, 3300]]
+    category_then_bad = [bad_then_category[0], bad_then_category[2], bad_then_category[1]]
+    tekun_unknown = {"表2 特困人员救助供养": [["类别", "期末供养人数", "集中供养人数", "分散供养人数",
+                                          "累计支出供养资金"], ["其他特困", 3, 1, 2, 30000]]}
+    cases = [(sheets_of(township, bad_then_category), ("bad_value", DIBAO, 2)),
+             (sheets_of(township, category_then_bad), ("unknown_category", DIBAO, 2)),
+             (sheets_of(township, bad_then_category[:2], **tekun_unknown), ("bad_value", DIBAO, 2))]
+    for n, (sheets, expected) in enumerate(cases):
+        with pytest.raises(Refusal) as info:
+            read_return(write_cells(tmp_path / f"r{n}.xlsx", sheets))
+        assert (info.value.code, info.value.sheet, info.value.row) == expected, n
+
+
+def test_single_row_sheet_reads_its_first_row_only(tmp_path, township):
+    """表3 has one data row: a second row is not read (not even refused), as before."""
+    temp = {"表3 临时救助": [["累计救助户次", "累计救助人次", "累计支出救助资金"], [None, "—", None],
+                         [12, 30, 24000], ["乱写", "x", "y"]]}
+    dibao = [DIBAO_HEADER + ["保障标准"], ["城市低保", 40, 61, 3, 5, 2, 3, 150000, 860]]
+    parsed = read_return(write_cells(tmp_path / "r.xlsx", sheets_of(township, dibao, **temp)))
+    rows = parsed.sheets["temp_assist"].rows
+    assert [(r["source_row"], r["household_times_ytd"], r["funds_ytd"]) for r in rows] == [
+        (3, 12, 24000.0)]

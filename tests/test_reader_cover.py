@@ -1,0 +1,228 @@
+"""The cover (封面) as clerks really lay it out, on workbooks written cell by cell (no template):
+every layout reads the same fields; a value that cannot be read is a finding in raw.findings
+(or, for 填报单位 / 统计用区划代码, a refusal naming sheet, row and column) — never a silent NULL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from handmade import (
+    BAIMIAO,
+    MADIAN,
+    PERIOD,
+    canonical_sheets,
+    cover_rows,
+    findings,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
+
+from civstat.ingest.cover import parse_cover
+
+DATE = dt.date(2024, 10, 8)
+EXPECTED = {"unit_name": "马店镇", "division_code_reported": MADIAN, "pop_total": 32000,
+            "pop_urban": 8000, "pop_rural": 24000, "pop_60plus": 6100, "filled_by": "张三",
+            "reviewed_by": "李四", "phone": "0530-1234567", "fill_date": DATE}
+
+
+def _layout(name: str) -> list[list]:
+    if name == "next_cell":
+        return cover_rows()
+    if name == "qizhong_fullwidth":
+        rows = cover_rows()
+        rows[5][0], rows[6][0] = "其中：城镇人口（人）", "其中：农村人口（人）"
+        return rows
+    if name == "qizhong_space_and_own_cell":
+        rows = cover_rows()
+        rows[5] = ["其中 城镇人口 (人)", 8000]
+        rows[6] = ["其中", "农村人口(人)", 24000]
+        return rows
+    if name == "label_colon_value_in_one_cell":
+        return [["乡镇民政统计季报封面"], ["填报单位:马店镇"], [f"统计用区划代码：{MADIAN}"],
+                ["报告期:2024年第3季度"], ["户籍人口(人):32000"], ["其中:城镇人口(人):8000"],
+                ["其中：农村人口（人）：24000"], ["60岁及以上人口（人）：6100"],
+                ["填报人：张三", "审核人:李四"], ["联系电话：0530-1234567"], ["填报日期:2024年10月8日"]]
+    if name == "values_two_cells_right":
+        return [["填报单位", None, "马店镇"], ["统计用区划代码", None, MADIAN],
+                ["报告期", None, "2024年第3季度"], ["户籍人口", "(人)", 32000],
+                ["其中:城镇人口", "人", 8000], ["其中:农村人口", "（人）", 24000],
+                ["60岁及以上人口", "人", 6100], ["填报人", None, "张三"], ["审核人", None, "李四"],
+                ["联系电话", None, "0530-1234567"], ["填报日期", None, DATE]]
+    if name == "several_pairs_per_row":
+        return [["马店镇2024年第三季度民政统计季报"],
+                ["填报单位", "马店镇", "统计用区划代码", MADIAN],
+                ["报告期", "2024年第3季度", "填报日期", dt.datetime(2024, 10, 8, 9, 30)],
+                ["户籍人口(人)", 32000, "其中:城镇人口(人)", 8000, "其中:农村人口(人)", 24000],
+                ["60岁及以上人口(人)", 6100],
+                ["填报人", "张三", "审核人", "李四", "联系电话", "0530-1234567"]]
+    if name == "vertical":
+        return [["填报单位", "统计用区划代码", "报告期", "填报日期"],
+                ["马店镇", MADIAN, "2024年第3季度", "2024-10-08"],
+                ["户籍人口(人)", "其中:城镇人口(人)", "其中:农村人口(人)", "60岁及以上人口(人)"],
+                [32000, 8000, 24000, 6100],
+                ["填报人", "审核人", "联系电话"], ["张三", "李四", "0530-1234567"]]
+    if name == "spaced_numbered_and_text_numbers":
+        return [["填 报 单 位", "马店镇"], ["统计用区划代码", int(MADIAN)],
+                ["报 告 期", "2024年1-9月"], ["1、户籍人口(人)", "32,000人"],
+                ["2、其中:城镇人口(人)", "８０００"], ["3、其中:农村人口(人)", " 24000 "],
+                ["4、60岁及以上人口(人)", 6100.0], ["填报人 张三"], ["审核人  李四"],
+                ["联系电话", "0530-1234567"], ["填报日期 2024.10.8"]]
+    if name == "synonyms":
+        return [["单位名称", "马店镇"], ["行政区划代码", MADIAN], ["统计期", "2024年三季度"],
+                ["户籍总人口(人)", 32000], ["其中:非农业人口(人)", 8000],
+                ["其中:农业人口(人)", 24000], ["60周岁以上老年人口", 6100], ["填表人", "张三"],
+                ["单位负责人", "李四"], ["联系方式", "0530-1234567"], ["报送日期", "2024/10/8"]]
+    raise AssertionError(name)
+
+
+LAYOUTS = ["next_cell", "qizhong_fullwidth", "qizhong_space_and_own_cell",
+           "label_colon_value_in_one_cell", "values_two_cells_right", "several_pairs_per_row",
+           "vertical", "spaced_numbered_and_text_numbers", "synonyms"]
+
+
+def _submission(con) -> dict:
+    cols = list(EXPECTED)
+    row = con.execute(f"SELECT {', '.join(cols)} FROM raw.submissions").fetchall()
+    assert len(row) == 1
+    return dict(zip(cols, row[0], strict=True))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_cover_layout_reads_the_same_fields(tmp_path, layout):
+    write_xlsx(raw_folder(tmp_path) / f"{layout}.xlsx", _layout(layout), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert _submission(con) == EXPECTED
+    assert con.execute("SELECT division_code, period FROM raw.submissions").fetchone() == (MADIAN, PERIOD)
+    assert findings(con) == []
+
+
+def test_cover_with_qizhong_labels_feeds_both_population_denominators(tmp_path):
+    """The issue's case: `其中:城镇人口(人) | 8000` is pop_urban, not a key 其中."""
+    write_xlsx(raw_folder(tmp_path) / "a.xlsx", cover_rows(), canonical_sheets())
+    con, _ = run_ingest(tmp_path)
+    assert con.execute("SELECT pop_urban, pop_rural FROM raw.submissions").fetchone() == (8000, 24000)
+
+
+# -- findings -----------------------------------------------------------------------------------
+def test_unreadable_fill_date_is_a_finding_and_the_return_loads(tmp_path):
+    write_xlsx(raw_folder(tmp_path) / "日期.xlsx", cover_rows(fill_date="十月八日"), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok and len(result.loaded) == 1 and result.loaded[0].findings >= 1
+    assert con.execute("SELECT fill_date, submitted_at IS NOT NULL FROM raw.submissions").fetchone() == (
+        None, True)
+    (code, sheet, row, column, zh, en), = findings(con)
+    assert (code, sheet, row, column) == ("cover_unreadable", "封面", 12, "填报日期")
+    assert "十月八日" in zh and "B12" in zh and "填报日期" in en
+    lineage = con.execute("SELECT f.division_code, f.period, f.source_file, f.submission_id = "
+                          "s.submission_id FROM raw.findings f, raw.submissions s").fetchone()
+    assert lineage == (MADIAN, PERIOD, f"{PERIOD}/日期.xlsx", True)
+
+
+@pytest.mark.parametrize(("urban", "code", "zh_part"), [
+    ("约八千", "cover_unreadable", "约八千"),
+    ("8000.5", "cover_unreadable", "8000.5"),
+    (None, "cover_missing", "城镇人口"),
+])
+def test_unreadable_or_missing_population_is_a_finding(tmp_path, urban, code, zh_part):
+    write_xlsx(raw_folder(tmp_path) / "人口.xlsx", cover_rows(urban=urban), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_urban, pop_rural FROM raw.submissions").fetchone() == (None, 24000)
+    (got, sheet, row, column, zh, _), = findings(con)
+    assert (got, sheet, row, column) == (code, "封面", 6, "城镇人口") and zh_part in zh
+
+
+def test_unreadable_period_is_a_finding_and_the_folder_decides(tmp_path):
+    rows = cover_rows()
+    rows[3][1] = "2024年度"
+    write_xlsx(raw_folder(tmp_path) / "报告期.xlsx", rows, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT period FROM raw.submissions").fetchone() == (PERIOD,)
+    assert [(c, r, col) for c, _, r, col, _, _ in findings(con)] == [("cover_unreadable", 4, "报告期")]
+
+
+# -- refusals -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("unit", "code", "row", "column"), [
+    ("马店镇", "3.71599E+11", 3, "统计用区划代码"),   # Excel already destroyed the code
+    ("马店镇", "37159910100", 3, "统计用区划代码"),   # eleven digits
+    ("12345", MADIAN, 2, "填报单位"),                # a number, not a unit name
+])
+def test_unreadable_required_field_refuses_naming_the_cell(tmp_path, unit, code, row, column):
+    write_xlsx(raw_folder(tmp_path) / "坏封面.xlsx", cover_rows(unit=unit, code=code), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert [q.file for q in result.quarantined] == [f"{PERIOD}/坏封面.xlsx"]
+    (_, reason, sheet, got_row, got_column, zh), = quarantine_rows(con)
+    assert (reason, sheet, got_row, got_column) == ("bad_cover", "封面", row, column)
+    assert column in zh
+    assert con.execute("SELECT count(*) FROM raw.submissions").fetchone() == (0,)
+
+
+def test_cover_naming_neither_unit_nor_code_refuses(tmp_path):
+    write_xlsx(raw_folder(tmp_path) / "无名.xlsx", cover_rows(unit="", code=None), canonical_sheets())
+    con, _ = run_ingest(tmp_path)
+    (_, reason, sheet, row, column, _), = quarantine_rows(con)
+    assert (reason, sheet, row, column) == ("no_cover", "封面", 2, "填报单位")
+
+
+# -- findings are stored with their submission and shown in the quality report -----------------
+def test_findings_stay_with_their_submission_and_report_shows_current_ones(tmp_path):
+    from civstat.quality import write_report
+    from civstat.quality.engine import QualityResult
+    from civstat.quality.report import read_findings
+
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店.xlsx", cover_rows(urban="约八千"), canonical_sheets())
+    write_xlsx(folder / "马店(更正).xlsx", cover_rows(fill_date="2024-10-12"), canonical_sheets())
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO, fill_date="10/8"),
+               canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    stored = con.execute("SELECT s.file_path, s.is_current, f.code, f.\"column\" FROM raw.findings f "
+                         "JOIN raw.submissions s USING (submission_id) WHERE f.sheet = '封面' "
+                         "ORDER BY 1").fetchall()
+    assert stored == [(f"{PERIOD}/白庙.xlsx", True, "cover_unreadable", "填报日期"),
+                      (f"{PERIOD}/马店.xlsx", False, "cover_unreadable", "城镇人口")]
+    current = [f for f in read_findings(con) if f["sheet"] == "封面"]
+    assert [(f["file"], f["sheet"], f["row"], f["column"]) for f in current] == [
+        (f"{PERIOD}/白庙.xlsx", "封面", 12, "填报日期")]
+    assert read_findings(con, ["2024Q4"]) == []
+    assert {f["file"] for f in read_findings(con, [PERIOD])} <= {f"{PERIOD}/白庙.xlsx", f"{PERIOD}/马店(更正).xlsx"}
+    empty = QualityResult("r", dt.datetime(2025, 1, 1), [], [], [])
+    html = write_report(empty, tmp_path / "out", data_docs=False, findings=current).read_text("utf-8")
+    assert "读取提示" in html and "白庙.xlsx" in html and "填报日期" in html
+    html = write_report(empty, tmp_path / "out2", data_docs=False).read_text("utf-8")
+    assert "读取提示" not in html
+
+
+def test_findings_table_is_created_idempotently(tmp_path):
+    import duckdb
+
+    from civstat.raw_schema import create_raw_schema
+
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    create_raw_schema(con)
+    create_raw_schema(con)
+    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                      "table_schema = 'raw' AND table_name = 'findings' "
+                                      "ORDER BY ordinal_position").fetchall()]
+    assert {"submission_id", "division_code", "period", "source_file", "code", "sheet", "row",
+            "column", "message_zh", "message_en", "found_at"} <= set(cols)
+
+
+# -- the parser on its own (no database) --------------------------------------------------------
+def test_blank_value_before_the_next_label_is_not_that_label():
+    cover, found = parse_cover("封面", [["填报单位", "马店镇"], ["填报人", None, "审核人", "李四"]])
+    assert cover["unit_name"] == "马店镇" and "filled_by" not in cover
+    assert cover["reviewed_by"] == "李四"
+    assert {f.column for f in found} >= {"户籍人口", "填报日期"}  # expected fields left out
+
+
+def test_excel_serial_number_is_read_as_a_date():
+    cover, found = parse_cover("封面", [["填报单位", "马店镇"], ["填报日期", "45573"]])
+    assert cover["fill_date"] == dt.date(2024, 10, 8)
+    assert all(f.column != "填报日期" for f in found)

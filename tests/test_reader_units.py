@@ -1,0 +1,149 @@
+"""Units of 保障标准 (元/人·月 or 元/人·年), on returns written cell by cell with openpyxl.
+
+The reader keeps the standard as reported and records, per category and return, its period
+(``standard_period``: month | year) and how it was decided (``standard_unit_source``: header,
+cell, convention or magnitude); an inferred unit (convention, magnitude) is a finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from handmade import write_cells
+
+from civstat.generate import write_reference
+from civstat.generate.model import build_county
+from civstat.ingest import ingest, read_return
+
+PERIOD = "2024Q3"
+DIBAO = "表1 最低生活保障"
+DIBAO_HEADER = ["类别", "期末保障户数", "期末保障人数", "本年新增户数", "本年新增人数", "本年退出户数",
+                "本年退出人数", "累计支出低保资金"]
+
+
+@pytest.fixture(scope="module")
+def county():
+    return build_county(years=(2024,))
+
+
+@pytest.fixture(scope="module")
+def township(county) -> tuple[str, str]:
+    d = next(d for d in county.divisions if d["level"] == "township")
+    return d["division_code"], d["name"]
+
+
+def sheets_of(township: tuple[str, str], dibao: list[list], **override: list[list]) -> dict:
+    """A whole return: cover, 表1 as given, the other required sheets with plain figures."""
+    code, name = township
+    sheets = {
+        "封面": [["填报单位", name], ["统计用区划代码", code], ["报告期", "2024年第3季度"],
+               ["填报日期", "2024-10-08"]],
+        DIBAO: dibao,
+        "表2 特困人员救助供养": [["类别", "期末供养人数", "集中供养人数", "分散供养人数", "累计支出供养资金"],
+                        ["城市特困", 3, 1, 2, 30000], ["农村特困", 40, 10, 30, 300000]],
+        "表3 临时救助": [["累计救助户次", "累计救助人次", "累计支出救助资金"], [12, 30, 24000]],
+        "表4 医疗救助": [["资助参加基本医疗保险人数", "资助参保资金", "直接医疗救助人次", "直接医疗救助资金"],
+                    [100, 35000, 20, 41000]],
+        "表5 自然灾害": [["灾害发生日期", "灾害种类", "受灾人口", "农作物受灾面积", "直接经济损失(万元)"]],
+        "表6 养老服务机构": [["机构名称", "机构类型", "床位数", "护理型床位", "期末在院人数", "工作人员数",
+                      "持证/参训护理员"], ["镇敬老院", "敬老院", 80, 40, 51, 12, 9]],
+        "表7 优抚安置": [["重点优抚对象人数", "累计发放抚恤补助资金", "本年接收退役士兵", "安排工作", "自主就业",
+                    "参加教育培训"], [210, 880000, 6, 1, 5, 4]],
+    }
+    return sheets | override
+
+
+def dibao_sheet(standard_header: str, urban, rural) -> list[list]:
+    return [DIBAO_HEADER + [standard_header],
+            ["城市低保", 40, 61, 3, 5, 2, 3, 150000, urban],
+            ["农村低保", 300, 520, 20, 31, 12, 20, 900000, rural]]
+
+
+def load(tmp_path: Path, county, sheets: dict) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    path = write_cells(tmp_path / "raw" / PERIOD / "return.xlsx", sheets)
+    ref = tmp_path / "reference"
+    write_reference(county, ref)
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    result = ingest(con, tmp_path / "raw", ref, quarantine_dir=tmp_path / "q")
+    assert result.ok, [q.message_zh for q in result.quarantined]
+    return con, path
+
+
+def standards(con) -> dict[str, tuple]:
+    rows = con.execute("SELECT category, standard, standard_period, standard_unit_source "
+                       "FROM raw.dibao WHERE NOT is_total").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def unit_findings(path: Path) -> list:
+    return [f for f in read_return(path).findings if f.code == "unit_inferred"]
+
+
+@pytest.mark.parametrize(("header", "urban", "rural", "period"), [
+    ("保障标准(元/人·月)", 860, 560, "month"),
+    ("保障标准(元/人·年)", 10320, 3300, "year"),
+    ("保障标准(元/人/年)", 10320, 3300, "year"),
+    ("保障标准\n(元/月)", 860, 280, "month"),
+    ("年保障标准", 10320, 3300, "year"),
+])
+def test_header_states_the_unit(tmp_path, county, township, header, urban, rural, period):
+    con, path = load(tmp_path, county, sheets_of(township, dibao_sheet(header, urban, rural)))
+    assert standards(con) == {"urban": (urban, period, "header"), "rural": (rural, period, "header")}
+    assert unit_findings(path) == []
+
+
+@pytest.mark.parametrize("header", ["保障标准(元/人·月或元/人·年)", "保障标准", "保障标准(元)"])
+def test_no_unit_follows_the_category_convention_with_a_finding(tmp_path, county, township, header):
+    con, path = load(tmp_path, county, sheets_of(township, dibao_sheet(header, 860, "3,300")))
+    assert standards(con) == {"urban": (860, "month", "convention"),
+                              "rural": (3300, "year", "convention")}
+    found = unit_findings(path)
+    assert [(f.sheet, f.row, f.column) for f in found] == [(DIBAO, 2, found[0].column),
+                                                           (DIBAO, 3, found[0].column)]
+    assert "保障标准" in found[0].column
+    assert "元/人·月" in found[0].zh and "城市低保" in found[0].zh
+    assert "元/人·年" in found[1].zh and "农村低保" in found[1].zh and "convention" in found[1].en
+    stored = con.execute('SELECT code, sheet, "row" FROM raw.findings WHERE code = '
+                         "'unit_inferred' ORDER BY \"row\"").fetchall()
+    assert stored == [("unit_inferred", DIBAO, 2), ("unit_inferred", DIBAO, 3)]
+
+
+def test_rural_standard_below_a_thousand_is_monthly_by_magnitude(tmp_path, county, township):
+    con, path = load(tmp_path, county, sheets_of(township, dibao_sheet("保障标准", 860, 280)))
+    assert standards(con)["rural"] == (280, "month", "magnitude")
+    found = [f for f in unit_findings(path) if f.row == 3]
+    assert len(found) == 1 and "magnitude" in found[0].en and "元/人·月" in found[0].zh
+
+
+def test_urban_standard_above_two_thousand_is_yearly_by_magnitude(tmp_path, county, township):
+    con, _ = load(tmp_path, county, sheets_of(township, dibao_sheet("保障标准", 10320, 3300)))
+    assert standards(con) == {"urban": (10320, "year", "magnitude"),
+                              "rural": (3300, "year", "convention")}
+
+
+def test_unit_typed_in_the_cell(tmp_path, county, township):
+    con, path = load(tmp_path, county,
+                     sheets_of(township, dibao_sheet("保障标准", "860元/人·月", "3,300元/年")))
+    assert standards(con) == {"urban": (860, "month", "cell"), "rural": (3300, "year", "cell")}
+    assert unit_findings(path) == []
+
+
+def test_header_unit_wins_over_magnitude_and_value_is_kept_as_reported(tmp_path, county, township):
+    """The 元/人·月 header is what the township said: 3,300 stays 3,300 a month (no division;
+    the monthly equivalent is computed downstream from standard_period)."""
+    con, _ = load(tmp_path, county, sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 3300)))
+    assert standards(con)["rural"] == (3300, "month", "header")
+
+
+def test_existing_warehouse_gains_the_unit_source_column():
+    from civstat.raw_schema import create_raw_schema
+
+    con = duckdb.connect()
+    create_raw_schema(con)
+    con.execute("ALTER TABLE raw.dibao DROP COLUMN standard_unit_source")
+    create_raw_schema(con)
+    assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                       "'raw' AND table_name = 'dibao' AND column_name = 'standard_unit_source'"
+                       ).fetchone() == ("VARCHAR",)

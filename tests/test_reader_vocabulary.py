@@ -1,0 +1,195 @@
+"""The words real returns use (the year-end summaries in ``../shared/seeds/``: 清减, 五保金,
+优抚金, 尊老金, 低保生活补助款, 义务兵家属优待金 …), traditional characters through OpenCC, and
+returns not written by our template (cell by cell with openpyxl, one CSV group) — all load into
+the right columns."""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+from handmade import (
+    DIBAO,
+    DIBAO_COLUMNS,
+    MADIAN,
+    MED,
+    MED_COLUMNS,
+    TEKUN,
+    TEKUN_COLUMNS,
+    TEMP,
+    TEMP_COLUMNS,
+    WELFARE,
+    WELFARE_COLUMNS,
+    YOUFU,
+    YOUFU_COLUMNS,
+    canonical_sheets,
+    cover_rows,
+    raw_folder,
+    run_ingest,
+    write_csv_group,
+    write_xlsx,
+)
+
+from civstat.contract import load_contract
+from civstat.ingest.normalize import header_key, norm, sheet_key
+
+CONTRACT = load_contract()
+
+
+# -- the contract checks itself ------------------------------------------------------------------
+def _column_names(col) -> list[str]:
+    names = [col.header, *col.synonyms]
+    return names + [col.group + col.short] if col.group and col.short else names
+
+
+@pytest.mark.parametrize("family", [s.family for s in CONTRACT.sheets])
+def test_every_synonym_names_one_column_of_its_sheet(family):
+    sheet = CONTRACT.sheet(family)
+    owner: dict[str, str] = {}
+    clashes = []
+    for col in sheet.columns:
+        for name in _column_names(col):
+            key = header_key(name)[0]
+            if owner.setdefault(key, col.name) != col.name:
+                clashes.append((name, owner[key], col.name))
+    if sheet.label:
+        clashes += [(n, "label", owner[k]) for n in (sheet.label.header, *sheet.label.synonyms)
+                    if (k := header_key(n)[0]) in owner]
+    categories: dict[str, str] = {}
+    for cat in sheet.categories:
+        for name in (cat.label, *cat.synonyms):
+            if categories.setdefault(norm(name), cat.code) != cat.code:
+                clashes.append((name, categories[norm(name)], cat.code))
+    assert clashes == []
+
+
+def test_cover_labels_and_sheet_names_are_unambiguous():
+    owner: dict[str, str] = {}
+    for f in CONTRACT.cover_fields:
+        for name in (f.header, *f.synonyms):
+            assert owner.setdefault(header_key(name)[0], f.name) == f.name, name
+    sheets: dict[str, str] = {}
+    named = [("cover", [CONTRACT.cover_sheet, *CONTRACT.cover_sheet_synonyms])]
+    named += [(s.family, [s.sheet, *s.sheet_synonyms]) for s in CONTRACT.sheets]
+    for family, names in named:
+        for name in names:
+            assert sheet_key(name), name
+            assert sheets.setdefault(sheet_key(name), family) == family, name
+
+
+def test_traditional_characters_go_through_opencc():
+    for trad, simp in [("馬店鎮", "马店镇"), ("屬", "属"), ("雙河鎮", "双河镇"), ("楊莊鎮", "杨庄镇"),
+                       ("紅樓", "红楼"), ("白廟鄉", "白庙乡"), ("期末保障戶數", "期末保障户数")]:
+        assert norm(trad) == simp
+
+
+# -- seed vocabulary into the right columns -------------------------------------------------------
+def seed_sheets(two_row: bool = False) -> tuple[dict[str, list[list]], dict[str, list[str]]]:
+    """The seven required sheets and 表8, headed in the words of the seeds."""
+    if two_row:
+        dibao = [["项目", "保留低保", None, "新增", None, "本年清减", None, "低保生活补助款(元)",
+                  "低保标准(元/人·月)"],
+                 [None, "户数", "人数", "户数", "人数", "户数", "人数", None, None]]
+        merges = {"城乡低保": ["B1:C1", "D1:E1", "F1:G1", "A1:A2", "H1:H2", "I1:I2"]}
+    else:
+        dibao = [["项目", "保留户数", "保留人数", "新增低保户数", "新增低保人数", "清减户数", "清减人数",
+                  "累计发放低保生活补助款(元)", "低保标准(元/人·月)"]]
+        merges = {}
+    welfare = [["享受尊老金人数", "尊老金(元)", "困难生活补贴", None, "重度护理补贴", None,
+                "两项补贴资金(元)", "孤儿人数", None, "孤儿养育金(元)"],
+               [None, None, "符合条件人数", "实际领取人数", "符合条件人数", "实际领取人数", None,
+                "集中养育", "散居", None],
+               WELFARE]
+    merges["社会福利"] = ["C1:D1", "E1:F1", "H1:I1"]
+    sheets = {
+        "城乡低保": [["马店镇2024年第三季度城乡低保情况"], ["单位:户、人、元"], *dibao,
+                 ["城镇低保", *DIBAO["urban"]], ["农村低保", *DIBAO["rural"]],
+                 ["合计", *(a + b for a, b in zip(DIBAO["urban"], DIBAO["rural"], strict=True))],
+                 ["填表人:张三"]],
+        "五保供养": [["类别", "五保人数", "其中:集中供养五保", "其中:分散供养五保", "新增五保人数",
+                  "五保金(元)", "五保集中供养标准(元/人·年)", "五保分散供养标准(元/人·年)"],
+                 ["城市三无人员", *TEKUN["urban"]], ["农村五保", *TEKUN["rural"]]],
+        "临时救助情况": [["临时救助户数", "临时救助人数", "救助金(元)", "其中:物资折款(元)"], TEMP],
+        "医疗救助": [["资助参合人数", "资助参合资金(元)", "医疗救助人次", "医疗救助资金(元)"], MED],
+        **{k: v for k, v in canonical_sheets().items() if k in ("表5 自然灾害", "表6 养老服务机构")},
+        "优抚安置": [["重点优抚对象", "优抚金(元)", "义务兵家属户数", "义务兵家属优待金(元)",
+                  "接收退役士兵数", "其中:安置工作", "其中:自谋职业", "其中:参加培训人数", "慰问金(元)"],
+                 YOUFU],
+        "社会福利": welfare,
+    }
+    return sheets, merges
+
+
+def _figures(con, table: str, columns: list[str], where: str = "") -> list:
+    sql = f"SELECT {', '.join(columns)} FROM raw.{table} {where}"
+    return [list(r) for r in con.execute(sql).fetchall()]
+
+
+def _assert_dibao(con) -> None:
+    """Every 表1 figure; 保障标准 only as read (its unit rules are the sheet typing's)."""
+    got = {c: v for c, *v in con.execute(
+        f"SELECT category, {', '.join(DIBAO_COLUMNS)} FROM raw.dibao WHERE NOT is_total").fetchall()}
+    assert {c: v[:-1] for c, v in got.items()} == {c: v[:-1] for c, v in DIBAO.items()}
+    assert all(v[-1] for v in got.values())
+
+
+def _assert_seed_figures(con) -> None:
+    _assert_dibao(con)
+    got = {c: v for c, *v in con.execute(
+        f"SELECT category, {', '.join(TEKUN_COLUMNS)} FROM raw.tekun WHERE NOT is_total").fetchall()}
+    assert got == TEKUN
+    assert _figures(con, "temp_assist", TEMP_COLUMNS) == [TEMP]
+    assert _figures(con, "med_assist", MED_COLUMNS) == [MED]
+    assert _figures(con, "youfu", YOUFU_COLUMNS) == [YOUFU]
+    assert _figures(con, "welfare", WELFARE_COLUMNS) == [WELFARE]
+
+
+@pytest.mark.parametrize("two_row", [False, True], ids=["one_row_header", "two_row_merged_header"])
+def test_seed_vocabulary_loads_into_the_right_columns(tmp_path, two_row):
+    sheets, merges = seed_sheets(two_row)
+    write_xlsx(raw_folder(tmp_path) / "马店镇三季度.xlsx", cover_rows(), sheets, merges=merges)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    _assert_seed_figures(con)
+    assert con.execute("SELECT persons FROM raw.dibao WHERE is_total").fetchone() == (874,)
+
+
+def test_seed_vocabulary_in_a_gbk_csv_group(tmp_path):
+    sheets, _ = seed_sheets()
+    cover = [["填报单位:马店镇"], [f"统计用区划代码:{MADIAN}"], ["报告期:2024年1-9月"],
+             ["户籍人口(人)", "32000"], ["其中:城镇人口(人)", "8,000"], ["其中:农村人口(人)", "24000人"],
+             ["填报日期", "2024/10/8"]]
+    write_csv_group(raw_folder(tmp_path), "马店镇", cover, sheets, encoding="gbk")
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert con.execute("SELECT file_format, pop_urban, pop_rural FROM raw.submissions").fetchone() == (
+        "csv", 8000, 24000)
+    _assert_seed_figures(con)
+
+
+def test_traditional_workbook_with_no_code_resolves_the_township(tmp_path):
+    """`馬店鎮` with no code was refused as unknown under the hand-made map; OpenCC reads it."""
+    s2t = opencc.OpenCC("s2t").convert
+
+    def trad(rows: list[list]) -> list[list]:
+        return [[s2t(c) if isinstance(c, str) else c for c in row] for row in rows]
+
+    cover = trad(cover_rows(unit="马店镇", code=None))
+    assert cover[1][1] == "馬店鎮" and cover[4][0] == "其中:城鎮人口(人)"
+    sheets = {s2t(name): trad(rows) for name, rows in canonical_sheets().items()}
+    write_xlsx(raw_folder(tmp_path) / "馬店鎮.xlsx", cover, sheets, cover_name=s2t("封面"))
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert con.execute("SELECT division_code, unit_name, pop_urban FROM raw.submissions").fetchone() == (
+        MADIAN, "馬店鎮", 8000)
+    _assert_dibao(con)
+
+
+def test_sheets_named_only_by_number_are_told_apart(tmp_path):
+    """表1 … 表7 (no title) are seven sheets, not seven copies of 表1."""
+    sheets = {name.split(" ")[0]: rows for name, rows in canonical_sheets().items()}
+    sheets["表二"] = sheets.pop("表2")
+    write_xlsx(raw_folder(tmp_path) / "编号.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert _figures(con, "youfu", YOUFU_COLUMNS) == [YOUFU]
+    assert con.execute("SELECT count(*) FROM raw.tekun").fetchone() == (2,)
