@@ -79,3 +79,27 @@ def test_warehouse_without_raw_layer_exits_2(tmp_path):
     proc = civstat("--warehouse", str(path), cwd=tmp_path)
     assert proc.returncode == 2
     assert "civstat ingest" in proc.stderr
+
+
+def test_quarantined_files_are_named_in_the_report(clean, tmp_path):
+    """A refused file's township-quarter is missing from every figure: the gate's report says
+    which file, where and why; a file whose refusal was resolved is not listed."""
+    rows = [("2024Q2/坏文件.xlsx", None, None, None, "unreadable",
+             "2024Q2/坏文件.xlsx:无法打开工作簿", "cannot open workbook", None),
+            ("2024Q2/旧文件.xlsx", "封面", 3, "填报单位", "unknown_township",
+             "2024Q2/旧文件.xlsx 封面 第3行 [填报单位]:未知乡镇", "unknown township", "loaded")]
+    inserts = [
+        "INSERT INTO raw.quarantine BY NAME SELECT "
+        f"'{f}' AS file_path, 'x{i}' AS file_sha256, '2024Q2' AS folder_period, "
+        f"{repr(s) if s else 'NULL'} AS sheet, {r or 'NULL'} AS \"row\", "
+        f"{repr(c) if c else 'NULL'} AS \"column\", '{code}' AS reason_code, '{zh}' AS message_zh, "
+        f"'{en}' AS message_en, now() AS quarantined_at, "
+        f"{'now()' if res else 'NULL'} AS resolved_at, {repr(res) if res else 'NULL'} AS resolution"
+        for i, (f, s, r, c, code, zh, en, res) in enumerate(rows)]
+    warehouse = mutate(clean, tmp_path / "q.duckdb", inserts)
+    out = tmp_path / "report"
+    proc = civstat("--warehouse", str(warehouse), "--out", str(out), cwd=tmp_path)
+    assert "1 个报表文件被拒收" in proc.stdout, proc.stdout + proc.stderr
+    html = next(out.glob("quality_report_*.html")).read_text(encoding="utf-8")
+    assert "被拒收的报表文件" in html and "2024Q2/坏文件.xlsx" in html
+    assert "旧文件.xlsx" not in html

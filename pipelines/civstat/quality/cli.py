@@ -51,7 +51,7 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
               console: Console | None = None):
     """Evaluate on the published warehouse, print, write the report; return (result, report)."""
     from civstat.quality import evaluate, write_report
-    from civstat.quality.report import read_findings, read_rejected_rows
+    from civstat.quality.report import read_findings, read_quarantined, read_rejected_rows
     from civstat.warehouse import Warehouse
 
     console = console or _console()
@@ -61,11 +61,15 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
         result = evaluate(con, periods=periods, year=year)
         rejected = read_rejected_rows(con)
         findings = read_findings(con, result.periods)
+        quarantined = read_quarantined(con)
     finally:
         con.close()
     print_summary(result, console)
+    if quarantined:
+        console.print(f"[red]投递目录中 {len(quarantined)} 个报表文件被拒收(隔离),其乡镇季度数据缺失 / "
+                      f"{len(quarantined)} files of the drop zone stay quarantined[/]")
     report = write_report(result, out_dir or paths.output_dir() / "quality", rejected_rows=rejected,
-                          findings=findings)
+                          findings=findings, quarantined=quarantined)
     console.print(f"质量报告 / quality report: {report}")
     return result, report
 

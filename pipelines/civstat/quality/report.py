@@ -63,9 +63,26 @@ def read_findings(con, periods: list[str] | None = None) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
+def read_quarantined(con) -> list[dict]:
+    """Files of the drop zone that stay refused (``raw.quarantine`` not yet resolved): their
+    townships' returns are missing from every figure until a corrected file arrives."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND table_name = 'quarantine'").fetchall()}
+    if not columns:
+        return []
+    open_ = "WHERE resolved_at IS NULL" if "resolved_at" in columns else ""
+    rows = con.execute(
+        'SELECT file_path, folder_period, sheet, "row", "column", reason_code, message_zh, '
+        f"message_en FROM raw.quarantine {open_} ORDER BY file_path").fetchall()
+    keys = ("file", "period", "sheet", "row", "column", "reason_code", "message_zh", "message_en")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
 def _context(result: QualityResult, data_docs: str | None,
              rejected_rows: list[dict] | None = None,
-             findings: list[dict] | None = None) -> dict:
+             findings: list[dict] | None = None,
+             quarantined: list[dict] | None = None) -> dict:
     by_town: dict[str, list] = defaultdict(list)
     for v in result.violations:
         by_town[v.division_code].append(v)
@@ -104,6 +121,7 @@ def _context(result: QualityResult, data_docs: str | None,
         "data_docs": data_docs,
         "rejected_rows": rejected_rows or [],
         "findings": findings or [],
+        "quarantined": quarantined or [],
         "example_code": example.division_code if example else "371599101000",
         "example_period": example.period if example else "2024Q3",
     }
@@ -111,11 +129,13 @@ def _context(result: QualityResult, data_docs: str | None,
 
 def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True,
                  rejected_rows: list[dict] | None = None,
-                 findings: list[dict] | None = None) -> Path:
+                 findings: list[dict] | None = None,
+                 quarantined: list[dict] | None = None) -> Path:
     """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``).
 
     ``rejected_rows`` (:func:`read_rejected_rows`) adds the section 参考数据被拒行;
-    ``findings`` (:func:`read_findings`) the section 读取提示."""
+    ``findings`` (:func:`read_findings`) the section 读取提示; ``quarantined``
+    (:func:`read_quarantined`) the section 被拒收的报表文件."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     docs_link = None
@@ -132,7 +152,7 @@ def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool 
         undefined=jinja2.StrictUndefined,
     )
     html = env.get_template("quality_report.html.j2").render(
-        **_context(result, docs_link, rejected_rows, findings))
+        **_context(result, docs_link, rejected_rows, findings, quarantined))
     path = out / report_name(result)
     path.write_text(html, encoding="utf-8")
     return path
