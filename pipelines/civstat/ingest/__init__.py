@@ -107,11 +107,11 @@ def _check_period(parsed: ParsedReturn, folder_name: str) -> tuple[int, int]:
 def _parse_unit(job: tuple) -> tuple:
     """Worker: parse one return. Returns plain data, never raises:
     ``("ok", ParsedReturn, (year, quarter), mtime)`` or ``("refused", refusal dict, None, None)``."""
-    source, folder_name = job
+    source, folder_name, *known = job  # known: the return's sha256, hashed by the caller
     files = source if isinstance(source, list) else [source]
     try:
         check_files(files)
-        parsed = read_return(source)
+        parsed = read_return(source, *known)
         period = _check_period(parsed, folder_name)
         return "ok", parsed, period, max(f.stat().st_mtime for f in files)
     except Refusal as exc:
@@ -308,7 +308,7 @@ def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
             todo.append((unit, sha))
     todo.sort(key=lambda t: t[0].rel)
 
-    jobs = [(unit.source, unit.folder) for unit, _ in todo]
+    jobs = [(unit.source, unit.folder, sha) for unit, sha in todo]
     workers = workers if workers is not None else (2 if len(jobs) > 100 else 1)
     outcomes = _parse_all(jobs, workers)
     if progress and len(jobs) > 20:

@@ -240,11 +240,18 @@ def type_sheets(plans: list[SheetPlan]) -> tuple[dict[str, list[dict]], list[Fin
     for plan in plans:
         specs = [(factor, float(limit_of(col)), col.type == "int") if is_numeric(col) else None
                  for col, _, factor, _ in plan.columns]
+        at = [i for i, spec in enumerate(specs) if spec is not None]
+        factors, limits, wholes = ([specs[i][j] for i in at] for j in range(3))
+        raws = batch.raw
         for n, (record, cells, _) in enumerate(plan.rows):
-            plan.rows[n] = (record, cells, len(batch.raw))
-            for spec, raw in zip(specs, cells, strict=True):
-                if spec is not None:
-                    batch.add(raw, *spec)
+            if len(cells) != len(specs):
+                raise ValueError("a row's cells do not match its sheet's columns")
+            plan.rows[n] = (record, cells, len(raws))
+            if at:  # batch.add of each numeric cell, a row at a time
+                raws.extend(None if (raw := cells[i]) is None else str(raw) for i in at)
+                batch.factor.extend(factors)
+                batch.limit.extend(limits)
+                batch.whole.extend(wholes)
     typed = batch.typed()
     values, bad = typed.values, set(typed.bad)
     out: dict[str, list[dict]] = {}

@@ -108,9 +108,13 @@ def _read_label(text: str) -> tuple[Column, str | None] | None:
 
 def _label_at(grid: list[list], r: int, c: int) -> tuple[Column, str | None] | None:
     cell = grid[r][c] if c < len(grid[r]) else None
-    if is_blank(cell) or not isinstance(cell, str):
-        return None
-    return _read_label(cell)
+    return _cell_label(cell) if isinstance(cell, str) else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _cell_label(cell: str) -> tuple[Column, str | None] | None:
+    """:func:`_label_at` of a text cell, memoised: a province's covers share their labels."""
+    return None if is_blank(cell) else _read_label(cell)
 
 
 def _is_bare_unit(cell: object) -> bool:
@@ -119,8 +123,8 @@ def _is_bare_unit(cell: object) -> bool:
 
 def _labels(grid: list[list]) -> list[_Label]:
     return [_Label(found[0], r, c, found[1])
-            for r, row in enumerate(grid) for c in range(len(row))
-            if (found := _label_at(grid, r, c)) is not None]
+            for r, row in enumerate(grid) for c, cell in enumerate(row)
+            if isinstance(cell, str) and (found := _cell_label(cell)) is not None]
 
 
 def _is_label_row(grid: list[list], r: int, labels_here: list[_Label]) -> bool:

@@ -139,12 +139,19 @@ def _label_sets() -> tuple[frozenset[str], tuple[str, ...]]:
             tuple(norm(p) for p in contract.footer_prefixes))
 
 
+_CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
+
+
 def _category(sheet: Sheet, label: str) -> str | None:
-    key = norm(label)
-    for cat in sheet.categories:
-        if key in {norm(cat.label), *(norm(s) for s in cat.synonyms)}:
-            return cat.code
-    return None
+    """The code of the first category whose label or synonym is ``label`` (normalised)."""
+    entry = _CATEGORY_INDEX.get(id(sheet))
+    if entry is None or entry[0] is not sheet:
+        index: dict[str, str] = {}
+        for cat in sheet.categories:
+            for name in (cat.label, *cat.synonyms):
+                index.setdefault(norm(name), cat.code)
+        entry = _CATEGORY_INDEX[id(sheet)] = (sheet, index)
+    return entry[1].get(norm(label))
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -191,6 +198,14 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
 _NUMERIC = re.compile(r"\s*[-+]?[\d,.，．]+\s*%?\s*")
 
 
+def _blank(cell) -> bool:
+    """:func:`is_blank`, without normalising ASCII text (NFKC and OpenCC leave it alone, so
+    it is blank when empty or white space only)."""
+    if cell.__class__ is str and cell.isascii():
+        return not cell or cell.isspace()
+    return is_blank(cell)
+
+
 def _is_text(cell) -> bool:
     """Text that could be a header: not blank, not a number written as text."""
     return isinstance(cell, str) and not _NUMERIC.fullmatch(cell) and not is_blank(cell)
@@ -202,7 +217,80 @@ def _row_flags(row: tuple) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
     return tuple(_is_text(c) for c in row), tuple(is_blank(c) for c in row)
 
 
+@cache
+def _affixes(family: str) -> frozenset[str]:
+    """Every non-empty prefix and suffix of the family's header keys (the keys included): a
+    cell whose key is none of them can match no column, alone or joined to another cell."""
+    out = set()
+    for key in _column_index(family):
+        for i in range(1, len(key) + 1):
+            out.add(key[:i])
+            out.add(key[-i:])
+    return frozenset(out)
+
+
+@cache
+def _digits_free(family: str) -> bool:
+    """No header key holds a digit (nor the text stand-in): a number matches no column."""
+    return not any(ch.isdigit() or ch == _TEXT_MARK for key in _affixes(family) for ch in key)
+
+
+_PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
+_TEXT_MARK, _NUMBER_MARK = "\x00", "0"  # stand-ins that match nothing, of the same flags
+_HEADER_CACHE: dict[tuple, tuple] = {}
+
+
+def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
+    """A cell of the header scan as it matters to :func:`_locate_header`: cells that can match
+    no column (numbers, a title naming the township) become a stand-in with the same flags."""
+    if digits_free and cell.isascii() and _PLAIN_NUMBER.fullmatch(cell):
+        return _NUMBER_MARK  # its key holds a digit, which no header key does
+    if _blank(cell):
+        return cell
+    key = header_key(cell)[0]
+    if not key or key in affixes:
+        return cell
+    if not digits_free:
+        return cell
+    return _TEXT_MARK if _is_text(cell) else _NUMBER_MARK
+
+
+class _LayoutCells(dict):
+    """cell → :func:`_layout_cell` of one family, filled on first sight of a cell."""
+
+    def __init__(self, family: str):
+        super().__init__()
+        self.family = family
+        self[None] = None
+
+    def __missing__(self, cell):
+        if cell.__class__ is not str:  # 1, 1.0 and True are equal keys: never memoised
+            return (cell.__class__, cell)
+        value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family))
+        self[cell] = value
+        return value
+
+
+_LAYOUT_CELLS: dict[str, _LayoutCells] = {}
+
+
 def _locate_header(family: str, grid: list[list]):
+    """:func:`_scan_header`, memoised per layout: the scan rows with every cell that cannot
+    match a column replaced by a stand-in (a province's returns share a few layouts)."""
+    cells = _LAYOUT_CELLS.get(family)
+    if cells is None or len(cells) > 1 << 16:
+        cells = _LAYOUT_CELLS[family] = _LayoutCells(family)
+    signature = (family, tuple(tuple(map(cells.__getitem__, row))
+                               for row in grid[:HEADER_SCAN_ROWS + 1]))
+    hit = _HEADER_CACHE.get(signature)
+    if hit is None:
+        if len(_HEADER_CACHE) >= 4096:
+            _HEADER_CACHE.clear()
+        hit = _HEADER_CACHE[signature] = _scan_header(family, grid)
+    return hit[0], dict(hit[1])
+
+
+def _scan_header(family: str, grid: list[list]):
     """The header: the row, or pair of rows (two-row merged headers), matching most columns.
 
     Only text can match a header, and under an upper row a column matches on the lower row's
@@ -260,7 +348,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
     label_col = min((i for i in range(len(grid[header_rows[0]])) if i not in mapping), default=None)
     for r in range(header_rows[-1] + 1, len(grid)):
         row = grid[r]
-        first = next((c for c in row if not is_blank(c)), None)
+        first = next((c for c in row if not _blank(c)), None)
         if first is None or norm(first).startswith(footers):
             continue
         label = _cell(row, label_col) if label_col is not None else None
@@ -295,8 +383,9 @@ def _parse_cover(name: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     return parse_cover(name, grid)
 
 
-def read_return(source: Path | list[Path]) -> ParsedReturn:
-    """Parse one return: a workbook path, or the list of CSV files of one workbook."""
+def read_return(source: Path | list[Path], sha256: str | None = None) -> ParsedReturn:
+    """Parse one return: a workbook path, or the list of CSV files of one workbook
+    (``sha256``: its :func:`file_sha256`, when the caller has already hashed it)."""
     files = sorted(source) if isinstance(source, list) else [Path(source)]
     first = files[0]
     if first.suffix.lower() == ".csv":
@@ -317,7 +406,7 @@ def read_return(source: Path | list[Path]) -> ParsedReturn:
         raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
                       "no recognisable cover sheet (封面)")
     cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
-    parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=file_sha256(files),
+    parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=list(cover_findings))
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids)
     rows, findings = type_sheets(plans)  # a bad cell before the refused row is named first
