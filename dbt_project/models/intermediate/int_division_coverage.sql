@@ -56,12 +56,7 @@ status as (
 ),
 
 levels as (
-    select current_division_code as division_code, 'township' as division_level, *
-    from status
-    union all
-    select county_code as division_code, 'county' as division_level, *
-    from status
-    where county_code is not null
+    {{ township_and_county_rows('status', keep_codes=true) }}
 )
 
 select

@@ -38,12 +38,7 @@ weighted as (
 ),
 
 levels as (
-    select current_division_code as division_code, 'township' as division_level, * exclude (current_division_code, county_code)
-    from weighted
-    union all
-    select county_code as division_code, 'county' as division_level, * exclude (current_division_code, county_code)
-    from weighted
-    where county_code is not null
+    {{ township_and_county_rows('weighted') }}
 )
 
 select

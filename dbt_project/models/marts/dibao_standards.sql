@@ -32,12 +32,7 @@ reported as (
 ),
 
 reported_by_level as (
-    select current_division_code as division_code, 'township' as division_level, * exclude (current_division_code, county_code)
-    from reported
-    union all
-    select county_code as division_code, 'county' as division_level, * exclude (current_division_code, county_code)
-    from reported
-    where county_code is not null
+    {{ township_and_county_rows('reported') }}
 ),
 
 units as (

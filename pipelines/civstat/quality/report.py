@@ -29,12 +29,18 @@ def report_name(result: QualityResult) -> str:
     return f"quality_report_{scope_label(result).replace('–', '_')}.html"
 
 
+def _columns(con, schema: str, table: str) -> set[str]:
+    """The columns a table has in this warehouse (empty: no such table) — older warehouses
+    may lack a table or carry an earlier version of it."""
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+        [schema, table]).fetchall()}
+
+
 def read_rejected_rows(con) -> list[dict]:
     """``ref.rejected_rows`` of the warehouse the check ran on (empty if it has none); works on a
     read-only connection and on warehouses with the table's first, five-column version."""
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'ref' "
-        "AND table_name = 'rejected_rows'").fetchall()}
+    columns = _columns(con, "ref", "rejected_rows")
     if not columns:
         return []
     kept = "kept_last_good" if "kept_last_good" in columns else "NULL"
@@ -66,9 +72,7 @@ def read_findings(con, periods: list[str] | None = None) -> list[dict]:
 def read_quarantined(con) -> list[dict]:
     """Files of the drop zone that stay refused (``raw.quarantine`` not yet resolved): their
     townships' returns are missing from every figure until a corrected file arrives."""
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
-        "AND table_name = 'quarantine'").fetchall()}
+    columns = _columns(con, "raw", "quarantine")
     if not columns:
         return []
     open_ = "WHERE resolved_at IS NULL" if "resolved_at" in columns else ""
