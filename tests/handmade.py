@@ -126,16 +126,18 @@ def write_csv_group(folder: Path, stem: str, cover: Rows, sheets: dict[str, Rows
     return out
 
 
-def write_reference(ref: Path) -> Path:
-    """divisions.csv with the county and three townships (plans and 说明 empty)."""
+def write_reference(ref: Path, *, county: tuple[str, str, str] = (COUNTY, "清河县", "清河"),
+                    towns=TOWNS, valid_from: str = "2011-01-01") -> Path:
+    """divisions.csv with the county (code, name, short name) and its townships (code, name,
+    short name, kind), all in force from ``valid_from``; plans and 说明 empty."""
     ref.mkdir(parents=True, exist_ok=True)
     with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
                     "valid_from", "valid_to", "successor_code"])
-        w.writerow([COUNTY, "清河县", "清河", "county", "县", "", "2011-01-01", "", ""])
-        for code, name, short, kind in TOWNS:
-            w.writerow([code, name, short, "township", kind, COUNTY, "2011-01-01", "", ""])
+        w.writerow([*county, "county", "县", "", valid_from, "", ""])
+        for code, name, short, kind in towns:
+            w.writerow([code, name, short, "township", kind, county[0], valid_from, "", ""])
     (ref / "plan_targets.csv").write_text(
         "division_code,year,kpi_code,target,comparison,source\n", encoding="utf-8")
     (ref / "explanations.csv").write_text("division_code,period,rule_code,text\n", encoding="utf-8")

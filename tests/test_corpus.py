@@ -10,12 +10,11 @@ independently of the SQL, and checked in ``kpi_annual``, ``dibao_standards`` and
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
-from handmade import write_cells
+from handmade import write_cells, write_csv_group, write_reference
 
 from civstat.ingest import ingest
 from civstat.refresh import refresh
@@ -153,20 +152,9 @@ def write_corpus(raw: Path, ref: Path) -> None:
                     "低保": dibao_wanyuan(B, q), **other_sheets(B, q)}, {})
         sheets = {"封面": cover(C, q, f"{YEAR}年第{q}季度"), "表1 最低生活保障": dibao_plain(C, q),
                   **other_sheets(C, q)}
-        for name, rows in sheets.items():
-            with (folder / f"桃源乡{q}季度__{name}.csv").open("w", encoding="utf-8", newline="") as fh:
-                csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
-    ref.mkdir(parents=True, exist_ok=True)
-    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
-                    "valid_from", "valid_to", "successor_code"])
-        w.writerow([COUNTY, "试验县", "试验", "county", "县", "", "2000-01-01", "", ""])
-        for code, (name, short, kind) in NAMES.items():
-            w.writerow([code, name, short, "township", kind, COUNTY, "2000-01-01", "", ""])
-    (ref / "plan_targets.csv").write_text(
-        "division_code,year,kpi_code,target,comparison,source\n", encoding="utf-8")
-    (ref / "explanations.csv").write_text("division_code,period,rule_code,text\n", encoding="utf-8")
+        write_csv_group(folder, f"桃源乡{q}季度", sheets.pop("封面"), sheets, encoding="utf-8")
+    write_reference(ref, county=(COUNTY, "试验县", "试验"),
+                    towns=[(code, *names) for code, names in NAMES.items()], valid_from="2000-01-01")
 
 
 @pytest.fixture(scope="module")
