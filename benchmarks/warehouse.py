@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "pipelines"))
+sys.path.insert(0, str(ROOT / "src"))
 
 from civstat.dbtrun import run_dbt
 from civstat.ingest.reference import create_ref_schema

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,8 +41,17 @@ def _die_with_parent() -> None:
 
 def dbt_executable() -> str:
     """The dbt entry point of the running environment."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    bases = [Path(sys.executable).parent, Path(sys.prefix) / "bin"]
+    # A launcher (dg) may run us with another interpreter on a borrowed sys.path: then the
+    # entry point sits in the bin/ of the environment that holds the dbt package itself.
+    spec = importlib.util.find_spec("dbt")
+    if spec is not None and spec.submodule_search_locations:
+        site = Path(next(iter(spec.submodule_search_locations)))
+        bases += [parent / "bin" for parent in site.parents]
+    for base in bases:
+        if (base / "dbt").exists():
+            return str(base / "dbt")
+    return shutil.which("dbt") or "dbt"
 
 
 def dbt_env(warehouse: Warehouse | None = None) -> dict[str, str]:

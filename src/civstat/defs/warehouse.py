@@ -23,14 +23,17 @@ from dagster_dbt.utils import select_unique_ids
 
 from civstat import paths
 from civstat.buildplan import SELECTOR
-from civstat.dbtrun import dbt_executable
+from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
 from civstat.defs.resources import WarehouseResource
 from civstat.refresh import begin_build, finish_build
 
 KEY_PREFIX = "warehouse"
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+# Not ``prepare_if_dev()``: that parses with a default DbtCliResource (whatever ``dbt`` is on
+# PATH). The manifest is prepared by ``make`` (or here, once, if it is missing) with our dbt.
+if not MANIFEST_PATH.exists():
+    prepare_manifest()
 
 
 class CivstatDbtTranslator(DagsterDbtTranslator):
