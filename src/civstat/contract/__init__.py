@@ -1,8 +1,11 @@
-"""The township return contract, loaded from ``sheets.yaml`` (the single source of truth).
+"""The programme catalogue: the township return and everything particular to each programme.
 
-Everything that needs to know what a return looks like — the template writer, the reader,
-the raw-table DDL, the generator — asks this module instead of hard-coding sheet or column
-names.
+``return.yaml`` holds what every return shares (cover, units, footers, total rows); one file per
+programme under ``programmes/`` holds its sheet, spending lines, year-to-date flows, measures,
+KPIs, edit rules, summary section and demo-generator profile (ARCHITECTURE.md). Everything that
+needs to know what a return looks like or what a programme reports — template, reader, raw DDL,
+generator, dbt (through the files ``civstat.catalogue`` generates), edit rules, summary — asks
+this module instead of hard-coding sheet, column or programme names.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ class Column:
     of: str | None = None
     choices: tuple[str, ...] = ()
     period_units: dict[str, str] = field(default_factory=dict)
-    # 保障标准 units (see sheets.yaml): header words naming the period, the period each category
+    # 保障标准 units (see programmes/dibao.yaml): header words naming the period, the period each category
     # reports by convention, and the magnitudes that overrule the convention
     period_headers: dict[str, str] = field(default_factory=dict)
     period_convention: dict[str, str] = field(default_factory=dict)
@@ -89,6 +92,38 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class Programme:
+    """One file of ``programmes/``: a return sheet and what the warehouse and summary make of it."""
+
+    code: str  # = the sheet family and the file's stem
+    domain: str  # Dagster group of its models; dim_programme.domain
+    order: int  # place among sheets, summary sections and KPI listings
+    sheet: Sheet
+    spending_lines: tuple[dict, ...] = ()  # dim_programme rows (`programmes:`)
+    flows: dict[str, dict] = field(default_factory=dict)  # ytd column → {programme, flow}
+    measures: tuple[dict, ...] = ()
+    kpis: tuple[dict, ...] = ()
+    rules: tuple[dict, ...] = ()  # programme-specific edit rules (quality/rules.yaml schema)
+    summary: dict = field(default_factory=dict)  # its section of the year-end summary
+    generator: dict = field(default_factory=dict)  # demo-generator profile
+    dbt: dict = field(default_factory=dict)  # {staging: custom | generated, flows_model: …}
+    path: Path | None = None
+
+    def flow_of(self, column: str) -> tuple[str, str]:
+        """(spending line, flow code) a year-to-date column reports."""
+        target = self.flows.get(column) or {}
+        return (target.get("programme", self.code),
+                target.get("flow", column.removesuffix("_ytd")))
+
+
+def staged_name(column: Column) -> str:
+    """A column's name in staging: year-to-date columns always end in ``_ytd``."""
+    if column.kind == "ytd" and not column.name.endswith("_ytd"):
+        return f"{column.name}_ytd"
+    return column.name
+
+
+@dataclass(frozen=True)
 class Contract:
     sheets: tuple[Sheet, ...]
     cover_sheet: str
@@ -97,6 +132,22 @@ class Contract:
     unit_conversions: dict[str, tuple[str, float]]
     footer_prefixes: tuple[str, ...]
     total_labels: tuple[str, ...]
+    programmes: tuple[Programme, ...] = ()
+    cover_measures: tuple[dict, ...] = ()
+
+    def programme(self, code: str) -> Programme:
+        for prog in self.programmes:
+            if prog.code == code:
+                return prog
+        raise KeyError(f"no programme {code!r}")
+
+    @property
+    def measures(self) -> tuple[dict, ...]:
+        return self.cover_measures + tuple(m for p in self.programmes for m in p.measures)
+
+    @property
+    def kpis(self) -> tuple[dict, ...]:
+        return tuple(k for p in self.programmes for k in p.kpis)
 
     def sheet(self, family: str) -> Sheet:
         for sh in self.sheets:
@@ -126,32 +177,62 @@ def _column(d: dict) -> Column:
     )
 
 
+def _sheet(family: str, s: dict) -> Sheet:
+    label = s.get("label")
+    return Sheet(
+        family=family,
+        table=s["table"],
+        no=int(s["number"]),
+        sheet=s["sheet"],
+        sheet_synonyms=tuple(s.get("sheet_synonyms") or ()),
+        required=bool(s.get("required", True)),
+        row_kind=s["row_kind"],
+        columns=tuple(_column(c) for c in s["columns"]),
+        label=_column({**label, "type": "text"}) if label else None,
+        categories=tuple(
+            Category(code=k, label=v["label"], synonyms=tuple(v.get("synonyms") or ()))
+            for k, v in (s.get("categories") or {}).items()
+        ),
+    )
+
+
+def _programme(path: Path) -> Programme:
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    code = d.get("code") or path.stem
+    if code != path.stem:
+        raise ValueError(f"{path.name}: code {code!r} must match the file name")
+    return Programme(
+        code=code,
+        domain=d.get("domain", code),
+        order=int(d["order"]),
+        sheet=_sheet(code, d["sheet"]),
+        spending_lines=tuple(d.get("programmes") or ()),
+        flows=dict(d.get("flows") or {}),
+        measures=tuple(d.get("measures") or ()),
+        kpis=tuple(d.get("kpis") or ()),
+        rules=tuple(d.get("rules") or ()),
+        summary=dict(d.get("summary") or {}),
+        generator=dict(d.get("generator") or {}),
+        dbt=dict(d.get("dbt") or {}),
+        path=path,
+    )
+
+
+def programme_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or CONTRACT_DIR / "programmes").glob("*.yaml"))
+
+
 @cache
 def load_contract(path: Path | None = None) -> Contract:
-    raw = yaml.safe_load((path or CONTRACT_DIR / "sheets.yaml").read_text(encoding="utf-8"))
-    sheets = []
-    for s in raw["sheets"]:
-        label = s.get("label")
-        sheets.append(
-            Sheet(
-                family=s["family"],
-                table=s["table"],
-                no=int(s["number"]),
-                sheet=s["sheet"],
-                sheet_synonyms=tuple(s.get("sheet_synonyms") or ()),
-                required=bool(s.get("required", True)),
-                row_kind=s["row_kind"],
-                columns=tuple(_column(c) for c in s["columns"]),
-                label=_column({**label, "type": "text"}) if label else None,
-                categories=tuple(
-                    Category(code=k, label=v["label"], synonyms=tuple(v.get("synonyms") or ()))
-                    for k, v in (s.get("categories") or {}).items()
-                ),
-            )
-        )
+    """The catalogue: ``return.yaml`` + every ``programmes/*.yaml`` (in their ``order``)."""
+    root = path or CONTRACT_DIR
+    raw = yaml.safe_load((root / "return.yaml").read_text(encoding="utf-8"))
+    programmes = sorted((_programme(p) for p in programme_files(root / "programmes")),
+                        key=lambda p: (p.order, p.code))
+    _check_unique(programmes)
     cover = raw["cover"]
     return Contract(
-        sheets=tuple(sheets),
+        sheets=tuple(p.sheet for p in programmes),
         cover_sheet=cover["sheet"],
         cover_sheet_synonyms=tuple(cover.get("sheet_synonyms") or ()),
         cover_fields=tuple(_column(f) for f in cover["fields"]),
@@ -160,4 +241,21 @@ def load_contract(path: Path | None = None) -> Contract:
         },
         footer_prefixes=tuple(raw["footer_prefixes"]),
         total_labels=tuple(raw["total_labels"]),
+        programmes=tuple(programmes),
+        cover_measures=tuple(raw.get("measures") or ()),
     )
+
+
+def _check_unique(programmes: list[Programme]) -> None:
+    """Two programme files may not claim the same table, sheet number, measure or KPI."""
+    seen: dict[tuple[str, object], str] = {}
+    for prog in programmes:
+        keys = [("table", prog.sheet.table), ("sheet number", prog.sheet.no)]
+        keys += [("measure", m["code"]) for m in prog.measures]
+        keys += [("KPI", k["code"]) for k in prog.kpis]
+        keys += [("spending line", s["code"]) for s in prog.spending_lines]
+        for key in keys:
+            if key in seen:
+                raise ValueError(f"programmes/{prog.code}.yaml: {key[0]} {key[1]!r} "
+                                 f"already defined in programmes/{seen[key]}.yaml")
+            seen[key] = prog.code

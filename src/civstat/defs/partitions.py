@@ -7,12 +7,11 @@ year that has a quarter (:func:`add_partitions_for`).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import dagster as dg
 
-QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
+from civstat.periods import QUARTER_FOLDER, previous_quarter  # noqa: F401 (re-exported)
 
 quarter_partitions = dg.DynamicPartitionsDefinition(name="quarter")
 year_partitions = dg.DynamicPartitionsDefinition(name="year")
@@ -23,10 +22,6 @@ def quarter_folders(raw_dir: Path) -> list[Path]:
     if not raw_dir.is_dir():
         return []
     return sorted(p for p in raw_dir.iterdir() if p.is_dir() and QUARTER_FOLDER.match(p.name))
-
-
-def previous_quarter(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter - 1}" if quarter > 1 else f"{year - 1}Q4"
 
 
 def add_partitions_for(instance: dg.DagsterInstance, quarter_keys: list[str]) -> None:

@@ -5,7 +5,6 @@ It does not publish: ``civstat build`` builds and publishes what was staged.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from civstat import paths
+from civstat.periods import PERIOD_KEY as PERIOD
 from civstat.warehouse import Warehouse, WarehouseBusy
-
-PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 
 
 def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> None:

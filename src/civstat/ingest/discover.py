@@ -9,12 +9,12 @@ or files outside the quarter folders are listed as ignored, one line each — ne
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUARTER_FOLDER = re.compile(r"^(\d{4})Q([1-4])$")
+from civstat.periods import QUARTER_FOLDER
+
 _DEBRIS_NAMES = {".ds_store": "macOS 文件夹元数据 / macOS folder metadata",
                  "thumbs.db": "Windows 缩略图缓存 / Windows thumbnail cache",
                  "desktop.ini": "Windows 文件夹设置 / Windows folder settings"}

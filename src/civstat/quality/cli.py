@@ -5,7 +5,6 @@ set-up error."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -14,8 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from civstat import paths
-
-QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+from civstat.periods import PERIOD_KEY as QUARTER
 
 
 def _console() -> Console:

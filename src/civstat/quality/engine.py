@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -12,11 +11,11 @@ from typing import Any
 import duckdb
 
 from civstat.contract import load_contract
+from civstat.periods import PERIOD_KEY as PERIOD
 from civstat.quality.catalogue import Catalogue, Rule, load_catalogue, render_sql
 from civstat.quality.gx import Finding, Frame, GxRunner, frames_for
 from civstat.raw_schema import QUALITY_DDL
 
-PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 SHEET_TABLES = tuple(s.table for s in load_contract().sheets)
 
 

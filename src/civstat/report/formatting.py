@@ -156,9 +156,5 @@ def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
     return f"{word}{abs(delta):.{decimals}f}%"
 
 
-CN_QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
-
-
-def period_span(quarter: int) -> str:
-    """YTD span of a cumulative period: Q4 → '全年', Q3 → '1—9月'."""
-    return "全年" if quarter == 4 else f"1—{quarter * 3}月"
+from civstat.periods import CN_QUARTER  # noqa: F401 (re-exported)
+from civstat.periods import ytd_span as period_span  # noqa: F401 (re-exported)
