@@ -31,7 +31,7 @@ def graph_lines(definitions: dg.Definitions) -> list[str]:
         deps = sorted(p.to_user_string() for p in node.parent_keys)
         part = " [quarter]" if node.partitions_def and "quarter" in str(
             getattr(node.partitions_def, "name", "")) else (" [year]" if node.partitions_def else "")
-        lines.append(f"{key.to_user_string()}{part} <- {', '.join(deps) or '-'}")
+        lines.append(f"{key.to_user_string()}{part} ({node.group_name}) <- {', '.join(deps) or '-'}")
     return lines
 
 
@@ -41,6 +41,55 @@ def test_asset_graph_matches_snapshot(definitions):
     if os.environ.get("CIVSTAT_UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
         SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
+
+
+def test_dbt_models_are_grouped_by_programme(definitions):
+    """A programme's models sit in its domain (programmes/<code>.yaml); models across programmes
+    in warehouse_core / kpi / quality; no catch-all "warehouse" group."""
+    from civstat.contract import load_contract
+
+    graph = definitions.resolve_asset_graph()
+    group = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    for prog in load_contract().programmes:
+        assert group[f"warehouse/stg_{prog.sheet.table}"] == prog.domain
+        assert group[f"raw/{prog.sheet.table}"] == "raw"
+    assert group["warehouse/fct_recipients"] == group["warehouse/dibao_standards"] == "social_assistance"
+    assert group["warehouse/fct_veteran_placement"] == "youfu"
+    assert group["warehouse/kpi_quarterly"] == group["warehouse/kpi_definitions"] == "kpi"
+    assert group["warehouse/quality_status"] == group["quality/violations"] == "quality"
+    assert group["warehouse/int_divisions_resolved"] == group["warehouse/fct_funds"] == "warehouse_core"
+    assert "warehouse" not in set(group.values())
+
+
+def test_definitions_load_the_whole_defs_folder(tmp_path, definitions):
+    """definitions.py names no module: a module dropped into civstat/defs (as ``dg scaffold defs
+    dagster.asset`` writes it) joins the code location. Checked on a copy of the package (the
+    dbt project stays the repository's)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from civstat import paths
+
+    shutil.copy(paths.PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(paths.PACKAGE_DIR, tmp_path / "src" / "civstat",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "src" / "civstat" / "defs" / "my_asset.py").write_text(
+        "import dagster as dg\n\n\n@dg.asset\n"
+        "def my_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult: ...\n",
+        encoding="utf-8")
+    script = ("import civstat.definitions as d\n"
+              "keys = d.defs().resolve_asset_graph().get_all_asset_keys()\n"
+              "print(d.__file__)\n"
+              "print(sorted(k.to_user_string() for k in keys))\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src"),
+           "CIVSTAT_PROJECT_ROOT": str(paths.PROJECT_ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         check=True, timeout=600).stdout.splitlines()
+    assert out[0].startswith(str(tmp_path))
+    assert "'my_asset'" in out[1] and "'warehouse/kpi_annual'" in out[1]
+    text = (paths.PACKAGE_DIR / "definitions.py").read_text(encoding="utf-8")
+    assert "load_from_defs_folder" in text and "DOMAINS" not in text
 
 
 def test_lineage_runs_from_files_to_report(definitions):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import dagster as dg
@@ -99,3 +100,60 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
     # the ungated run built but could not publish; the next one built again, incrementally
     assert log == [("full", "dagster"), ("incremental", "dagster"), ("incremental", "dagster")]
     assert "2024Q1" in periods and after > before
+
+
+def _node(name: str, path: str, parents=(), columns=(), kind="model") -> tuple[str, dict]:
+    uid = f"{kind}.civstat.{name}"
+    return uid, {"name": name, "resource_type": kind, "fqn": ["civstat", *path.split("/"), name],
+                 "depends_on": {"nodes": list(parents)}, "columns": {c: {} for c in columns},
+                 "config": {}, "meta": {}}
+
+
+def test_groups_follow_the_programme_catalogue(warehouse_defs, tmp_path):
+    """A new programme's staging (reading raw.<its table>) and what only it feeds sit in its
+    domain; models across programmes by what they are about."""
+    import shutil
+    from pathlib import Path
+
+    from civstat.contract import CONTRACT_DIR, load_contract
+
+    root = tmp_path / "contract"  # the contract + the fixture programme 冬春生活救助 (disaster_relief)
+    shutil.copytree(CONTRACT_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copy(Path(__file__).parent / "fixtures" / "programmes" / "winter_relief.yaml",
+                root / "programmes" / "winter_relief.yaml")
+    contract = load_contract(root)
+    nodes = dict([
+        _node("stg_dibao", "staging", ["source.civstat.raw.dibao"]),
+        _node("stg_winter_relief", "staging/generated", ["source.civstat.raw.winter_relief"]),
+        _node("fct_winter_relief", "marts", ["model.civstat.stg_winter_relief", "model.civstat.int_subq"]),
+        _node("int_subq", "intermediate", ["source.civstat.raw.submissions"]),
+        _node("int_flows_long", "intermediate", ["model.civstat.stg_dibao", "model.civstat.stg_winter_relief"]),
+        _node("kpi_quarterly", "marts/periodic", ["model.civstat.int_flows_long"]),
+        _node("quality_status", "marts", ["model.civstat.int_subq"]),
+        _node("kpi_definitions", "", kind="seed"),
+    ])
+    sources = {f"source.civstat.raw.{t}": {"name": t, "source_name": "raw"}
+               for t in ("dibao", "winter_relief", "submissions")}
+    groups = {uid.split(".")[-1]: g for uid, g in
+              warehouse_defs.dbt_groups({"nodes": nodes, "sources": sources}, contract).items()}
+    assert groups == {"stg_dibao": "social_assistance", "stg_winter_relief": "disaster_relief",
+                      "fct_winter_relief": "disaster_relief", "int_subq": "warehouse_core",
+                      "int_flows_long": "warehouse_core", "kpi_quarterly": "kpi",
+                      "quality_status": "quality", "kpi_definitions": "kpi"}
+
+
+def test_fact_tables_come_from_the_manifest(warehouse_defs):
+    """Every mart with a submission_id is checked for blocked returns — a new one too."""
+    from civstat.quality.marts import MART_TABLES, facts_of
+
+    nodes = dict([
+        _node("fct_funds", "marts/periodic", columns=["submission_id", "period"]),
+        _node("fct_new_programme", "marts", columns=["submission_id"]),
+        _node("kpi_quarterly", "marts/periodic", columns=["period"]),
+        _node("quality_status", "marts", columns=["submission_id", "status"]),
+        _node("stg_dibao", "staging", columns=["submission_id"]),
+    ])
+    assert facts_of({"nodes": nodes}) == ["fct_funds", "fct_new_programme"]
+    manifest = {"nodes": json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))["nodes"]}
+    assert list(MART_TABLES) == facts_of(manifest)
+    assert {"fct_recipients", "fct_funds", "fct_disaster_losses"} <= set(MART_TABLES)

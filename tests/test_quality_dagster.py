@@ -47,10 +47,19 @@ def test_code_location_wires_the_gate():
     assert VIOLATIONS_KEY in keys and RULE_RUNS_KEY in keys
     assert dg.AssetKey(["raw", "tekun"]) in graph.get(VIOLATIONS_KEY).parent_keys
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
-    hard = [r for r in load_catalogue().rules if r.is_hard]
+    catalogue = load_catalogue()
+    hard = [r for r in catalogue.rules if r.is_hard]
     assert ("raw/tekun", check_name("H4")) in checks
-    assert sum(1 for _, n in checks if n.startswith("edit_rule_H")) == len(hard)
+    assert {n for _, n in checks if n.startswith("edit_rule_H")} == {check_name(r.code) for r in hard}
+    # every hard rule on every raw table it reads; the soft rules on every raw table
+    for sheet in catalogue.contract.sheets:
+        assert ("raw/" + sheet.table, SOFT_CHECK) in checks
+        for rule in catalogue.rules_for(sheet.table):
+            if rule.is_hard:
+                assert ("raw/" + sheet.table, check_name(rule.code)) in checks
+    assert ("raw/youfu", check_name("H7")) in checks and ("raw/submissions", check_name("H7")) in checks
     assert ("raw/submissions", SOFT_CHECK) in checks
+    assert MART_TABLES and "fct_funds" in MART_TABLES and "quality_status" not in MART_TABLES
     for mart in MART_TABLES:
         assert (f"warehouse/{mart}", "no_blocked_returns_published") in checks
         assert dg.AssetKey(["warehouse", mart]) in keys  # a real dbt model, not a stub
@@ -93,12 +102,12 @@ def test_raw_checks_fail_the_broken_rule_only(broken):
     )
     result = defs.resolve_job_def("checks").execute_in_process(tags={"dagster/partition": "2024Q2"})
     assert result.success
-    evals = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert not evals[check_name("H4")].passed
-    assert evals[check_name("H4")].severity == dg.AssetCheckSeverity.ERROR
-    assert evals[check_name("H4")].asset_key == dg.AssetKey(["raw", "tekun"])
-    assert all(e.passed for n, e in evals.items() if n != check_name("H4"))
-    assert evals[SOFT_CHECK].severity == dg.AssetCheckSeverity.WARN
+    evals = {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()}
+    failed = evals[("tekun", check_name("H4"))]
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
+    assert [k for k, e in evals.items() if not e.passed] == [("tekun", check_name("H4"))]
+    assert evals[("submissions", SOFT_CHECK)].severity == dg.AssetCheckSeverity.WARN
+    assert evals[("tekun", SOFT_CHECK)].passed
 
 
 def test_blocked_rows_in_marts_counts_leaks(tmp_path):

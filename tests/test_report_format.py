@@ -6,7 +6,7 @@ import jinja2
 import pytest
 
 from civstat.report import formatting as f
-from civstat.report.phrases import load_phrases, sentence
+from civstat.report.phrases import load_phrases, sentence, summary_phrases
 from civstat.report.writers import environment
 
 WORDS = {"up": "提高", "down": "降低", "flat": "持平"}
@@ -39,7 +39,7 @@ def test_period_span():
 
 
 def test_sentence_drops_clauses_with_missing_figures():
-    ph = load_phrases()
+    ph = summary_phrases()  # the programme files' sentences under their codes
     full = sentence("tekun.rate", ph, rate="28.5%", rate_change="提高3.1个百分点")
     assert full == "集中供养率28.5%，比上年提高3.1个百分点。"
     assert sentence("tekun.rate", ph, rate="28.5%", rate_change=None) == "集中供养率28.5%。"
@@ -48,7 +48,7 @@ def test_sentence_drops_clauses_with_missing_figures():
 
 def test_real_summary_register():
     """The sentence of a real summary comes out of the phrase data with the right figures."""
-    ph = load_phrases()
+    ph = summary_phrases()
     s = sentence(
         "dibao.category",
         ph,
@@ -127,9 +127,16 @@ def test_money_keeps_the_precision_it_was_reported_with():
     assert yuan.cell(384560.63) == "384,560.63"
     assert f.MoneyFormat("万元").total(384560.63) == "38.46万元"
     assert f.MoneyFormat("万元").cell(5980000) == "598.00"
-    s = sentence("med_assist.summary", load_phrases(), span="全年", insured_persons=None,
-                 insured_funds=None, direct_times="167", direct_funds=yuan.total(384560.63),
-                 per_case=None)
+    s = sentence(
+        "med_assist.summary",
+        summary_phrases(),
+        span="全年",
+        insured_persons=None,
+        insured_funds=None,
+        direct_times="167",
+        direct_funds=yuan.total(384560.63),
+        per_case=None,
+    )
     assert s == "实施直接医疗救助167人次，支出救助资金384,560.63元。"
 
 
@@ -137,11 +144,47 @@ def test_standards_in_the_unit_reported_and_the_register_of_real_summaries():
     assert f.fmt_reported(3300, "元/人·年") == "3,300元/人·年"
     assert f.fmt_reported(612.5, "元/人·月") == "612.5元/人·月"
     assert f.fmt_reported(612.25) == "612.25"
-    ph = load_phrases()
-    s = sentence("dibao.standard", ph, label="农村低保", standard=None,
-                 standard_from="3,000元/人·年", standard_to="3,300元/人·年",
-                 standard_growth="增长10.0%")
+    ph = summary_phrases()
+    s = sentence(
+        "dibao.standard",
+        ph,
+        label="农村低保",
+        standard=None,
+        standard_from="3,000元/人·年",
+        standard_to="3,300元/人·年",
+        standard_growth="增长10.0%",
+    )
     assert s == "农村低保保障标准由3,000元/人·年提高到3,300元/人·年，比上年增长10.0%。"
-    s = sentence("dibao.standard", ph, label="农村低保", standard="3,300元/人·年",
-                 standard_from=None, standard_to=None, standard_growth=None)
+    s = sentence(
+        "dibao.standard",
+        ph,
+        label="农村低保",
+        standard="3,300元/人·年",
+        standard_from=None,
+        standard_to=None,
+        standard_growth=None,
+    )
     assert s == "农村低保保障标准为3,300元/人·年。"
+
+
+def test_dotted_placeholders_and_chinese_numerals():
+    """A generic template names a figure's attribute ({code.change}); numbers are computed."""
+    ph = load_phrases()
+    from civstat.report.phrases import render_clauses
+
+    s = render_clauses(
+        ["冬春救助困难群众{aided_ytd}", "比上年{aided_ytd.change}"],
+        ph,
+        aided_ytd="1,234人次",
+        **{"aided_ytd.change": "增长12.2%"},
+    )
+    assert s == "冬春救助困难群众1,234人次，比上年增长12.2%。"
+    assert render_clauses(["救助{m}", "比上年{m.change}"], ph, m="5人次") == "救助5人次。"
+    assert [f.cn_numeral(n) for n in (1, 6, 10, 11, 20, 23)] == [
+        "一",
+        "六",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+    ]

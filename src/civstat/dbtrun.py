@@ -71,7 +71,14 @@ def run_dbt(
     capture: bool = False,
     check: bool = True,
 ) -> subprocess.CompletedProcess:
-    """Run ``dbt <args>`` on the project (profiles in the project directory)."""
+    """Run ``dbt <args>`` on the project (profiles in the project directory).
+
+    The files dbt reads from the programme catalogue are brought up to date first
+    (:mod:`civstat.contract.dbtgen`), so a programme file added since is part of the run.
+    """
+    from civstat.contract import dbtgen
+
+    dbtgen.sync()
     cmd = [dbt_executable(), *args, "--project-dir", str(paths.DBT_PROJECT_DIR),
            "--profiles-dir", str(paths.DBT_PROJECT_DIR)]
     lock_fd = warehouse.lock_fd() if warehouse is not None else None

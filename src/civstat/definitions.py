@@ -1,28 +1,19 @@
 """The civstat Dagster code location (``dagster dev`` / ``dg dev`` load this).
 
-Domain modules under :mod:`civstat.defs` are imported only when Dagster asks for the
-definitions, so importing the package never touches dbt's manifest.
+Every module of the :mod:`civstat.defs` folder is loaded (``dg.load_from_defs_folder``): its
+``Definitions`` object, else whatever Dagster objects it defines at module level. A module added
+there (``dg scaffold defs dagster.asset my_asset.py``) joins the code location as it is. The
+folder is loaded only when Dagster asks for the definitions, so importing the package never
+touches dbt's manifest.
 """
 
 from __future__ import annotations
 
-import importlib
+from pathlib import Path
 
 import dagster as dg
-
-from civstat.defs.resources import default_resources
-
-DOMAINS = ["raw", "quality", "warehouse", "reports"]
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    domain_defs = [importlib.import_module(f"civstat.defs.{name}").defs for name in DOMAINS]
-    from civstat.defs import pipeline
-    from civstat.defs.warehouse import civstat_dbt_assets
-
-    return dg.Definitions.merge(
-        *domain_defs,
-        pipeline.build_defs(list(civstat_dbt_assets.keys)),
-        dg.Definitions(resources=default_resources(), executor=dg.in_process_executor),
-    )
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

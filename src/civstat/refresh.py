@@ -19,11 +19,8 @@ import duckdb
 from civstat import faults, workstate
 from civstat.buildplan import BuildPlan, plan_build, record_build
 from civstat.dbtrun import run_dbt
+from civstat.quality.marts import MART_TABLES  # facts no blocked return may reach
 from civstat.warehouse import Warehouse
-
-# Fact tables that carry a submission_id: no row of a blocked (hard-failed) return may reach them.
-MART_TABLES = ["fct_recipients", "fct_funds", "fct_assistance_cases", "fct_eldercare_beds",
-               "fct_veteran_placement", "fct_welfare_subsidies", "fct_disaster_losses"]
 
 
 class BuildFailed(RuntimeError):

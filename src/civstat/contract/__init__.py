@@ -48,6 +48,8 @@ class Column:
     period_headers: dict[str, str] = field(default_factory=dict)
     period_convention: dict[str, str] = field(default_factory=dict)
     period_magnitude: dict[str, float] = field(default_factory=dict)
+    # quarters in which the column is reported (表11's 年检 columns: [4]); blank in the others
+    reported_in: tuple[int, ...] = (1, 2, 3, 4)
 
     @property
     def duckdb_type(self) -> str:
@@ -78,6 +80,8 @@ class Sheet:
     columns: tuple[Column, ...]
     label: Column | None = None
     categories: tuple[Category, ...] = ()
+    # quarterly (default) | year_end: the sheet's stocks are revised once a year, in Q4 (表11, 表15)
+    stocks_revised: str = "quarterly"
 
     @property
     def title(self) -> str:
@@ -174,6 +178,7 @@ def _column(d: dict) -> Column:
         period_headers=dict(d.get("period_headers") or {}),
         period_convention=dict(d.get("period_convention") or {}),
         period_magnitude={k: float(v) for k, v in (d.get("period_magnitude") or {}).items()},
+        reported_in=tuple(int(q) for q in d.get("reported_in") or (1, 2, 3, 4)),
     )
 
 
@@ -193,6 +198,7 @@ def _sheet(family: str, s: dict) -> Sheet:
             Category(code=k, label=v["label"], synonyms=tuple(v.get("synonyms") or ()))
             for k, v in (s.get("categories") or {}).items()
         ),
+        stocks_revised=s.get("stocks_revised", "quarterly"),
     )
 
 

@@ -13,14 +13,17 @@ from civstat.defs.partitions import (
 )
 from civstat.defs.raw import raw_returns, reference_tables
 from civstat.defs.resources import WarehouseResource
+from civstat.defs.warehouse import KEY_PREFIX, civstat_dbt_assets
 
-PUBLISH_KEY = dg.AssetKey(["warehouse", "published"])
+PUBLISH_KEY = dg.AssetKey([KEY_PREFIX, "published"])
 
 # Everything that writes the working copy, then the publish step.
 _ingest = dg.AssetSelection.assets(reference_tables, raw_returns)
-# Seeds (KPI definitions) are not downstream of the raw files, so select by group as well.
+# Seeds (KPI definitions) are not downstream of the raw files, so select every dbt asset (they
+# are grouped by programme, under the "warehouse" key prefix) and the gate as well.
 _downstream = (
-    _ingest.downstream(include_self=False) | dg.AssetSelection.groups("quality", "warehouse", "publish")
+    _ingest.downstream(include_self=False) | dg.AssetSelection.groups("quality", "publish")
+    | dg.AssetSelection.key_prefixes(KEY_PREFIX)
 ) - dg.AssetSelection.groups("reports")
 
 
@@ -103,3 +106,6 @@ def build_defs(dbt_asset_keys: list[dg.AssetKey]) -> dg.Definitions:
         jobs=[ingest_quarter, refresh_warehouse, refresh_quarter, year_end_report],
         schedules=[quarterly_refresh_schedule, year_end_report_schedule],
     )
+
+
+defs = build_defs(list(civstat_dbt_assets.keys))

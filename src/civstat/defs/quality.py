@@ -3,10 +3,14 @@
 * ``quality/violations`` + ``quality/rule_runs``: every edit rule evaluated on the working copy's
   raw layer and stored, before dbt — dbt's ``quality_status`` keeps hard-failed township-quarters
   out of the marts, so the rest of the county still publishes.
-* Asset checks on the raw assets, one per hard rule (severity ERROR) and one for all soft rules
-  (WARN). They report; they do not block: one township's bad return must not stop the county.
+* Asset checks on the raw assets: every hard rule on every raw table it reads (severity ERROR;
+  ``edit_rule_H7`` on raw/dibao, raw/marriage, …) and the soft rules on every raw table (WARN).
+  Both follow the rule catalogue, so a programme file added to the contract brings the checks of
+  its raw table. They report; they do not block: one township's bad return must not stop the
+  county.
 * Blocking checks on the marts (``no_blocked_returns_published``): no return with a hard failure
-  may appear in a published fact table. A failure there is a pipeline bug, so it blocks
+  may appear in a published fact table — every mart with a submission_id, from dbt's manifest
+  (:mod:`civstat.quality.marts`). A failure there is a pipeline bug, so it blocks
   ``warehouse/published``.
 """
 
@@ -15,22 +19,35 @@ import duckdb
 
 from civstat.contract import load_contract
 from civstat.defs.resources import WarehouseResource
-from civstat.quality.catalogue import load_catalogue
-from civstat.refresh import MART_TABLES, blocked_rows_in_marts
+from civstat.quality.catalogue import COVER_TABLE, load_catalogue
+from civstat.quality.marts import MART_TABLES
+from civstat.refresh import blocked_rows_in_marts
 
 CATALOGUE = load_catalogue()
 SHEET_TABLES = [s.table for s in load_contract().sheets]
-RAW_DEPS = [dg.AssetKey(["raw", t]) for t in ("submissions", *SHEET_TABLES)]
+RAW_TABLES = [COVER_TABLE, *SHEET_TABLES]
+RAW_DEPS = [dg.AssetKey(["raw", t]) for t in RAW_TABLES]
 REF_DEPS = [dg.AssetKey(["ref", "divisions"]), dg.AssetKey(["ref", "explanations"])]
 VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
 RULE_RUNS_KEY = dg.AssetKey(["quality", "rule_runs"])
 SOFT_CHECK = "edit_rules_soft"
 
 
-def _raw_key(rule) -> dg.AssetKey:
-    """The raw asset a rule's check is attached to: its first sheet table, else submissions."""
-    table = next((t for t in rule.tables if t in SHEET_TABLES), "submissions")
+def raw_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", table])
+
+
+def check_tables(rule) -> list[str]:
+    """The raw tables a hard rule is checked on: those it reads (the cover when none)."""
+    return [t for t in rule.tables if t in RAW_TABLES] or [COVER_TABLE]
+
+
+def violation_table(v, tables: list[str]) -> str:
+    """The raw table of ``tables`` a violation belongs to: its own, else the cover (a finding
+    on the whole return), else the first."""
+    if v.table_name in tables:
+        return v.table_name
+    return COVER_TABLE if COVER_TABLE in tables else tables[0]
 
 
 def check_name(code: str) -> str:
@@ -113,11 +130,12 @@ def _partition(context) -> str | None:
 
 @dg.multi_asset_check(
     specs=[
-        *(dg.AssetCheckSpec(check_name(r.code), asset=_raw_key(r),
+        *(dg.AssetCheckSpec(check_name(r.code), asset=raw_key(t),
                             description=f"{r.code} {r.name_zh}(硬性) / {r.name_en}")
-          for r in CATALOGUE.rules if r.is_hard),
-        dg.AssetCheckSpec(SOFT_CHECK, asset=["raw", "submissions"],
-                          description="软性审核提示(需说明) / soft edit rules"),
+          for r in CATALOGUE.rules if r.is_hard for t in check_tables(r)),
+        *(dg.AssetCheckSpec(SOFT_CHECK, asset=raw_key(t),
+                            description="软性审核提示(需说明) / soft edit rules")
+          for t in RAW_TABLES),
     ],
     can_subset=True,
     name="edit_rule_checks",
@@ -135,39 +153,45 @@ def edit_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehous
             result = evaluate(con, periods=[period] if period else None)
         finally:
             con.close()
-    by_rule: dict[str, list] = {}
+    found: dict[tuple[str, str], list] = {}  # (check name, raw table) → violations
     for v in result.violations:
-        by_rule.setdefault(v.rule_code, []).append(v)
-    selected = {key.name for key in context.selected_asset_check_keys}
-    for rule in CATALOGUE.rules:
-        if not rule.is_hard or check_name(rule.code) not in selected:
-            continue
-        found = by_rule.get(rule.code, [])
-        yield dg.AssetCheckResult(
-            check_name=check_name(rule.code),
-            asset_key=_raw_key(rule),
-            passed=not found,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=f"{len(found)} 条违规,相应乡镇季度不发布" if found else "通过",
-            metadata={"violations": len(found), "periods": ", ".join(result.periods),
-                      "details": dg.MetadataValue.md(_markdown(found))},
-        )
-    if SOFT_CHECK in selected:
-        soft = result.soft
-        open_ = result.unexplained_soft
-        yield dg.AssetCheckResult(
-            check_name=SOFT_CHECK,
-            asset_key=dg.AssetKey(["raw", "submissions"]),
-            passed=not open_,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"软性提示 {len(soft)} 条,待说明 {len(open_)} 条",
-            metadata={"soft": len(soft), "unexplained": len(open_),
-                      "details": dg.MetadataValue.md(_markdown(open_))},
-        )
+        if v.is_hard:
+            rule = CATALOGUE.rule(v.rule_code)
+            key = (check_name(v.rule_code), violation_table(v, check_tables(rule)))
+        else:
+            key = (SOFT_CHECK, violation_table(v, RAW_TABLES))
+        found.setdefault(key, []).append(v)
+    for check_key in context.selected_asset_check_keys:
+        table = check_key.asset_key.path[-1]
+        these = found.get((check_key.name, table), [])
+        if check_key.name == SOFT_CHECK:
+            open_ = [v for v in these if not v.explanation]
+            yield dg.AssetCheckResult(
+                check_name=SOFT_CHECK,
+                asset_key=check_key.asset_key,
+                passed=not open_,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=f"软性提示 {len(these)} 条,待说明 {len(open_)} 条",
+                metadata={"soft": len(these), "unexplained": len(open_),
+                          "periods": ", ".join(result.periods),
+                          "details": dg.MetadataValue.md(_markdown(open_))},
+            )
+        else:
+            yield dg.AssetCheckResult(
+                check_name=check_key.name,
+                asset_key=check_key.asset_key,
+                passed=not these,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description=f"{len(these)} 条违规,相应乡镇季度不发布" if these else "通过",
+                metadata={"violations": len(these), "periods": ", ".join(result.periods),
+                          "details": dg.MetadataValue.md(_markdown(these))},
+            )
 
 
-def no_blocked_returns_published(marts: list[str] = MART_TABLES) -> dg.AssetChecksDefinition:
-    """Blocking checks on the dbt fact tables: no row of a hard-failed return may reach them."""
+def no_blocked_returns_published(marts: list[str] | None = None) -> dg.AssetChecksDefinition:
+    """Blocking checks on the dbt fact tables (default: every mart with a submission_id, from
+    dbt's manifest): no row of a hard-failed return may reach them."""
+    marts = list(MART_TABLES) if marts is None else list(marts)
 
     @dg.multi_asset_check(
         specs=[

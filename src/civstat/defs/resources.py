@@ -31,3 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def default_resources() -> dict:
     return {"warehouse": WarehouseResource()}
+
+
+# the code location's resources and executor (one process: DuckDB has a single writer)
+defs = dg.Definitions(resources=default_resources(), executor=dg.in_process_executor)

@@ -5,6 +5,10 @@ The manifest is prepared at set-up time (``python -m civstat.dbtrun prepare``, o
 ``meta.dagster.asset_key`` (["raw", t], ["ref", t], ["quality", "violations"]), so lineage runs
 from the drop zone to the marts. dbt builds the working copy under the warehouse lock; the
 lead's publish asset publishes afterwards.
+
+Groups follow the programme catalogue (:func:`dbt_groups`): a programme's models sit in its
+``domain`` (social_assistance, eldercare, …), models across programmes in ``warehouse_core``,
+``kpi`` or ``quality``.
 """
 
 import contextlib
@@ -13,21 +17,28 @@ import os
 import time
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from functools import cache
 from graphlib import TopologicalSorter
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import default_group_from_dbt_resource_props
 from dagster_dbt.utils import select_unique_ids
 
 from civstat import paths
 from civstat.buildplan import SELECTOR
+from civstat.contract import Contract, load_contract
 from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
 from civstat.defs.resources import WarehouseResource
 from civstat.refresh import begin_build, finish_build
 
 KEY_PREFIX = "warehouse"
+# groups of the dbt models that serve no single programme
+CORE_GROUP, KPI_GROUP, QUALITY_GROUP = "warehouse_core", "kpi", "quality"
+DBT_NODE_TYPES = ("model", "seed", "snapshot")
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
 # Not ``prepare_if_dev()``: that parses with a default DbtCliResource (whatever ``dbt`` is on
@@ -36,16 +47,74 @@ if not MANIFEST_PATH.exists():
     prepare_manifest()
 
 
+def cross_programme_group(name: str) -> str:
+    """The group of a model that belongs to no single programme, by what it is about."""
+    if any(word in name for word in ("quality", "explanation")) or name.startswith("audit_"):
+        return QUALITY_GROUP
+    if any(word in name for word in ("kpi", "measure", "plan_target")):
+        return KPI_GROUP
+    return CORE_GROUP
+
+
+def dbt_groups(manifest: Mapping[str, Any], contract: Contract) -> dict[str, str]:
+    """Dagster group of every dbt model, seed and snapshot (unique_id → group).
+
+    A model that reads a programme's raw table (its staging) is in the programme's ``domain``;
+    a model whose programme inputs (direct parents) all share one domain is in it too
+    (int_dibao_person_months, fct_recipients, dibao_standards); the rest — inputs from several
+    programmes or none — by :func:`cross_programme_group`. A ``meta.dagster.group`` (or dbt
+    group) on the model wins.
+    """
+    domain_of_table = {p.sheet.table: p.domain for p in contract.programmes}
+    nodes, sources = manifest.get("nodes", {}), manifest.get("sources", {})
+    memo: dict[str, str | None] = {}
+
+    def domain(uid: str) -> str | None:
+        if uid in memo:
+            return memo[uid]
+        memo[uid] = None  # cycle guard
+        if uid in sources:
+            src = sources[uid]
+            found = domain_of_table.get(src["name"]) if src.get("source_name") == "raw" else None
+        elif uid in nodes and nodes[uid]["resource_type"] in DBT_NODE_TYPES:
+            parents = {domain(p) for p in nodes[uid].get("depends_on", {}).get("nodes", [])}
+            parents.discard(None)
+            found = next(iter(parents)) if len(parents) == 1 else None
+        else:
+            found = None
+        memo[uid] = found
+        return found
+
+    groups = {}
+    for uid, node in nodes.items():
+        if node["resource_type"] not in DBT_NODE_TYPES:
+            continue
+        groups[uid] = (default_group_from_dbt_resource_props(node) or domain(uid)
+                       or cross_programme_group(node["name"]))
+    return groups
+
+
+@cache
+def _manifest_groups(manifest_path: str, mtime_ns: int) -> dict[str, str]:
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    return dbt_groups(manifest, load_contract())
+
+
 class CivstatDbtTranslator(DagsterDbtTranslator):
-    """Models and seeds live under ["warehouse", <name>]; sources keep their meta asset keys."""
+    """Models and seeds live under ["warehouse", <name>], grouped by programme domain
+    (:func:`dbt_groups`); sources keep their meta asset keys."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+        if dbt_resource_props["resource_type"] in DBT_NODE_TYPES:
             return dg.AssetKey([KEY_PREFIX, dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return "warehouse"
+        path = dbt_project.manifest_path
+        groups = _manifest_groups(str(path), path.stat().st_mtime_ns)
+        return (groups.get(dbt_resource_props.get("unique_id", ""))
+                or default_group_from_dbt_resource_props(dbt_resource_props)
+                or cross_programme_group(dbt_resource_props["name"]))
 
 
 def mart_key(name: str) -> dg.AssetKey:

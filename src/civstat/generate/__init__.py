@@ -8,6 +8,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+from civstat.contract import Contract, load_contract
 from civstat.generate.model import County, Return, build_county
 from civstat.template import CLEAN, ReturnStyle, write_return
 
@@ -132,14 +133,17 @@ def generate(
     messy: bool = True,
     force: bool = False,
     quarters=None,
+    contract: Contract | None = None,
 ) -> dict:
     """Write ``out_dir/<YYYY>Q<q>/`` returns and the reference CSVs; returns a summary dict.
 
-    Refuses (FileExistsError) when a target quarter folder already holds files, unless ``force``
-    (then those folders are emptied of returns first).
+    Every programme of ``contract`` (default: the catalogue) is written, each from its
+    ``generator:`` profile. Refuses (FileExistsError) when a target quarter folder already holds
+    files, unless ``force`` (then those folders are emptied of returns first).
     """
     out_dir, reference_dir = Path(out_dir), Path(reference_dir)
-    county = build_county(seed=seed, scale=scale, years=years)
+    contract = contract or load_contract()
+    county = build_county(seed=seed, scale=scale, years=years, contract=contract)
     wanted = _parse_quarters(quarters)
     rets = [
         (i, r)
@@ -177,7 +181,8 @@ def generate(
         cover = dict(ret.cover, _short_name=short, _year=ret.year, _quarter=ret.quarter)
         path = out_dir / ret.period / f"{stem}.{'xls' if fmt == 'xls' else 'xlsx'}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        written = write_return(path, cover, ret.data, style, fmt=fmt, encoding=enc)
+        written = write_return(path, cover, ret.data, style, fmt=fmt, encoding=enc,
+                               contract=contract)
         files += written
         if item:
             by_item.setdefault(item, []).extend(str(p) for p in written)

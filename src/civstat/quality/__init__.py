@@ -1,4 +1,6 @@
-"""The quality gate: the edit rules (审核关系) of ``rules.yaml`` evaluated on the raw layer.
+"""The quality gate: the edit rules (审核关系) evaluated on the raw layer — the generic rules of
+``rules.yaml`` and each programme's own (``rules:`` of ``contract/programmes/<code>.yaml``),
+merged by :mod:`civstat.quality.catalogue`.
 
 ``evaluate`` runs every rule (Great Expectations for within-row rules, SQL on DuckDB for
 cross-row, cross-table and historical ones) on the current returns; ``store`` writes the findings

@@ -10,13 +10,11 @@ from typing import Any
 
 import duckdb
 
-from civstat.contract import load_contract
+from civstat.contract import Contract, load_contract
 from civstat.periods import PERIOD_KEY as PERIOD
-from civstat.quality.catalogue import Catalogue, Rule, load_catalogue, render_sql
+from civstat.quality.catalogue import Catalogue, Rule, load_catalogue, render_sql, rule_order
 from civstat.quality.gx import Finding, Frame, GxRunner, frames_for
 from civstat.raw_schema import QUALITY_DDL
-
-SHEET_TABLES = tuple(s.table for s in load_contract().sheets)
 
 
 class QualitySetupError(RuntimeError):
@@ -158,9 +156,10 @@ def evaluate(
     in scope. The connection may be read-only (only temporary views are created).
     """
     catalogue = catalogue or load_catalogue()
+    contract = catalogue.contract or load_contract()
     tables = _tables(con)
-    missing = [t for t in ("raw.submissions", *(f"raw.{t}" for t in SHEET_TABLES), "ref.divisions")
-               if t not in tables]
+    sheet_tables = [f"raw.{s.table}" for s in contract.sheets]
+    missing = [t for t in ("raw.submissions", *sheet_tables, "ref.divisions") if t not in tables]
     if missing:
         raise QualitySetupError(
             "仓库缺少审核所需的表,请先运行 civstat ingest / the warehouse lacks tables the rules "
@@ -184,7 +183,7 @@ def evaluate(
         n_returns = con.execute(
             "SELECT count(*) FROM q_sub WHERE list_contains(?::VARCHAR[], period)", [scope]
         ).fetchone()[0]
-        ctx = _Context(names, explanations, set(scope))
+        ctx = _Context(names, explanations, set(scope), contract)
         gx_runner: GxRunner | None = None
         violations: list[Violation] = []
         runs: list[RuleRun] = []
@@ -206,17 +205,16 @@ def evaluate(
                                 sum(1 for v in found if v.explanation)))
     finally:
         _drop_views(con, catalogue)
-    violations.sort(key=lambda v: (v.period, v.division_code, _rule_order(v.rule_code),
+    violations.sort(key=lambda v: (v.period, v.division_code, rule_order(v.rule_code),
                                    v.table_name or "", v.source_row or 0, v.column_name or ""))
     return QualityResult(run_id, evaluated_at, scope, violations, runs, n_returns, names, gx_runner)
 
 
-def _rule_order(code: str) -> tuple[int, int]:
-    return (0 if code.startswith("H") else 1, int(code[1:]) if code[1:].isdigit() else 0)
-
-
 def _run_sql(con, rule: Rule, ctx: _Context) -> list[Violation]:
-    cur = con.execute(render_sql(rule))
+    sql = render_sql(rule, ctx.contract)
+    if not sql.strip():  # a generic rule no sheet of the contract calls for
+        return []
+    cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
     out = []
     for row in cur.fetchall():
@@ -231,21 +229,21 @@ def _run_gx(con, rule: Rule, ctx: _Context, runner: GxRunner | None, scope) -> t
     if not scope or runner is None:
         return [], 0
     out, checked = [], 0
-    for frame in frames_for(rule):
+    for frame in frames_for(rule, ctx.contract):
         df = con.execute(frame.sql, [scope]).df()
         if df.empty:
             continue
         rows, findings = runner.validate(frame, df)
         checked += rows
-        out += [ctx.violation(rule, _gx_fields(frame, f)) for f in findings]
+        out += [ctx.violation(rule, _gx_fields(frame, f, ctx.contract)) for f in findings]
     return out, checked
 
 
-def _gx_fields(frame: Frame, finding: Finding) -> dict:
+def _gx_fields(frame: Frame, finding: Finding, contract: Contract) -> dict:
     spec, row = finding.expectation, dict(finding.row)
     row["table_name"] = frame.table
     labels = frame.labels
-    lab = lambda c, lang="zh": _label(frame.table, c, labels, lang)
+    lab = lambda c, lang="zh": _label(frame.table, c, labels, lang, contract)
     t = spec["type"]
     if "column_A" in spec:
         a, b = spec["column_A"], spec["column_B"]
@@ -282,14 +280,15 @@ def _gx_fields(frame: Frame, finding: Finding) -> dict:
     return row
 
 
-def _label(table: str | None, column: str | None, extra: dict | None = None, lang: str = "zh") -> str:
+def _label(table: str | None, column: str | None, extra: dict | None = None, lang: str = "zh",
+           contract: Contract | None = None) -> str:
     if not column:
         return ""
     if extra and column in extra:
         return extra[column].get(lang, column)
     if lang == "en":
         return column
-    contract = load_contract()
+    contract = contract or load_contract()
     if table == "submissions":
         for f in contract.cover_fields:
             if f.name == column:
@@ -329,9 +328,10 @@ class _SafeDict(dict):
 class _Context:
     """Turns a rule's raw finding into a :class:`Violation` (names, labels, messages, 说明)."""
 
-    def __init__(self, names: dict, explanations: dict, scope: set[str]):
+    def __init__(self, names: dict, explanations: dict, scope: set[str],
+                 contract: Contract | None = None):
         self.names, self.explanations, self.scope = names, explanations, scope
-        contract = load_contract()
+        self.contract = contract = contract or load_contract()
         self.sheet_names = {s.table: s.sheet for s in contract.sheets}
         self.sheet_names["submissions"] = "封面"
         self.categories = {(s.table, c.code): c.label for s in contract.sheets for c in s.categories}
@@ -361,7 +361,7 @@ class _Context:
             row_text=f"第{row}行" if row is not None else "",
             row_text_en=f" row {row}" if row is not None else "",
             column=column or "",
-            column_label=fields.get("column_label") or _label(table, column),
+            column_label=fields.get("column_label") or _label(table, column, contract=self.contract),
             category=category or "",
             category_label=cat_label,
         )

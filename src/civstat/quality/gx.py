@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from civstat.contract import load_contract
-from civstat.quality.catalogue import Rule, numeric
+from civstat.contract import Contract, load_contract
+from civstat.quality.catalogue import COVER_TABLE, Rule, numeric
 
 INDEX = "_rid"
 # Keys of an expectation entry that are ours, not GX's.
@@ -47,14 +47,11 @@ class Finding:
     row: dict[str, Any]
 
 
-def _generated(kind: str, table: str) -> list[dict]:
-    contract = load_contract()
-    if table == "submissions":
+def _generated(kind: str, table: str, contract: Contract) -> list[dict]:
+    if table == COVER_TABLE:
         cols = [c for c in contract.cover_fields if c.name in COVER_NUMERIC]
-        sheet = None
     else:
-        sheet = next(s for s in contract.sheets if s.table == table)
-        cols = numeric(sheet)
+        cols = numeric(next(s for s in contract.sheets if s.table == table))
     if kind == "nonnegative":
         return [{"type": "ExpectColumnValuesToBeBetween", "column": c.name, "min_value": 0} for c in cols]
     if kind == "parts":
@@ -66,29 +63,32 @@ def _generated(kind: str, table: str) -> list[dict]:
     raise ValueError(f"unknown expectation generator {kind!r}")
 
 
-def frames_for(rule: Rule) -> list[Frame]:
-    """The frames (table + SQL + expectations) of a great_expectations rule."""
-    contract = load_contract()
+def frames_for(rule: Rule, contract: Contract | None = None) -> list[Frame]:
+    """The frames (table + SQL + expectations) of a great_expectations rule. ``table: "*"`` is
+    every sheet table of the rule's (resolved) ``tables``."""
+    contract = contract or load_contract()
+    sheets = {s.table: s for s in contract.sheets}
     out = []
     for entry in rule.gx:
         if entry["table"] == "*":
-            tables = [s.table for s in contract.sheets if s.table not in entry.get("exclude_tables", ())]
+            tables = [t for t in rule.tables
+                      if t in sheets and t not in entry.get("exclude_tables", ())]
         else:
             tables = [entry["table"]]
         for table in tables:
             exps = list(entry.get("expectations") or [])
             if entry.get("generate"):
-                exps += _generated(entry["generate"], table)
+                exps += _generated(entry["generate"], table, contract)
             if not exps:
                 continue
             derive = "".join(f", {expr} AS {name}" for name, expr in (entry.get("derive") or {}).items())
-            if table == "submissions":
+            if table == COVER_TABLE:
                 sql = (f"SELECT (row_number() OVER () - 1) AS {INDEX}, t.*, '封面' AS source_sheet, "
                        f"t.file_path AS source_file, NULL AS source_row{derive} "
                        f"FROM q_sub t WHERE list_contains(?::VARCHAR[], t.period)")
             else:
                 conds = ["list_contains(?::VARCHAR[], s.period)"]
-                sheet = next(s for s in contract.sheets if s.table == table)
+                sheet = sheets[table]
                 if not entry.get("include_totals") and sheet.row_kind != "single":
                     conds.append("NOT t.is_total")
                 if entry.get("where"):

@@ -124,6 +124,44 @@ class MartReader:
         )
         return {r["kpi_code"]: r for r in df.iter_rows(named=True)}
 
+    # -- measures (the catalogue's building blocks of the KPIs, per division and period) --------
+    _MEASURES = "fct_measures"
+
+    def measures(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
+        """Every measure of the divisions for the period (year to date at ``quarter``): the
+        townships at current boundaries and the county as their sum (weighted means for
+        standards), as the mart ``fct_measures`` holds them."""
+        if not self._has(self._MEASURES):
+            return pl.DataFrame(
+                schema={
+                    "division_code": pl.String,
+                    "measure_code": pl.String,
+                    "value": pl.Float64,
+                    "townships": pl.Int64,
+                }
+            )
+        return self._q(
+            "SELECT division_code, measure_code, value, townships_included AS townships "
+            f"FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
+            "AND list_contains(?, division_code)",
+            [year, quarter, division_codes],
+        )
+
+    def measure_series(
+        self, years: list[int], division_code: str, codes: list[str]
+    ) -> pl.DataFrame:
+        """Measures of one division per quarter of ``years`` (trend charts)."""
+        if not self._has(self._MEASURES):
+            return pl.DataFrame(
+                schema={"period": pl.String, "measure_code": pl.String, "value": pl.Float64}
+            )
+        return self._q(
+            f"SELECT period, measure_code, value FROM {self._MEASURES} "
+            "WHERE list_contains(?, year) AND division_code = ? AND list_contains(?, measure_code) "
+            "ORDER BY year, quarter",
+            [years, division_code, codes],
+        )
+
     # -- facts (township rows at current boundaries, summed over the scope) ---------------------
     _IN_SCOPE = "list_contains(?, current_division_code)"
 

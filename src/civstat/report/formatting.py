@@ -156,5 +156,17 @@ def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
     return f"{word}{abs(delta):.{decimals}f}%"
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 → '一', 10 → '十', 12 → '十二', 21 → '二十一' (section and block numbers, 1–99)."""
+    if not 0 < n < 100:
+        raise ValueError(f"cn_numeral: {n} is outside 1–99")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
+    return head + (_CN_DIGITS[ones] if ones else "")
+
+
 from civstat.periods import CN_QUARTER  # noqa: F401 (re-exported)
 from civstat.periods import ytd_span as period_span  # noqa: F401 (re-exported)

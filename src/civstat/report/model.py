@@ -13,7 +13,7 @@ from civstat.report.charts import Chart
 
 @dataclass
 class Table:
-    caption: str
+    caption: str  # without its 表N: the report numbers its tables in the order they are rendered
     columns: list[str]
     rows: list[list[str]]
     numeric: list[bool] | None = None  # right-align these columns
@@ -39,6 +39,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # footnotes (a section of one programme block)
 
 
 @dataclass

@@ -1,0 +1,248 @@
+"""What every section of the summary works from: the scope and period, the phrases, the programme
+catalogue, and the footnotes of figures that lack a township.
+
+:class:`Context` is built once per report; the section kinds (:mod:`civstat.report.sections`)
+read figures through it (:class:`~civstat.report.figures.Figures`: KPIs, measures, rankings)
+and phrase them with their programme file's ``summary:`` texts (:meth:`Context.say`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from civstat.contract import Contract, Programme, load_contract
+from civstat.report import formatting as f
+from civstat.report.data import MartReader, Scope
+from civstat.report.figures import Figures
+from civstat.report.model import Table
+from civstat.report.phrases import render_clauses, sentence, summary_phrases
+
+MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
+
+
+@dataclass
+class Options:
+    year: int
+    quarter: int | None = None  # None: Q4, or the latest quarter published
+    division: str | None = None  # None: the county
+    money_unit: str = "元"
+
+
+class Context(Figures):
+    def __init__(self, reader: MartReader, opts: Options, contract: Contract | None = None):
+        self.r = reader
+        self.o = opts
+        self.contract = contract or load_contract()
+        self.ph = summary_phrases(self.contract)
+        self.money = f.MoneyFormat(opts.money_unit)
+        self.scope: Scope = reader.scope(opts.division)
+        self.codes = list(self.scope.township_codes)
+        present = reader.periods_present(opts.year, self.codes)
+        if not present:
+            raise LookupError(
+                f"{self.scope.division_name}{opts.year}年没有已发布的数据 / "
+                f"no published data for {opts.year}"
+            )
+        if opts.quarter is None:
+            self.quarter = max(present)
+            self.partial_year = self.quarter < 4
+        else:
+            if opts.quarter not in present:
+                raise LookupError(
+                    f"{opts.year}年第{opts.quarter}季度没有已发布的数据 / "
+                    f"no published data for {opts.year}Q{opts.quarter}"
+                )
+            self.quarter = opts.quarter
+            self.partial_year = False
+        self.annual = opts.quarter is None or opts.quarter == 4
+        self.year = opts.year
+        self.span = f.period_span(self.quarter)
+        self.period_end = (
+            f"{self.year}年{'年底' if self.quarter == 4 else f.CN_QUARTER[self.quarter] + '末'}"
+        )
+        self.scope_word = "全县" if self.scope.is_county else self.scope.division_name
+        self.defs = reader.kpi_definitions()
+        self._kpi_frames()
+        self._notes: list[str] = []  # footnotes of the block being built
+        self.short_figures: dict[str, str] = {}  # incomplete figure → who it lacks (for 数据说明)
+        self._funds: pl.DataFrame | None = None
+        self.coverage = reader.coverage([self.year - 1, self.year], self.scope.division_code)
+        now = self.coverage.filter(
+            (pl.col("year") == self.year) & (pl.col("quarter") == self.quarter)
+        )
+        self.period_missing: list[str] = (
+            codes_of(now["townships_missing"][0])
+            if now.height and now["complete"][0] is False
+            else []
+        )
+
+    # -- the programme's summary texts ------------------------------------------------------
+    def summary(self, prog: Programme) -> dict:
+        return prog.summary or {}
+
+    def say(self, prog: Programme, name: str, **values) -> str | None:
+        """The sentence ``summary.sentences.<name>`` of the programme's file."""
+        return sentence(f"{prog.code}.{name}", self.ph, **values)
+
+    def clauses(self, clauses, **values) -> str | None:
+        return render_clauses(clauses, self.ph, **values)
+
+    def heading(self, prog: Programme, key: str | None = None) -> str:
+        """The block heading (without its number): ``summary.heading``, or for a kind writing
+        several blocks ``summary.heading.<key>``; the sheet's title when the file gives none."""
+        h = self.summary(prog).get("heading")
+        if isinstance(h, dict):
+            h = h.get(key) if key else None
+        return h or prog.sheet.title
+
+    def chart_spec(self, prog: Programme, key: str) -> dict:
+        """``summary.charts.<key>`` as a mapping (a plain string is the title)."""
+        spec = (self.summary(prog).get("charts") or {}).get(key) or {}
+        return {"title": spec} if isinstance(spec, str) else dict(spec)
+
+    def table(self, prog: Programme, key: str, rows: list[list[str]], **kw) -> Table:
+        """A table whose caption and column headers are ``summary.tables.<key>`` (placeholders:
+        {span}, {money_unit}, {year}); its 表N is set when the report is numbered."""
+        spec = (self.summary(prog).get("tables") or {}).get(key) or {}
+        if isinstance(spec, str):
+            spec = {"caption": spec}
+        words = self.words()
+        columns = [self.fill(c, words) for c in spec.get("columns") or ()]
+        if rows and columns and len(columns) != len(rows[0]):
+            raise ValueError(
+                f"programmes/{prog.code}.yaml: summary.tables.{key} names {len(columns)} "
+                f"columns, the {self.summary(prog).get('kind')} section writes {len(rows[0])}"
+            )
+        return Table(self.fill(spec.get("caption") or prog.sheet.title, words), columns, rows, **kw)
+
+    def ranked_kpis(self, prog: Programme) -> list[str]:
+        """``summary.ranking``: the figures whose township ranking the section states."""
+        r = self.summary(prog).get("ranking") or []
+        return [r] if isinstance(r, str) else list(r)
+
+    def words(self) -> dict[str, str]:
+        """The placeholders every sentence template may use."""
+        return {
+            "span": self.span,
+            "period_end": self.period_end,
+            "scope": self.scope_word,
+            "year": str(self.year),
+            "prev_year": str(self.year - 1),
+            "townships": str(len(self.codes)),
+            "money_unit": self.money.unit,
+        }
+
+    def fill(self, template: str, values: dict) -> str:
+        return template.format_map(_Lenient(values))
+
+    def none_sentence(self, prog: Programme) -> str | None:
+        return sentence("programme_none", self.ph, title=prog.sheet.title, no=str(prog.sheet.no))
+
+    # -- money ------------------------------------------------------------------------------
+    def fund(self, programme: str, category: str | None = None):
+        """Year-to-date funds of a spending line (fct_funds) summed over the scope."""
+        if self._funds is None:
+            self._funds = self.r.funds(self.year, self.quarter, self.codes)
+        df = self._funds.filter(pl.col("programme") == programme)
+        if category:
+            df = df.filter(pl.col("category") == category)
+        return df["funds_ytd"].sum() if df.height else None
+
+    def money_cell(self, yuan) -> str:
+        return self.money.cell(yuan) or "—"
+
+    # -- coverage: a figure short of a township carries MARK and a footnote -------------------
+    def missing_text(self, codes: list[str], year: int, quarter: int) -> str:
+        """'不含杨庄镇（2025年二季度数据未通过审核）': who is left out and why — the return of the
+        quarter, or (figures accumulated over the year) the first earlier one not published."""
+        names = self.r.division_names(codes)
+        status = self.r.return_status(year, codes)
+        parts = []
+        for code in codes:
+            st = dict(
+                status.filter(pl.col("division_code") == code)
+                .select("quarter", "status")
+                .iter_rows()
+            )
+            reason = None
+            for q in [quarter, *range(1, quarter)]:
+                if st.get(q) != "published":
+                    what = "数据未通过审核" if st.get(q) == "blocked" else "未报送"
+                    reason = f"{year}年{f.CN_QUARTER[q]}{what}"
+                    break
+            name = names.get(code, code)
+            parts.append(f"{name}（{reason}）" if reason else name)
+        return "不含" + "、".join(parts)
+
+    def flag(self, label: str, missing: list[str], year: int, quarter: int) -> str:
+        """Record the footnote of an incomplete figure; returns the marker to print after it."""
+        text = self.missing_text(missing, year, quarter)
+        note = f"{MARK} {label}：{text}"
+        if note not in self._notes:
+            self._notes.append(note)
+        self.short_figures.setdefault(label, text)
+        return MARK
+
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
+
+    def kmark(self, code: str) -> str:
+        """MARK when the scope's KPI is short of a township (kpi_* ``complete`` is false)."""
+        row = self.kpi(code)
+        if not row or row.get("complete") is not False:
+            return ""
+        return self.flag(
+            self.kname(code), codes_of(row["townships_missing"]), self.year, self.quarter
+        )
+
+    def marked(self, text: str | None, code: str) -> str | None:
+        return None if text is None else text + self.kmark(code)
+
+    def fact_mark(self) -> str:
+        """MARK on sums of township facts when the period's returns are short of a township."""
+        if not self.period_missing:
+            return ""
+        return self.flag(
+            self.sum_label(self.year, self.quarter), self.period_missing, self.year, self.quarter
+        )
+
+    def sum_label(self, year: int, quarter: int) -> str:
+        return f"{year}年{f.CN_QUARTER[quarter]}{self.scope_word}合计"
+
+    def period_label(self, period: str) -> str:
+        """'2025Q2', marked when that quarter's sum over the scope lacks a township."""
+        cov = self.coverage.filter(pl.col("period") == period)
+        if not (cov.height and cov["complete"][0] is False):
+            return period
+        year, quarter = int(period[:4]), int(period[-1])
+        return period + self.flag(
+            self.sum_label(year, quarter), codes_of(cov["townships_missing"][0]), year, quarter
+        )
+
+    def cutoff_text(self) -> str:
+        return (
+            self.r.cutoff(self.year, self.quarter) or f"{self.year}年{f.CN_QUARTER[self.quarter]}"
+        )
+
+
+class _Lenient(dict):
+    """Caption templates may name a placeholder the context lacks: it is left as written."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def codes_of(value) -> list[str]:
+    """A ``townships_missing`` cell (list, polars Series or NULL) as a list of codes."""
+    return [] if value is None else [str(c) for c in value]
+
+
+def anchor(prog: Programme, part: str | None = None) -> str:
+    """The HTML id of a programme's block: its code with dashes (temp-assist, youfu-veterans)."""
+    return "-".join(x.replace("_", "-") for x in (prog.code, part) if x)
+
+
+def clean(paras: list[str | None]) -> list[str]:
+    return [p for p in paras if p]

@@ -1,0 +1,224 @@
+"""Figures of the scope, read and formatted: KPIs (``kpi_annual`` / ``kpi_quarterly``), the
+measures they are built from (mart ``fct_measures``), year-on-year changes and township
+rankings.
+
+A *figure* is a KPI or a measure code of the catalogue; :meth:`Figures.fig` formats either by
+its unit (rates as 28.5%, 元 amounts in the report's money unit, levels and counts with their
+unit: 412.5元/人·月, 1,234对) and marks it when its aggregate lacks a township. Used as the base of
+:class:`~civstat.report.context.Context`, which supplies the scope, period and footnotes."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from civstat.report import charts as ch
+from civstat.report import formatting as f
+from civstat.report.phrases import sentence
+
+RATE_UNITS = {"ratio", "rate", "%", "比率", "比例", "百分比", "fraction", ""}
+
+
+class Figures:
+    # -- KPIs -------------------------------------------------------------------------------
+    def _kpi_frames(self) -> None:
+        if self.scope.is_county:
+            self.siblings = self.codes
+        else:
+            county = self.r.county_of(self.scope.division_code)
+            self.siblings = list(self.r.scope(county).township_codes) if county else self.codes
+        want = list({self.scope.division_code, *self.siblings})
+        self.k_now = self.r.kpis(self.year, self.quarter, want)
+        self.k_prev = self.r.kpis(self.year - 1, self.quarter, [self.scope.division_code])
+        self._m_now: pl.DataFrame | None = None
+        self._m_prev: pl.DataFrame | None = None
+
+    def _row(self, frame: pl.DataFrame, code: str, division: str | None = None) -> dict | None:
+        d = division or self.scope.division_code
+        rows = frame.filter((pl.col("division_code") == d) & (pl.col("kpi_code") == code))
+        return rows.row(0, named=True) if rows.height else None
+
+    def kpi(self, code: str) -> dict | None:
+        return self._row(self.k_now, code)
+
+    def kval(self, code: str, prev: bool = False):
+        row = self._row(self.k_prev if prev else self.k_now, code)
+        return row["value"] if row else None
+
+    def is_kpi(self, code: str) -> bool:
+        return code in self.defs or any(k["code"] == code for k in self.contract.kpis)
+
+    def definition(self, code: str) -> dict:
+        """name_zh / unit of a KPI or measure: the warehouse's dim_kpi, else the catalogue."""
+        if code in self.defs:
+            d = self.defs[code]
+            return {"name_zh": d.get("kpi_name_zh"), "unit": d.get("unit")}
+        for d in (*self.contract.kpis, *self.contract.measures):
+            if d["code"] == code:
+                return d
+        row = self.kpi(code) or {}
+        return {"name_zh": row.get("kpi_name_zh"), "unit": row.get("unit")}
+
+    def unit(self, code: str) -> str:
+        return (self.definition(code).get("unit") or "").strip()
+
+    def is_rate(self, code: str) -> bool:
+        return self.unit(code).lower() in RATE_UNITS
+
+    def kname(self, code: str) -> str:
+        return self.definition(code).get("name_zh") or code
+
+    def kfmt(self, code: str, value=None, *, use=True) -> str | None:
+        """A KPI as a sentence prints it (the scope's own value, marked, unless given one)."""
+        own = use and value is None
+        v = self.kval(code) if own else value
+        if v is None:
+            return None
+        text = self.fmt(code, v)
+        return self.marked(text, code) if own else text
+
+    def pp(self, code: str) -> str | None:
+        return f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["pp"])
+
+    # -- measures ---------------------------------------------------------------------------
+    def _measures(self) -> None:
+        if self._m_now is None:
+            want = list({self.scope.division_code, *self.siblings})
+            self._m_now = self.r.measures(self.year, self.quarter, want)
+            self._m_prev = self.r.measures(self.year - 1, self.quarter, [self.scope.division_code])
+
+    def mval(self, code: str, prev: bool = False, division: str | None = None):
+        self._measures()
+        frame = self._m_prev if prev else self._m_now
+        d = division or self.scope.division_code
+        rows = frame.filter((pl.col("division_code") == d) & (pl.col("measure_code") == code))
+        return rows["value"][0] if rows.height else None
+
+    # -- any figure (KPI or measure) ----------------------------------------------------------
+    def value(self, code: str, prev: bool = False, division: str | None = None):
+        if self.is_kpi(code):
+            if division:
+                row = self._row(self.k_now, code, division)
+                return row["value"] if row else None
+            return self.kval(code, prev)
+        return self.mval(code, prev, division)
+
+    def fmt(self, code: str, value, *, unit: bool = True) -> str | None:
+        """A figure's value as text: with its unit (sentences) or without (table cells)."""
+        if value is None:
+            return None
+        u = self.unit(code)
+        if self.is_rate(code):
+            return f.fmt_pct(value)
+        if u == "元":  # amounts in the report's money unit; levels (元/人·月) keep their unit
+            return self.money.total(value) if unit else self.money.cell(value)
+        return f.fmt_num(round(value, 1), 1, u if unit else "")
+
+    def column_unit(self, code: str) -> str | None:
+        """The unit a table header names (None for rates: their cells carry %)."""
+        u = self.unit(code)
+        if self.is_rate(code):
+            return None
+        return self.money.unit if u == "元" else u
+
+    def mark(self, code: str) -> str:
+        return self.kmark(code) if self.is_kpi(code) else self.fact_mark()
+
+    def fig(self, code: str, *, unit: bool = True) -> str | None:
+        """The scope's figure, formatted and marked (``{code}`` in a sentence template)."""
+        text = self.fmt(code, self.value(code), unit=unit)
+        return None if text is None else text + self.mark(code)
+
+    def change(self, code: str) -> str | None:
+        """Against the same period a year before: 提高1.2个百分点 (rates), 增长5.0% (levels)."""
+        now, before = self.value(code), self.value(code, prev=True)
+        if self.is_rate(code):
+            return f.pp_change(now, before, self.ph["words"]["pp"])
+        return f.growth(now, before, self.ph["words"]["growth"])
+
+    def townships_with(self, code: str) -> int:
+        """How many townships of the scope have a non-zero value of the figure."""
+        n = 0
+        for d in self.codes:
+            v = self.value(code, division=d)
+            if v is not None and v != 0:
+                n += 1
+        return n
+
+    def series(self, code: str, years: list[int]) -> dict[str, float]:
+        """The scope's measure per quarter ('2024Q1' → value)."""
+        df = self.r.measure_series(years, self.scope.division_code, [code])
+        return {r["period"]: r["value"] for r in df.iter_rows(named=True)}
+
+    # -- rankings ---------------------------------------------------------------------------
+    def ranking(self, code: str) -> list[tuple[str, str, float]]:
+        """(code, name, value) of the townships, best (highest) first."""
+        if self.is_kpi(code):
+            df = self.k_now.filter(pl.col("kpi_code") == code)
+        else:
+            self._measures()
+            names = self.r.division_names(self.siblings)
+            df = self._m_now.filter(pl.col("measure_code") == code).with_columns(
+                division_name=pl.col("division_code").replace_strict(
+                    names, default=pl.col("division_code")
+                )
+            )
+        df = (
+            df.filter(pl.col("division_code").is_in(self.siblings))
+            .filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
+            .sort(["value", "division_code"], descending=[True, False])
+        )
+        return [
+            (r["division_code"], r["division_name"], r["value"]) for r in df.iter_rows(named=True)
+        ]
+
+    def _rank_text(self, code: str, value) -> str | None:
+        return self.fmt(code, value)
+
+    def ranking_varies(self, code: str) -> bool:
+        """False when the top and bottom values are equal as printed: no ranking to speak of."""
+        rows = self.ranking(code)
+        return len(rows) >= 2 and self._rank_text(code, rows[0][2]) != self._rank_text(
+            code, rows[-1][2]
+        )
+
+    def ranking_chart(self, code: str, title: str | None = None) -> ch.Chart | None:
+        rows = self.ranking(code)
+        if not self.ranking_varies(code):
+            return None
+        highlight = None if self.scope.is_county else self.scope.division_name
+        money = self.unit(code) == "元"
+        return ch.ranking_chart(
+            f"rank-{code}",
+            title or f"各乡镇（街道）{self.kname(code)}",
+            [n for _, n, _ in rows],
+            [self.money.scale(v) if money else v for _, _, v in rows],
+            self.column_unit(code) or None,
+            percent=self.is_rate(code),
+            highlight=highlight,
+        )
+
+    def ranking_sentence(self, code: str) -> str | None:
+        rows = self.ranking(code)
+        if not self.ranking_varies(code):
+            return None
+        if self.scope.is_county:
+            return sentence(
+                "ranking.leader",
+                self.ph,
+                kpi=self.kname(code),
+                first=rows[0][1],
+                first_value=self._rank_text(code, rows[0][2]),
+                last=rows[-1][1],
+                last_value=self._rank_text(code, rows[-1][2]),
+            )
+        pos = [i for i, (c, _, _) in enumerate(rows, 1) if c == self.scope.division_code]
+        if not pos:
+            return None
+        return sentence(
+            "ranking.position",
+            self.ph,
+            kpi=self.kname(code),
+            value=self.fig(code),
+            n=len(rows),
+            rank=pos[0],
+        )

@@ -1,0 +1,164 @@
+"""``kind: dibao`` — 城乡最低生活保障: totals, each category (urban, rural) with its standard in
+the unit its townships used, per-capita benefit and coverage, a table, the quarterly trend and
+the ranking of the programme's ``summary.ranking`` KPI.
+
+Sentences (``summary.sentences``): ``summary``, ``category``, ``standard``, ``per_capita``;
+table ``main`` (9 columns); chart ``trend``. Category labels are the sheet's (城市低保, 农村低保)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from civstat.contract import Programme
+from civstat.report import charts as ch
+from civstat.report import formatting as f
+from civstat.report.context import Context, anchor, clean
+from civstat.report.model import Block
+
+
+def render(ctx: Context, prog: Programme) -> list[Block]:
+    code = prog.code
+    rec = ctx.r.recipients(ctx.year, ctx.quarter, ctx.codes)
+    stds = ctx.r.standards(ctx.year, ctx.quarter, ctx.scope.division_code)
+    dibao = rec.filter(pl.col("programme") == code)
+    paras = [
+        ctx.say(
+            prog,
+            "summary",
+            period_end=ctx.period_end,
+            scope=ctx.scope_word + ctx.fact_mark(),
+            households=f.fmt_int(dibao["households"].sum()),
+            persons=f.fmt_int(dibao["persons"].sum()),
+            span=ctx.span,
+            funds=ctx.money.total(ctx.fund(code)),
+        )
+    ]
+    rows = []
+    for cat in prog.sheet.categories:
+        label = cat.label
+        c = dibao.filter(pl.col("category") == cat.code)
+        if c.is_empty():
+            continue
+        c = c.row(0, named=True)
+        std_now = standard_row(stds, cat.code, ctx.year)
+        std_text = standard_text(std_now)
+        std_change = standard_change(std_now, standard_row(stds, cat.code, ctx.year - 1))
+        per_capita = f"{code}_monthly_per_capita_{cat.code}"
+        coverage = f"{code}_coverage_rate_{cat.code}"
+        paras += [
+            ctx.say(
+                prog,
+                "category",
+                label=label,
+                period_end=ctx.period_end,
+                households=f.fmt_int(c["households"]),
+                persons=f.fmt_int(c["persons"]),
+                span=ctx.span,
+                new_households=f.fmt_int(c["new_households"]),
+                new_persons=f.fmt_int(c["new_persons"]),
+                exited_households=f.fmt_int(c["exited_households"]),
+                exited_persons=f.fmt_int(c["exited_persons"]),
+                funds=ctx.money.total(ctx.fund(code, cat.code)),
+            ),
+            ctx.say(
+                prog,
+                "standard",
+                label=label,
+                standard=None if std_change["standard_to"] else std_text,
+                **std_change,
+                standard_growth=f.growth_rate(
+                    ctx.kval(f"{code}_standard_growth_{cat.code}"), ctx.ph["words"]["growth"]
+                ),
+            ),
+            ctx.say(
+                prog,
+                "per_capita",
+                label=label,
+                per_capita=ctx.marked(f.fmt_yuan_level(ctx.kval(per_capita)), per_capita),
+                coverage=ctx.marked(f.fmt_pct(ctx.kval(coverage)), coverage),
+                coverage_change=ctx.pp(coverage),
+            ),
+        ]
+        rows.append(
+            [
+                label,
+                f.fmt_int(c["households"]),
+                f.fmt_int(c["persons"]),
+                f.fmt_int(c["new_persons"]),
+                f.fmt_int(c["exited_persons"]),
+                ctx.money_cell(ctx.fund(code, cat.code)),
+                std_text or "—",
+                ctx.marked(f.fmt_yuan_level(ctx.kval(per_capita)), per_capita) or "—",
+                ctx.marked(f.fmt_pct(ctx.kval(coverage)), coverage) or "—",
+            ]
+        )
+    table = ctx.table(prog, "main", rows, numeric=[False] + [True] * 8)
+    table.caption += ctx.fact_mark()
+    charts = [trend(ctx, prog)]
+    for kpi in ctx.ranked_kpis(prog):
+        rank = ctx.ranking_chart(kpi)
+        if rank:
+            charts.append(rank)
+            paras.append(ctx.ranking_sentence(kpi))
+    return [
+        Block(
+            ctx.heading(prog),
+            anchor(prog),
+            clean(paras),
+            [table],
+            [c for c in charts if c],
+            notes=ctx.take_notes(),
+        )
+    ]
+
+
+def standard_row(std: pl.DataFrame, cat: str, year: int) -> dict | None:
+    if std.is_empty():
+        return None
+    rows = std.filter((pl.col("category") == cat) & (pl.col("year") == year))
+    return rows.row(0, named=True) if rows.height else None
+
+
+def standard_text(r: dict | None) -> str | None:
+    """The standard in the unit its townships used: '3,300元/人·年', '650元/人·月', or the
+    range across townships ('3,300—3,600元/人·年'); mixed units are stated monthly."""
+    if r is None:
+        return None
+    unit = r["standard_unit"]
+    lo, hi = r["standard_min"], r["standard_max"]
+    if lo is None or hi is None or f.fmt_reported(lo) == f.fmt_reported(hi):
+        return f.fmt_reported(r["standard"], unit)
+    return f"{f.fmt_reported(lo)}—{f.fmt_reported(hi, unit)}"
+
+
+def standard_change(now: dict | None, before: dict | None) -> dict[str, str | None]:
+    """'由3,000元/人·年提高到3,300元/人·年' when both year-ends are single figures in one unit."""
+    out: dict[str, str | None] = {"standard_from": None, "standard_to": None}
+    if now is None or before is None or now["standard_unit"] != before["standard_unit"]:
+        return out
+    a, b = standard_text(before), standard_text(now)
+    if a is None or b is None or "—" in a or "—" in b or a == b:
+        return out
+    if now["standard"] > before["standard"]:
+        return {"standard_from": a, "standard_to": b}
+    return out
+
+
+def trend(ctx: Context, prog: Programme) -> ch.Chart | None:
+    """Persons per category and quarter over this year and the last (a short point marked)."""
+    df = ctx.r.recipients_series([ctx.year - 1, ctx.year], ctx.codes).filter(
+        pl.col("programme") == prog.code
+    )
+    if df.is_empty():
+        return None
+    df = df.with_columns(period=pl.format("{}Q{}", pl.col("year"), pl.col("quarter")))
+    periods = sorted(df["period"].unique().to_list())
+    series = {}
+    for cat in prog.sheet.categories:
+        d = dict(df.filter(pl.col("category") == cat.code).select("period", "persons").iter_rows())
+        series[cat.label] = [d.get(p) for p in periods]
+    labels = [ctx.period_label(p) for p in periods]
+    spec = ctx.chart_spec(prog, "trend")
+    return ch.trend_chart(
+        f"{prog.code}-trend", spec.get("title") or prog.sheet.title, labels, series, "人"
+    )

@@ -1,0 +1,114 @@
+"""``kind: disaster`` — 自然灾害 (events of the year up to the period): the toll, events by kind,
+a chart per month and kind, the table of events, and the relief funds.
+
+Blocks ``events`` and ``relief`` (headings ``summary.heading.events`` / ``.relief``); sentences
+``summary``, ``none``, ``by_kind``, ``relief``; table ``events`` (8 columns); chart ``months``."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from civstat.contract import Programme
+from civstat.report import charts as ch
+from civstat.report import formatting as f
+from civstat.report.context import Context, anchor, clean
+from civstat.report.model import Block
+
+
+def render(ctx: Context, prog: Programme) -> list[Block]:
+    ev = ctx.r.disaster_events(ctx.year, ctx.quarter, ctx.codes)
+    names = ctx.r.township_names(ctx.scope)
+    ev = ev.with_columns(division_code=pl.col("current_division_code"))
+    if ev.is_empty():
+        paras = clean([ctx.say(prog, "none", span=ctx.span, scope=ctx.scope_word)])
+        return [Block(ctx.heading(prog, "events"), anchor(prog, "events"), paras)]
+
+    def s(col):
+        return ev[col].sum() if col in ev.columns else None
+
+    by_kind = (
+        ev.group_by("hazard_type")
+        .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
+        .sort(["n", "hazard_type"], descending=[True, False])
+    )
+    kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
+    paras = clean(
+        [
+            ctx.say(
+                prog,
+                "summary",
+                span=ctx.span,
+                scope=ctx.scope_word + ctx.fact_mark(),
+                events=f.fmt_int(ev.height),
+                affected=f.fmt_int(s("affected_persons")),
+                evacuated=f.fmt_int(s("evacuated_persons")) if s("evacuated_persons") else None,
+                crop_area=f.fmt_num(s("crop_area_mu"), 1, "亩"),
+                crop_failed=f.fmt_num(s("crop_failed_mu"), 1, "亩"),
+                collapsed_households=f.fmt_int(s("collapsed_households")),
+                collapsed_rooms=f.fmt_int(s("collapsed_rooms")),
+                loss=ctx.money.total(s("direct_loss")),
+            ),
+            ctx.say(prog, "by_kind", kinds=kinds),
+        ]
+    )
+    ev = ev.with_columns(month=pl.col("event_date").dt.month())
+    months = [f"{m}月" for m in range(1, ctx.quarter * 3 + 1)]
+    series = {}
+    for kind in by_kind["hazard_type"].to_list():
+        counts = dict(ev.filter(pl.col("hazard_type") == kind).group_by("month").len().iter_rows())
+        series[kind] = [counts.get(m, 0) for m in range(1, ctx.quarter * 3 + 1)]
+    spec = ctx.chart_spec(prog, "months")
+    charts = [
+        ch.grouped_bar_chart(
+            f"{prog.code}-months", spec.get("title") or prog.sheet.title, months, series, "起"
+        )
+    ]
+    rows = [
+        [
+            str(r["event_date"]),
+            names.get(r["division_code"], r["division_code"]),
+            r["hazard_type"],
+            f.fmt_int(r["affected_persons"]),
+            f.fmt_num(r["crop_area_mu"], 1),
+            f.fmt_int(r.get("collapsed_rooms")) or "—",
+            ctx.money_cell(r["direct_loss"]),
+            ctx.money_cell(r.get("relief_funds")),
+        ]
+        for r in ev.iter_rows(named=True)
+    ]
+    table = ctx.table(
+        prog, "events", rows, numeric=[False, False, False, True, True, True, True, True]
+    )
+    events_notes = ctx.take_notes()
+    relief = ctx.kpi("disaster_relief_per_affected") or {}
+    relief_paras = clean(
+        [
+            ctx.say(
+                prog,
+                "relief",
+                span=ctx.span,
+                relief=ctx.money.total(
+                    s("relief_funds") if "relief_funds" in ev.columns else relief.get("numerator")
+                ),
+                per_affected=ctx.marked(
+                    f.fmt_yuan_level(relief.get("value")), "disaster_relief_per_affected"
+                ),
+            )
+        ]
+    )
+    return [
+        Block(
+            ctx.heading(prog, "events"),
+            anchor(prog, "events"),
+            paras,
+            [table],
+            charts,
+            notes=events_notes,
+        ),
+        Block(
+            ctx.heading(prog, "relief"),
+            anchor(prog, "relief"),
+            relief_paras,
+            notes=ctx.take_notes(),
+        ),
+    ]

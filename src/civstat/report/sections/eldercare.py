@@ -1,0 +1,67 @@
+"""``kind: eldercare`` — 养老服务机构 (one row per institution at the period's end): institutions,
+beds, nursing beds, residents, staff and their rates, beds per 1,000 elderly, the beds by
+institution type and the ranking of ``summary.ranking``.
+
+Sentences: ``summary``, ``beds_per_1000``; chart ``beds`` (beds by institution type)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from civstat.contract import Programme
+from civstat.report import charts as ch
+from civstat.report import formatting as f
+from civstat.report.context import Context, anchor, clean
+from civstat.report.model import Block
+
+
+def render(ctx: Context, prog: Programme) -> list[Block]:
+    inst = ctx.r.eldercare(ctx.year, ctx.quarter, ctx.codes)
+
+    def s(col):
+        return inst[col].sum() if inst.height and col in inst.columns else None
+
+    per_1000 = ctx.kval("beds_per_1000_elderly")
+    ranked = ctx.ranked_kpis(prog)
+    paras = clean(
+        [
+            ctx.say(
+                prog,
+                "summary",
+                period_end=ctx.period_end,
+                scope=ctx.scope_word + ctx.fact_mark(),
+                institutions=f.fmt_int(inst.height),
+                beds=f.fmt_int(s("beds")),
+                nursing_beds=f.fmt_int(s("nursing_beds")),
+                nursing_share=ctx.kfmt("nursing_bed_share"),
+                residents=f.fmt_int(s("residents")),
+                occupancy=ctx.kfmt("bed_occupancy_rate"),
+                staff=f.fmt_int(s("staff")),
+                trained=f.fmt_int(s("trained_caregivers")),
+                training_rate=ctx.kfmt("caregiver_training_rate"),
+            ),
+            ctx.say(
+                prog,
+                "beds_per_1000",
+                beds_per_1000=f.fmt_num(None if per_1000 is None else round(per_1000, 1), 1),
+            ),
+            *(ctx.ranking_sentence(k) for k in ranked),
+        ]
+    )
+    charts = []
+    if inst.height and "institution_type" in inst.columns:
+        by_type = (
+            inst.group_by("institution_type").agg(pl.col("beds").sum()).sort("institution_type")
+        )
+        spec = ctx.chart_spec(prog, "beds")
+        charts.append(
+            ch.composition_chart(
+                f"{prog.code}-beds",
+                spec.get("title") or prog.sheet.title,
+                by_type["institution_type"].to_list(),
+                by_type["beds"].to_list(),
+                "张",
+            )
+        )
+    charts += [c for c in (ctx.ranking_chart(k) for k in ranked) if c]
+    return [Block(ctx.heading(prog), anchor(prog), paras, [], charts, notes=ctx.take_notes())]

@@ -1,0 +1,28 @@
+"""``kind: temp_assist`` — 临时救助: household- and person-times, funds and the level per case
+(the counts are the KPIs' numerators and denominators). Sentence: ``summary``."""
+
+from __future__ import annotations
+
+from civstat.contract import Programme
+from civstat.report import formatting as f
+from civstat.report.context import Context, anchor, clean
+from civstat.report.model import Block
+
+
+def render(ctx: Context, prog: Programme) -> list[Block]:
+    cases = ctx.r.cases(ctx.year, ctx.quarter, ctx.codes)
+    per_case = "temp_assist_per_case"
+    paras = clean(
+        [
+            ctx.say(
+                prog,
+                "summary",
+                span=ctx.span,
+                household_times=f.fmt_int(cases["temp_household_times"]),
+                person_times=f.fmt_int(cases["temp_person_times"]),
+                funds=ctx.money.total(ctx.fund(prog.code)),
+                per_case=ctx.marked(f.fmt_yuan_level(ctx.kval(per_case)), per_case),
+            )
+        ]
+    )
+    return [Block(ctx.heading(prog), anchor(prog), paras, notes=ctx.take_notes())]

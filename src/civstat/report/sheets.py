@@ -1,0 +1,190 @@
+"""The XLSX companion of the summary: raw numbers, in the catalogue's order.
+
+主要指标 (every KPI of the scope, this year and last, numerator, denominator, programme),
+基础数据 (every measure of the catalogue: this year and last), 目标完成情况, 乡镇排名 (every KPI's
+township ranking), and one sheet per programme (named by its return sheet: 最低生活保障 …) with the
+county's townships × its measures and KPIs. A programme file added to the catalogue adds its
+KPIs and measures here with no code."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from civstat.report.context import Context
+from civstat.report.model import Sheet
+
+
+def _catalogue_order(ctx: Context) -> tuple[dict[str, int], dict[str, str]]:
+    """Position of every KPI and measure code in the catalogue, and its programme's title."""
+    pos: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for m in ctx.contract.cover_measures:
+        pos.setdefault(m["code"], len(pos))
+        owner[m["code"]] = "封面"
+    for prog in ctx.contract.programmes:
+        for d in (*prog.kpis, *prog.measures):
+            pos.setdefault(d["code"], len(pos))
+            owner[d["code"]] = prog.sheet.title
+    return pos, owner
+
+
+def _kind(ctx: Context, code: str) -> str:
+    if ctx.is_rate(code):
+        return "pct"
+    return "money" if ctx.unit(code) == "元" else "decimal"
+
+
+def sheets(ctx: Context) -> list[Sheet]:
+    pos, owner = _catalogue_order(ctx)
+
+    def order(code: str):
+        return (pos.get(code, len(pos)), code)
+
+    kn = ctx.k_now.filter(pl.col("division_code") == ctx.scope.division_code)
+    prev = {r["kpi_code"]: r["value"] for r in ctx.k_prev.iter_rows(named=True)}
+    kpi_rows = []
+    for r in sorted(kn.iter_rows(named=True), key=lambda r: order(r["kpi_code"])):
+        rate = ctx.is_rate(r["kpi_code"])
+        kind = "pct" if rate else "decimal"
+        kpi_rows.append(
+            [
+                r["kpi_code"],
+                r["kpi_name_zh"],
+                (r["value"], kind),
+                (prev.get(r["kpi_code"]), kind),
+                r["numerator"],
+                r["denominator"],
+                "比率" if rate else r["unit"],
+                owner.get(r["kpi_code"], ""),
+            ]
+        )
+    years = [(f"{ctx.year}年", "decimal"), (f"{ctx.year - 1}年", "decimal")]
+    out = [
+        Sheet(
+            "主要指标",
+            [
+                ("指标代码", "text"),
+                ("指标", "text"),
+                *years,
+                ("分子", "decimal"),
+                ("分母", "decimal"),
+                ("单位", "text"),
+                ("项目", "text"),
+            ],
+            kpi_rows,
+        )
+    ]
+    measure_rows = []
+    for m in ctx.contract.measures:
+        code, kind = m["code"], _kind(ctx, m["code"])
+        now, before = ctx.mval(code), ctx.mval(code, prev=True)
+        if now is None and before is None:
+            continue
+        measure_rows.append(
+            [
+                owner.get(code, ""),
+                code,
+                m.get("name_zh") or code,
+                (now, kind),
+                (before, kind),
+                m.get("unit") or "",
+            ]
+        )
+    out.append(
+        Sheet(
+            "基础数据",
+            [("项目", "text"), ("指标代码", "text"), ("指标", "text"), *years, ("单位", "text")],
+            measure_rows,
+        )
+    )
+    pc = ctx.r.plan_completion(ctx.year, ctx.scope.division_code)
+    out.append(
+        Sheet(
+            "目标完成情况",
+            [
+                ("指标代码", "text"),
+                ("指标", "text"),
+                ("比较", "text"),
+                ("目标", "decimal"),
+                ("实际", "decimal"),
+                ("是否完成", "text"),
+                ("差距", "decimal"),
+                ("依据", "text"),
+            ],
+            [
+                [
+                    r["kpi_code"],
+                    r["kpi_name_zh"],
+                    r["comparison"],
+                    (r["target"], "pct" if ctx.is_rate(r["kpi_code"]) else "decimal"),
+                    (r["actual"], "pct" if ctx.is_rate(r["kpi_code"]) else "decimal"),
+                    {True: "完成", False: "未完成"}.get(r["achieved"], "无数据"),
+                    (r["gap"], "pct" if ctx.is_rate(r["kpi_code"]) else "decimal"),
+                    r.get("source"),
+                ]
+                for r in pc.iter_rows(named=True)
+            ],
+        )
+    )
+    town = ctx.k_now.filter(pl.col("division_code").is_in(ctx.siblings))
+    if town.height:
+        rank_rows = []
+        for code in sorted(town["kpi_code"].unique().to_list(), key=order):
+            for i, (_, name, value) in enumerate(ctx.ranking(code), 1):
+                rank_rows.append(
+                    [
+                        code,
+                        ctx.kname(code),
+                        i,
+                        name,
+                        (value, "pct" if ctx.is_rate(code) else "decimal"),
+                    ]
+                )
+        out.append(
+            Sheet(
+                "乡镇排名",
+                [
+                    ("指标代码", "text"),
+                    ("指标", "text"),
+                    ("名次", "int"),
+                    ("乡镇（街道）", "text"),
+                    ("数值", "decimal"),
+                ],
+                rank_rows,
+            )
+        )
+    out += [s for s in (programme_sheet(ctx, prog) for prog in ctx.contract.programmes) if s]
+    return out
+
+
+def programme_sheet(ctx: Context, prog) -> Sheet | None:
+    """表N …: the county's townships (or the township) × the programme's measures and KPIs."""
+    codes = [m["code"] for m in prog.measures] + [k["code"] for k in prog.kpis]
+    if all(ctx.value(c) is None for c in codes):
+        return None
+    names = ctx.r.township_names(ctx.scope)
+    divisions = [(d, names.get(d, d)) for d in ctx.codes]
+    if ctx.scope.is_county:
+        divisions.append((ctx.scope.division_code, ctx.scope.division_name))
+    columns = [("乡镇（街道）", "text")]
+    for c in codes:
+        unit = ctx.column_unit(c)
+        columns.append(
+            (
+                f"{ctx.kname(c)}（{'元' if ctx.unit(c) == '元' else unit}）"
+                if unit
+                else ctx.kname(c),
+                _kind(ctx, c),
+            )
+        )
+    rows = [
+        [
+            name,
+            *(
+                ctx.value(c, division=d) if d != ctx.scope.division_code else ctx.value(c)
+                for c in codes
+            ),
+        ]
+        for d, name in divisions
+    ]
+    return Sheet(prog.sheet.title, columns, rows)
