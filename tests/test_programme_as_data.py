@@ -200,5 +200,5 @@ def test_programme_as_data_edit_rules_cover_it(added):
     assert blocking, (hits, build.stdout[-2000:], build.stderr[-2000:])
     assert blocking[0][5].endswith("(更正).xlsx"), blocking
     fed = _query(added, "SELECT count(*) FROM fct_flows AS f JOIN raw.submissions AS s "
-                        "USING (submission_id) WHERE s.source_file LIKE '%(更正).xlsx'")
+                        "USING (submission_id) WHERE s.file_path LIKE '%(更正).xlsx'")
     assert fed[0][0] == 0, "a blocked return fed fct_flows"
