@@ -1,8 +1,9 @@
 """Typing a return's data cells over whole columns, and the units of its standards.
 
 The reader classifies rows (header, 合计, footers, categories: :mod:`civstat.ingest.reader`)
-into a :class:`SheetPlan` per sheet; :func:`type_sheets` puts every numeric cell of the return
-into one :class:`CellBatch` and types it column-wise:
+into a :class:`SheetPlan` per sheet; :func:`add_sheets` puts every numeric cell of a return
+into a :class:`CellBatch` (the reader puts many returns into one batch) and it is typed
+column-wise:
 
 * one polars cast reads the plain numbers (``1185250``, ``12.5``) of the whole column;
 * the cells it cannot read go through polars expressions (:func:`_cleaning`): NFKC
@@ -16,7 +17,8 @@ into one :class:`CellBatch` and types it column-wise:
 A bad cell is refused by the per-cell reader (:func:`read_cell`), so the refusal names sheet,
 Excel row and column, worded exactly as before; the first in reading order (row by row) wins.
 Dates and text (a few cells per return) are read per cell. Standards (``period_units``
-columns) get their period and how it was decided (:func:`decide_period`, rules in sheets.yaml).
+columns) get their period and how it was decided (:func:`decide_period`, rules in the
+contract's programme files).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 
 import numpy as np
 import polars as pl
@@ -93,9 +96,13 @@ class CellBatch:
         go through the cleaning expressions; then unit factor, range and whole-number checks."""
         if not self.raw:
             return Typed([], [])
-        raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
+        try:
+            raw = pl.Series("raw", self.raw, dtype=pl.Utf8)  # text or None (else: TypeError)
+        except TypeError:  # a grid of Python values (tests, tools): each cell as text
+            self.raw = [None if r is None else str(r) for r in self.raw]
+            raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
         number = raw.cast(pl.Float64, strict=False)
-        blank = np.fromiter((r is None for r in self.raw), dtype=bool, count=len(self.raw))
+        blank = raw.is_null().to_numpy()
         if number.null_count() > blank.sum():
             number, blank = _clean(raw, number, blank)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -234,26 +241,72 @@ class SheetPlan:
     rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """How a plan's columns are typed: the numeric ones in the batch, the others per cell."""
+
+    numeric: tuple[bool, ...]   # per plan column
+    at: tuple[int, ...]         # positions of the numeric columns
+    factors: list[float]
+    limits: list[float]
+    wholes: list[bool]
+    names: tuple[str, ...]      # per plan column, its canonical name
+    plain: bool                 # every column numeric, none a standard (period_units)
+
+
+_SPECS: dict[int, tuple[list, _Spec]] = {}
+
+
+def _spec(columns: list) -> _Spec:
+    """:class:`_Spec` of a plan's columns, memoised per columns list (one per header layout)."""
+    entry = _SPECS.get(id(columns))
+    if entry is None or entry[0] is not columns:
+        if len(_SPECS) > 4096:
+            _SPECS.clear()
+        numeric = tuple(is_numeric(col) for col, _, _, _ in columns)
+        at = tuple(i for i, n in enumerate(numeric) if n)
+        spec = _Spec(numeric, at, [columns[i][2] for i in at],
+                     [float(limit_of(columns[i][0])) for i in at],
+                     [columns[i][0].type == "int" for i in at],
+                     tuple(col.name for col, _, _, _ in columns),
+                     all(numeric) and not any(col.period_units for col, _, _, _ in columns))
+        entry = _SPECS[id(columns)] = (columns, spec)
+    return entry[1]
+
+
 def type_sheets(plans: list[SheetPlan]) -> tuple[dict[str, list[dict]], list[Finding]]:
     """Type the numeric cells of every planned sheet in one polars pass, then fill the rows."""
     batch = CellBatch()
+    add_sheets(batch, plans)
+    typed = batch.typed()
+    return fill_sheets(plans, typed.values, set(typed.bad))
+
+
+def add_sheets(batch: CellBatch, plans: list[SheetPlan]) -> None:
+    """Put the numeric cells of the planned sheets into ``batch`` (row by row), noting in each
+    planned row where its cells start."""
+    raws = batch.raw
     for plan in plans:
-        specs = [(factor, float(limit_of(col)), col.type == "int") if is_numeric(col) else None
-                 for col, _, factor, _ in plan.columns]
-        at = [i for i, spec in enumerate(specs) if spec is not None]
-        factors, limits, wholes = ([specs[i][j] for i in at] for j in range(3))
-        raws = batch.raw
+        spec = _spec(plan.columns)
+        at, width = spec.at, len(spec.numeric)
+        take = itemgetter(*at) if len(at) > 1 else lambda cells, i=at[:1]: tuple(cells[j] for j in i)
         for n, (record, cells, _) in enumerate(plan.rows):
-            if len(cells) != len(specs):
+            if len(cells) != width:
                 raise ValueError("a row's cells do not match its sheet's columns")
             plan.rows[n] = (record, cells, len(raws))
             if at:  # batch.add of each numeric cell, a row at a time
-                raws.extend(None if (raw := cells[i]) is None else str(raw) for i in at)
-                batch.factor.extend(factors)
-                batch.limit.extend(limits)
-                batch.whole.extend(wholes)
-    typed = batch.typed()
-    values, bad = typed.values, set(typed.bad)
+                raws.extend(take(cells))
+        if at and plan.rows:
+            count = len(plan.rows)
+            batch.factor.extend(spec.factors * count)
+            batch.limit.extend(spec.limits * count)
+            batch.whole.extend(spec.wholes * count)
+
+
+def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int]
+                ) -> tuple[dict[str, list[dict]], list[Finding]]:
+    """The rows of the planned sheets from the typed batch; a bad cell (first in reading
+    order) raises its :class:`Refusal`."""
     out: dict[str, list[dict]] = {}
     findings: list[Finding] = []
     for plan in plans:
@@ -261,29 +314,59 @@ def type_sheets(plans: list[SheetPlan]) -> tuple[dict[str, list[dict]], list[Fin
     return out, findings
 
 
+_META = frozenset({"source_row", "category", "is_total"})  # what a planned record starts with
+_SHEET_NAMES: dict[int, tuple[Sheet, tuple[str, ...], bool]] = {}
+
+
+def _sheet_names(sheet: Sheet) -> tuple[tuple[str, ...], bool]:
+    """The sheet's column names, and whether none is also a key a planned record starts with."""
+    entry = _SHEET_NAMES.get(id(sheet))
+    if entry is None or entry[0] is not sheet:
+        names = tuple(c.name for c in sheet.columns)
+        entry = _SHEET_NAMES[id(sheet)] = (sheet, names, _META.isdisjoint(names))
+    return entry[1], entry[2]
+
+
 def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding]) -> list[dict]:
-    sheet, rows = plan.sheet, []
+    sheet, rows, spec = plan.sheet, [], _spec(plan.columns)
+    names, distinct = _sheet_names(sheet)
+    single, width = sheet.row_kind == "single", len(spec.numeric)
     for record, cells, k in plan.rows:
-        is_total = record.get("is_total", False)
-        for (col, text, factor, period), raw in zip(plan.columns, cells, strict=True):
-            if is_numeric(col):
-                value = values[k]
-                if k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
-                    value = read_cell(col, raw, factor, _where(plan, record, text))
-                k += 1
-            elif is_total:
-                value = None  # a 合计 label sitting in a date/text column
-            else:
-                value = read_cell(col, raw, factor, _where(plan, record, text))
-            record[col.name] = value
-            if col.period_units:
-                _set_period(plan, record, (col, text, period), raw, findings)
-        if all(record.get(c.name) is None for c in sheet.columns):
-            continue
+        if spec.plain and (not bad or bad.isdisjoint(range(k, k + width))):
+            filled = values[k:k + width]
+            record.update(zip(spec.names, filled))
+            if distinct:  # the sheet's other columns are not in the record
+                if filled.count(None) == width:
+                    continue
+            elif all(record.get(n) is None for n in names):
+                continue
+        else:
+            _fill_row(plan, spec, record, cells, k, values, bad, findings)
+            if all(record.get(n) is None for n in names):
+                continue
         rows.append(record)
-        if sheet.row_kind == "single":
+        if single:
             break
     return rows
+
+
+def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, values: list,
+              bad: set[int], findings: list[Finding]) -> None:
+    is_total = record.get("is_total", False)
+    for (col, text, factor, period), raw, numeric in zip(plan.columns, cells, spec.numeric,
+                                                         strict=True):
+        if numeric:
+            value = values[k]
+            if k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
+                value = read_cell(col, raw, factor, _where(plan, record, text))
+            k += 1
+        elif is_total:
+            value = None  # a 合计 label sitting in a date/text column
+        else:
+            value = read_cell(col, raw, factor, _where(plan, record, text))
+        record[col.name] = value
+        if col.period_units:
+            _set_period(plan, record, (col, text, period), raw, findings)
 
 
 def _where(plan: SheetPlan, record: dict, text: str) -> dict:

@@ -106,9 +106,18 @@ def _read_label(text: str) -> tuple[Column, str | None] | None:
     return None
 
 
+@cache
+def _ascii_unlabelled() -> bool:
+    """Every label key holds a Chinese character: a cell of ASCII text is no label (its key,
+    after NFKC and without white space, is ASCII too)."""
+    return not any(key.isascii() for key in cover_index())
+
+
 def _label_at(grid: list[list], r: int, c: int) -> tuple[Column, str | None] | None:
     cell = grid[r][c] if c < len(grid[r]) else None
-    return _cell_label(cell) if isinstance(cell, str) else None
+    if not isinstance(cell, str) or (cell.isascii() and _ascii_unlabelled()):
+        return None
+    return _cell_label(cell)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -122,52 +131,110 @@ def _is_bare_unit(cell: object) -> bool:
 
 
 def _labels(grid: list[list]) -> list[_Label]:
+    skip_ascii = _ascii_unlabelled()
     return [_Label(found[0], r, c, found[1])
             for r, row in enumerate(grid) for c, cell in enumerate(row)
-            if isinstance(cell, str) and (found := _cell_label(cell)) is not None]
+            if isinstance(cell, str) and not (skip_ascii and cell.isascii())
+            and (found := _cell_label(cell)) is not None]
 
 
-def _is_label_row(grid: list[list], r: int, labels_here: list[_Label]) -> bool:
-    """A row of two or more labels and nothing else (values in the row below)."""
-    if len(labels_here) < 2 or any(lb.inline for lb in labels_here):
-        return False
-    at = {lb.col for lb in labels_here}
-    return all(c in at or is_blank(v) or _is_bare_unit(v) for c, v in enumerate(grid[r]))
+# What locating the fields needs to know of a cell: (blank, a bare unit such as 人 or (人),
+# the field it labels or None, the label carries its value inline). Cells of the same kind
+# give the same layout, so a province's covers are located once per layout.
+_BLANK_CELL = (True, False, None, False)
+_OTHER_CELL = (False, False, None, False)
+_KINDS: dict[str, tuple] = {}
+_LAYOUTS: dict[tuple, tuple] = {}
 
 
-def _value_of(grid: list[list], label: _Label, label_row: bool) -> _Found:
-    if label.inline is not None:
-        return _Found(label.field, label.inline, label.row, label.col)
-    row = grid[label.row]
-    if not label_row:
-        for c in range(label.col + 1, len(row)):
-            cell = row[c]
-            if is_blank(cell) or _is_bare_unit(cell):
-                continue
-            if _label_at(grid, label.row, c) is not None:
-                break  # the next label: this one's value is blank
-            return _Found(label.field, cell, label.row, c)
-    elif label.row + 1 < len(grid):
-        below = grid[label.row + 1]
-        cell = below[label.col] if label.col < len(below) else None
-        if not is_blank(cell) and _label_at(grid, label.row + 1, label.col) is None:
-            return _Found(label.field, cell, label.row + 1, label.col)
-    return _Found(label.field, None, label.row, label.col)
+def _kind(cell) -> tuple[bool, bool, str | None, bool]:
+    if cell is None:
+        return _BLANK_CELL
+    if not isinstance(cell, str):
+        return _OTHER_CELL
+    kind = _KINDS.get(cell)
+    if kind is None:
+        if len(_KINDS) > 1 << 16:
+            _KINDS.clear()
+        if cell.isascii():  # NFKC and OpenCC leave it alone: a unit only in brackets
+            blank, unit = not cell or cell.isspace(), "(" in cell and _is_bare_unit(cell)
+            label = None if _ascii_unlabelled() else _cell_label(cell)
+        else:
+            blank, unit, label = is_blank(cell), _is_bare_unit(cell), _cell_label(cell)
+        kind = _KINDS[cell] = (blank, unit, label[0].name if label else None,
+                               bool(label) and label[1] is not None)
+    return kind
 
 
 def _locate(grid: list[list]) -> dict[str, _Found]:
     """Each field's first written value (or, when every occurrence is blank, its first label)."""
-    labels = _labels(grid)
-    by_row: dict[int, list[_Label]] = {}
-    for lb in labels:
-        by_row.setdefault(lb.row, []).append(lb)
+    kinds = tuple(tuple(map(_kind, row)) for row in grid)
+    layout = _LAYOUTS.get(kinds)
+    if layout is None:
+        if len(_LAYOUTS) > 4096:
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[kinds] = _layout(kinds)
+    fields = _fields()
     found: dict[str, _Found] = {}
-    for lb in labels:
-        value = _value_of(grid, lb, _is_label_row(grid, lb.row, by_row[lb.row]))
-        prev = found.get(lb.field.name)
-        if prev is None or (prev.raw is None and value.raw is not None):
-            found[lb.field.name] = value
+    for name, how, r, c in layout:
+        cell = grid[r][c] if how != "none" else None
+        raw = _cell_label(cell)[1] if how == "inline" else cell
+        found[name] = _Found(fields[name], raw, r, c)
     return found
+
+
+@cache
+def _fields() -> dict[str, Column]:
+    return {f.name: f for f in load_contract().cover_fields}
+
+
+def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[str, str, int, int], ...]:
+    """Where each field's value is: (field, ``cell`` / ``inline`` / ``none``, row, column).
+
+    A value is the next cell to the right (blank cells and bare units skipped, up to the next
+    label), the label's own cell (``填报单位:马店镇``), or, under a row of labels only, the
+    cell below; a field labelled twice takes its first written value."""
+    labels = [(r, c, k) for r, row in enumerate(kinds) for c, k in enumerate(row)
+              if k[2] is not None]
+    by_row: dict[int, list[tuple]] = {}
+    for lb in labels:
+        by_row.setdefault(lb[0], []).append(lb)
+    found: dict[str, tuple[str, str, int, int]] = {}
+    for r, c, k in labels:
+        value = _value_at(kinds, r, c, k, _label_row(kinds, r, by_row[r]))
+        prev = found.get(k[2])
+        if prev is None or (prev[1] == "none" and value[1] != "none"):
+            found[k[2]] = value
+    return tuple(found.values())
+
+
+def _label_row(kinds: tuple, r: int, labels_here: list[tuple]) -> bool:
+    """A row of two or more labels and nothing else (values in the row below)."""
+    if len(labels_here) < 2 or any(k[3] for _, _, k in labels_here):
+        return False
+    at = {c for _, c, _ in labels_here}
+    return all(c in at or k[0] or k[1] for c, k in enumerate(kinds[r]))
+
+
+def _value_at(kinds: tuple, r: int, c: int, kind: tuple, label_row: bool
+              ) -> tuple[str, str, int, int]:
+    name = kind[2]
+    if kind[3]:
+        return name, "inline", r, c
+    if not label_row:
+        row = kinds[r]
+        for j in range(c + 1, len(row)):
+            blank, unit, label, _ = row[j]
+            if blank or unit:
+                continue
+            if label is not None:
+                break  # the next label: this one's value is blank
+            return name, "cell", r, j
+    elif r + 1 < len(kinds):
+        below = kinds[r + 1][c] if c < len(kinds[r + 1]) else _BLANK_CELL
+        if not below[0] and below[2] is None:
+            return name, "cell", r + 1, c
+    return name, "none", r, c
 
 
 # -- values --------------------------------------------------------------------------------

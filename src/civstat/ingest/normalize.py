@@ -14,6 +14,7 @@ _SPACE = re.compile(r"\s+")
 _NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "none", "null"}
 _DATE_NULLS = _NULLS | {"nan"}
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
+_LEADING_NUMBER = re.compile(r"^[-+]?\d")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 _PERIODS = [
     (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.IGNORECASE), "q"),
@@ -22,6 +23,7 @@ _PERIODS = [
 ]
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
+_QIZHONG = re.compile(r"^(其中)[:]?")
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -59,7 +61,7 @@ def _header_key(value: str) -> tuple[str, str | None]:
     units = _BRACKETS.findall(text)
     key = _BRACKETS.sub("", text)
     key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口
-    key = re.sub(r"^(其中)[:]?", "", key).replace(":", "")
+    key = _QIZHONG.sub("", key).replace(":", "")
     key = _NUMBERING.sub("", key)
     return key, (units[-1] if units else None)
 
@@ -83,6 +85,8 @@ def sheet_key(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
+    if value.__class__ is str and value.isascii():  # NFKC and OpenCC leave ASCII alone
+        return not value or value.isspace()
     return value is None or (isinstance(value, str) and (value == "" or norm(value) == ""))
 
 
@@ -102,7 +106,7 @@ def parse_number(value: object) -> float | None:
         return None
     percent = text.endswith("%")
     text = text.rstrip("%").replace(",", "")
-    text = _TRAILING_UNIT.sub("", text) if re.match(r"^[-+]?\d", text) else text
+    text = _TRAILING_UNIT.sub("", text) if _LEADING_NUMBER.match(text) else text
     number = float(text)  # ValueError for anything else
     return number / 100 if percent else number
 

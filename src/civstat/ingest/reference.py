@@ -66,13 +66,13 @@ from civstat.ingest.reference_checks import (
     Problem,
     Rec,
     RefRefusal,
+    RuleSeverities,
     Run,
     division_known,
     division_problem,
     key_of,
     key_text,
     kpi_codes,
-    rule_severities,
     settle,
 )
 from civstat.ingest.reference_rules import CellError
@@ -328,7 +328,7 @@ def load_reference(reference_dir: Path, con) -> RefResult:
     refusal goes to ``ref.rejected_rows``. Tables exist (empty) even without CSVs."""
     reference_dir = Path(reference_dir)
     tables = _existing_tables(con)
-    run = Run(kpi_codes=kpi_codes(), rules=rule_severities(), in_use=_in_use(con, tables))
+    run = Run(kpi_codes=kpi_codes(), rules=RuleSeverities(), in_use=_in_use(con, tables))
     final: dict[str, dict[Key, Rec]] = {}
     for table, paths in _sources(reference_dir).items():
         previous = _previous(con, table, tables)

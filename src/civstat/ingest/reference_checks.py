@@ -6,7 +6,7 @@ by :func:`settle` with the last good rows of ``ref.*`` as the fall-back. See
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from civstat.ingest import reference_rules as rr
@@ -90,7 +90,7 @@ class Run:
     pending: list[Pending] = field(default_factory=list)
     whole: list[RefRefusal] = field(default_factory=list)
     kpi_codes: frozenset[str] = frozenset()
-    rules: dict[str, str] = field(default_factory=dict)  # code → severity
+    rules: Mapping[str, str] = field(default_factory=dict)  # code → severity
     in_use: frozenset[str] = frozenset()
 
     def refuse(self, table: str, file: str, row: int, problem: Problem,
@@ -112,6 +112,28 @@ def rule_severities() -> dict[str, str]:
     from civstat.quality.catalogue import load_catalogue
 
     return {r.code.upper(): r.severity for r in load_catalogue().rules}
+
+
+class RuleSeverities(Mapping):
+    """:func:`rule_severities`, read on first use: only an explanation row needs the edit
+    rules, and reading their catalogue costs more than loading a province's reference CSVs."""
+
+    def __init__(self):
+        self._rules: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._rules is None:
+            self._rules = rule_severities()
+        return self._rules
+
+    def __getitem__(self, code: str) -> str:
+        return self._load()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def key_of(table: str, values: dict) -> Key:

@@ -43,12 +43,34 @@ def _polars_type(ddl: str):
             "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean}.get(base, pl.Utf8)
 
 
+def _frame(schema: dict, records: list[dict]) -> pl.DataFrame:
+    """The records as a frame of the table's columns, built column by column (a value of the
+    wrong type: row by row, as polars words it)."""
+    data = {n: [r.get(n) for r in records] for n in schema}
+    try:
+        if all(_plain_times(data[n], t) for n, t in schema.items()):
+            return pl.DataFrame(data, schema=schema)
+    except Exception:  # noqa: BLE001, S110 — the row-wise build raises the error to report
+        pass
+    return pl.DataFrame([{n: r.get(n) for n in schema} for r in records], schema=schema,
+                        orient="row")
+
+
+def _plain_times(values: list, dtype) -> bool:
+    """Dates in a DATE column and datetimes in a TIMESTAMP one (the column-wise build would
+    convert one into the other, where the row-wise one refuses)."""
+    if dtype == pl.Date:
+        return all(v is None or v.__class__ is dt.date for v in values)
+    if dtype == pl.Datetime("us"):
+        return all(v is None or v.__class__ is dt.datetime for v in values)
+    return True
+
+
 def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
     if not records:
         return
     schema = {name: _polars_type(ddl) for name, ddl in columns}
-    frame = pl.DataFrame([{n: r.get(n) for n in schema} for r in records], schema=schema,
-                         orient="row")
+    frame = _frame(schema, records)
     con.register("incoming", frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
