@@ -186,7 +186,7 @@ def test_programme_as_data_edit_rules_cover_it(added):
     own = {r["code"] for r in yaml.safe_load(FIXTURE.read_text(encoding="utf-8")).get("rules", [])}
     assert own and own <= codes, f"the programme's own rules did not run: {own - codes}"
 
-    _, row = _correct_a_return(added)
+    corrected, row = _correct_a_return(added)
     env = added["env"]
     _run(added["copy"], env, "from civstat.cli import main; import sys; "
                              "sys.exit(main(['ingest', '--period', '2025Q4']) or 0)")
@@ -199,6 +199,9 @@ def test_programme_as_data_edit_rules_cover_it(added):
                 and str(h[3]) == row and h[4] == "clothing_ytd"]
     assert blocking, (hits, build.stdout[-2000:], build.stderr[-2000:])
     assert blocking[0][5].endswith("(更正).xlsx"), blocking
+    name = corrected.relative_to(added["work"] / "raw").as_posix()  # the demo has its own 更正
     fed = _query(added, "SELECT count(*) FROM fct_flows AS f JOIN raw.submissions AS s "
-                        "USING (submission_id) WHERE s.file_path LIKE '%(更正).xlsx'")
+                        "USING (submission_id) WHERE s.file_path = ?", [name])
+    status = _query(added, "SELECT status FROM quality_status WHERE file_path = ?", [name])
+    assert status == [("blocked",)], status
     assert fed[0][0] == 0, "a blocked return fed fct_flows"
