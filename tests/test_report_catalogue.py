@@ -334,8 +334,9 @@ def test_a_bad_summary_is_refused_naming_its_file(tmp_path):
 
 
 def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
-    """A second programme file whose sheet nobody reported says so in its own numbered section;
-    a file without `summary:` still gets a generic section naming its figures."""
+    """A second programme file whose sheet nobody reported gets no section: 数据说明 names it once
+    (this warehouse keeps no raw layer: nobody has its figures); a file without `summary:` still
+    gets a generic section naming its figures."""
     text = FIXTURE.read_text(encoding="utf-8")
     bare = text[: text.index("# Its section of the year-end summary")]  # no summary key
     transition = (  # 过渡期生活救助, 冬春救助's sibling in 自然灾害救助: every code renamed
@@ -355,10 +356,15 @@ def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
     )
     report = _report(contract, build_warehouse(tmp_path / "civstat.duckdb"))
     titles = [s.title for s in report.sections]
-    assert titles == ["一、冬春生活救助", "二、过渡期生活救助", "三、目标完成情况", "四、数据说明"]
+    assert titles == ["一、冬春生活救助", "二、目标完成情况", "三、数据说明"]
     default = "".join(report.sections[0].paragraphs)
     assert default.startswith(
         "救助困难群众(本年累计)1,234人次，发放棉衣被(本年累计)456件，救助经办人员9人，"
         "每救助人次发放棉衣被0.4件/人次，比上年增长1.6%，"
     )
-    assert report.sections[1].paragraphs == ["本期未报送过渡期生活救助（表18）数据。"]
+    notes = "".join(report.sections[-1].paragraphs)
+    assert notes.count("过渡期生活救助") == 1
+    assert "本年度各乡镇（街道）均未报送表18 过渡期生活救助，相关内容从略。" in notes
+    assert "冬春生活救助" not in notes  # reported by every township: nothing to say
+    html = "".join(p for s in report.sections for p in s.paragraphs)
+    assert "本期未报送" not in html
