@@ -4,7 +4,7 @@ from the generator and the generic edit rules (no test functions here).
 
 * ``assoc`` (表31 社团登记): stocks revised at year end (``stocks_revised: year_end``), the 年检
   columns reported in Q4 only (``reported_in: [4]``), left out by some townships (``absent``).
-* ``burial`` (表32 殡葬改革): its own hard rule (火化遗体 ≤ 死亡人数 × 1.05) and the demo's planted
+* ``burial`` (表32 殡仪服务): its own hard rule (火化遗体 ≤ 死亡人数 × 1.05) and the demo's planted
   violation of it (``plants.violation``: 火化遗体 = 死亡人数 × 1.2).
 
 Table names, sheet numbers and sheet names differ from the real 表9–表16 so that they can be
@@ -59,8 +59,8 @@ order: 320
 sheet:
   table: burial
   number: 32
-  sheet: 表32 殡葬改革
-  sheet_synonyms: [殡葬改革, 殡葬改革情况, 表32]
+  sheet: 表32 殡仪服务
+  sheet_synonyms: [殡仪服务, 殡仪服务情况, 表32]
   required: false
   row_kind: single
   columns:

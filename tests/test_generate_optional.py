@@ -1,5 +1,5 @@
 """What an optional programme gets from the demo generator (tests/optional_programmes.py: 表31
-社团登记, 表32 殡葬改革 added to a copy of the catalogue): townships that leave the sheet out,
+社团登记, 表32 殡仪服务 added to a copy of the catalogue): townships that leave the sheet out,
 columns reported in Q4 only, stocks revised at year end, the planted violation of its own hard
 rule, its plan targets — and, in a fresh process reading the generated workbooks back, the edit
 rules find exactly the planted problems."""
@@ -14,9 +14,10 @@ from collections import defaultdict
 
 import fastexcel
 import pytest
-from optional_programmes import ASSOC, BURIAL, PACKAGE, add_programmes, catalogue
+from optional_programmes import ASSOC, BURIAL, PACKAGE, add_programmes, catalogue, catalogue_dir
 
 from civstat import paths
+from civstat.contract import load_contract
 from civstat.generate import generate
 from civstat.generate.model import PLANTS, build_county
 from civstat.generate.profile import DEFAULT_ABSENT_SHARE, ProfileError
@@ -203,7 +204,12 @@ def test_violation_is_planted_once_where_the_story_says(county):
 def test_no_violation_recorded_when_no_programme_declares_one(tmp_path):
     text = BURIAL.replace("  plants:\n    violation: {column: cremations_ytd, ratio_to: deaths_ytd, factor: 1.2}\n", "")
     assert "violation" not in text
-    county = build_county(years=(2025,), contract=catalogue(tmp_path / "c", text))
+    root = catalogue_dir(tmp_path / "c", text)
+    for path in (root / "programmes").glob("*.yaml"):  # 表10 殡葬 declares one too: take it out
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if not x.lstrip().startswith("violation:")),
+                        encoding="utf-8")
+    county = build_county(years=(2025,), contract=load_contract(root))
     assert "violation" not in county.plants
     assert all(row["cremations_ytd"] <= row["deaths_ytd"]
                for r in county.returns for row in r.data.get("burial", []))
@@ -292,10 +298,12 @@ def test_gate_finds_the_planted_violation_and_nothing_else_hard(checked):
     expected = sorted([
         ("H4", plants["hard_tekun"]["division_code"], plants["hard_tekun"]["period"], "tekun"),
         ("H91", plants["violation"]["division_code"], plants["violation"]["period"], "burial"),
+        # the catalogue's own 表10 殡葬 plants its H13 in the same township-quarter
+        ("H13", plants["violation"]["division_code"], plants["violation"]["period"], "funeral"),
     ])
     assert hard == expected
     (message,) = [m for r, *_x, m in out["violations"] if r == "H91"]
-    assert message.startswith("表32 殡葬改革:") and "火化遗体" in message
+    assert message.startswith("表32 殡仪服务:") and "火化遗体" in message
 
 
 def test_no_generic_warning_from_absent_sheets_blank_columns_or_held_stocks(checked):

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handmade import CHENGGUAN, MADIAN, canonical_sheets, cover_rows, quarantine_rows, raw_folder, run_ingest, write_xlsx
+from handmade import (
+    CHENGGUAN,
+    MADIAN,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
 from test_quality_support import MERGED, T5, T6, build_clean, mutate, sid
 
 from civstat.contract import load_contract

@@ -156,6 +156,8 @@ def test_demo_county_falls_short_of_the_90_percent_target():
         q4 = [r for r in county.returns if (r.year, r.quarter) == (year, 4)]
         stations = committees = 0
         for r in q4:
+            if not {"homecare", "community"} <= set(r.data):  # a township may leave either out
+                continue
             h, c = r.data["homecare"][0], r.data["community"][0]
             n = c["village_committees"] + c["resident_committees"]
             assert 1 <= h["homecare_centers"] <= 3 and h["homecare_stations"] <= n

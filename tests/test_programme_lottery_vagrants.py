@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handmade import MADIAN, canonical_sheets, cover_rows, quarantine_rows, run_ingest, write_xlsx
+from handmade import canonical_sheets, cover_rows, quarantine_rows, run_ingest, write_xlsx
 from test_dbt_support import COUNTY, T1, T2, build_fixture_warehouse, insert_rows
 from test_quality_support import T2 as CHENGBEI
 from test_quality_support import build_clean, mutate, sid

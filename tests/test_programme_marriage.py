@@ -9,7 +9,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handmade import MADIAN, canonical_sheets, cover_rows, quarantine_rows, raw_folder, run_ingest, write_xlsx
+from handmade import (
+    MADIAN,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
 from test_quality_support import T2, build_clean, mutate, sid
 
 from civstat.contract import load_contract

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handmade import BAIMIAO, MADIAN, canonical_sheets, cover_rows, quarantine_rows, run_ingest, write_xlsx
+from handmade import (
+    BAIMIAO,
+    MADIAN,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    run_ingest,
+    write_xlsx,
+)
 from test_dbt_support import COUNTY, T1, build_fixture_warehouse, insert_rows
 from test_dbt_support import T2 as NEW_MARKET
 from test_quality_support import T2, TOWNSHIPS, build_clean, mutate, sid
