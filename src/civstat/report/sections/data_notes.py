@@ -177,7 +177,7 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
         ]
         if progs:
             out.append(sentence(key, ctx.ph, sheets="、".join(sheet_name(p) for p in progs)))
-    for prog, rep, returned in ctx.partial_sheets:
+    for prog, rep, returned in sorted(ctx.partial_sheets, key=lambda x: x[0].sheet.no):
         out.append(
             sentence(
                 "data_notes.sheet_partial",
