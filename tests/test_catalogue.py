@@ -71,6 +71,18 @@ def test_two_files_may_not_define_the_same_kpi(tmp_path):
         load_contract(root)
 
 
+def test_two_files_may_not_claim_the_same_sheet_name(tmp_path):
+    """A synonym another programme's sheet already has (here 表10 殡葬's 殡葬改革, written as a
+    clerk would, 表17 殡葬改革) would hand one programme's sheet to the other, silently."""
+    root = _catalogue_copy(tmp_path, FIXTURE)
+    clash = (root / "programmes" / "winter_relief.yaml").read_text(encoding="utf-8").replace(
+        "sheet_synonyms: [冬春生活救助,", "sheet_synonyms: [表17 殡葬改革, 冬春生活救助,")
+    (root / "programmes" / "winter_relief.yaml").write_text(clash, encoding="utf-8")
+    with pytest.raises(ValueError, match="sheet name '殡葬改革' already defined in "
+                                         "programmes/funeral.yaml"):
+        load_contract(root)
+
+
 def test_flows_cover_every_year_to_date_column():
     """Every ytd column of every sheet reaches int_flows_long (none forgotten by hand)."""
     contract = load_contract()

@@ -1,6 +1,8 @@
 """The gate on the demo county: generated as townships send it, read by the reader, then checked.
-The generator plants exactly one hard violation (集中 + 分散 ≠ 特困供养人数 in one township's
-2025Q2) and a few soft ones; the gate must find that hard one and nothing else hard."""
+The generator plants one hard violation (集中 + 分散 ≠ 特困供养人数 in one township's 2025Q2) and,
+for every programme whose profile declares ``plants.violation`` (殡葬: 火化遗体 = 死亡人数 × 1.2),
+one township-quarter breaking that programme's own hard rule; and a few soft ones. The gate must
+find those hard ones and nothing else hard."""
 
 from __future__ import annotations
 
@@ -43,14 +45,38 @@ def result(demo):
         con.close()
 
 
-def test_exactly_the_planted_hard_violation(demo, result):
+def _violation_programmes():
+    """The programmes whose profile plants a violation of their own hard rules."""
+    from civstat.contract import load_contract
+    from civstat.generate.profile import violation_plant
+
+    return [p for p in load_contract().programmes if violation_plant(p)]
+
+
+def _planted_returns(plants) -> list[tuple[str, str]]:
+    return sorted({(plants[k]["division_code"], plants[k]["period"])
+                   for k in ("hard_tekun", "violation") if k in plants})
+
+
+def test_exactly_the_planted_hard_violations(demo, result):
     _, _, plants = demo
     hard = plants["hard_tekun"]
-    assert [(v.rule_code, v.division_code, v.period) for v in result.hard] == [
-        ("H4", hard["division_code"], hard["period"])]
-    (v,) = result.hard
-    assert v.table_name == "tekun" and v.source_row is not None and v.source_file
-    assert result.blocked == [(hard["division_code"], hard["period"])]
+    tekun = [(v.rule_code, v.division_code, v.period) for v in result.hard if v.table_name == "tekun"]
+    assert tekun == [("H4", hard["division_code"], hard["period"])]
+    v = next(v for v in result.hard if v.table_name == "tekun")
+    assert v.source_row is not None and v.source_file
+    progs = _violation_programmes()
+    assert ("violation" in plants) == bool(progs)
+    others = [v for v in result.hard if v.table_name != "tekun"]
+    if progs:
+        where = (plants["violation"]["division_code"], plants["violation"]["period"])
+        own = {r["code"] for p in progs for r in p.rules if r.get("severity") == "hard"}
+        assert {(v.division_code, v.period) for v in others} == {where}
+        assert {v.table_name for v in others} == {p.sheet.table for p in progs}
+        assert {v.rule_code for v in others} <= own
+    else:
+        assert others == []
+    assert result.blocked == _planted_returns(plants)
 
 
 def test_planted_soft_violations_are_found(demo, result):
@@ -85,8 +111,7 @@ def test_store_feeds_quality_status(demo, result, tmp_path):
                            "WHERE severity = 'hard'").fetchall()
     finally:
         con.close()
-    hard = plants["hard_tekun"]
-    assert rows == [(hard["division_code"], hard["period"])]
+    assert sorted(rows) == _planted_returns(plants)
 
 
 def test_demo_report(result, tmp_path):

@@ -700,3 +700,56 @@ def test_no_ranking_when_values_cannot_vary(demo_env):
             assert b.ranking_chart(code) is None
         finally:
             con.close()
+
+
+def test_added_figures_in_the_2025_summary(demo_env, county_2025_html):
+    """What the added columns hold, stated in the demo county's 2025 summary as the warehouse
+    has it: 特困 standards and new persons in centralised care, the rural centralised rate,
+    the two subsidies' funds, orphans' standards, 精减退职人员, 实物救助, bed growth and the
+    safety hazards (a figure may carry * when its aggregate lacks a township)."""
+    wh = demo_env["warehouse"]
+    code, _ = county(wh)
+    text = squash(re.sub(r"<[^>]+>", "", county_2025_html))
+
+    def measure(m, division=code):
+        rows = q(wh, "SELECT value FROM fct_measures WHERE measure_code = ? AND division_code = ? "
+                     "AND year = 2025 AND quarter = 4", [m, division])
+        return rows[0][0] if rows else None
+
+    def kpi(k):
+        return q(wh, "SELECT value FROM kpi_annual WHERE kpi_code = ? AND division_code = ? "
+                     "AND year = 2025", [k, code])[0][0]
+
+    def level(m):  # one figure where the townships agree, else their range
+        lo, hi = q(wh, "SELECT min(value), max(value) FROM fct_measures f JOIN dim_division d "
+                       "USING (division_code) WHERE f.measure_code = ? AND d.county_code = ? "
+                       "AND f.division_level = 'township' AND f.year = 2025 AND f.quarter = 4",
+                   [m, code])[0]
+        return f"{lo:,.0f}" if lo == hi else f"{lo:,.0f}—{hi:,.0f}"
+
+    def has(pattern):
+        assert re.search(pattern, text), pattern
+
+    n = kpi("tekun_new_centralized")
+    has(rf"其中新增集中供养{n:,.0f}人\*?。")
+    for cat, label in (("urban", "城市特困"), ("rural", "农村特困")):
+        has(rf"{label}人员集中供养标准{level('tekun_std_centralized_' + cat)}元/人·年，"
+            rf"分散供养标准{level('tekun_std_dispersed_' + cat)}元/人·年。")
+    has(rf"其中农村特困人员集中供养率{kpi('tekun_centralized_rate_rural') * 100:.1f}%\*?，比上年")
+    has(rf"其中集中供养资金{fmt_yuan(measure('tekun_centralized_funds_ytd'))}元\*?、"
+        rf"分散供养资金{fmt_yuan(measure('tekun_dispersed_funds_ytd'))}元")
+    growth = kpi("eldercare_beds_growth") * 100
+    has(rf"养老机构床位比上年末{'增长' if growth > 0 else '下降'}{abs(growth):.1f}%")
+    has(rf"排查养老机构安全隐患{measure('eldercare_hazards_found'):,.0f}项\*?，已整改"
+        rf"{measure('eldercare_hazards_rectified'):,.0f}项\*?，整改率"
+        rf"{kpi('safety_hazard_rectification_rate') * 100:.1f}%")
+    has(rf"其中困难残疾人生活补贴{fmt_yuan(measure('disability_hardship_funds_ytd'))}元\*?、"
+        rf"重度残疾人护理补贴{fmt_yuan(measure('disability_care_funds_ytd'))}元")
+    has(rf"集中养育孤儿基本生活费标准{level('orphan_std_centralized')}元/人·月，"
+        rf"散居孤儿基本生活费标准{level('orphan_std_dispersed')}元/人·月")
+    has(rf"现有精减退职人员{measure('retired_workers'):,.0f}人\*?，全年发放精减退职人员生活补助"
+        rf"{fmt_yuan(measure('retired_workers_funds_ytd'))}元")
+    (in_kind,) = q(wh, "SELECT sum(funds_ytd) FROM fct_funds WHERE programme_code = "
+                       "'temp_assist_in_kind' AND year = 2025 AND quarter = 4 AND county_code = ?",
+                   [code])[0]
+    has(rf"其中实物救助折款{fmt_yuan(in_kind)}元")

@@ -256,12 +256,15 @@ def test_sections_follow_the_programme_order(tmp_path):
 
     files = sorted((CONTRACT_DIR / "programmes").glob("*.yaml")) + [FIXTURE]
     heads = [h for h, _ in section_groups(load_contract(catalogue(tmp_path / "a", *files)))]
-    assert heads == ["社会救助", "救灾救济", "社会福利与养老服务", "优抚安置", "冬春生活救助"]
+    assert heads == ["社会救助", "救灾救济", "社会福利与养老服务", "优抚安置", "专项社会事务",
+                     "社会组织管理", "福利彩票与慈善事业", "儿童福利与关爱保护", "基层政权与社区建设",
+                     "冬春生活救助"]
     # the same file placed second: its section moves up, the others follow
     early = load_contract(catalogue(tmp_path / "b", *files, order={"winter_relief": 15}))
     groups = section_groups(early)
     assert [h for h, _ in groups][:3] == ["社会救助", "冬春生活救助", "救灾救济"]
-    assert [p.code for p in groups[0][1]] == ["dibao", "tekun", "temp_assist", "med_assist"]
+    assert [p.code for p in groups[0][1]] == ["dibao", "tekun", "temp_assist", "med_assist",
+                                              "vagrants"]
 
 
 def test_numbering_is_computed_from_what_is_rendered():
@@ -305,8 +308,8 @@ def test_every_programme_file_has_a_valid_summary_and_no_hand_numbers():
         heads = prog.summary.get("heading")
         for h in [
             prog.summary.get("section"),
-            *(heads.values() if isinstance(heads, dict) else [heads]),
-        ]:
+            *(heads.values() if isinstance(heads, dict) else [heads] if heads else []),
+        ]:  # heading is optional (a one-programme section; default: the sheet's title)
             assert h and not numbered.match(h), (prog.code, h)
         for spec in (prog.summary.get("tables") or {}).values():
             caption = spec if isinstance(spec, str) else spec["caption"]
@@ -334,8 +337,9 @@ def test_a_bad_summary_is_refused_naming_its_file(tmp_path):
 
 
 def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
-    """A second programme file whose sheet nobody reported says so in its own numbered section;
-    a file without `summary:` still gets a generic section naming its figures."""
+    """A second programme file whose sheet nobody reported gets no section: 数据说明 names it once
+    (this warehouse keeps no raw layer: nobody has its figures); a file without `summary:` still
+    gets a generic section naming its figures."""
     text = FIXTURE.read_text(encoding="utf-8")
     bare = text[: text.index("# Its section of the year-end summary")]  # no summary key
     transition = (  # 过渡期生活救助, 冬春救助's sibling in 自然灾害救助: every code renamed
@@ -355,10 +359,15 @@ def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
     )
     report = _report(contract, build_warehouse(tmp_path / "civstat.duckdb"))
     titles = [s.title for s in report.sections]
-    assert titles == ["一、冬春生活救助", "二、过渡期生活救助", "三、目标完成情况", "四、数据说明"]
+    assert titles == ["一、冬春生活救助", "二、目标完成情况", "三、数据说明"]
     default = "".join(report.sections[0].paragraphs)
     assert default.startswith(
         "救助困难群众(本年累计)1,234人次，发放棉衣被(本年累计)456件，救助经办人员9人，"
         "每救助人次发放棉衣被0.4件/人次，比上年增长1.6%，"
     )
-    assert report.sections[1].paragraphs == ["本期未报送过渡期生活救助（表18）数据。"]
+    notes = "".join(report.sections[-1].paragraphs)
+    assert notes.count("过渡期生活救助") == 1
+    assert "本年度各乡镇（街道）均未报送表18 过渡期生活救助，相关内容从略。" in notes
+    assert "冬春生活救助" not in notes  # reported by every township: nothing to say
+    html = "".join(p for s in report.sections for p in s.paragraphs)
+    assert "本期未报送" not in html

@@ -18,6 +18,8 @@ renamed as (
         residents_tekun,
         staff,
         trained_caregivers,
+        hazards_found_ytd,
+        hazards_rectified_ytd,
         source_file,
         source_row
     from source

@@ -253,10 +253,16 @@ def load_contract(path: Path | None = None) -> Contract:
 
 
 def _check_unique(programmes: list[Programme]) -> None:
-    """Two programme files may not claim the same table, sheet number, measure or KPI."""
+    """Two programme files may not claim the same table, sheet number, sheet name (a name or
+    synonym as the reader matches it: 表N and punctuation aside), measure or KPI — the reader
+    would give a sheet to one of them and silently drop the other's."""
+    from civstat.ingest.normalize import sheet_key
+
     seen: dict[tuple[str, object], str] = {}
     for prog in programmes:
         keys = [("table", prog.sheet.table), ("sheet number", prog.sheet.no)]
+        keys += [("sheet name", k) for k in dict.fromkeys(
+            sheet_key(n) for n in (prog.sheet.sheet, *prog.sheet.sheet_synonyms))]
         keys += [("measure", m["code"]) for m in prog.measures]
         keys += [("KPI", k["code"]) for k in prog.kpis]
         keys += [("spending line", s["code"]) for s in prog.spending_lines]

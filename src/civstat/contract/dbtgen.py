@@ -214,7 +214,10 @@ def staging_yml(prog: Programme) -> str:
 
 
 def _kpi_value(kpi: dict, num: float | None, den: float | None) -> float | None:
-    """A KPI's formula on one numerator and denominator (the expectation of a generated test)."""
+    """A KPI's formula on one numerator and denominator (the expectation of a generated test);
+    ``value`` is a count: the numerator (× scale), whatever its denominator (kept for audit)."""
+    if kpi["formula"] == "value":
+        return None if num is None else num * float(kpi.get("scale", 1))
     if num is None or den is None:
         return None
     if kpi["formula"] == "difference":

@@ -105,6 +105,15 @@ def _parse_quarters(quarters) -> set[tuple[int, int]] | None:
     return out
 
 
+def sent_contract(contract: Contract, data: dict) -> Contract:
+    """The catalogue as one return uses it: an optional sheet the township does not report
+    (absent from ``data``) is left out of the workbook, not written empty."""
+    keep = tuple(p for p in contract.programmes if p.sheet.required or p.code in data)
+    if len(keep) == len(contract.programmes):
+        return contract
+    return replace(contract, programmes=keep, sheets=tuple(p.sheet for p in keep))
+
+
 def write_reference(county: County, reference_dir: str | Path) -> list[Path]:
     reference_dir = Path(reference_dir)
     reference_dir.mkdir(parents=True, exist_ok=True)
@@ -182,7 +191,7 @@ def generate(
         path = out_dir / ret.period / f"{stem}.{'xls' if fmt == 'xls' else 'xlsx'}"
         path.parent.mkdir(parents=True, exist_ok=True)
         written = write_return(path, cover, ret.data, style, fmt=fmt, encoding=enc,
-                               contract=contract)
+                               contract=sent_contract(contract, ret.data))
         files += written
         if item:
             by_item.setdefault(item, []).extend(str(p) for p in written)

@@ -5,7 +5,9 @@ each year). Each numeric column of a row has a level drawn once (``per_10k``, ``
 ``share``, ``trend``, ``zero``); each quarter varies it by ``noise``. Stocks are that quarter's
 figure; year-to-date columns add the quarter's increment (a year's amount × its ``seasonal`` share,
 or a share of the increments they are ``per`` / part of) to the running total, so they never
-decrease, and a part's increment never exceeds its total's. Integers stay integers, money is
+decrease, and a part's increment never exceeds its total's. On a sheet whose stocks are revised
+once a year (``stocks_revised: year_end``) a stock keeps last Q4's figure through Q1–Q3 and changes
+only in Q4 (the first generated year: its Q1 figure, held to Q3). Integers stay integers, money is
 rounded to whole 元 (or ``round``); everything is drawn from the township's own stream for this
 programme, so the figures follow from the seed.
 """
@@ -51,6 +53,9 @@ class Generic:
         self.order = self._order()
         self._names: set[str] = set()
         self.rows = self._rows()
+        # stocks_revised: year_end — each row's stocks as last revised (row id → column → figure)
+        self.year_end = self.sheet.stocks_revised == "year_end" and self.sheet.row_kind != "event"
+        self._held: dict[str, dict] = {}
 
     # ------------------------------------------------------------ set-up
 
@@ -281,11 +286,17 @@ class Generic:
     def _row(self, row: Row, q: int, ctx: YearContext, cum: dict) -> dict:
         cur: dict = dict(row.fixed)
         inc: dict = {}
+        held = self._held.get(row.id) if self.year_end and q < 4 else None
         for col in self.order:
-            if col.type in NUMERIC:
+            if held is not None and col.kind == "stock" and col.name in held:
+                cur[col.name] = held[col.name]  # revised at year end only
+            elif col.type in NUMERIC:
                 self._figure(col, row, q, ctx, cur, inc, cum)
             else:
                 cur.setdefault(col.name, None)
+        if self.year_end and (held is None or q == 4):
+            self._held[row.id] = {c.name: cur[c.name] for c in self.order
+                                  if c.kind == "stock" and c.type in NUMERIC}
         out = {"category": row.category} if row.category else {}
         out.update((c.name, cur.get(c.name)) for c in self.sheet.columns)
         return out

@@ -1,10 +1,13 @@
 """Named profile kinds: programmes whose demo figures need more than the generic profile.
 
 低保 (persons admitted and leaving every quarter, the stock following its flows: H5), 特困 (集中 +
-分散 = 期末, standards tied to 低保's), 养老机构 (institutions that open, expand and fill up) and
+分散 = 期末, standards tied to 低保's, some of the year's new persons in centralised care),
+养老机构 (institutions that open, expand and fill up; safety hazards found and rectified) and
 优抚安置 (veterans home in autumn, placed or self-employed). The logic is here; every magnitude is
 read from the programme's ``generator:`` key (``kind: dibao`` …), so figures are tuned in the file.
 A plant (``generator.plants``) is what the demo county's planted problem does to this programme.
+Columns added to a sheet later draw from streams of their own (``Kind.stream``), so that adding
+them leaves every figure the demo had before unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ class Kind:
     def u(self, value) -> float:
         """A number, or a uniform draw from [low, high]."""
         return self.rnd.uniform(*value) if isinstance(value, list) else float(value)
+
+    def stream(self, *parts) -> random.Random:
+        """A stream of its own for figures added later (``parts``: what they belong to)."""
+        return random.Random("|".join(map(str, (self.town.stream(self.prog.code), *parts))))
 
     def year(self, ctx: YearContext) -> list[list[dict]]:
         if not self._started:
@@ -155,14 +162,23 @@ class Tekun(Kind):
         step = spec.get("round", 1)
         return round(row[column] * float(spec.get("factor", 1)) / step) * step
 
+    def _centralized_standard(self, std: float) -> float:
+        """集中供养标准: ``centralized_standard: {factor, round}`` of the dispersed one (care costs
+        more in an institution); the same standard without the key."""
+        spec = self.p.get("centralized_standard") or {}
+        step = spec.get("round", 1)
+        return round(std * float(spec.get("factor", 1)) / step) * step
+
     def simulate(self, ctx: YearContext) -> list[list[dict]]:
         cap = float(self.p.get("max_centralized_share", 1.0))
         if ctx.year > ctx.first_year:
             for t in self.state.values():
                 grow = round(t["persons"] * self.u(self.need("centralized_growth")))
                 t["centralized"] = min(t["persons"], t["centralized"] + grow)
-        ytd = {cat: {"new": 0, "funds": 0} for cat in self.state}
+        ytd = {cat: {"new": 0, "funds": 0, "new_c": 0, "funds_c": 0} for cat in self.state}
         hard = plant(self.prog, "hard_tekun")
+        share = self.p.get("new_centralized_share") or [0.0, 0.0]
+        added = self.stream("centralized", ctx.year)  # the added columns' own stream
         out = []
         for q in (1, 2, 3, 4):
             rows = []
@@ -170,9 +186,14 @@ class Tekun(Kind):
                 new = self.rnd.randint(0, max(1, int(t["persons"] * self.need("admitted"))))
                 gone = self.rnd.randint(0, max(1, int(t["persons"] * self.need("exited"))))
                 t["persons"] = max(round(t["centralized"] / cap) + 1, t["persons"] + new - gone)
-                ytd[cat]["new"] += new
+                y = ytd[cat]
+                y["new"] += new
+                y["new_c"] += min(new, round(new * added.uniform(*share)))
                 std = self._standard(ctx, cat, q)
-                ytd[cat]["funds"] += round(t["persons"] * std / 4)
+                std_c = self._centralized_standard(std)
+                funds_c = round(t["centralized"] * std_c / 4)
+                y["funds_c"] += funds_c
+                y["funds"] += funds_c + round((t["persons"] - t["centralized"]) * std / 4)
                 dispersed = t["persons"] - t["centralized"]
                 if hard and cat == hard["category"] and ctx.planted("hard_tekun", q):
                     dispersed += int(hard["dispersed"])
@@ -182,9 +203,11 @@ class Tekun(Kind):
                         "persons": t["persons"],
                         "centralized": t["centralized"],
                         "dispersed": dispersed,
-                        "new_persons": ytd[cat]["new"],
-                        "funds_ytd": ytd[cat]["funds"],
-                        "std_centralized": std,
+                        "new_persons": y["new"],
+                        "new_centralized": y["new_c"],
+                        "funds_ytd": y["funds"],
+                        "centralized_funds_ytd": y["funds_c"],
+                        "std_centralized": std_c,
                         "std_dispersed": std,
                     }
                 )
@@ -241,6 +264,7 @@ class Eldercare(Kind):
         grow = p.get("expansion") or {}
         grow_q = r.choice(grow.get("quarters") or [2])
         low = plant(self.prog, "low_occupancy")
+        hazards = {inst["institution_name"]: self._hazards(ctx, inst) for inst in self.institutions}
         out = []
         for q in (1, 2, 3, 4):
             rows = []
@@ -270,9 +294,32 @@ class Eldercare(Kind):
                         "residents_tekun": round(residents * inst["tekun_share"]),
                         "staff": staff,
                         "trained_caregivers": min(staff, round(staff * inst["train"])),
+                        **hazards[inst["institution_name"]][q - 1],
                     }
                 )
             out.append(rows)
+        return out
+
+    def _hazards(self, ctx: YearContext, inst: dict) -> list[dict]:
+        """排查安全隐患 / 其中:已整改 (1月至本期累计) of one institution, Q1..Q4: a few hazards a
+        year spread over the inspection quarters, most of those found so far rectified."""
+        spec = self.p.get("hazards")
+        if not spec:
+            return [{}] * 4
+        rnd = self.stream("hazards", ctx.year, inst["institution_name"])
+        per_year = spec["per_year"]
+        low, high = per_year.get(inst["institution_type"], per_year["default"])
+        n = rnd.randint(low, high)
+        weights = spec.get("quarters") or [1, 1, 1, 1]
+        found = [0, 0, 0, 0]
+        for _ in range(n):
+            found[rnd.choices(range(4), weights)[0]] += 1
+        share = rnd.uniform(*spec.get("rectified", [1.0, 1.0]))
+        out, total, rectified = [], 0, 0
+        for q in range(4):
+            total += found[q]
+            rectified = max(rectified, min(total, round(total * share)))
+            out.append({"hazards_found_ytd": total, "hazards_rectified_ytd": rectified})
         return out
 
 

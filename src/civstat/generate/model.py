@@ -3,9 +3,11 @@
 Values are in canonical units (元, 亩); stocks are end-of-quarter, flows year-to-date. Every
 programme of the catalogue is simulated from its ``generator:`` profile (``township``), so a
 programme added as a file is generated too. The model is built so that every hard edit rule
-holds except one planted violation, and a few soft warnings are planted on purpose (see
-``County.plants``): *where* (township, quarter) is the demo's story, told here; *what* a plant does
-to a programme is in that programme's profile (``generator.plants``).
+holds except the planted violations — 集中 + 分散 ≠ 特困供养人数 (``hard_tekun``) and, for every
+programme whose profile declares ``plants.violation`` (殡葬: 火化遗体 = 死亡人数 × 1.2), one
+township-quarter breaking that programme's own hard rule (``violation``) — and a few soft warnings
+are planted on purpose (see ``County.plants``): *where* (township, quarter) is the demo's story,
+told here; *what* a plant does to a programme is in that programme's profile (``generator.plants``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from civstat.generate.divisions import (
     person,
     province_counties,
 )
-from civstat.generate.profile import plan_targets, plant
+from civstat.generate.profile import plan_targets, plant, violation_plant
 from civstat.generate.township import Town, Township
 from civstat.template.grid import summable
 
@@ -37,8 +39,9 @@ PLANTS = {
     "low_occupancy": ("西湖街道", 2024, 2),
     "hard_tekun": ("杨庄镇", 2025, 2),
     "correction": ("双河镇", 2024, 4),
+    "violation": ("王营镇", 2025, 3),  # only when a programme declares plants.violation
 }
-LAST_YEAR_PLANTS = ("hard_tekun", "copy_paste")
+LAST_YEAR_PLANTS = ("hard_tekun", "copy_paste", "violation")
 MISSED_PLACEMENT = "河口镇"  # one veteran not placed in the first year's Q4 (optional 待安置)
 
 __all__ = ["COUNTY_CODE", "COUNTY_NAME", "MERGE_DATE", "PLANTS", "County", "Return", "build_county"]
@@ -82,10 +85,11 @@ class County:
 
 def _merge_data(a: dict, b: dict, contract: Contract) -> dict:
     """The successor's return after a merger: both areas' counts, money and areas added up
-    (standards as the successor's), events and entities of both listed."""
+    (standards as the successor's), events and entities of both listed; a sheet only one of them
+    reports is reported with that one's figures."""
     out = {}
-    for fam, ra in a.items():
-        rb = b.get(fam, [])
+    for fam in [p.code for p in contract.programmes if p.code in a or p.code in b]:
+        ra, rb = (a[fam], b.get(fam, [])) if fam in a else (b[fam], [])
         sheet = contract.programme(fam).sheet
         if sheet.row_kind in ("event", "entity"):
             out[fam] = [dict(x) for x in ra] + [dict(x) for x in rb]
@@ -121,15 +125,18 @@ def _wrong_copy(data: dict, contract: Contract) -> dict:
     wrong = {f: [dict(r) for r in rows] for f, rows in data.items()}
     for prog in contract.programmes:
         slip = plant(prog, "correction")
-        if slip and wrong.get(prog.code):
+        if slip and wrong.get(prog.code) and wrong[prog.code][0].get(slip["column"]) is not None:
             wrong[prog.code][0][slip["column"]] += slip["add"]
     return wrong
 
 
-def _plants(years: tuple[int, ...]) -> dict:
+def _plants(years: tuple[int, ...], contract: Contract) -> dict:
     y0, y1 = years[0], years[-1]
     plants: dict = {"_years": years}
+    declared = any(violation_plant(p) for p in contract.programmes)
     for name, (town, _, q) in PLANTS.items():
+        if name == "violation" and not declared:
+            continue  # no programme says what the violation is: nothing planted, nothing recorded
         plants[name] = (town, y1 if name in LAST_YEAR_PLANTS else y0, q)
     plants["_miss_placement"] = (MISSED_PLACEMENT, y0, 4)
     return plants
@@ -174,7 +181,7 @@ def build_county(
         raise ValueError(f"未知规模 / unknown scale: {scale!r} (county|province)")
     merged = MERGED if demo and len(years) > 1 else None
     merge_year = years[1] if merged else None
-    plants = _plants(years) if demo else {"_years": years}
+    plants = _plants(years, contract) if demo else {"_years": years}
     divisions: list[dict] = []
     returns: list[Return] = []
     plans: list[dict] = []

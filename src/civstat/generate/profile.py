@@ -48,7 +48,11 @@ GENERIC_KEYS = {
     "events",
     "plan_targets",
     "plants",
+    "absent",
 }
+# an optional sheet (`required: false`) is left out by this share of townships unless its profile
+# says otherwise (`absent:`); a required sheet is always reported
+DEFAULT_ABSENT_SHARE = 0.1
 NUMERIC = ("int", "money", "decimal")
 
 
@@ -256,3 +260,54 @@ def plan_targets(prog: Programme) -> list[dict]:
 def plant(prog: Programme, name: str) -> dict | None:
     """What a demo plant does to this programme (``generator.plants.<name>``), if anything."""
     return ((prog.generator or {}).get("plants") or {}).get(name)
+
+
+def _share(value, path: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    raise ProfileError(f"{path}: a share between 0 and 1, got {value!r}")
+
+
+def absent_share(prog: Programme, township_type: str) -> float:
+    """The chance that a township of this type leaves the programme's sheet out of every return
+    (``generator.absent``: ``{share, by_township: {街道|镇|乡: share}}``); 0 for a required sheet,
+    :data:`DEFAULT_ABSENT_SHARE` for an optional one without the key."""
+    raw = (prog.generator or {}).get("absent")
+    if raw is None:
+        return 0.0 if prog.sheet.required else DEFAULT_ABSENT_SHARE
+    path = where(prog, "absent")
+    if not isinstance(raw, dict) or set(raw) - {"share", "by_township"}:
+        raise ProfileError(f"{path}: {{share: 0.15, by_township: {{乡: 0.3}}}} (keys share, by_township)")
+    if prog.sheet.required:
+        raise ProfileError(f"{path}: {prog.sheet.sheet} is required; a township never leaves it out")
+    by_type = raw.get("by_township") or {}
+    for typ in by_type:
+        if typ not in TOWNSHIP_TYPES:
+            raise ProfileError(f"{path}.by_township: {typ!r} is not one of {TOWNSHIP_TYPES}")
+    if township_type in by_type:
+        return _share(by_type[township_type], f"{path}.by_township.{township_type}")
+    return _share(raw.get("share", DEFAULT_ABSENT_SHARE), f"{path}.share")
+
+
+def violation_plant(prog: Programme) -> dict | None:
+    """``generator.plants.violation`` checked: ``{column, ratio_to, factor}`` — at the demo's
+    planted township-quarter the column is set to ``ratio_to`` × ``factor``."""
+    spec = plant(prog, "violation")
+    if spec is None:
+        return None
+    path = where(prog, "plants.violation")
+    if not isinstance(spec, dict) or set(spec) != {"column", "ratio_to", "factor"}:
+        raise ProfileError(f"{path}: {{column: X, ratio_to: Y, factor: F}}")
+    numeric = {c.name: c for c in prog.sheet.columns if c.type in NUMERIC}
+    for key in ("column", "ratio_to"):
+        if spec[key] not in numeric:
+            raise ProfileError(f"{path}.{key}: no numeric column {spec[key]!r} on {prog.sheet.sheet}")
+    if numeric[spec["column"]].of:
+        raise ProfileError(f"{path}.column: {spec['column']!r} is a 其中 column (raising it would "
+                           f"also break 其中 ≤ 总数); plant on its total")
+    if prog.sheet.row_kind == "event":
+        raise ProfileError(f"{path}: not on an event sheet ({prog.sheet.sheet})")
+    factor = spec["factor"]
+    if not isinstance(factor, (int, float)) or isinstance(factor, bool) or factor < 0:
+        raise ProfileError(f"{path}.factor: a non-negative number, got {factor!r}")
+    return dict(spec)

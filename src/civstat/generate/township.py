@@ -4,6 +4,12 @@ Every programme draws from its own seeded stream (seed, township, programme), so
 or re-profiling one programme never changes another's figures; they share only the township's
 population and, where a profile asks for it (``per: dibao.persons``), figures of programmes earlier
 in the catalogue for the same quarter.
+
+What the township *sends* is decided after every programme is simulated, for every kind alike: an
+optional sheet the township does not report (``generator.absent``, drawn once per township) is
+left out of its returns, a column not reported this quarter (``reported_in``) is blank, and the
+demo's planted violation (``generator.plants.violation``) is applied where the county's story puts
+it. The simulators never see these, so a later programme's ``per:`` still reads the figures.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 
 from civstat.contract import Contract, Programme
-from civstat.generate.profile import kind_of, where
+from civstat.generate.profile import absent_share, kind_of, violation_plant, where
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,14 @@ class Township:
         self.old_share = r.uniform(0.18, 0.24)
         self.contract = contract
         self.sims = [(p.code, simulator(p, town, first_year)) for p in contract.programmes]
+        self.violations = {p.code: v for p in contract.programmes if (v := violation_plant(p))}
+        self.absent = {p.code for p in contract.programmes if self._leaves_out(p)}
+
+    def _leaves_out(self, prog: Programme) -> bool:
+        """Does this township leave the programme's (optional) sheet out of every return?
+        Drawn once from its own stream (seed, township, programme)."""
+        share = absent_share(prog, self.town.type)
+        return share > 0 and random.Random(f"{self.town.stream(prog.code)}:absent").random() < share
 
     def pops(self) -> dict[str, int]:
         urban = round(self.pop * self.urban_share)
@@ -112,4 +126,40 @@ class Township:
         for family, sim in self.sims:
             for q, rows in enumerate(sim.year(ctx)):
                 ctx.quarters[q][family] = rows
-        return [{"data": ctx.quarters[q], "pops": dict(ctx.pops)} for q in range(4)]
+        absent = self.absent
+        if (plants.get("violation") or ("",))[0] == self.town.name:
+            absent = absent - set(self.violations)  # the planted township reports the sheet
+        sent = [self._sent(ctx, q, absent) for q in (1, 2, 3, 4)]
+        if ctx.planted("violation"):
+            for family, spec in self.violations.items():
+                plant_violation([quarter[family] for quarter in sent], spec, plants["violation"][2],
+                                self.contract.programme(family))
+        return [{"data": sent[q], "pops": dict(ctx.pops)} for q in range(4)]
+
+    def _sent(self, ctx: YearContext, q: int, absent: set[str]) -> dict[str, list[dict]]:
+        """One quarter's sheets as the township sends them: the sheets it reports, each column
+        blank in a quarter it is not reported in (``reported_in``)."""
+        out = {}
+        for prog in self.contract.programmes:
+            if prog.code in absent:
+                continue
+            blank = [c.name for c in prog.sheet.columns if q not in c.reported_in]
+            out[prog.code] = [{**row, **dict.fromkeys(blank)} for row in ctx.quarters[q - 1][prog.code]]
+        return out
+
+
+def plant_violation(quarters: list[list[dict]], spec: dict, quarter: int, prog: Programme) -> None:
+    """The demo's planted hard violation: in ``quarter`` every row's ``column`` becomes
+    ``ratio_to`` × ``factor``; a year-to-date column keeps at least that value in the year's later
+    quarters (it never falls)."""
+    col, ref = prog.sheet.column(spec["column"]), spec["ratio_to"]
+    rows = quarters[quarter - 1]
+    for i, row in enumerate(rows):
+        if row.get(ref) is None or row.get(col.name) is None:  # not reported this quarter
+            continue
+        value = row[ref] * float(spec["factor"])
+        row[col.name] = round(value, 2) if col.type == "decimal" else round(value)
+        if col.kind == "ytd":
+            for later in quarters[quarter:]:
+                if i < len(later) and later[i].get(col.name) is not None:
+                    later[i][col.name] = max(later[i][col.name], row[col.name])

@@ -3,7 +3,8 @@
 
 * A **generic** rule (``rules.yaml``) applies to every programme its ``tables:`` selects from the
   contract (``all``, ``{row_kind: [...]}``, ``{kind: ytd}``, ``{of: true}``, ``{unit: [...]}``,
-  or table names), so a programme file added to the catalogue is checked without editing it.
+  ``{stocks_revised: year_end}``, or table names), so a programme file added to the catalogue
+  is checked without editing it.
 * A **programme** rule (``rules:`` of a programme file) has the same schema; ``tables`` and a
   ``gx`` frame's ``table`` default to the programme's table. An entry ``extends: H3`` instead
   adds the programme's GX frames (and tables) to the generic rule H3; ``supersedes: [H8]`` takes
@@ -36,7 +37,7 @@ SHARED_MACROS = ("division_chain.sql", "dibao_standard.sql")
 SEVERITIES = ("hard", "soft")
 ENGINES = ("great_expectations", "sql")
 # a rule's `tables:` selector keys (a sheet is selected when every given key matches)
-SELECTOR_KEYS = ("row_kind", "kind", "of", "unit")
+SELECTOR_KEYS = ("row_kind", "kind", "of", "unit", "stocks_revised")
 COVER_TABLE = "submissions"
 
 _jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
@@ -126,6 +127,8 @@ def _selected(sheet: Sheet, selector: dict) -> bool:
     if "kind" in selector and not any(c.kind in _as_list(selector["kind"]) for c in numeric(sheet)):
         return False
     if selector.get("of") and not any(c.of for c in sheet.columns):
+        return False
+    if "stocks_revised" in selector and sheet.stocks_revised not in _as_list(selector["stocks_revised"]):
         return False
     return "unit" not in selector or any(c.unit in _as_list(selector["unit"]) for c in numeric(sheet))
 
@@ -322,6 +325,11 @@ def ytd(sheet: Sheet) -> list[Column]:
     return [c for c in numeric(sheet) if c.kind == "ytd"]
 
 
+def reported(columns, quarter: int) -> list[Column]:
+    """The columns filled in a quarter (``reported_in``; 表11's 年检 columns only in Q4)."""
+    return [c for c in columns if int(quarter) in c.reported_in]
+
+
 def event_keys(sheet: Sheet) -> list[Column]:
     """What identifies an event row across quarters: its date and text columns (表5: 灾害发生
     日期, 灾害种类)."""
@@ -347,6 +355,7 @@ def sql_context(rule: Rule, contract: Contract | None = None) -> dict:
         "additive": additive,
         "ytd": ytd,
         "event_keys": event_keys,
+        "reported": reported,
         "tol": tol,
         "programme": programme,
         "sheet": programme.sheet if programme else None,

@@ -46,7 +46,12 @@ class Builder(Context):
         for title, progs in section_groups(self.contract):
             blocks: list[Block] = []
             for prog in progs:
-                blocks += programme_blocks(self, prog)
+                if not self.reported(prog):
+                    continue
+                own = programme_blocks(self, prog)
+                if own:
+                    self.note_partial(prog)
+                blocks += own
             if not blocks:
                 continue
             anchor = "sec-" + progs[0].code.replace("_", "-")
@@ -56,6 +61,31 @@ class Builder(Context):
             else:
                 out.append(Section(title, anchor, blocks=blocks))
         return out
+
+    def reported(self, prog: Programme) -> bool:
+        """Whether the programme gets its blocks: some township of the scope reported its sheet
+        this period. One nobody reported gets no empty section: 数据说明 names it once."""
+        rep = self.reporting[prog.code] = self.sheet_reporting(prog)
+        if not rep.now:
+            self.unreported.append((prog, rep))
+            return False
+        return True
+
+    def note_partial(self, prog: Programme) -> None:
+        """An optional sheet in the report that only some townships reported: 数据说明 gives their
+        count, of the townships that sent this quarter's return at all (one that sent none is
+        named there already)."""
+        rep = self.reporting[prog.code]
+        returned = self.returned()
+        if not prog.sheet.required and rep.now < returned:
+            self.partial_sheets.append((prog, rep, len(returned)))
+
+    def returned(self) -> set[str]:
+        """The scope's townships with a current return this quarter (published or blocked)."""
+        if self._returned is None:
+            status = self.r.quality_status(self.year, self.quarter, self.codes)
+            self._returned = set(status["division_code"].to_list())
+        return self._returned
 
     def build(self) -> Report:
         validate(self.contract, set(self.words()))

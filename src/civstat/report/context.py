@@ -7,7 +7,7 @@ and phrase them with their programme file's ``summary:`` texts (:meth:`Context.s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -19,6 +19,16 @@ from civstat.report.model import Table
 from civstat.report.phrases import render_clauses, sentence, summary_phrases
 
 MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
+
+
+@dataclass
+class Reporting:
+    """Who reported a programme's sheet (townships of the scope, current codes): in the report's
+    quarter, in any quarter of the year up to it, and the quarter's returns that were published."""
+
+    now: set[str] = field(default_factory=set)
+    year: set[str] = field(default_factory=set)
+    published: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -66,6 +76,13 @@ class Context(Figures):
         self._kpi_frames()
         self._notes: list[str] = []  # footnotes of the block being built
         self.short_figures: dict[str, str] = {}  # incomplete figure → who it lacks (for 数据说明)
+        # programmes left out of the report, and optional sheets only some townships reported
+        # (set by the builder, stated once in 数据说明): (programme, Reporting)
+        self.unreported: list = []
+        self.unpublished: list = []
+        self.partial_sheets: list = []
+        self._returned: set[str] | None = None
+        self.reporting: dict[str, Reporting] = {}  # programme code → who reported its sheet
         self._funds: pl.DataFrame | None = None
         self.coverage = reader.coverage([self.year - 1, self.year], self.scope.division_code)
         now = self.coverage.filter(
@@ -136,9 +153,6 @@ class Context(Figures):
     def fill(self, template: str, values: dict) -> str:
         return template.format_map(_Lenient(values))
 
-    def none_sentence(self, prog: Programme) -> str | None:
-        return sentence("programme_none", self.ph, title=prog.sheet.title, no=str(prog.sheet.no))
-
     # -- money ------------------------------------------------------------------------------
     def fund(self, programme: str, category: str | None = None):
         """Year-to-date funds of a spending line (fct_funds) summed over the scope."""
@@ -177,12 +191,54 @@ class Context(Figures):
 
     def flag(self, label: str, missing: list[str], year: int, quarter: int) -> str:
         """Record the footnote of an incomplete figure; returns the marker to print after it."""
-        text = self.missing_text(missing, year, quarter)
+        return self.flag_text(label, self.missing_text(missing, year, quarter))
+
+    def flag_text(self, label: str, text: str) -> str:
+        """Record the footnote ``* label：text`` (and the 数据说明 line); returns the marker."""
         note = f"{MARK} {label}：{text}"
         if note not in self._notes:
             self._notes.append(note)
         self.short_figures.setdefault(label, text)
         return MARK
+
+    def part_mark(self, label: str, have: set[str], whole: set[str]) -> str:
+        """MARK when some townships that report a whole (两项补贴资金) leave out an optional part
+        of it (其中:困难残疾人生活补贴资金): the part's sum covers only the others. No mark when
+        no township states the part (its clause is dropped) or all of them do."""
+        lacking = sorted(whole - have)
+        if not have or not lacking:
+            return ""
+        names = self.r.division_names(lacking)
+        return self.flag_text(
+            label, "不含" + "、".join(names.get(c, c) for c in lacking) + "（未填报该项）"
+        )
+
+    def measure_mark(self, code: str, whole: str) -> str:
+        """:meth:`part_mark` of two measures of the catalogue (the part's name is the label)."""
+        return self.part_mark(
+            self.kname(code), self.measure_townships(code), self.measure_townships(whole)
+        )
+
+    def fund_mark(self, label: str, line: str, whole: str) -> str:
+        """:meth:`part_mark` of two spending lines of fct_funds (实物折款 of 临时救助)."""
+        towns = self.r.fund_townships(self.year, self.quarter, self.codes)
+        return self.part_mark(label, towns.get(line, set()), towns.get(whole, set()))
+
+    def sheet_reporting(self, prog: Programme) -> Reporting:
+        """Who reported the programme's sheet (raw layer and quality_status); without a raw
+        layer, the townships with any of its measures this period."""
+        df = self.r.sheet_townships(self.year, self.quarter, self.codes, prog.sheet.table)
+        if df is None:
+            towns = set()
+            for m in prog.measures:
+                towns |= self.measure_townships(m["code"])
+            return Reporting(towns, set(towns), set(towns))
+        now = df.filter(pl.col("quarter") == self.quarter)
+        return Reporting(
+            set(now["division_code"].to_list()),
+            set(df["division_code"].to_list()),
+            set(now.filter(pl.col("status") == "published")["division_code"].to_list()),
+        )
 
     def take_notes(self) -> list[str]:
         notes, self._notes = self._notes, []

@@ -33,13 +33,14 @@ class MartReader:
     def _q(self, sql: str, params: list | None = None) -> pl.DataFrame:
         return self.con.sql(sql, params=params or None).pl()
 
-    def _has(self, table: str) -> bool:
+    def _has(self, table: str, column: str | None = None) -> bool:
+        """Whether the warehouse has the table (``schema.name``), and that column of it."""
         schema, _, name = table.rpartition(".")
         return bool(
             self.con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                "AND (? = '' OR table_schema = ?)",
-                [name, schema, schema],
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = ? "
+                "AND (? = '' OR table_schema = ?) AND (? IS NULL OR column_name = ?)",
+                [name, schema, schema, column, column],
             ).fetchall()[0][0]
         )
 
@@ -199,6 +200,36 @@ class MartReader:
             [year, quarter, codes],
         )
 
+    def fund_townships(self, year: int, quarter: int, codes: list[str]) -> dict[str, set[str]]:
+        """Spending line → the townships (current codes) whose returns state its funds: a line
+        reported in an optional column (实物折款) may lack some of those that report its whole."""
+        df = self._q(
+            "SELECT DISTINCT programme_code, current_division_code FROM fct_funds "
+            f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE} AND funds_ytd IS NOT NULL",
+            [year, quarter, codes],
+        )
+        out: dict[str, set[str]] = {}
+        for line, code in df.iter_rows():
+            out.setdefault(line, set()).add(code)
+        return out
+
+    def sheet_townships(
+        self, year: int, quarter: int, codes: list[str], table: str
+    ) -> pl.DataFrame | None:
+        """The current returns of the year up to ``quarter`` that hold rows of the sheet
+        ``raw.<table>`` (quarter, township at current boundaries, published or blocked): who
+        reported an optional sheet. None when the warehouse keeps no raw layer to tell."""
+        if not (self._has(f"raw.{table}") and self._has("quality_status", "submission_id")):
+            return None
+        return self._q(
+            "SELECT DISTINCT q.quarter, coalesce(q.current_division_code, q.division_code) "
+            "AS division_code, q.status FROM quality_status AS q "
+            "WHERE q.year = ? AND q.quarter <= ? "
+            "AND list_contains(?, coalesce(q.current_division_code, q.division_code)) "
+            f"AND q.submission_id IN (SELECT submission_id FROM raw.{table})",
+            [year, quarter, codes],
+        )
+
     def cases(self, year: int, quarter: int, codes: list[str]) -> dict:
         """临时救助/医疗救助 case counts (YTD)."""
         return self._q(
@@ -249,6 +280,8 @@ class MartReader:
     def welfare(self, year: int, quarter: int, codes: list[str]) -> dict:
         return self._q(
             "SELECT sum(high_age_persons) AS high_age_persons, sum(high_age_funds_ytd) AS high_age_funds, "
+            "sum(hardship_disabled_receiving) AS hardship_receiving, "
+            "sum(severe_disabled_receiving) AS severe_receiving, "
             "sum(disability_funds_ytd) AS disability_funds, count(*) AS n FROM fct_welfare_subsidies "
             f"WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}",
             [year, quarter, codes],

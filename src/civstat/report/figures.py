@@ -93,6 +93,27 @@ class Figures:
         rows = frame.filter((pl.col("division_code") == d) & (pl.col("measure_code") == code))
         return rows["value"][0] if rows.height else None
 
+    def measure_townships(self, code: str) -> set[str]:
+        """The scope's townships whose returns give the measure this period."""
+        self._measures()
+        rows = self._m_now.filter(
+            (pl.col("measure_code") == code)
+            & pl.col("division_code").is_in(self.codes)
+            & pl.col("value").is_not_null()
+        )
+        return set(rows["division_code"].to_list())
+
+    def level_text(self, code: str) -> str | None:
+        """A standard (元/人·月, 元/人·年) as the townships report it: one figure when they agree
+        ('1,300元/人·月'), else their range ('1,300—1,400元/人·月'); never the county's weighted
+        mean of differing standards."""
+        values = [v for d in self.codes if (v := self.mval(code, division=d)) is not None]
+        if not values:
+            return None
+        unit = self.unit(code)
+        lo, hi = f.fmt_reported(min(values)), f.fmt_reported(max(values))
+        return f"{lo}{unit}" if lo == hi else f"{lo}—{hi}{unit}"
+
     # -- any figure (KPI or measure) ----------------------------------------------------------
     def value(self, code: str, prev: bool = False, division: str | None = None):
         if self.is_kpi(code):

@@ -1,6 +1,7 @@
 -- Every KPI of seed kpi_definitions for every township (current boundaries) and county,
 -- per quarter. value = formula(numerator, denominator): ratio (× scale), ratio_minus_one
--- (growth against the denominator measure at the previous year-end), difference.
+-- (growth against the denominator measure at the previous year-end), difference, value (a
+-- count: the numerator × scale; the denominator is the whole it is part of, kept for audit).
 -- townships_expected / townships_included / complete say whether the figure covers every
 -- township in force (int_division_coverage); a KPI built on a measure accumulated over the
 -- year's quarters (seed measure_definitions, kind ytd_quarters) needs every quarter so far.
@@ -75,6 +76,7 @@ select
             when 'ratio' then j.numerator / nullif(j.denominator, 0) * j.scale
             when 'ratio_minus_one' then j.numerator / nullif(j.denominator, 0) - 1
             when 'difference' then j.numerator - j.denominator
+            when 'value' then j.numerator * j.scale
         end as double
     ) as value,
     cast(j.numerator as double) as numerator,

@@ -1,13 +1,14 @@
 """数据说明: coverage of the period, returns left out (not reported, blocked by the quality gate),
-figures short of a township (the markers set while the sections above were built), the soft
-warnings and their 说明, money units. Rendered last: it states what the sections marked."""
+sheets left out of the summary (nobody reported them) or reported by only some townships, figures
+short of a township (the markers set while the sections above were built), the soft warnings and
+their 说明, money units. Rendered last: it states what the sections marked."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from civstat.report import formatting as f
-from civstat.report.context import Context, clean
+from civstat.report.context import Context, Reporting, clean
 from civstat.report.model import Section, Table
 from civstat.report.phrases import sentence
 
@@ -75,6 +76,7 @@ def render(ctx: Context) -> Section:
             sentence("data_notes.complete", ctx.ph)
             if not blocked_items and not not_now and included >= expected
             else None,
+            *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
             sentence(
                 "data_notes.soft",
@@ -130,3 +132,60 @@ def render(ctx: Context) -> Section:
             )
         )
     return Section(ctx.ph["sections"]["data_notes"], "data-notes", paragraphs=paras, tables=tables)
+
+
+def sheet_name(prog) -> str:
+    return f"表{prog.sheet.no} {prog.sheet.title}"
+
+
+def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
+    """Each programme the builder left out, named once: nobody reported its sheet in the year
+    (several in one sentence), nobody in the report's quarter, or every return of it held back;
+    then each optional sheet only some townships reported, with their count."""
+    county = ctx.scope.is_county
+    when = "本年度" if ctx.annual else f"{ctx.year}年{ctx.span}"
+    never = [p for p, rep in ctx.unreported if not rep.year]
+    earlier = [(p, rep) for p, rep in ctx.unreported if rep.year]
+    out: list[str | None] = []
+    if never:
+        out.append(
+            sentence(
+                "data_notes.sheet_none" if county else "data_notes.sheet_none_township",
+                ctx.ph,
+                when=when,
+                scope=ctx.scope_word,
+                sheets="、".join(sheet_name(p) for p in never),
+            )
+        )
+    for prog, rep in earlier:
+        out.append(
+            sentence(
+                "data_notes.sheet_none_now" if county else "data_notes.sheet_none_now_township",
+                ctx.ph,
+                quarter=quarter,
+                scope=ctx.scope_word,
+                sheet=sheet_name(prog),
+                n=str(len(rep.year)),
+            )
+        )
+    # reported, yet no figure: every such return held back, or nothing filled in
+    for key, held in (("data_notes.sheet_unpublished", True), ("data_notes.sheet_empty", False)):
+        progs = [
+            p
+            for p in ctx.unpublished
+            if (not (ctx.reporting.get(p.code) or Reporting()).published) == held
+        ]
+        if progs:
+            out.append(sentence(key, ctx.ph, sheets="、".join(sheet_name(p) for p in progs)))
+    for prog, rep, returned in sorted(ctx.partial_sheets, key=lambda x: x[0].sheet.no):
+        out.append(
+            sentence(
+                "data_notes.sheet_partial",
+                ctx.ph,
+                sheet=sheet_name(prog),
+                quarter=quarter,
+                expected=str(returned),
+                n=str(len(rep.now)),
+            )
+        )
+    return out

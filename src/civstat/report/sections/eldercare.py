@@ -1,8 +1,11 @@
 """``kind: eldercare`` — 养老服务机构 (one row per institution at the period's end): institutions,
-beds, nursing beds, residents, staff and their rates, beds per 1,000 elderly, the beds by
-institution type and the ranking of ``summary.ranking``.
+beds, nursing beds, residents, staff and their rates, beds per 1,000 elderly, the growth of beds
+since the last year-end, the safety hazards found and rectified (an optional column: left out for
+old returns, marked when some townships lack it), the beds by institution type and the ranking of
+``summary.ranking``.
 
-Sentences: ``summary``, ``beds_per_1000``; chart ``beds`` (beds by institution type)."""
+Sentences: ``summary``, ``beds_per_1000``, ``growth``, ``safety``; chart ``beds`` (beds by
+institution type)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,14 @@ from civstat.report import charts as ch
 from civstat.report import formatting as f
 from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
+
+GROWTH, RECTIFIED = "eldercare_beds_growth", "safety_hazard_rectification_rate"
+
+
+def hazards(ctx: Context, code: str) -> str | None:
+    """排查 / 已整改 安全隐患 (项), marked when townships with institutions leave the column out."""
+    text = f.fmt_int(ctx.mval(code), ctx.unit(code))
+    return None if text is None else text + ctx.measure_mark(code, "eldercare_beds")
 
 
 def render(ctx: Context, prog: Programme) -> list[Block]:
@@ -44,6 +55,21 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "beds_per_1000",
                 beds_per_1000=f.fmt_num(None if per_1000 is None else round(per_1000, 1), 1),
+            ),
+            ctx.say(
+                prog,
+                "growth",
+                beds_growth=ctx.marked(
+                    f.growth_rate(ctx.kval(GROWTH), ctx.ph["words"]["growth"]), GROWTH
+                ),
+            ),
+            ctx.say(
+                prog,
+                "safety",
+                span=ctx.span,
+                hazards_found=hazards(ctx, "eldercare_hazards_found"),
+                hazards_rectified=hazards(ctx, "eldercare_hazards_rectified"),
+                rectification_rate=ctx.kfmt(RECTIFIED),
             ),
             *(ctx.ranking_sentence(k) for k in ranked),
         ]

@@ -6,7 +6,9 @@ In a sentence template ``{code}`` is the scope's figure with its unit (1,234对,
 12,345.60元 in the report's money unit), marked * when its aggregate lacks a township, and
 ``{code.attr}`` one of :data:`ATTRS`; ``{span}``, ``{scope}``, ``{period_end}``, ``{year}``,
 ``{prev_year}``, ``{townships}`` are the period's words (:meth:`Context.words`). A clause whose
-figure is missing is dropped; a programme with no figure at all for the scope says so."""
+figure is missing is dropped; a programme with no figure at all for the scope writes no block
+(数据说明 names it: the builder leaves out a sheet nobody reported, this one whose returns were
+all held back)."""
 
 from __future__ import annotations
 
@@ -103,7 +105,8 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     spec = ctx.summary(prog)
     head, anc = ctx.heading(prog), anchor(prog)
     if all(ctx.value(c) is None for c in figure_codes(ctx, prog)):
-        return [Block(head, anc, clean([ctx.none_sentence(prog)]))]
+        ctx.unpublished.append(prog)
+        return []
     sentences = templates(ctx, prog)
     words = ctx.words()
     values: dict[str, str | None] = {}

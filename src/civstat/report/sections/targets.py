@@ -122,11 +122,13 @@ def township_kpis(ctx: Context) -> list[str]:
 
 def township_table(ctx: Context) -> Block | None:
     """County report: the main KPIs side by side for every township."""
-    codes = [c for c in township_kpis(ctx) if c in ctx.defs]
+    town = ctx.k_now.filter(
+        pl.col("division_code").is_in(ctx.siblings) & pl.col("value").is_not_null()
+    )
+    # a KPI no township has (its sheet unreported, its columns left out) gets no empty column
+    present = set(town["kpi_code"].to_list())
+    codes = [c for c in township_kpis(ctx) if c in ctx.defs and c in present]
     if not ctx.scope.is_county or not codes:
-        return None
-    town = ctx.k_now.filter(pl.col("division_code").is_in(ctx.siblings))
-    if town.is_empty():
         return None
     names = ctx.r.township_names(ctx.scope)
     rows = []

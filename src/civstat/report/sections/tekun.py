@@ -1,7 +1,11 @@
-"""``kind: tekun`` — 特困人员救助供养: persons supported, centralised and dispersed, funds, the
-centralised rate and its change, the ranking of ``summary.ranking`` and the composition chart.
+"""``kind: tekun`` — 特困人员救助供养: persons supported, centralised and dispersed, funds (and their
+split where the returns state 集中供养资金), the year's new persons and those newly in centralised
+care, the standards per category, the centralised rate (overall and rural) and their change, the
+ranking of ``summary.ranking`` and the composition chart.
 
-Sentences: ``summary``, ``rate``; chart ``composition`` (title, labels of the two parts)."""
+Sentences: ``summary``, ``new``, ``standard`` (per category: ``{label}``), ``rate``; chart
+``composition`` (title, labels of the two parts). A figure from a column old returns lack is left
+out (its clause dropped) or, when only some townships state it, marked and footnoted."""
 
 from __future__ import annotations
 
@@ -13,28 +17,76 @@ from civstat.report import formatting as f
 from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
 
+RATE, RATE_RURAL, NEW_CENTRALIZED = (
+    "tekun_centralized_rate",
+    "tekun_centralized_rate_rural",
+    "tekun_new_centralized",
+)
+
+
+def _count(ctx: Context, code: str, whole: str, kpi: str | None = None) -> str | None:
+    """A count measure (or the KPI stating it) with its unit, marked when it lacks a township."""
+    value = ctx.kval(kpi) if kpi else ctx.mval(code)
+    text = f.fmt_int(value, ctx.unit(code))
+    if text is None:
+        return None
+    return text + (ctx.kmark(kpi) if kpi else "") + ctx.measure_mark(code, whole)
+
+
+def _money(ctx: Context, code: str, whole: str) -> str | None:
+    text = ctx.money.total(ctx.mval(code))
+    return None if text is None else text + ctx.measure_mark(code, whole)
+
 
 def render(ctx: Context, prog: Programme) -> list[Block]:
     rec = ctx.r.recipients(ctx.year, ctx.quarter, ctx.codes)
     tk = rec.filter(pl.col("programme") == prog.code)
     centralized, dispersed = tk["centralized"].sum(), tk["dispersed"].sum()
-    rate = "tekun_centralized_rate"
     ranked = ctx.ranked_kpis(prog)
-    paras = clean(
-        [
+    funds = "tekun_funds_ytd"
+    paras = [
+        ctx.say(
+            prog,
+            "summary",
+            persons=f.fmt_int(tk["persons"].sum()),
+            centralized=f.fmt_int(centralized),
+            dispersed=f.fmt_int(dispersed),
+            span=ctx.span,
+            funds=ctx.money.total(ctx.fund(prog.code)),
+            centralized_funds=_money(ctx, "tekun_centralized_funds_ytd", funds),
+            dispersed_funds=_money(ctx, "tekun_dispersed_funds_ytd", funds),
+        ),
+        ctx.say(
+            prog,
+            "new",
+            span=ctx.span,
+            new_persons=f.fmt_int(ctx.mval("tekun_new_persons_ytd")),
+            new_centralized=_count(
+                ctx, "tekun_new_centralized_ytd", "tekun_new_persons_ytd", NEW_CENTRALIZED
+            ),
+        ),
+    ]
+    for cat in prog.sheet.categories:
+        paras.append(
             ctx.say(
                 prog,
-                "summary",
-                persons=f.fmt_int(tk["persons"].sum()),
-                centralized=f.fmt_int(centralized),
-                dispersed=f.fmt_int(dispersed),
-                span=ctx.span,
-                funds=ctx.money.total(ctx.fund(prog.code)),
-            ),
-            ctx.say(prog, "rate", rate=ctx.kfmt(rate), rate_change=ctx.pp(rate)),
-            *(ctx.ranking_sentence(k) for k in ranked),
-        ]
-    )
+                "standard",
+                label=cat.label,
+                std_centralized=ctx.level_text(f"tekun_std_centralized_{cat.code}"),
+                std_dispersed=ctx.level_text(f"tekun_std_dispersed_{cat.code}"),
+            )
+        )
+    paras += [
+        ctx.say(
+            prog,
+            "rate",
+            rate=ctx.kfmt(RATE),
+            rate_change=ctx.pp(RATE),
+            rate_rural=ctx.kfmt(RATE_RURAL),
+            rate_rural_change=ctx.pp(RATE_RURAL),
+        ),
+        *(ctx.ranking_sentence(k) for k in ranked),
+    ]
     spec = ctx.chart_spec(prog, "composition")
     charts = [
         ch.composition_chart(
@@ -46,4 +98,6 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         )
     ]
     charts += [c for c in (ctx.ranking_chart(k) for k in ranked) if c]
-    return [Block(ctx.heading(prog), anchor(prog), paras, [], charts, notes=ctx.take_notes())]
+    return [
+        Block(ctx.heading(prog), anchor(prog), clean(paras), [], charts, notes=ctx.take_notes())
+    ]

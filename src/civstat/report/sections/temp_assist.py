@@ -1,5 +1,6 @@
-"""``kind: temp_assist`` — 临时救助: household- and person-times, funds and the level per case
-(the counts are the KPIs' numerators and denominators). Sentence: ``summary``."""
+"""``kind: temp_assist`` — 临时救助: household- and person-times, funds, the part given in kind
+(实物救助折款: an optional column, marked when only some townships state it) and the level per
+case (the counts are the KPIs' numerators and denominators). Sentence: ``summary``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from civstat.report.model import Block
 def render(ctx: Context, prog: Programme) -> list[Block]:
     cases = ctx.r.cases(ctx.year, ctx.quarter, ctx.codes)
     per_case = "temp_assist_per_case"
+    # the spending line that is part of 临时救助 (其中:实物折款, `programmes:` of its file)
+    in_kind_line = next(
+        (s["code"] for s in prog.spending_lines if s.get("part_of") == prog.code), None
+    )
+    in_kind = ctx.money.total(ctx.fund(in_kind_line)) if in_kind_line else None
     paras = clean(
         [
             ctx.say(
@@ -21,6 +27,9 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 household_times=f.fmt_int(cases["temp_household_times"]),
                 person_times=f.fmt_int(cases["temp_person_times"]),
                 funds=ctx.money.total(ctx.fund(prog.code)),
+                in_kind=None
+                if in_kind is None
+                else in_kind + ctx.fund_mark("实物救助折款", in_kind_line, prog.code),
                 per_case=ctx.marked(f.fmt_yuan_level(ctx.kval(per_case)), per_case),
             )
         ]

@@ -1,0 +1,3 @@
+-- generated from the programme catalogue (src/civstat/contract/) by civstat.contract.dbtgen; do not edit
+-- 表15 基层政权与社区建设: detail rows of current and superseded returns (合计 rows dropped), year-to-date columns named *_ytd.
+{{ stage_programme_sheet('community') }}
