@@ -26,10 +26,12 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     def s(col):
         return ev[col].sum() if col in ev.columns else None
 
+    other = ctx.ph["hazards"]["other"]
     by_kind = (
         ev.group_by("hazard_type")
         .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
-        .sort(["n", "hazard_type"], descending=[True, False])
+        .with_columns(is_other=pl.col("hazard_type") == other)
+        .sort(["is_other", "n", "hazard_type"], descending=[False, True, False])  # 其他 last
     )
     kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
     paras = clean(
@@ -65,17 +67,29 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     ]
     rows = [
         [
-            str(r["event_date"]),
+            f.cn_date(r["event_date"]) if r["event_date"] else None,
             names.get(r["division_code"], r["division_code"]),
             r["hazard_type"],
             f.fmt_int(r["affected_persons"]),
             f.fmt_num(r["crop_area_mu"], 1),
-            f.fmt_int(r.get("collapsed_rooms")) or "—",
+            f.fmt_int(r.get("collapsed_rooms")),
             ctx.money_cell(r["direct_loss"]),
             ctx.money_cell(r.get("relief_funds")),
         ]
         for r in ev.iter_rows(named=True)
     ]
+    rows.append(
+        [
+            ctx.ph["tables"]["total"],
+            None,
+            None,
+            f.fmt_int(s("affected_persons")),
+            f.fmt_num(s("crop_area_mu"), 1),
+            f.fmt_int(s("collapsed_rooms")),
+            ctx.money_cell(s("direct_loss")),
+            ctx.money_cell(s("relief_funds")) if "relief_funds" in ev.columns else None,
+        ]
+    )
     table = ctx.table(
         prog, "events", rows, numeric=[False, False, False, True, True, True, True, True]
     )
