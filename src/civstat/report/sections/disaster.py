@@ -15,6 +15,17 @@ from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
 
 
+def hazards(ev: pl.DataFrame, other: str) -> pl.DataFrame:
+    """Events by kind, most frequent first (then by name); ``other`` (其他) last whatever its
+    count: 按灾种分：暴雨洪涝9起、台风6起、…、其他1起."""
+    return (
+        ev.group_by("hazard_type")
+        .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
+        .with_columns(is_other=pl.col("hazard_type") == other)
+        .sort(["is_other", "n", "hazard_type"], descending=[False, True, False])
+    )
+
+
 def render(ctx: Context, prog: Programme) -> list[Block]:
     ev = ctx.r.disaster_events(ctx.year, ctx.quarter, ctx.codes)
     names = ctx.r.township_names(ctx.scope)
@@ -26,13 +37,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     def s(col):
         return ev[col].sum() if col in ev.columns else None
 
-    other = ctx.ph["hazards"]["other"]
-    by_kind = (
-        ev.group_by("hazard_type")
-        .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
-        .with_columns(is_other=pl.col("hazard_type") == other)
-        .sort(["is_other", "n", "hazard_type"], descending=[False, True, False])  # 其他 last
-    )
+    by_kind = hazards(ev, ctx.ph["hazards"]["other"])
     kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
     paras = clean(
         [
