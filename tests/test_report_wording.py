@@ -5,6 +5,7 @@ the phrase data (phrases.yaml, the programme files' ``summary:``) and the figure
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from types import SimpleNamespace
 
@@ -239,3 +240,24 @@ def test_empty_cells_print_a_dash_and_tables_are_numbered():
 def test_dates_are_not_zero_padded():
     assert f.cn_date(dt.date(2026, 1, 12)) == "2026年1月12日"
     assert "01月" not in f.cn_date(dt.datetime(2026, 1, 2, 9, 5))
+
+
+def test_levels_per_something_change_by_share_and_tiny_differences_do_not_read_zero():
+    ctx = Stub({"per": ("件/人次", 456 / 1234, 400 / 1100), "n": ("人", 1000.4, 1000.0)})
+    assert ctx.change("per") == "比上年增长1.6%"
+    assert "增加0" not in ctx.change("per")
+    assert f.level_change(100.2, 100.0, "0人", CHANGE) == "比上年增长0.2%"
+    assert f.level_change(100.001, 100.0, "0人", CHANGE) == "与上年持平"
+
+
+def test_change_is_not_preceded_by_bi_shang_nian_in_a_programme_file(tmp_path):
+    """"比上年{x.change}" would read 比上年比上年增长…: the file is refused, naming itself."""
+    from civstat.contract import load_contract
+    from civstat.report.sections import validate
+
+    contract = copy.deepcopy(load_contract())  # the catalogue may be shared: change a copy
+    prog = next(p for p in contract.programmes if (p.summary or {}).get("kind") == "generic")
+    code = prog.measures[0]["code"]
+    prog.summary["sentences"] = [[f"共{{{code}}}", f"比上年{{{code}.change}}"]]  # a fresh load
+    with pytest.raises(ValueError, match=f"programmes/{prog.code}.yaml: summary.sentences"):
+        validate(contract, {"span", "scope"})

@@ -179,7 +179,9 @@ class Builder(Context):
             annex_tables.append(town_table)
         issuer = self.issuer(narrative)
         annex = [
-            Section(ph["annex"]["tables"], "annex-tables", blocks=annex_tables),
+            Section(ph["annex"]["tables"], "annex-tables", blocks=annex_tables)
+            if annex_tables
+            else None,
             targets.render(self),
             data_notes.render(self),
         ]

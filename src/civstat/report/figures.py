@@ -169,13 +169,15 @@ class Figures:
 
     def change(self, code: str, base: str = "上年") -> str | None:
         """Against the same period a year before: 比上年提高1.2个百分点 (rates), 比上年减少89对，
-        下降3.5% (counts and amounts), 与上年持平."""
+        下降3.5% (counts and amounts), 比上年增长1.6% (levels per something), 与上年持平."""
         now, before = self.value(code), self.value(code, prev=True)
         words = self.ph["words"]["change"]
         if self.is_rate(code):
             return f.pp_change(now, before, words, base=base)
         if now is None or before is None:
             return None
+        if "/" in self.unit(code):  # a level per something (元/人·月, 件/人次): by what share
+            return f.growth(now, before, words, base=base)
         return f.level_change(now, before, self.amount(code, abs(now - before)), words, base=base)
 
     def townships_with(self, code: str) -> int:

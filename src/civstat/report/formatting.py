@@ -239,8 +239,12 @@ def level_change(
     percentage rounds to nothing; '与上年持平' when the printed difference is nil."""
     if _missing(now) or _missing(before) or amount is None:
         return None
-    if now == before or _is_zero(amount):
+    if now == before:
         return change_text("level", words, None, base=base)
+    if _is_zero(amount):  # a difference too small to print: the share, or 持平
+        return growth(now, before, words, decimals, base) or change_text(
+            "level", words, None, base=base
+        )
     up = now > before
     text = change_text("level", words, up, amount, base)
     if before:
