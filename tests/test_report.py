@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from civstat.report.charts import CHROMIUM_FLAGS
-from civstat.report.formatting import fmt_yuan, money_text
+from civstat.report.formatting import money_text
 
 YEAR = 2024
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_report_catalogue import YEAR, _report, winter_relief_only  # noqa: F401 (fixture)
+from test_report_catalogue import FIXTURE, YEAR, _report, build_warehouse, catalogue
 
+from civstat.contract import load_contract
 from civstat.report.narrative import NarrativeError
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """The catalogue of 冬春生活救助 alone and its warehouse of three townships."""
+    tmp = tmp_path_factory.mktemp("narrative")
+    return load_contract(catalogue(tmp, FIXTURE)), build_warehouse(tmp / "civstat.duckdb")
+
 
 NARRATIVE = """---
 落款日期: 2025年1月15日
@@ -43,8 +52,8 @@ def _write(tmp_path, text: str, name: str = f"{YEAR}_测试县.md"):
     return path
 
 
-def test_without_narrative_the_document_says_where_the_parts_go(winter_relief_only, tmp_path):
-    contract, wh = winter_relief_only
+def test_without_narrative_the_document_says_where_the_parts_go(county, tmp_path):
+    contract, wh = county
     report = _report(contract, wh, narrative_dir=str(tmp_path))
     assert [p.title for p in report.parts] == [
         "一、主要工作完成情况",
@@ -69,15 +78,19 @@ def test_without_narrative_the_document_says_where_the_parts_go(winter_relief_on
     # every table stands in 附件1, numbered; part 一 keeps the sentences
     annex_tables = [t for b in report.part("annex").sections[0].blocks for t in b.tables]
     assert annex_tables and all(t.caption.startswith("表") for t in annex_tables)
-    assert not any(s.tables or any(b.tables for b in s.blocks) for s in report.part("work").sections)
+    assert not any(
+        s.tables or any(b.tables for b in s.blocks) for s in report.part("work").sections
+    )
 
 
-def test_narrative_parts_and_placeholders_read_back_the_warehouse(winter_relief_only, tmp_path):
-    contract, wh = winter_relief_only
+def test_narrative_parts_and_placeholders_read_back_the_warehouse(county, tmp_path):
+    contract, wh = county
     _write(tmp_path, NARRATIVE.format(year=YEAR, next_year=YEAR + 1))
     report = _report(contract, wh, narrative_dir=str(tmp_path))
     # 1,234 人次 aided (1,100 a year before), 456/1,234 件 per person-time, 1,234/9 per caseworker
-    assert report.preface == [f"{YEAR}年，全县冬春救助困难群众1,234人次，比上年增加134人次，增长12.2%。"]
+    assert report.preface == [
+        f"{YEAR}年，全县冬春救助困难群众1,234人次，比上年增加134人次，增长12.2%。"
+    ]
     work = report.part("work").sections[0]
     assert work.paragraphs[-1] == "开展“寒冬送温暖”专项行动，每救助人次发放棉衣被0.4件/人次。"
     problems = report.part("problems")
@@ -88,8 +101,8 @@ def test_narrative_parts_and_placeholders_read_back_the_warehouse(winter_relief_
     assert report.narrative_file and report.narrative_file.endswith(f"{YEAR}_测试县.md")
 
 
-def test_the_bureau_names_itself(winter_relief_only, tmp_path):
-    contract, wh = winter_relief_only
+def test_the_bureau_names_itself(county, tmp_path):
+    contract, wh = county
     _write(tmp_path, "---\n落款单位: 测试县民政局办公室\n---\n# 存在的问题和不足\n\n无。\n")
     report = _report(contract, wh, narrative_dir=str(tmp_path))
     assert report.issuer == "测试县民政局办公室"
@@ -106,8 +119,8 @@ def test_the_bureau_names_itself(winter_relief_only, tmp_path):
         ("---\n单位: 某局\n---\n", 2, "未知的设置"),
     ],
 )
-def test_a_mistake_names_file_and_line(winter_relief_only, tmp_path, text, line, words):
-    contract, wh = winter_relief_only
+def test_a_mistake_names_file_and_line(county, tmp_path, text, line, words):
+    contract, wh = county
     path = _write(tmp_path, text)
     with pytest.raises(NarrativeError) as err:
         _report(contract, wh, narrative_dir=str(tmp_path))
@@ -116,17 +129,27 @@ def test_a_mistake_names_file_and_line(winter_relief_only, tmp_path, text, line,
     assert words in message and "\n" not in message
 
 
-def test_cli_exits_2_with_one_line(winter_relief_only, tmp_path, monkeypatch):
+def test_cli_exits_2_with_one_line(county, tmp_path, monkeypatch):
     from civstat.report import cli
 
-    contract, wh = winter_relief_only
+    contract, wh = county
     monkeypatch.setattr("civstat.contract.load_contract", lambda *a, **k: contract)
     monkeypatch.setattr("civstat.report.context.load_contract", lambda *a, **k: contract)
     path = _write(tmp_path, "# 存在的问题和不足\n\n{{ 没有 }}\n")
     res = CliRunner().invoke(
         cli.report_command,
-        ["--year", str(YEAR), "--format", "html", "--warehouse", str(wh),
-         "--narrative-dir", str(tmp_path), "--out", str(tmp_path / "out")],
+        [
+            "--year",
+            str(YEAR),
+            "--format",
+            "html",
+            "--warehouse",
+            str(wh),
+            "--narrative-dir",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
     )
     assert res.exit_code == 2, res.output
     lines = [x for x in res.output.splitlines() if x.strip()]

@@ -136,10 +136,26 @@ def test_rates_change_in_percentage_points():
 
 def test_per_case_levels_read_alike_and_per_affected_names_its_noun():
     ph = summary_phrases()
-    temp = sentence("temp_assist.summary", ph, span="全年", household_times=None,
-                    person_times="3,233", funds=None, in_kind=None, per_case="1,362元")
-    med = sentence("med_assist.summary", ph, span="全年", insured_persons=None,
-                   insured_funds=None, direct_times=None, direct_funds=None, per_case="2,709元")
+    temp = sentence(
+        "temp_assist.summary",
+        ph,
+        span="全年",
+        household_times=None,
+        person_times="3,233",
+        funds=None,
+        in_kind=None,
+        per_case="1,362元",
+    )
+    med = sentence(
+        "med_assist.summary",
+        ph,
+        span="全年",
+        insured_persons=None,
+        insured_funds=None,
+        direct_times=None,
+        direct_funds=None,
+        per_case="2,709元",
+    )
     assert "平均每人次救助1,362元" in temp and "平均每人次救助2,709元" in med
     for text in (temp, med):
         assert "人次均救助" not in text and "人均救助水平" not in text
@@ -214,9 +230,18 @@ def test_rankings_name_ties_and_skip_equal_values():
 
 
 def test_a_township_report_does_not_count_itself():
-    s = sentence("data_notes.coverage_township", PH, scope="城关街道", cutoff="2026年1月12日",
-                 quarter="四季度", status=PH["data_notes"]["township_status"]["published"])
-    assert s == "本总结数据来源于城关街道报送的民政统计季报，数据截至2026年1月12日，四季度季报已通过质量审核并发布。"
+    s = sentence(
+        "data_notes.coverage_township",
+        PH,
+        scope="城关街道",
+        cutoff="2026年1月12日",
+        quarter="四季度",
+        status=PH["data_notes"]["township_status"]["published"],
+    )
+    assert (
+        s
+        == "本总结数据来源于城关街道报送的民政统计季报，数据截至2026年1月12日，四季度季报已通过质量审核并发布。"
+    )
     assert "应报1个" not in s and "已发布1个" not in s
 
 
@@ -225,7 +250,10 @@ def test_a_township_report_does_not_count_itself():
 
 def test_empty_cells_print_a_dash_and_tables_are_numbered():
     t = Table("各乡镇（街道）情况", ["乡镇（街道）", "人数（人）"], [["甲镇", None], ["合计", "5"]])
-    parts = [Part("主要工作完成情况", "work"), Part("附件", "annex", sections=[Section("主要统计表", "x", tables=[t])])]
+    parts = [
+        Part("主要工作完成情况", "work"),
+        Part("附件", "annex", sections=[Section("主要统计表", "x", tables=[t])]),
+    ]
     number(parts, PH)
     assert t.rows[0] == ["甲镇", "—"]
     assert "None" not in str(t.rows)
@@ -251,7 +279,7 @@ def test_levels_per_something_change_by_share_and_tiny_differences_do_not_read_z
 
 
 def test_change_is_not_preceded_by_bi_shang_nian_in_a_programme_file(tmp_path):
-    """"比上年{x.change}" would read 比上年比上年增长…: the file is refused, naming itself."""
+    """A template "比上年{x.change}" would read 比上年比上年增长…: the file is refused, naming itself."""
     from civstat.contract import load_contract
     from civstat.report.sections import validate
 

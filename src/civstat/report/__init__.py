@@ -50,7 +50,9 @@ def render_reports(
         reports = [
             build_report(
                 reader,
-                Options(year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None),
+                Options(
+                    year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None
+                ),
             )
             for d in (divisions or [None])
         ]

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
 from pathlib import Path
 
 from civstat import paths
@@ -107,8 +106,10 @@ class Builder(Context):
         return {"year": str(self.year), "next_year": str(self.year + 1)}
 
     def narrative_file(self) -> Path:
-        folder = Path(self.o.narrative_dir) if self.o.narrative_dir else (
-            paths.reference_dir() / "narrative"
+        folder = (
+            Path(self.o.narrative_dir)
+            if self.o.narrative_dir
+            else (paths.reference_dir() / "narrative")
         )
         q = None if self.annual and not self.partial_year else self.quarter
         return nv.narrative_path(folder, self.year, q, self.scope.division_name)
@@ -164,8 +165,10 @@ class Builder(Context):
     def build(self) -> Report:
         validate(self.contract, set(self.words()))
         ph, words = self.ph, self.narrative_words()
-        heads = {k: (v if isinstance(v, str) else v[0]).format(**words)
-                 for k, v in ph["narrative"]["parts"].items()}
+        heads = {
+            k: (v if isinstance(v, str) else v[0]).format(**words)
+            for k, v in ph["narrative"]["parts"].items()
+        }
         if not self.annual or self.partial_year:
             heads["plans"] = ph["narrative"]["plans_brief"]
         narrative = nv.load(self.narrative_file(), ph["narrative"]["parts"], words)
@@ -245,7 +248,9 @@ class Builder(Context):
         known |= {h for p in self.contract.programmes for h in heading_names(p)}
         narrative.check_headings(known)
         for s in body:
-            s.paragraphs += [narrative.resolve(p, self.figure_by_name) for p in narrative.under(s.title)]
+            s.paragraphs += [
+                narrative.resolve(p, self.figure_by_name) for p in narrative.under(s.title)
+            ]
             for b in s.blocks:
                 b.paragraphs += [
                     narrative.resolve(p, self.figure_by_name) for p in narrative.under(b.title)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 META_KEYS = {"落款单位": "issuer", "落款日期": "issued_on"}
 
@@ -73,7 +73,9 @@ class Narrative:
     chapters: list[Chapter] = field(default_factory=list)
 
     def part(self, key: str) -> list[Paragraph]:
-        return [p for c in self.chapters if c.key == key and c.heading is None for p in c.paragraphs]
+        return [
+            p for c in self.chapters if c.key == key and c.heading is None for p in c.paragraphs
+        ]
 
     def has(self, key: str) -> bool:
         return any(c.key == key for c in self.chapters)
@@ -131,7 +133,9 @@ def load(path: Path, parts: dict[str, list[str]], words: dict[str, str]) -> Narr
     if not path.is_file():
         return None
     heading_of = {
-        h.format(**words): key for key, heads in parts.items() for h in ([heads] if isinstance(heads, str) else heads)
+        h.format(**words): key
+        for key, heads in parts.items()
+        for h in ([heads] if isinstance(heads, str) else heads)
     }
     raw = path.read_text(encoding="utf-8-sig")
     # comments are blanked line for line so that line numbers stay true
@@ -164,9 +168,7 @@ def load(path: Path, parts: dict[str, list[str]], words: dict[str, str]) -> Narr
         nonlocal buf
         if buf:
             if chapter is None:
-                raise NarrativeError(
-                    path, start, "正文前缺少标题（如“# 存在的问题和不足”）"
-                )
+                raise NarrativeError(path, start, "正文前缺少标题（如“# 存在的问题和不足”）")
             chapter.paragraphs.append(Paragraph(start, _EMPHASIS.sub(r"\2", "\n".join(buf))))
         buf = []
 

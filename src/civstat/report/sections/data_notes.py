@@ -69,11 +69,7 @@ def render(ctx: Context) -> Section:
                 quarter=quarter,
                 scope=ctx.scope_word,
                 status=ctx.ph["data_notes"]["township_status"][
-                    "published"
-                    if published
-                    else "blocked"
-                    if reported
-                    else "missing"
+                    "published" if published else "blocked" if reported else "missing"
                 ],
             ),
             sentence("data_notes.missing", ctx.ph, quarter=quarter, items="、".join(not_now))

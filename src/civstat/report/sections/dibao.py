@@ -34,7 +34,9 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         )
     ]
     rows = []
-    units = {r["standard_unit"] for r in stds.iter_rows(named=True)} if not stds.is_empty() else set()
+    units = (
+        {r["standard_unit"] for r in stds.iter_rows(named=True)} if not stds.is_empty() else set()
+    )
     one_unit = next(iter(units)) if len(units) == 1 else None
     words = ctx.ph["words"]
     for cat in prog.sheet.categories:

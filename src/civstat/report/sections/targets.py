@@ -75,7 +75,8 @@ def render(ctx: Context) -> Section:
             missed.append(
                 ctx.ph["targets"]["missed_item"].format(
                     name=r["kpi_name_zh"],
-                    target=ctx.fmt(code, r["target"]) if not ctx.is_rate(code)
+                    target=ctx.fmt(code, r["target"])
+                    if not ctx.is_rate(code)
                     else f.fmt_target(r["target"], True),
                     actual=ctx.fmt(code, r["actual"]),
                 )
@@ -171,7 +172,9 @@ def township_table(ctx: Context) -> Block | None:
         [
             spec["division"],
             *(
-                column.format(name=ctx.kname(c), unit=u) if (u := ctx.column_unit(c)) else ctx.kname(c)
+                column.format(name=ctx.kname(c), unit=u)
+                if (u := ctx.column_unit(c))
+                else ctx.kname(c)
                 for c in codes
             ),
         ],
