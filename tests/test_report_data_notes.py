@@ -111,7 +111,7 @@ def test_unreported_sheets_are_named_once_and_get_no_section(contract, tmp_path)
     assert [s.title for s in own.sections] == ["附件1　目标完成情况", "附件2　数据说明"]
     notes = _notes(own)
     assert (
-        "本年度乙乡未报送季报“表17 冬春生活救助”、季报“表18 过渡期生活救助”、季报“表19 亲属照料救助”，相关内容从略。"
+        "本年度乙乡未报送季报“表17 冬春生活救助”、“表18 过渡期生活救助”、“表19 亲属照料救助”，相关内容从略。"
     ) in notes
     assert "选报表" not in notes  # one township: it reported a sheet or it did not
     # 甲镇 reported 表18 in the second quarter only

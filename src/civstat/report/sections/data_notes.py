@@ -85,7 +85,7 @@ def render(ctx: Context) -> Section:
             if blocked_items
             else None,
             sentence("data_notes.complete", ctx.ph)
-            if not blocked_items and not not_now and included >= expected
+            if ctx.scope.is_county and not blocked_items and not not_now and included >= expected
             else None,
             *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
@@ -148,9 +148,9 @@ def render(ctx: Context) -> Section:
 
 
 def sheet_name(prog) -> str:
-    """季报“表14 流浪乞讨人员救助” — the return's sheet, never to be taken for a table of the
-    document (表1、表2 … of 附件1)."""
-    return f"季报“表{prog.sheet.no} {prog.sheet.title}”"
+    """“表14 流浪乞讨人员救助”, after 季报 in the sentence — the return's sheet, never to be
+    taken for a table of the document (表1、表2 … of 附件1)."""
+    return f"“表{prog.sheet.no} {prog.sheet.title}”"
 
 
 def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
