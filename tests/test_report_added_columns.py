@@ -362,7 +362,9 @@ def test_optional_sheet_and_old_return_in_a_township_report(warehouse):
     own = _report(wh, division=CHENGGUAN)
     assert _block(own, "welfare") is None
     own_notes = _text(_block(own, "data-notes"))
-    assert re.search(r"本年度城关街道未报送季报[^。]*“表8 其他社会福利”[^。]*，相关内容从略。", own_notes)
+    assert re.search(
+        r"本年度城关街道未报送季报[^。]*“表8 其他社会福利”[^。]*，相关内容从略。", own_notes
+    )
     assert "全部乡镇（街道）" not in own_notes  # a township's report speaks of itself
     tekun = _text(_block(own, "tekun"))
     # its old return: the clauses of the added columns are left out, never printed blank
