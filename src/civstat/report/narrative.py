@@ -210,17 +210,3 @@ def load(path: Path, parts: dict[str, list[str]], words: dict[str, str]) -> Narr
     flush()
     return out
 
-
-def skeleton(parts: dict[str, list[str]], words: dict[str, str], issuer: str) -> str:
-    """A narrative file to start from: the headings, commented hints, no text."""
-    first = {k: (v if isinstance(v, str) else v[0]).format(**words) for k, v in parts.items()}
-    return (
-        "---\n"
-        f"落款单位: {issuer}\n"
-        "---\n\n"
-        f"# {first['preface']}\n\n<!-- 总结开头的一段话（可删） -->\n\n"
-        f"# {first['work']}\n\n<!-- 可用“## 社会救助”等标题为某一部分补充文字；"
-        "引用数据写 {{ 农村低保覆盖率 }} -->\n\n"
-        f"# {first['problems']}\n\n<!-- 一是……；二是…… -->\n\n"
-        f"# {first['plans']}\n\n<!-- （一）……；（二）…… -->\n"
-    )
