@@ -209,4 +209,3 @@ def load(path: Path, parts: dict[str, list[str]], words: dict[str, str]) -> Narr
         buf.append(line)
     flush()
     return out
-
