@@ -31,7 +31,7 @@ from test_added_columns import WELFARE_OLD
 from civstat import workstate
 from civstat.ingest import ingest
 from civstat.refresh import refresh
-from civstat.report.formatting import fmt_yuan
+from civstat.report.formatting import money_text
 from civstat.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow  # one dbt build for the module
@@ -283,10 +283,10 @@ def test_tekun_sentences(warehouse):
         f"其中新增集中供养{new:,.0f}人*。" in text
     )
     c, d = measure(wh, "tekun_centralized_funds_ytd"), measure(wh, "tekun_dispersed_funds_ytd")
-    assert f"其中集中供养资金{fmt_yuan(c)}元*、分散供养资金{fmt_yuan(d)}元*" in text
+    assert f"其中集中供养资金{money_text(c)}*、分散供养资金{money_text(d)}*" in text
     # standards: one figure where the townships agree, their range where they do not
-    assert "城市特困人员集中供养标准14,000元/人·年，分散供养标准9,000元/人·年。" in text
-    assert "农村特困人员集中供养标准9,600元/人·年，分散供养标准6,000—6,200元/人·年。" in text
+    assert "城市特困人员集中供养标准年人均14,000元，分散供养标准年人均9,000元。" in text
+    assert "农村特困人员集中供养标准年人均9,600元，分散供养标准年人均6,000—6,200元。" in text
     rural, rural_before = (
         kpi(wh, "tekun_centralized_rate_rural")[0],
         kpi(wh, "tekun_centralized_rate_rural", year=2023)[0],
@@ -327,7 +327,7 @@ def test_welfare_and_temp_assist_sentences(warehouse):
         f"重度残疾人护理补贴实际领取{2 * WELFARE[5]:,}人"
     ) in text
     assert (
-        f"其中困难残疾人生活补贴{fmt_yuan(hardship)}元*、重度残疾人护理补贴{fmt_yuan(care)}元*"
+        f"其中困难残疾人生活补贴{money_text(hardship)}*、重度残疾人护理补贴{money_text(care)}*"
         in text
     )
     orphans = measure(wh, "orphans")
@@ -336,11 +336,11 @@ def test_welfare_and_temp_assist_sentences(warehouse):
         f"全县现有孤儿{orphans:,.0f}人，其中集中养育{2 * WELFARE[7]}人、散居{2 * WELFARE[8]}人"
         in text
     )
-    assert "集中养育孤儿基本生活费标准1,700元/人·月，散居孤儿基本生活费标准1,300元/人·月" in text
+    assert "集中养育孤儿基本生活费标准月人均1,700元，散居孤儿基本生活费标准月人均1,300元" in text
     retired = measure(wh, "retired_workers")
     assert (
         f"全县现有精减退职人员{retired:,.0f}人*，全年发放精减退职人员生活补助"
-        f"{fmt_yuan(measure(wh, 'retired_workers_funds_ytd'))}元*。"
+        f"{money_text(measure(wh, 'retired_workers_funds_ytd'))}*。"
     ) in text
     assert "* 精减退职人员：不含白庙乡（未填报该项）" in _block(report, "welfare").notes
     in_kind = q(
@@ -349,21 +349,23 @@ def test_welfare_and_temp_assist_sentences(warehouse):
         "'temp_assist_in_kind' AND year = 2024 AND quarter = 4",
     )[0][0]
     assert in_kind == 3 * TEMP[3]
-    assert f"其中实物救助折款{fmt_yuan(in_kind)}元，" in _text(_block(report, "temp-assist"))
+    assert f"其中实物救助折款{money_text(in_kind)}，" in _text(_block(report, "temp-assist"))
 
 
 def test_optional_sheet_and_old_return_in_a_township_report(warehouse):
     wh = warehouse
     notes = _text(_block(_report(wh), "data-notes"))
     assert (
-        "表8 其他社会福利为选报表，四季度报送季报的3个乡镇（街道）中有2个填报，"
+        "季报“表8 其他社会福利”为选报表，四季度报送季报的3个乡镇（街道）中有2个填报，"
         "相关数字为这2个乡镇（街道）的合计。"
     ) in notes
     own = _report(wh, division=CHENGGUAN)
     assert _block(own, "welfare") is None
-    assert "本年度城关街道未报送表8 其他社会福利，相关内容从略。" in _text(
-        _block(own, "data-notes")
+    own_notes = _text(_block(own, "data-notes"))
+    assert re.search(
+        r"本年度城关街道未报送季报[^。]*“表8 其他社会福利”[^。]*，相关内容从略。", own_notes
     )
+    assert "全部乡镇（街道）" not in own_notes  # a township's report speaks of itself
     tekun = _text(_block(own, "tekun"))
     # its old return: the clauses of the added columns are left out, never printed blank
     assert "新增集中供养" not in tekun and "集中供养资金" not in tekun

@@ -186,35 +186,39 @@ def test_generic_programme_gets_a_numbered_section_with_its_figures(winter_relie
     contract, wh = winter_relief_only
     report = _report(contract, wh)
     assert [s.title for s in report.sections] == [
-        "一、冬春生活救助",
-        "二、目标完成情况",
-        "三、数据说明",
+        "（一）冬春生活救助",
+        "附件1　主要统计表",
+        "附件2　目标完成情况",
+        "附件3　数据说明",
     ]
     winter = report.sections[0]
     text = "".join(winter.paragraphs)
-    # 1,234 人次 aided (1,100 a year before: +12.2%), 456 件 handed out,
+    # 1,234 人次 aided (1,100 a year before: +134, +12.2%), 456 件 handed out,
     # 456/1,234 = 0.37 件/人次 (400/1,100 = 0.36: +1.6%)
     assert (
-        "全年全县冬春救助困难群众1,234人次，比上年增长12.2%，发放棉衣被456件，"
+        "全年全县冬春救助困难群众1,234人次，比上年增加134人次，增长12.2%，发放棉衣被456件，"
         "平均每人次发放棉衣被0.4件，比上年增长1.6%。"
     ) in text
     assert "截至2024年年底，全县共有救助经办人员9人，平均每名经办人员救助困难群众137.1人次。" in text
     # ranking of persons aided per caseworker: 甲镇 500/3, 丙街道 434/4
-    assert "每名经办人员救助人次以甲镇最高（166.7人次/人），丙街道最低（108.5人次/人）。" in text
-    (table,) = winter.tables
-    assert table.caption == "表1 各乡镇（街道）冬春生活救助情况（全年）"
+    assert "每名经办人员救助人次以甲镇最高（166.7人次），丙街道最低（108.5人次）。" in text
+    assert not winter.tables  # tables stand in 附件1
+    annex = report.part("annex").sections[0]
+    (table,) = annex.blocks[0].tables
+    assert table.caption == "表1　各乡镇（街道）冬春生活救助情况（全年）"
     assert table.columns[:3] == [
         "乡镇（街道）",
         "救助困难群众(本年累计)（人次）",
         "发放棉衣被(本年累计)（件）",
     ]
     assert table.rows[0] == ["甲镇", "500", "150", "0.3", "3", "166.7"]
-    assert table.rows[-1] == ["全县", "1,234", "456", "0.4", "9", "137.1"]
+    assert table.rows[-1] == ["合计", "1,234", "456", "0.4", "9", "137.1"]
     assert [c.chart_id for c in winter.charts] == ["rank-clothing_per_aided"]
     # the programme's township KPI joins the county's comparison table, numbered after 表1
-    towns = next(b for b in report.sections[1].blocks if b.anchor == "township-table")
-    assert towns.tables[0].caption == "表2 各乡镇（街道）主要指标（全年）"
-    assert towns.tables[0].columns == ["乡镇（街道）", "每救助人次发放棉衣被"]
+    towns = next(b for b in annex.blocks if b.anchor == "township-table")
+    assert towns.tables[0].caption == "表2　各乡镇（街道）主要指标（全年）"
+    assert towns.tables[0].columns == ["乡镇（街道）", "每救助人次发放棉衣被（件/人次）"]
+    assert towns.tables[0].rows[-1][0] == "合计"
 
 
 def test_generic_programme_in_the_xlsx_and_html(winter_relief_only, tmp_path):
@@ -239,14 +243,16 @@ def test_generic_programme_in_the_xlsx_and_html(winter_relief_only, tmp_path):
     )
     assert sheet[-1][:4] == ("测试县", 1234, 456, 9)
     html = write_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "一、冬春生活救助" in html and "表1 各乡镇（街道）冬春生活救助情况（全年）" in html
+    assert "一、主要工作完成情况" in html and "（一）冬春生活救助" in html
+    assert "表1　各乡镇（街道）冬春生活救助情况（全年）" in html
+    assert "二、存在的问题和不足" in html and '<p class="issuer">测试县民政局</p>' in html
 
 
 def test_township_report_states_its_rank(winter_relief_only):
     contract, wh = winter_relief_only
     report = _report(contract, wh, division="370000002000")
     text = "".join(report.sections[0].paragraphs)
-    assert "全年乙乡冬春救助困难群众300人次，比上年增长7.1%" in text
+    assert "全年乙乡冬春救助困难群众300人次，比上年增加20人次，增长7.1%" in text
     assert "每名经办人员救助人次150人次/人，在全县3个乡镇（街道）中居第2位。" in text
     assert not report.sections[0].tables  # the townships × figures table is the county's
 
@@ -269,29 +275,34 @@ def test_sections_follow_the_programme_order(tmp_path):
 
 def test_numbering_is_computed_from_what_is_rendered():
     from civstat.report.builder import number
-    from civstat.report.model import Block, Section, Table
+    from civstat.report.model import Block, Part, Section, Table
     from civstat.report.phrases import load_phrases
 
     def t(c):
         return Table(c, [], [])
 
-    sections = [
-        Section("甲", "a", blocks=[Block("子一", "a1", tables=[t("x")]), Block("子二", "a2")]),
-        Section("乙", "b", tables=[t("y")], blocks=[Block("子三", "b1", tables=[t("z")])]),
-        Section("目标", "c", tables=[t("w")], blocks=[Block("附：表", "c1", tables=[t("v")])]),
+    parts = [
+        Part("主要工作完成情况", "work", sections=[
+            Section("甲", "a", blocks=[Block("子一", "a1"), Block("子二", "a2")]),
+            Section("乙", "b", blocks=[Block("子三", "b1")]),
+        ]),
+        Part("存在的问题和不足", "problems"),
+        Part("附件", "annex", sections=[
+            Section("主要统计表", "t", blocks=[Block("甲", "ta", tables=[t("x"), t("y")])]),
+            Section("目标", "c", tables=[t("w")], blocks=[Block("附：表", "c1", tables=[t("v")])]),
+        ]),
     ]
-    number(sections, load_phrases(), n_programme=2)
-    assert [s.title for s in sections] == ["一、甲", "二、乙", "三、目标"]
-    assert [b.title for b in sections[0].blocks + sections[1].blocks] == [
-        "（一）子一",
-        "（二）子二",
-        "（一）子三",
-    ]
-    assert sections[2].blocks[0].title == "附：表"  # the closing sections' blocks keep theirs
+    number(parts, load_phrases())
+    assert [p.title for p in parts] == ["一、主要工作完成情况", "二、存在的问题和不足", "附件"]
+    work, _, annex = parts
+    assert [s.title for s in work.sections] == ["（一）甲", "（二）乙"]
+    assert [b.title for s in work.sections for b in s.blocks] == ["1．子一", "2．子二", "1．子三"]
+    assert [s.title for s in annex.sections] == ["附件1　主要统计表", "附件2　目标"]
+    assert annex.sections[1].blocks[0].title == "附：表"  # the annex's blocks keep theirs
     captions = [
-        tb.caption for s in sections for tb in s.tables + [x for b in s.blocks for x in b.tables]
+        tb.caption for s in annex.sections for tb in s.tables + [x for b in s.blocks for x in b.tables]
     ]
-    assert sorted(captions) == ["表1 x", "表2 y", "表3 z", "表4 w", "表5 v"]
+    assert captions == ["表1　x", "表2　y", "表3　w", "表4　v"]
 
 
 def test_every_programme_file_has_a_valid_summary_and_no_hand_numbers():
@@ -359,7 +370,7 @@ def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
     )
     report = _report(contract, build_warehouse(tmp_path / "civstat.duckdb"))
     titles = [s.title for s in report.sections]
-    assert titles == ["一、冬春生活救助", "二、目标完成情况", "三、数据说明"]
+    assert titles == ["（一）冬春生活救助", "附件1　目标完成情况", "附件2　数据说明"]  # no table
     default = "".join(report.sections[0].paragraphs)
     assert default.startswith(
         "救助困难群众(本年累计)1,234人次，发放棉衣被(本年累计)456件，救助经办人员9人，"
@@ -367,7 +378,7 @@ def test_a_programme_without_figures_and_one_without_a_summary_key(tmp_path):
     )
     notes = "".join(report.sections[-1].paragraphs)
     assert notes.count("过渡期生活救助") == 1
-    assert "本年度各乡镇（街道）均未报送表18 过渡期生活救助，相关内容从略。" in notes
+    assert "本年度各乡镇（街道）均未报送季报“表18 过渡期生活救助”，相关内容从略。" in notes
     assert "冬春生活救助" not in notes  # reported by every township: nothing to say
     html = "".join(p for s in report.sections for p in s.paragraphs)
     assert "本期未报送" not in html

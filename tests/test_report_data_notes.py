@@ -4,7 +4,7 @@ named with why; an optional sheet only some townships reported is noted with the
 
 The warehouse is the hand-built one of test_report_catalogue (three townships, the marts the report
 reads) plus what tells who reported a sheet: the raw table of each sheet and quality_status with
-its submission ids. The catalogue: 表17 冬春生活救助 (optional here) and two renamed copies of it."""
+its submission ids. The catalogue: 季报“表17 冬春生活救助” (optional here) and two renamed copies of it."""
 
 from __future__ import annotations
 
@@ -84,18 +84,19 @@ def test_unreported_sheets_are_named_once_and_get_no_section(contract, tmp_path)
     )
     report = _report(contract, wh)
     assert [s.title for s in report.sections] == [
-        "一、冬春生活救助",
-        "二、目标完成情况",
-        "三、数据说明",
+        "（一）冬春生活救助",
+        "附件1　主要统计表",
+        "附件2　目标完成情况",
+        "附件3　数据说明",
     ]
     notes = _notes(report)
-    assert "本年度各乡镇（街道）均未报送表19 亲属照料救助，相关内容从略。" in notes
+    assert "本年度各乡镇（街道）均未报送季报“表19 亲属照料救助”，相关内容从略。" in notes
     assert (
-        "四季度各乡镇（街道）均未报送表18 过渡期生活救助（本年此前有1个乡镇（街道）报送），"
+        "四季度各乡镇（街道）均未报送季报“表18 过渡期生活救助”（本年此前有1个乡镇（街道）报送），"
         "相关内容从略。"
     ) in notes
     assert (
-        "表17 冬春生活救助为选报表，四季度报送季报的3个乡镇（街道）中有2个填报，"
+        "季报“表17 冬春生活救助”为选报表，四季度报送季报的3个乡镇（街道）中有2个填报，"
         "相关数字为这2个乡镇（街道）的合计。"
     ) in notes
     for title in ("亲属照料救助", "过渡期生活救助", "冬春生活救助"):
@@ -103,21 +104,21 @@ def test_unreported_sheets_are_named_once_and_get_no_section(contract, tmp_path)
     assert "本期未报送" not in "".join(p for s in report.sections for p in s.paragraphs)
     # the county's comparison table leaves out the KPIs no township has
     towns = next(b for s in report.sections for b in s.blocks if b.anchor == "township-table")
-    assert towns.tables[0].columns == ["乡镇（街道）", "每救助人次发放棉衣被"]
+    assert towns.tables[0].columns == ["乡镇（街道）", "每救助人次发放棉衣被（件/人次）"]
 
     # 乙乡's own report: none of the three sheets, named together, no section
     own = _report(contract, wh, division=YI)
-    assert [s.title for s in own.sections] == ["一、目标完成情况", "二、数据说明"]
+    assert [s.title for s in own.sections] == ["附件1　目标完成情况", "附件2　数据说明"]
     notes = _notes(own)
     assert (
-        "本年度乙乡未报送表17 冬春生活救助、表18 过渡期生活救助、表19 亲属照料救助，相关内容从略。"
+        "本年度乙乡未报送季报“表17 冬春生活救助”、“表18 过渡期生活救助”、“表19 亲属照料救助”，相关内容从略。"
     ) in notes
     assert "选报表" not in notes  # one township: it reported a sheet or it did not
     # 甲镇 reported 表18 in the second quarter only
     own = _report(contract, wh, division=JIA)
     notes = _notes(own)
-    assert "四季度甲镇未报送表18 过渡期生活救助（本年此前曾报送），相关内容从略。" in notes
-    assert own.sections[0].title == "一、冬春生活救助"
+    assert "四季度甲镇未报送季报“表18 过渡期生活救助”（本年此前曾报送），相关内容从略。" in notes
+    assert own.sections[0].title == "（一）冬春生活救助"
 
 
 def test_sheet_reported_but_held_back_or_left_blank(contract, tmp_path):
@@ -135,13 +136,14 @@ def test_sheet_reported_but_held_back_or_left_blank(contract, tmp_path):
     )
     report = _report(contract, wh)
     notes = _notes(report)
-    assert "表18 过渡期生活救助报送的数据均未通过质量审核，相关内容从略。" in notes
-    assert "表19 亲属照料救助报送的各项数字均为空，相关内容从略。" in notes
+    assert "季报“表18 过渡期生活救助”报送的数据均未通过质量审核，相关内容从略。" in notes
+    assert "季报“表19 亲属照料救助”报送的各项数字均为空，相关内容从略。" in notes
     assert "均未报送" not in notes
     assert "选报表" not in notes  # 表17 by every township
     assert [s.title for s in report.sections] == [
-        "一、冬春生活救助",
-        "二、目标完成情况",
-        "三、数据说明",
+        "（一）冬春生活救助",
+        "附件1　主要统计表",
+        "附件2　目标完成情况",
+        "附件3　数据说明",
     ]
     assert report.division_code == COUNTY

@@ -9,7 +9,7 @@ from civstat.report import formatting as f
 from civstat.report.phrases import load_phrases, sentence, summary_phrases
 from civstat.report.writers import environment
 
-WORDS = {"up": "提高", "down": "降低", "flat": "持平"}
+WORDS = load_phrases()["words"]["change"]
 
 
 def test_integers_and_money_in_yuan_and_wan():
@@ -25,11 +25,11 @@ def test_integers_and_money_in_yuan_and_wan():
 def test_rates_and_percentage_point_changes():
     assert f.fmt_pct(0.285) == "28.5%"
     assert f.fmt_pct(1.0) == "100.0%"
-    assert f.pp_change(0.285, 0.254, WORDS) == "提高3.1个百分点"
-    assert f.pp_change(0.25, 0.254, WORDS) == "降低0.4个百分点"
-    assert f.pp_change(0.25, 0.25, WORDS) == "持平"
-    assert f.growth_rate(-0.052, WORDS) == "降低5.2%"
-    assert f.growth(110, 100, WORDS) == "提高10.0%"
+    assert f.pp_change(0.285, 0.254, WORDS) == "比上年提高3.1个百分点"
+    assert f.pp_change(0.25, 0.254, WORDS) == "比上年降低0.4个百分点"
+    assert f.pp_change(0.25, 0.25, WORDS) == "与上年持平"
+    assert f.growth_rate(-0.052, WORDS) == "比上年下降5.2%"
+    assert f.growth(110, 100, WORDS) == "比上年增长10.0%"
     assert f.pp_change(0.3, None, WORDS) is None
 
 
@@ -40,7 +40,7 @@ def test_period_span():
 
 def test_sentence_drops_clauses_with_missing_figures():
     ph = summary_phrases()  # the programme files' sentences under their codes
-    full = sentence("tekun.rate", ph, rate="28.5%", rate_change="提高3.1个百分点")
+    full = sentence("tekun.rate", ph, rate="28.5%", rate_change="比上年提高3.1个百分点")
     assert full == "集中供养率28.5%，比上年提高3.1个百分点。"
     assert sentence("tekun.rate", ph, rate="28.5%", rate_change=None) == "集中供养率28.5%。"
     assert sentence("tekun.rate", ph, rate=None, rate_change=None) is None
@@ -112,7 +112,7 @@ def test_overflowing_derived_figures_are_missing():
     # and ordinary figures are unaffected
     assert f.fmt_int(-3) == "-3"
     assert f.fmt_num(2.0, unit="人") == "2人"
-    assert f.growth(90, 100, WORDS) == "降低10.0%"
+    assert f.growth(90, 100, WORDS) == "比上年下降10.0%"
 
 
 def test_money_keeps_the_precision_it_was_reported_with():
@@ -145,26 +145,31 @@ def test_standards_in_the_unit_reported_and_the_register_of_real_summaries():
     assert f.fmt_reported(612.5, "元/人·月") == "612.5元/人·月"
     assert f.fmt_reported(612.25) == "612.25"
     ph = summary_phrases()
+    from civstat.report.sections.dibao import standard_change
+
+    def std(v):
+        return {"standard": v, "standard_min": v, "standard_max": v, "standard_unit": "元/人·年"}
+
+    raised = standard_change(std(3300), std(3000), ph["words"])
+    assert raised == "由年人均3,000元提高到年人均3,300元"
     s = sentence(
         "dibao.standard",
         ph,
         label="农村低保",
         standard=None,
-        standard_from="3,000元/人·年",
-        standard_to="3,300元/人·年",
-        standard_growth="增长10.0%",
+        standard_raised=raised,
+        standard_growth=f.growth_rate(0.1, ph["words"]["change"]),
     )
-    assert s == "农村低保保障标准由3,000元/人·年提高到3,300元/人·年，比上年增长10.0%。"
+    assert s == "农村低保保障标准由年人均3,000元提高到年人均3,300元，比上年增长10.0%。"
     s = sentence(
         "dibao.standard",
         ph,
         label="农村低保",
-        standard="3,300元/人·年",
-        standard_from=None,
-        standard_to=None,
+        standard=f.fmt_level(3300, "元/人·年"),
+        standard_raised=None,
         standard_growth=None,
     )
-    assert s == "农村低保保障标准为3,300元/人·年。"
+    assert s == "农村低保保障标准为年人均3,300元。"
 
 
 def test_dotted_placeholders_and_chinese_numerals():
@@ -173,13 +178,13 @@ def test_dotted_placeholders_and_chinese_numerals():
     from civstat.report.phrases import render_clauses
 
     s = render_clauses(
-        ["冬春救助困难群众{aided_ytd}", "比上年{aided_ytd.change}"],
+        ["冬春救助困难群众{aided_ytd}", "{aided_ytd.change}"],
         ph,
         aided_ytd="1,234人次",
-        **{"aided_ytd.change": "增长12.2%"},
+        **{"aided_ytd.change": "比上年增长12.2%"},
     )
     assert s == "冬春救助困难群众1,234人次，比上年增长12.2%。"
-    assert render_clauses(["救助{m}", "比上年{m.change}"], ph, m="5人次") == "救助5人次。"
+    assert render_clauses(["救助{m}", "{m.change}"], ph, m="5人次") == "救助5人次。"
     assert [f.cn_numeral(n) for n in (1, 6, 10, 11, 20, 23)] == [
         "一",
         "六",

@@ -25,12 +25,16 @@ def render_reports(
     formats: tuple[str, ...] | list[str] = FORMATS,
     quarter: int | None = None,
     out_dir: str | os.PathLike | None = None,
-    money_unit: str = "元",
+    money_unit: str = "auto",
     warehouse: str | os.PathLike | None = None,
+    narrative_dir: str | os.PathLike | None = None,
 ) -> list[Path]:
     """Render one report per division (``None`` = the county) in each format; return the files.
 
-    Charts for the PDF are rendered once per run by a single kaleido/Chromium server."""
+    Charts for the PDF are rendered once per run by a single kaleido/Chromium server. The
+    bureau's own words come from ``narrative_dir`` (default ``<reference>/narrative``; see
+    :mod:`civstat.report.narrative`); a mistake there raises
+    :class:`~civstat.report.narrative.NarrativeError` naming the file and line."""
     from civstat.report.builder import Options, build_report
     from civstat.report.charts import SvgRenderer
     from civstat.report.data import MartReader
@@ -44,7 +48,12 @@ def render_reports(
     with Warehouse.at(warehouse).reader() as con:
         reader = MartReader(con)
         reports = [
-            build_report(reader, Options(year, quarter, d, money_unit))
+            build_report(
+                reader,
+                Options(
+                    year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None
+                ),
+            )
             for d in (divisions or [None])
         ]
     written: list[Path] = []

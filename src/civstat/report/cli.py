@@ -38,10 +38,16 @@ import click
 )
 @click.option(
     "--money-unit",
-    type=click.Choice(["元", "万元"]),
-    default="元",
+    type=click.Choice(["auto", "元", "万元"]),
+    default="auto",
     show_default=True,
-    help="金额单位 / money unit",
+    help="金额单位:auto=正文10万元以上用万元、表格用元 / money unit (auto: 万元 in text from 10万)",
+)
+@click.option(
+    "--narrative-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="局办公室撰写部分所在目录,缺省 <reference>/narrative/ / the narrative files' folder",
 )
 @click.option(
     "--warehouse",
@@ -50,10 +56,11 @@ import click
     help="已发布数仓路径(缺省 CIVSTAT_WAREHOUSE) / published warehouse",
 )
 def report_command(
-    year, divisions, all_townships, formats, quarter, out_dir, money_unit, warehouse
+    year, divisions, all_townships, formats, quarter, out_dir, money_unit, narrative_dir, warehouse
 ):
     """生成年度民政工作总结(HTML/PDF/XLSX) / render the year-end summary."""
     from civstat.report import render_reports
+    from civstat.report.narrative import NarrativeError
     from civstat.warehouse import Warehouse
 
     fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -73,7 +80,11 @@ def report_command(
             out_dir=out_dir,
             money_unit=money_unit,
             warehouse=warehouse,
+            narrative_dir=narrative_dir,
         )
+    except NarrativeError as exc:  # the bureau's file: one line, file and line, exit 2
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from exc
     except (LookupError, ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     for path in files:

@@ -36,7 +36,8 @@ class Options:
     year: int
     quarter: int | None = None  # None: Q4, or the latest quarter published
     division: str | None = None  # None: the county
-    money_unit: str = "元"
+    money_unit: str = "auto"  # auto: 万元 in running text from 10万元 up, exact 元 in tables
+    narrative_dir: str | None = None  # the bureau's own words (narrative.py); None: the default
 
 
 class Context(Figures):
@@ -118,20 +119,31 @@ class Context(Figures):
         spec = (self.summary(prog).get("charts") or {}).get(key) or {}
         return {"title": spec} if isinstance(spec, str) else dict(spec)
 
-    def table(self, prog: Programme, key: str, rows: list[list[str]], **kw) -> Table:
+    def table(
+        self,
+        prog: Programme,
+        key: str,
+        rows: list[list[str | None]],
+        *,
+        numeric: list[bool] | None = None,
+        note: str | None = None,
+        **extra: str,
+    ) -> Table:
         """A table whose caption and column headers are ``summary.tables.<key>`` (placeholders:
-        {span}, {money_unit}, {year}); its 表N is set when the report is numbered."""
+        {span}, {money_unit}, {year} and the kind's ``extra`` ones); its 表N is set when the
+        report is numbered, a cell left None prints —."""
         spec = (self.summary(prog).get("tables") or {}).get(key) or {}
         if isinstance(spec, str):
             spec = {"caption": spec}
-        words = self.words()
+        words = {**self.words(), **extra}
         columns = [self.fill(c, words) for c in spec.get("columns") or ()]
         if rows and columns and len(columns) != len(rows[0]):
             raise ValueError(
                 f"programmes/{prog.code}.yaml: summary.tables.{key} names {len(columns)} "
                 f"columns, the {self.summary(prog).get('kind')} section writes {len(rows[0])}"
             )
-        return Table(self.fill(spec.get("caption") or prog.sheet.title, words), columns, rows, **kw)
+        caption = self.fill(spec.get("caption") or prog.sheet.title, words)
+        return Table(caption, columns, rows, numeric=numeric, note=note)
 
     def ranked_kpis(self, prog: Programme) -> list[str]:
         """``summary.ranking``: the figures whose township ranking the section states."""
@@ -147,7 +159,7 @@ class Context(Figures):
             "year": str(self.year),
             "prev_year": str(self.year - 1),
             "townships": str(len(self.codes)),
-            "money_unit": self.money.unit,
+            "money_unit": self.money.table_unit,
         }
 
     def fill(self, template: str, values: dict) -> str:
@@ -278,9 +290,9 @@ class Context(Figures):
         )
 
     def cutoff_text(self) -> str:
-        return (
-            self.r.cutoff(self.year, self.quarter) or f"{self.year}年{f.CN_QUARTER[self.quarter]}"
-        )
+        """The date of the newest return counted: 2026年1月12日 (no zero padding)."""
+        d = self.r.cutoff(self.year, self.quarter)
+        return f.cn_date(d) if d else f"{self.year}年{f.CN_QUARTER[self.quarter]}"
 
 
 class _Lenient(dict):

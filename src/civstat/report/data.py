@@ -352,8 +352,9 @@ class MartReader:
         )
         return df["quarter"].to_list()
 
-    def cutoff(self, year: int, quarter: int) -> str | None:
-        """The newest current return received for the year up to ``quarter`` (raw.submissions)."""
+    def cutoff(self, year: int, quarter: int):
+        """The newest current return received for the year up to ``quarter`` (raw.submissions):
+        a datetime, or None."""
         if not self._has("raw.submissions"):
             return None
         rows = self.con.execute(
@@ -361,4 +362,4 @@ class MartReader:
             "AND quarter <= ?",
             [year, quarter],
         ).fetchall()
-        return rows[0][0].strftime("%Y年%m月%d日") if rows and rows[0][0] else None
+        return rows[0][0] if rows and rows[0][0] else None

@@ -77,7 +77,7 @@ class Figures:
         return self.marked(text, code) if own else text
 
     def pp(self, code: str) -> str | None:
-        return f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["pp"])
+        return f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["change"])
 
     # -- measures ---------------------------------------------------------------------------
     def _measures(self) -> None:
@@ -105,14 +105,16 @@ class Figures:
 
     def level_text(self, code: str) -> str | None:
         """A standard (元/人·月, 元/人·年) as the townships report it: one figure when they agree
-        ('1,300元/人·月'), else their range ('1,300—1,400元/人·月'); never the county's weighted
+        ('月人均1,300元'), else their range ('月人均1,300—1,400元'); never the county's weighted
         mean of differing standards."""
         values = [v for d in self.codes if (v := self.mval(code, division=d)) is not None]
         if not values:
             return None
         unit = self.unit(code)
         lo, hi = f.fmt_reported(min(values)), f.fmt_reported(max(values))
-        return f"{lo}{unit}" if lo == hi else f"{lo}—{hi}{unit}"
+        n = lo if lo == hi else f"{lo}—{hi}"
+        pattern = f.LEVEL_WORDS.get(unit)
+        return pattern.format(n=n) if pattern else f"{n}{unit}"
 
     # -- any figure (KPI or measure) ----------------------------------------------------------
     def value(self, code: str, prev: bool = False, division: str | None = None):
@@ -124,22 +126,38 @@ class Figures:
         return self.mval(code, prev, division)
 
     def fmt(self, code: str, value, *, unit: bool = True) -> str | None:
-        """A figure's value as text: with its unit (sentences) or without (table cells)."""
+        """A figure's value as text: with its unit (sentences) or without (table cells, whose
+        header names the unit: :meth:`column_unit`). Rates one decimal (28.5%); amounts in 元 per
+        the money setting (17,422.19万元 in text, exact 元 in tables); per-person amounts whole 元
+        (月人均615元); other figures with their unit (1,234对)."""
         if value is None:
             return None
         u = self.unit(code)
         if self.is_rate(code):
-            return f.fmt_pct(value)
-        if u == "元":  # amounts in the report's money unit; levels (元/人·月) keep their unit
+            text = f.fmt_pct(value)
+            return text if unit or text is None else text.rstrip("%")
+        if u == "元":
             return self.money.total(value) if unit else self.money.cell(value)
+        if u.startswith("元/"):
+            if not unit:
+                return f.level_number(value)
+            n = f.level_number(value)
+            pattern = f.LEVEL_WORDS.get(u)
+            return pattern.format(n=n) if pattern else f"{n}元"
         return f.fmt_num(round(value, 1), 1, u if unit else "")
 
+    def amount(self, code: str, value) -> str | None:
+        """A difference of the figure with its plain unit (89对, 12.5万元, 35元)."""
+        if self.unit(code).startswith("元/"):
+            return f.fmt_yuan_level(value)
+        return self.fmt(code, value)
+
     def column_unit(self, code: str) -> str | None:
-        """The unit a table header names (None for rates: their cells carry %)."""
+        """The unit a table header names: %, the money unit of tables, or the figure's own."""
         u = self.unit(code)
         if self.is_rate(code):
-            return None
-        return self.money.unit if u == "元" else u
+            return "%"
+        return self.money.table_unit if u == "元" else (u or None)
 
     def mark(self, code: str) -> str:
         return self.kmark(code) if self.is_kpi(code) else self.fact_mark()
@@ -149,12 +167,18 @@ class Figures:
         text = self.fmt(code, self.value(code), unit=unit)
         return None if text is None else text + self.mark(code)
 
-    def change(self, code: str) -> str | None:
-        """Against the same period a year before: 提高1.2个百分点 (rates), 增长5.0% (levels)."""
+    def change(self, code: str, base: str = "上年") -> str | None:
+        """Against the same period a year before: 比上年提高1.2个百分点 (rates), 比上年减少89对，
+        下降3.5% (counts and amounts), 比上年增长1.6% (levels per something), 与上年持平."""
         now, before = self.value(code), self.value(code, prev=True)
+        words = self.ph["words"]["change"]
         if self.is_rate(code):
-            return f.pp_change(now, before, self.ph["words"]["pp"])
-        return f.growth(now, before, self.ph["words"]["growth"])
+            return f.pp_change(now, before, words, base=base)
+        if now is None or before is None:
+            return None
+        if "/" in self.unit(code):  # a level per something (元/人·月, 件/人次): by what share
+            return f.growth(now, before, words, base=base)
+        return f.level_change(now, before, self.amount(code, abs(now - before)), words, base=base)
 
     def townships_with(self, code: str) -> int:
         """How many townships of the scope have a non-zero value of the figure."""
@@ -193,7 +217,11 @@ class Figures:
         ]
 
     def _rank_text(self, code: str, value) -> str | None:
-        return self.fmt(code, value)
+        """A township's value in a ranking sentence: 6.0%, 615元, 18.3个 (每万人 in the name)."""
+        u = self.unit(code)
+        if "/" in u and not u.startswith("元/"):
+            return f.fmt_num(round(value, 1), 1, u.split("/")[0])
+        return self.amount(code, value) if u.startswith("元/") else self.fmt(code, value)
 
     def ranking_varies(self, code: str) -> bool:
         """False when the top and bottom values are equal as printed: no ranking to speak of."""
@@ -219,27 +247,47 @@ class Figures:
         )
 
     def ranking_sentence(self, code: str) -> str | None:
+        """以甲镇最高（6.0%），乙乡最低（3.2%） — townships sharing the top (bottom) value as
+        printed are named together (以甲镇、乙镇最高；以甲镇等6个乡镇（街道）最高); a township
+        report: 在全县17个乡镇（街道）中居第3位 (并列 when tied). Nothing when all are equal."""
         rows = self.ranking(code)
         if not self.ranking_varies(code):
             return None
+        printed = [self._rank_text(code, v) for _, _, v in rows]
         if self.scope.is_county:
+            top = [n for (_, n, _), t in zip(rows, printed) if t == printed[0]]
+            bottom = [n for (_, n, _), t in zip(rows, printed) if t == printed[-1]]
             return sentence(
                 "ranking.leader",
                 self.ph,
                 kpi=self.kname(code),
-                first=rows[0][1],
-                first_value=self._rank_text(code, rows[0][2]),
-                last=rows[-1][1],
-                last_value=self._rank_text(code, rows[-1][2]),
+                first=self.name_group(top),
+                first_value=printed[0],
+                last=self.name_group(bottom),
+                last_value=printed[-1],
             )
-        pos = [i for i, (c, _, _) in enumerate(rows, 1) if c == self.scope.division_code]
-        if not pos:
+        mine = [t for (c, _, _), t in zip(rows, printed) if c == self.scope.division_code]
+        if not mine:
             return None
+        own = value_of(rows, self.scope.division_code)
+        rank = 1 + sum(1 for t, (_, _, v) in zip(printed, rows) if t != mine[0] and v > own)
+        tied = printed.count(mine[0]) > 1
         return sentence(
-            "ranking.position",
+            "ranking.position_tied" if tied else "ranking.position",
             self.ph,
             kpi=self.kname(code),
             value=self.fig(code),
             n=len(rows),
-            rank=pos[0],
+            rank=rank,
         )
+
+    def name_group(self, names: list[str]) -> str:
+        """甲镇 / 甲镇、乙镇、丙乡 / 甲镇、乙镇等6个乡镇（街道）."""
+        g = self.ph["ranking"]
+        if len(names) <= g["max_named"]:
+            return "、".join(names)
+        return g["group"].format(names="、".join(names[:2]), n=len(names))
+
+
+def value_of(rows: list[tuple[str, str, float]], code: str) -> float:
+    return next(v for c, _, v in rows if c == code)

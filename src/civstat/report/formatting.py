@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MONEY_UNITS = ("元", "万元")
+MONEY_UNITS = ("auto", "元", "万元")
 
 
 def _missing(x: object) -> bool:
@@ -77,22 +77,57 @@ def fmt_reported(x, unit: str = "") -> str | None:
     return f"{text}{unit}"
 
 
+WAN = 100_000  # running text states amounts from 10万元 up in 万元 (GB/T 15835; the seeds' 598万元)
+
+
+def fmt_wan(yuan, decimals: int = 2) -> str | None:
+    """An amount in 万元 with at most ``decimals`` decimals, trailing zeros dropped
+    (5,980,000 → '598', 174,221,929 → '17,422.19', 227,000 → '22.7')."""
+    if _missing(yuan):
+        return None
+    text = f"{float(yuan) / 10000:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def money_text(yuan) -> str | None:
+    """An amount in running text: 10万元 and above in 万元 (at most two decimals), below that
+    the exact 元 ('17,422.19万元', '36,800元', '384,560.63元')."""
+    if _missing(yuan):
+        return None
+    if abs(float(yuan)) >= WAN:
+        return f"{fmt_wan(yuan)}万元"
+    return f"{fmt_yuan(yuan)}元"
+
+
 @dataclass(frozen=True)
 class MoneyFormat:
-    """Totals in 元 (at the precision reported: whole yuan, or to the 分 where the figure has
-    分) or 万元 (two decimals), per the report setting."""
+    """How amounts are written. ``auto`` (default): running text from 10万元 up in 万元 (at most
+    two decimals), smaller amounts and every table cell in exact 元; ``元``: exact 元 everywhere;
+    ``万元``: 万元 with two decimals everywhere."""
 
-    unit: str = "元"
+    unit: str = "auto"
 
     def __post_init__(self):
         if self.unit not in MONEY_UNITS:
             raise ValueError(
-                f"金额单位只能是 元 或 万元 / money unit must be 元 or 万元, got {self.unit!r}"
+                f"金额单位只能是 auto、元 或 万元 / money unit must be auto, 元 or 万元, "
+                f"got {self.unit!r}"
             )
 
+    @property
+    def table_unit(self) -> str:
+        """The unit of table cells and chart axes (named in the header: 资金（元）)."""
+        return "万元" if self.unit == "万元" else "元"
+
     def total(self, yuan) -> str | None:
-        text = self.cell(yuan)
-        return None if text is None else f"{text}{self.unit}"
+        """An amount in running text, with its unit."""
+        if _missing(yuan):
+            return None
+        if self.unit == "auto":
+            return money_text(yuan)
+        return f"{self.cell(yuan)}{self.unit}"
 
     def cell(self, yuan) -> str | None:
         """The figure without its unit (a table cell under a '资金（元）' header)."""
@@ -103,19 +138,65 @@ class MoneyFormat:
         return fmt_yuan(yuan)
 
     def scale(self, yuan) -> float | None:
-        """The number shown in tables and charts (in the report's money unit)."""
+        """The number shown in tables and charts (in :attr:`table_unit`)."""
         if _missing(yuan):
             return None
         return yuan / 10000 if self.unit == "万元" else float(yuan)
 
 
-def fmt_yuan_level(yuan, decimals: int = 1) -> str | None:
-    """Per-capita levels and standards are always in 元 (e.g. '月人均补助412.5元')."""
-    return fmt_num(yuan if _missing(yuan) else round(yuan, decimals), decimals, "元")
+def fmt_yuan_level(yuan) -> str | None:
+    """A per-person amount (月人均补助, 平均每人次救助): whole 元, one decimal below 10元
+    ('615元', '1,362元', '4.5元') — the same precision in every sentence and table."""
+    text = level_number(yuan)
+    return None if text is None else f"{text}元"
 
 
-def pp_change(rate_now, rate_before, words: dict[str, str], decimals: int = 1) -> str | None:
-    """'提高3.1个百分点' / '降低0.4个百分点' / '持平' for two rates (fractions)."""
+def level_number(x) -> str | None:
+    """The number of a per-person amount, without unit (see :func:`fmt_yuan_level`)."""
+    if _missing(x):
+        return None
+    v = float(x)
+    if abs(v) < 10 and round(v, 1) != round(v):
+        return f"{v:.1f}"
+    return f"{round(v):,}"
+
+
+# 元/人·月 → 月人均860元 (the seeds: 由月人均440元提高到月人均500元); other per-units keep theirs
+LEVEL_WORDS = {"元/人·月": "月人均{n}元", "元/人·年": "年人均{n}元"}
+
+
+def fmt_level(x, unit: str) -> str | None:
+    """A standard in running text: 元/人·月 → '月人均860元', 元/人·年 → '年人均3,300元' (as reported:
+    at most two decimals); another unit follows the number ('4.2人/万人')."""
+    n = fmt_reported(x)
+    if n is None:
+        return None
+    pattern = LEVEL_WORDS.get(unit)
+    return pattern.format(n=n) if pattern else f"{n}{unit}"
+
+
+def fmt_target(x, rate: bool) -> str | None:
+    """A plan target as set (100%, 15%, 0.5): no trailing zeros."""
+    if _missing(x):
+        return None
+    v = float(x) * 100 if rate else float(x)
+    text = f"{v:,.1f}".rstrip("0").rstrip(".")
+    return f"{text}%" if rate else text
+
+
+def change_text(kind: str, words: dict, up: bool | None, x: str = "", base: str = "上年") -> str:
+    """'比上年增长4.9%' / '比上年减少89对' / '比上年提高0.6个百分点' / '与上年持平' from
+    phrases.yaml ``words.change.<kind>`` (up None: flat)."""
+    forms = words[kind]
+    key = "flat" if up is None else ("up" if up else "down")
+    return forms[key].format(x=x, base=base)
+
+
+def pp_change(
+    rate_now, rate_before, words: dict, decimals: int = 1, base: str = "上年"
+) -> str | None:
+    """'比上年提高3.1个百分点' / '比上年降低0.4个百分点' / '与上年持平' for two rates (fractions);
+    ``words``: phrases.yaml ``words.change``."""
     if _missing(rate_now) or _missing(rate_before):
         return None
     diff = _finite_or_none((rate_now - rate_before) * 100)
@@ -123,26 +204,21 @@ def pp_change(rate_now, rate_before, words: dict[str, str], decimals: int = 1) -
         return None
     delta = round(diff, decimals)
     if delta == 0:
-        return words["flat"]
-    word = words["up"] if delta > 0 else words["down"]
-    return f"{word}{abs(delta):.{decimals}f}个百分点"
+        return change_text("pp", words, None, base=base)
+    return change_text("pp", words, delta > 0, f"{abs(delta):.{decimals}f}", base)
 
 
-def growth(now, before, words: dict[str, str], decimals: int = 1) -> str | None:
-    """'增长5.2%' / '下降1.0%' / '持平' for two levels."""
+def growth(now, before, words: dict, decimals: int = 1, base: str = "上年") -> str | None:
+    """'比上年增长5.2%' / '比上年下降1.0%' / '与上年持平' for two levels."""
     if _missing(now) or _missing(before) or before == 0:
         return None
     ratio = _finite_or_none((now / before - 1) * 100)
     if ratio is None:
         return None
-    delta = round(ratio, decimals)
-    if delta == 0:
-        return words["flat"]
-    word = words["up"] if delta > 0 else words["down"]
-    return f"{word}{abs(delta):.{decimals}f}%"
+    return growth_rate(ratio / 100, words, decimals, base)
 
 
-def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
+def growth_rate(rate, words: dict, decimals: int = 1, base: str = "上年") -> str | None:
     """A growth already computed as a fraction (e.g. the dibao_standard_growth KPI)."""
     if _missing(rate):
         return None
@@ -151,9 +227,41 @@ def growth_rate(rate, words: dict[str, str], decimals: int = 1) -> str | None:
         return None
     delta = round(pct, decimals)
     if delta == 0:
-        return words["flat"]
-    word = words["up"] if delta > 0 else words["down"]
-    return f"{word}{abs(delta):.{decimals}f}%"
+        return change_text("growth", words, None, base=base)
+    return change_text("growth", words, delta > 0, f"{abs(delta):.{decimals}f}%", base)
+
+
+def level_change(
+    now, before, amount: str | None, words: dict, decimals: int = 1, base: str = "上年"
+) -> str | None:
+    """A count or amount against a year before: '比上年减少89对，下降3.5%' (``amount``: the
+    difference already formatted with its unit, without sign); '比上年增加2对' when the
+    percentage rounds to nothing; '与上年持平' when the printed difference is nil."""
+    if _missing(now) or _missing(before) or amount is None:
+        return None
+    if now == before:
+        return change_text("level", words, None, base=base)
+    if _is_zero(amount):  # a difference too small to print: the share, or 持平
+        return growth(now, before, words, decimals, base) or change_text(
+            "level", words, None, base=base
+        )
+    up = now > before
+    text = change_text("level", words, up, amount, base)
+    if before:
+        pct = _finite_or_none((now / before - 1) * 100)
+        if pct is not None and round(abs(pct), decimals) > 0:
+            text += words["pct"][("up" if up else "down")].format(x=f"{abs(pct):.{decimals}f}%")
+    return text
+
+
+def _is_zero(text: str) -> bool:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return bool(digits) and set(digits) == {"0"}
+
+
+def cn_date(d) -> str:
+    """2026-01-12 → '2026年1月12日' (no zero padding, GB/T 15835)."""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _CN_DIGITS = "零一二三四五六七八九"

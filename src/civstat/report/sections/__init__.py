@@ -8,6 +8,7 @@ are rendered. ``targets`` and ``data_notes`` are the report's own closing sectio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from civstat.contract import Contract, Programme
@@ -36,6 +37,10 @@ KINDS: dict[str, Callable] = {
     "welfare": welfare.render,
     "youfu": youfu.render,
 }
+
+
+# "比上年{x.change}" would read 比上年比上年增长… / 比上年与上年持平
+DOUBLED = re.compile(r"[比与较]上年末?\{[^{}]*\.change\}")
 
 
 def kind_of(prog: Programme) -> str:
@@ -69,6 +74,11 @@ def validate(contract: Contract, words: set[str]) -> None:
             continue
         for clauses in generic.templates_of(spec):
             for clause in clauses:
+                if DOUBLED.search(clause):
+                    raise ValueError(
+                        f"{where}.sentences: {clause!r}: {{code.change}} says 比上年…/与上年持平 "
+                        "itself; write it without 比上年 before it"
+                    )
                 for name in fields(clause):
                     code, _, attr = name.partition(".")
                     if name in words:

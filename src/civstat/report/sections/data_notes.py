@@ -60,6 +60,17 @@ def render(ctx: Context) -> Section:
                 quarter=quarter,
                 expected=str(expected),
                 published=str(included),
+            )
+            if ctx.scope.is_county
+            else sentence(
+                "data_notes.coverage_township",
+                ctx.ph,
+                cutoff=ctx.cutoff_text(),
+                quarter=quarter,
+                scope=ctx.scope_word,
+                status=ctx.ph["data_notes"]["township_status"][
+                    "published" if published else "blocked" if reported else "missing"
+                ],
             ),
             sentence("data_notes.missing", ctx.ph, quarter=quarter, items="、".join(not_now))
             if not_now
@@ -74,7 +85,7 @@ def render(ctx: Context) -> Section:
             if blocked_items
             else None,
             sentence("data_notes.complete", ctx.ph)
-            if not blocked_items and not not_now and included >= expected
+            if ctx.scope.is_county and not blocked_items and not not_now and included >= expected
             else None,
             *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
@@ -87,8 +98,10 @@ def render(ctx: Context) -> Section:
             )
             if soft.height
             else None,
-            sentence("data_notes.money", ctx.ph, money_unit=ctx.money.unit),
-            sentence("data_notes.money_fen", ctx.ph) if ctx.money.unit == "元" else None,
+            sentence("data_notes.money_auto", ctx.ph)
+            if ctx.money.unit == "auto"
+            else sentence("data_notes.money", ctx.ph, money_unit=ctx.money.unit),
+            sentence("data_notes.money_fen", ctx.ph) if ctx.money.unit != "万元" else None,
         ]
     )
     tables = []
@@ -135,7 +148,9 @@ def render(ctx: Context) -> Section:
 
 
 def sheet_name(prog) -> str:
-    return f"表{prog.sheet.no} {prog.sheet.title}"
+    """“表14 流浪乞讨人员救助”, after 季报 in the sentence — the return's sheet, never to be
+    taken for a table of the document (表1、表2 … of 附件1)."""
+    return f"“表{prog.sheet.no} {prog.sheet.title}”"
 
 
 def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:

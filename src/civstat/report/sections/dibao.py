@@ -34,6 +34,11 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         )
     ]
     rows = []
+    units = (
+        {r["standard_unit"] for r in stds.iter_rows(named=True)} if not stds.is_empty() else set()
+    )
+    one_unit = next(iter(units)) if len(units) == 1 else None
+    words = ctx.ph["words"]
     for cat in prog.sheet.categories:
         label = cat.label
         c = dibao.filter(pl.col("category") == cat.code)
@@ -42,7 +47,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         c = c.row(0, named=True)
         std_now = standard_row(stds, cat.code, ctx.year)
         std_text = standard_text(std_now)
-        std_change = standard_change(std_now, standard_row(stds, cat.code, ctx.year - 1))
+        raised = standard_change(std_now, standard_row(stds, cat.code, ctx.year - 1), words)
         per_capita = f"{code}_monthly_per_capita_{cat.code}"
         coverage = f"{code}_coverage_rate_{cat.code}"
         paras += [
@@ -64,11 +69,13 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "standard",
                 label=label,
-                standard=None if std_change["standard_to"] else std_text,
-                **std_change,
+                standard=None if raised else std_text,
+                standard_raised=raised,
                 standard_growth=f.growth_rate(
-                    ctx.kval(f"{code}_standard_growth_{cat.code}"), ctx.ph["words"]["growth"]
-                ),
+                    ctx.kval(f"{code}_standard_growth_{cat.code}"), words["change"]
+                )
+                if raised
+                else None,
             ),
             ctx.say(
                 prog,
@@ -87,12 +94,32 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 f.fmt_int(c["new_persons"]),
                 f.fmt_int(c["exited_persons"]),
                 ctx.money_cell(ctx.fund(code, cat.code)),
-                std_text or "—",
-                ctx.marked(f.fmt_yuan_level(ctx.kval(per_capita)), per_capita) or "—",
-                ctx.marked(f.fmt_pct(ctx.kval(coverage)), coverage) or "—",
+                standard_cell(std_now, one_unit),
+                ctx.marked(f.level_number(ctx.kval(per_capita)), per_capita),
+                ctx.marked(ctx.fmt(coverage, ctx.kval(coverage), unit=False), coverage),
             ]
         )
-    table = ctx.table(prog, "main", rows, numeric=[False] + [True] * 8)
+    if rows:  # 合计: the sums of the categories (levels and rates have no total)
+        rows.append(
+            [
+                ctx.ph["tables"]["total"],
+                f.fmt_int(dibao["households"].sum()),
+                f.fmt_int(dibao["persons"].sum()),
+                f.fmt_int(dibao["new_persons"].sum()),
+                f.fmt_int(dibao["exited_persons"].sum()),
+                ctx.money_cell(ctx.fund(code)),
+                None,
+                None,
+                None,
+            ]
+        )
+    table = ctx.table(
+        prog,
+        "main",
+        rows,
+        numeric=[False] + [True] * 8,
+        standard_unit=f"（{one_unit}）" if one_unit else "",
+    )
     table.caption += ctx.fact_mark()
     charts = [trend(ctx, prog)]
     for kpi in ctx.ranked_kpis(prog):
@@ -120,28 +147,48 @@ def standard_row(std: pl.DataFrame, cat: str, year: int) -> dict | None:
 
 
 def standard_text(r: dict | None) -> str | None:
-    """The standard in the unit its townships used: '3,300元/人·年', '650元/人·月', or the
-    range across townships ('3,300—3,600元/人·年'); mixed units are stated monthly."""
+    """The standard in the unit its townships used, as the seeds write it: '月人均860元',
+    '年人均3,300元', or the range across townships ('年人均3,300—3,600元'); mixed units are
+    stated monthly."""
     if r is None:
         return None
     unit = r["standard_unit"]
     lo, hi = r["standard_min"], r["standard_max"]
     if lo is None or hi is None or f.fmt_reported(lo) == f.fmt_reported(hi):
-        return f.fmt_reported(r["standard"], unit)
-    return f"{f.fmt_reported(lo)}—{f.fmt_reported(hi, unit)}"
+        return f.fmt_level(r["standard"], unit)
+    return _range(lo, hi, unit)
 
 
-def standard_change(now: dict | None, before: dict | None) -> dict[str, str | None]:
-    """'由3,000元/人·年提高到3,300元/人·年' when both year-ends are single figures in one unit."""
-    out: dict[str, str | None] = {"standard_from": None, "standard_to": None}
+def _range(lo, hi, unit: str) -> str:
+    pattern = f.LEVEL_WORDS.get(unit)
+    n = f"{f.fmt_reported(lo)}—{f.fmt_reported(hi)}"
+    return pattern.format(n=n) if pattern else f"{n}{unit}"
+
+
+def standard_cell(r: dict | None, unit: str | None) -> str | None:
+    """A table cell under 保障标准（元/人·月）: the number (or range); the unit only when the
+    categories' units differ (then the header names none)."""
+    if r is None:
+        return None
+    lo, hi = r["standard_min"], r["standard_max"]
+    if lo is None or hi is None or f.fmt_reported(lo) == f.fmt_reported(hi):
+        n = f.fmt_reported(r["standard"])
+    else:
+        n = f"{f.fmt_reported(lo)}—{f.fmt_reported(hi)}"
+    return n if unit else f"{n}{r['standard_unit']}"
+
+
+def standard_change(now: dict | None, before: dict | None, words: dict) -> str | None:
+    """'由月人均820元提高到月人均860元' when both year-ends are single figures in one unit and
+    the standard rose."""
     if now is None or before is None or now["standard_unit"] != before["standard_unit"]:
-        return out
+        return None
     a, b = standard_text(before), standard_text(now)
     if a is None or b is None or "—" in a or "—" in b or a == b:
-        return out
+        return None
     if now["standard"] > before["standard"]:
-        return {"standard_from": a, "standard_to": b}
-    return out
+        return words["raised"].format(before=a, after=b)
+    return None
 
 
 def trend(ctx: Context, prog: Programme) -> ch.Chart | None:

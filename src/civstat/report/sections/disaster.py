@@ -15,6 +15,17 @@ from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
 
 
+def hazards(ev: pl.DataFrame, other: str) -> pl.DataFrame:
+    """Events by kind, most frequent first (then by name); ``other`` (其他) last whatever its
+    count: 按灾种分：暴雨洪涝9起、台风6起、…、其他1起."""
+    return (
+        ev.group_by("hazard_type")
+        .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
+        .with_columns(is_other=pl.col("hazard_type") == other)
+        .sort(["is_other", "n", "hazard_type"], descending=[False, True, False])
+    )
+
+
 def render(ctx: Context, prog: Programme) -> list[Block]:
     ev = ctx.r.disaster_events(ctx.year, ctx.quarter, ctx.codes)
     names = ctx.r.township_names(ctx.scope)
@@ -26,11 +37,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     def s(col):
         return ev[col].sum() if col in ev.columns else None
 
-    by_kind = (
-        ev.group_by("hazard_type")
-        .agg(n=pl.len(), affected=pl.col("affected_persons").sum())
-        .sort(["n", "hazard_type"], descending=[True, False])
-    )
+    by_kind = hazards(ev, ctx.ph["hazards"]["other"])
     kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
     paras = clean(
         [
@@ -65,17 +72,29 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     ]
     rows = [
         [
-            str(r["event_date"]),
+            f.cn_date(r["event_date"]) if r["event_date"] else None,
             names.get(r["division_code"], r["division_code"]),
             r["hazard_type"],
             f.fmt_int(r["affected_persons"]),
             f.fmt_num(r["crop_area_mu"], 1),
-            f.fmt_int(r.get("collapsed_rooms")) or "—",
+            f.fmt_int(r.get("collapsed_rooms")),
             ctx.money_cell(r["direct_loss"]),
             ctx.money_cell(r.get("relief_funds")),
         ]
         for r in ev.iter_rows(named=True)
     ]
+    rows.append(
+        [
+            ctx.ph["tables"]["total"],
+            None,
+            None,
+            f.fmt_int(s("affected_persons")),
+            f.fmt_num(s("crop_area_mu"), 1),
+            f.fmt_int(s("collapsed_rooms")),
+            ctx.money_cell(s("direct_loss")),
+            ctx.money_cell(s("relief_funds")) if "relief_funds" in ev.columns else None,
+        ]
+    )
     table = ctx.table(
         prog, "events", rows, numeric=[False, False, False, True, True, True, True, True]
     )

@@ -60,7 +60,8 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "growth",
                 beds_growth=ctx.marked(
-                    f.growth_rate(ctx.kval(GROWTH), ctx.ph["words"]["growth"]), GROWTH
+                    f.growth_rate(ctx.kval(GROWTH), ctx.ph["words"]["change"], base="上年末"),
+                    GROWTH,
                 ),
             ),
             ctx.say(

@@ -143,10 +143,10 @@ def township_table(ctx: Context, prog: Programme) -> Table | None:
     ]
     names = ctx.r.township_names(ctx.scope)
     rows = [
-        [names.get(d, d), *(ctx.fmt(c, ctx.value(c, division=d), unit=False) or "—" for c in codes)]
+        [names.get(d, d), *(ctx.fmt(c, ctx.value(c, division=d), unit=False) for c in codes)]
         for d in ctx.siblings
     ]
-    rows.append([ctx.scope_word, *(ctx.fig(c, unit=False) or "—" for c in codes)])
+    rows.append([ctx.ph["tables"]["total"], *(ctx.fig(c, unit=False) for c in codes)])
     caption = ctx.fill(spec.get("caption") or prog.sheet.title, ctx.words())
     return Table(
         caption,

@@ -1,36 +1,58 @@
-"""目标完成情况: the year's plan targets against the KPIs (kpi_plan_completion), and in the
-county report the townships' main KPIs side by side (each programme file names its own under
+"""目标完成情况 (an annex): the year's plan targets against the KPIs (kpi_plan_completion); and
+(:func:`township_table`, the builder places it among the annex's tables) in the county report
+the townships' main KPIs side by side (each programme file names its own under
 ``summary.township_kpis``, listed in programme order)."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from civstat.report import formatting as f
 from civstat.report.context import Context, clean
 from civstat.report.model import Block, Section, Table
 from civstat.report.phrases import sentence
 
 
-def _target_value(ctx: Context, code: str, v) -> str:
-    return ctx.kfmt(code, v) if v is not None else "—"
+def _value(ctx: Context, code: str, v) -> str | None:
+    """A target or actual value under its unit column: 91.2 (rates, in %), 615 (元/人·月)."""
+    return None if v is None else ctx.fmt(code, v, unit=False)
 
 
-def _gap(ctx: Context, code: str, gap) -> str:
+def _target(ctx: Context, comparison: str, code: str, v) -> str | None:
+    """≥100 / ≤5 / 15: the target as set (no trailing zeros), its comparison as a sign."""
+    if v is None:
+        return None
+    sign = ctx.ph["targets"]["comparison"].get(comparison, comparison)
+    return sign + f.fmt_target(v, ctx.is_rate(code)).rstrip("%")
+
+
+def _gap(ctx: Context, code: str, gap) -> str | None:
+    """超出6.2个百分点 / 相差8.8个百分点 / 恰好达到 (rates); other units in their own terms."""
     if gap is None:
-        return "—"
+        return None
+    g = ctx.ph["targets"]["gap"]
     if ctx.is_rate(code):
-        return f"{gap * 100:+.1f}个百分点"
-    return f"{gap:+,.1f}"
+        d = round(gap * 100, 1)
+        amount = f"{abs(d):.1f}个百分点"
+    else:
+        d = round(gap, 1)
+        amount = ctx.amount(code, abs(gap)) or ""
+    if d == 0:
+        return g["met"]
+    return (g["above"] if d > 0 else g["below"]).format(x=amount)
+
+
+def _unit(ctx: Context, code: str) -> str:
+    return ctx.column_unit(code) or ""
 
 
 def render(ctx: Context) -> Section:
     pc = ctx.r.plan_completion(ctx.year, ctx.scope.division_code)
     words = ctx.ph["words"]
     title = ctx.ph["sections"]["targets"]
-    towns = [b for b in [township_table(ctx)] if b]
     if pc.is_empty():
         paras = clean([sentence("targets.none", ctx.ph, year=ctx.year)])
-        return Section(title, "targets", paragraphs=paras, blocks=towns)
+        return Section(title, "targets", paragraphs=paras)
     rows, missed = [], []
     if not ctx.annual:  # a quarterly brief: year-to-date value against the annual target
         pc = pc.with_columns(
@@ -51,18 +73,24 @@ def render(ctx: Context) -> Section:
         )
         if r["achieved"] is False:
             missed.append(
-                f"{r['kpi_name_zh']}（目标{_target_value(ctx, code, r['target'])}，"
-                f"实际{_target_value(ctx, code, r['actual'])}）"
+                ctx.ph["targets"]["missed_item"].format(
+                    name=r["kpi_name_zh"],
+                    target=ctx.fmt(code, r["target"])
+                    if not ctx.is_rate(code)
+                    else f.fmt_target(r["target"], True),
+                    actual=ctx.fmt(code, r["actual"]),
+                )
             )
+        actual = _value(ctx, code, r["actual"])
         rows.append(
             [
                 r["kpi_name_zh"],
-                f"{r['comparison']} {_target_value(ctx, code, r['target'])}",
-                _target_value(ctx, code, r["actual"])
-                + (ctx.kmark(code) if r["actual"] is not None else ""),
+                _unit(ctx, code),
+                _target(ctx, r["comparison"], code, r["target"]),
+                None if actual is None else actual + ctx.kmark(code),
                 status,
                 _gap(ctx, code, r["gap"]),
-                r.get("source") or "",
+                r.get("source") or None,
             ]
         )
     n_ok = sum(1 for r in pc.iter_rows(named=True) if r["achieved"])
@@ -95,10 +123,10 @@ def render(ctx: Context) -> Section:
             ]
         )
     table = Table(
-        f"{ctx.year}年度目标完成情况",
-        ["指标", "目标", "实际", "完成情况", "差距", "依据"],
+        ctx.ph["targets"]["caption"].format(year=ctx.year),
+        list(ctx.ph["targets"]["columns"]),
         rows,
-        numeric=[False, True, True, False, True, False],
+        numeric=[False, False, True, True, False, False, False],
         note="；".join(ctx.take_notes()) or None,
     )
     return Section(
@@ -106,7 +134,6 @@ def render(ctx: Context) -> Section:
         "targets",
         paragraphs=paras,
         tables=[table],
-        blocks=towns,
     )
 
 
@@ -135,12 +162,22 @@ def township_table(ctx: Context) -> Block | None:
     for dcode in ctx.siblings:
         row = [names.get(dcode, dcode)]
         for code in codes:
-            row.append(ctx.kfmt(code, ctx.value(code, division=dcode), use=False) or "—")
+            row.append(ctx.fmt(code, ctx.value(code, division=dcode), unit=False))
         rows.append(row)
+    rows.append([ctx.ph["tables"]["total"], *(ctx.fig(c, unit=False) for c in codes)])
     spec = ctx.ph["township_table"]
+    column = ctx.ph["generic"]["column"]
     table = Table(
         ctx.fill(spec["caption"], ctx.words()),
-        [spec["division"], *(ctx.kname(c) for c in codes)],
+        [
+            spec["division"],
+            *(
+                column.format(name=ctx.kname(c), unit=u)
+                if (u := ctx.column_unit(c))
+                else ctx.kname(c)
+                for c in codes
+            ),
+        ],
         rows,
         numeric=[False] + [True] * len(codes),
     )
