@@ -322,6 +322,7 @@ def plotly_figure(spec: ChartSpec, title: str) -> go.Figure:
         "gridcolor": "#e3e3e3",
         "zeroline": True,
         "title": {"text": None},
+        "tickangle": 0,
     }
     unit = unit_text(spec.unit)
     if spec.kind == "ranking":
@@ -346,7 +347,7 @@ def plotly_figure(spec: ChartSpec, title: str) -> go.Figure:
         if unit:
             fig.add_annotation(**_unit_annotation(unit, right=True))
         return fig
-    shown = [plot_text(category_label(c, "<br>")) for c in spec.categories]
+    shown = [plot_text(category_label(c)).replace("\n", "<br>") for c in spec.categories]
     hover = [category_label(c, "") for c in spec.categories]
     for i, (name, values) in enumerate(spec.series.items()):
         color = PALETTE[i % len(PALETTE)]
@@ -370,7 +371,9 @@ def plotly_figure(spec: ChartSpec, title: str) -> go.Figure:
             fig.add_trace(go.Bar(**common, marker_color=color))
     if spec.kind == "stacked":
         fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", tickmode="array", tickvals=spec.categories, ticktext=shown)
+    fig.update_xaxes(
+        type="category", tickmode="array", tickvals=spec.categories, ticktext=shown, tickangle=0
+    )
     fig.update_yaxes(**value_ax)
     fig.update_layout(showlegend=len(spec.series) > 1 or spec.kind == "stacked")
     if unit:
