@@ -97,6 +97,10 @@ def test_docx_reads_back_headings_tables_pictures_and_figures(rendered):
     assert [c.text for c in word_table.rows[0].cells] == model_table.columns
     assert [c.text for c in word_table.rows[1].cells] == model_table.rows[0]
     assert word_table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    from docx.shared import Mm  # columns sized to their cells, within the 156 mm type area
+
+    grid = [int(c.w) for c in word_table._tbl.tblGrid.gridCol_lst]
+    assert len(set(grid)) > 1 and sum(grid) <= Mm(156) + len(grid)
     # figures from the warehouse: in the text and in a table's cells
     text = "".join(p.text for p in paras)
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}

@@ -168,8 +168,19 @@ def test_columns_fit_their_cells_and_headers_break_between_words():
 def test_a_figure_keeps_its_unit_and_punctuation():
     out = writers.keep_figures_together(
         "<body><p>共发放1,234.5元。标准860元/人·月，占92.6%*，2.3个百分点</p></body>")
+    wj = writers.WORD_JOINER
     for s in ("1,234.5元。", "860元/人·月，", "92.6%*，", "2.3个百分点"):
-        assert f'<span class="nw">{s}</span>' in out
+        num = writers.NUMBER.match(s)[0]
+        assert num + wj + wj.join(s[len(num):]) in out
+
+
+def test_pdf_line_never_parts_a_figure_from_its_unit(files):
+    """In the PDF's text no line ends between a figure and its unit."""
+    lines = pdf_text(files["pdf"]).splitlines()
+    unit = re.compile(r"^(元|万元|人|户|个百分点|%)")
+    for prev, line in zip(lines, lines[1:]):
+        if re.search(r"\d$", prev.strip()):
+            assert not unit.match(line.strip()), (prev, line)
 
 
 def test_html_has_no_toolbar_and_keeps_figures_together(files):

@@ -31,10 +31,10 @@ def render_reports(
 ) -> list[Path]:
     """Render one report per division (``None`` = the county) in each format; return the files.
 
-    The PDF's and DOCX's charts are drawn in this process (matplotlib): no browser starts."""
+    The PDF's and DOCX's charts are drawn by matplotlib in this process: no browser starts."""
     from civstat.report.builder import Options, build_report
     from civstat.report.data import MartReader
-    from civstat.report.writers import write
+    from civstat.report.writers import write_all
 
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -49,4 +49,4 @@ def render_reports(
             build_report(reader, Options(year, quarter, d, money_unit))
             for d in (divisions or [None])
         ]
-    return [write(report, fmt, out) for report in reports for fmt in FORMATS if fmt in formats]
+    return write_all(reports, formats, out)

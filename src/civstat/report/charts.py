@@ -517,8 +517,36 @@ def static_svg(chart: Chart, width: int = PRINT_WIDTH) -> str:
     buf = io.StringIO()
     with matplotlib.rc_context(_RC):
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    chart.svg = buf.getvalue()
+    chart.svg = lean_svg(buf.getvalue())
     return chart.svg
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def lean_svg(svg: str) -> str:
+    """matplotlib's SVG without its metadata and with its bare ``<g id=…>`` wrappers unwrapped
+    (a group with no transform, clip or style draws nothing itself): the same picture, about a
+    third fewer nodes for WeasyPrint to walk."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(svg)
+    g, meta = f"{{{_SVG_NS}}}g", f"{{{_SVG_NS}}}metadata"
+
+    def flat(el) -> None:
+        kids = []
+        for kid in el:
+            flat(kid)
+            if kid.tag == g and set(kid.attrib) <= {"id"}:
+                kids += list(kid)
+            elif kid.tag != meta:
+                kids.append(kid)
+        el[:] = kids
+
+    flat(root)
+    return ET.tostring(root, encoding="unicode")
 
 
 def static_png(chart: Chart, width: int = PRINT_WIDTH, dpi: int = 200) -> bytes:

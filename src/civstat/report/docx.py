@@ -228,12 +228,17 @@ def _table(doc, t, styles: dict) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     numeric = list(t.numeric or []) + [False] * len(t.columns)
     keep = len(rows) <= 25
+    widths = _widths(t)
+    table.autofit = False
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        col.w = w
     for r, (row, values) in enumerate(zip(table.rows, rows)):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
         if r == 0:
             trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
         for c, (cell, text) in enumerate(zip(row.cells, values)):
+            cell.width = widths[c]
             par = cell.paragraphs[0]
             _set_style(par, styles["Table Text"])
             run = par.add_run("" if text is None else str(text))
@@ -248,6 +253,19 @@ def _table(doc, t, styles: dict) -> None:
                 par.paragraph_format.keep_with_next = True
     if t.note:
         _par(doc, t.note, styles["Note"])
+
+
+def _widths(t) -> list:
+    """Column widths (EMU) as in the PDF (:func:`civstat.report.writers.column_widths`): each
+    column as wide as its widest cell on one line; scaled down to the 156 mm type area when
+    the table is wider."""
+    from docx.shared import Mm, Pt
+
+    from civstat.report.writers import column_widths
+
+    ems = column_widths(list(t.columns), [list(r) for r in t.rows])
+    scale = min(1.0, Mm(156) / sum(Pt(TABLE_PT * e) for e in ems))
+    return [int(Pt(TABLE_PT * e) * scale) for e in ems]
 
 
 def _chart(doc, c, styles: dict) -> None:

@@ -42,24 +42,34 @@ def _css() -> Markup:
 
 # A figure and its unit (and mark, and closing punctuation) stay on one line: "1,234.5元。",
 # "92.6%*", "856元/人·月". Line breaking may part a number from an ideograph after it.
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 FIGURE = re.compile(
-    r"[-+]?\d[\d,]*(?:\.\d+)?"
+    NUMBER.pattern +
     r"(?:%|‰|个百分点|万元|亿元|元(?:/[人户床][·・]?[年月日]?)?|万人|人次|户次|[人户个张起所家名项次处床亩间岁倍])"
     r"\*?[。，、；：）”]?"
 )
 _TEXT = re.compile(r">([^<]+)<")
 
 
+WORD_JOINER = "\u2060"  # no line break here; not drawn, not in the PDF's text
+
+
 def keep_figures_together(page: str) -> str:
-    """The body's text with every figure and its unit in a ``<span class="nw">`` (CSS: no break
-    inside). For the PDF page; the HTML page does the same in the browser (:data:`NOWRAP_JS`),
-    so the file's text stays as the builder wrote it."""
+    """The body's text with a word joiner (U+2060) between a figure and its unit and inside the
+    unit, so a line never ends there. For the PDF page (WeasyPrint honours it, draws nothing
+    and leaves it out of the PDF's text); the HTML page wraps the same matches in
+    ``<span class="nw">`` in the browser (:data:`NOWRAP_JS`), so the file's text stays as the
+    builder wrote it."""
     head, sep, body = page.partition("<body")
     if not sep:
         return page
 
+    def join(f: re.Match) -> str:
+        num = NUMBER.match(f[0])[0]
+        return num + WORD_JOINER + WORD_JOINER.join(f[0][len(num):])
+
     def text(m: re.Match) -> str:
-        return ">" + FIGURE.sub(lambda f: f'<span class="nw">{f[0]}</span>', m[1]) + "<"
+        return ">" + FIGURE.sub(join, m[1]) + "<"
 
     return head + sep + _TEXT.sub(text, body)
 
@@ -276,3 +286,11 @@ def write(report: Report, fmt: str, out_dir: Path) -> Path:
     if fmt not in WRITERS:
         raise ValueError(f"未知格式 / unknown format: {fmt} ({', '.join(FORMATS)})")
     return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
+
+
+def write_all(reports: list[Report], formats, out_dir: Path) -> list[Path]:
+    """Every report in every one of ``formats``, in :data:`FORMATS` order per report, one after
+    the other in this process: the PDF's and the DOCX's charts share one matplotlib drawing
+    per chart. (Writing the PDF in a forked process alongside the others was measured slower
+    on the shared two-CPU machine: both halves drew the charts, and the CPUs were busy.)"""
+    return [write(r, f, out_dir) for r in reports for f in FORMATS if f in formats]
