@@ -50,12 +50,15 @@ def rendered(tmp_path_factory):
 
 
 def figures(year: int) -> dict[str, tuple[int, int]]:
-    code = q("SELECT division_code FROM dim_division WHERE is_current "
-             "AND division_level = 'county'")[0][0]
+    code = q(
+        "SELECT division_code FROM dim_division WHERE is_current AND division_level = 'county'"
+    )[0][0]
     rows = q(
         "SELECT category, sum(households), sum(persons) FROM fct_recipients "
         "WHERE programme_code = 'dibao' AND year = ? AND quarter = 4 AND county_code = ? "
-        "GROUP BY category", [year, code])
+        "GROUP BY category",
+        [year, code],
+    )
     return {c: (h, p) for c, h, p in rows}
 
 
@@ -75,16 +78,21 @@ def test_docx_reads_back_headings_tables_pictures_and_figures(rendered):
     paras = doc.paragraphs
     heads = {lvl: [p.text for p in paras if p.style.name == f"Heading {lvl}"] for lvl in (1, 2)}
     assert [n.title for n in top_nodes(report)] == heads[1]  # the document's first level
-    second = [c.title for n in top_nodes(report) for attr in ("sections", "blocks")
-              for c in getattr(n, attr, None) or []]
+    second = [
+        c.title
+        for n in top_nodes(report)
+        for attr in ("sections", "blocks")
+        for c in getattr(n, attr, None) or []
+    ]
     assert second and second == heads[2]
     # Chinese faces by level, set for East Asian text; the body 三号 on a fixed line
     assert east_asia(doc.styles["Heading 1"]) == "黑体"
     assert east_asia(doc.styles["Heading 2"]) == "楷体"
     assert east_asia(doc.styles["Normal"]) == "仿宋"
     assert doc.styles["Normal"].font.size.pt == 16
-    assert doc.styles["Heading 1"].element.find(f"{W}rPr/{W}rFonts").get(
-        f"{W}eastAsiaTheme") is None  # no theme font overriding the face
+    assert (
+        doc.styles["Heading 1"].element.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsiaTheme") is None
+    )  # no theme font overriding the face
     sec = doc.sections[0]
     assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297
     assert round(sec.top_margin.mm) == 37 and round(sec.left_margin.mm) == 28
@@ -123,18 +131,40 @@ def _all_nodes(report):
             stack += list(getattr(n, attr, None) or [])
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed here: "
-                    "apt-get install libreoffice-writer-nogui (in the Makefile's APT_PACKAGES)")
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed here: "
+    "apt-get install libreoffice-writer-nogui (in the Makefile's APT_PACKAGES)",
+)
 def test_libreoffice_converts_the_docx_to_pdf(rendered, tmp_path):
     res = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(rendered["docx"])],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(rendered["docx"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     pdf = tmp_path / (rendered["docx"].stem + ".pdf")
     assert res.returncode == 0 and pdf.exists(), res.stdout + res.stderr
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                                             capture_output=True, text=True, check=True).stdout)
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout,
+    )
     for households, persons in figures(rendered["year"]).values():
         assert f"{households:,}户" in text and f"{persons:,}人" in text
 
@@ -144,9 +174,19 @@ def test_cli_writes_docx(rendered, tmp_path):
 
     from civstat.report.cli import report_command
 
-    res = CliRunner().invoke(report_command, [
-        "--year", str(rendered["year"]), "--format", "docx", "--out", str(tmp_path),
-        "--warehouse", str(WAREHOUSE)])
+    res = CliRunner().invoke(
+        report_command,
+        [
+            "--year",
+            str(rendered["year"]),
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path),
+            "--warehouse",
+            str(WAREHOUSE),
+        ],
+    )
     assert res.exit_code == 0, res.output
     (path,) = tmp_path.glob("*.docx")
     assert path.name == rendered["docx"].name and path.stat().st_size > 10_000

@@ -38,9 +38,7 @@ def render_reports(
 
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValueError(
-            f"未知格式 / unknown format(s): {', '.join(bad)} ({', '.join(FORMATS)})"
-        )
+        raise ValueError(f"未知格式 / unknown format(s): {', '.join(bad)} ({', '.join(FORMATS)})")
     out = Path(out_dir) if out_dir else default_out_dir(year)
     out.mkdir(parents=True, exist_ok=True)
     with Warehouse.at(warehouse).reader() as con:

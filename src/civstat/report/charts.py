@@ -47,7 +47,22 @@ PRINT_WIDTH = 590  # px at 96 dpi: the 156 mm type area, so 12 px text prints at
 FONT_SIZE = 12
 CN_QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 # units of things counted: their axes are whole numbers
-COUNT_UNITS = {"人", "户", "起", "个", "张", "人次", "户次", "所", "家", "名", "项", "次", "处", "床"}
+COUNT_UNITS = {
+    "人",
+    "户",
+    "起",
+    "个",
+    "张",
+    "人次",
+    "户次",
+    "所",
+    "家",
+    "名",
+    "项",
+    "次",
+    "处",
+    "床",
+}
 
 pio.templates["civstat"] = go.layout.Template(
     layout={
@@ -146,7 +161,10 @@ def is_count(spec: ChartSpec) -> bool:
 def _extent(spec: ChartSpec) -> tuple[float, float]:
     if spec.kind == "stacked":
         n = len(spec.categories)
-        cols = [[s[i] for s in spec.series.values() if i < len(s) and s[i] is not None] for i in range(n)]
+        cols = [
+            [s[i] for s in spec.series.values() if i < len(s) and s[i] is not None]
+            for i in range(n)
+        ]
         pos = [sum(v for v in c if v > 0) for c in cols] or [0]
         neg = [sum(v for v in c if v < 0) for c in cols] or [0]
         return min(neg), max(pos)
@@ -221,7 +239,9 @@ def trend_chart(
     percent: bool = False,
 ) -> Chart:
     """Quarterly lines (one per series) over period labels like '2024Q1' (shown 2024年一季度)."""
-    spec = ChartSpec("trend", list(periods), {k: finite(v) for k, v in series.items()}, unit, percent)
+    spec = ChartSpec(
+        "trend", list(periods), {k: finite(v) for k, v in series.items()}, unit, percent
+    )
     return Chart(chart_id, title, plotly_figure(spec, title), spec=spec)
 
 
@@ -333,7 +353,9 @@ def plotly_figure(spec: ChartSpec, title: str) -> go.Figure:
                 x=values,
                 y=[plot_text(n) for n in spec.categories],
                 orientation="h",
-                marker_color=[PALETTE[1] if n == spec.highlight else ACCENT for n in spec.categories],
+                marker_color=[
+                    PALETTE[1] if n == spec.highlight else ACCENT for n in spec.categories
+                ],
                 text=labels,
                 texttemplate="%{text}",
                 textposition="outside",
@@ -420,7 +442,6 @@ _RC = {
 def _draw(spec: ChartSpec, title: str, width: int = WIDTH):
     """The chart as a matplotlib Figure (no pyplot: no global state, no GUI backend)."""
     import matplotlib
-
     from matplotlib.figure import Figure
 
     height = chart_height(spec)
@@ -470,8 +491,14 @@ def _draw_axes(fig, spec: ChartSpec, height: int) -> None:
         ax.xaxis.grid(True, color="#e3e3e3", zorder=0)
         ax.set_ylim(-0.6, len(spec.categories) - 0.4)
         for y, v, t in zip(ys, values, value_labels(values, spec.percent)):
-            ax.annotate(t, (v, y), xytext=(4, 0), textcoords="offset points", va="center",
-                        annotation_clip=False)
+            ax.annotate(
+                t,
+                (v, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                annotation_clip=False,
+            )
         if unit:
             _unit(ax, unit, 1.0, "right")
         return
@@ -481,15 +508,30 @@ def _draw_axes(fig, spec: ChartSpec, height: int) -> None:
     if spec.kind == "trend":
         for i, (name, values) in enumerate(spec.series.items()):
             pts = [(x, v) for x, v in zip(xs, values) if v is not None]
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE[i % len(PALETTE)],
-                    linewidth=2.5 * 0.75, marker="o", markersize=5, label=name, zorder=3)
+            ax.plot(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                color=PALETTE[i % len(PALETTE)],
+                linewidth=2.5 * 0.75,
+                marker="o",
+                markersize=5,
+                label=name,
+                zorder=3,
+            )
         ax.set_xlim(-0.5, len(xs) - 0.5)
     else:  # stacked
         base_pos = [0.0] * len(xs)
         for i, (name, values) in enumerate(spec.series.items()):
             vals = [0.0 if v is None else float(v) for v in values]
-            ax.bar(xs, vals, bottom=base_pos, color=PALETTE[i % len(PALETTE)], width=0.7,
-                   label=name, zorder=2)
+            ax.bar(
+                xs,
+                vals,
+                bottom=base_pos,
+                color=PALETTE[i % len(PALETTE)],
+                width=0.7,
+                label=name,
+                zorder=2,
+            )
             base_pos = [b + v for b, v in zip(base_pos, vals)]
     ax.set_xticks(xs, shown)
     ax.set_ylim(low, high)
@@ -499,14 +541,29 @@ def _draw_axes(fig, spec: ChartSpec, height: int) -> None:
     if unit:
         _unit(ax, unit, 0.0, "center")
     if len(spec.series) > 1 or spec.kind == "stacked":
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(spec.series), 6),
-                  frameon=False, borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
+        ax.legend(
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncol=min(len(spec.series), 6),
+            frameon=False,
+            borderaxespad=0.2,
+            handlelength=1.6,
+            columnspacing=1.2,
+        )
 
 
 def _unit(ax, text: str, x: float, ha: str) -> None:
     """单位：… written horizontally above the end of the value axis."""
-    ax.annotate(text, (x, 1.0), xycoords="axes fraction", xytext=(0, 10),
-                textcoords="offset points", ha=ha, va="bottom", color="#444444")
+    ax.annotate(
+        text,
+        (x, 1.0),
+        xycoords="axes fraction",
+        xytext=(0, 10),
+        textcoords="offset points",
+        ha=ha,
+        va="bottom",
+        color="#444444",
+    )
 
 
 def static_svg(chart: Chart, width: int = PRINT_WIDTH) -> str:

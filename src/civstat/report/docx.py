@@ -247,9 +247,7 @@ def _table(doc, t, styles: dict) -> None:
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif numeric[c]:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if keep and r < len(rows) - 1:
-                par.paragraph_format.keep_with_next = True
-            elif r == 0:
+            if keep and r < len(rows) - 1 or r == 0:
                 par.paragraph_format.keep_with_next = True
     if t.note:
         _par(doc, t.note, styles["Note"])

@@ -44,8 +44,8 @@ def _css() -> Markup:
 # "92.6%*", "856元/人·月". Line breaking may part a number from an ideograph after it.
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 FIGURE = re.compile(
-    NUMBER.pattern +
-    r"(?:%|‰|个百分点|万元|亿元|元(?:/[人户床][·・]?[年月日]?)?|万人|人次|户次|[人户个张起所家名项次处床亩间岁倍])"
+    NUMBER.pattern
+    + r"(?:%|‰|个百分点|万元|亿元|元(?:/[人户床][·・]?[年月日]?)?|万人|人次|户次|[人户个张起所家名项次处床亩间岁倍])"
     r"\*?[。，、；：）”]?"
 )
 _TEXT = re.compile(r">([^<]+)<")
@@ -66,7 +66,7 @@ def keep_figures_together(page: str) -> str:
 
     def join(f: re.Match) -> str:
         num = NUMBER.match(f[0])[0]
-        return num + WORD_JOINER + WORD_JOINER.join(f[0][len(num):])
+        return num + WORD_JOINER + WORD_JOINER.join(f[0][len(num) :])
 
     def text(m: re.Match) -> str:
         return ">" + FIGURE.sub(join, m[1]) + "<"
@@ -103,9 +103,9 @@ def column_widths(columns: list[str], rows: list[list]) -> list[float]:
     return out
 
 
-_TABLE = re.compile(r'(<table class="data"[^>]*>)(.*?)(</table>)', re.S)
-_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
-_CELL = re.compile(r"<(t[hd])(\s[^>]*)?>(.*?)</t[hd]>", re.S)
+_TABLE = re.compile(r'(<table class="data"[^>]*>)(.*?)(</table>)', re.DOTALL)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<(t[hd])(\s[^>]*)?>(.*?)</t[hd]>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -157,7 +157,9 @@ def fit_tables(page: str) -> str:
 
 
 NOWRAP_JS = (
-    "<script>(function(){var P=" + json.dumps(FIGURE.pattern) + ",t=new RegExp(P),re=new RegExp(P,'g');"
+    "<script>(function(){var P="
+    + json.dumps(FIGURE.pattern)
+    + ",t=new RegExp(P),re=new RegExp(P,'g');"
     "var m=document.querySelector('main')||document.body;"
     "var w=document.createTreeWalker(m,NodeFilter.SHOW_TEXT),ns=[],n;"
     "while((n=w.nextNode()))if(t.test(n.data)&&!n.parentNode.closest('.js-plotly-plot,script,style'))ns.push(n);"
