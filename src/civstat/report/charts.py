@@ -301,7 +301,7 @@ def _unit_annotation(text: str, *, right: bool = False) -> dict:
         "xanchor": "right",
         "y": 1.0,
         "yanchor": "bottom",
-        "yshift": 4,
+        "yshift": 10,
         "showarrow": False,
         "font": {"size": FONT_SIZE, "color": "#444"},
     }
@@ -392,7 +392,7 @@ def plotly_figure(spec: ChartSpec, title: str) -> go.Figure:
         else:
             fig.add_trace(go.Bar(**common, marker_color=color))
     if spec.kind == "stacked":
-        fig.update_layout(barmode="stack")
+        fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(
         type="category", tickmode="array", tickvals=spec.categories, ticktext=shown, tickangle=0
     )
