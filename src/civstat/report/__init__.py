@@ -1,7 +1,8 @@
-"""The year-end work summary (年度民政工作总结) and quarterly brief: HTML, PDF and XLSX.
+"""The year-end work summary (年度民政工作总结) and quarterly brief: HTML, PDF, XLSX and DOCX.
 
 ``render_reports(year=2024)`` reads the published warehouse read-only and writes
-``<out>/年度民政工作总结_2024_<县>.html/.pdf/.xlsx``; ``civstat report`` is its command line."""
+``<out>/年度民政工作总结_2024_<县>.html/.pdf/.xlsx/.docx``; ``civstat report`` is its command
+line."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from civstat import paths
 from civstat.warehouse import Warehouse
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")  # = civstat.report.writers.FORMATS
 
 
 def default_out_dir(year: int) -> Path:
@@ -31,18 +32,17 @@ def render_reports(
 ) -> list[Path]:
     """Render one report per division (``None`` = the county) in each format; return the files.
 
-    Charts for the PDF are rendered once per run by a single kaleido/Chromium server. The
+    The PDF's and DOCX's charts are drawn by matplotlib in this process: no browser starts. The
     bureau's own words come from ``narrative_dir`` (default ``<reference>/narrative``; see
     :mod:`civstat.report.narrative`); a mistake there raises
     :class:`~civstat.report.narrative.NarrativeError` naming the file and line."""
     from civstat.report.builder import Options, build_report
-    from civstat.report.charts import SvgRenderer
     from civstat.report.data import MartReader
-    from civstat.report.writers import write_html, write_pdf, write_xlsx
+    from civstat.report.writers import write_all
 
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValueError(f"未知格式 / unknown format(s): {', '.join(bad)} (html, pdf, xlsx)")
+        raise ValueError(f"未知格式 / unknown format(s): {', '.join(bad)} ({', '.join(FORMATS)})")
     out = Path(out_dir) if out_dir else default_out_dir(year)
     out.mkdir(parents=True, exist_ok=True)
     with Warehouse.at(warehouse).reader() as con:
@@ -56,14 +56,4 @@ def render_reports(
             )
             for d in (divisions or [None])
         ]
-    written: list[Path] = []
-    for report in reports:
-        if "html" in formats:
-            written.append(write_html(report, out / f"{report.file_stem}.html"))
-        if "xlsx" in formats:
-            written.append(write_xlsx(report, out / f"{report.file_stem}.xlsx"))
-    if "pdf" in formats:
-        with SvgRenderer() as renderer:
-            for report in reports:
-                written.append(write_pdf(report, out / f"{report.file_stem}.pdf", renderer))
-    return written
+    return write_all(reports, formats, out)

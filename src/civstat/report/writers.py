@@ -1,9 +1,19 @@
-"""HTML (self-contained, interactive), PDF (A4, WeasyPrint, vector charts) and XLSX writers."""
+"""HTML (self-contained, interactive), PDF (A4, WeasyPrint, vector charts), XLSX and DOCX writers.
+
+:data:`FORMATS` is the one list of output formats (the CLI and :func:`civstat.report.render_reports`
+accept these); :func:`write` writes one report in one of them. The PDF's charts are static SVG
+drawn by matplotlib in this process (:func:`civstat.report.charts.static_svg`), the DOCX's
+are PNG from the same drawing: no browser is started for either."""
 
 from __future__ import annotations
 
 import base64
+import html as html_mod
+import json
 import math
+import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -30,9 +40,139 @@ def _css() -> Markup:
     return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
+# A figure and its unit (and mark, and closing punctuation) stay on one line: "1,234.5元。",
+# "92.6%*", "856元/人·月". Line breaking may part a number from an ideograph after it.
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+FIGURE = re.compile(
+    NUMBER.pattern
+    + r"(?:%|‰|个百分点|万元|亿元|元(?:/[人户床][·・]?[年月日]?)?|万人|人次|户次|[人户个张起所家名项次处床亩间岁倍])"
+    r"\*?[。，、；：）”]?"
+)
+_TEXT = re.compile(r">([^<]+)<")
+
+
+WORD_JOINER = "\u2060"  # no line break here; not drawn, not in the PDF's text
+
+
+def keep_figures_together(page: str) -> str:
+    """The body's text with a word joiner (U+2060) between a figure and its unit and inside the
+    unit, so a line never ends there. For the PDF page (WeasyPrint honours it, draws nothing
+    and leaves it out of the PDF's text); the HTML page wraps the same matches in
+    ``<span class="nw">`` in the browser (:data:`NOWRAP_JS`), so the file's text stays as the
+    builder wrote it."""
+    head, sep, body = page.partition("<body")
+    if not sep:
+        return page
+
+    def join(f: re.Match) -> str:
+        num = NUMBER.match(f[0])[0]
+        return num + WORD_JOINER + WORD_JOINER.join(f[0][len(num) :])
+
+    def text(m: re.Match) -> str:
+        return ">" + FIGURE.sub(join, m[1]) + "<"
+
+    return head + sep + _TEXT.sub(text, body)
+
+
+# -- table columns: wide enough for every cell on one line, headers broken only between words --
+TABLE_EM = 156 / 25.4 * 72 / 10.5  # the type area's width in 10.5 pt characters (≈ 42)
+SHORT_TABLE = 15  # rows: a table this short is never split across pages
+_PIECE = re.compile(r"(?=[（(])|(?<=[）)/、])")
+
+
+def text_em(text: str) -> float:
+    """Width of ``text`` in em: CJK and full-width characters 1, the rest (digits, Latin) 0.56."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.56 for c in text)
+
+
+def header_pieces(header: str) -> list[str]:
+    """A header's unbreakable pieces: '乡镇（街道）' → ['乡镇', '（街道）'] (a line may break
+    only between them); '暴雨/洪涝' → ['暴雨/', '洪涝']."""
+    return [p for p in _PIECE.split(header) if p]
+
+
+def column_widths(columns: list[str], rows: list[list]) -> list[float]:
+    """Each column's width in em: its widest cell on one line, and at least its header's widest
+    piece (a long piece, more than 8 em, may break: half of it)."""
+    out = []
+    for j, head in enumerate(columns):
+        cells = [text_em(str(r[j])) for r in rows if j < len(r) and r[j] is not None]
+        pieces = [text_em(p) for p in header_pieces(str(head))] or [0.0]
+        head_min = max(w if w <= 8 else math.ceil(w / 2) for w in pieces)
+        out.append(max([head_min, *cells]) + 0.9)  # + padding and rule
+    return out
+
+
+_TABLE = re.compile(r'(<table class="data"[^>]*>)(.*?)(</table>)', re.DOTALL)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<(t[hd])(\s[^>]*)?>(.*?)</t[hd]>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def fit_tables(page: str) -> str:
+    """The print page's tables laid out with fixed column widths (:func:`column_widths`): no
+    cell breaks inside a word or figure, headers break only between their pieces, a table
+    wider than the page gets a smaller type, a short one stays on one page. (Fixed layout
+    also spares WeasyPrint measuring every cell twice.)"""
+
+    def one(m: re.Match) -> str:
+        open_tag, inner, close = m.groups()
+        rows = [
+            [html_mod.unescape(_TAG.sub("", c[2])) for c in _CELL.findall(r)]
+            for r in _ROW.findall(inner)
+        ]
+        if not rows or not rows[0]:
+            return m[0]
+        header, body = rows[0], rows[1:]
+        widths = column_widths(header, body)
+        total = sum(widths)
+        style = "table-layout: fixed;"
+        if total > TABLE_EM:
+            style += f" font-size: {max(10.5 * TABLE_EM / total, 7.5):.1f}pt;"
+        cols = "".join(f'<col style="width: {w / total * 100:.2f}%">' for w in widths)
+        inner = re.sub(r"(</caption>)", lambda c: c[1] + f"<colgroup>{cols}</colgroup>", inner, 1)
+        if "<colgroup>" not in inner:
+            inner = f"<colgroup>{cols}</colgroup>" + inner
+
+        def head_cell(c: re.Match) -> str:
+            if c[1] != "th":
+                return c[0]
+            pieces = header_pieces(html_mod.unescape(_TAG.sub("", c[3])))
+            text = "".join(
+                f'<span class="nw">{html_mod.escape(p, quote=False)}</span>'
+                if text_em(p) <= 8
+                else html_mod.escape(p, quote=False)
+                for p in pieces
+            )
+            return f"<th{c[2] or ''}>{text}</th>"
+
+        inner = _CELL.sub(head_cell, inner)
+        cls = ' class="data short"' if len(body) <= SHORT_TABLE else ' class="data"'
+        open_tag = open_tag.replace(' class="data"', cls, 1).replace(
+            "<table", f'<table style="{style}"', 1
+        )
+        return open_tag + inner + close
+
+    return _TABLE.sub(one, page)
+
+
+NOWRAP_JS = (
+    "<script>(function(){var P="
+    + json.dumps(FIGURE.pattern)
+    + ",t=new RegExp(P),re=new RegExp(P,'g');"
+    "var m=document.querySelector('main')||document.body;"
+    "var w=document.createTreeWalker(m,NodeFilter.SHOW_TEXT),ns=[],n;"
+    "while((n=w.nextNode()))if(t.test(n.data)&&!n.parentNode.closest('.js-plotly-plot,script,style'))ns.push(n);"
+    "ns.forEach(function(n){re.lastIndex=0;var f=document.createDocumentFragment(),s=n.data,i=0,x;"
+    "while((x=re.exec(s))){f.appendChild(document.createTextNode(s.slice(i,x.index)));"
+    "var e=document.createElement('span');e.className='nw';e.textContent=x[0];f.appendChild(e);i=re.lastIndex;}"
+    "f.appendChild(document.createTextNode(s.slice(i)));n.parentNode.replaceChild(f,n);});})();</script>"
+)
+
+
 def render_html_text(report: Report) -> str:
     chart_html = {c.chart_id: Markup(ch.html_div(c)) for c in report.charts}
-    return (
+    page = (
         environment()
         .get_template("report.html.j2")
         .render(
@@ -44,6 +184,8 @@ def render_html_text(report: Report) -> str:
             chart_svg={},
         )
     )
+    head, sep, tail = page.rpartition("</body>")
+    return head + NOWRAP_JS + sep + tail if sep else page
 
 
 def write_html(report: Report, path: Path) -> Path:
@@ -52,16 +194,15 @@ def write_html(report: Report, path: Path) -> Path:
 
 
 def render_pdf_html(report: Report, renderer: ch.SvgRenderer | None = None) -> str:
-    """The print variant of the page: charts as SVG images (vector in the PDF)."""
+    """The print variant of the page: charts as SVG images (vector in the PDF), drawn by
+    matplotlib (or by ``renderer``, the former Chromium path, when one is given)."""
     chart_svg = {}
     for c in report.charts:
-        svg = c.svg if c.svg is not None else (renderer.svg(c) if renderer else None)
-        if svg is None:
-            raise RuntimeError("PDF 需要矢量图 / SVG renderer missing for the PDF charts")
+        svg = c.svg if c.svg is not None else (renderer.svg(c) if renderer else ch.static_svg(c))
         chart_svg[c.chart_id] = "data:image/svg+xml;base64," + base64.b64encode(
             svg.encode("utf-8")
         ).decode("ascii")
-    return (
+    page = (
         environment()
         .get_template("report.html.j2")
         .render(
@@ -73,6 +214,7 @@ def render_pdf_html(report: Report, renderer: ch.SvgRenderer | None = None) -> s
             chart_svg=chart_svg,
         )
     )
+    return fit_tables(keep_figures_together(page))
 
 
 def write_pdf(report: Report, path: Path, renderer: ch.SvgRenderer | None = None) -> Path:
@@ -124,3 +266,33 @@ def write_xlsx(report: Report, path: Path) -> Path:
         ws.freeze_panes(3, 0)
     wb.close()
     return path
+
+
+def write_docx(report: Report, path: Path) -> Path:
+    from civstat.report.docx import write_docx as _write
+
+    return _write(report, path)
+
+
+WRITERS: dict[str, Callable[[Report, Path], Path]] = {
+    "html": write_html,
+    "pdf": write_pdf,
+    "xlsx": write_xlsx,
+    "docx": write_docx,
+}
+FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+
+def write(report: Report, fmt: str, out_dir: Path) -> Path:
+    """Write ``report`` as ``<out_dir>/<file_stem>.<fmt>``."""
+    if fmt not in WRITERS:
+        raise ValueError(f"未知格式 / unknown format: {fmt} ({', '.join(FORMATS)})")
+    return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
+
+
+def write_all(reports: list[Report], formats, out_dir: Path) -> list[Path]:
+    """Every report in every one of ``formats``, in :data:`FORMATS` order per report, one after
+    the other in this process: the PDF's and the DOCX's charts share one matplotlib drawing
+    per chart. (Writing the PDF in a forked process alongside the others was measured slower
+    on the shared two-CPU machine: both halves drew the charts, and the CPUs were busy.)"""
+    return [write(r, f, out_dir) for r in reports for f in FORMATS if f in formats]

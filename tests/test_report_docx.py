@@ -1,0 +1,192 @@
+"""The summary as a Word document: python-docx reads it back (real headings with Chinese faces
+set for East Asian text, the report's tables as Word tables, the charts as pictures, figures read
+from the published warehouse); LibreOffice converts it to PDF without error (skipped, saying
+so, where ``soffice`` is not installed — Debian: libreoffice-writer-nogui, in the Makefile's
+APT_PACKAGES); ``civstat report --format docx`` writes it.
+
+Uses the published demo warehouse (``CIVSTAT_WAREHOUSE`` or ``data/warehouse/civstat.duckdb``;
+``make demo`` builds it); skipped, saying so, where there is none."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WAREHOUSE = Path(os.environ.get("CIVSTAT_WAREHOUSE") or ROOT / "data/warehouse/civstat.duckdb")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def q(sql: str, params=None):
+    con = duckdb.connect(str(WAREHOUSE), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    if not WAREHOUSE.exists():
+        pytest.skip(f"no published demo warehouse at {WAREHOUSE} (make demo)")
+    from civstat.report import render_reports
+    from civstat.report.builder import Options, build_report
+    from civstat.report.data import MartReader
+    from civstat.warehouse import Warehouse
+
+    (year,) = q("SELECT max(year) FROM fct_recipients WHERE quarter = 4")[0]
+    out = tmp_path_factory.mktemp("docx")
+    (path,) = render_reports(year, formats=["docx"], out_dir=out, warehouse=WAREHOUSE)
+    with Warehouse.at(WAREHOUSE).reader() as con:
+        report = build_report(MartReader(con), Options(year, None, None, "元"))
+    return {"year": year, "docx": path, "report": report}
+
+
+def figures(year: int) -> dict[str, tuple[int, int]]:
+    code = q(
+        "SELECT division_code FROM dim_division WHERE is_current AND division_level = 'county'"
+    )[0][0]
+    rows = q(
+        "SELECT category, sum(households), sum(persons) FROM fct_recipients "
+        "WHERE programme_code = 'dibao' AND year = ? AND quarter = 4 AND county_code = ? "
+        "GROUP BY category",
+        [year, code],
+    )
+    return {c: (h, p) for c, h, p in rows}
+
+
+def east_asia(style) -> str | None:
+    rfonts = style.element.find(f"{W}rPr/{W}rFonts")
+    return None if rfonts is None else rfonts.get(f"{W}eastAsia")
+
+
+def test_docx_reads_back_headings_tables_pictures_and_figures(rendered):
+    import docx
+
+    from civstat.report.docx import top_nodes
+
+    doc = docx.Document(str(rendered["docx"]))
+    report = rendered["report"]
+    assert rendered["docx"].name == f"{report.file_stem}.docx"
+    paras = doc.paragraphs
+    heads = {lvl: [p.text for p in paras if p.style.name == f"Heading {lvl}"] for lvl in (1, 2)}
+    assert [n.title for n in top_nodes(report)] == heads[1]  # the document's first level
+    second = [
+        c.title
+        for n in top_nodes(report)
+        for attr in ("sections", "blocks")
+        for c in getattr(n, attr, None) or []
+    ]
+    assert second and second == heads[2]
+    # Chinese faces by level, set for East Asian text; the body 三号 on a fixed line
+    assert east_asia(doc.styles["Heading 1"]) == "黑体"
+    assert east_asia(doc.styles["Heading 2"]) == "楷体"
+    assert east_asia(doc.styles["Normal"]) == "仿宋"
+    assert doc.styles["Normal"].font.size.pt == 16
+    assert (
+        doc.styles["Heading 1"].element.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsiaTheme") is None
+    )  # no theme font overriding the face
+    sec = doc.sections[0]
+    assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297
+    assert round(sec.top_margin.mm) == 37 and round(sec.left_margin.mm) == 28
+    # every table of the model is a Word table, its header repeated on each page
+    n_tables = sum(len(getattr(n, "tables", [])) for n in _all_nodes(report))
+    assert len(doc.tables) == n_tables > 0
+    first = report.sections[0]
+    model_table = (first.tables or first.blocks[0].tables)[0]
+    word_table = next(t for t in doc.tables if t.rows[0].cells[0].text == model_table.columns[0])
+    assert [c.text for c in word_table.rows[0].cells] == model_table.columns
+    assert [c.text for c in word_table.rows[1].cells] == model_table.rows[0]
+    assert word_table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    from docx.shared import Mm  # columns sized to their cells, within the 156 mm type area
+
+    grid = [int(c.w) for c in word_table._tbl.tblGrid.gridCol_lst]
+    assert len(set(grid)) > 1 and sum(grid) <= Mm(156) + 635 * len(grid)  # twips rounding
+    # figures from the warehouse: in the text and in a table's cells
+    text = "".join(p.text for p in paras)
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    for households, persons in figures(rendered["year"]).values():
+        assert f"{households:,}户" in text and f"{persons:,}人" in text
+        assert f"{households:,}" in cells and f"{persons:,}" in cells
+    assert report.title in text
+    # the charts as pictures
+    assert len(doc.inline_shapes) == len(report.charts) > 0
+
+
+def _all_nodes(report):
+    from civstat.report.docx import CHILDREN, top_nodes
+
+    stack = list(top_nodes(report))
+    while stack:
+        n = stack.pop()
+        yield n
+        for attr in CHILDREN:
+            stack += list(getattr(n, attr, None) or [])
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed here: "
+    "apt-get install libreoffice-writer-nogui (in the Makefile's APT_PACKAGES)",
+)
+def test_libreoffice_converts_the_docx_to_pdf(rendered, tmp_path):
+    res = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(rendered["docx"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    pdf = tmp_path / (rendered["docx"].stem + ".pdf")
+    assert res.returncode == 0 and pdf.exists(), res.stdout + res.stderr
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout,
+    )
+    for households, persons in figures(rendered["year"]).values():
+        assert f"{households:,}户" in text and f"{persons:,}人" in text
+
+
+def test_cli_writes_docx(rendered, tmp_path):
+    from click.testing import CliRunner
+
+    from civstat.report.cli import report_command
+
+    res = CliRunner().invoke(
+        report_command,
+        [
+            "--year",
+            str(rendered["year"]),
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path),
+            "--warehouse",
+            str(WAREHOUSE),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (path,) = tmp_path.glob("*.docx")
+    assert path.name == rendered["docx"].name and path.stat().st_size > 10_000
