@@ -55,6 +55,7 @@ test: setup
 bench: setup
 	$(UV) run --frozen python benchmarks/ingest.py
 	$(UV) run --frozen python benchmarks/warehouse.py
+	$(UV) run --frozen python benchmarks/report.py
 
 dev: setup
 	@mkdir -p .dagster_home && ln -sf ../dagster.yaml .dagster_home/dagster.yaml

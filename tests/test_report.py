@@ -517,9 +517,9 @@ def test_cli_report_and_bad_format(demo_env, tmp_path):
     assert list(tmp_path.glob("*.xlsx"))
     res = CliRunner().invoke(
         report_command,
-        ["--year", str(YEAR), "--format", "docx", "--out", str(tmp_path), "--warehouse", wh],
+        ["--year", str(YEAR), "--format", "odt", "--out", str(tmp_path), "--warehouse", wh],
     )
-    assert res.exit_code != 0 and "docx" in res.output
+    assert res.exit_code != 0 and "odt" in res.output
     res = CliRunner().invoke(
         report_command,
         ["--year", "1999", "--format", "html", "--out", str(tmp_path), "--warehouse", wh],

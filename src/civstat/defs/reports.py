@@ -14,7 +14,7 @@ PUBLISHED = dg.AssetKey(["warehouse", "published"])
 
 
 class ReportConfig(dg.Config):
-    formats: str = "html,pdf,xlsx"
+    formats: str = "html,pdf,xlsx,docx"
     money_unit: str = "auto"  # auto: 万元 in running text from 10万元 up, exact 元 in tables
     townships: bool = False  # also one report per township
     out_dir: str = ""  # default: <output>/reports/<year>/

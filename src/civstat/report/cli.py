@@ -19,9 +19,9 @@ import click
 @click.option(
     "--format",
     "formats",
-    default="html,pdf,xlsx",
+    default="html,pdf,xlsx,docx",
     show_default=True,
-    help="html,pdf,xlsx 的任意组合 / any of html,pdf,xlsx",
+    help="html,pdf,xlsx,docx 的任意组合 / any of html,pdf,xlsx,docx",
 )
 @click.option(
     "--quarter",
@@ -58,7 +58,7 @@ import click
 def report_command(
     year, divisions, all_townships, formats, quarter, out_dir, money_unit, narrative_dir, warehouse
 ):
-    """生成年度民政工作总结(HTML/PDF/XLSX) / render the year-end summary."""
+    """生成年度民政工作总结(HTML/PDF/DOCX/XLSX) / render the year-end summary."""
     from civstat.report import render_reports
     from civstat.report.narrative import NarrativeError
     from civstat.warehouse import Warehouse
