@@ -166,3 +166,16 @@ def findings(con, sheet: str = "封面") -> list[tuple]:
     return con.execute('SELECT code, sheet, "row", "column", message_zh, message_en '
                        "FROM raw.findings WHERE sheet = ? ORDER BY submission_id, seq",
                        [sheet]).fetchall()
+
+
+def assert_refused_for_missing_column(tmp_path: Path, sheet: str, rows: Rows, missing: str,
+                                      table: str) -> None:
+    """马店's return with ``sheet`` as ``rows`` (a required column left out) is refused as
+    ``missing_column`` on that sheet, the message names ``missing``, and nothing reaches
+    ``raw.<table>``."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), sheet: rows})
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert len(refused) == 1 and refused[0][1] == "missing_column" and refused[0][2] == sheet
+    assert missing in refused[0][5]
+    assert con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0] == 0

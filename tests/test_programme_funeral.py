@@ -13,6 +13,7 @@ import pytest
 from handmade import (
     CHENGGUAN,
     MADIAN,
+    assert_refused_for_missing_column,
     canonical_sheets,
     cover_rows,
     quarantine_rows,
@@ -61,12 +62,7 @@ def test_funeral_sheet_read_from_a_clerks_return(tmp_path):
 
 def test_funeral_sheet_without_a_required_column_is_refused(tmp_path):
     rows = [["死亡人数(人)", "惠民殡葬减免人数(人)"], [312, 251]]  # 火化遗体 left out
-    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), SHEET: rows})
-    con, _result = run_ingest(tmp_path)
-    refused = quarantine_rows(con)
-    assert len(refused) == 1 and refused[0][1] == "missing_column" and refused[0][2] == SHEET
-    assert "火化遗体" in refused[0][5]
-    assert con.execute("SELECT count(*) FROM raw.funeral").fetchone()[0] == 0
+    assert_refused_for_missing_column(tmp_path, SHEET, rows, "火化遗体", "funeral")
 
 
 # -- edit rules on a hand-built county ------------------------------------------------------

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from handmade import (
     MADIAN,
+    assert_refused_for_missing_column,
     canonical_sheets,
     cover_rows,
     quarantine_rows,
@@ -50,12 +51,7 @@ def test_marriage_sheet_read_from_a_clerks_return(tmp_path):
 
 def test_marriage_sheet_without_a_required_column_is_refused(tmp_path):
     rows = [["结婚登记(对)", "补领婚姻登记证(件)"], [268, 41]]  # 离婚登记 left out
-    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), SHEET: rows})
-    con, _ = run_ingest(tmp_path)
-    refused = quarantine_rows(con)
-    assert len(refused) == 1 and refused[0][1] == "missing_column" and refused[0][2] == SHEET
-    assert "离婚登记" in refused[0][5]
-    assert con.execute("SELECT count(*) FROM raw.marriage").fetchone()[0] == 0
+    assert_refused_for_missing_column(tmp_path, SHEET, rows, "离婚登记", "marriage")
 
 
 # -- edit rules on a hand-built county ------------------------------------------------------
