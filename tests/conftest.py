@@ -4,6 +4,9 @@ workers never write the same files (the project's own manifest is prepared once,
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +44,31 @@ def dbt_isolated(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+def _civstat(*args: str, env: dict, expect: int = 0) -> None:
+    exe = Path(sys.executable).with_name("civstat")
+    res = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
+    assert res.returncode == expect, f"civstat {' '.join(args)} failed:\n{res.stdout}\n{res.stderr}"
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    """Build and publish the demo county's warehouse once for the whole session."""
+    root = tmp_path_factory.mktemp("demo")
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "GX_ANALYTICS_ENABLED": "false",
+        "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"),
+        "CIVSTAT_RAW_DIR": str(root / "raw"),
+        "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
+        "CIVSTAT_OUTPUT_DIR": str(root / "out"),
+        "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine"),
+    }
+    wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
+    _civstat("generate", "--out", raw, "--reference", ref, env=env)
+    _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)
+    _civstat("build", "--warehouse", wh, env=env)  # the gate runs first: that return stays out
+    _civstat("check", env=env, expect=1)  # the demo county carries planted hard failures
+    return {"root": root, "warehouse": Path(wh), "env": env}

@@ -359,6 +359,6 @@ def test_report_states_standards_in_the_townships_unit(built, tmp_path):
     files = render_reports(2023, formats=["html"], out_dir=tmp_path, warehouse=wh.path)
     html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html)
-    assert "农村低保保障标准由7,200元/人·年提高到7,800元/人·年，比上年增长8.3%。" in text
-    assert "城市低保保障标准由800元/人·月提高到850元/人·月" in text
+    assert "农村低保保障标准由年人均7,200元提高到年人均7,800元，比上年增长8.3%。" in text
+    assert "城市低保保障标准由月人均800元提高到月人均850元" in text
     assert "7,800元/人·月" not in text

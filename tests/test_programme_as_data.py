@@ -167,7 +167,7 @@ def _correct_a_return(added) -> tuple[Path, str]:
 def test_programme_as_data_summary_has_its_section(added):
     html = next((added["out"] / "reports").rglob("*2025*.html")).read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html)
-    heading = re.search(r"([一二三四五六七八九十]+)、[^\n]*冬春生活救助", text)
+    heading = re.search(r"（[一二三四五六七八九十]+）[^\n]*冬春生活救助", text)
     assert heading, "no numbered 冬春生活救助 section"
     total = _query(added, """
         SELECT sum(ytd_value) FROM fct_flows

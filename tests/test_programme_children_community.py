@@ -7,6 +7,8 @@ from ingested returns — 儿童主任配备率, 综合服务设施覆盖率 and
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from handmade import (
@@ -339,7 +341,8 @@ def test_summary_states_the_figures(built):
 
     with built.reader() as con:
         report = build_report(MartReader(con), Options(year=2024), load_contract())
-    text = {s.title.split("、", 1)[1]: "".join(s.paragraphs) for s in report.sections}
+    numbered = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
+    text = {numbered.sub("", s.title): "".join(s.paragraphs) for s in report.sections}
     children = text["儿童福利与关爱保护"]
     kids = sum(RETURNS[(c, 4)]["children"]["left_behind_children"] for c in NAMES)
     directors = sum(RETURNS[(c, 4)]["children"]["child_directors"] for c in NAMES)

@@ -8,11 +8,9 @@ no request leaves the page; the DOM: every chart drawn) are checked on the real 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -27,34 +25,6 @@ YEAR = 2024
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.slow  # builds the demo warehouse with dbt once per session
-
-
-def _civstat(*args: str, env: dict, expect: int = 0) -> None:
-    exe = Path(sys.executable).with_name("civstat")
-    res = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-    assert res.returncode == expect, f"civstat {' '.join(args)} failed:\n{res.stdout}\n{res.stderr}"
-
-
-@pytest.fixture(scope="session")
-def demo_env(tmp_path_factory):
-    """Build and publish the demo county's warehouse once for the whole session."""
-    root = tmp_path_factory.mktemp("demo")
-    env = {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "GX_ANALYTICS_ENABLED": "false",
-        "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"),
-        "CIVSTAT_RAW_DIR": str(root / "raw"),
-        "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
-        "CIVSTAT_OUTPUT_DIR": str(root / "out"),
-        "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine"),
-    }
-    wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
-    _civstat("generate", "--out", raw, "--reference", ref, env=env)
-    _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)
-    _civstat("build", "--warehouse", wh, env=env)  # the gate runs first: that return stays out
-    _civstat("check", env=env, expect=1)  # the demo county carries exactly one planted hard failure
-    return {"root": root, "warehouse": Path(wh), "env": env}
 
 
 def q(warehouse: Path, sql: str, params=None):
@@ -212,7 +182,7 @@ def test_pdf_toc_page_numbers_and_vector_charts(county_files):
         ).group(1)
     )
     assert pages >= 6
-    toc = pdf_text(pdf, 2)
+    toc = pdf_text(pdf, 2, 3)  # the contents may run onto a second page
     assert "目录" in toc
     entries = re.findall(r"(（一）社会救助|附件3\s*数据说明)\s*\.+\s*(\d+)", toc)
     assert len(entries) == 2
@@ -604,7 +574,8 @@ def test_blocked_quarter_is_marked_and_footnoted(demo_env, county_2025_html):
     dibao = next(blk for s in report.sections for blk in s.blocks if blk.anchor == "dibao")
     assert footnote in dibao.notes
     # 月人均补助 accumulates the year's quarters: the annual figure lacks 杨庄镇 too, and says so
-    assert "* 城市低保月人均补助水平：不含杨庄镇（2025年二季度数据未通过审核）" in dibao.notes
+    assert ("* 城市低保月人均补助水平：不含杨庄镇（2025年二季度数据未通过审核）、王营镇（2025年三季度"
+            "数据未通过审核）") in dibao.notes  # the year's average: both blocked quarters
     assert any("月人均补助" in p and "元*" in p for p in dibao.paragraphs)
     text = squash(county_2025_html)
     assert squash(footnote) in text

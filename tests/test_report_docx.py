@@ -4,12 +4,11 @@ from the published warehouse); LibreOffice converts it to PDF without error (ski
 so, where ``soffice`` is not installed — Debian: libreoffice-writer-nogui, in the Makefile's
 APT_PACKAGES); ``civstat report --format docx`` writes it.
 
-Uses the published demo warehouse (``CIVSTAT_WAREHOUSE`` or ``data/warehouse/civstat.duckdb``;
-``make demo`` builds it); skipped, saying so, where there is none."""
+Uses the demo county's warehouse, built and published once per session (``demo_env`` in
+conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,9 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WAREHOUSE = Path(os.environ.get("CIVSTAT_WAREHOUSE") or ROOT / "data/warehouse/civstat.duckdb")
+WAREHOUSE = Path()  # the demo county's published warehouse (conftest demo_env), set below
+
+pytestmark = pytest.mark.slow  # builds the demo warehouse once per session (conftest)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -33,9 +34,9 @@ def q(sql: str, params=None):
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    if not WAREHOUSE.exists():
-        pytest.skip(f"no published demo warehouse at {WAREHOUSE} (make demo)")
+def rendered(demo_env, tmp_path_factory):
+    global WAREHOUSE
+    WAREHOUSE = demo_env["warehouse"]
     from civstat.report import render_reports
     from civstat.report.builder import Options, build_report
     from civstat.report.data import MartReader

@@ -7,14 +7,13 @@ where its Chinese words are; no page but the cover holds a stray line or two; ch
 on one line, headers broken only between words ("乡镇" / "（街道）", never "街/道"). A figure and
 its unit never part at a line end ("1,234元。"). HTML: no Plotly toolbar.
 
-Uses the published demo warehouse (``CIVSTAT_WAREHOUSE`` or ``data/warehouse/civstat.duckdb``;
-``make demo`` builds it); skipped, saying so, where there is none. No timings here: speed is
+Uses the demo county's warehouse, built and published once per session (``demo_env`` in
+conftest.py). No timings here: speed is
 ``benchmarks/report.py``'s."""
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -26,7 +25,9 @@ import pytest
 from civstat.report import writers
 
 ROOT = Path(__file__).resolve().parents[1]
-WAREHOUSE = Path(os.environ.get("CIVSTAT_WAREHOUSE") or ROOT / "data/warehouse/civstat.duckdb")
+WAREHOUSE = Path()  # the demo county's published warehouse (conftest demo_env), set below
+
+pytestmark = pytest.mark.slow  # builds the demo warehouse once per session (conftest)
 
 
 def q(sql: str, params=None):
@@ -51,9 +52,9 @@ def pdf_text(path: Path, first: int | None = None, last: int | None = None, *ext
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    if not WAREHOUSE.exists():
-        pytest.skip(f"no published demo warehouse at {WAREHOUSE} (make demo)")
+def files(demo_env, tmp_path_factory):
+    global WAREHOUSE
+    WAREHOUSE = demo_env["warehouse"]
     from civstat.report import render_reports
 
     (year,) = q("SELECT max(year) FROM fct_recipients WHERE quarter = 4")[0]
