@@ -100,11 +100,14 @@ def test_docx_reads_back_headings_tables_pictures_and_figures(rendered):
     # every table of the model is a Word table, its header repeated on each page
     n_tables = sum(len(getattr(n, "tables", [])) for n in _all_nodes(report))
     assert len(doc.tables) == n_tables > 0
-    first = report.sections[0]
-    model_table = (first.tables or first.blocks[0].tables)[0]
-    word_table = next(t for t in doc.tables if t.rows[0].cells[0].text == model_table.columns[0])
-    assert [c.text for c in word_table.rows[0].cells] == model_table.columns
-    assert [c.text for c in word_table.rows[1].cells] == model_table.rows[0]
+    model_table = next(t for n in _all_nodes(report) for t in getattr(n, "tables", []))
+    word_table = next(
+        (t for t in doc.tables
+         if [c.text for c in t.rows[0].cells] == model_table.columns
+         and [c.text for c in t.rows[1].cells] == model_table.rows[0]),
+        None,
+    )
+    assert word_table is not None, model_table.caption  # its header and first row, cell by cell
     assert word_table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     from docx.shared import Mm  # columns sized to their cells, within the 156 mm type area
 
