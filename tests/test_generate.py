@@ -29,14 +29,6 @@ def demo_dir(tmp_path_factory):
     return base, summary
 
 
-def _current(county):
-    """Newest return per (township, year, quarter) — a correction replaces the original."""
-    cur = {}
-    for r in county.returns:
-        key = (r.division_code, r.year, r.quarter)
-        if key not in cur or r.cover["fill_date"] > cur[key].cover["fill_date"]:
-            cur[key] = r
-    return cur
 
 
 def _crosswalk(county):
@@ -103,7 +95,7 @@ def test_county_shape(county):
 
 
 def test_ytd_monotonic_and_stock_identity(county):
-    cur = _current(county)
+    cur = county.current()
     xwalk = _crosswalk(county)
     ytd = {sh.family: [c.name for c in sh.columns if c.kind == "ytd"] for sh in CONTRACT.sheets}
     checked = 0
@@ -223,7 +215,7 @@ def test_standards_rise_each_year(county):
 
 
 def test_soft_plants(county):
-    cur = _current(county)
+    cur = county.current()
     code, year, q = county.plants["s1_jump"]
     persons = lambda key: sum(row["persons"] for row in cur[key].data["dibao"])
     assert persons((code, year, q)) / persons((code, year, q - 1)) - 1 > 0.15
@@ -263,7 +255,7 @@ def test_merger(county):
     assert next(d for d in county.divisions if d["division_code"] == new)["type"] == "镇"
     reporters = {(r.division_code, r.year) for r in county.returns}
     assert (old, 2024) in reporters and (old, 2025) not in reporters and (new, 2025) in reporters
-    cur = _current(county)
+    cur = county.current()
     # the successor's 2025Q1 stock continues from both areas' 2024Q4 stock
     pop = cur[(new, 2025, 1)].cover["pop_total"]
     assert (

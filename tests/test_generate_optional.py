@@ -33,13 +33,6 @@ def county(contract):
     return build_county(contract=contract)
 
 
-def _current(county):
-    cur = {}
-    for r in county.returns:
-        key = (r.division_code, r.year, r.quarter)
-        if key not in cur or r.cover["fill_date"] > cur[key].cover["fill_date"]:
-            cur[key] = r
-    return cur
 
 
 def _types(county):
@@ -49,7 +42,7 @@ def _types(county):
 def _reporters(county, family):
     """(township, year) → the quarters whose return holds the sheet."""
     out = defaultdict(set)
-    for (code, year, q), r in _current(county).items():
+    for (code, year, q), r in county.current().items():
         if family in r.data:
             out[(code, year)].add(q)
     return out
@@ -141,7 +134,7 @@ def test_written_workbook_has_no_sheet_for_an_absent_township(contract, county, 
 
 def test_q4_columns_are_blank_in_q1_to_q3(county):
     checked = 0
-    for (_, _, q), r in _current(county).items():
+    for (_, _, q), r in county.current().items():
         for row in r.data.get("assoc", []):
             annual = [row["inspection_due"], row["inspected"], row["rated_3a"]]
             if q < 4:
@@ -156,7 +149,7 @@ def test_q4_columns_are_blank_in_q1_to_q3(county):
 
 
 def test_year_end_stocks_change_only_in_q4(county):
-    cur = _current(county)
+    cur = county.current()
     stocks = ("societies", "service_orgs")
     # the township that absorbs another in the second year starts it with both areas' stocks
     successors = {d["successor_code"] for d in county.divisions if d["successor_code"]}
@@ -187,14 +180,14 @@ def test_violation_is_planted_once_where_the_story_says(county):
     code = next(d["division_code"] for d in county.divisions if d["name"] == town)
     assert county.plants["violation"] == (code, county.years[-1], quarter)
     over = []
-    for (c, year, q), r in _current(county).items():
+    for (c, year, q), r in county.current().items():
         for row in r.data.get("burial", []):
             if row["cremations_ytd"] > 1.05 * row["deaths_ytd"]:
                 over.append((c, year, q))
             if (c, year, q) == county.plants["violation"]:
                 assert row["cremations_ytd"] == round(row["deaths_ytd"] * 1.2)
     assert over == [county.plants["violation"]]
-    cur = _current(county)
+    cur = county.current()
     # year-to-date: the year's later quarter does not fall below the planted figure
     (planted,) = cur[county.plants["violation"]].data["burial"]
     (q4,) = cur[(code, county.years[-1], 4)].data["burial"]

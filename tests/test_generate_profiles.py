@@ -156,13 +156,6 @@ def county(contract):
     return build_county(contract=contract)
 
 
-def _current(county):
-    cur = {}
-    for r in county.returns:
-        key = (r.division_code, r.year, r.quarter)
-        if key not in cur or r.cover["fill_date"] > cur[key].cover["fill_date"]:
-            cur[key] = r
-    return cur
 
 
 def test_template_has_the_added_sheets_in_catalogue_order(contract, tmp_path):
@@ -191,7 +184,7 @@ def test_template_has_the_added_sheets_in_catalogue_order(contract, tmp_path):
 
 
 def test_winter_relief_is_generated_plausibly(county):
-    cur = _current(county)
+    cur = county.current()
     for (code, year, q), ret in cur.items():
         (row,) = ret.data["winter_relief"]
         assert set(row) == {"aided_ytd", "clothing_ytd", "visits_ytd", "caseworkers"}
@@ -241,7 +234,7 @@ def _ytd_monotonic(cur, family, key):
 
 
 def test_category_rows(county):
-    cur = _current(county)
+    cur = county.current()
     for ret in cur.values():
         rows = {r["category"]: r for r in ret.data["subsidy"]}
         assert set(rows) == {"urban", "rural"}
@@ -255,7 +248,7 @@ def test_category_rows(county):
 
 
 def test_entity_rows(county):
-    cur = _current(county)
+    cur = county.current()
     streets = {d["division_code"] for d in county.divisions if d["type"] == "街道"}
     for (code, _, _), ret in cur.items():
         rows = ret.data["shelters"]
@@ -274,7 +267,7 @@ def test_entity_rows(county):
 
 
 def test_event_rows(county):
-    cur = _current(county)
+    cur = county.current()
     for (code, year, q), ret in cur.items():
         rows = ret.data["incidents"]
         dates = [r["incident_date"] for r in rows]
@@ -289,7 +282,7 @@ def test_event_rows(county):
 
 
 def test_programme_without_profile_gets_placeholder_figures(county):
-    cur = _current(county)
+    cur = county.current()
     for ret in cur.values():
         (row,) = ret.data["plain"]
         assert all(isinstance(v, int) and v >= 0 for v in row.values())
@@ -367,7 +360,7 @@ def test_generated_returns_read_back(round_trip, contract):
     work, info = round_trip
     assert info["quarantined"] == [] and len(info["messiness"]) > 5
     county = build_county(years=(2024,), contract=contract)
-    cur = {k: r for k, r in _current(county).items() if k[2] <= 2}
+    cur = {k: r for k, r in county.current().items() if k[2] <= 2}
     con = duckdb.connect(str(work / "wh.duckdb"), read_only=True)
     try:
         current = "submission_id IN (SELECT submission_id FROM raw.submissions WHERE is_current)"

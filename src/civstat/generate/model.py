@@ -79,6 +79,16 @@ class County:
     def township(self, name: str) -> dict:
         return next(d for d in self.divisions if d["name"] == name)
 
+    def current(self) -> dict[tuple[str, int, int], Return]:
+        """The newest return per (township, year, quarter): a correction (later 填报日期) replaces
+        the original, as ingest's is_current does."""
+        cur: dict[tuple[str, int, int], Return] = {}
+        for r in self.returns:
+            key = (r.division_code, r.year, r.quarter)
+            if key not in cur or r.cover["fill_date"] > cur[key].cover["fill_date"]:
+                cur[key] = r
+        return cur
+
 
 # ---------------------------------------------------------------- pieces of a return
 
