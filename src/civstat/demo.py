@@ -30,7 +30,7 @@ def load_definitions():
     return defs()
 
 
-def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xlsx") -> dict:
+def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xlsx,docx") -> dict:
     """Run the Dagster jobs in process on the project's drop zone; return a summary."""
     import dagster as dg
 
