@@ -117,6 +117,6 @@ def test_store_feeds_quality_status(demo, result, tmp_path):
 def test_demo_report(result, tmp_path):
     from civstat.quality import write_report
 
-    html = write_report(result, tmp_path, data_docs=False).read_text(encoding="utf-8")
+    html = write_report(result, tmp_path, evidence=False).read_text(encoding="utf-8")
     assert "杨庄镇" in html and "须更正后重报" in html and "已说明" in html
-    assert Path(tmp_path / "gx_data_docs").exists() is False
+    assert Path(tmp_path / "evidence").exists() is False

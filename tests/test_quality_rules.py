@@ -240,7 +240,7 @@ def test_explanation_replaces_the_warning(clean, tmp_path):
     (v,) = [v for v in result.violations if v.rule_code == "S2" and v.period == "2024Q2"]
     assert v.explanation == text
     assert not result.unexplained_soft or v not in result.unexplained_soft
-    html = write_report(result, tmp_path / "out", data_docs=False).read_text(encoding="utf-8")
+    html = write_report(result, tmp_path / "out", evidence=False).read_text(encoding="utf-8")
     assert "已说明:县里统一调整标准 &lt;b&gt;2024&lt;/b&gt;" in html
     assert "<b>2024</b>" not in html
 
@@ -268,7 +268,7 @@ def test_store_replaces_the_evaluated_periods(clean, tmp_path):
     assert sorted(len(p) for _, _, p in runs) == [1, 8]
 
 
-def test_report_is_chinese_self_contained_with_data_docs(clean, tmp_path):
+def test_report_is_chinese_self_contained_with_evidence_per_rule(clean, tmp_path):
     path = mutate(clean, tmp_path / "b.duckdb", [
         f"UPDATE raw.tekun SET dispersed = dispersed - 2 WHERE submission_id = '{S}' AND category = 'rural'",
         f"DELETE FROM raw.welfare WHERE submission_id = '{S}'"])
@@ -279,4 +279,28 @@ def test_report_is_chinese_self_contained_with_data_docs(clean, tmp_path):
     assert "城北街道" in html and "2024Q2" in html and "须更正后重报" in html and "请提供说明" in html
     assert "分散供养人数" in html and "表2 特困人员救助供养" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", html)
-    assert (tmp_path / "out" / "gx_data_docs" / "index.html").exists()
+    # every rule of the run — GX and SQL — has its evidence page, linked from its code
+    folder = tmp_path / "out" / "evidence" / result.run_id
+    assert sorted(p.stem for p in folder.glob("*.html")) == sorted(r.rule_code for r in result.runs)
+    for r in result.runs:
+        assert f'href="evidence/{result.run_id}/{r.rule_code}.html"' in html
+    engines = {r.engine for r in result.runs}
+    assert engines == {"sql", "great_expectations"}
+    # a GX rule's page shows GX's own counts and the row it found, naming file, sheet and row
+    tekun = next(v for v in result.hard if v.table_name == "tekun"
+                 and v.rule_code in {r.rule_code for r in result.runs if r.engine != "sql"})
+    page = (folder / f"{tekun.rule_code}.html").read_text(encoding="utf-8")
+    gx_run = next(r for r in result.runs if r.rule_code == tekun.rule_code)
+    assert gx_run.engine == "great_expectations" and gx_run.checks
+    assert any(c["table"] == "tekun" and c["unexpected"] >= 1 for c in gx_run.checks)
+    assert "raw.tekun" in page and tekun.source_file in page and tekun.sheet in page
+    assert f">{tekun.source_row}<" in page and "返回审核报告" in page
+    # a SQL rule's page shows the query it ran
+    sql_run = next(r for r in result.runs if r.engine == "sql" and r.checks)
+    sql_page = (folder / f"{sql_run.rule_code}.html").read_text(encoding="utf-8")
+    assert "SELECT" in sql_page.upper() and "raw." in sql_page
+    assert not re.search(r"(src|href)=\"https?://", page + sql_page)
+    # a second check writes its own folder: the first run's evidence stays as it was
+    second = run(path)
+    write_report(second, tmp_path / "out")
+    assert folder.is_dir() and (tmp_path / "out" / "evidence" / second.run_id).is_dir()

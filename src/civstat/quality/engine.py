@@ -62,6 +62,8 @@ class RuleRun:
     name_zh: str = ""
     name_en: str = ""
     explained: int = 0
+    # what the rule ran, for its evidence page: one dict per SQL query or GX expectation
+    checks: list[dict] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -77,7 +79,6 @@ class QualityResult:
     runs: list[RuleRun]
     returns: int = 0  # current returns evaluated
     division_names: dict[str, str] = field(default_factory=dict)
-    gx: GxRunner | None = field(default=None, repr=False)
 
     @property
     def hard(self) -> list[Violation]:
@@ -192,28 +193,29 @@ def evaluate(
                 continue
             try:
                 if rule.engine == "sql":
-                    found, checked = _run_sql(con, rule, ctx), n_returns
+                    found, checks = _run_sql(con, rule, ctx)
+                    checked = n_returns
                 else:
                     if gx_runner is None and scope:
                         gx_runner = GxRunner()
-                    found, checked = _run_gx(con, rule, ctx, gx_runner, scope)
+                    found, checked, checks = _run_gx(con, rule, ctx, gx_runner, scope)
             except (duckdb.Error, RuntimeError, KeyError, TypeError) as exc:
                 raise QualityRuleError(f"规则 {rule.code} 无法执行 / rule {rule.code} failed: {exc}") from exc
             violations += found
             runs.append(RuleRun(rule.code, rule.severity, rule.engine, checked, len(found),
                                 rule.name_zh, rule.name_en,
-                                sum(1 for v in found if v.explanation)))
+                                sum(1 for v in found if v.explanation), checks))
     finally:
         _drop_views(con, catalogue)
     violations.sort(key=lambda v: (v.period, v.division_code, rule_order(v.rule_code),
                                    v.table_name or "", v.source_row or 0, v.column_name or ""))
-    return QualityResult(run_id, evaluated_at, scope, violations, runs, n_returns, names, gx_runner)
+    return QualityResult(run_id, evaluated_at, scope, violations, runs, n_returns, names)
 
 
-def _run_sql(con, rule: Rule, ctx: _Context) -> list[Violation]:
+def _run_sql(con, rule: Rule, ctx: _Context) -> tuple[list[Violation], list[dict]]:
     sql = render_sql(rule, ctx.contract)
     if not sql.strip():  # a generic rule no sheet of the contract calls for
-        return []
+        return [], []
     cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
     out = []
@@ -222,21 +224,23 @@ def _run_sql(con, rule: Rule, ctx: _Context) -> list[Violation]:
         if fields.get("period") not in ctx.scope:
             continue
         out.append(ctx.violation(rule, fields))
-    return out
+    return out, [{"engine": "sql", "table": None, "check": sql.strip(), "unexpected": len(out)}]
 
 
-def _run_gx(con, rule: Rule, ctx: _Context, runner: GxRunner | None, scope) -> tuple[list[Violation], int]:
+def _run_gx(con, rule: Rule, ctx: _Context, runner: GxRunner | None,
+            scope) -> tuple[list[Violation], int, list[dict]]:
     if not scope or runner is None:
-        return [], 0
-    out, checked = [], 0
+        return [], 0, []
+    out, checked, checks = [], 0, []
     for frame in frames_for(rule, ctx.contract):
         df = con.execute(frame.sql, [scope]).df()
         if df.empty:
             continue
-        rows, findings = runner.validate(frame, df)
+        rows, findings, outcomes = runner.validate(frame, df)
         checked += rows
+        checks += outcomes
         out += [ctx.violation(rule, _gx_fields(frame, f, ctx.contract)) for f in findings]
-    return out, checked
+    return out, checked, checks
 
 
 def _gx_fields(frame: Frame, finding: Finding, contract: Contract) -> dict:

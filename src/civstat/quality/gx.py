@@ -11,7 +11,6 @@ import logging
 import math
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from civstat.contract import Contract, load_contract
@@ -101,8 +100,8 @@ def frames_for(rule: Rule, contract: Contract | None = None) -> list[Frame]:
 
 
 class GxRunner:
-    """An ephemeral GX context (no network, no files) that validates frames and keeps the results
-    so Data Docs can be built afterwards."""
+    """An ephemeral GX context (no network, no files) that validates frames; each expectation's
+    outcome (GX's own counts) is returned for the rule's evidence page (:mod:`quality.evidence`)."""
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -116,8 +115,9 @@ class GxRunner:
         self.datasource = self.context.data_sources.add_pandas("civstat_raw")
         self.validated = 0
 
-    def validate(self, frame: Frame, df) -> tuple[int, list[Finding]]:
-        """Run a frame's suite on its DataFrame; return (rows, findings)."""
+    def validate(self, frame: Frame, df) -> tuple[int, list[Finding], list[dict]]:
+        """Run a frame's suite on its DataFrame; return (rows, findings, outcomes): an outcome
+        per expectation as GX reported it (type, arguments, rows, unexpected count)."""
         import great_expectations.expectations as gxe
 
         gx = self.gx
@@ -143,6 +143,7 @@ class GxRunner:
         self.validated += 1
         records = df.to_dict("records")
         findings: list[Finding] = []
+        outcomes: list[dict] = []
         for run in result.run_results.values():
             for r in run.results:
                 info = r.exception_info or {}
@@ -150,32 +151,31 @@ class GxRunner:
                     raise RuntimeError(
                         f"{frame.name}: {r.expectation_config.type}: {info.get('exception_message')}"
                     )
+                outcomes.append(_outcome(frame, r))
                 if r.success:
                     continue
                 spec = frame.expectations[r.expectation_config.meta["index"]]
                 for idx in r.result.get("unexpected_index_list") or []:
                     rid = idx[INDEX] if isinstance(idx, dict) else idx
                     findings.append(Finding(spec, _plain(records[int(rid)])))
-        return len(df), findings
+        return len(df), findings, outcomes
 
-    def build_data_docs(self, out_dir: Path) -> Path | None:
-        """Write GX Data Docs (a filesystem site) for the validations run so far."""
-        if not self.validated:
-            return None
-        out_dir.mkdir(parents=True, exist_ok=True)
-        site = "civstat_quality"
-        self.context.add_data_docs_site(
-            site_name=site,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(out_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        self.context.build_data_docs(site_names=[site])
-        index = out_dir / "index.html"
-        return index if index.exists() else None
+
+def _outcome(frame: Frame, r) -> dict:
+    """One expectation's result as GX reported it, in plain data."""
+    kwargs = {k: v for k, v in r.expectation_config.kwargs.items()
+              if k not in ("batch_id", "result_format")}
+    res = r.result or {}
+    return {
+        "engine": "great_expectations",
+        "table": frame.table,
+        "check": r.expectation_config.type,
+        "kwargs": _plain(kwargs),
+        "rows": res.get("element_count"),
+        "unexpected": res.get("unexpected_count") or 0,
+        "unexpected_percent": res.get("unexpected_percent"),
+        "success": bool(r.success),
+    }
 
 
 def _plain(row: dict) -> dict:

@@ -1,5 +1,5 @@
-"""The quality report: a self-contained Chinese HTML page (no CDN, autoescaped) and, beside it,
-Great Expectations' Data Docs as a technical extra."""
+"""The quality report: a self-contained Chinese HTML page (no CDN, autoescaped), the
+statistician's page; each rule's code links to its evidence page (:mod:`quality.evidence`)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def read_quarantined(con) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def _context(result: QualityResult, data_docs: str | None,
+def _context(result: QualityResult, evidence: dict[str, str],
              rejected_rows: list[dict] | None = None,
              findings: list[dict] | None = None,
              quarantined: list[dict] | None = None) -> dict:
@@ -122,7 +122,7 @@ def _context(result: QualityResult, data_docs: str | None,
         "n_explained": sum(1 for v in result.soft if v.explanation),
         "blocked": blocked,
         "townships": townships,
-        "data_docs": data_docs,
+        "evidence": evidence,
         "rejected_rows": rejected_rows or [],
         "findings": findings or [],
         "quarantined": quarantined or [],
@@ -131,32 +131,29 @@ def _context(result: QualityResult, data_docs: str | None,
     }
 
 
-def write_report(result: QualityResult, out_dir: str | Path, *, data_docs: bool = True,
+def write_report(result: QualityResult, out_dir: str | Path, *, evidence: bool = True,
                  rejected_rows: list[dict] | None = None,
                  findings: list[dict] | None = None,
                  quarantined: list[dict] | None = None) -> Path:
-    """Write the HTML report into ``out_dir`` (and GX Data Docs into ``out_dir/gx_data_docs``).
+    """Write the HTML report into ``out_dir`` and, unless ``evidence=False``, a page per rule
+    under ``out_dir/evidence/<run_id>/`` that the report links from each rule's code.
 
     ``rejected_rows`` (:func:`read_rejected_rows`) adds the section 参考数据被拒行;
     ``findings`` (:func:`read_findings`) the section 读取提示; ``quarantined``
     (:func:`read_quarantined`) the section 被拒收的报表文件."""
+    from civstat.quality.evidence import write_evidence
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    docs_link = None
-    if data_docs and result.gx is not None:
-        try:
-            index = result.gx.build_data_docs(out / "gx_data_docs")
-            if index is not None:
-                docs_link = index.relative_to(out).as_posix()
-        except Exception:  # noqa: BLE001 — Data Docs are an optional extra
-            docs_link = None
+    name = report_name(result)
+    links = write_evidence(result, out, scope_label(result), back=name) if evidence else {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
     html = env.get_template("quality_report.html.j2").render(
-        **_context(result, docs_link, rejected_rows, findings, quarantined))
-    path = out / report_name(result)
+        **_context(result, links, rejected_rows, findings, quarantined))
+    path = out / name
     path.write_text(html, encoding="utf-8")
     return path
