@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make demo    run the whole pipeline on the demo county"
 	@echo "make test    run the tests"
-	@echo "make dev     open the Dagster UI (dagster dev) on localhost:3000"
+	@echo "make dev     open the Dagster UI (dg dev) on localhost:3000"
 	@echo "make bench   run the benchmarks (province scale)"
 
 setup: system-deps python-deps manifest
@@ -59,7 +59,7 @@ bench: setup
 
 dev: setup
 	@mkdir -p .dagster_home && ln -sf ../dagster.yaml .dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(UV) run --frozen dagster dev -m civstat.definitions
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(UV) run --frozen dg dev
 
 clean-warehouse:
 	rm -rf data/warehouse

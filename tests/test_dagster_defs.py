@@ -103,9 +103,29 @@ def test_lineage_runs_from_files_to_report(definitions):
             continue
         seen.add(key)
         todo.extend(graph.get(key).parent_keys)
-    for key in (["raw", "dibao"], ["quality", "violations"], ["warehouse", "kpi_annual"],
-                ["warehouse", "published"]):
+    for key in (["source", "drop_zone"], ["source", "divisions_csv"], ["raw", "dibao"],
+                ["quality", "violations"], ["warehouse", "kpi_annual"], ["warehouse", "published"]):
         assert dg.AssetKey(key) in seen
+    # the lineage starts at the files: the drop zone, the reference CSVs, and the dbt seeds
+    # generated from the programme catalogue (KPI and measure definitions)
+    roots = {k for k in seen if not graph.get(k).parent_keys}
+    assert {k for k in roots if k.path[0] != "source"} <= {
+        k for k in roots if graph.get(k).tags.get("layer") == "seeds"}
+
+
+def test_every_asset_has_owners_and_layer_tags(definitions):
+    graph = definitions.resolve_asset_graph()
+    layers = {}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.owners, key
+        assert all(o.startswith("team:") for o in node.owners), key
+        layers[key] = node.tags.get("layer")
+    assert layers[dg.AssetKey(["warehouse", "stg_dibao"])] == "staging"
+    assert layers[dg.AssetKey(["warehouse", "kpi_annual"])] == "marts"
+    assert layers[dg.AssetKey(["raw", "dibao"])] == "raw"
+    assert layers[dg.AssetKey(["source", "drop_zone"])] == "source"
+    assert graph.get(dg.AssetKey(["warehouse", "stg_dibao"])).tags["domain"] == "social_assistance"
 
 
 def test_jobs_schedules_sensor_present(definitions):
@@ -113,6 +133,12 @@ def test_jobs_schedules_sensor_present(definitions):
         assert definitions.resolve_job_def(job) is not None
     assert definitions.resolve_sensor_def("raw_drop_zone_sensor")
     assert definitions.resolve_schedule_def("quarterly_refresh_schedule").cron_schedule == "0 6 16 1,4,7,10 *"
+    # on by default, as the README says: a bureau's refresh runs without anyone switching it on
+    for name in ("quarterly_refresh_schedule", "year_end_report_schedule"):
+        assert (definitions.resolve_schedule_def(name).default_status
+                == dg.DefaultScheduleStatus.RUNNING)
+    assert (definitions.resolve_sensor_def("raw_drop_zone_sensor").default_status
+            == dg.DefaultSensorStatus.RUNNING)
 
 
 def test_quarterly_schedule_requests_the_quarter_just_ended(definitions):
@@ -136,21 +162,36 @@ def test_sensor_requests_new_and_changed_quarters(tmp_path, definitions):
     (raw / "2024Q1").mkdir(parents=True)
     (raw / "2024Q1" / "a.xlsx").write_bytes(b"x")
     (raw / "not-a-quarter").mkdir()
-    resources = {"warehouse": WarehouseResource(raw_dir=str(raw))}
+    ref = tmp_path / "reference"
+    ref.mkdir()
+    (ref / "divisions.csv").write_text("code,name\n", encoding="utf-8")
+    resources = {"warehouse": WarehouseResource(raw_dir=str(raw), reference_dir=str(ref))}
+    sources = {("source", "drop_zone"), ("source", "divisions_csv"),
+               ("source", "plan_targets_csv"), ("source", "explanations_csv")}
     with dg.instance_for_test() as instance:
         ctx = dg.build_sensor_context(instance=instance, resources=resources)
         first = raw_drop_zone_sensor(ctx)
         assert [r.partition_key for r in first.run_requests] == ["2024Q1"]
         assert first.dynamic_partitions_requests[0].partition_keys == ["2024Q1"]
+        # the sources at the root of the lineage are observed, with a data version each
+        observed = {tuple(o.asset_key.path): o for o in first.asset_events}
+        assert set(observed) == sources
+        assert observed[("source", "drop_zone")].metadata["files"].value == 1
+        assert observed[("source", "plan_targets_csv")].tags["dagster/data_version"] == "missing"
         instance.add_dynamic_partitions("quarter", ["2024Q1"])
 
         ctx = dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor)
-        assert raw_drop_zone_sensor(ctx).run_requests == []
+        unchanged = raw_drop_zone_sensor(ctx)
+        assert unchanged.run_requests == [] and unchanged.asset_events == []
 
         (raw / "2024Q1" / "b.xlsx").write_bytes(b"y")
         ctx = dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor)
         changed = raw_drop_zone_sensor(ctx)
         assert [r.partition_key for r in changed.run_requests] == ["2024Q1"]
+        (zone,) = changed.asset_events
+        assert zone.asset_key == dg.AssetKey(["source", "drop_zone"])
+        assert (zone.tags["dagster/data_version"]
+                != observed[("source", "drop_zone")].tags["dagster/data_version"])
 
 
 def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
@@ -174,6 +215,8 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
     assert result.success  # a refused file fails its check, not the run: the rest loads
     keys = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["raw", "dibao"]) in keys
+    row_counts = {e.asset_key: e.materialization.metadata["dagster/row_count"].value
+                  for e in result.get_asset_materialization_events()}
     check = next(e.event_specific_data for e in result.all_events
                  if e.event_type_value == "ASSET_CHECK_EVALUATION")
     assert check.check_name == "no_quarantined_files" and not check.passed
@@ -186,6 +229,8 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
         townships = con.execute(
             "SELECT count(DISTINCT division_code) FROM raw.submissions WHERE is_current"
         ).fetchone()[0]
+        stored = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("raw.submissions", "raw.dibao", "ref.divisions")}
     finally:
         con.close()
     divisions = pl.read_csv(ref / "divisions.csv", infer_schema=False)
@@ -196,6 +241,8 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
     )
     assert periods == [("2024Q2",)]
     assert townships == active.height  # every township of the county, one current return each
+    for table, n in stored.items():  # every table asset says how many rows it holds
+        assert n > 0 and row_counts[dg.AssetKey(table.split("."))] == n
 
 
 def test_sensor_starts_from_what_the_published_warehouse_holds(tmp_path, definitions):

@@ -68,9 +68,19 @@ def test_materialize_in_process(warehouse_defs, tmp_path):
     assert warehouse_defs.mart_key("stg_dibao") in materialized  # first build: everything
     # dbt wrote the working copy; publishing is the lead's publish asset's job
     assert not wh.path.exists()
+    counts = {e.asset_key: e.materialization.metadata.get("dagster/row_count")
+              for e in result.get_asset_materialization_events()}
     with duckdb.connect(str(wh.working), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM kpi_annual").fetchone()[0] > 0
         before = con.execute("SELECT count(*) FROM kpi_quarterly").fetchone()[0]
+        # every model and seed dbt built says how many rows it holds, read from the copy
+        for name in ("kpi_quarterly", "fct_recipients", "stg_dibao", "kpi_definitions"):
+            (schema,) = con.execute(
+                "SELECT schema_name FROM duckdb_tables() WHERE table_name = $1 UNION ALL "
+                "SELECT schema_name FROM duckdb_views() WHERE view_name = $1", [name]).fetchone()
+            n = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
+            assert counts[warehouse_defs.mart_key(name)].value == n > 0, name
+    assert all(counts[k] is not None for k in warehouse_defs.civstat_dbt_assets.keys)
 
     # a new quarter arrives: the second run is incremental (code unchanged) and adds it
     with wh.lock(), wh.connect_writer() as con:

@@ -7,6 +7,7 @@ year that has a quarter (:func:`add_partitions_for`).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -30,3 +31,20 @@ def add_partitions_for(instance: dg.DagsterInstance, quarter_keys: list[str]) ->
         return
     instance.add_dynamic_partitions(quarter_partitions.name, sorted(set(quarter_keys)))
     instance.add_dynamic_partitions(year_partitions.name, sorted({k[:4] for k in quarter_keys}))
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Names, sizes and modification times of a drop-zone folder (cheap change detection)."""
+    stamps = []
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            stamps.append(f"{f.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}")
+    return files_fingerprint(stamps)
+
+
+def files_fingerprint(stamps: list[str]) -> str:
+    h = hashlib.sha256()
+    for s in stamps:
+        h.update(f"{s}\n".encode())
+    return h.hexdigest()[:16]

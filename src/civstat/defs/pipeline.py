@@ -5,10 +5,10 @@ import datetime as dt
 
 import dagster as dg
 
+from civstat.defs.ownership import owners, tags
 from civstat.defs.partitions import (
     add_partitions_for,
     previous_quarter,
-    quarter_partitions,
     year_partitions,
 )
 from civstat.defs.raw import raw_returns, reference_tables
@@ -33,6 +33,8 @@ def publish_asset(upstream_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         deps=upstream_keys,
         group_name="publish",
         kinds={"duckdb"},
+        owners=owners("publish"),
+        tags=tags("publish"),
         pool="duckdb_writer",
         description="原子发布:构建成功后以新文件替换已发布数仓,读者不受阻塞",
     )
@@ -50,7 +52,6 @@ def publish_asset(upstream_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
 ingest_quarter = dg.define_asset_job(
     "ingest_quarter",
     selection=_ingest,
-    partitions_def=quarter_partitions,
     description="读取一个季度的乡镇季报进入原始层",
 )
 refresh_warehouse = dg.define_asset_job(
@@ -61,14 +62,12 @@ refresh_warehouse = dg.define_asset_job(
 refresh_quarter = dg.define_asset_job(
     "refresh_quarter",
     selection=_ingest | _downstream,
-    partitions_def=quarter_partitions,
     description="刷新一个季度:读取 → 审核 → dbt 构建 → 发布",
 )
 year_end_report = dg.define_asset_job(
     "year_end_report",
     selection=dg.AssetSelection.groups("reports"),
-    partitions_def=year_partitions,
-    description="生成年度民政工作总结(HTML/PDF/XLSX)",
+    description="生成年度民政工作总结(HTML/PDF/DOCX/XLSX)",
 )
 
 
@@ -76,6 +75,7 @@ year_end_report = dg.define_asset_job(
     job=refresh_quarter,
     cron_schedule="0 6 16 1,4,7,10 *",
     execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="季报截止(季后15日)次日06:00刷新刚结束的季度",
 )
 def quarterly_refresh_schedule(context: dg.ScheduleEvaluationContext):
@@ -91,6 +91,7 @@ def quarterly_refresh_schedule(context: dg.ScheduleEvaluationContext):
     job=year_end_report,
     cron_schedule="0 7 20 1 *",
     execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="每年1月20日生成上一年度工作总结",
 )
 def year_end_report_schedule(context: dg.ScheduleEvaluationContext):

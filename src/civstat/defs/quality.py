@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 
 from civstat.contract import load_contract
+from civstat.defs.ownership import owners, tags
 from civstat.defs.resources import WarehouseResource
 from civstat.quality.catalogue import COVER_TABLE, load_catalogue
 from civstat.quality.marts import MART_TABLES
@@ -74,10 +75,12 @@ def _markdown(violations, limit: int = 30) -> str:
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(VIOLATIONS_KEY, deps=[*RAW_DEPS, *REF_DEPS], group_name="quality",
-                     kinds={"duckdb", "great_expectations"},
+                     kinds={"duckdb", "great_expectations"}, owners=owners("quality"),
+                     tags=tags("quality", "quality"),
                      description="审核关系违规记录(硬性错误使该乡镇季度不发布,软性提示需说明)"),
         dg.AssetSpec(RULE_RUNS_KEY, deps=[*RAW_DEPS, *REF_DEPS], group_name="quality",
-                     kinds={"duckdb"}, description="审核规则运行记录"),
+                     kinds={"duckdb"}, owners=owners("quality"), tags=tags("quality", "quality"),
+                     description="审核规则运行记录"),
     ],
     pool="duckdb_writer",
 )
@@ -87,6 +90,8 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     wh = warehouse.warehouse
     with wh.lock(), wh.connect_writer(stage="gate") as con:
         result = evaluate_and_store(con, _from_quarter(con, _partition(context)))
+        rows = {key: con.execute(f"SELECT count(*) FROM quality.{key.path[-1]}").fetchone()[0]
+                for key in (VIOLATIONS_KEY, RULE_RUNS_KEY)}
     names = result.division_names
     context.log.info(
         f"{len(result.periods)} periods, {result.returns} returns: {len(result.hard)} hard, "
@@ -96,6 +101,7 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     yield dg.MaterializeResult(
         asset_key=VIOLATIONS_KEY,
         metadata={
+            "dagster/row_count": rows[VIOLATIONS_KEY],
             "run_id": result.run_id,
             "hard": len(result.hard),
             "soft": len(result.soft),
@@ -106,7 +112,8 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     )
     yield dg.MaterializeResult(
         asset_key=RULE_RUNS_KEY,
-        metadata={"rules": len(result.runs), "periods": ", ".join(result.periods)},
+        metadata={"dagster/row_count": rows[RULE_RUNS_KEY], "rules": len(result.runs),
+                  "periods": ", ".join(result.periods)},
     )
 
 

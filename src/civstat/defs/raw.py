@@ -1,22 +1,36 @@
 """Raw layer: the drop zone ``data/raw/<YYYY>Q<q>/`` read into ``raw.*``, reference CSVs into ``ref.*``."""
 
 
-import hashlib
 import json
 
 import dagster as dg
 
 from civstat.contract import load_contract
-from civstat.defs.partitions import quarter_folders, quarter_partitions, year_partitions
+from civstat.defs.ownership import owners, tags
+from civstat.defs.partitions import (
+    folder_fingerprint,
+    quarter_folders,
+    quarter_partitions,
+    year_partitions,
+)
 from civstat.defs.resources import WarehouseResource
+from civstat.defs.sources import DROP_ZONE_KEY, REFERENCE_FILES, observe, reference_key, version_of
 
 RAW_TABLES = ["submissions", "quarantine", *(s.table for s in load_contract().sheets)]
+_DOMAINS = {p.sheet.table: p.domain for p in load_contract().programmes}
+
+
+def _domain(table: str) -> str | None:
+    return _DOMAINS.get(table)
 REF_TABLES = ["divisions", "plan_targets", "explanations", "rejected_rows"]
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["ref", t], group_name="raw", kinds={"duckdb", "csv"},
+                     deps=[reference_key(s) for s in (REFERENCE_FILES if t == "rejected_rows"
+                                                       else [t])],
+                     owners=owners("raw"), tags=tags("raw"),
                      description=f"参考数据 ref.{t}(data/reference/*.csv,由民政局维护)")
         for t in REF_TABLES
     ],
@@ -32,7 +46,8 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         counts = {t: con.execute(f"SELECT count(*) FROM ref.{t}").fetchone()[0] for t in REF_TABLES}
     context.log.info(f"reference loaded: {counts}")
     for t in REF_TABLES:
-        yield dg.MaterializeResult(asset_key=["ref", t], metadata={"rows": counts[t]})
+        yield dg.MaterializeResult(asset_key=["ref", t],
+                                   metadata={"dagster/row_count": counts[t]})
     if getattr(result, "rejected", None):
         context.log.warning(f"{len(result.rejected)} reference rows refused; see ref.rejected_rows")
 
@@ -40,7 +55,8 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", t], group_name="raw", kinds={"duckdb", "excel"},
-                     deps=[["ref", "divisions"]],
+                     deps=[DROP_ZONE_KEY, ["ref", "divisions"]],
+                     owners=owners("raw"), tags=tags("raw", _domain(t)),
                      description=f"原始层 raw.{t}:季报逐行读取,带来源文件/工作表/行号")
         for t in RAW_TABLES
     ],
@@ -64,6 +80,7 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             for t in RAW_TABLES
             if t != "quarantine"
         }
+        totals = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
     summary = {
         "loaded": len(result.loaded),
         "resubmitted": len(result.resubmitted),
@@ -75,6 +92,7 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     context.log.info(f"{period}: {summary}")
     for t in RAW_TABLES:
         meta = {**summary} if t in ("submissions", "quarantine") else {}
+        meta["dagster/row_count"] = totals[t]
         if t in counts:
             meta["rows_in_period"] = counts[t]
         yield dg.MaterializeResult(asset_key=["raw", t], metadata=meta)
@@ -107,16 +125,6 @@ def quarantine_check(result) -> dg.AssetCheckResult:
     )
 
 
-def folder_fingerprint(folder) -> str:
-    """Names, sizes and modification times of a drop-zone folder (cheap change detection)."""
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file():
-            st = f.stat()
-            h.update(f"{f.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 @dg.sensor(
     name="raw_drop_zone_sensor",
     job_name="refresh_quarter",
@@ -129,7 +137,9 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
 
     With no cursor yet (a new Dagster instance, e.g. ``make dev`` right after ``make demo``) the
     folders whose every return the published warehouse already holds (loaded or quarantined)
-    count as seen, so nothing already loaded is refreshed again."""
+    count as seen, so nothing already loaded is refreshed again. The drop zone and each
+    reference CSV are observed (:mod:`civstat.defs.sources`) whenever their fingerprint
+    changes, the first tick included."""
     folders = quarter_folders(warehouse.raw_path)
     seen: dict[str, str] = (json.loads(context.cursor) if context.cursor
                             else already_loaded(warehouse, folders))
@@ -143,8 +153,14 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
         if seen.get(folder.name) != fp:
             seen[folder.name] = fp
             requests.append(dg.RunRequest(run_key=f"{folder.name}:{fp}", partition_key=folder.name))
+    observations = []
+    for key, observation in observe(warehouse.raw_path, warehouse.reference_path).items():
+        if seen.get(key.to_user_string()) != version_of(observation):
+            seen[key.to_user_string()] = version_of(observation)
+            observations.append(observation)
     return dg.SensorResult(
         run_requests=requests,
+        asset_events=observations,
         dynamic_partitions_requests=[
             *([quarter_partitions.build_add_request(new_keys)] if new_keys else []),
             *([year_partitions.build_add_request(new_years)] if new_years else []),

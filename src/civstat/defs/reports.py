@@ -5,6 +5,7 @@ function signature at runtime.)"""
 
 import dagster as dg
 
+from civstat.defs.ownership import owners, tags
 from civstat.defs.partitions import year_partitions
 from civstat.defs.resources import WarehouseResource
 
@@ -25,8 +26,10 @@ class ReportConfig(dg.Config):
     deps=[PUBLISHED],
     partitions_def=year_partitions,
     group_name="reports",
-    kinds={"html", "pdf", "xlsx"},
-    description="年度民政工作总结(县级及可选各乡镇):HTML/PDF/XLSX,数据取自已发布数仓",
+    kinds={"html", "pdf", "docx", "xlsx"},
+    owners=owners("reports"),
+    tags=tags("reports"),
+    description="年度民政工作总结(县级及可选各乡镇):HTML/PDF/DOCX/XLSX,数据取自已发布数仓",
 )
 def year_end_summary(
     context: dg.AssetExecutionContext, config: ReportConfig, warehouse: WarehouseResource

@@ -32,6 +32,7 @@ from civstat import paths
 from civstat.buildplan import SELECTOR
 from civstat.contract import Contract, load_contract
 from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
+from civstat.defs.ownership import owners, tags
 from civstat.defs.resources import WarehouseResource
 from civstat.refresh import begin_build, finish_build
 
@@ -109,12 +110,29 @@ class CivstatDbtTranslator(DagsterDbtTranslator):
             return dg.AssetKey([KEY_PREFIX, dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return owners(_layer(dbt_resource_props))
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        """dbt's own tags, plus ``layer`` (staging/intermediate/marts/seeds) and ``domain``."""
+        group = self.get_group_name(dbt_resource_props) or CORE_GROUP
+        return {**super().get_tags(dbt_resource_props),
+                **tags(_layer(dbt_resource_props), group)}
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         path = dbt_project.manifest_path
         groups = _manifest_groups(str(path), path.stat().st_mtime_ns)
         return (groups.get(dbt_resource_props.get("unique_id", ""))
                 or default_group_from_dbt_resource_props(dbt_resource_props)
                 or cross_programme_group(dbt_resource_props["name"]))
+
+
+def _layer(props: Mapping[str, Any]) -> str:
+    """staging / intermediate / marts from the model's folder; seeds and snapshots by type."""
+    if props["resource_type"] != "model":
+        return "seeds" if props["resource_type"] == "seed" else props["resource_type"]
+    fqn = props.get("fqn") or []
+    return fqn[1] if len(fqn) > 2 else "marts"
 
 
 def mart_key(name: str) -> dg.AssetKey:
@@ -147,8 +165,57 @@ def civstat_dbt_assets(
         if plan is not None and not plan.is_full:
             yield from _unchanged(context, _not_rebuilt(context.selected_asset_keys))
         started = time.monotonic()
-        yield from dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
+        events = dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
+        yield from _with_row_counts(context, events, wh.working)
         finish_build(wh, plan, time.monotonic() - started, orchestrator="dagster")
+
+
+def _with_row_counts(context: AssetExecutionContext, events, working_path: Path):
+    """dbt's events, each materialised table or view with ``dagster/row_count`` added.
+
+    The counts are read from the working copy once dbt has exited (dbt holds the DuckDB file
+    while it runs, so dagster-dbt's ``fetch_row_counts`` — a query per model during the run —
+    cannot open it); the events are therefore passed on when dbt is done. If dbt fails, the
+    events it produced are still passed on, then the failure."""
+    held: list = []
+    try:
+        held.extend(events)  # one at a time: what dbt yielded before a failure stays
+    except BaseException:
+        yield from held
+        raise
+    def key_of(event) -> dg.AssetKey | None:
+        if isinstance(event, dg.Output):
+            return context.asset_key_for_output(event.output_name)
+        return event.asset_key if isinstance(event, dg.AssetMaterialization) else None
+
+    counts = _row_counts(working_path, [k for k in map(key_of, held) if k is not None])
+    for event in held:
+        key = key_of(event)
+        if key in counts:
+            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key]})
+        yield event
+
+
+def _row_counts(working_path: Path, keys: list) -> dict:
+    """Rows of each model (``schema.name`` looked up in the working copy's catalog)."""
+    import duckdb
+
+    names = {k.path[-1]: k for k in keys if k is not None}
+    if not names:
+        return {}
+    con = duckdb.connect(str(working_path), read_only=True)
+    try:
+        where = con.execute(
+            "SELECT table_name, schema_name FROM duckdb_tables() WHERE table_name IN "
+            "(SELECT unnest(?::VARCHAR[])) UNION ALL SELECT view_name, schema_name FROM "
+            "duckdb_views() WHERE NOT internal AND view_name IN (SELECT unnest(?::VARCHAR[]))",
+            [list(names), list(names)]).fetchall()
+        return {names[name]: con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
+                for name, schema in where}
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
 
 
 def _not_rebuilt(selected: AbstractSet[dg.AssetKey]) -> list[dg.AssetKey]:
