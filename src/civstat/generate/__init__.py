@@ -41,7 +41,8 @@ MESSY_STYLES: dict[str, tuple[ReturnStyle, str, str]] = {
         "xlsx",
         "utf-8",
     ),
-    "missing_welfare": (replace(CLEAN, omit_optional=True), "xlsx", "utf-8"),
+    # the township leaves out one optional sheet it has figures for (表8 其他社会福利)
+    "missing_welfare": (replace(CLEAN, omit_families=("welfare",)), "xlsx", "utf-8"),
     "short_name": (replace(CLEAN, short_name=True), "xlsx", "utf-8"),
     "code9": (replace(CLEAN, code_digits=9), "xlsx", "utf-8"),
     "period_months": (replace(CLEAN, period_style="months"), "xlsx", "utf-8"),

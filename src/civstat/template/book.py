@@ -143,7 +143,7 @@ def layout_return(
     cover["_unit_label"] = cover.get("_short_name") if style.short_name else cover.get("unit_name")
     grids = [layout_cover(cover, style, contract=contract)]
     for sheet in contract.sheets:
-        if style.omit_optional and not sheet.required:
+        if not sheet.required and (style.omit_optional or sheet.family in style.omit_families):
             continue
         grids.append(layout_sheet(sheet, data.get(sheet.family, []), cover, style))
     return arrange(grids, style)

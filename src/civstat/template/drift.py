@@ -42,7 +42,8 @@ class ReturnStyle:
     blank_rows: bool = False  # empty rows between header, data rows and footer
     shuffle_sheets: bool = False
     extra_sheet: bool = False
-    omit_optional: bool = False  # leave out optional sheets (表8–表16)
+    omit_optional: bool = False  # leave out every optional sheet (表8–表16)
+    omit_families: tuple[str, ...] = ()  # leave out these optional sheets (e.g. ("welfare",): 表8)
     sheet_names: str = "canonical"  # "canonical" (表1 最低生活保障) | "no_number" | "synonym"
     short_name: bool = False  # 填报单位 without its suffix (长桥 for 长桥街道)
     code_digits: int = 12  # 12 | 9 (first nine digits) | 0 (left empty)
