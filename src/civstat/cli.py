@@ -18,7 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("civstat.build:build_command", "dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it"),
     "check": ("civstat.quality.cli:check_command", "审核关系质量闸门 / run the edit rules (quality gate)"),
     "report": ("civstat.report.cli:report_command", "生成年度工作总结 / render the year-end summary (HTML/PDF/DOCX/XLSX)"),
-    "sql": ("civstat.sql:sql_command", "在已发布数仓上查询 / query the published warehouse"),
+    "sql": ("civstat.sql:sql_command", "查询已发布数仓(个人工作区) / query the published warehouse from your workspace"),
+    "export": ("civstat.export.cli:export_command", "导出集市:Excel、Parquet、DuckDB 1.x 副本 / export the marts (XLSX, Parquet, DuckDB 1.x copy)"),
     "docs": ("civstat.build:docs_command", "生成并在本机浏览 dbt 文档 / build and serve dbt docs on localhost"),
     "demo": ("civstat.demo:demo_command", "演示:生成→读取→构建→审核→报告 / run the whole pipeline on the demo county"),
 }
