@@ -17,7 +17,7 @@ from typing import NamedTuple
 import duckdb
 
 from civstat import faults, workstate
-from civstat.buildplan import BuildPlan, plan_build, record_build
+from civstat.buildplan import BuildPlan, nothing_changed, plan_build, record_build
 from civstat.dbtrun import run_dbt
 from civstat.quality.marts import MART_TABLES  # facts no blocked return may reach
 from civstat.warehouse import Warehouse
@@ -28,9 +28,10 @@ class BuildFailed(RuntimeError):
 
 
 class RefreshOutcome(NamedTuple):
-    proc: subprocess.CompletedProcess
-    plan: BuildPlan | None  # None for a partial (``--select``) build
+    proc: subprocess.CompletedProcess | None  # None when nothing had changed (dbt not run)
+    plan: BuildPlan | None  # None for a partial (``--select``) build, or nothing to do
     published: bool
+    unchanged: str | None = None  # why nothing was done (nothing changed since the last build)
 
 
 def run_gate(wh: Warehouse, periods: Sequence[str] | None = None):
@@ -119,6 +120,10 @@ def refresh(
                 f"没有原始层数据,请先运行 civstat ingest / no raw data yet at {wh.working} "
                 "(run `civstat ingest` first)"
             )
+        if gate and publish and not select and not full_refresh and not periods:
+            why = nothing_changed(wh.working, wh.path)
+            if why is not None:  # no gate, no dbt, no publish: the published file is current
+                return RefreshOutcome(None, None, False, why)
         if gate:
             run_gate(wh, periods)
         plan = begin_build(wh, full_refresh=full_refresh, whole=not select)
