@@ -108,25 +108,21 @@ CLICK_ZH = [
     ("requires an argument", "选项需要一个值"),
     ("Option '", "选项用法有误"),
 ]
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def bilingual(message: str) -> str:
     """``取值无效 / Invalid value for '--year': …`` — Chinese first, click's English kept."""
-    if CJK.search(message):
-        return message
     for english, chinese in CLICK_ZH:
-        if english in message:
+        if english in message and chinese not in message:
             return f"{chinese} / {message}"
     return message
 
 
 def show_error(exc: click.ClickException) -> None:
-    err = click.get_text_stream("stderr")
     if isinstance(exc, click.UsageError) and exc.ctx is not None:
         usage = exc.ctx.get_usage().replace("Usage:", "用法 / usage:")
         help_opt = exc.ctx.help_option_names[0] if exc.ctx.help_option_names else "--help"
-        click.echo(usage, file=err)
+        click.echo(usage, err=True)
         click.echo(f"运行 '{exc.ctx.command_path} {help_opt}' 查看帮助 / try "
-                   f"'{exc.ctx.command_path} {help_opt}' for help\n", file=err)
-    click.echo(f"错误 / error: {bilingual(exc.format_message())}", file=err)
+                   f"'{exc.ctx.command_path} {help_opt}' for help\n", err=True)
+    click.echo(f"错误 / error: {bilingual(exc.format_message())}", err=True)
