@@ -36,26 +36,27 @@ def build_command(warehouse_path: Path | None, full_refresh: bool, select: str |
     """dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it atomically."""
     wh = Warehouse.at(warehouse_path)
     started = time.monotonic()
-    err = click.get_text_stream("stderr")
     from civstat.quality import QualityRuleError, QualitySetupError
 
     if select is not None:
         problem = check_selection(select, wh)
         if problem:
-            click.echo(f"错误 / error: {problem}", file=err)
+            click.echo(f"错误 / error: {problem}", err=True)
             click.echo(f"未构建、未发布 / nothing built or published ({wh.path} unchanged)",
-                       file=err)
+                       err=True)
             sys.exit(2)
+    click.echo("写锁 → 审核 → 计划 → dbt 构建 → 检查 → 发布 … / lock → edit rules → plan → dbt "
+               "build → checks → publish …", err=True)
     try:
         outcome = refresh(wh, full_refresh=full_refresh, select=select,
                           publish=not no_publish, gate=gate)
     except (DbtFailed, BuildFailed, NotPublishable, QualityRuleError) as exc:
-        click.echo(f"错误 / error: {exc}", file=err)
+        click.echo(f"错误 / error: {exc}", err=True)
         click.echo(f"未发布,已发布的仓库保持不变 / nothing published; the published warehouse is "
-                   f"unchanged ({wh.path})", file=err)
+                   f"unchanged ({wh.path})", err=True)
         sys.exit(1)
     except (WarehouseBusy, FileNotFoundError, QualitySetupError) as exc:
-        click.echo(f"错误 / error: {exc}", file=err)
+        click.echo(f"错误 / error: {exc}", err=True)
         sys.exit(2)
     took = time.monotonic() - started
     if outcome.unchanged:

@@ -72,10 +72,17 @@ def resolve_division(con, text: str) -> str:
     """A township (or the county) by its 12-digit code, its name (马店镇) or short name (马店);
     unknown → :class:`LookupError` listing the valid ones, names first; a merged township →
     :class:`LookupError` naming its successor."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'dim_division'").fetchall()}
+
+    def col(name: str, default: str) -> str:
+        return name if name in have else f"{default} AS {name}"
+
     rows = con.execute(
-        "SELECT division_code, division_name, short_name, division_level, is_current, "
-        "current_division_name FROM dim_division ORDER BY division_level <> 'county', "
-        "NOT is_current, division_code").fetchall()
+        f"SELECT division_code, division_name, {col('short_name', 'NULL')}, division_level, "
+        f"{col('is_current', 'true')}, {col('current_division_name', 'division_name')} "
+        "FROM dim_division ORDER BY division_level <> 'county', NOT is_current, division_code"
+    ).fetchall()
     wanted = text.strip()
     try:
         import opencc
