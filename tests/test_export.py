@@ -81,7 +81,7 @@ def test_export_workbook_parquet_and_duckdb1_copy(warehouse, tmp_path):
                                         "季度(1-4)", "期末人数(人)", "累计支出(元,1月至本期)",
                                         "覆盖率"]
     assert ws["A1"].comment.text == "division_code"  # the English name as the header's note
-    code, name, year, quarter, persons, funds, rate = ws[2]
+    code, _name, year, quarter, persons, funds, rate = ws[2]
     assert code.value == "371599104000" and code.data_type == "s"  # a code stays a text
     assert (year.value, year.number_format) == (2024, "0")            # not 2,024
     assert (quarter.value, quarter.number_format) == (4, "0")

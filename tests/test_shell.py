@@ -63,7 +63,7 @@ def test_wide_result_fits_the_terminal_and_says_what_is_hidden(published, tmp_pa
 
     assert max(display_width(line) for line in lines[:-2]) <= 80
     assert "column_00" in lines[1] and "column_26" not in lines[1]
-    hidden = [line for line in lines if "列未显示" in line][0]
+    hidden = next(line for line in lines if "列未显示" in line)
     assert f"共 {WIDE} 列" in hidden and "column_26" not in hidden and hidden.endswith("…")
     assert "(3 行 / rows)" in text
     sh.run(".mode line")

@@ -93,7 +93,7 @@ class DbtProgress:
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.tty = bool(getattr(out, "isatty", lambda: False)())
 
-    def __enter__(self) -> DbtProgress:
+    def __enter__(self) -> DbtProgress:  # noqa: PYI034
         self.started = time.monotonic()
         self.thread.start()
         return self

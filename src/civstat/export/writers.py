@@ -291,6 +291,11 @@ def _zh_names(df, columns: Sequence[Column]):
     return df.rename(dict(zip([c.name for c in columns], unique_headers(columns))))
 
 
+def _rows(cur, size: int = 10_000):
+    while chunk := cur.fetchmany(size):
+        yield from chunk
+
+
 def write_marts_xlsx(con, catalog: str, path: Path, *, only: Sequence[str] = (),
                      header: str = "zh", progress=None) -> list[tuple[str, int]]:
     """Every mart into one workbook (a contents sheet ``目录`` first); (table, rows) written."""
@@ -306,9 +311,7 @@ def write_marts_xlsx(con, catalog: str, path: Path, *, only: Sequence[str] = (),
                 progress(table)
             columns = table_columns(con, catalog, "main", table)
             cur = con.execute(f'SELECT * FROM "{catalog}".main."{table}"')
-            rows = iter(lambda: cur.fetchmany(10_000), [])
-            n = write_sheet(wb, sheet, columns, (r for chunk in rows for r in chunk),
-                            header=header)
+            n = write_sheet(wb, sheet, columns, _rows(cur), header=header)
             written.append((table, n))
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         for j, label in enumerate(("工作表 / sheet", "说明 / description", "行数 / rows")):

@@ -93,7 +93,7 @@ class Shell:
                     names = [d[0] for d in cur.description]
                     types = [str(d[1]) for d in cur.description]
                     box["result"] = Result(names, types, cur.fetchall())
-            except BaseException as exc:  # handed to the main thread
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                 box["error"] = exc
 
         worker = threading.Thread(target=work, daemon=True)

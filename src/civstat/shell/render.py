@@ -57,7 +57,7 @@ def format_number(value: object) -> str:
         if math.isnan(value) or math.isinf(value):
             return str(value)
         text = format(decimal.Decimal(repr(value)), "f")
-        return text[:-2] if text.endswith(".0") else text
+        return text.removesuffix(".0")
     if isinstance(value, decimal.Decimal):
         return format(value, "f")
     return str(value)

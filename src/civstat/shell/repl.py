@@ -18,10 +18,15 @@ import duckdb
 from civstat.shell.commands import Cancelled, Shell, ShellError
 
 QUIT = (".quit", ".exit", "quit", "exit", "\\q")
-KEYWORDS = """SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT JOIN LEFT RIGHT FULL INNER OUTER ON
-USING AS AND OR NOT IN IS NULL LIKE ILIKE BETWEEN CASE WHEN THEN ELSE END DISTINCT COUNT SUM AVG
-MIN MAX ROUND CREATE TABLE VIEW DROP INSERT INTO VALUES UPDATE SET DELETE WITH UNION ALL DESC ASC
-DESCRIBE SUMMARIZE PIVOT UNPIVOT QUALIFY OVER PARTITION EXCLUDE REPLACE COPY TO FORMAT""".split()
+KEYWORDS = (
+    "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER", "HAVING", "LIMIT", "JOIN", "LEFT",
+    "RIGHT", "FULL", "INNER", "OUTER", "ON", "USING", "AS", "AND", "OR", "NOT", "IN", "IS",
+    "NULL", "LIKE", "ILIKE", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT",
+    "COUNT", "SUM", "AVG", "MIN", "MAX", "ROUND", "CREATE", "TABLE", "VIEW", "DROP", "INSERT",
+    "INTO", "VALUES", "UPDATE", "SET", "DELETE", "WITH", "UNION", "ALL", "DESC", "ASC",
+    "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "QUALIFY", "OVER", "PARTITION", "EXCLUDE",
+    "REPLACE", "COPY", "TO", "FORMAT",
+)
 DOT_COMMANDS = [".tables", ".schema", ".mode", ".export", ".maxrows", ".width", ".help", ".quit"]
 
 
@@ -142,7 +147,9 @@ def loop(shell: Shell, read: Callable[[str], str], out, err,
 def interactive(shell: Shell, history: Path | None, *, input=None, output=None) -> None:
     """The prompt on a terminal (or on the given prompt_toolkit input/output, for tests)."""
     out = click.echo
-    err = lambda text: click.echo(text, err=True)  # noqa: E731
+    def err(text: str) -> None:
+        click.echo(text, err=True)
+
     if input is None and not sys.stdin.isatty():
         def read_plain(prompt: str) -> str:
             line = sys.stdin.readline()
