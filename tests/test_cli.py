@@ -170,3 +170,31 @@ def test_nothing_changed_needs_the_published_file_to_be_that_build(tmp_path):
     with duckdb.connect(str(wh.working)) as con:
         con.execute("UPDATE meta.build_log SET gate_fingerprint = 'old rules'")
     assert buildplan.nothing_changed(wh.working, wh.path) is None
+
+
+def test_demo_counts_dbt_nodes_while_dbt_writes_its_log(tmp_path):
+    import io
+    import threading
+    import time
+
+    from civstat.demo import DbtProgress
+
+    log = tmp_path / "refresh.log"
+    log.write_text("", encoding="utf-8")
+    out = io.StringIO()
+
+    def dbt() -> None:
+        with open(log, "a", encoding="utf-8") as fh:
+            for i in range(1, 46):
+                fh.write(f"{i} of 45 START sql table model main.m{i} ....... [RUN]\n")
+                fh.write(f"{i} of 45 OK created sql table model main.m{i} .. [OK in 0.1s]\n")
+                fh.flush()
+                time.sleep(0.05)
+
+    with DbtProgress(log, out):
+        writer = threading.Thread(target=dbt)
+        writer.start()
+        writer.join()
+    lines = out.getvalue().splitlines()
+    assert lines and lines[-1].startswith("  dbt 45/45 main.m45")
+    assert all("dbt " in line and "/45" in line for line in lines)

@@ -90,8 +90,6 @@ def sql_command(statement: str | None, warehouse_path: Path | None, workspace_pa
         if statement is None:
             from civstat.shell.repl import interactive
 
-            if session.note:
-                click.echo(session.note, err=True)
             interactive(shell, history_path(session.workspace))
             return
         try:

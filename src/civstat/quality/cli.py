@@ -145,6 +145,8 @@ def check_command(period, quarter: str | None, year: int | None, warehouse_path:
              f"{period or 'any period'} in the warehouse; periods present: {', '.join(have)}")
     periods = period.quarters() if period and period.quarter else None
     year_scope = period.year if period and not period.quarter else None
+    click.echo(f"审核 {len(wanted)} 个报告期({wanted[0]}…{wanted[-1]})… / running the edit "
+               f"rules on {len(wanted)} period(s) …", err=True)
     try:
         result, _ = run_check(warehouse_path, out_dir, periods=periods, year=year_scope)
     except (WarehouseMissing, QualitySetupError, QualityRuleError) as exc:
