@@ -16,6 +16,10 @@ request) the refresh is a full one:
 ``dbt build --full-refresh`` with everything, unit tests included. Each successful whole-project
 build appends a row to ``meta.build_log`` so statisticians can see when and how the published
 warehouse was built.
+
+When nothing changed at all — the working copy was gated and built after its last change, that
+build is the published file, and neither the dbt project nor the edit rules
+(``gate_fingerprint``) changed — :func:`nothing_changed` says so and the refresh does nothing.
 """
 
 from __future__ import annotations

@@ -108,6 +108,10 @@ def refresh(
 ) -> RefreshOutcome:
     """Lock → edit rules → plan → ``dbt build`` → verify → record → publish.
 
+    A whole refresh with nothing new since the published build
+    (:func:`civstat.buildplan.nothing_changed`) stops after the lock: no gate, no dbt, no
+    publish; the outcome's ``unchanged`` says why.
+
     Raises :class:`civstat.dbtrun.DbtFailed` or :class:`BuildFailed` (and publishes nothing)
     when dbt or a check fails; :class:`civstat.warehouse.NotPublishable` when asked to publish
     a copy that is not fully built (e.g. ``gate=False`` after new raw data, or ``select``).
