@@ -59,8 +59,10 @@ CREATE TABLE IF NOT EXISTS meta.build_log (
     "ALTER TABLE meta.build_log ADD COLUMN IF NOT EXISTS gate_fingerprint VARCHAR",
 ]
 
-# What the gate's verdict depends on besides the raw data: the rules and their code.
-GATE_PATHS = ("quality", "contract")
+# What the gate's verdict depends on besides the raw data: the rules and the code evaluating
+# them (not the command line or the HTML report).
+GATE_PATHS = ("quality/rules.yaml", "quality/engine.py", "quality/catalogue.py", "quality/gx.py",
+              "contract", "raw_schema.py")
 
 
 def code_fingerprint(project_dir: Path | None = None) -> str:
@@ -80,11 +82,13 @@ def code_fingerprint(project_dir: Path | None = None) -> str:
 
 
 def gate_fingerprint(package_dir: Path | None = None) -> str:
-    """sha256 over the edit rules' sources (``quality/``, ``contract/``: yaml and Python)."""
+    """sha256 over the edit rules and the code evaluating them (:data:`GATE_PATHS`)."""
     root = package_dir or paths.PACKAGE_DIR
     digest = hashlib.sha256()
     for entry in GATE_PATHS:
-        for path in sorted((root / entry).rglob("*")):
+        base = root / entry
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
             if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".sql"):
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
