@@ -102,10 +102,11 @@ def report_command(
                 if all_townships:
                     towns = MartReader(con).scope(None).township_codes
                     targets = [None, *dict.fromkeys([*codes, *towns])]
-        names = "、".join("全县 / county" if t is None else t for t in targets[:4])
-        click.echo(f"生成 {len(targets)} 份({', '.join(fmts)}):{names}"
-                   f"{' …' if len(targets) > 4 else ''} / rendering {len(targets)} report(s) …",
-                   err=True)
+        if len(targets) > 1:  # one report takes seconds; a county's townships a while
+            names = "、".join("全县 / county" if t is None else t for t in targets[:4])
+            click.echo(f"生成 {len(targets)} 份({', '.join(fmts)}):{names}"
+                       f"{' …' if len(targets) > 4 else ''} / rendering {len(targets)} reports …",
+                       err=True)
         files = render_reports(
             year,
             divisions=targets,
