@@ -106,8 +106,11 @@ def docs_command(warehouse_path: Path | None, port: int, serve: bool) -> None:
         with wh.lock():
             wh.prepare_working()
             run_dbt(["docs", "generate"], wh, capture=True)
-    except (DbtFailed, WarehouseBusy) as exc:
+    except DbtFailed as exc:
         raise click.ClickException(str(exc)) from None
+    except WarehouseBusy as exc:  # a set-up condition: exit 2
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(2)
     index = DBT_TARGET_DIR / "index.html"
     click.echo(f"文档已生成 / docs generated: {index}")
     if not serve:
