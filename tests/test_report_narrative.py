@@ -153,5 +153,5 @@ def test_cli_exits_2_with_one_line(county, tmp_path, monkeypatch):
     )
     assert res.exit_code == 2, res.output
     lines = [x for x in res.output.splitlines() if x.strip()]
-    assert lines == [f"Error: {path}:3: " + lines[0].split(":3: ", 1)[1]]
+    assert lines == [f"错误 / error: {path}:3: " + lines[0].split(":3: ", 1)[1]]
     assert "{{ 没有 }}" in lines[0]

@@ -27,6 +27,12 @@ def write_published(path, ddl: str, insert: str, rows) -> Warehouse:
     return wh
 
 
+@pytest.fixture(autouse=True)
+def _workspace(tmp_path, monkeypatch):
+    """Each test's own workspace file (never the project's data/workspace/)."""
+    monkeypatch.setenv("CIVSTAT_WORKSPACE", str(tmp_path / "ws" / "tester.duckdb"))
+
+
 @pytest.fixture()
 def published(tmp_path):
     return write_published(

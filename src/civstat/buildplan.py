@@ -16,6 +16,10 @@ request) the refresh is a full one:
 ``dbt build --full-refresh`` with everything, unit tests included. Each successful whole-project
 build appends a row to ``meta.build_log`` so statisticians can see when and how the published
 warehouse was built.
+
+When nothing changed at all — the working copy was gated and built after its last change, that
+build is the published file, and neither the dbt project nor the edit rules
+(``gate_fingerprint``) changed — :func:`nothing_changed` says so and the refresh does nothing.
 """
 
 from __future__ import annotations
@@ -51,7 +55,14 @@ CREATE TABLE IF NOT EXISTS meta.build_log (
 """,
     # the catalog the views were created under (DuckDB names it after the file)
     "ALTER TABLE meta.build_log ADD COLUMN IF NOT EXISTS catalog VARCHAR",
+    # sha256 of the edit rules (quality/ and the programme catalogue) the gate applied
+    "ALTER TABLE meta.build_log ADD COLUMN IF NOT EXISTS gate_fingerprint VARCHAR",
 ]
+
+# What the gate's verdict depends on besides the raw data: the rules and the code evaluating
+# them (not the command line or the HTML report).
+GATE_PATHS = ("quality/rules.yaml", "quality/engine.py", "quality/catalogue.py", "quality/gx.py",
+              "contract", "raw_schema.py")
 
 
 def code_fingerprint(project_dir: Path | None = None) -> str:
@@ -70,11 +81,26 @@ def code_fingerprint(project_dir: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def gate_fingerprint(package_dir: Path | None = None) -> str:
+    """sha256 over the edit rules and the code evaluating them (:data:`GATE_PATHS`)."""
+    root = package_dir or paths.PACKAGE_DIR
+    digest = hashlib.sha256()
+    for entry in GATE_PATHS:
+        base = root / entry
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".sql"):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class BuildPlan:
     mode: str            # "full" | "incremental"
     reason: str          # Chinese / English, for logs and the build log
     code_fingerprint: str
+    gate_fingerprint: str = ""
 
     @property
     def is_full(self) -> bool:
@@ -110,10 +136,54 @@ def last_build(working: Path) -> tuple[str, dt.datetime, str | None] | None:
         con.close()
 
 
+def _latest(path: Path) -> dict | None:
+    """The newest row of ``meta.build_log`` in a warehouse file (None: no build recorded)."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        try:
+            cur = con.execute("SELECT * FROM meta.build_log ORDER BY built_at DESC LIMIT 1")
+        except duckdb.CatalogException:
+            return None
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
+    finally:
+        con.close()
+
+
+def nothing_changed(working: Path, published: Path) -> str | None:
+    """Why a refresh has nothing to do (None: it has): the working copy was gated and fully
+    built after its last change, that build is the published one, and neither the dbt project
+    nor the edit rules changed since. Then the refresh runs neither the gate nor dbt."""
+    if not working.exists() or not published.exists():
+        return None
+    if workstate.read_file(working).unpublishable_reason() is not None:
+        return None
+    last, live = _latest(working), _latest(published)
+    if last is None or live is None or last.get("built_at") != live.get("built_at"):
+        return None
+    if last.get("code_fingerprint") != code_fingerprint():
+        return None
+    if last.get("catalog") != catalog_name(working):
+        return None
+    if not last.get("gate_fingerprint") or last["gate_fingerprint"] != gate_fingerprint():
+        return None
+    return (f"自 {last['built_at']:%Y-%m-%d %H:%M} 的构建以来没有新的变化(原始数据、参考数据、"
+            f"审核规则、dbt 模型均未变),已发布的仓库已是最新 / nothing changed since the build "
+            f"of {last['built_at']:%Y-%m-%d %H:%M} (returns, reference data, edit rules, dbt "
+            "project): the published warehouse is up to date")
+
+
 def plan_build(working: Path, *, full_refresh: bool = False,
                project_dir: Path | None = None) -> BuildPlan:
     """Decide between a full and an incremental build of the working copy."""
     current = code_fingerprint(project_dir)
+    plan = _plan(working, current, full_refresh)
+    return BuildPlan(plan.mode, plan.reason, plan.code_fingerprint, gate_fingerprint())
+
+
+def _plan(working: Path, current: str, full_refresh: bool) -> BuildPlan:
     if full_refresh:
         return BuildPlan("full", "按要求全量重建 / full refresh requested", current)
     last = last_build(working)
@@ -157,9 +227,10 @@ def record_build(working: Path, plan: BuildPlan, seconds: float, orchestrator: s
             con.execute(stmt)
         con.execute(
             "INSERT INTO meta.build_log BY NAME SELECT ? AS built_at, ? AS mode, ? AS reason, "
-            "? AS code_fingerprint, ? AS seconds, ? AS orchestrator, ? AS catalog",
+            "? AS code_fingerprint, ? AS seconds, ? AS orchestrator, ? AS catalog, "
+            "? AS gate_fingerprint",
             [dt.datetime.now(), plan.mode, plan.reason, plan.code_fingerprint, round(seconds, 2),
-             orchestrator, catalog_name(working)],
+             orchestrator, catalog_name(working), plan.gate_fingerprint or None],
         )
         con.execute("CHECKPOINT")
     finally:

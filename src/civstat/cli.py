@@ -18,7 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("civstat.build:build_command", "dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it"),
     "check": ("civstat.quality.cli:check_command", "审核关系质量闸门 / run the edit rules (quality gate)"),
     "report": ("civstat.report.cli:report_command", "生成年度工作总结 / render the year-end summary (HTML/PDF/DOCX/XLSX)"),
-    "sql": ("civstat.sql:sql_command", "在已发布数仓上查询 / query the published warehouse"),
+    "sql": ("civstat.sql:sql_command", "查询已发布数仓(个人工作区) / query the published warehouse from your workspace"),
+    "export": ("civstat.export.cli:export_command", "导出集市:Excel、Parquet、DuckDB 1.x 副本 / export the marts (XLSX, Parquet, DuckDB 1.x copy)"),
     "docs": ("civstat.build:docs_command", "生成并在本机浏览 dbt 文档 / build and serve dbt docs on localhost"),
     "demo": ("civstat.demo:demo_command", "演示:生成→读取→构建→审核→报告 / run the whole pipeline on the demo county"),
 }
@@ -39,8 +40,45 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's own errors in Chinese and English; exit 2 for usage errors, 130 on Ctrl-C."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from civstat.cliutil import show_error
+
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            show_error(exc)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("\n已中止 / aborted", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "?"
+
+    return (f"civstat {v('civstat')} (duckdb {v('duckdb')}, dbt-core {v('dbt-core')}, "
+            f"dagster {v('dagster')}, Python {sys.version.split()[0]})")
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version())
+        ctx.exit(0)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="显示版本 / show the version and exit")
 def main() -> None:
     """civstat — 县/区民政统计季报数据管道与分析仓库."""
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+import threading
+import time
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -54,7 +58,8 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
     # dagster-dbt echoes every dbt event to stdout: keep it in a log file beside the warehouse
     log = paths.warehouse_path().with_name("refresh.log")
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+    with (open(log, "w", encoding="utf-8") as fh, DbtProgress(log, sys.stdout),
+          contextlib.redirect_stdout(fh)):
         refreshed = definitions.resolve_job_def("refresh_warehouse").execute_in_process(
             instance=instance, raise_on_error=False, run_config=QUIET
         )
@@ -73,6 +78,54 @@ def run_pipeline(*, years: list[str] | None = None, formats: str = "html,pdf,xls
             run_config={**QUIET, "ops": {REPORT_OP: {"config": {"formats": formats}}}},
         )
     return {"quarters": keys, "years": report_years}
+
+
+class DbtProgress:
+    """While the refresh writes dbt's lines into its log, show one line that counts them:
+    ``dbt 87/229 fct_funds`` (every 2 s on a terminal, every 20 nodes otherwise)."""
+
+    NODE = re.compile(r"(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\S*\s+(?:created |"
+                      r"loaded |)(?:sql |seed |)(?:\w+ model |file |)?([\w.:]+)")
+
+    def __init__(self, log: Path, out) -> None:
+        self.log, self.out = log, out
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+
+    def __enter__(self) -> DbtProgress:  # noqa: PYI034
+        self.started = time.monotonic()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        done, total, last, told = 0, 0, "", 0
+        pos = 0
+        while True:
+            finished = self.stop.wait(2.0)
+            try:
+                with open(self.log, encoding="utf-8", errors="replace") as fh:
+                    fh.seek(pos)
+                    chunk = fh.read()
+                    pos = fh.tell()
+            except OSError:
+                chunk = ""
+            for m in self.NODE.finditer(chunk):
+                done, total, last = max(done, int(m.group(1))), int(m.group(2)), m.group(3)
+            if total and (self.tty or done - told >= 20 or (finished and done != told)):
+                took = time.monotonic() - self.started
+                line = f"  dbt {done}/{total} {last[:40]} ({took:.0f} s)"
+                self.out.write(("\r" + line.ljust(70)) if self.tty else line + "\n")
+                self.out.flush()
+                told = done
+            if finished:
+                if self.tty and total:
+                    self.out.write("\n")
+                return
 
 
 class RefreshFailed(RuntimeError):

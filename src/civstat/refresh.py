@@ -17,7 +17,7 @@ from typing import NamedTuple
 import duckdb
 
 from civstat import faults, workstate
-from civstat.buildplan import BuildPlan, plan_build, record_build
+from civstat.buildplan import BuildPlan, nothing_changed, plan_build, record_build
 from civstat.dbtrun import run_dbt
 from civstat.quality.marts import MART_TABLES  # facts no blocked return may reach
 from civstat.warehouse import Warehouse
@@ -28,9 +28,10 @@ class BuildFailed(RuntimeError):
 
 
 class RefreshOutcome(NamedTuple):
-    proc: subprocess.CompletedProcess
-    plan: BuildPlan | None  # None for a partial (``--select``) build
+    proc: subprocess.CompletedProcess | None  # None when nothing had changed (dbt not run)
+    plan: BuildPlan | None  # None for a partial (``--select``) build, or nothing to do
     published: bool
+    unchanged: str | None = None  # why nothing was done (nothing changed since the last build)
 
 
 def run_gate(wh: Warehouse, periods: Sequence[str] | None = None):
@@ -107,6 +108,10 @@ def refresh(
 ) -> RefreshOutcome:
     """Lock → edit rules → plan → ``dbt build`` → verify → record → publish.
 
+    A whole refresh with nothing new since the published build
+    (:func:`civstat.buildplan.nothing_changed`) stops after the lock: no gate, no dbt, no
+    publish; the outcome's ``unchanged`` says why.
+
     Raises :class:`civstat.dbtrun.DbtFailed` or :class:`BuildFailed` (and publishes nothing)
     when dbt or a check fails; :class:`civstat.warehouse.NotPublishable` when asked to publish
     a copy that is not fully built (e.g. ``gate=False`` after new raw data, or ``select``).
@@ -119,6 +124,10 @@ def refresh(
                 f"没有原始层数据,请先运行 civstat ingest / no raw data yet at {wh.working} "
                 "(run `civstat ingest` first)"
             )
+        if gate and publish and not select and not full_refresh and not periods:
+            why = nothing_changed(wh.working, wh.path)
+            if why is not None:  # no gate, no dbt, no publish: the published file is current
+                return RefreshOutcome(None, None, False, why)
         if gate:
             run_gate(wh, periods)
         plan = begin_build(wh, full_refresh=full_refresh, whole=not select)

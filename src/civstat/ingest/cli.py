@@ -14,22 +14,36 @@ from rich.markup import escape
 from rich.table import Table
 
 from civstat import paths
-from civstat.periods import PERIOD_KEY as PERIOD
 from civstat.warehouse import Warehouse, WarehouseBusy
 
 
-def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> None:
-    bad = [p for p in periods if not PERIOD.match(p)]
+def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> list[str]:
+    """The quarter folders to read: ``2025Q4`` as given, ``2025`` every quarter folder of 2025."""
+    from civstat.cliutil import parse_period
+
+    keys, bad = [], []
+    for given in periods:
+        try:
+            period = parse_period(given)
+        except ValueError:
+            bad.append(given)
+            continue
+        if period.quarter:
+            keys.append(period.key)
+        else:
+            found = [q for q in period.quarters() if (raw / q).is_dir()]
+            keys += found or [period.key]
     if bad:
-        console.print(f"[red]季度格式应形如 2025Q4:{escape(', '.join(bad))} / "
-                      f"--period must look like 2025Q4: {escape(', '.join(bad))}[/]")
+        console.print(f"[red]报告期应写作 2025Q4 或 2025:{escape(', '.join(bad))} / "
+                      f"--period must look like 2025Q4 or 2025: {escape(', '.join(bad))}[/]")
         sys.exit(2)
-    missing = [p for p in periods if not (raw / p).is_dir()]
+    missing = [p for p in keys if not (raw / p).is_dir()]
     if missing:
-        console.print(f"[red]投递目录中没有这些季度的文件夹:{', '.join(missing)} / "
-                      f"no folder for these quarters in the drop zone ({escape(str(raw))}): "
+        console.print(f"[red]投递目录中没有这些报告期的文件夹:{', '.join(missing)} / "
+                      f"no folder for these periods in the drop zone ({escape(str(raw))}): "
                       f"{', '.join(missing)}[/]")
         sys.exit(2)
+    return list(dict.fromkeys(keys))
 
 
 @click.command("ingest")
@@ -39,7 +53,9 @@ def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> Non
               default=None, help="参考数据目录 / reference CSVs (default data/reference)")
 @click.option("--warehouse", "warehouse_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="已发布仓库 / published warehouse (default $CIVSTAT_WAREHOUSE)")
-@click.option("--period", "periods", multiple=True, help="只读取这些季度,如 2024Q4 / only these quarters")
+@click.option("--period", "periods", multiple=True, metavar="2025Q4|2025",
+              help="只读取这些季度(2025Q4)或年度(2025),可重复 / only these quarters or years "
+                   "(repeatable)")
 @click.option("--quarantine", "quarantine_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="隔离目录 / quarantine folder (default data/quarantine)")
 def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_dir) -> None:
@@ -56,7 +72,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     if not raw.is_dir():
         console.print(f"[red]投递目录不存在 / drop zone not found: {escape(str(raw))}[/]")
         sys.exit(2)
-    _check_periods(periods, raw, console)
+    periods = tuple(_check_periods(periods, raw, console))
     wh = Warehouse.at(warehouse_path)
     try:
         with wh.lock(), wh.connect_writer() as con:
@@ -64,7 +80,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
                             periods=list(periods) or None, quarantine_dir=quarantine_dir,
                             progress=True)
     except WarehouseBusy as exc:
-        console.print(f"[red]{escape(str(exc))}[/]")
+        console.print(f"[red]错误 / error: {escape(str(exc))}[/]")
         sys.exit(2)
 
     table = Table(title="季报读取结果 / ingest summary")

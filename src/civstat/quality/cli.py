@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from civstat import paths
+from civstat.cliutil import PERIOD_TYPE, deprecated, fail, parse_period
 from civstat.periods import PERIOD_KEY as QUARTER
 
 
@@ -78,37 +79,76 @@ def print_summary_for_published(warehouse_path: Path | None, out_dir: Path | Non
     return len(result.hard)
 
 
+def available_periods(warehouse_path: Path | None) -> list[str]:
+    """The periods with current returns in the published warehouse (raises WarehouseMissing,
+    QualitySetupError when there is no raw layer)."""
+    import duckdb
+
+    from civstat.quality import QualitySetupError
+    from civstat.warehouse import Warehouse
+
+    with Warehouse.at(warehouse_path).reader() as con:
+        try:
+            return [p for (p,) in con.execute(
+                "SELECT DISTINCT period FROM raw.submissions WHERE is_current "
+                "ORDER BY period").fetchall()]
+        except duckdb.CatalogException:
+            raise QualitySetupError(
+                "仓库中没有原始层,请先运行 civstat ingest 和 civstat build / the warehouse has "
+                "no raw layer: run `civstat ingest` and `civstat build` first") from None
+
+
 @click.command("check")
-@click.option("--quarter", "quarter", default=None, metavar="2024Q4", help="只审核一个季度 / one quarter")
-@click.option("--year", "year", type=int, default=None, metavar="2024", help="只审核一年 / one year")
+@click.option("--period", "period", type=PERIOD_TYPE, default=None, metavar="2025Q4|2025",
+              help="只审核一个季度(2025Q4)或一年(2025)/ one quarter or one year")
+@click.option("--quarter", "quarter", default=None, hidden=True, help="旧写法 / old: 2024Q4")
+@click.option("--year", "year", type=int, default=None, hidden=True, help="旧写法 / old: 2024")
 @click.option("--warehouse", "warehouse_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="已发布仓库 / published warehouse (default: $CIVSTAT_WAREHOUSE)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="报告目录 / report folder (default: reports/output/quality)")
-def check_command(quarter: str | None, year: int | None, warehouse_path: Path | None,
+def check_command(period, quarter: str | None, year: int | None, warehouse_path: Path | None,
                   out_dir: Path | None) -> None:
-    """审核关系质量闸门 / run every edit rule; exit 1 on any hard failure."""
+    """审核关系质量闸门 / run every edit rule; exit 1 on any hard failure.
+
+    退出码 / exit: 0 无硬性错误 / no hard failure; 1 有硬性错误 / hard failures; 2 用法或环境
+    错误(含仓库未发布、所选报告期没有报表)/ usage or set-up error (no warehouse, no returns
+    for the period).
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from civstat.quality import QualityRuleError, QualitySetupError
     from civstat.warehouse import WarehouseMissing
 
-    if quarter and year is not None:
-        raise click.UsageError("--quarter 与 --year 只能选一个 / use either --quarter or --year")
-    if quarter and not QUARTER.match(quarter.upper()):
-        raise click.UsageError(f"季度格式应为 2024Q4 / quarter must look like 2024Q4: {quarter!r}")
-    periods = [quarter.upper()] if quarter else None
-    err = Console(stderr=True, highlight=False)
+    given = [p for p in (period, quarter, year) if p is not None]
+    if len(given) > 1:
+        raise click.UsageError("--period、--quarter、--year 只能选一个 / use one of --period, "
+                               "--quarter or --year")
+    if quarter is not None:
+        if not QUARTER.match(quarter.strip().upper()):
+            raise click.UsageError(f"季度格式应为 2024Q4 / quarter must look like 2024Q4: "
+                                   f"{quarter!r}")
+        deprecated(f"--quarter {quarter}", f"--period {quarter.upper()}")
+        period = parse_period(quarter)
+    elif year is not None:
+        deprecated(f"--year {year}", f"--period {year}")
+        period = parse_period(str(year))
     try:
-        result, _ = run_check(warehouse_path, out_dir, periods=periods, year=year)
-    except WarehouseMissing as exc:
-        err.print(f"[red]错误 / error:[/] {exc}")
-        sys.exit(2)
-    except (QualitySetupError, QualityRuleError) as exc:
-        err.print(f"[red]错误 / error:[/] {exc}")
-        sys.exit(2)
-    if not result.periods:
-        scope = quarter or year or ""
-        err.print(f"[red]错误 / error:[/] 仓库中没有{scope}的现行报表 / no current returns for {scope or 'any period'}")
-        sys.exit(2)
+        have = available_periods(warehouse_path)
+    except (WarehouseMissing, QualitySetupError) as exc:
+        fail(str(exc))
+    wanted = [p for p in have if period is None or p in period.quarters()]
+    if not wanted:
+        scope = "" if period is None else (f"{period}的" if period.quarter else f"{period.year}年的")
+        listing = "、".join(have) or "无 / none"
+        fail(f"仓库中没有{scope}现行报表,未审核;已有报告期:{listing} / no current returns for "
+             f"{period or 'any period'} in the warehouse; periods present: {', '.join(have)}")
+    periods = period.quarters() if period and period.quarter else None
+    year_scope = period.year if period and not period.quarter else None
+    click.echo(f"审核 {len(wanted)} 个报告期({wanted[0]}…{wanted[-1]})… / running the edit "
+               f"rules on {len(wanted)} period(s) …", err=True)
+    try:
+        result, _ = run_check(warehouse_path, out_dir, periods=periods, year=year_scope)
+    except (WarehouseMissing, QualitySetupError, QualityRuleError) as exc:
+        fail(str(exc))
     sys.exit(result.exit_code)

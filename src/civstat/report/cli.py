@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import click
 
+from civstat.cliutil import PERIOD_TYPE, deprecated, fail, parse_period, resolve_division
+
 
 @click.command()
-@click.option("--year", type=int, required=True, help="报告年度 / report year")
+@click.option(
+    "--period",
+    type=PERIOD_TYPE,
+    default=None,
+    metavar="2025|2025Q2",
+    help="年度总结(2025)或季度简报(2025Q2,1月至本季度)/ the year's summary or a quarterly brief",
+)
+@click.option("--year", type=int, default=None, help="同 --period 2025 / same as --period 2025")
 @click.option(
     "--division",
     "divisions",
     multiple=True,
-    help="乡镇(街道)区划代码,可重复;缺省为全县 / township code (repeatable); default: the county",
+    help="乡镇(街道)名称或区划代码,可重复;缺省为全县 / township name or code (repeatable); "
+    "default: the county",
 )
 @click.option(
     "--all-townships", is_flag=True, help="县报告之外,为每个乡镇各出一份 / also one per township"
@@ -27,7 +37,8 @@ import click
     "--quarter",
     type=click.IntRange(1, 4),
     default=None,
-    help="季度简报(1—本季度累计) / quarterly brief, year to date",
+    hidden=True,
+    help="旧写法 / old: --period 2025Q2",
 )
 @click.option(
     "--out",
@@ -56,22 +67,46 @@ import click
     help="已发布数仓路径(缺省 CIVSTAT_WAREHOUSE) / published warehouse",
 )
 def report_command(
-    year, divisions, all_townships, formats, quarter, out_dir, money_unit, narrative_dir, warehouse
+    period, year, divisions, all_townships, formats, quarter, out_dir, money_unit, narrative_dir,
+    warehouse
 ):
-    """生成年度民政工作总结(HTML/PDF/DOCX/XLSX) / render the year-end summary."""
+    """生成年度民政工作总结(HTML/PDF/DOCX/XLSX) / render the year-end summary.
+
+    退出码 / exit: 0 已生成 / written; 2 用法或环境错误(仓库未发布、没有该年数据、未知区划、
+    局办文件有误)/ usage or set-up error.
+    """
     from civstat.report import render_reports
     from civstat.report.narrative import NarrativeError
-    from civstat.warehouse import Warehouse
+    from civstat.warehouse import Warehouse, WarehouseMissing
 
+    if period is not None and (year is not None or quarter is not None):
+        raise click.UsageError("--period 与 --year/--quarter 只能选一种 / use --period alone")
+    if period is None:
+        if year is None:
+            raise click.UsageError("请给出报告期:--period 2025(年度)或 --period 2025Q2(季度简报)"
+                                   " / give the period: --period 2025 or --period 2025Q2")
+        new = f"{year}Q{quarter}" if quarter else str(year)
+        if quarter:  # --year 2025 alone stays a quiet synonym of --period 2025
+            deprecated(f"--year {year} --quarter {quarter}", f"--period {new}")
+        period = parse_period(new)
+    year, quarter = period.year, period.quarter
     fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    targets: list[str | None] = list(divisions) or [None]
-    if all_townships:
-        from civstat.report.data import MartReader
-
-        with Warehouse.at(warehouse).reader() as con:
-            towns = MartReader(con).scope(None).township_codes
-        targets = [None, *towns]
+    targets: list[str | None] = [None]
     try:
+        if divisions or all_townships:
+            from civstat.report.data import MartReader
+
+            with Warehouse.at(warehouse).reader() as con:
+                codes = [resolve_division(con, d) for d in divisions]
+                targets = [None] + list(dict.fromkeys(codes)) if all_townships else codes
+                if all_townships:
+                    towns = MartReader(con).scope(None).township_codes
+                    targets = [None, *dict.fromkeys([*codes, *towns])]
+        if len(targets) > 1:  # one report takes seconds; a county's townships a while
+            names = "、".join("全县 / county" if t is None else t for t in targets[:4])
+            click.echo(f"生成 {len(targets)} 份({', '.join(fmts)}):{names}"
+                       f"{' …' if len(targets) > 4 else ''} / rendering {len(targets)} reports …",
+                       err=True)
         files = render_reports(
             year,
             divisions=targets,
@@ -83,9 +118,8 @@ def report_command(
             narrative_dir=narrative_dir,
         )
     except NarrativeError as exc:  # the bureau's file: one line, file and line, exit 2
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(2) from exc
-    except (LookupError, ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        fail(str(exc))
+    except (WarehouseMissing, LookupError, ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
     for path in files:
         click.echo(str(path))

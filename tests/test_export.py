@@ -1,0 +1,147 @@
+"""``civstat export`` and ``civstat sql --xlsx/--csv``: read back what was written (openpyxl,
+polars, DuckDB) on a published warehouse written by the test with dbt-style column comments."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from civstat.export.cli import export_command
+from civstat.export.writers import Column, header_of, storage_header
+from civstat.sql import sql_command
+
+COMMENTS = {
+    "division_code": "统计用区划代码(12位);事实表中为报表原报口径  \n*12-digit code*",
+    "division_name": "区划名称(含街道/镇/乡后缀)  \n*division name*",
+    "year": "年份  \n*year*",
+    "quarter": "季度(1-4);流量为1月至本季度末累计  \n*quarter*",
+    "persons": "期末人数(人)  \n*persons*",
+    "funds_ytd": "累计支出(元,1月至本期)  \n*spending year to date (yuan)*",
+    "value": "指标值(比率为小数,0.285 = 28.5%)  \n*KPI value*",
+    "unit": "单位(ratio 表示小数比率)  \n*unit*",
+    "coverage_rate": "覆盖率  \n*coverage*",
+}
+
+
+@pytest.fixture()
+def warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIVSTAT_WORKSPACE", str(tmp_path / "ws" / "tester.duckdb"))
+    path = tmp_path / "wh" / "civstat.duckdb"
+    path.parent.mkdir()
+    with duckdb.connect(str(path)) as con:
+        con.execute("""CREATE TABLE fct_recipients (division_code VARCHAR, division_name VARCHAR,
+                       year INTEGER, quarter INTEGER, persons BIGINT, funds_ytd DOUBLE,
+                       coverage_rate DOUBLE)""")
+        con.execute("INSERT INTO fct_recipients VALUES "
+                    "('371599104000', '马店镇', 2024, 4, 12345, 1234567.5, 0.0321), "
+                    "('371599105000', '杨庄镇', 2025, 1, 987, 1.20388166e8, 0.5)")
+        con.execute("""CREATE TABLE kpi_annual (division_code VARCHAR, year INTEGER, value DOUBLE,
+                       unit VARCHAR)""")
+        con.execute("INSERT INTO kpi_annual VALUES ('371599000000', 2025, 0.285, 'ratio'), "
+                    "('371599000000', 2025, 860, '元/人·月')")
+        con.execute("COMMENT ON TABLE kpi_annual IS '年度指标 / Annual KPIs'")
+        for table in ("fct_recipients", "kpi_annual"):
+            for (col,) in con.execute("SELECT column_name FROM duckdb_columns() "
+                                      "WHERE table_name = ?", [table]).fetchall():
+                con.execute(f"COMMENT ON COLUMN {table}.{col} IS '{COMMENTS[col]}'")
+        con.execute("CREATE SCHEMA raw")
+        con.execute("CREATE TABLE raw.submissions AS SELECT 's1' AS submission_id")
+        con.execute("CREATE VIEW v_kpi AS SELECT * FROM civstat.main.kpi_annual")
+    return path
+
+
+def test_headers_come_from_the_first_clause_of_the_comment():
+    assert header_of(COMMENTS["division_code"]) == "统计用区划代码(12位)"
+    assert header_of(COMMENTS["funds_ytd"]) == "累计支出(元,1月至本期)"
+    assert header_of(COMMENTS["value"]) == "指标值"
+    assert header_of("区划级别:county 县 / township 乡镇街道") == "区划级别"
+    assert header_of("") == ""
+    assert Column("year", "INTEGER", COMMENTS["year"]).kind == "plain"
+    assert Column("persons", "BIGINT", COMMENTS["persons"]).kind == "count"
+    assert Column("funds_ytd", "DOUBLE", COMMENTS["funds_ytd"]).kind == "money"
+    assert Column("coverage_rate", "DOUBLE", COMMENTS["coverage_rate"]).kind == "rate"
+    assert Column("division_code", "VARCHAR", COMMENTS["division_code"]).kind == "text"
+
+
+def test_export_workbook_parquet_and_duckdb1_copy(warehouse, tmp_path):
+    out = tmp_path / "export"
+    res = CliRunner().invoke(export_command, ["--warehouse", str(warehouse), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+
+    book = openpyxl.load_workbook(out / "civstat_集市.xlsx")
+    assert book.sheetnames == ["目录", "fct_recipients", "kpi_annual"]
+    toc = [[c.value for c in row] for row in book["目录"].iter_rows(min_row=2)]
+    assert toc[1] == ["kpi_annual", "年度指标 / Annual KPIs", 2]
+
+    ws = book["fct_recipients"]
+    assert [c.value for c in ws[1]] == ["统计用区划代码(12位)", "区划名称(含街道/镇/乡后缀)", "年份",
+                                        "季度(1-4)", "期末人数(人)", "累计支出(元,1月至本期)",
+                                        "覆盖率"]
+    assert ws["A1"].comment.text == "division_code"  # the English name as the header's note
+    code, _name, year, quarter, persons, funds, rate = ws[2]
+    assert code.value == "371599104000" and code.data_type == "s"  # a code stays a text
+    assert (year.value, year.number_format) == (2024, "0")            # not 2,024
+    assert (quarter.value, quarter.number_format) == (4, "0")
+    assert (persons.value, persons.number_format) == (12345, "#,##0")
+    assert (funds.value, funds.number_format) == (1234567.5, "#,##0.00")
+    assert (rate.value, rate.number_format) == (0.0321, "0.0%")
+    assert ws["F3"].value == 120388166.0 and ws.freeze_panes == "A2"
+
+    kpi = book["kpi_annual"]
+    assert kpi["C1"].value == "指标值"
+    assert kpi["C2"].number_format == "0.0%"      # unit ratio: a rate
+    assert kpi["C3"].number_format == "#,##0"     # 860 元/人·月: a plain number
+
+    back = pl.read_parquet(out / "parquet" / "fct_recipients.parquet")
+    assert back["division_code"].to_list() == ["371599104000", "371599105000"]
+    assert back.height == 2
+
+    copy = out / "civstat_duckdb1.duckdb"
+    assert storage_header(copy) == 64  # DuckDB 1.0 … 1.4 read 64; 2.0 writes 999
+    assert storage_header(warehouse) > 67
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{copy}' AS c (READ_ONLY)")
+        tags = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'c'")
+        assert tags.fetchone()[0]["storage_version"].startswith("v1.0")
+        assert con.execute("SELECT count(*) FROM c.raw.submissions").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM c.main.v_kpi").fetchone() == (2,)  # view → table
+        comment = con.execute("SELECT comment FROM duckdb_columns() WHERE database_name = 'c' "
+                              "AND table_name = 'kpi_annual' AND column_name = 'value'")
+        assert comment.fetchone()[0] == COMMENTS["value"]
+
+
+def test_export_only_some_tables_and_unknown_ones(warehouse, tmp_path):
+    out = tmp_path / "e"
+    res = CliRunner().invoke(export_command, ["--warehouse", str(warehouse), "--out", str(out),
+                                              "--format", "xlsx", "--table", "kpi_annual"])
+    assert res.exit_code == 0, res.output
+    assert openpyxl.load_workbook(out / "civstat_集市.xlsx").sheetnames == ["目录", "kpi_annual"]
+    assert not (out / "parquet").exists()
+    res = CliRunner().invoke(export_command, ["--warehouse", str(warehouse), "--out", str(out),
+                                              "--table", "nope"])
+    assert res.exit_code == 2 and "nope" in res.output and "kpi_annual" in res.output
+    res = CliRunner().invoke(export_command, ["--warehouse", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2 and "civstat build" in res.output
+
+
+def test_sql_exports_use_the_same_writer(warehouse, tmp_path):
+    xlsx, csv = tmp_path / "q.xlsx", tmp_path / "q.csv"
+    res = CliRunner().invoke(sql_command, [
+        "SELECT division_code, year, funds_ytd AS funds_ytd FROM fct_recipients ORDER BY 1",
+        "--warehouse", str(warehouse), "--xlsx", str(xlsx), "--csv", str(csv)])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws.title == "查询结果"
+    assert [c.value for c in ws[1]] == ["统计用区划代码(12位)", "年份", "累计支出(元,1月至本期)"]
+    assert ws["A2"].data_type == "s" and ws["B2"].number_format == "0"
+    text = csv.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0] == '"统计用区划代码(12位)","年份","累计支出(元,1月至本期)"'
+    assert '"371599104000",2024,' in text  # the code quoted: a text for importers honouring it
+    res = CliRunner().invoke(sql_command, [
+        "SELECT division_code FROM fct_recipients", "--warehouse", str(warehouse),
+        "--xlsx", str(xlsx), "--header", "en"])
+    assert res.exit_code == 0
+    assert openpyxl.load_workbook(xlsx).active["A1"].value == "division_code"
