@@ -193,9 +193,9 @@ def test_findings_stay_with_their_submission_and_report_shows_current_ones(tmp_p
     assert read_findings(con, ["2024Q4"]) == []
     assert {f["file"] for f in read_findings(con, [PERIOD])} <= {f"{PERIOD}/白庙.xlsx", f"{PERIOD}/马店(更正).xlsx"}
     empty = QualityResult("r", dt.datetime(2025, 1, 1), [], [], [])
-    html = write_report(empty, tmp_path / "out", data_docs=False, findings=current).read_text("utf-8")
+    html = write_report(empty, tmp_path / "out", evidence=False, findings=current).read_text("utf-8")
     assert "读取提示" in html and "白庙.xlsx" in html and "填报日期" in html
-    html = write_report(empty, tmp_path / "out2", data_docs=False).read_text("utf-8")
+    html = write_report(empty, tmp_path / "out2", evidence=False).read_text("utf-8")
     assert "读取提示" not in html
 
 

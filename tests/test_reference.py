@@ -364,9 +364,9 @@ def test_quality_report_lists_rejected_rows(tmp_path):
         rows = read_rejected_rows(con)
     assert [(r["file"], r["row"], r["column"]) for r in rows] == [("plan_targets.csv", 2, "kpi_code")]
     empty = QualityResult("r", dt.datetime(2025, 1, 1), [], [], [])
-    html = write_report(empty, tmp_path / "out", data_docs=False, rejected_rows=rows).read_text("utf-8")
+    html = write_report(empty, tmp_path / "out", evidence=False, rejected_rows=rows).read_text("utf-8")
     assert "参考数据被拒行" in html and "no_such_kpi" in html and "plan_targets.csv" in html
-    html = write_report(empty, tmp_path / "out2", data_docs=False).read_text("utf-8")
+    html = write_report(empty, tmp_path / "out2", evidence=False).read_text("utf-8")
     assert "参考数据被拒行" not in html
 
 
