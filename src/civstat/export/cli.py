@@ -29,8 +29,8 @@ def _formats(value: str) -> list[str]:
 @click.command("export")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="xlsx=一个工作簿(每个集市表一个工作表,中文表头) parquet=每表一个文件 "
-                   "duckdb1=DuckDB 1.4+ 可打开的副本 / xlsx: one workbook, a sheet per mart; "
-                   "parquet: a file per mart; duckdb1: a copy DuckDB 1.4+ opens")
+                   "duckdb1=DuckDB 1.x 可打开的副本(缺省 1.0 起) / xlsx: one workbook, a sheet per mart; "
+                   "parquet: a file per mart; duckdb1: a copy DuckDB 1.x opens (1.0 on, by default)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录,缺省 <output>/export / output folder (default reports/output/export)")
 @click.option("--table", "tables", multiple=True,
