@@ -46,6 +46,16 @@ def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> lis
     return list(dict.fromkeys(keys))
 
 
+def _say_unchanged(console: Console, last, wh: Warehouse) -> None:
+    """Nothing to read: repeat the last outcome and exit with its status."""
+    console.print(f"没有新的变化:投递目录、参考数据和读取程序与上次读取({last.ingested_at:%Y-%m-%d %H:%M})"
+                  "完全相同,工作副本未改动 / nothing changed since the last ingest (drop zone, "
+                  "reference data, reader): the working copy is left as it is")
+    for line in last.quarantined:
+        console.print(f"[red]隔离 / quarantined:[/] {escape(line)}")
+    sys.exit(0 if last.ok else 1)
+
+
 @click.command("ingest")
 @click.option("--raw", "raw_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="投递目录 / drop zone (default data/raw)")
@@ -65,7 +75,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     退出码 / exit: 0 全部读取 / all loaded; 1 投递目录中仍有被隔离的文件 / files in the drop
     zone stay quarantined; 2 用法或环境错误 / usage or set-up error.
     """
-    from civstat.ingest import ingest
+    from civstat.ingest import ingest, inputs
 
     console = Console(highlight=False, soft_wrap=True)
     raw = (raw_dir or paths.raw_dir()).resolve()
@@ -74,11 +84,19 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
         sys.exit(2)
     periods = tuple(_check_periods(periods, raw, console))
     wh = Warehouse.at(warehouse_path)
+    reference = (reference_dir or paths.reference_dir()).resolve()
+    asked = list(periods) or None
     try:
-        with wh.lock(), wh.connect_writer() as con:
-            result = ingest(con, raw, reference_dir or paths.reference_dir(),
-                            periods=list(periods) or None, quarantine_dir=quarantine_dir,
-                            progress=True)
+        with wh.lock():
+            current = inputs.fingerprint(raw, reference, asked)
+            last = inputs.unchanged(wh.working, asked, current)
+            if last is not None:
+                _say_unchanged(console, last, wh)
+            with wh.connect_writer() as con:
+                result = ingest(con, raw, reference, periods=asked,
+                                quarantine_dir=quarantine_dir, progress=True)
+                inputs.record(con, asked, current, ok=result.ok,
+                              quarantined=[i.line for i in result.still_quarantined])
     except WarehouseBusy as exc:
         console.print(f"[red]错误 / error: {escape(str(exc))}[/]")
         sys.exit(2)
