@@ -273,7 +273,8 @@ class Context(Figures):
 
     def sum_fig(self, text, prog: Programme, mart: str, column: str, label: str, **where):
         """A sum of township facts (``mart.column`` over the scope, ``where``: programme_code,
-        category), traced to the townships and the rows of their returns."""
+        category; ``upto=True``: over the year's quarters so far), traced to the townships and
+        the rows of their returns."""
         return self.tracer.fact(text, label, mart, column, prog.sheet.table, **where)
 
     def fund_fig(self, text, prog: Programme, line: str, label: str, category=None):

@@ -429,10 +429,18 @@ class MartReader:
         )
 
     def fact_townships(
-        self, mart: str, column: str, year: int, quarter: int, codes: list[str], where: dict
+        self,
+        mart: str,
+        column: str,
+        year: int,
+        quarter: int,
+        codes: list[str],
+        where: dict,
+        upto: bool = False,
     ) -> pl.DataFrame:
-        """Per township (current code): the sum of ``mart.column`` for the period and the
-        returns it comes from (the mart's lineage column ``submission_id``)."""
+        """Per township (current code): the sum of ``mart.column`` for the period (``upto``:
+        the quarters of the year up to it, as events are) and the returns it comes from (the
+        mart's lineage column ``submission_id``)."""
         conds = "".join(f" AND {k} = ?" for k in where)
         subs = (
             "list(DISTINCT submission_id ORDER BY submission_id)"
@@ -442,7 +450,8 @@ class MartReader:
         return self._q(
             f"SELECT current_division_code AS division_code, sum({column}) AS value, "
             f"{subs} AS submissions "
-            f"FROM {mart} WHERE year = ? AND quarter = ? AND {self._IN_SCOPE}{conds} "
+            f"FROM {mart} WHERE year = ? AND quarter {'<=' if upto else '='} ? "
+            f"AND {self._IN_SCOPE}{conds} "
             "GROUP BY ALL ORDER BY division_code",
             [year, quarter, codes, *where.values()],
         )

@@ -119,10 +119,13 @@ class Tracer:
         """A figure against the same period a year before (比上年…, 提高…个百分点)."""
         return self._fig(text, ("change", code), lambda: self._change(code))
 
-    def fact(self, text, label: str, mart: str, column: str, table: str | None, **where):
-        """A sum over the scope's townships of ``mart.column`` (``where``: programme, category)."""
-        key = ("fact", mart, column, tuple(sorted(where.items())))
-        return self._fig(text, key, lambda: self._fact(label, mart, column, table, where, text))
+    def fact(self, text, label, mart, column, table, upto: bool = False, **where):
+        """A sum over the scope's townships of ``mart.column`` (``where``: programme, category;
+        ``upto``: over the quarters of the year up to the report's, as events are)."""
+        key = ("fact", mart, column, upto, tuple(sorted(where.items())))
+        return self._fig(
+            text, key, lambda: self._fact(label, mart, column, table, where, text, upto)
+        )
 
     # -- records --------------------------------------------------------------------------------
     def _base(self, title: str, division: str, value: str, source: str, prev=False) -> dict:
@@ -245,9 +248,9 @@ class Tracer:
         rec["value"] = None
         return rec
 
-    def _fact(self, label, mart, column, table, where: dict, text) -> dict:
+    def _fact(self, label, mart, column, table, where: dict, text, upto: bool) -> dict:
         ctx = self.ctx
-        df = ctx.r.fact_townships(mart, column, ctx.year, ctx.quarter, ctx.codes, where)
+        df = ctx.r.fact_townships(mart, column, ctx.year, ctx.quarter, ctx.codes, where, upto)
         rec = self._base(label, ctx.scope.division_code, str(text), f"{mart}.{column}")
         rec["kind"] = "fact"
         rec["formula"] = "各乡镇（街道）报表之和" if ctx.scope.is_county else "本乡镇（街道）报表"
