@@ -128,7 +128,7 @@ class Builder(Context):
             raise KeyError(name)
         kind = attrs.get(attr.strip()) if attr else None
         if kind == "prev":
-            return self.fmt(code, self.value(code, prev=True))
+            return self.tracer.figure(self.fmt(code, self.value(code, prev=True)), code, prev=True)
         if kind == "change":
             return self.change(code)
         return self.fig(code)
@@ -238,6 +238,7 @@ class Builder(Context):
             if narrative
             else [],
             narrative_file=str(narrative.path) if narrative else None,
+            traces=self.tracer.payload(),
         )
 
     def weave(self, narrative: nv.Narrative, body: list[Section]) -> None:

@@ -17,6 +17,7 @@ from civstat.report.data import MartReader, Scope
 from civstat.report.figures import Figures
 from civstat.report.model import Table
 from civstat.report.phrases import render_clauses, sentence, summary_phrases
+from civstat.report.trace import Tracer
 
 MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
 
@@ -74,6 +75,7 @@ class Context(Figures):
         )
         self.scope_word = "全县" if self.scope.is_county else self.scope.division_name
         self.defs = reader.kpi_definitions()
+        self.tracer = Tracer(self)
         self._kpi_frames()
         self._notes: list[str] = []  # footnotes of the block being built
         self.short_figures: dict[str, str] = {}  # incomplete figure → who it lacks (for 数据说明)
@@ -266,7 +268,23 @@ class Context(Figures):
         )
 
     def marked(self, text: str | None, code: str) -> str | None:
-        return None if text is None else text + self.kmark(code)
+        """The scope's KPI as a sentence prints it, marked and traced."""
+        return None if text is None else self.tracer.figure(text + self.kmark(code), code)
+
+    def sum_fig(self, text, prog: Programme, mart: str, column: str, label: str, **where):
+        """A sum of township facts (``mart.column`` over the scope, ``where``: programme_code,
+        category; ``upto=True``: over the year's quarters so far), traced to the townships and
+        the rows of their returns."""
+        return self.tracer.fact(text, label, mart, column, prog.sheet.table, **where)
+
+    def fund_fig(self, text, prog: Programme, line: str, label: str, category=None):
+        """A spending line's year-to-date funds (fct_funds) over the scope, traced."""
+        where = {"programme_code": line, **({"category": category} if category else {})}
+        return self.sum_fig(text, prog, "fct_funds", "funds_ytd", label, **where)
+
+    def mfig(self, code: str, text: str | None) -> str | None:
+        """The scope's measure ``code`` as formatted by the caller, traced."""
+        return self.tracer.figure(text, code)
 
     def fact_mark(self) -> str:
         """MARK on sums of township facts when the period's returns are short of a township."""

@@ -29,12 +29,18 @@ class Scope:
 class MartReader:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        self._tables: dict[tuple[str, str | None], bool] = {}  # _has, asked once per reader
 
     def _q(self, sql: str, params: list | None = None) -> pl.DataFrame:
         return self.con.sql(sql, params=params or None).pl()
 
     def _has(self, table: str, column: str | None = None) -> bool:
         """Whether the warehouse has the table (``schema.name``), and that column of it."""
+        if (table, column) not in self._tables:
+            self._tables[table, column] = self._ask_has(table, column)
+        return self._tables[table, column]
+
+    def _ask_has(self, table: str, column: str | None) -> bool:
         schema, _, name = table.rpartition(".")
         return bool(
             self.con.execute(
@@ -363,3 +369,100 @@ class MartReader:
             [year, quarter],
         ).fetchall()
         return rows[0][0] if rows and rows[0][0] else None
+
+    # -- lineage (the traces of the HTML page: how each figure was made) ------------------------
+    def kpi_formulas(self) -> dict[str, dict]:
+        """KPI code → formula kind, numerator/denominator measures and the 中文 description
+        (seed kpi_definitions → dim_kpi)."""
+        cols = ["formula", "numerator_measure", "denominator_measure", "denominator_period"]
+        cols = [c if self._has("dim_kpi", c) else f"NULL::VARCHAR AS {c}" for c in cols]
+        desc = "description_zh" if self._has("dim_kpi", "description_zh") else "NULL::VARCHAR"
+        df = self._q(f"SELECT kpi_code, {', '.join(cols)}, {desc} AS description_zh FROM dim_kpi")
+        return {r["kpi_code"]: r for r in df.iter_rows(named=True)}
+
+    def measure_names(self) -> dict[str, dict]:
+        """Measure code → name_zh, unit, kind (seed measure_definitions)."""
+        if not self._has("seeds.measure_definitions"):
+            return {}
+        df = self._q("SELECT measure_code, name_zh, unit, kind FROM seeds.measure_definitions")
+        return {r["measure_code"]: r for r in df.iter_rows(named=True)}
+
+    def current_returns(self, year: int, quarters: list[int], codes: list[str]) -> pl.DataFrame:
+        """The published current returns of the townships (current codes) in those quarters:
+        submission_id, township, quarter, file (raw.submissions.file_path)."""
+        if not (self._has("raw.submissions") and self._has("quality_status", "submission_id")):
+            return pl.DataFrame(
+                schema={
+                    "submission_id": pl.String,
+                    "division_code": pl.String,
+                    "quarter": pl.Int32,
+                    "file_path": pl.String,
+                }
+            )
+        return self._q(
+            "SELECT q.submission_id, coalesce(q.current_division_code, q.division_code) "
+            "AS division_code, q.quarter, s.file_path FROM quality_status AS q "
+            "JOIN raw.submissions AS s USING (submission_id) WHERE q.status = 'published' "
+            "AND q.year = ? AND list_contains(?, q.quarter) "
+            "AND list_contains(?, coalesce(q.current_division_code, q.division_code))",
+            [year, quarters, codes],
+        )
+
+    def sheet_rows(self, table: str, submissions: list[str]) -> pl.DataFrame:
+        """The rows of ``raw.<table>`` read from these returns: submission, sheet as received,
+        Excel row and the row's category (None for sheets without one)."""
+        if not submissions or not self._has(f"raw.{table}"):
+            return pl.DataFrame(
+                schema={
+                    "submission_id": pl.String,
+                    "source_sheet": pl.String,
+                    "source_row": pl.Int32,
+                    "category": pl.String,
+                }
+            )
+        category = "category" if self._has(f"raw.{table}", "category") else "NULL::VARCHAR"
+        return self._q(
+            f"SELECT submission_id, source_sheet, source_row, {category} AS category "
+            f"FROM raw.{table} WHERE list_contains(?, submission_id) "
+            "ORDER BY submission_id, source_row",
+            [submissions],
+        )
+
+    def fact_townships(
+        self,
+        mart: str,
+        column: str,
+        year: int,
+        quarter: int,
+        codes: list[str],
+        where: dict,
+        upto: bool = False,
+    ) -> pl.DataFrame:
+        """Per township (current code): the sum of ``mart.column`` for the period (``upto``:
+        the quarters of the year up to it, as events are) and the returns it comes from (the
+        mart's lineage column ``submission_id``)."""
+        conds = "".join(f" AND {k} = ?" for k in where)
+        subs = (
+            "list(DISTINCT submission_id ORDER BY submission_id)"
+            if self._has(mart, "submission_id")
+            else "[]::VARCHAR[]"
+        )
+        return self._q(
+            f"SELECT current_division_code AS division_code, sum({column}) AS value, "
+            f"{subs} AS submissions "
+            f"FROM {mart} WHERE year = ? AND quarter {'<=' if upto else '='} ? "
+            f"AND {self._IN_SCOPE}{conds} "
+            "GROUP BY ALL ORDER BY division_code",
+            [year, quarter, codes, *where.values()],
+        )
+
+    def submission_files(self, submissions: list[str]) -> dict[str, str]:
+        """submission_id → the file it was read from (raw.submissions.file_path)."""
+        if not submissions or not self._has("raw.submissions"):
+            return {}
+        df = self._q(
+            "SELECT submission_id, file_path FROM raw.submissions "
+            "WHERE list_contains(?, submission_id)",
+            [submissions],
+        )
+        return dict(df.iter_rows())

@@ -220,6 +220,7 @@ def _table(doc, t, styles: dict) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
+    from docx.table import _Cell
 
     _par(doc, t.caption, styles["Caption"])
     rows = [t.columns, *t.rows]
@@ -232,12 +233,15 @@ def _table(doc, t, styles: dict) -> None:
     table.autofit = False
     for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
         col.w = w
-    for r, (row, values) in enumerate(zip(table.rows, rows)):
-        trpr = row._tr.get_or_add_trPr()
+    # rows and cells straight from the XML: python-docx's ``row.cells`` lays out the whole
+    # table's grid again for every row
+    for r, (tr, values) in enumerate(zip(table._tbl.tr_lst, rows)):
+        trpr = tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
         if r == 0:
             trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
-        for c, (cell, text) in enumerate(zip(row.cells, values)):
+        for c, (tc, text) in enumerate(zip(tr.tc_lst, values)):
+            cell = _Cell(tc, table)
             cell.width = widths[c]
             par = cell.paragraphs[0]
             _set_style(par, styles["Table Text"])

@@ -14,11 +14,14 @@ import polars as pl
 from civstat.report import charts as ch
 from civstat.report import formatting as f
 from civstat.report.phrases import sentence
+from civstat.report.trace import NO_TRACER
 
 RATE_UNITS = {"ratio", "rate", "%", "比率", "比例", "百分比", "fraction", ""}
 
 
 class Figures:
+    tracer = NO_TRACER  # the report's Context sets its own Tracer (how each figure was made)
+
     # -- KPIs -------------------------------------------------------------------------------
     def _kpi_frames(self) -> None:
         if self.scope.is_county:
@@ -34,8 +37,18 @@ class Figures:
 
     def _row(self, frame: pl.DataFrame, code: str, division: str | None = None) -> dict | None:
         d = division or self.scope.division_code
-        rows = frame.filter((pl.col("division_code") == d) & (pl.col("kpi_code") == code))
-        return rows.row(0, named=True) if rows.height else None
+        return self._index(frame, "kpi_code").get((d, code))
+
+    def _index(self, frame: pl.DataFrame, key: str) -> dict[tuple[str, str], dict]:
+        """(division, code) → the frame's first row for it: looked up, not filtered, per call."""
+        cache = self.__dict__.setdefault("_indexes", {})
+        hit = cache.get(id(frame))
+        if hit is None or hit[0] is not frame:
+            index: dict[tuple[str, str], dict] = {}
+            for r in frame.iter_rows(named=True):
+                index.setdefault((r["division_code"], r[key]), r)
+            hit = cache[id(frame)] = (frame, index)
+        return hit[1]
 
     def kpi(self, code: str) -> dict | None:
         return self._row(self.k_now, code)
@@ -49,6 +62,12 @@ class Figures:
 
     def definition(self, code: str) -> dict:
         """name_zh / unit of a KPI or measure: the warehouse's dim_kpi, else the catalogue."""
+        cache = self.__dict__.setdefault("_definitions", {})
+        if code not in cache:
+            cache[code] = self._definition(code)
+        return cache[code]
+
+    def _definition(self, code: str) -> dict:
         if code in self.defs:
             d = self.defs[code]
             return {"name_zh": d.get("kpi_name_zh"), "unit": d.get("unit")}
@@ -77,7 +96,10 @@ class Figures:
         return self.marked(text, code) if own else text
 
     def pp(self, code: str) -> str | None:
-        return f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["change"])
+        return self.tracer.change(
+            f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["change"]),
+            code,
+        )
 
     # -- measures ---------------------------------------------------------------------------
     def _measures(self) -> None:
@@ -90,8 +112,8 @@ class Figures:
         self._measures()
         frame = self._m_prev if prev else self._m_now
         d = division or self.scope.division_code
-        rows = frame.filter((pl.col("division_code") == d) & (pl.col("measure_code") == code))
-        return rows["value"][0] if rows.height else None
+        row = self._index(frame, "measure_code").get((d, code))
+        return row["value"] if row else None
 
     def measure_townships(self, code: str) -> set[str]:
         """The scope's townships whose returns give the measure this period."""
@@ -114,7 +136,7 @@ class Figures:
         lo, hi = f.fmt_reported(min(values)), f.fmt_reported(max(values))
         n = lo if lo == hi else f"{lo}—{hi}"
         pattern = f.LEVEL_WORDS.get(unit)
-        return pattern.format(n=n) if pattern else f"{n}{unit}"
+        return self.tracer.figure(pattern.format(n=n) if pattern else f"{n}{unit}", code)
 
     # -- any figure (KPI or measure) ----------------------------------------------------------
     def value(self, code: str, prev: bool = False, division: str | None = None):
@@ -165,9 +187,17 @@ class Figures:
     def fig(self, code: str, *, unit: bool = True) -> str | None:
         """The scope's figure, formatted and marked (``{code}`` in a sentence template)."""
         text = self.fmt(code, self.value(code), unit=unit)
-        return None if text is None else text + self.mark(code)
+        return None if text is None else self.tracer.figure(text + self.mark(code), code)
+
+    def cell(self, code: str, division: str) -> str | None:
+        """A township's figure in a table cell (no unit: the header names it), traced."""
+        text = self.fmt(code, self.value(code, division=division), unit=False)
+        return self.tracer.figure(text, code, division)
 
     def change(self, code: str, base: str = "上年") -> str | None:
+        return self.tracer.change(self._change(code, base), code)
+
+    def _change(self, code: str, base: str) -> str | None:
         """Against the same period a year before: 比上年提高1.2个百分点 (rates), 比上年减少89对，
         下降3.5% (counts and amounts), 比上年增长1.6% (levels per something), 与上年持平."""
         now, before = self.value(code), self.value(code, prev=True)
@@ -262,9 +292,9 @@ class Figures:
                 self.ph,
                 kpi=self.kname(code),
                 first=self.name_group(top),
-                first_value=printed[0],
+                first_value=self.tracer.figure(printed[0], code, rows[0][0]),
                 last=self.name_group(bottom),
-                last_value=printed[-1],
+                last_value=self.tracer.figure(printed[-1], code, rows[-1][0]),
             )
         mine = [t for (c, _, _), t in zip(rows, printed) if c == self.scope.division_code]
         if not mine:

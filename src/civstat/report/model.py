@@ -96,6 +96,8 @@ class Report:
     issued_on: str = ""  # 落款: the date (2026年1月20日)
     preface: list[str] = field(default_factory=list)
     narrative_file: str | None = None  # the bureau's narrative file read (None: none found)
+    # how each traced figure was made (report/trace.py): {"traces": {id: …}, "returns": {id: …}}
+    traces: dict = field(default_factory=dict)
 
     @property
     def sections(self) -> list[Section]:

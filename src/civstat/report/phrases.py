@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from civstat.report.trace import join, spans_of
+
 PHRASES_PATH = Path(__file__).with_name("phrases.yaml")
 
 
@@ -71,10 +73,27 @@ def render_clauses(clauses, phrases: dict | None = None, **values) -> str | None
     for clause in clauses or ():
         names = fields(clause)
         if all(values.get(n) not in (None, "") for n in names):
-            kept.append(_FMT.vformat(clause, (), values))
+            kept.append(_format(clause, values))
     if not kept:
         return None
-    return phrases["joiner"].join(kept) + phrases["end"]
+    return join(kept, phrases["joiner"], phrases["end"])
+
+
+def _format(clause: str, values: dict) -> tuple[str, list]:
+    """The clause filled in, and where its traced figures stand (:mod:`civstat.report.trace`)."""
+    out, spans, pos = [], [], 0
+    for literal, name, spec, conv in _FMT.parse(clause):
+        out.append(literal)
+        pos += len(literal)
+        if name is None:
+            continue
+        value = values[name]
+        piece = _FMT.format_field(_FMT.convert_field(value, conv), spec or "")
+        if not conv and not spec:
+            spans += [(a + pos, b + pos, t) for a, b, t in spans_of(value)]
+        out.append(piece)
+        pos += len(piece)
+    return "".join(out), spans
 
 
 def sentence(key: str, phrases: dict | None = None, **values) -> str | None:

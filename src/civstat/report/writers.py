@@ -8,19 +8,23 @@ are PNG from the same drawing: no browser is started for either."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import html as html_mod
 import json
 import math
+import os
 import re
+import traceback
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from civstat.report import charts as ch
 from civstat.report.model import Report
+from civstat.report.trace import segments
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -170,6 +174,23 @@ NOWRAP_JS = (
 )
 
 
+def traced_html(value) -> Markup:
+    """A sentence or cell with each traced figure as ``<span class="fig" data-trace="t17"
+    tabindex="0">`` (the HTML page's popovers, :mod:`civstat.report.trace`)."""
+    return Markup("").join(
+        Markup('<span class="fig" data-trace="{}" tabindex="0">{}</span>').format(tid, text)
+        if tid
+        else escape(text)
+        for text, tid in segments(value)
+    )
+
+
+def traces_json(report: Report) -> Markup:
+    """The traces as one JSON block, safe inside ``<script type="application/json">``."""
+    text = json.dumps(report.traces, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c"))
+
+
 def render_html_text(report: Report) -> str:
     chart_html = {c.chart_id: Markup(ch.html_div(c)) for c in report.charts}
     page = (
@@ -182,6 +203,10 @@ def render_html_text(report: Report) -> str:
             plotly_js=Markup(ch.plotly_js()),
             chart_html=chart_html,
             chart_svg={},
+            fig=traced_html,
+            trace_css=Markup((TEMPLATES / "trace.css").read_text(encoding="utf-8")),
+            trace_js=Markup((TEMPLATES / "trace.js").read_text(encoding="utf-8")),
+            traces=traces_json(report) if report.traces else None,
         )
     )
     head, sep, tail = page.rpartition("</body>")
@@ -212,6 +237,8 @@ def render_pdf_html(report: Report, renderer: ch.SvgRenderer | None = None) -> s
             plotly_js="",
             chart_html={},
             chart_svg=chart_svg,
+            fig=str,
+            traces=None,
         )
     )
     return fit_tables(keep_figures_together(page))
@@ -290,9 +317,68 @@ def write(report: Report, fmt: str, out_dir: Path) -> Path:
     return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
 
 
-def write_all(reports: list[Report], formats, out_dir: Path) -> list[Path]:
-    """Every report in every one of ``formats``, in :data:`FORMATS` order per report, one after
-    the other in this process: the PDF's and the DOCX's charts share one matplotlib drawing
-    per chart. (Writing the PDF in a forked process alongside the others was measured slower
-    on the shared two-CPU machine: both halves drew the charts, and the CPUs were busy.)"""
-    return [write(r, f, out_dir) for r in reports for f in FORMATS if f in formats]
+SIDE_FORMATS = ("docx", "xlsx")  # written in a forked process alongside the HTML and PDF
+
+
+def write_all(
+    reports: list[Report], formats, out_dir: Path, *, parallel: bool | None = None
+) -> list[Path]:
+    """Every report in every one of ``formats``; the files in :data:`FORMATS` order per report.
+
+    With a CPU to spare (``parallel`` None: two or more, load average at most one below their
+    number) and formats on both sides, the DOCX and XLSX are written by a forked child process
+    while this one writes the HTML and PDF (WeasyPrint's layout is most of the time); on a busy
+    machine the two would only take turns, and they are written one after the other. The charts' matplotlib drawings are made first, here, so the
+    child inherits them: the PDF's SVG and the DOCX's PNG come from one drawing per chart and
+    no chart is drawn twice. An error in the child is raised here, with its traceback."""
+    out_dir = Path(out_dir)
+    wanted = [f for f in FORMATS if f in formats]
+    side = [f for f in wanted if f in SIDE_FORMATS]
+    main = [f for f in wanted if f not in SIDE_FORMATS]
+    if parallel is None:  # a CPU to spare: on a busy machine the two would only take turns
+        cpus = os.cpu_count() or 1
+        parallel = hasattr(os, "fork") and cpus > 1 and os.getloadavg()[0] <= cpus - 1
+    if not (parallel and side and main):
+        return [write(r, f, out_dir) for r in reports for f in wanted]
+    for r in reports:
+        for c in r.charts:
+            ch.prepare(c)
+    child = _fork(lambda: [write(r, f, out_dir) for r in reports for f in side])
+    try:
+        for r in reports:
+            for f in main:
+                write(r, f, out_dir)
+    finally:
+        _join(child)
+    return [out_dir / f"{r.file_stem}.{f}" for r in reports for f in wanted]
+
+
+def _fork(work: Callable[[], object]) -> tuple[int, int]:
+    """Run ``work`` in a forked child; (pid, read end of the pipe that carries its error)."""
+    read, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 0
+        try:
+            os.close(read)
+            work()
+        except BaseException:  # noqa: BLE001 — every failure goes back to the parent
+            code = 1
+            with contextlib.suppress(Exception):
+                os.write(write_end, traceback.format_exc().encode("utf-8", "replace"))
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read
+
+
+def _join(child: tuple[int, int]) -> None:
+    pid, read = child
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(
+            "DOCX/XLSX 写出失败 / the DOCX/XLSX writer failed "
+            f"(status {status}):\n{message or '(no traceback)'}"
+        )

@@ -21,16 +21,37 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     rec = ctx.r.recipients(ctx.year, ctx.quarter, ctx.codes)
     stds = ctx.r.standards(ctx.year, ctx.quarter, ctx.scope.division_code)
     dibao = rec.filter(pl.col("programme") == code)
+    name = prog.sheet.title
+
+    def rec_fig(text, what: str, column: str, **where):
+        """A sum of fct_recipients over the scope's townships, traced."""
+        return ctx.tracer.fact(
+            text, what, "fct_recipients", column, prog.sheet.table, programme_code=code, **where
+        )
+
+    def fund_fig(text, label: str, **where):
+        return ctx.tracer.fact(
+            text,
+            f"{label}累计支出",
+            "fct_funds",
+            "funds_ytd",
+            prog.sheet.table,
+            programme_code=code,
+            **where,
+        )
+
     paras = [
         ctx.say(
             prog,
             "summary",
             period_end=ctx.period_end,
             scope=ctx.scope_word + ctx.fact_mark(),
-            households=f.fmt_int(dibao["households"].sum()),
-            persons=f.fmt_int(dibao["persons"].sum()),
+            households=rec_fig(
+                f.fmt_int(dibao["households"].sum()), f"{name}期末户数", "households"
+            ),
+            persons=rec_fig(f.fmt_int(dibao["persons"].sum()), f"{name}期末人数", "persons"),
             span=ctx.span,
-            funds=ctx.money.total(ctx.fund(code)),
+            funds=fund_fig(ctx.money.total(ctx.fund(code)), name),
         )
     ]
     rows = []
@@ -45,10 +66,16 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         if c.is_empty():
             continue
         c = c.row(0, named=True)
+
+        def cat_fig(row, key: str, what: str):
+            column = key if key in ("households", "persons") else f"{key}_ytd"
+            return rec_fig(f.fmt_int(row[key]), f"{label}{what}", column, category=cat.code)  # noqa: B023
+
         std_now = standard_row(stds, cat.code, ctx.year)
         std_text = standard_text(std_now)
         raised = standard_change(std_now, standard_row(stds, cat.code, ctx.year - 1), words)
         per_capita = f"{code}_monthly_per_capita_{cat.code}"
+        standard_code = f"{code}_standard_{cat.code}"
         coverage = f"{code}_coverage_rate_{cat.code}"
         paras += [
             ctx.say(
@@ -56,23 +83,24 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "category",
                 label=label,
                 period_end=ctx.period_end,
-                households=f.fmt_int(c["households"]),
-                persons=f.fmt_int(c["persons"]),
+                households=cat_fig(c, "households", "期末户数"),
+                persons=cat_fig(c, "persons", "期末人数"),
                 span=ctx.span,
-                new_households=f.fmt_int(c["new_households"]),
-                new_persons=f.fmt_int(c["new_persons"]),
-                exited_households=f.fmt_int(c["exited_households"]),
-                exited_persons=f.fmt_int(c["exited_persons"]),
-                funds=ctx.money.total(ctx.fund(code, cat.code)),
+                new_households=cat_fig(c, "new_households", "新增户数"),
+                new_persons=cat_fig(c, "new_persons", "新增人数"),
+                exited_households=cat_fig(c, "exited_households", "退出户数"),
+                exited_persons=cat_fig(c, "exited_persons", "退出人数"),
+                funds=fund_fig(ctx.money.total(ctx.fund(code, cat.code)), label, category=cat.code),
             ),
             ctx.say(
                 prog,
                 "standard",
                 label=label,
-                standard=None if raised else std_text,
-                standard_raised=raised,
-                standard_growth=f.growth_rate(
-                    ctx.kval(f"{code}_standard_growth_{cat.code}"), words["change"]
+                standard=None if raised else ctx.tracer.figure(std_text, standard_code),
+                standard_raised=ctx.tracer.figure(raised, standard_code),
+                standard_growth=ctx.tracer.figure(
+                    f.growth_rate(ctx.kval(f"{code}_standard_growth_{cat.code}"), words["change"]),
+                    f"{code}_standard_growth_{cat.code}",
                 )
                 if raised
                 else None,
@@ -89,11 +117,11 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         rows.append(
             [
                 label,
-                f.fmt_int(c["households"]),
-                f.fmt_int(c["persons"]),
-                f.fmt_int(c["new_persons"]),
-                f.fmt_int(c["exited_persons"]),
-                ctx.money_cell(ctx.fund(code, cat.code)),
+                cat_fig(c, "households", "期末户数"),
+                cat_fig(c, "persons", "期末人数"),
+                cat_fig(c, "new_persons", "新增人数"),
+                cat_fig(c, "exited_persons", "退出人数"),
+                fund_fig(ctx.money_cell(ctx.fund(code, cat.code)), label, category=cat.code),
                 standard_cell(std_now, one_unit),
                 ctx.marked(f.level_number(ctx.kval(per_capita)), per_capita),
                 ctx.marked(ctx.fmt(coverage, ctx.kval(coverage), unit=False), coverage),
@@ -103,11 +131,17 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         rows.append(
             [
                 ctx.ph["tables"]["total"],
-                f.fmt_int(dibao["households"].sum()),
-                f.fmt_int(dibao["persons"].sum()),
-                f.fmt_int(dibao["new_persons"].sum()),
-                f.fmt_int(dibao["exited_persons"].sum()),
-                ctx.money_cell(ctx.fund(code)),
+                rec_fig(f.fmt_int(dibao["households"].sum()), f"{name}期末户数", "households"),
+                rec_fig(f.fmt_int(dibao["persons"].sum()), f"{name}期末人数", "persons"),
+                rec_fig(
+                    f.fmt_int(dibao["new_persons"].sum()), f"{name}新增人数", "new_persons_ytd"
+                ),
+                rec_fig(
+                    f.fmt_int(dibao["exited_persons"].sum()),
+                    f"{name}退出人数",
+                    "exited_persons_ytd",
+                ),
+                fund_fig(ctx.money_cell(ctx.fund(code)), name),
                 None,
                 None,
                 None,

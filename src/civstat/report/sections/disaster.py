@@ -37,6 +37,12 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     def s(col):
         return ev[col].sum() if col in ev.columns else None
 
+    def fig(text, col: str, label: str):
+        """A sum over the year's events so far (fct_disaster_losses), traced."""
+        if col not in ev.columns:
+            return text
+        return ctx.sum_fig(text, prog, "fct_disaster_losses", col, label, upto=True)
+
     by_kind = hazards(ev, ctx.ph["hazards"]["other"])
     kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
     paras = clean(
@@ -47,13 +53,25 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 span=ctx.span,
                 scope=ctx.scope_word + ctx.fact_mark(),
                 events=f.fmt_int(ev.height),
-                affected=f.fmt_int(s("affected_persons")),
-                evacuated=f.fmt_int(s("evacuated_persons")) if s("evacuated_persons") else None,
-                crop_area=f.fmt_num(s("crop_area_mu"), 1, "亩"),
-                crop_failed=f.fmt_num(s("crop_failed_mu"), 1, "亩"),
-                collapsed_households=f.fmt_int(s("collapsed_households")),
-                collapsed_rooms=f.fmt_int(s("collapsed_rooms")),
-                loss=ctx.money.total(s("direct_loss")),
+                affected=fig(f.fmt_int(s("affected_persons")), "affected_persons", "受灾人口"),
+                evacuated=fig(
+                    f.fmt_int(s("evacuated_persons")), "evacuated_persons", "紧急转移安置人口"
+                )
+                if s("evacuated_persons")
+                else None,
+                crop_area=fig(
+                    f.fmt_num(s("crop_area_mu"), 1, "亩"), "crop_area_mu", "农作物受灾面积"
+                ),
+                crop_failed=fig(
+                    f.fmt_num(s("crop_failed_mu"), 1, "亩"), "crop_failed_mu", "农作物绝收面积"
+                ),
+                collapsed_households=fig(
+                    f.fmt_int(s("collapsed_households")), "collapsed_households", "倒塌房屋户数"
+                ),
+                collapsed_rooms=fig(
+                    f.fmt_int(s("collapsed_rooms")), "collapsed_rooms", "倒塌房屋间数"
+                ),
+                loss=fig(ctx.money.total(s("direct_loss")), "direct_loss", "直接经济损失"),
             ),
             ctx.say(prog, "by_kind", kinds=kinds),
         ]
@@ -88,11 +106,13 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.ph["tables"]["total"],
             None,
             None,
-            f.fmt_int(s("affected_persons")),
-            f.fmt_num(s("crop_area_mu"), 1),
-            f.fmt_int(s("collapsed_rooms")),
-            ctx.money_cell(s("direct_loss")),
-            ctx.money_cell(s("relief_funds")) if "relief_funds" in ev.columns else None,
+            fig(f.fmt_int(s("affected_persons")), "affected_persons", "受灾人口"),
+            fig(f.fmt_num(s("crop_area_mu"), 1), "crop_area_mu", "农作物受灾面积"),
+            fig(f.fmt_int(s("collapsed_rooms")), "collapsed_rooms", "倒塌房屋间数"),
+            fig(ctx.money_cell(s("direct_loss")), "direct_loss", "直接经济损失"),
+            fig(ctx.money_cell(s("relief_funds")), "relief_funds", "救灾资金")
+            if "relief_funds" in ev.columns
+            else None,
         ]
     )
     table = ctx.table(

@@ -22,7 +22,7 @@ GROWTH, RECTIFIED = "eldercare_beds_growth", "safety_hazard_rectification_rate"
 
 def hazards(ctx: Context, code: str) -> str | None:
     """排查 / 已整改 安全隐患 (项), marked when townships with institutions leave the column out."""
-    text = f.fmt_int(ctx.mval(code), ctx.unit(code))
+    text = ctx.mfig(code, f.fmt_int(ctx.mval(code), ctx.unit(code)))
     return None if text is None else text + ctx.measure_mark(code, "eldercare_beds")
 
 
@@ -31,6 +31,10 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
 
     def s(col):
         return inst[col].sum() if inst.height and col in inst.columns else None
+
+    def fig(col: str, label: str):
+        """A sum over the institutions of the scope (fct_eldercare_beds), traced."""
+        return ctx.sum_fig(f.fmt_int(s(col)), prog, "fct_eldercare_beds", col, label)
 
     per_1000 = ctx.kval("beds_per_1000_elderly")
     ranked = ctx.ranked_kpis(prog)
@@ -42,19 +46,22 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 period_end=ctx.period_end,
                 scope=ctx.scope_word + ctx.fact_mark(),
                 institutions=f.fmt_int(inst.height),
-                beds=f.fmt_int(s("beds")),
-                nursing_beds=f.fmt_int(s("nursing_beds")),
+                beds=fig("beds", "养老机构床位"),
+                nursing_beds=fig("nursing_beds", "护理型床位"),
                 nursing_share=ctx.kfmt("nursing_bed_share"),
-                residents=f.fmt_int(s("residents")),
+                residents=fig("residents", "期末在院人数"),
                 occupancy=ctx.kfmt("bed_occupancy_rate"),
-                staff=f.fmt_int(s("staff")),
-                trained=f.fmt_int(s("trained_caregivers")),
+                staff=fig("staff", "工作人员"),
+                trained=fig("trained_caregivers", "持证/参训护理员"),
                 training_rate=ctx.kfmt("caregiver_training_rate"),
             ),
             ctx.say(
                 prog,
                 "beds_per_1000",
-                beds_per_1000=f.fmt_num(None if per_1000 is None else round(per_1000, 1), 1),
+                beds_per_1000=ctx.tracer.figure(
+                    f.fmt_num(None if per_1000 is None else round(per_1000, 1), 1),
+                    "beds_per_1000_elderly",
+                ),
             ),
             ctx.say(
                 prog,

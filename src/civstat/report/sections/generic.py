@@ -78,7 +78,7 @@ def placeholder(ctx: Context, prog: Programme, name: str):
     if attr == "value":
         return ctx.fig(code, unit=False)
     if attr == "prev":
-        return ctx.fmt(code, ctx.value(code, prev=True))
+        return ctx.tracer.figure(ctx.fmt(code, ctx.value(code, prev=True)), code, prev=True)
     if attr == "change":
         return ctx.change(code)
     if attr == "name":
@@ -89,8 +89,8 @@ def placeholder(ctx: Context, prog: Programme, name: str):
         rows = ctx.ranking(code) if ctx.ranking_varies(code) else []
         if not rows:
             return None
-        _, town, v = rows[0] if attr.startswith("top") else rows[-1]
-        return ctx.fmt(code, v) if attr.endswith("_value") else town
+        dcode, town, v = rows[0] if attr.startswith("top") else rows[-1]
+        return ctx.tracer.figure(ctx.fmt(code, v), code, dcode) if attr.endswith("_value") else town
     if attr == "rank":
         rows = ctx.ranking(code)
         pos = [i for i, (c, _, _) in enumerate(rows, 1) if c == ctx.scope.division_code]
@@ -142,10 +142,7 @@ def township_table(ctx: Context, prog: Programme) -> Table | None:
         for c in codes
     ]
     names = ctx.r.township_names(ctx.scope)
-    rows = [
-        [names.get(d, d), *(ctx.fmt(c, ctx.value(c, division=d), unit=False) for c in codes)]
-        for d in ctx.siblings
-    ]
+    rows = [[names.get(d, d), *(ctx.cell(c, d) for c in codes)] for d in ctx.siblings]
     rows.append([ctx.ph["tables"]["total"], *(ctx.fig(c, unit=False) for c in codes)])
     caption = ctx.fill(spec.get("caption") or prog.sheet.title, ctx.words())
     return Table(

@@ -18,10 +18,32 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "summary",
                 span=ctx.span,
-                insured_persons=f.fmt_int(cases["med_insured_persons"]),
-                insured_funds=ctx.money.total(ctx.fund("med_assist_insurance")),
-                direct_times=f.fmt_int(cases["med_direct_times"]),
-                direct_funds=ctx.money.total(ctx.fund("med_assist_direct")),
+                insured_persons=ctx.sum_fig(
+                    f.fmt_int(cases["med_insured_persons"]),
+                    prog,
+                    "fct_assistance_cases",
+                    "med_insured_persons_ytd",
+                    "资助参保人数",
+                ),
+                insured_funds=ctx.fund_fig(
+                    ctx.money.total(ctx.fund("med_assist_insurance")),
+                    prog,
+                    "med_assist_insurance",
+                    "资助参保资金",
+                ),
+                direct_times=ctx.sum_fig(
+                    f.fmt_int(cases["med_direct_times"]),
+                    prog,
+                    "fct_assistance_cases",
+                    "med_direct_times_ytd",
+                    "直接医疗救助人次",
+                ),
+                direct_funds=ctx.fund_fig(
+                    ctx.money.total(ctx.fund("med_assist_direct")),
+                    prog,
+                    "med_assist_direct",
+                    "直接医疗救助资金",
+                ),
                 per_case=ctx.marked(f.fmt_yuan_level(ctx.kval(per_case)), per_case),
             )
         ]

@@ -87,7 +87,7 @@ def render(ctx: Context) -> Section:
                 r["kpi_name_zh"],
                 _unit(ctx, code),
                 _target(ctx, r["comparison"], code, r["target"]),
-                None if actual is None else actual + ctx.kmark(code),
+                None if actual is None else ctx.tracer.figure(actual + ctx.kmark(code), code),
                 status,
                 _gap(ctx, code, r["gap"]),
                 r.get("source") or None,
@@ -162,7 +162,7 @@ def township_table(ctx: Context) -> Block | None:
     for dcode in ctx.siblings:
         row = [names.get(dcode, dcode)]
         for code in codes:
-            row.append(ctx.fmt(code, ctx.value(code, division=dcode), unit=False))
+            row.append(ctx.cell(code, dcode))
         rows.append(row)
     rows.append([ctx.ph["tables"]["total"], *(ctx.fig(c, unit=False) for c in codes)])
     spec = ctx.ph["township_table"]

@@ -30,11 +30,12 @@ def _count(ctx: Context, code: str, whole: str, kpi: str | None = None) -> str |
     text = f.fmt_int(value, ctx.unit(code))
     if text is None:
         return None
+    text = ctx.tracer.figure(text, kpi or code)
     return text + (ctx.kmark(kpi) if kpi else "") + ctx.measure_mark(code, whole)
 
 
 def _money(ctx: Context, code: str, whole: str) -> str | None:
-    text = ctx.money.total(ctx.mval(code))
+    text = ctx.mfig(code, ctx.money.total(ctx.mval(code)))
     return None if text is None else text + ctx.measure_mark(code, whole)
 
 
@@ -44,15 +45,21 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     centralized, dispersed = tk["centralized"].sum(), tk["dispersed"].sum()
     ranked = ctx.ranked_kpis(prog)
     funds = "tekun_funds_ytd"
+
+    def fig(text, column: str, label: str):
+        return ctx.sum_fig(text, prog, "fct_recipients", column, label, programme_code=prog.code)
+
     paras = [
         ctx.say(
             prog,
             "summary",
-            persons=f.fmt_int(tk["persons"].sum()),
-            centralized=f.fmt_int(centralized),
-            dispersed=f.fmt_int(dispersed),
+            persons=fig(f.fmt_int(tk["persons"].sum()), "persons", "特困供养人员"),
+            centralized=fig(f.fmt_int(centralized), "centralized_persons", "集中供养"),
+            dispersed=fig(f.fmt_int(dispersed), "dispersed_persons", "分散供养"),
             span=ctx.span,
-            funds=ctx.money.total(ctx.fund(prog.code)),
+            funds=ctx.fund_fig(
+                ctx.money.total(ctx.fund(prog.code)), prog, prog.code, "特困供养资金"
+            ),
             centralized_funds=_money(ctx, "tekun_centralized_funds_ytd", funds),
             dispersed_funds=_money(ctx, "tekun_dispersed_funds_ytd", funds),
         ),
@@ -60,7 +67,9 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             prog,
             "new",
             span=ctx.span,
-            new_persons=f.fmt_int(ctx.mval("tekun_new_persons_ytd")),
+            new_persons=ctx.mfig(
+                "tekun_new_persons_ytd", f.fmt_int(ctx.mval("tekun_new_persons_ytd"))
+            ),
             new_centralized=_count(
                 ctx, "tekun_new_centralized_ytd", "tekun_new_persons_ytd", NEW_CENTRALIZED
             ),

@@ -25,6 +25,10 @@ def placement_rate(ctx: Context, v: dict) -> str | None:
 
 def render(ctx: Context, prog: Programme) -> list[Block]:
     v = ctx.r.veterans(ctx.year, ctx.quarter, ctx.codes)
+
+    def fig(text, column: str, label: str):
+        return ctx.sum_fig(text, prog, "fct_veteran_placement", column, label)
+
     entitled = clean(
         [
             ctx.say(
@@ -32,10 +36,18 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "entitled",
                 scope=ctx.scope_word,
                 span=ctx.span,
-                entitled=f.fmt_int(v["entitled_persons"]),
-                pension_funds=ctx.money.total(v["pension_funds"]),
-                conscript_families=f.fmt_int(v["conscript_families"]),
-                conscript_funds=ctx.money.total(v["conscript_funds"]),
+                entitled=fig(f.fmt_int(v["entitled_persons"]), "entitled_persons", "重点优抚对象"),
+                pension_funds=fig(
+                    ctx.money.total(v["pension_funds"]), "pension_funds_ytd", "抚恤补助资金"
+                ),
+                conscript_families=fig(
+                    f.fmt_int(v["conscript_families"]), "conscript_families", "义务兵家庭"
+                ),
+                conscript_funds=fig(
+                    ctx.money.total(v["conscript_funds"]),
+                    "conscript_family_funds_ytd",
+                    "义务兵家庭优待金",
+                ),
             )
         ]
     )
@@ -46,14 +58,20 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "veterans",
                 span=ctx.span,
-                received=f.fmt_int(v["received"]),
-                placed=f.fmt_int(v["placed"]),
-                self_employed=f.fmt_int(v["self_employed"]),
-                trained=f.fmt_int(v["trained"]),
-                pending=f.fmt_int(v.get("pending")) if v.get("n_pending") else None,
+                received=fig(f.fmt_int(v["received"]), "veterans_received_ytd", "接收退役士兵"),
+                placed=fig(f.fmt_int(v["placed"]), "veterans_placed_ytd", "安排工作"),
+                self_employed=fig(
+                    f.fmt_int(v["self_employed"]), "veterans_self_employed_ytd", "自主就业"
+                ),
+                trained=fig(f.fmt_int(v["trained"]), "veterans_trained_ytd", "参加教育培训"),
+                pending=fig(f.fmt_int(v.get("pending")), "veterans_pending", "期末待安置")
+                if v.get("n_pending")
+                else None,
                 placement_rate=rate,
                 training_rate=ctx.kfmt("veteran_training_rate"),
-                grants=ctx.money.total(v["grants"]),
+                grants=fig(
+                    ctx.money.total(v["grants"]), "veteran_grants_ytd", "一次性经济补助和慰问金"
+                ),
             ),
             *(
                 ctx.ranking_sentence(k)

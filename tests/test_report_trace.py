@@ -1,0 +1,282 @@
+"""Traceable figures (issue 13): in the HTML summary every figure of the text and tables shows,
+on hover, focus or click, how it was made — the KPI's formula, numerator and denominator, the
+townships it sums, and the returns (file, sheet, row) behind a township's figure — all read from
+the warehouse (report/trace.py); the PDF and DOCX carry none of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+
+from civstat.report.phrases import render_clauses
+from civstat.report.trace import Fig, Traced, segments
+
+YEAR = 2025
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SPAN = re.compile(r'<span class="fig" data-trace="(t\d+)" tabindex="0">(.*?)</span>', re.DOTALL)
+
+
+# -- the phrase engine keeps track of where the figures stand -------------------------------------
+def test_sentence_knows_where_its_figures_are():
+    phrases = {"joiner": "，", "end": "。"}
+    s = render_clauses(
+        ["共{a}人", "比上年{b}", "其中{missing}户"],
+        phrases,
+        a=Fig("1,234", "t1") + "*",
+        b=Fig("增加5人", "t2"),
+        missing=None,
+    )
+    assert s == "共1,234*人，比上年增加5人。"
+    assert isinstance(s, Traced)
+    assert segments(s) == [
+        ("共", None),
+        ("1,234*", "t1"),
+        ("人，比上年", None),
+        ("增加5人", "t2"),
+        ("。", None),
+    ]
+    assert segments("无数字") == [("无数字", None)]
+
+
+# -- the county's HTML ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def county(demo_env, tmp_path_factory):
+    from civstat.report.builder import Options, build_report
+    from civstat.report.data import MartReader
+    from civstat.report.writers import render_pdf_html, write_html
+    from civstat.warehouse import Warehouse
+
+    with Warehouse.at(demo_env["warehouse"]).reader() as con:
+        report = build_report(MartReader(con), Options(YEAR))
+    html = write_html(report, tmp_path_factory.mktemp("trace") / "county.html")
+    source = html.read_text(encoding="utf-8")
+    block = re.search(
+        r'<script type="application/json" id="civstat-traces">(.*?)</script>', source, re.DOTALL
+    )
+    assert block, "the page holds no trace block"
+    return {
+        "report": report,
+        "html": html,
+        "source": source,
+        "data": json.loads(block[1]),
+        "pdf_page": render_pdf_html(report),
+    }
+
+
+@pytest.fixture(scope="module")
+def wh(demo_env):
+    con = duckdb.connect(str(demo_env["warehouse"]), read_only=True)
+    yield con
+    con.close()
+
+
+def test_figures_in_text_and_tables_are_traced(county):
+    source, data = county["source"], county["data"]
+    assert source.count('id="civstat-traces"') == 1  # one JSON block
+    spans = SPAN.findall(source)
+    ids = {t for t, _ in spans}
+    assert len(spans) >= 150, len(spans)
+    assert ids <= set(data["traces"]), ids - set(data["traces"])
+    main = source[source.index("<main>") : source.index("</main>")]
+    # figures in running text and in table cells alike
+    assert re.search(r"<p>[^<]*" + SPAN.pattern, main)
+    assert re.search(r'<td class="num">' + SPAN.pattern + "</td>", main)
+    kinds = {data["traces"][t]["kind"] for t in ids}
+    assert {"kpi", "measure", "fact", "change"} <= kinds, kinds
+    # the span holds the figure as the sentence prints it (a change may read 与上年持平)
+    for tid, text in spans:
+        assert re.search(r"\d", text) or data["traces"][tid]["kind"] == "change", (tid, text)
+
+
+def _kpi_trace(data: dict, code: str, division: str) -> dict:
+    hits = [
+        t
+        for t in data["traces"].values()
+        if t["kind"] == "kpi"
+        and t["code"] == code
+        and t["division"] == division
+        and "numerator" in t
+    ]
+    assert hits, f"no trace of {code} for {division}"
+    return hits[0]
+
+
+def test_kpi_trace_quotes_the_warehouse(county, wh):
+    report, data = county["report"], county["data"]
+    code = "dibao_coverage_rate_rural"
+    t = _kpi_trace(data, code, report.division_code)
+    num, den, included, expected = wh.execute(
+        "SELECT numerator, denominator, townships_included, townships_expected FROM kpi_annual "
+        "WHERE year = ? AND kpi_code = ? AND division_code = ?",
+        [YEAR, code, report.division_code],
+    ).fetchone()
+    assert t["numerator"]["value"] == pytest.approx(num)
+    assert t["denominator"]["value"] == pytest.approx(den)
+    assert t["numerator"]["name"] == "农村低保期末人数"
+    assert t["denominator"]["name"] == "农村户籍人口"
+    assert "÷" in t["formula"]
+    assert t["numerator"]["text"].replace(",", "").startswith(str(round(num)))
+    assert f"计入{included}个" in t["coverage"] and f"应计{expected}个" in t["coverage"]
+    # the townships it covers, each with its own numerator, as kpi_annual holds them
+    towns = dict(
+        wh.execute(
+            "SELECT division_name, numerator FROM kpi_annual WHERE year = ? AND kpi_code = ? "
+            "AND division_level = 'township' AND numerator IS NOT NULL",
+            [YEAR, code],
+        ).fetchall()
+    )
+    shown = {x["name"]: x["numerator"] for x in t["townships"] if x["numerator"] is not None}
+    assert set(shown) == set(towns)
+    for name, text in shown.items():
+        assert float(text.replace(",", "").rstrip("人")) == pytest.approx(towns[name])
+
+
+def test_township_figure_names_its_returns(county, wh):
+    """A township's cell of the KPI table: its trace names the file, sheet and rows of the
+    township's return, and those rows are in the raw layer, from that township."""
+    data = county["data"]
+    checked = 0
+    for t in data["traces"].values():
+        if (
+            t["kind"] != "kpi"
+            or not t.get("returns")
+            or t["division"] == county["report"].division_code
+        ):
+            continue
+        for rid in t["returns"]:
+            for r in data["returns"][rid]:
+                assert r["file"] and r["sheet"]
+                if r["table"] is None:  # the cover: 户籍人口
+                    continue
+                assert r["rows"], r
+                found = wh.execute(
+                    f"SELECT count(*), min(s.submission_id) FROM raw.submissions AS s "
+                    f"JOIN raw.{r['table']} AS t USING (submission_id) WHERE s.file_path = ? "
+                    "AND t.source_sheet = ? AND list_contains(?, t.source_row)",
+                    [r["file"], r["sheet"], r["rows"]],
+                ).fetchone()
+                assert found[0] == len(r["rows"]), r
+                (township,) = wh.execute(
+                    "SELECT coalesce(current_division_code, division_code) FROM quality_status "
+                    "WHERE submission_id = ?",
+                    [found[1]],
+                ).fetchone()
+                assert township == t["division"], (r, t["division"])
+                checked += 1
+    assert checked >= 10
+
+
+def test_print_formats_carry_no_popover(county):
+    page = county["pdf_page"]
+    assert "data-trace" not in page and "civstat-traces" not in page
+    assert "trace-pop" not in page
+
+
+CHECK = """<script>(function(){
+  var out = {n: 0, bad: []}, figs = document.querySelectorAll('.fig[data-trace]');
+  var data = JSON.parse(document.getElementById('civstat-traces').textContent);
+  figs.forEach(function (f) {
+    out.n++;
+    civstatTrace.show(f);
+    var p = civstatTrace.popover, t = data.traces[f.getAttribute('data-trace')];
+    var txt = p.textContent;
+    if (p.hidden || !t || !txt || txt.indexOf(t.title) < 0 || txt.indexOf(t.formula || '') < 0
+        || (t.value && txt.indexOf(t.value) < 0)
+        || (t.townships && p.querySelectorAll('tr').length !== t.townships.length + 1))
+      out.bad.push(f.getAttribute('data-trace'));
+    civstatTrace.hide();
+  });
+  var pre = document.createElement('pre'); pre.id = 'trace-check';
+  pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+})();</script>"""
+
+
+def popover_check(source: str, tmp: Path) -> tuple[dict, list[str]]:
+    """Open the page in headless Chromium (offline flags, NetLog) with a script that shows
+    every traced figure's popover in turn: ({n, bad: ids whose popover lacks its trace}, the
+    URLs the page requested)."""
+    from test_report import load_in_chromium
+
+    head, sep, tail = source.rpartition("</body>")
+    page = tmp / "page.html"
+    page.write_text(head + CHECK + sep + tail, encoding="utf-8")
+    dom, requested = load_in_chromium(page, tmp)
+    m = re.search(r'<pre id="trace-check">(.*?)</pre>', dom, re.DOTALL)
+    assert m, "the check script did not run"
+    return json.loads(m[1].replace("&quot;", '"')), requested
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_every_popover_fills_in_chromium(county, tmp_path):
+    """Headless Chromium, offline: the page requests nothing, and every traced figure's
+    popover shows its trace (title, value, formula, one row per township) when shown."""
+    result, requested = popover_check(county["source"], tmp_path)
+    assert requested == [], f"the page fetched {requested}"
+    assert result["n"] == len(SPAN.findall(county["source"])) > 0
+    assert result["bad"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_popover_check_catches_a_missing_trace(county, tmp_path):
+    """The same check on the page with one figure's trace removed from the JSON block."""
+    source = county["source"]
+    tid = SPAN.search(source)[1]
+    data = json.loads(json.dumps(county["data"]))
+    del data["traces"][tid]
+    block = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    broken = re.sub(
+        r'(<script type="application/json" id="civstat-traces">).*?(</script>)',
+        lambda m: m[1] + block + m[2],
+        source,
+        count=1,
+        flags=re.DOTALL,
+    )
+    result, _ = popover_check(broken, tmp_path)
+    assert result["bad"] and set(result["bad"]) == {tid}
+
+
+# -- write_all: the DOCX and XLSX in a forked child beside the HTML and PDF ---------------------
+def _fake_writers(monkeypatch, fail: str | None = None):
+    from civstat.report import writers
+
+    def fake(fmt):
+        def write(report, path):
+            if fmt == fail:
+                raise ValueError(f"{fmt} boom")
+            path.write_text(f"{fmt} {os.getpid()}")
+            return path
+
+        return write
+
+    for fmt in writers.FORMATS:
+        monkeypatch.setitem(writers.WRITERS, fmt, fake(fmt))
+    return writers
+
+
+def test_write_all_forks_the_docx(tmp_path, monkeypatch):
+    writers = _fake_writers(monkeypatch)
+    report = SimpleNamespace(file_stem="r", charts=[])
+    files = writers.write_all([report], writers.FORMATS, tmp_path, parallel=True)
+    assert [p.name for p in files] == ["r.html", "r.pdf", "r.xlsx", "r.docx"]
+    pid = {p.suffix: int(p.read_text().split()[1]) for p in files}
+    assert pid[".html"] == pid[".pdf"] == os.getpid()
+    assert pid[".docx"] == pid[".xlsx"] != os.getpid()
+    files = writers.write_all([report], ["pdf", "docx"], tmp_path, parallel=False)
+    assert {int(p.read_text().split()[1]) for p in files} == {os.getpid()}
+
+
+def test_write_all_raises_the_childs_error(tmp_path, monkeypatch):
+    writers = _fake_writers(monkeypatch, fail="docx")
+    report = SimpleNamespace(file_stem="r", charts=[])
+    with pytest.raises(RuntimeError, match="docx boom"):
+        writers.write_all([report], ["html", "docx"], tmp_path, parallel=True)
+    assert (tmp_path / "r.html").exists()  # the parent's own formats were written
