@@ -48,17 +48,6 @@ def timed(fn, *args):
     return result, time.perf_counter() - t0, time.process_time() - c0
 
 
-def timed_all(fn, *args):
-    """:func:`timed`, the CPU of waited-for child processes (the forked DOCX writer) counted."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result, wall, cpu = timed(fn, *args)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    kids = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return result, wall, cpu + kids
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--year", type=int, default=2025)
@@ -73,9 +62,6 @@ def main() -> None:
 
     t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
 
-    def forked(reports, formats, out_dir):
-        return writers.write_all(reports, formats, out_dir, parallel=True)
-
     out = Path(args.out or tempfile.mkdtemp(prefix="civstat-bench-report-"))
     out.mkdir(parents=True, exist_ok=True)
     rounds: list[dict[str, tuple[float, float]]] = []
@@ -87,9 +73,6 @@ def main() -> None:
         charts = len(report.charts)
         for fmt in FORMATS:
             row[fmt] = timed(writers.write, report, fmt, out)[1:]
-        # what `civstat report` does: write_all, the DOCX in a forked child beside HTML + PDF
-        report = build(args.year, args.warehouse)  # fresh charts: nothing drawn yet
-        row["write_all"] = timed_all(forked, [report], TARGET, out)[1:]
         rounds.append(row)
 
     print(f"county summary {args.year}: {charts} charts, {args.repeat} rounds, out={out}")
@@ -104,10 +87,8 @@ def main() -> None:
     for key in ("model", *FORMATS):
         line(key, [key])
     line("html+pdf+docx", TARGET)
-    line("  write_all (forked)", ["write_all"])
     line("model+html+pdf+docx", ("model", *TARGET))
-    print("target: html+pdf+docx within 5 s (write_all: one after the other above, the DOCX")
-    print("in a forked child beside the HTML and PDF here; its CPU counts both processes)")
+    print("target: html+pdf+docx within 5 s (one process, one format after the other)")
 
     if args.no_baseline:
         return

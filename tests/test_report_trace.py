@@ -6,11 +6,9 @@ the warehouse (report/trace.py); the PDF and DOCX carry none of it."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -242,41 +240,3 @@ def test_popover_check_catches_a_missing_trace(county, tmp_path):
     )
     result, _ = popover_check(broken, tmp_path)
     assert result["bad"] and set(result["bad"]) == {tid}
-
-
-# -- write_all: the DOCX and XLSX in a forked child beside the HTML and PDF ---------------------
-def _fake_writers(monkeypatch, fail: str | None = None):
-    from civstat.report import writers
-
-    def fake(fmt):
-        def write(report, path):
-            if fmt == fail:
-                raise ValueError(f"{fmt} boom")
-            path.write_text(f"{fmt} {os.getpid()}")
-            return path
-
-        return write
-
-    for fmt in writers.FORMATS:
-        monkeypatch.setitem(writers.WRITERS, fmt, fake(fmt))
-    return writers
-
-
-def test_write_all_forks_the_docx(tmp_path, monkeypatch):
-    writers = _fake_writers(monkeypatch)
-    report = SimpleNamespace(file_stem="r", charts=[])
-    files = writers.write_all([report], writers.FORMATS, tmp_path, parallel=True)
-    assert [p.name for p in files] == ["r.html", "r.pdf", "r.xlsx", "r.docx"]
-    pid = {p.suffix: int(p.read_text().split()[1]) for p in files}
-    assert pid[".html"] == pid[".pdf"] == os.getpid()
-    assert pid[".docx"] == pid[".xlsx"] != os.getpid()
-    files = writers.write_all([report], ["pdf", "docx"], tmp_path, parallel=False)
-    assert {int(p.read_text().split()[1]) for p in files} == {os.getpid()}
-
-
-def test_write_all_raises_the_childs_error(tmp_path, monkeypatch):
-    writers = _fake_writers(monkeypatch, fail="docx")
-    report = SimpleNamespace(file_stem="r", charts=[])
-    with pytest.raises(RuntimeError, match="docx boom"):
-        writers.write_all([report], ["html", "docx"], tmp_path, parallel=True)
-    assert (tmp_path / "r.html").exists()  # the parent's own formats were written

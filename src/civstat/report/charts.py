@@ -629,12 +629,8 @@ def static_png(chart: Chart, width: int = PRINT_WIDTH, dpi: int = 200) -> bytes:
     return chart.png[1]
 
 
-def prepare(chart: Chart, width: int = PRINT_WIDTH) -> None:
-    """Make the chart's matplotlib drawing now (the PDF's SVG and the DOCX's PNG share it)."""
-    _drawing(chart, width)
-
-
 def _drawing(chart: Chart, width: int):
+    """The chart's matplotlib drawing, made once: the PDF's SVG and the DOCX's PNG share it."""
     if chart.drawing is None or chart.drawing[0] != width:
         chart.drawing = (width, _draw(_spec(chart), chart.title, width))
     return chart.drawing[1]

@@ -8,13 +8,10 @@ are PNG from the same drawing: no browser is started for either."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import html as html_mod
 import json
 import math
-import os
 import re
-import traceback
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -317,68 +314,14 @@ def write(report: Report, fmt: str, out_dir: Path) -> Path:
     return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
 
 
-SIDE_FORMATS = ("docx", "xlsx")  # written in a forked process alongside the HTML and PDF
+def write_all(reports: list[Report], formats, out_dir: Path) -> list[Path]:
+    """Every report in every one of ``formats``, one after the other; the files in
+    :data:`FORMATS` order per report. The charts' matplotlib drawings are made once per chart
+    and shared: the PDF's SVG and the DOCX's PNG come from the same drawing.
 
-
-def write_all(
-    reports: list[Report], formats, out_dir: Path, *, parallel: bool | None = None
-) -> list[Path]:
-    """Every report in every one of ``formats``; the files in :data:`FORMATS` order per report.
-
-    With a CPU to spare (``parallel`` None: two or more, load average at most one below their
-    number) and formats on both sides, the DOCX and XLSX are written by a forked child process
-    while this one writes the HTML and PDF (WeasyPrint's layout is most of the time); on a busy
-    machine the two would only take turns, and they are written one after the other. The charts' matplotlib drawings are made first, here, so the
-    child inherits them: the PDF's SVG and the DOCX's PNG come from one drawing per chart and
-    no chart is drawn twice. An error in the child is raised here, with its traceback."""
+    (Writing the DOCX in a forked child beside the PDF was tried: it saves wall time only with
+    a core to spare, and forking a process whose polars and DuckDB thread pools are running can
+    hang the child — a hung report is worse than a slower one.)"""
     out_dir = Path(out_dir)
     wanted = [f for f in FORMATS if f in formats]
-    side = [f for f in wanted if f in SIDE_FORMATS]
-    main = [f for f in wanted if f not in SIDE_FORMATS]
-    if parallel is None:  # a CPU to spare: on a busy machine the two would only take turns
-        cpus = os.cpu_count() or 1
-        parallel = hasattr(os, "fork") and cpus > 1 and os.getloadavg()[0] <= cpus - 1
-    if not (parallel and side and main):
-        return [write(r, f, out_dir) for r in reports for f in wanted]
-    for r in reports:
-        for c in r.charts:
-            ch.prepare(c)
-    child = _fork(lambda: [write(r, f, out_dir) for r in reports for f in side])
-    try:
-        for r in reports:
-            for f in main:
-                write(r, f, out_dir)
-    finally:
-        _join(child)
-    return [out_dir / f"{r.file_stem}.{f}" for r in reports for f in wanted]
-
-
-def _fork(work: Callable[[], object]) -> tuple[int, int]:
-    """Run ``work`` in a forked child; (pid, read end of the pipe that carries its error)."""
-    read, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        code = 0
-        try:
-            os.close(read)
-            work()
-        except BaseException:  # noqa: BLE001 — every failure goes back to the parent
-            code = 1
-            with contextlib.suppress(Exception):
-                os.write(write_end, traceback.format_exc().encode("utf-8", "replace"))
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read
-
-
-def _join(child: tuple[int, int]) -> None:
-    pid, read = child
-    with os.fdopen(read, "rb") as pipe:
-        message = pipe.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise RuntimeError(
-            "DOCX/XLSX 写出失败 / the DOCX/XLSX writer failed "
-            f"(status {status}):\n{message or '(no traceback)'}"
-        )
+    return [write(r, f, out_dir) for r in reports for f in wanted]
