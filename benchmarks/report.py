@@ -92,14 +92,14 @@ def main() -> None:
 
     if args.no_baseline:
         return
-    from civstat.report import charts as ch
+    from civstat.report import chromium
 
-    if ch._chromium() is None:
+    if chromium._chromium() is None:
         print("baseline: skipped (no Chromium installed)")
         return
     report = build(args.year, args.warehouse)
     t0, c0 = time.perf_counter(), time.process_time()
-    with ch.SvgRenderer() as renderer:
+    with chromium.SvgRenderer() as renderer:
         for c in report.charts:
             renderer.svg(c)  # the former path: kaleido, one chart after the other
     charts_wall, charts_cpu = time.perf_counter() - t0, time.process_time() - c0

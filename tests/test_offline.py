@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from civstat.report.charts import CHROMIUM_FLAGS, _chromium
+from civstat.report.chromium import CHROMIUM_FLAGS, _chromium
 
 pytestmark = pytest.mark.slow  # starts Chromium
 
@@ -29,8 +29,9 @@ SYSCALLS = "execve,socket,connect,sendto,sendmsg,sendmmsg,close"
 
 RENDER = """
 from civstat.report import charts as ch
+from civstat.report.chromium import SvgRenderer
 chart = ch.trend_chart("t", "城乡低保人数", ["2024Q1", "2024Q2"], {"城市低保": [529, 531]})
-with ch.SvgRenderer() as renderer:
+with SvgRenderer() as renderer:
     svg = renderer.svg(chart)
 assert "<svg" in svg and "main-svg" in svg, svg[:200]
 print("SVG-OK", len(svg))

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from civstat.report.charts import CHROMIUM_FLAGS
+from civstat.report.chromium import CHROMIUM_FLAGS
 from civstat.report.formatting import money_text
 
 YEAR = 2024

@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from civstat.report import chart_draw
 from civstat.report import charts as ch
 
 PERIODS = ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2*", "2025Q3", "2025Q4"]
@@ -96,7 +97,7 @@ def test_static_svg_keeps_text_as_text_without_a_browser(charts, monkeypatch):
         raise AssertionError("a static chart must not start a process (a browser)")
 
     monkeypatch.setattr(subprocess.Popen, "__init__", no_process)
-    svg = ch.static_svg(charts["trend"])
+    svg = chart_draw.static_svg(charts["trend"])
     assert svg.lstrip().startswith("<svg") and "<metadata" not in svg
     texts = "".join(re.findall(r">([^<>]+)</text>", svg))
     for s in ("城乡低保人数", "单位：人", "2024年", "一季度", "二季度*", "万", "城市低保"):
@@ -104,8 +105,8 @@ def test_static_svg_keeps_text_as_text_without_a_browser(charts, monkeypatch):
     assert "Noto Sans CJK SC" in svg
     assert not re.search(r"\d+k\b", texts)
     for key in ("ranking", "pie", "events"):
-        assert "<text" in ch.static_svg(charts[key])
-    pie = "".join(re.findall(r">([^<>]+)</text>", ch.static_svg(charts["pie"])))
+        assert "<text" in chart_draw.static_svg(charts[key])
+    pie = "".join(re.findall(r">([^<>]+)</text>", chart_draw.static_svg(charts["pie"])))
     assert "7.4%" in pie and "92.6%" in pie
 
 
@@ -115,7 +116,7 @@ def test_static_png_is_a_picture_with_ink(charts):
     import numpy as np
     from PIL import Image
 
-    png = ch.static_png(charts["events"])
+    png = chart_draw.static_png(charts["events"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     im = Image.open(io.BytesIO(png)).convert("L")
     assert im.width >= 1000  # 156 mm at 200 pixels an inch
@@ -125,7 +126,7 @@ def test_static_png_is_a_picture_with_ink(charts):
 
 def test_chart_drawn_once_for_both_static_formats(charts):
     c = charts["ranking"]
-    ch.static_svg(c)
+    chart_draw.static_svg(c)
     first = c.drawing
-    ch.static_png(c)
+    chart_draw.static_png(c)
     assert c.drawing is first

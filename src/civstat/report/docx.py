@@ -19,7 +19,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from civstat.report import charts as ch
+from civstat.report import chart_draw
 
 BODY_FONT = "仿宋"  # 仿宋_GB2312 on older installs; Word substitutes by name
 LATIN_FONT = "Times New Roman"
@@ -273,7 +273,7 @@ def _widths(t) -> list:
 def _chart(doc, c, styles: dict) -> None:
     from docx.shared import Mm
 
-    png = ch.static_png(c)
+    png = chart_draw.static_png(c)
     par = _par(doc, "", styles["Figure"])
     par.add_run().add_picture(io.BytesIO(png), width=Mm(156))
 

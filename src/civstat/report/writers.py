@@ -2,7 +2,7 @@
 
 :data:`FORMATS` is the one list of output formats (the CLI and :func:`civstat.report.render_reports`
 accept these); :func:`write` writes one report in one of them. The PDF's charts are static SVG
-drawn by matplotlib in this process (:func:`civstat.report.charts.static_svg`), the DOCX's
+drawn by matplotlib in this process (:func:`civstat.report.chart_draw.static_svg`), the DOCX's
 are PNG from the same drawing: no browser is started for either."""
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from civstat.report import chart_draw
 from civstat.report import charts as ch
+from civstat.report.chromium import SvgRenderer
 from civstat.report.model import Report
 from civstat.report.trace import segments
 
@@ -215,12 +217,12 @@ def write_html(report: Report, path: Path) -> Path:
     return path
 
 
-def render_pdf_html(report: Report, renderer: ch.SvgRenderer | None = None) -> str:
+def render_pdf_html(report: Report, renderer: SvgRenderer | None = None) -> str:
     """The print variant of the page: charts as SVG images (vector in the PDF), drawn by
     matplotlib (or by ``renderer``, the former Chromium path, when one is given)."""
     chart_svg = {}
     for c in report.charts:
-        svg = c.svg if c.svg is not None else (renderer.svg(c) if renderer else ch.static_svg(c))
+        svg = c.svg if c.svg is not None else (renderer.svg(c) if renderer else chart_draw.static_svg(c))
         chart_svg[c.chart_id] = "data:image/svg+xml;base64," + base64.b64encode(
             svg.encode("utf-8")
         ).decode("ascii")
@@ -241,7 +243,7 @@ def render_pdf_html(report: Report, renderer: ch.SvgRenderer | None = None) -> s
     return fit_tables(keep_figures_together(page))
 
 
-def write_pdf(report: Report, path: Path, renderer: ch.SvgRenderer | None = None) -> Path:
+def write_pdf(report: Report, path: Path, renderer: SvgRenderer | None = None) -> Path:
     import weasyprint
 
     page = render_pdf_html(report, renderer)
