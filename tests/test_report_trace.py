@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -91,6 +92,101 @@ def test_figures_in_text_and_tables_are_traced(county):
     # the span holds the figure as the sentence prints it (a change may read 与上年持平)
     for tid, text in spans:
         assert re.search(r"\d", text) or data["traces"][tid]["kind"] == "change", (tid, text)
+
+
+# -- no number of the body outside a traced figure -------------------------------------------------
+# Not read from the page's body: headings (一、（一）…, 2025年 in a title), table captions (表N),
+# column headers (units such as 元/人·月), charts (their own labels), the cover, the table of
+# contents, the 落款 (issuer and date), and a part the bureau is still to write (p.placeholder:
+# an instruction naming its file, e.g. narrative/2025_清河县.md).
+SKIPPED = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "caption",
+    "th",
+    "figure",
+    "footer",
+    "header",
+    "nav",
+    "script",
+    "style",
+}
+VOID = {"br", "img", "meta", "link", "hr", "input", "wbr", "col", "source"}
+# Digits that are no figure, removed before looking for numbers (the whitelist, kept short):
+WHITELIST = [
+    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?",  # a year or a date: 2025年, 2026年1月12日
+    r"\d{1,2}(?:—|-|至)\d{1,2}月",  # a span of months: 1—12月
+    r"\d{4}Q[1-4]",  # a reporting period (报告期 of the quality tables): 2025Q2
+    r"表\d+",  # the return's sheet a 数据说明 sentence names: “表14 流浪乞讨人员救助”
+    r"(?<![A-Za-z0-9])[HS]\d+",  # a quality rule's code: 审核规则H4, S12
+    r"3A(?=级?及以上)",  # a grade of the social organisations' evaluation: 3A及以上
+    r"10万元(?=以[上下])",  # 数据说明's rule for money units: 10万元以上…以万元表述
+]
+NOT_FIGURES = re.compile("|".join(WHITELIST))
+DIGITS = re.compile(r"\d[\d,.]*")
+
+
+class _Untraced(HTMLParser):
+    """Digit runs of ``<main>`` outside ``span.fig`` and outside :data:`SKIPPED` elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipped: a heading, caption, span.fig …)
+        self.found: list[tuple[str, str, str]] = []  # (element, number, its text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        cls = dict(attrs).get("class") or ""
+        skip = (
+            tag in SKIPPED
+            or (tag == "span" and "fig" in cls.split())
+            or (tag == "p" and "placeholder" in cls.split())
+        )
+        self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if any(skip for _, skip in self.stack):
+            return
+        text = NOT_FIGURES.sub("", data)
+        for m in DIGITS.finditer(text):
+            where = self.stack[-1][0] if self.stack else "?"
+            self.found.append((where, m[0], data.strip()[:80]))
+
+
+def untraced_numbers(source: str) -> list[tuple[str, str, str]]:
+    """Every number in the body's running text and table cells not inside a traced figure:
+    (element, number, the text it stands in)."""
+    main = source[source.index("<main>") : source.index("</main>") + len("</main>")]
+    parser = _Untraced()
+    parser.feed(main)
+    parser.close()
+    return parser.found
+
+
+def test_every_number_of_the_body_is_traced(county):
+    """Issue 13: every figure in the text and tables carries its trace — a number of the body
+    (running text, footnotes, table cells) outside ``span.fig`` fails, save the whitelist."""
+    bad = untraced_numbers(county["source"])
+    assert bad == [], f"{len(bad)} numbers untraced: {bad[:30]}"
+
+
+def test_untraced_check_catches_a_bare_number():
+    page = (
+        '<main><h2>一、2025年工作</h2><p>全县<span class="fig" data-trace="t1" tabindex="0">'
+        "1,234</span>人，2025年12月31日共<b>56</b>起。</p><table><caption>表1</caption>"
+        "<tr><th>床位（张/千人）</th><td>2025Q4</td><td>7.5</td></tr></table></main>"
+    )
+    assert untraced_numbers(page) == [("b", "56", "56"), ("td", "7.5", "7.5")]
 
 
 def _kpi_trace(data: dict, code: str, division: str) -> dict:

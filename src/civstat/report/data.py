@@ -326,6 +326,22 @@ class MartReader:
             [year, quarter, codes],
         )
 
+    def finding_rows(self, year: int, quarter: int, severity: str) -> pl.DataFrame:
+        """Per finding of the latest quality run (period, township, rule, message): the return's
+        file, sheet and Excel rows it was found in (quality.violations)."""
+        if not self._has("quality.violations"):
+            return pl.DataFrame()
+        return self._q(
+            "SELECT v.period, v.division_code, v.rule_code, v.message_zh, "
+            "min(v.source_file) AS source_file, min(v.sheet) AS sheet, "
+            "list(DISTINCT v.source_row ORDER BY v.source_row) "
+            "FILTER (WHERE v.source_row IS NOT NULL) AS source_rows "
+            "FROM quality.violations AS v WHERE v.severity = ? AND v.year = ? AND v.quarter <= ? "
+            "AND v.evaluated_at = (SELECT max(w.evaluated_at) FROM quality.violations AS w "
+            "WHERE w.division_code = v.division_code AND w.period = v.period) GROUP BY ALL",
+            [severity, year, quarter],
+        )
+
     def soft_warnings(self, year: int, quarter: int, codes: list[str]) -> pl.DataFrame:
         return self._q(
             "SELECT period, division_code, division_name, rule_code, message_zh, explanation "
@@ -448,12 +464,31 @@ class MartReader:
             else "[]::VARCHAR[]"
         )
         return self._q(
-            f"SELECT current_division_code AS division_code, sum({column}) AS value, "
+            f"SELECT current_division_code AS division_code, "
+            f"{'count(*)' if column == '*' else f'sum({column})'} AS value, "
             f"{subs} AS submissions "
             f"FROM {mart} WHERE year = ? AND quarter {'<=' if upto else '='} ? "
             f"AND {self._IN_SCOPE}{conds} "
             "GROUP BY ALL ORDER BY division_code",
             [year, quarter, codes, *where.values()],
+        )
+
+    def event_rows(self, event_ids: list[str]) -> pl.DataFrame:
+        """event_id → the row of the return its figures come from (fct_disaster_losses keeps
+        the latest published return listing the event): file, sheet as received, Excel row."""
+        if not event_ids or not self._has("raw.disaster_events"):
+            return pl.DataFrame(
+                schema={n: pl.String for n in ("event_id", "file_path", "source_sheet")}
+                | {"source_row": pl.Int32}
+            )
+        return self._q(
+            "SELECT f.event_id, s.file_path, r.source_sheet, min(r.source_row) AS source_row "
+            "FROM fct_disaster_losses AS f JOIN raw.disaster_events AS r "
+            "ON r.submission_id = f.submission_id AND CAST(r.event_date AS DATE) = f.event_date "
+            "AND r.hazard_type = f.hazard_type AND NOT r.is_total "
+            "JOIN raw.submissions AS s ON s.submission_id = f.submission_id "
+            "WHERE list_contains(?, f.event_id) GROUP BY ALL",
+            [event_ids],
         )
 
     def submission_files(self, submissions: list[str]) -> dict[str, str]:

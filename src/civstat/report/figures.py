@@ -13,8 +13,8 @@ import polars as pl
 
 from civstat.report import charts as ch
 from civstat.report import formatting as f
-from civstat.report.phrases import sentence
-from civstat.report.trace import NO_TRACER
+from civstat.report.phrases import _format, sentence
+from civstat.report.trace import NO_TRACER, Traced
 
 RATE_UNITS = {"ratio", "rate", "%", "比率", "比例", "百分比", "fraction", ""}
 
@@ -291,9 +291,9 @@ class Figures:
                 "ranking.leader",
                 self.ph,
                 kpi=self.kname(code),
-                first=self.name_group(top),
+                first=self.name_group(top, code, printed[0]),
                 first_value=self.tracer.figure(printed[0], code, rows[0][0]),
-                last=self.name_group(bottom),
+                last=self.name_group(bottom, code, printed[-1]),
                 last_value=self.tracer.figure(printed[-1], code, rows[-1][0]),
             )
         mine = [t for (c, _, _), t in zip(rows, printed) if c == self.scope.division_code]
@@ -302,21 +302,38 @@ class Figures:
         own = value_of(rows, self.scope.division_code)
         rank = 1 + sum(1 for t, (_, _, v) in zip(printed, rows) if t != mine[0] and v > own)
         tied = printed.count(mine[0]) > 1
+        ranked = [{"name": n, "text": t, "returns": []} for (_, n, _), t in zip(rows, printed)]
         return sentence(
             "ranking.position_tied" if tied else "ranking.position",
             self.ph,
             kpi=self.kname(code),
             value=self.fig(code),
-            n=len(rows),
-            rank=rank,
+            n=self._ranked(len(rows), code, "n", "参与排名的乡镇（街道）数", ranked),
+            rank=self._ranked(
+                rank, code, "rank", "名次：数值（按所印位数）高于本乡镇（街道）者加一", ranked
+            ),
         )
 
-    def name_group(self, names: list[str]) -> str:
-        """甲镇 / 甲镇、乙镇、丙乡 / 甲镇、乙镇等6个乡镇（街道）."""
+    def _ranked(self, n: int, code: str, what: str, formula: str, items: list[dict]):
+        """A count or place of a ranking, traced to the townships ranked (as printed)."""
+        source = "kpi_annual" if self.is_kpi(code) else "fct_measures"
+        return self.tracer.rows(
+            str(n),
+            ("ranking", code, what, formula),
+            lambda: self.tracer.record(f"{self.kname(code)}：排名", n, source, formula, items),
+        )
+
+    def name_group(self, names: list[str], code: str = "", value: str = "") -> str:
+        """甲镇 / 甲镇、乙镇、丙乡 / 甲镇、乙镇等6个乡镇（街道） (the count traced)."""
         g = self.ph["ranking"]
         if len(names) <= g["max_named"]:
             return "、".join(names)
-        return g["group"].format(names="、".join(names[:2]), n=len(names))
+        items = [{"name": x, "text": value, "returns": []} for x in names]
+        n = self._ranked(
+            len(names), code, value, f"数值同为{value}（按所印位数）的乡镇（街道）数", items
+        )
+        text, spans = _format(g["group"], {"names": "、".join(names[:2]), "n": n})
+        return Traced(text, spans) if spans else text
 
 
 def value_of(rows: list[tuple[str, str, float]], code: str) -> float:

@@ -12,6 +12,11 @@ record per figure, every value read from the warehouse and formatted here:
     measure   a measure of the scope (fct_measures): how it aggregates, the townships it sums
     fact      a sum of township facts (fct_recipients, fct_funds …): the townships summed
     change    a figure against the same period a year before: both values
+    rows      a figure stated from rows of the warehouse: an event's own figure (its return's
+              row), a plan target or its gap (kpi_plan_completion), a count 数据说明 or the
+              targets state (the rows it counts, listed), a quality finding's message (the
+              return's file, sheet and rows it names); a count of rows of a mart (事件, 养老
+              机构) is a ``fact`` of column ``*``
     (any)     a township's own figure also names the returns behind it — file
               (raw.submissions.file_path), sheet and Excel rows (raw.<sheet>.source_sheet,
               source_row) — found through the published returns (quality_status) or, for
@@ -99,6 +104,7 @@ class Tracer:
         self._formulas: dict[str, dict] | None = None
         self._mdefs: dict[str, dict] | None = None
         self._sources: dict[str, tuple[str | None, str | None]] | None = None
+        self._fixed: dict[str, list[dict]] = {}  # return lists given row by row (an event's)
 
     # -- handing out ids ----------------------------------------------------------------------
     def _fig(self, text, key: tuple, make) -> Fig | None:
@@ -126,6 +132,35 @@ class Tracer:
         return self._fig(
             text, key, lambda: self._fact(label, mart, column, table, where, text, upto)
         )
+
+    def rows(self, text, key: tuple, make):
+        """A figure stated from rows of the warehouse — a count of events, institutions,
+        returns or findings, a plan target, a finding's message: ``make()`` is its record
+        (:meth:`record`), built once per ``key``. A text without a number (恰好达到, a
+        finding's message naming none) is no figure: left as it is."""
+        if text is None or not any(c.isdigit() for c in str(text)):
+            return text
+        return self._fig(text, ("rows", *key), make)
+
+    def record(self, title: str, value, source: str, formula: str, items=None, **extra) -> dict:
+        """A :meth:`rows` record: ``items`` the rows it stands for ({name, text, returns}),
+        listed under ``extra["list"]`` ({title, column}; default: the townships); ``extra``
+        may give ``now`` / ``before`` ({name, text}) and ``returns``."""
+        rec = self._base(title, self.ctx.scope.division_code, str(value), source)
+        rec["kind"], rec["formula"] = "rows", formula
+        if items is not None:
+            rec["townships"] = list(items)
+        rec.update({k: v for k, v in extra.items() if v is not None})
+        return rec
+
+    def fixed_returns(self, key: tuple, items: list[dict]) -> list[str]:
+        """A return list given as (file, table, sheet, rows) items — e.g. the one row of an
+        event, read with it from the warehouse."""
+        rid = self._returns.get(("fixed", key))
+        if rid is None:
+            rid = self._returns[("fixed", key)] = f"r{len(self._returns) + 1}"
+            self._fixed[rid] = items
+        return [rid]
 
     # -- records --------------------------------------------------------------------------------
     def _base(self, title: str, division: str, value: str, source: str, prev=False) -> dict:
@@ -251,9 +286,14 @@ class Tracer:
     def _fact(self, label, mart, column, table, where: dict, text, upto: bool) -> dict:
         ctx = self.ctx
         df = ctx.r.fact_townships(mart, column, ctx.year, ctx.quarter, ctx.codes, where, upto)
-        rec = self._base(label, ctx.scope.division_code, str(text), f"{mart}.{column}")
+        source = f"{mart}（行数）" if column == "*" else f"{mart}.{column}"
+        rec = self._base(label, ctx.scope.division_code, str(text), source)
         rec["kind"] = "fact"
         rec["formula"] = "各乡镇（街道）报表之和" if ctx.scope.is_county else "本乡镇（街道）报表"
+        if column == "*":
+            rec["formula"] = "所列行数（" + (
+                "各乡镇（街道）之和）" if ctx.scope.is_county else "本乡镇（街道））"
+            )
         category = where.get("category")
         towns = [
             {
@@ -331,6 +371,8 @@ class Tracer:
         )
         subs_of: dict[tuple, list[str]] = {}
         for key in self._returns:
+            if key[0] == "fixed":
+                continue
             if key[0] == "town":
                 sel = current.filter(pl.col("division_code") == key[1]).sort(
                     "quarter", descending=True
@@ -341,11 +383,13 @@ class Tracer:
         every = sorted({s for v in subs_of.values() for s in v})
         files = ctx.r.submission_files(every)
         rows: dict[str, pl.DataFrame] = {}
-        for table in sorted({k[-2] for k in self._returns if k[-2]}):
+        for table in sorted({k[-2] for k in subs_of if k[-2]}):
             wanted = sorted({s for k, v in subs_of.items() if k[-2] == table for s in v})
             rows[table] = ctx.r.sheet_rows(table, wanted)
-        out: dict[str, list[dict]] = {}
+        out: dict[str, list[dict]] = dict(self._fixed)
         for key, rid in self._returns.items():
+            if key[0] == "fixed":
+                continue
             table, category = key[-2], key[-1]
             latest_only = key[0] == "town" and not key[2]
             items = []
@@ -382,7 +426,13 @@ class NoTracer:
     def figure(self, text, *args, **kwargs):
         return text
 
-    change = fact = figure
+    change = fact = rows = figure
+
+    def record(self, *args, **kwargs):
+        return {}
+
+    def fixed_returns(self, *args, **kwargs):
+        return []
 
 
 NO_TRACER = NoTracer()

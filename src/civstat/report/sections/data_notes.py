@@ -10,9 +10,73 @@ import polars as pl
 from civstat.report import formatting as f
 from civstat.report.context import Context, Reporting, clean
 from civstat.report.model import Section, Table
-from civstat.report.phrases import sentence
+from civstat.report.phrases import _format, sentence
+from civstat.report.trace import Traced
 
 MAX_FINDINGS = 40  # hard findings listed in 数据说明; the quality report has them all
+STATUS = {"published": "已发布", "blocked": "质量审核未通过"}
+
+
+def count(ctx: Context, n: int, key: str, title: str, source: str, formula: str, items, column):
+    """A count 数据说明 states, traced to the rows it counts ({name, text} each)."""
+    rows = [{"returns": [], **i} for i in items]
+    listed = {"title": f"所计{column}", "column": column}
+    return ctx.tracer.rows(
+        str(n),
+        ("notes", key),
+        lambda: ctx.tracer.record(title, n, source, formula, rows, list=listed),
+    )
+
+
+def finding(ctx: Context, r: dict, where: dict, severity: str, name: str):
+    """A finding's message as the quality table prints it, traced to the rows it names."""
+    key = (r["period"], r["division_code"], r["rule_code"], r["message_zh"])
+    x = where.get(key)
+
+    def make():
+        returns = None
+        if x and x["source_file"]:
+            item = {
+                "file": x["source_file"],
+                "table": None,
+                "sheet": x["sheet"] or "",
+                "rows": [v for v in x["source_rows"] or [] if v is not None],
+            }
+            returns = ctx.tracer.fixed_returns(("finding", severity, *key), [item])
+        word = "硬性" if severity == "hard" else "软性"
+        return ctx.tracer.record(
+            f"审核规则{r['rule_code']}：{name}{r['period']}",
+            r["message_zh"],
+            "quality.violations",
+            f"最近一次质量审核的{word}规则检查结果（问题所在报表、工作表与行见下）",
+            returns=returns,
+        )
+
+    return ctx.tracer.rows(r["message_zh"], ("finding", severity, *key), make)
+
+
+def more_note(ctx: Context, rest: pl.DataFrame, town) -> str:
+    """另有N条，见质量报告: the hard findings the table leaves out, counted and traced."""
+    items = [
+        {"name": f"{town(r)}{r['period']}", "text": r["rule_code"]}
+        for r in rest.iter_rows(named=True)
+    ]
+    what = f"硬性规则问题条数减去表中所列{MAX_FINDINGS}条"
+    n = count(
+        ctx, rest.height, "more", "未列出的硬性规则问题", "quality.violations", what, items, "问题"
+    )
+    text, spans = _format("另有{n}条，见质量报告（civstat check）", {"n": n})
+    return Traced(text, spans) if spans else text
+
+
+def findings_of(ctx: Context, severity: str) -> dict:
+    df = ctx.r.finding_rows(ctx.year, ctx.quarter, severity)
+    if df.is_empty():
+        return {}
+    return {
+        (r["period"], r["division_code"], r["rule_code"], r["message_zh"]): r
+        for r in df.iter_rows(named=True)
+    }
 
 
 def render(ctx: Context) -> Section:
@@ -50,6 +114,65 @@ def render(ctx: Context) -> Section:
     included = now["townships_included"][0] if now.height else len(published)
     explained = soft.filter(pl.col("explanation").is_not_null()).height if soft.height else 0
     short = [f"{label}{text}" for label, text in ctx.short_figures.items()]
+    state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
+    towns = [
+        {"name": names.get(c, c), "text": STATUS.get(state.get(c), "未报送")} for c in ctx.codes
+    ]
+    cov = f"period_coverage（{ctx.year}年{quarter}）"
+    expected_fig = count(
+        ctx,
+        expected,
+        "expected",
+        f"{quarter}应报乡镇（街道）",
+        cov,
+        "townships_expected：本期应报的乡镇（街道）",
+        towns,
+        "乡镇（街道）",
+    )
+    included_fig = count(
+        ctx,
+        included,
+        "included",
+        f"{quarter}已发布乡镇（街道）",
+        cov,
+        "townships_included：本期季报已发布、计入合计的乡镇（街道）",
+        [t for t in towns if t["text"] == STATUS["published"]],
+        "乡镇（街道）",
+    )
+    blocked_fig = count(
+        ctx,
+        len(blocked_items),
+        "blocked",
+        f"{ctx.year}年被质量审核拦截的季报",
+        "quality.violations · quality_status",
+        "被硬性规则拦截（quality_status.status = blocked）的乡镇（街道）季报份数",
+        [
+            {"name": f"{names.get(code, code)}{period}", "text": "审核规则" + "、".join(rules)}
+            for (period, code), rules in blocked.items()
+        ],
+        "季报",
+    )
+
+    def soft_fig(rows: pl.DataFrame, key: str, what: str):
+        items = [
+            {
+                "name": f"{names.get(r['division_code'], r['division_name'])}{r['period']}",
+                "text": r["rule_code"],
+            }
+            for r in rows.iter_rows(named=True)
+        ]
+        return count(
+            ctx,
+            rows.height,
+            key,
+            f"质量审核提示：{what}",
+            "quality_warnings",
+            f"软性规则提示条数（{what}）",
+            items,
+            "提示",
+        )
+
+    has_note = pl.col("explanation").is_not_null()
     paras = clean(
         [
             sentence("data_notes.partial", ctx.ph, quarter=quarter) if ctx.partial_year else None,
@@ -58,8 +181,8 @@ def render(ctx: Context) -> Section:
                 ctx.ph,
                 cutoff=ctx.cutoff_text(),
                 quarter=quarter,
-                expected=str(expected),
-                published=str(included),
+                expected=expected_fig,
+                published=included_fig,
             )
             if ctx.scope.is_county
             else sentence(
@@ -79,7 +202,7 @@ def render(ctx: Context) -> Section:
                 "data_notes.blocked",
                 ctx.ph,
                 year=ctx.year,
-                count=str(len(blocked_items)),
+                count=blocked_fig,
                 items="、".join(blocked_items),
             )
             if blocked_items
@@ -92,9 +215,13 @@ def render(ctx: Context) -> Section:
             sentence(
                 "data_notes.soft",
                 ctx.ph,
-                count=str(soft.height),
-                explained=str(explained) if explained else None,
-                unexplained=str(soft.height - explained) if soft.height - explained else None,
+                count=soft_fig(soft, "soft", "全部"),
+                explained=soft_fig(soft.filter(has_note), "explained", "已附说明")
+                if explained
+                else None,
+                unexplained=soft_fig(soft.filter(~has_note), "unexplained", "未附说明")
+                if soft.height - explained
+                else None,
             )
             if soft.height
             else None,
@@ -105,6 +232,11 @@ def render(ctx: Context) -> Section:
         ]
     )
     tables = []
+    hard_rows, soft_rows = findings_of(ctx, "hard"), findings_of(ctx, "soft")
+
+    def town(r):
+        return names.get(r["division_code"]) or r["division_name"] or r["division_code"]
+
     if hard.height:
         shown = hard.head(MAX_FINDINGS)
         tables.append(
@@ -114,17 +246,15 @@ def render(ctx: Context) -> Section:
                 [
                     [
                         r["period"],
-                        names.get(r["division_code"]) or r["division_name"] or r["division_code"],
+                        town(r),
                         r["rule_code"],
-                        r["message_zh"],
+                        finding(ctx, r, hard_rows, "hard", town(r)),
                     ]
                     for r in shown.iter_rows(named=True)
                 ],
-                note=(
-                    f"另有{hard.height - shown.height}条，见质量报告（civstat check）"
-                    if hard.height > shown.height
-                    else None
-                ),
+                note=more_note(ctx, hard.tail(hard.height - shown.height), town)
+                if hard.height > shown.height
+                else None,
             )
         )
     if soft.height:
@@ -135,9 +265,9 @@ def render(ctx: Context) -> Section:
                 [
                     [
                         r["period"],
-                        names.get(r["division_code"]) or r["division_name"] or r["division_code"],
+                        town(r),
                         r["rule_code"],
-                        r["message_zh"],
+                        finding(ctx, r, soft_rows, "soft", town(r)),
                         r["explanation"] or "（未说明）",
                     ]
                     for r in soft.iter_rows(named=True)
@@ -180,7 +310,16 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
                 quarter=quarter,
                 scope=ctx.scope_word,
                 sheet=sheet_name(prog),
-                n=str(len(rep.year)),
+                n=count(
+                    ctx,
+                    len(rep.year),
+                    f"year-{prog.code}",
+                    f"本年此前报送{sheet_name(prog)}的乡镇（街道）",
+                    f"raw.{prog.sheet.table} · quality_status",
+                    "本年各季报中填报该表的乡镇（街道）数",
+                    [{"name": n, "text": "已填报"} for n in _names(ctx, rep.year)],
+                    "乡镇（街道）",
+                ),
             )
         )
     # reported, yet no figure: every such return held back, or nothing filled in
@@ -199,8 +338,31 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
                 ctx.ph,
                 sheet=sheet_name(prog),
                 quarter=quarter,
-                expected=str(returned),
-                n=str(len(rep.now)),
+                expected=count(
+                    ctx,
+                    returned,
+                    "returned",
+                    f"{quarter}报送季报的乡镇（街道）",
+                    "quality_status",
+                    "本期报送季报（已发布或被拦截）的乡镇（街道）数",
+                    [{"name": n, "text": "已报送"} for n in _names(ctx, ctx.returned())],
+                    "乡镇（街道）",
+                ),
+                n=count(
+                    ctx,
+                    len(rep.now),
+                    f"now-{prog.code}",
+                    f"{quarter}填报{sheet_name(prog)}的乡镇（街道）",
+                    f"raw.{prog.sheet.table} · quality_status",
+                    "本期季报中填报该表的乡镇（街道）数",
+                    [{"name": n, "text": "已填报"} for n in _names(ctx, rep.now)],
+                    "乡镇（街道）",
+                ),
             )
         )
     return out
+
+
+def _names(ctx: Context, codes) -> list[str]:
+    names = ctx.r.division_names(sorted(codes))
+    return [names.get(c, c) for c in sorted(codes)]

@@ -122,7 +122,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 cat_fig(c, "new_persons", "新增人数"),
                 cat_fig(c, "exited_persons", "退出人数"),
                 fund_fig(ctx.money_cell(ctx.fund(code, cat.code)), label, category=cat.code),
-                standard_cell(std_now, one_unit),
+                ctx.tracer.figure(standard_cell(std_now, one_unit), standard_code),
                 ctx.marked(f.level_number(ctx.kval(per_capita)), per_capita),
                 ctx.marked(ctx.fmt(coverage, ctx.kval(coverage), unit=False), coverage),
             ]

@@ -13,6 +13,11 @@ from civstat.report import charts as ch
 from civstat.report import formatting as f
 from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
+from civstat.report.trace import join
+
+SAME_EVENT = (
+    "该事件最近一次列报的季报所填（各季报重复列报本年已发生的事件，同一乡镇、日期、灾种取最新一份）"
+)
 
 
 def hazards(ev: pl.DataFrame, other: str) -> pl.DataFrame:
@@ -43,8 +48,25 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             return text
         return ctx.sum_fig(text, prog, "fct_disaster_losses", col, label, upto=True)
 
+    def count(n, label: str, **where):
+        """A number of events (rows of fct_disaster_losses), traced to the townships."""
+        mart = "fct_disaster_losses"
+        return ctx.sum_fig(f.fmt_int(n), prog, mart, "*", label, upto=True, **where)
+
     by_kind = hazards(ev, ctx.ph["hazards"]["other"])
-    kinds = "、".join(f"{r['hazard_type']}{r['n']}起" for r in by_kind.iter_rows(named=True))
+    kinds = join(
+        [
+            (f"{k}{n}起", [(len(k), len(k) + len(n), n.trace)])
+            for k, n in (
+                (
+                    r["hazard_type"],
+                    count(r["n"], f"{r['hazard_type']}（起）", hazard_type=r["hazard_type"]),
+                )
+                for r in by_kind.iter_rows(named=True)
+            )
+        ],
+        "、",
+    )
     paras = clean(
         [
             ctx.say(
@@ -52,7 +74,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "summary",
                 span=ctx.span,
                 scope=ctx.scope_word + ctx.fact_mark(),
-                events=f.fmt_int(ev.height),
+                events=count(ev.height, "灾害事件（起）"),
                 affected=fig(f.fmt_int(s("affected_persons")), "affected_persons", "受灾人口"),
                 evacuated=fig(
                     f.fmt_int(s("evacuated_persons")), "evacuated_persons", "紧急转移安置人口"
@@ -88,16 +110,38 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             f"{prog.code}-months", spec.get("title") or prog.sheet.title, months, series, "起"
         )
     ]
+    source = {
+        x["event_id"]: x for x in ctx.r.event_rows(ev["event_id"].to_list()).iter_rows(named=True)
+    }
+
+    def cell(r: dict, text, col: str, label: str):
+        """An event's own figure (its row of fct_disaster_losses), traced to its return's row."""
+        what = f"{f.cn_date(r['event_date'])}{names.get(r['division_code'], '')}{r['hazard_type']}"
+
+        def make():
+            x = source.get(r["event_id"])
+            item = x and {
+                "file": x["file_path"],
+                "table": prog.sheet.table,
+                "sheet": x["source_sheet"],
+                "rows": [x["source_row"]],
+            }
+            returns = ctx.tracer.fixed_returns(("event", r["event_id"]), [item]) if x else None
+            src = f"fct_disaster_losses.{col}"
+            return ctx.tracer.record(f"{label}：{what}", text, src, SAME_EVENT, returns=returns)
+
+        return ctx.tracer.rows(text, ("event", r["event_id"], col), make)
+
     rows = [
         [
             f.cn_date(r["event_date"]) if r["event_date"] else None,
             names.get(r["division_code"], r["division_code"]),
             r["hazard_type"],
-            f.fmt_int(r["affected_persons"]),
-            f.fmt_num(r["crop_area_mu"], 1),
-            f.fmt_int(r.get("collapsed_rooms")),
-            ctx.money_cell(r["direct_loss"]),
-            ctx.money_cell(r.get("relief_funds")),
+            cell(r, f.fmt_int(r["affected_persons"]), "affected_persons", "受灾人口"),
+            cell(r, f.fmt_num(r["crop_area_mu"], 1), "crop_area_mu", "农作物受灾面积"),
+            cell(r, f.fmt_int(r.get("collapsed_rooms")), "collapsed_rooms", "倒塌房屋间数"),
+            cell(r, ctx.money_cell(r["direct_loss"]), "direct_loss", "直接经济损失"),
+            cell(r, ctx.money_cell(r.get("relief_funds")), "relief_funds", "救灾资金"),
         ]
         for r in ev.iter_rows(named=True)
     ]
@@ -126,9 +170,9 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "relief",
                 span=ctx.span,
-                relief=ctx.money.total(
-                    s("relief_funds") if "relief_funds" in ev.columns else relief.get("numerator")
-                ),
+                relief=fig(ctx.money.total(s("relief_funds")), "relief_funds", "救灾资金")
+                if "relief_funds" in ev.columns
+                else ctx.money.total(relief.get("numerator")),
                 per_affected=ctx.marked(
                     f.fmt_yuan_level(relief.get("value")), "disaster_relief_per_affected"
                 ),

@@ -45,7 +45,9 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "summary",
                 period_end=ctx.period_end,
                 scope=ctx.scope_word + ctx.fact_mark(),
-                institutions=f.fmt_int(inst.height),
+                institutions=ctx.sum_fig(
+                    f.fmt_int(inst.height), prog, "fct_eldercare_beds", "*", "养老机构（家）"
+                ),
                 beds=fig("beds", "养老机构床位"),
                 nursing_beds=fig("nursing_beds", "护理型床位"),
                 nursing_share=ctx.kfmt("nursing_bed_share"),

@@ -10,7 +10,62 @@ import polars as pl
 from civstat.report import formatting as f
 from civstat.report.context import Context, clean
 from civstat.report.model import Block, Section, Table
-from civstat.report.phrases import sentence
+from civstat.report.phrases import _format, sentence
+from civstat.report.trace import join
+
+PLAN = "kpi_plan_completion"
+
+
+def _target_fig(ctx: Context, r: dict, text: str | None):
+    """A plan target as printed (≥100, 目标92.0%), traced to kpi_plan_completion."""
+
+    def make():
+        why = f"年度工作计划目标（{r['comparison']}）" + (
+            f"，依据：{r['source']}" if r.get("source") else ""
+        )
+        title = f"{r['kpi_name_zh']}：{ctx.year}年目标"
+        return ctx.tracer.record(title, text, f"{PLAN}.target", why)
+
+    return ctx.tracer.rows(text, ("target", r["kpi_code"], str(text)), make)
+
+
+def _gap_fig(ctx: Context, r: dict, text: str | None):
+    """The gap between the year's actual value and its target, traced (both values)."""
+    code = r["kpi_code"]
+
+    def make():
+        return ctx.tracer.record(
+            f"{r['kpi_name_zh']}：与目标的差距",
+            text,
+            f"{PLAN}.gap",
+            "实际值 − 目标值" + ("（百分点）" if ctx.is_rate(code) else ""),
+            now={"name": "实际值", "text": ctx.fmt(code, r["actual"])},
+            before={"name": "目标值", "text": ctx.fmt(code, r["target"])},
+        )
+
+    return ctx.tracer.rows(text, ("gap", code), make)
+
+
+def _count_fig(ctx: Context, pc: pl.DataFrame, n: int, what: str, status, keep):
+    """A number of targets (rows of kpi_plan_completion), each listed with its status."""
+    items = [
+        {"name": r["kpi_name_zh"], "text": status(r), "returns": []}
+        for r in pc.iter_rows(named=True)
+        if keep(r)
+    ]
+    title = f"{ctx.year}年度目标：{what}"
+    return ctx.tracer.rows(
+        str(n),
+        ("targets", what),
+        lambda: ctx.tracer.record(
+            title,
+            n,
+            PLAN,
+            f"所列目标行数（{what}）",
+            items,
+            list={"title": "目标", "column": "指标"},
+        ),
+    )
 
 
 def _value(ctx: Context, code: str, v) -> str | None:
@@ -73,12 +128,19 @@ def render(ctx: Context) -> Section:
         )
         if r["achieved"] is False:
             missed.append(
-                ctx.ph["targets"]["missed_item"].format(
-                    name=r["kpi_name_zh"],
-                    target=ctx.fmt(code, r["target"])
-                    if not ctx.is_rate(code)
-                    else f.fmt_target(r["target"], True),
-                    actual=ctx.fmt(code, r["actual"]),
+                _format(
+                    ctx.ph["targets"]["missed_item"],
+                    {
+                        "name": r["kpi_name_zh"],
+                        "target": _target_fig(
+                            ctx,
+                            r,
+                            ctx.fmt(code, r["target"])
+                            if not ctx.is_rate(code)
+                            else f.fmt_target(r["target"], True),
+                        ),
+                        "actual": ctx.tracer.figure(ctx.fmt(code, r["actual"]), code),
+                    },
                 )
             )
         actual = _value(ctx, code, r["actual"])
@@ -86,14 +148,25 @@ def render(ctx: Context) -> Section:
             [
                 r["kpi_name_zh"],
                 _unit(ctx, code),
-                _target(ctx, r["comparison"], code, r["target"]),
+                _target_fig(ctx, r, _target(ctx, r["comparison"], code, r["target"])),
                 None if actual is None else ctx.tracer.figure(actual + ctx.kmark(code), code),
                 status,
-                _gap(ctx, code, r["gap"]),
+                _gap_fig(ctx, r, _gap(ctx, code, r["gap"])),
                 r.get("source") or None,
             ]
         )
     n_ok = sum(1 for r in pc.iter_rows(named=True) if r["achieved"])
+
+    def status(r):
+        return (
+            words["achieved"]
+            if r["achieved"]
+            else words["not_achieved"]
+            if r["achieved"] is False
+            else words["no_data"]
+        )
+
+    every = _count_fig(ctx, pc, pc.height, "共设定", status, lambda r: True)
     if ctx.annual:
         paras = clean(
             [
@@ -101,11 +174,13 @@ def render(ctx: Context) -> Section:
                     "targets.summary",
                     ctx.ph,
                     year=ctx.year,
-                    total=str(pc.height),
-                    achieved=str(n_ok),
-                    missed=str(len(missed)),
+                    total=every,
+                    achieved=_count_fig(ctx, pc, n_ok, "已完成", status, lambda r: r["achieved"]),
+                    missed=_count_fig(
+                        ctx, pc, len(missed), "未完成", status, lambda r: r["achieved"] is False
+                    ),
                 ),
-                sentence("targets.missed", ctx.ph, items="；".join(missed))
+                sentence("targets.missed", ctx.ph, items=join(missed, "；"))
                 if missed
                 else sentence("targets.all_achieved", ctx.ph),
             ]
@@ -117,7 +192,7 @@ def render(ctx: Context) -> Section:
                     "targets.in_progress",
                     ctx.ph,
                     year=ctx.year,
-                    total=str(pc.height),
+                    total=every,
                     span=ctx.span,
                 )
             ]

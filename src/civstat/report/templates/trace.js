@@ -46,8 +46,9 @@
     pop.appendChild(dl);
     if (t.townships && t.townships.length) {
       var kpi = t.townships.some(function (x) { return x.numerator != null; });
+      var L = t.list || {title: '各乡镇（街道）', column: '乡镇（街道）'};
       var tb = el('table'), head = el('tr');
-      ['乡镇（街道）', '数值'].concat(kpi ? ['分子', '分母'] : []).concat(['原始报表'])
+      [L.column, '数值'].concat(kpi ? ['分子', '分母'] : []).concat(['原始报表'])
         .forEach(function (h) { head.appendChild(el('th', null, h)); });
       tb.appendChild(head);
       t.townships.forEach(function (x) {
@@ -61,7 +62,7 @@
         tr.appendChild(el('td', null, returnsText(x.returns).join('；')));
         tb.appendChild(tr);
       });
-      pop.appendChild(el('p', 'trace-h', '各乡镇（街道）'));
+      pop.appendChild(el('p', 'trace-h', L.title));
       pop.appendChild(tb);
     }
     var own = returnsText(t.returns);
