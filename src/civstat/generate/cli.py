@@ -26,7 +26,7 @@ from civstat import paths
 )
 @click.option("--seed", type=int, default=20241231, show_default=True)
 @click.option(
-    "--scale", type=click.Choice(["county", "province"]), default="county", show_default=True
+    "--scale", type=click.Choice(["county", "city", "province"]), default="county", show_default=True
 )
 @click.option(
     "--years", default="2024,2025", show_default=True, help="年份,逗号分隔 / comma-separated years"
