@@ -7,6 +7,10 @@
 --   included_year   those whose every return of the year up to the period is published —
 --                   what figures accumulated over the year's quarters (kind ytd_quarters,
 --                   e.g. 累计保障人月) need.
+-- Every level of the hierarchy (township, county, city, province: macro division_level_rows)
+-- counts its townships; city and province rows also count their counties: expected (a county
+-- with a township in force) and complete (every township of the county included), and list
+-- the incomplete ones.
 with
 
 returns as (
@@ -24,13 +28,15 @@ periods as (
 ),
 
 townships as (
-    select division_code as township_code, current_division_code, county_code, valid_from, valid_to
+    select division_code as township_code, current_division_code, county_code, city_code,
+        province_code, valid_from, valid_to
     from {{ ref('int_divisions_resolved') }}
     where division_level = 'township'
 ),
 
 expected as (
-    select p.period, p.year, p.quarter, t.township_code, t.current_division_code, t.county_code
+    select p.period, p.year, p.quarter, t.township_code, t.current_division_code, t.county_code,
+        t.city_code, t.province_code
     from periods as p
     inner join townships as t
         on coalesce(t.valid_from, date '1900-01-01') <= p.period_end
@@ -45,6 +51,8 @@ status as (
         e.township_code,
         e.current_division_code,
         e.county_code,
+        e.city_code,
+        e.province_code,
         coalesce(bool_or(r.is_published and r.quarter = e.quarter), false) as is_included,
         count(distinct r.quarter) filter (where r.is_published) = e.quarter as is_included_year
     from expected as e
@@ -52,11 +60,21 @@ status as (
         on r.division_code = e.township_code
         and r.year = e.year
         and r.quarter <= e.quarter
-    group by e.period, e.year, e.quarter, e.township_code, e.current_division_code, e.county_code
+    group by e.period, e.year, e.quarter, e.township_code, e.current_division_code, e.county_code,
+        e.city_code, e.province_code
+),
+
+-- whether every township of the county is included (this quarter / every quarter of the year)
+with_county as (
+    select
+        *,
+        bool_and(is_included) over (partition by period, county_code) as county_complete,
+        bool_and(is_included_year) over (partition by period, county_code) as county_complete_year
+    from status
 ),
 
 levels as (
-    {{ township_and_county_rows('status', keep_codes=true) }}
+    {{ division_level_rows('with_county', keep_codes=true) }}
 )
 
 select
@@ -69,7 +87,15 @@ select
     count(*) filter (where is_included) as townships_included,
     count(*) filter (where is_included_year) as townships_included_year,
     coalesce(list(township_code order by township_code) filter (where not is_included), []) as townships_missing,
-    coalesce(list(township_code order by township_code) filter (where not is_included_year), []) as townships_missing_year
+    coalesce(list(township_code order by township_code) filter (where not is_included_year), []) as townships_missing_year,
+    case when division_level in ('city', 'province') then count(distinct county_code) end as counties_expected,
+    {%- for suffix in ['', '_year'] %}
+    case when division_level in ('city', 'province')
+        then count(distinct county_code) filter (where county_complete{{ suffix }}) end as counties_complete{{ suffix }},
+    case when division_level in ('city', 'province')
+        then coalesce(list(distinct county_code order by county_code) filter (where not county_complete{{ suffix }}), [])
+    end as counties_incomplete{{ suffix }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from levels
 where division_code is not null
 group by division_code, division_level, period, year, quarter

@@ -1,5 +1,6 @@
 -- Measures per division and period at current boundaries: townships restated (a merged
--- township's returns count for its successor) and the county as the sum of its townships.
+-- township's returns count for its successor) and every level above them — county, city,
+-- province (macro division_level_rows) — as the sum of its townships.
 -- Additive measures are summed; non-additive ones (保障标准) are weighted means, weights
 -- named in the seed measure_definitions (低保人数 for the standards).
 {% set periods = refresh_period_list() %}
@@ -22,6 +23,8 @@ weighted as (
     select
         m.current_division_code,
         m.county_code,
+        m.city_code,
+        m.province_code,
         m.year,
         m.quarter,
         m.period,
@@ -38,7 +41,7 @@ weighted as (
 ),
 
 levels as (
-    {{ township_and_county_rows('weighted') }}
+    {{ division_level_rows('weighted') }}
 )
 
 select

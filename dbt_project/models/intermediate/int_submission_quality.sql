@@ -29,6 +29,8 @@ select
     s.division_code,
     d.current_division_code,
     d.county_code,
+    d.city_code,
+    d.province_code,
     s.period,
     s.year,
     s.quarter,

@@ -57,6 +57,8 @@ select
     p.division_code,
     p.current_division_code,
     p.county_code,
+    p.city_code,
+    p.province_code,
     p.period,
     p.year,
     p.quarter,

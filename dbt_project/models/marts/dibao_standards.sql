@@ -1,4 +1,4 @@
--- 低保保障标准 per division (township at current boundaries, and county), period and category,
+-- 低保保障标准 per division (township at current boundaries, county, city, province), period and category,
 -- stated in the unit its townships used: the mean weighted by dibao persons is computed on the
 -- monthly equivalent (int_division_measures, 元/人·月); where every township of the division
 -- reported in 元/人·年 the standard is restated yearly (× 12), else it stays monthly.
@@ -20,19 +20,22 @@ weighted as (
 
 reported as (
     select
-        current_division_code,
-        county_code,
-        period,
-        category,
-        standard_period,
-        standard_reported,
-        standard_monthly
-    from {{ ref('fct_recipients') }}
-    where programme_code = 'dibao' and standard_reported is not null
+        r.current_division_code,
+        r.county_code,
+        d.city_code,
+        d.province_code,
+        r.period,
+        r.category,
+        r.standard_period,
+        r.standard_reported,
+        r.standard_monthly
+    from {{ ref('fct_recipients') }} as r
+    left join {{ ref('int_divisions_resolved') }} as d on d.division_code = r.current_division_code
+    where r.programme_code = 'dibao' and r.standard_reported is not null
 ),
 
 reported_by_level as (
-    {{ township_and_county_rows('reported') }}
+    {{ division_level_rows('reported') }}
 ),
 
 units as (

@@ -17,6 +17,9 @@ select
     townships_expected,
     townships_included,
     complete,
-    townships_missing
+    townships_missing,
+    counties_expected,
+    counties_complete,
+    counties_incomplete
 from {{ ref('kpi_quarterly') }}
 where quarter = 4

@@ -27,8 +27,10 @@ from civstat import paths
 @click.option("--seed", type=int, default=20241231, show_default=True,
               help="随机种子 / random seed")
 @click.option(
-    "--scale", type=click.Choice(["county", "province"]), default="county", show_default=True,
-    help="county=演示县 province=省级规模 / the demo county or a province-scale load",
+    "--scale", type=click.Choice(["county", "city", "province"]), default="county",
+    show_default=True,
+    help="county=演示县 city=一个地级市(4个县) province=省级规模 / the demo county, a city of "
+         "four counties, or a province-scale load",
 )
 @click.option(
     "--years", default="2024,2025", show_default=True, help="年份,逗号分隔 / comma-separated years"

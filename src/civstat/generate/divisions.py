@@ -1,5 +1,6 @@
 """The divisions the demo is made of: the demo county's 18 townships (one merged into another in
-the second year), or ~90 invented counties for a province-scale load; and the people who sign
+the second year), ~90 invented counties for a province-scale load or 4 small ones of one
+prefecture city (scale 'city', the hierarchy's test drop); and the people who sign
 the returns."""
 
 from __future__ import annotations
@@ -94,9 +95,15 @@ def county_divisions(
     return rows
 
 
+PROVINCE_TOWNSHIPS = (("街道", 3), ("镇", 9), ("乡", 6))  # per county: 18
+CITY_TOWNSHIPS = (("街道", 1), ("镇", 2), ("乡", 1))  # per county of the small city drop: 4
+
+
 def province_counties(
-    rnd: random.Random, n_counties: int
+    rnd: random.Random, n_counties: int, townships=PROVINCE_TOWNSHIPS
 ) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Invented counties 3791 01, 3791 02, … (ten to a prefecture city 3791, 3792, …, all in
+    province 37), each with ``townships`` (type, how many) of invented names."""
     counties = []
     used_c = set()
     for i in range(n_counties):
@@ -108,7 +115,7 @@ def province_counties(
                 break
         used = set()
         towns = []
-        for typ, n in (("街道", 3), ("镇", 9), ("乡", 6)):
+        for typ, n in townships:
             for _ in range(n):
                 while True:
                     t = (

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from civstat.contract import Contract, load_contract
 from civstat.generate.divisions import (
+    CITY_TOWNSHIPS,
     COUNTY_CODE,
     COUNTY_NAME,
     DEMO_TOWNSHIPS,
@@ -177,7 +178,8 @@ def build_county(
     years=(2024, 2025),
     contract: Contract | None = None,
 ) -> County:
-    """Build the demo county (scale='county') or ~1,600 clean townships (scale='province'),
+    """Build the demo county (scale='county'), ~1,600 clean townships (scale='province') or
+    4 clean counties of 4 townships in one prefecture city (scale='city'),
     every programme of ``contract`` (default: the catalogue) on every return."""
     contract = contract or load_contract()
     years = tuple(sorted(int(y) for y in years))
@@ -187,8 +189,10 @@ def build_county(
         counties = [(COUNTY_CODE, COUNTY_NAME, DEMO_TOWNSHIPS)]
     elif scale == "province":
         counties = province_counties(rnd, 90)
+    elif scale == "city":
+        counties = province_counties(rnd, 4, CITY_TOWNSHIPS)
     else:
-        raise ValueError(f"未知规模 / unknown scale: {scale!r} (county|province)")
+        raise ValueError(f"未知规模 / unknown scale: {scale!r} (county|city|province)")
     merged = MERGED if demo and len(years) > 1 else None
     merge_year = years[1] if merged else None
     plants = _plants(years, contract) if demo else {"_years": years}

@@ -31,7 +31,9 @@ Refusal kinds (``ref.rejected_rows.kind``): ``file_missing``, ``file_unreadable`
 ``missing_column``, ``duplicate_column``, ``bad_value`` (a cell that cannot be read: codes that
 are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers,
 years, periods, choices, empty required cells), ``extra_cells``, ``duplicate_conflict``,
-``valid_to_before_from``, ``unknown_parent``, ``parent_not_county``, ``unknown_successor``,
+``valid_to_before_from``, ``unknown_parent``, ``parent_not_county``, ``parent_wrong_level``
+(a county's parent not a city, a city's not a province, a province with a parent),
+``unknown_successor``,
 ``successor_cycle``, ``division_removed``, ``unknown_kpi`` (not in ``seeds/kpi_definitions.csv``),
 ``unknown_rule`` (not in ``quality/rules.yaml``), ``hard_rule_explained`` (hard failures are
 corrected and resubmitted, not explained), ``unknown_division``, ``not_township`` (explanations

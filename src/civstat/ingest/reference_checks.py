@@ -179,6 +179,12 @@ def _successor_cycle(code: str, rows: dict[Key, Rec]) -> bool:
     return False
 
 
+# a county's parent, where given, is a prefecture city and a city's a province (empty: derived
+# from the code's first 4 / 2 digits by the warehouse, int_divisions_resolved)
+PARENT_LEVEL = {"county": ("city", "县(区)的上级应为区划表中的地级市"),
+                "city": ("province", "地级市的上级应为区划表中的省")}
+
+
 def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
     v = rec.values
     code, parent, successor = v["division_code"], v["parent_code"], v["successor_code"]
@@ -189,6 +195,14 @@ def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
         return ("parent_code", f"乡镇(街道)的上级应为区划表中的县(区):{parent or '空'}",
                 f"a township's parent must be a county in the file: {parent or 'empty'}",
                 "parent_not_county")
+    above = PARENT_LEVEL.get(v["level"])
+    if parent and above and rows[(parent,)].values["level"] != above[0]:
+        return ("parent_code", f"{above[1]}:{parent}",
+                f"a {v['level']}'s parent must be a {above[0]} in the file: {parent}",
+                "parent_wrong_level")
+    if parent and v["level"] == "province":
+        return ("parent_code", f"省级区划没有上级:{parent}",
+                f"a province has no parent: {parent}", "parent_wrong_level")
     if successor and (successor == code or (successor,) not in rows):
         return ("successor_code", f"撤并后的区划代码不在区划表中(或是自身):{successor}",
                 f"successor_code is not another division in the file: {successor}",

@@ -202,7 +202,9 @@ def choice(options: dict[str, str]) -> Parser:
     return parse
 
 
-LEVEL = choice({"county": "county", "township": "township", "县": "county", "县级": "county",
+LEVEL = choice({"province": "province", "city": "city", "county": "county",
+                "township": "township", "省": "province", "省级": "province", "市": "city",
+                "地级": "city", "地级市": "city", "市级": "city", "县": "county", "县级": "county",
                 "乡镇": "township", "乡级": "township"})
 COMPARISON = choice({">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", "==": "="})
 

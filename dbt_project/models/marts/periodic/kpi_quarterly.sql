@@ -1,9 +1,11 @@
--- Every KPI of seed kpi_definitions for every township (current boundaries) and county,
--- per quarter. value = formula(numerator, denominator): ratio (× scale), ratio_minus_one
+-- Every KPI of seed kpi_definitions for every division at current boundaries — township,
+-- county, city, province (each level's numerator and denominator summed from its townships in
+-- int_division_measures, never averaged) — per quarter. value = formula(numerator, denominator): ratio (× scale), ratio_minus_one
 -- (growth against the denominator measure at the previous year-end), difference, value (a
 -- count: the numerator × scale; the denominator is the whole it is part of, kept for audit).
 -- townships_expected / townships_included / complete say whether the figure covers every
--- township in force (int_division_coverage); a KPI built on a measure accumulated over the
+-- township in force (int_division_coverage), city / province rows how many of their counties
+-- are complete (counties_expected / counties_complete / counties_incomplete); a KPI built on a measure accumulated over the
 -- year's quarters (seed measure_definitions, kind ytd_quarters) needs every quarter so far.
 with
 
@@ -89,6 +91,9 @@ select
         >= c.townships_expected as boolean
     ) as complete,
     cast(case when j.needs_year then c.townships_missing_year else c.townships_missing end as varchar[]) as townships_missing,
+    cast(c.counties_expected as integer) as counties_expected,
+    cast(case when j.needs_year then c.counties_complete_year else c.counties_complete end as integer) as counties_complete,
+    cast(case when j.needs_year then c.counties_incomplete_year else c.counties_incomplete end as varchar[]) as counties_incomplete,
     cast(j.fingerprint as varchar) as build_fingerprint
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
