@@ -282,6 +282,15 @@ class Context(Figures):
         where = {"programme_code": line, **({"category": category} if category else {})}
         return self.sum_fig(text, prog, "fct_funds", "funds_ytd", label, **where)
 
+    def case_fig(self, prog: Programme, cases, measure: str, label: str):
+        """A count of the assistance cases (``fct_assistance_cases.<measure>_ytd``), traced."""
+        return self.sum_fig(f.fmt_int(cases[measure]), prog, "fct_assistance_cases",
+                            f"{measure}_ytd", label)
+
+    def line_fig(self, prog: Programme, line: str, label: str):
+        """A spending line's year-to-date total in the report's money unit, traced."""
+        return self.fund_fig(self.money.total(self.fund(line)), prog, line, label)
+
     def mfig(self, code: str, text: str | None) -> str | None:
         """The scope's measure ``code`` as formatted by the caller, traced."""
         return self.tracer.figure(text, code)

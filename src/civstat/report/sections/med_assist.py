@@ -18,32 +18,10 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "summary",
                 span=ctx.span,
-                insured_persons=ctx.sum_fig(
-                    f.fmt_int(cases["med_insured_persons"]),
-                    prog,
-                    "fct_assistance_cases",
-                    "med_insured_persons_ytd",
-                    "资助参保人数",
-                ),
-                insured_funds=ctx.fund_fig(
-                    ctx.money.total(ctx.fund("med_assist_insurance")),
-                    prog,
-                    "med_assist_insurance",
-                    "资助参保资金",
-                ),
-                direct_times=ctx.sum_fig(
-                    f.fmt_int(cases["med_direct_times"]),
-                    prog,
-                    "fct_assistance_cases",
-                    "med_direct_times_ytd",
-                    "直接医疗救助人次",
-                ),
-                direct_funds=ctx.fund_fig(
-                    ctx.money.total(ctx.fund("med_assist_direct")),
-                    prog,
-                    "med_assist_direct",
-                    "直接医疗救助资金",
-                ),
+                insured_persons=ctx.case_fig(prog, cases, "med_insured_persons", "资助参保人数"),
+                insured_funds=ctx.line_fig(prog, "med_assist_insurance", "资助参保资金"),
+                direct_times=ctx.case_fig(prog, cases, "med_direct_times", "直接医疗救助人次"),
+                direct_funds=ctx.line_fig(prog, "med_assist_direct", "直接医疗救助资金"),
                 per_case=ctx.marked(f.fmt_yuan_level(ctx.kval(per_case)), per_case),
             )
         ]

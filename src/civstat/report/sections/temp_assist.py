@@ -17,34 +17,16 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     in_kind_line = next(
         (s["code"] for s in prog.spending_lines if s.get("part_of") == prog.code), None
     )
-    in_kind = (
-        ctx.fund_fig(ctx.money.total(ctx.fund(in_kind_line)), prog, in_kind_line, "实物救助折款")
-        if in_kind_line
-        else None
-    )
+    in_kind = ctx.line_fig(prog, in_kind_line, "实物救助折款") if in_kind_line else None
     paras = clean(
         [
             ctx.say(
                 prog,
                 "summary",
                 span=ctx.span,
-                household_times=ctx.sum_fig(
-                    f.fmt_int(cases["temp_household_times"]),
-                    prog,
-                    "fct_assistance_cases",
-                    "temp_household_times_ytd",
-                    "临时救助户次",
-                ),
-                person_times=ctx.sum_fig(
-                    f.fmt_int(cases["temp_person_times"]),
-                    prog,
-                    "fct_assistance_cases",
-                    "temp_person_times_ytd",
-                    "临时救助人次",
-                ),
-                funds=ctx.fund_fig(
-                    ctx.money.total(ctx.fund(prog.code)), prog, prog.code, "临时救助资金"
-                ),
+                household_times=ctx.case_fig(prog, cases, "temp_household_times", "临时救助户次"),
+                person_times=ctx.case_fig(prog, cases, "temp_person_times", "临时救助人次"),
+                funds=ctx.line_fig(prog, prog.code, "临时救助资金"),
                 in_kind=None
                 if in_kind is None
                 else in_kind + ctx.fund_mark("实物救助折款", in_kind_line, prog.code),
