@@ -50,11 +50,17 @@ def test_own_tables_survive_a_refresh_that_an_open_session_does_not_block(demo_e
     # another user's shell stays open (the published file attached read-only) during a refresh
     other = Shell(open_session(wh, tmp_path / "ws" / "other.duckdb"))
     before = other.query("SELECT count(*) FROM kpi_annual").rows
-    ingested = civstat("ingest", env=env)  # reads the reference data again: a change
+    # the bureau edits a 说明 (reference data): the next ingest reads everything again
+    explanations = site / "reference" / "explanations.csv"
+    lines = explanations.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert len(lines) > 1, "the demo has a 说明 to edit"
+    last = lines[-1][:-1] + "(补充)\"" if lines[-1].endswith('"') else lines[-1] + "(补充)"
+    explanations.write_text("\n".join([*lines[:-1], last]) + "\n", encoding="utf-8")
+    ingested = civstat("ingest", env=env)
     assert ingested.returncode in (0, 1), ingested.stdout + ingested.stderr
     built = civstat("build", env=env)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "已发布" in built.stdout
+    assert "没有新的变化" not in built.stdout and "已发布" in built.stdout
     assert os.stat(wh.path).st_ino != inode  # a new file was swapped in
     assert other.query("SELECT count(*) FROM kpi_annual").rows == before
     assert any("已重新载入" in note for note in other.echo)
