@@ -2,26 +2,32 @@
   The division merger chain, defined once: dbt's int_divisions_resolved and the quality gate's
   q_div view (civstat.quality.catalogue renders this file with plain Jinja2) both use it.
 
-  Emits three CTEs for a `with recursive` clause (pure SQL: no ref/source inside, the caller
-  passes the relation):
+  Emits three CTEs for a `with recursive` clause (pure, portable SQL: no ref/source inside, no
+  dbt macro; the caller passes the relation and its columns):
 
     <name>_latest   one row per division code of `divisions` (its valid version, else the latest)
     <name>_chain    the successor_code chain of every code (recursive, at most `max_depth` steps)
-    <name>          <name>_latest's columns + `current`: the code each one belongs to today
+    <name>          `columns` + `current`: the code each one belongs to today
 
-      with recursive {{ division_chain(ref('stg_divisions'), current='current_division_code') }}
+      with recursive {{ division_chain(ref('stg_divisions'), ['division_code', ...],
+                                       current='current_division_code') }}
       select * from divisions_resolved
 -#}
-{% macro division_chain(divisions, current='current_code', name='divisions_resolved',
+{% macro division_chain(divisions, columns, current='current_code', name='divisions_resolved',
                         code='division_code', successor='successor_code',
                         valid_from='valid_from', valid_to='valid_to', max_depth=20) -%}
 {{ name }}_latest as (
-    select *
-    from {{ divisions }}
-    qualify row_number() over (
-        partition by {{ code }}
-        order by ({{ valid_to }} is null) desc, {{ valid_from }} desc nulls last
-    ) = 1
+    select {{ columns | join(', ') }}
+    from (
+        select
+            {{ columns | join(', ') }},
+            row_number() over (
+                partition by {{ code }}
+                order by case when {{ valid_to }} is null then 0 else 1 end, {{ valid_from }} desc nulls last
+            ) as nth
+        from {{ divisions }}
+    ) as numbered
+    where nth = 1
 ),
 
 {{ name }}_chain (division_code, target_code, depth) as (
@@ -39,9 +45,13 @@
     select latest.*, resolved.{{ current }}
     from {{ name }}_latest as latest
     inner join (
-        select division_code, arg_max(target_code, depth) as {{ current }}
-        from {{ name }}_chain
-        group by division_code
+        select division_code, target_code as {{ current }}
+        from (
+            select division_code, target_code,
+                row_number() over (partition by division_code order by depth desc) as nth
+            from {{ name }}_chain
+        ) as steps
+        where nth = 1
     ) as resolved on resolved.division_code = latest.{{ code }}
 )
 {%- endmacro %}

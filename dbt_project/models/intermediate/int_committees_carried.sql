@@ -45,18 +45,15 @@ carried as (
         r.period as source_period,
         r.committees,
         {%- for col in sheet['columns'] %}
-        r.{{ col['staged'] }}{{ ',' if not loop.last }}
+        r.{{ col['staged'] }},
         {%- endfor %}
+        row_number() over (partition by p.submission_id order by r.quarter desc nulls last) as nth
     from published as p
     left join reported as r
         on r.division_code = p.division_code
         and r.year = p.year
         and r.quarter <= p.quarter
         and r.committees is not null
-    qualify row_number() over (
-        partition by p.submission_id
-        order by r.quarter desc nulls last
-    ) = 1
 )
 
 select
@@ -73,3 +70,4 @@ select
     {{ col['staged'] }}{{ ',' if not loop.last }}
     {%- endfor %}
 from carried
+where nth = 1

@@ -6,11 +6,16 @@ with
 
 disaster_events as (
     select *
-    from {{ ref('stg_disaster_events') }}
-    where year(event_date) = year
-    qualify row_number() over (
-        partition by submission_id, event_date, hazard_type order by source_row desc
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by submission_id, event_date, hazard_type order by source_row desc nulls last
+            ) as nth
+        from {{ ref('stg_disaster_events') }}
+        where extract(year from event_date) = year
+    ) as numbered
+    where nth = 1
 )
 
 select

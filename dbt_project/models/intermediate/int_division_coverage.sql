@@ -22,8 +22,8 @@ periods as (
     select distinct
         year,
         quarter,
-        year || 'Q' || quarter as period,
-        last_day(make_date(year, quarter * 3, 1)) as period_end
+        {{ civstat_period_key('year', 'quarter') }} as period,
+        {{ civstat_month_end('year', 'quarter * 3') }} as period_end
     from returns
 ),
 
@@ -74,7 +74,7 @@ with_county as (
 ),
 
 levels as (
-    {{ division_level_rows('with_county', keep_codes=true) }}
+    {{ division_level_rows('with_county') }}
 )
 
 select
@@ -86,14 +86,15 @@ select
     count(*) as townships_expected,
     count(*) filter (where is_included) as townships_included,
     count(*) filter (where is_included_year) as townships_included_year,
-    coalesce(list(township_code order by township_code) filter (where not is_included), []) as townships_missing,
-    coalesce(list(township_code order by township_code) filter (where not is_included_year), []) as townships_missing_year,
+    coalesce(array_agg(township_code order by township_code) filter (where not is_included), {{ civstat_empty_array('varchar') }}) as townships_missing,
+    coalesce(array_agg(township_code order by township_code) filter (where not is_included_year), {{ civstat_empty_array('varchar') }}) as townships_missing_year,
     case when division_level in ('city', 'province') then count(distinct county_code) end as counties_expected,
     {%- for suffix in ['', '_year'] %}
     case when division_level in ('city', 'province')
         then count(distinct county_code) filter (where county_complete{{ suffix }}) end as counties_complete{{ suffix }},
     case when division_level in ('city', 'province')
-        then coalesce(list(distinct county_code order by county_code) filter (where not county_complete{{ suffix }}), [])
+        then coalesce(array_agg(distinct county_code order by county_code) filter (where not county_complete{{ suffix }}),
+            {{ civstat_empty_array('varchar') }})
     end as counties_incomplete{{ suffix }}{{ ',' if not loop.last }}
     {%- endfor %}
 from levels

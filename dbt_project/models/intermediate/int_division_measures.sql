@@ -41,7 +41,7 @@ weighted as (
 ),
 
 levels as (
-    {{ division_level_rows('weighted') }}
+    {{ division_level_rows('weighted', ['year', 'quarter', 'period', 'measure_code', 'value', 'aggregation', 'weight']) }}
 )
 
 select
@@ -52,14 +52,14 @@ select
     period,
     measure_code,
     case
-        when any_value(aggregation) = 'weighted_mean' then coalesce(
+        when {{ dbt.any_value('aggregation') }} = 'weighted_mean' then coalesce(
             sum(value * weight) / nullif(sum(weight) filter (where weight is not null), 0),
             avg(value)
         )
         else sum(value)
     end as value,
     count(*) as townships,
-    any_value(fingerprint) as build_fingerprint
+    {{ dbt.any_value('fingerprint') }} as build_fingerprint
 from levels
 inner join refresh using (period)
 where division_code is not null

@@ -109,7 +109,9 @@ all_divisions as (
         )
 ),
 
-{{ division_chain('all_divisions', current='current_division_code', name='divisions') }},
+{{ division_chain('all_divisions', ['division_code', 'division_name', 'short_name', 'division_level',
+                   'division_type', 'parent_code', 'valid_from', 'valid_to', 'successor_code'],
+                  current='current_division_code', name='divisions') }},
 
 -- every division with the current code of its parent
 linked as (

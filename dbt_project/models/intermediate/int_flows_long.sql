@@ -19,7 +19,8 @@ all_flows as (
                 "select submission_id, division_code, period, year, quarter, '" ~ f['programme'] ~ "' as programme_code, "
                 ~ ("category" if p['row_kind'] == 'category' else "'all'") ~ " as category, '"
                 ~ f['flow'] ~ "' as flow_code, sum(cast(" ~ f['column'] ~ " as double)) as ytd_value from "
-                ~ ref(p['staging_model']) ~ " group by all") %}
+                ~ ref(p['staging_model']) ~ " group by submission_id, division_code, period, year, quarter"
+                ~ (", category" if p['row_kind'] == 'category' else "")) %}
         {%- endfor %}
         {%- if p['flows_model'] %}
             {%- do parts.append("select submission_id, division_code, period, year, quarter, programme_code, category, flow_code, ytd_value from " ~ ref(p['flows_model'])) %}

@@ -1,4 +1,13 @@
 -- Fingerprint of what each period's marts depend on (see macro periods_to_refresh).
+{%- set inputs = {
+    'stg_divisions': ['division_code', 'division_name', 'short_name', 'division_level', 'division_type',
+                      'parent_code', 'valid_from', 'valid_to', 'successor_code'],
+    'kpi_definitions': ['kpi_code', 'name_zh', 'name_en', 'unit', 'formula', 'numerator_measure',
+                        'denominator_measure', 'denominator_period', 'scale', 'sort_order', 'programme',
+                        'description_zh'],
+    'measure_definitions': ['measure_code', 'name_zh', 'name_en', 'unit', 'kind', 'aggregation',
+                            'weight_measure', 'programme', 'source'],
+} %}
 with
 
 per_period as (
@@ -6,20 +15,21 @@ per_period as (
         period,
         year,
         quarter,
-        md5(string_agg(
-            submission_id || ':' || is_published::varchar || ':' || coalesce(current_division_code, '?'),
-            ',' order by submission_id
-        )) as fp
+        {{ dbt.hash(dbt.listagg(
+            "submission_id || ':' || cast(is_published as varchar) || ':' || coalesce(current_division_code, '?')",
+            "','", "order by submission_id")) }} as fp
     from {{ ref('int_submission_quality') }}
     group by period, year, quarter
 ),
 
+-- every row of the divisions and the KPI / measure definitions, as text
+{%- set texts = [] %}
+{%- for name, columns in inputs.items() %}
+    {%- do texts.append("coalesce((select " ~ dbt.listagg("r", "'|'", "order by r") ~ " from (select "
+        ~ civstat_row_text('t', columns) ~ " as r from " ~ ref(name) ~ " as t) as table_rows), '')") %}
+{%- endfor %}
 globals as (
-    select md5(
-        coalesce((select string_agg(d::varchar, '|' order by d::varchar) from {{ ref('stg_divisions') }} as d), '')
-        || coalesce((select string_agg(k::varchar, '|' order by k::varchar) from {{ ref('kpi_definitions') }} as k), '')
-        || coalesce((select string_agg(m::varchar, '|' order by m::varchar) from {{ ref('measure_definitions') }} as m), '')
-    ) as fp
+    select {{ dbt.hash(texts | join(' || ')) }} as fp
 )
 
 select
@@ -28,10 +38,8 @@ select
     p.quarter,
     -- this quarter, the earlier quarters of its year (YTD increments, person-months)
     -- and the previous year-end (growth rates)
-    md5(
-        (select fp from globals)
-        || string_agg(c.period || '=' || c.fp, ',' order by c.year, c.quarter)
-    ) as fingerprint
+    {{ dbt.hash("(select fp from globals) || " ~ dbt.listagg("c.period || '=' || c.fp", "','", "order by c.year, c.quarter")) }}
+        as fingerprint
 from per_period as p
 inner join per_period as c
     on (c.year = p.year and c.quarter <= p.quarter)

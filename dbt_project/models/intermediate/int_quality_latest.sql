@@ -3,17 +3,23 @@
 with
 
 runs as (
-    select run_id, rule_code, unnest(periods) as period, evaluated_at
-    from {{ ref('stg_quality_rule_runs') }}
+    select r.run_id, r.rule_code, p.period, r.evaluated_at
+    from {{ ref('stg_quality_rule_runs') }} as r
+    cross join unnest(r.periods) as p (period)
     union all
     select run_id, rule_code, period, evaluated_at
     from {{ ref('stg_quality_violations') }}
 ),
 
 latest as (
-    select period, rule_code, arg_max(run_id, evaluated_at) as run_id
-    from runs
-    group by period, rule_code
+    select period, rule_code, run_id
+    from (
+        select
+            period, rule_code, run_id,
+            row_number() over (partition by period, rule_code order by evaluated_at desc nulls last) as nth
+        from runs
+    ) as numbered
+    where nth = 1
 )
 
 select violations.*

@@ -4,12 +4,23 @@ with
 
 current_submissions as (
     select *
-    from {{ ref('stg_submissions') }}
-    where is_current
-    qualify row_number() over (
-        partition by division_code, period
-        order by submitted_at desc, ingested_at desc, submission_id desc
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by division_code, period
+                order by submitted_at desc nulls last, ingested_at desc nulls last, submission_id desc
+            ) as nth
+        from {{ ref('stg_submissions') }}
+        where is_current
+    ) as numbered
+    where nth = 1
+),
+
+-- each rule once per township and period (its violations listed by code)
+rules as (
+    select distinct division_code, period, severity, rule_code
+    from {{ ref('int_quality_latest') }}
 ),
 
 violations as (
@@ -17,10 +28,20 @@ violations as (
         division_code,
         period,
         count(*) filter (where severity = 'hard') as hard_violations,
-        count(*) filter (where severity = 'soft') as soft_violations,
-        string_agg(distinct rule_code, ',' order by rule_code) filter (where severity = 'hard') as hard_rules,
-        string_agg(distinct rule_code, ',' order by rule_code) filter (where severity = 'soft') as soft_rules
+        count(*) filter (where severity = 'soft') as soft_violations
     from {{ ref('int_quality_latest') }}
+    group by division_code, period
+),
+
+rule_lists as (
+    select
+        division_code,
+        period,
+        {%- for severity in ['hard', 'soft'] %}
+        nullif({{ dbt.listagg("case when severity = '" ~ severity ~ "' then rule_code end", "','", "order by rule_code") }}, '')
+            as {{ severity }}_rules{{ ',' if not loop.last }}
+        {%- endfor %}
+    from rules
     group by division_code, period
 )
 
@@ -43,9 +64,10 @@ select
     s.pop_60plus,
     coalesce(v.hard_violations, 0) as hard_violations,
     coalesce(v.soft_violations, 0) as soft_violations,
-    v.hard_rules,
-    v.soft_rules,
+    l.hard_rules,
+    l.soft_rules,
     coalesce(v.hard_violations, 0) = 0 as is_published
 from current_submissions as s
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
 left join violations as v using (division_code, period)
+left join rule_lists as l using (division_code, period)

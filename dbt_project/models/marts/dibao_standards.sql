@@ -35,7 +35,7 @@ reported as (
 ),
 
 reported_by_level as (
-    {{ division_level_rows('reported') }}
+    {{ division_level_rows('reported', ['period', 'category', 'standard_period', 'standard_reported', 'standard_monthly']) }}
 ),
 
 units as (
@@ -51,7 +51,7 @@ units as (
         min(standard_monthly) as monthly_min,
         max(standard_monthly) as monthly_max
     from reported_by_level
-    group by all
+    group by division_code, division_level, period, category
 ),
 
 stated as (

@@ -8,27 +8,28 @@ with events as (
     where s.is_published
 ),
 
+{%- set event = 'partition by division_code, event_date, hazard_type' %}
 ranked as (
     select
         *,
-        min(period) over (partition by division_code, event_date, hazard_type) as first_reported_period,
-        count(distinct submission_id) over (partition by division_code, event_date, hazard_type) as times_reported
+        min(period) over ({{ event }}) as first_reported_period,
+        -- the number of distinct returns listing the event (count(distinct) is no window
+        -- function outside DuckDB): ranks up + ranks down − 1
+        dense_rank() over ({{ event }} order by submission_id)
+            + dense_rank() over ({{ event }} order by submission_id desc) - 1 as times_reported,
+        row_number() over ({{ event }} order by year desc, quarter desc, source_row) as nth
     from events
-    qualify row_number() over (
-        partition by division_code, event_date, hazard_type
-        order by year desc, quarter desc, source_row
-    ) = 1
 )
 
 select
-    cast(md5(division_code || '|' || event_date::varchar || '|' || hazard_type) as varchar) as event_id,
+    cast({{ dbt.hash("division_code || '|' || cast(event_date as varchar) || '|' || hazard_type") }} as varchar) as event_id,
     cast(division_code as varchar) as division_code,
     cast(current_division_code as varchar) as current_division_code,
     cast(county_code as varchar) as county_code,
     cast(event_date as date) as event_date,
-    cast(year(event_date) as integer) as year,
-    cast(quarter(event_date) as integer) as quarter,
-    cast(year(event_date) || 'Q' || quarter(event_date) as varchar) as period,
+    cast(extract(year from event_date) as integer) as year,
+    cast(extract(quarter from event_date) as integer) as quarter,
+    cast({{ civstat_period_key('extract(year from event_date)', 'extract(quarter from event_date)') }} as varchar) as period,
     cast(hazard_type as varchar) as hazard_type,
     cast(affected_persons as bigint) as affected_persons,
     cast(evacuated_persons as bigint) as evacuated_persons,
@@ -45,3 +46,4 @@ select
     cast(times_reported as bigint) as times_reported,
     cast(submission_id as varchar) as submission_id
 from ranked
+where nth = 1

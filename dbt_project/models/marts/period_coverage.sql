@@ -12,11 +12,11 @@ select
     cast(c.townships_expected as integer) as townships_expected,
     cast(c.townships_included as integer) as townships_included,
     cast(c.townships_included >= c.townships_expected as boolean) as complete,
-    cast(c.townships_missing as varchar[]) as townships_missing,
+    cast(c.townships_missing as {{ civstat_array_type('varchar') }}) as townships_missing,
     cast(c.townships_included_year as integer) as townships_included_year,
-    cast(c.townships_missing_year as varchar[]) as townships_missing_year,
+    cast(c.townships_missing_year as {{ civstat_array_type('varchar') }}) as townships_missing_year,
     cast(c.counties_expected as integer) as counties_expected,
     cast(c.counties_complete as integer) as counties_complete,
-    cast(c.counties_incomplete as varchar[]) as counties_incomplete
+    cast(c.counties_incomplete as {{ civstat_array_type('varchar') }}) as counties_incomplete
 from {{ ref('int_division_coverage') }} as c
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)

@@ -9,8 +9,8 @@ institutions as (
     select
         submission_id,
         institution_name,
-        any_value(institution_type) as institution_type,
-        any_value(operation_mode) as operation_mode,
+        {{ dbt.any_value('institution_type') }} as institution_type,
+        {{ dbt.any_value('operation_mode') }} as operation_mode,
         sum(beds) as beds,
         sum(nursing_beds) as nursing_beds,
         sum(residents) as residents,
@@ -23,7 +23,7 @@ institutions as (
 )
 
 select
-    cast(md5(coalesce(p.current_division_code, p.division_code) || '|' || i.institution_name) as varchar) as institution_id,
+    cast({{ dbt.hash("coalesce(p.current_division_code, p.division_code) || '|' || i.institution_name") }} as varchar) as institution_id,
     cast(i.institution_name as varchar) as institution_name,
     cast(i.institution_type as varchar) as institution_type,
     cast(i.operation_mode as varchar) as operation_mode,

@@ -8,16 +8,16 @@ with
 stocks as (
     select
         submission_id, 'dibao' as programme_code, category,
-        households, persons, null::bigint as centralized, null::bigint as dispersed,
+        households, persons, cast(null as bigint) as centralized, cast(null as bigint) as dispersed,
         standard_monthly, standard_reported, standard_period, standard_unit, standard_unit_source,
-        null::double as std_centralized_annual, null::double as std_dispersed_annual
+        cast(null as double) as std_centralized_annual, cast(null as double) as std_dispersed_annual
     from {{ ref('stg_dibao') }}
     where {{ in_refresh(periods) }}
     union all
     select
         submission_id, 'tekun', category,
-        null::bigint, persons, centralized, dispersed,
-        null::double, null::double, null::varchar, null::varchar, null::varchar,
+        cast(null as bigint), persons, centralized, dispersed,
+        cast(null as double), cast(null as double), cast(null as varchar), cast(null as varchar), cast(null as varchar),
         std_centralized_annual, std_dispersed_annual
     from {{ ref('stg_tekun') }}
     where {{ in_refresh(periods) }}

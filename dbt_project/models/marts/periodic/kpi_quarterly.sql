@@ -90,10 +90,10 @@ select
         (case when j.needs_year then c.townships_included_year else c.townships_included end)
         >= c.townships_expected as boolean
     ) as complete,
-    cast(case when j.needs_year then c.townships_missing_year else c.townships_missing end as varchar[]) as townships_missing,
+    cast(case when j.needs_year then c.townships_missing_year else c.townships_missing end as {{ civstat_array_type('varchar') }}) as townships_missing,
     cast(c.counties_expected as integer) as counties_expected,
     cast(case when j.needs_year then c.counties_complete_year else c.counties_complete end as integer) as counties_complete,
-    cast(case when j.needs_year then c.counties_incomplete_year else c.counties_incomplete end as varchar[]) as counties_incomplete,
+    cast(case when j.needs_year then c.counties_incomplete_year else c.counties_incomplete end as {{ civstat_array_type('varchar') }}) as counties_incomplete,
     cast(j.fingerprint as varchar) as build_fingerprint
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
