@@ -17,13 +17,14 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 APT_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fontconfig strace libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps python-deps manifest demo test bench dev clean-warehouse
+.PHONY: help setup system-deps python-deps manifest demo test bench dev portable-sql clean-warehouse
 
 help:
 	@echo "make demo    run the whole pipeline on the demo county"
 	@echo "make test    run the tests"
 	@echo "make dev     open the Dagster UI (dg dev) on localhost:3000"
 	@echo "make bench   run the benchmarks (province scale)"
+	@echo "make portable-sql  compile the dbt project for Trino (offline) and fail on DuckDB-only SQL"
 
 setup: system-deps python-deps manifest
 
@@ -60,6 +61,11 @@ bench: setup
 dev: setup
 	@mkdir -p .dagster_home && ln -sf ../dagster.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(UV) run --frozen dg dev
+
+# The dbt project compiles for a second adapter (dbt-trino, no server) without DuckDB-only SQL
+# (also run by `make test`: tests/test_sqlport.py).
+portable-sql: python-deps
+	$(UV) run --frozen python -m civstat.sqlport
 
 clean-warehouse:
 	rm -rf data/warehouse
