@@ -17,27 +17,19 @@ current_submissions as (
     where nth = 1
 ),
 
--- each rule once per township and period (its violations listed by code)
+-- each rule's violations per township and period
 rules as (
-    select distinct division_code, period, severity, rule_code
+    select division_code, period, severity, rule_code, count(*) as violations
     from {{ ref('int_quality_latest') }}
+    group by division_code, period, severity, rule_code
 ),
 
 violations as (
     select
         division_code,
         period,
-        count(*) filter (where severity = 'hard') as hard_violations,
-        count(*) filter (where severity = 'soft') as soft_violations
-    from {{ ref('int_quality_latest') }}
-    group by division_code, period
-),
-
-rule_lists as (
-    select
-        division_code,
-        period,
         {%- for severity in ['hard', 'soft'] %}
+        cast(sum(violations) filter (where severity = '{{ severity }}') as bigint) as {{ severity }}_violations,
         nullif({{ dbt.listagg("case when severity = '" ~ severity ~ "' then rule_code end", "','", "order by rule_code") }}, '')
             as {{ severity }}_rules{{ ',' if not loop.last }}
         {%- endfor %}
@@ -64,10 +56,9 @@ select
     s.pop_60plus,
     coalesce(v.hard_violations, 0) as hard_violations,
     coalesce(v.soft_violations, 0) as soft_violations,
-    l.hard_rules,
-    l.soft_rules,
+    v.hard_rules,
+    v.soft_rules,
     coalesce(v.hard_violations, 0) = 0 as is_published
 from current_submissions as s
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
 left join violations as v using (division_code, period)
-left join rule_lists as l using (division_code, period)
