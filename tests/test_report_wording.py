@@ -28,7 +28,8 @@ class Stub(Figures):
     def __init__(self, figures: dict, ranking: dict | None = None, county: bool = True):
         self.ph = PH
         self.money = f.MoneyFormat("auto")
-        self.scope = SimpleNamespace(is_county=county, division_code="T1")
+        self.scope = SimpleNamespace(is_aggregate=county, above_county=False, division_code="T1")
+        self.unit_word = PH["levels"]["county"]["units"]
         self._figures, self._ranking = figures, ranking or {}
         self._notes = []
 
@@ -41,7 +42,7 @@ class Stub(Figures):
     def value(self, code, prev=False, division=None):
         return self._figures[code][2 if prev else 1]
 
-    def ranking(self, code):
+    def ranking(self, code, among=None):
         return self._ranking[code]
 
     def kmark(self, code):

@@ -46,9 +46,26 @@ def print_summary(result, console: Console | None = None) -> None:
                   f"soft warnings {len(result.soft)}, {len(result.unexplained_soft)} need a 说明")
 
 
+def division_townships(con, code: str) -> tuple[str, set[str]]:
+    """A division's name and every township under it, current or merged away (a return is
+    filed under the code it was sent with): the scope of ``check --division``."""
+    cols = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'dim_division'").fetchall()}
+    up = [c for c in ("county_code", "city_code", "province_code") if c in cols]
+    rows = con.execute(
+        "SELECT division_code FROM dim_division WHERE division_level = 'township' AND ("
+        + " OR ".join(["division_code = ?", *(f"{c} = ?" for c in up)]) + ")",
+        [code] * (1 + len(up)),
+    ).fetchall()
+    name = con.execute("SELECT division_name FROM dim_division WHERE division_code = ?",
+                       [code]).fetchall()
+    return (name[0][0] if name else code), {r[0] for r in rows}
+
+
 def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None, year=None,
-              console: Console | None = None):
-    """Evaluate on the published warehouse, print, write the report; return (result, report)."""
+              console: Console | None = None, division: str | None = None):
+    """Evaluate on the published warehouse, print, write the report; return (result, report).
+    ``division``: report only the findings of that division's townships (:meth:`scoped`)."""
     from civstat.quality import evaluate, write_report
     from civstat.quality.report import read_findings, read_quarantined, read_rejected_rows
     from civstat.warehouse import Warehouse
@@ -58,6 +75,8 @@ def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None
     con = wh.connect_reader()
     try:
         result = evaluate(con, periods=periods, year=year)
+        if division:
+            result = result.scoped(*division_townships(con, division))
         rejected = read_rejected_rows(con)
         findings = read_findings(con, result.periods)
         quarantined = read_quarantined(con)
@@ -107,9 +126,16 @@ def available_periods(warehouse_path: Path | None) -> list[str]:
               default=None, help="已发布仓库 / published warehouse (default: $CIVSTAT_WAREHOUSE)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="报告目录 / report folder (default: reports/output/quality)")
+@click.option("--division", default=None,
+              help="只报告该县/市/省(名称或代码)所辖乡镇的问题,缺省为全部 / report one county, "
+              "city or province (name or code); default: the whole drop")
 def check_command(period, quarter: str | None, year: int | None, warehouse_path: Path | None,
-                  out_dir: Path | None) -> None:
+                  out_dir: Path | None, division: str | None) -> None:
     """审核关系质量闸门 / run every edit rule; exit 1 on any hard failure.
+
+    --division 时,审核规则仍对每份报表运行(跨乡镇、跨季度的规则看得到全部),报告和退出码只计该区划
+    所辖乡镇的报表 / with --division every rule still runs on every return; the report and the
+    exit code count only the returns of that division's townships.
 
     退出码 / exit: 0 无硬性错误 / no hard failure; 1 有硬性错误 / hard failures; 2 用法或环境
     错误(含仓库未发布、所选报告期没有报表)/ usage or set-up error (no warehouse, no returns
@@ -135,7 +161,13 @@ def check_command(period, quarter: str | None, year: int | None, warehouse_path:
         period = parse_period(str(year))
     try:
         have = available_periods(warehouse_path)
-    except (WarehouseMissing, QualitySetupError) as exc:
+        if division:
+            from civstat.cliutil import resolve_division
+            from civstat.warehouse import Warehouse
+
+            with Warehouse.at(warehouse_path).reader() as con:
+                division = resolve_division(con, division)
+    except (WarehouseMissing, QualitySetupError, LookupError) as exc:
         fail(str(exc))
     wanted = [p for p in have if period is None or p in period.quarters()]
     if not wanted:
@@ -148,7 +180,8 @@ def check_command(period, quarter: str | None, year: int | None, warehouse_path:
     click.echo(f"审核 {len(wanted)} 个报告期({wanted[0]}…{wanted[-1]})… / running the edit "
                f"rules on {len(wanted)} period(s) …", err=True)
     try:
-        result, _ = run_check(warehouse_path, out_dir, periods=periods, year=year_scope)
+        result, _ = run_check(warehouse_path, out_dir, periods=periods, year=year_scope,
+                              division=division)
     except (WarehouseMissing, QualitySetupError, QualityRuleError) as exc:
         fail(str(exc))
     sys.exit(result.exit_code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -79,6 +79,17 @@ class QualityResult:
     runs: list[RuleRun]
     returns: int = 0  # current returns evaluated
     division_names: dict[str, str] = field(default_factory=dict)
+    scope_name: str | None = None  # check --division: the county or city reported on
+
+    def scoped(self, name: str, townships: set[str]) -> QualityResult:
+        """The same run reported for one division: only the findings of its townships' returns
+        (they alone decide the exit code). Every rule still ran on every return — a rule that
+        compares townships or quarters sees them all — so a rule's run record is unchanged."""
+        return replace(
+            self,
+            violations=[v for v in self.violations if v.division_code in townships],
+            scope_name=name,
+        )
 
     @property
     def hard(self) -> list[Violation]:

@@ -14,6 +14,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def scope_label(result: QualityResult) -> str:
+    label = _period_label(result)
+    return f"{result.scope_name} {label}" if result.scope_name else label
+
+
+def _period_label(result: QualityResult) -> str:
     periods = result.periods
     if not periods:
         return "无报表"
@@ -26,7 +31,7 @@ def scope_label(result: QualityResult) -> str:
 
 
 def report_name(result: QualityResult) -> str:
-    return f"quality_report_{scope_label(result).replace('–', '_')}.html"
+    return f"quality_report_{scope_label(result).replace('–', '_').replace(' ', '_')}.html"
 
 
 def _columns(con, schema: str, table: str) -> set[str]:

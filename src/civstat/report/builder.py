@@ -140,7 +140,7 @@ class Builder(Context):
             return narrative.meta["issuer"]
         spec = self.ph["issuer"]
         name = self.scope.division_name
-        if self.scope.is_county:
+        if self.scope.is_aggregate:
             return spec["county"].format(name=name)
         for suffix, pattern in spec["township"].items():
             if name.endswith(suffix):

@@ -20,8 +20,8 @@ from civstat.cliutil import PERIOD_TYPE, deprecated, fail, parse_period, resolve
     "--division",
     "divisions",
     multiple=True,
-    help="乡镇(街道)名称或区划代码,可重复;缺省为全县 / township name or code (repeatable); "
-    "default: the county",
+    help="区划名称或代码(乡镇、县、市、省),可重复;缺省为数仓中唯一的最高级区划(一个县、市或省)"
+    " / division name or code, any level (repeatable); default: the single top division",
 )
 @click.option(
     "--all-townships", is_flag=True, help="县报告之外,为每个乡镇各出一份 / also one per township"
@@ -73,7 +73,7 @@ def report_command(
     """生成年度民政工作总结(HTML/PDF/DOCX/XLSX) / render the year-end summary.
 
     退出码 / exit: 0 已生成 / written; 2 用法或环境错误(仓库未发布、没有该年数据、未知区划、
-    局办文件有误)/ usage or set-up error.
+    数仓有多个最高级区划而未给 --division、局办文件有误)/ usage or set-up error.
     """
     from civstat.report import render_reports
     from civstat.report.narrative import NarrativeError
@@ -103,7 +103,7 @@ def report_command(
                     towns = MartReader(con).scope(None).township_codes
                     targets = [None, *dict.fromkeys([*codes, *towns])]
         if len(targets) > 1:  # one report takes seconds; a county's townships a while
-            names = "、".join("全县 / county" if t is None else t for t in targets[:4])
+            names = "、".join("缺省区划 / default" if t is None else t for t in targets[:4])
             click.echo(f"生成 {len(targets)} 份({', '.join(fmts)}):{names}"
                        f"{' …' if len(targets) > 4 else ''} / rendering {len(targets)} reports …",
                        err=True)

@@ -73,7 +73,9 @@ class Context(Figures):
         self.period_end = (
             f"{self.year}年{'年底' if self.quarter == 4 else f.CN_QUARTER[self.quarter] + '末'}"
         )
-        self.scope_word = "全县" if self.scope.is_county else self.scope.division_name
+        level = self.ph["levels"][self.scope.level]
+        self.scope_word = level.get("scope") or self.scope.division_name  # 全县, 全市, 全省
+        self.unit_word = level["units"]  # whom it ranks and tabulates: 乡镇（街道）, 县（市、区）
         self.defs = reader.kpi_definitions()
         self.tracer = Tracer(self)
         self._kpi_frames()
@@ -161,6 +163,7 @@ class Context(Figures):
             "year": str(self.year),
             "prev_year": str(self.year - 1),
             "townships": str(len(self.codes)),
+            "units": self.unit_word,
             "money_unit": self.money.table_unit,
         }
 

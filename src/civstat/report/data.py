@@ -6,27 +6,14 @@ whose numerator and denominator the report quotes as the underlying counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import polars as pl
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose figures: a county (facts summed over its townships) or one township."""
-
-    division_code: str
-    division_name: str
-    level: str  # county | township
-    township_codes: tuple[str, ...]
-
-    @property
-    def is_county(self) -> bool:
-        return self.level == "county"
+from civstat.report import levels
+from civstat.report.levels import Scope  # the report imports it from here
 
 
-class MartReader:
+class MartReader(levels.LevelQueries):
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self._tables: dict[tuple[str, str | None], bool] = {}  # _has, asked once per reader
@@ -50,36 +37,7 @@ class MartReader:
             ).fetchall()[0][0]
         )
 
-    # -- divisions --------------------------------------------------------------------------
-    def scope(self, division_code: str | None) -> Scope:
-        divs = self._q(
-            "SELECT division_code, division_name, division_level, county_code "
-            "FROM dim_division WHERE is_current"
-        )
-        if division_code:
-            row = divs.filter(pl.col("division_code") == division_code)
-            if row.is_empty():
-                raise LookupError(
-                    f"未知或已撤并的区划代码 / unknown or merged division code {division_code}"
-                )
-        else:
-            row = divs.filter(pl.col("division_level") == "county")
-            if row.height != 1:
-                raise LookupError(
-                    "数仓中应有且只有一个现行县级区划,请用 --division 指定 / expected "
-                    f"exactly one current county in dim_division, found {row.height}"
-                )
-        r = row.row(0, named=True)
-        if r["division_level"] == "county":
-            towns = divs.filter(
-                (pl.col("division_level") == "township")
-                & (pl.col("county_code") == r["division_code"])
-            )
-            codes = tuple(sorted(towns["division_code"].to_list()))
-        else:
-            codes = (r["division_code"],)
-        return Scope(r["division_code"], r["division_name"], r["division_level"], codes)
-
+    # -- divisions (scope, township_labels: levels.LevelQueries) ----------------------------
     def county_of(self, township_code: str) -> str | None:
         rows = self.con.execute(
             "SELECT county_code FROM dim_division WHERE division_code = ?", [township_code]
@@ -97,10 +55,11 @@ class MartReader:
         return dict(df.iter_rows())
 
     def township_names(self, scope: Scope) -> dict[str, str]:
+        """Names of the scope's townships and of the divisions it compares (its counties)."""
         df = self._q(
             "SELECT division_code, division_name FROM dim_division "
             "WHERE list_contains(?, division_code) ORDER BY division_code",
-            [list(scope.township_codes)],
+            [list(dict.fromkeys([*scope.township_codes, *scope.units]))],
         )
         return dict(df.iter_rows())
 

@@ -24,16 +24,21 @@ class Figures:
 
     # -- KPIs -------------------------------------------------------------------------------
     def _kpi_frames(self) -> None:
-        if self.scope.is_county:
-            self.siblings = self.codes
+        if self.scope.is_aggregate:  # a county ranks its townships, a city its counties
+            self.siblings = list(self.scope.units)
         else:
             county = self.r.county_of(self.scope.division_code)
             self.siblings = list(self.r.scope(county).township_codes) if county else self.codes
-        want = list({self.scope.division_code, *self.siblings})
-        self.k_now = self.r.kpis(self.year, self.quarter, want)
+        self.k_now = self.r.kpis(self.year, self.quarter, self._wanted())
         self.k_prev = self.r.kpis(self.year - 1, self.quarter, [self.scope.division_code])
         self._m_now: pl.DataFrame | None = None
         self._m_prev: pl.DataFrame | None = None
+
+    def _wanted(self) -> list[str]:
+        """Whose rows the report reads: the scope and the divisions it ranks; above the county
+        its townships too (their extremes are named, :meth:`ranking_sentence`)."""
+        towns = self.codes if self.scope.above_county else []
+        return list(dict.fromkeys([self.scope.division_code, *self.siblings, *towns]))
 
     def _row(self, frame: pl.DataFrame, code: str, division: str | None = None) -> dict | None:
         d = division or self.scope.division_code
@@ -104,8 +109,7 @@ class Figures:
     # -- measures ---------------------------------------------------------------------------
     def _measures(self) -> None:
         if self._m_now is None:
-            want = list({self.scope.division_code, *self.siblings})
-            self._m_now = self.r.measures(self.year, self.quarter, want)
+            self._m_now = self.r.measures(self.year, self.quarter, self._wanted())
             self._m_prev = self.r.measures(self.year - 1, self.quarter, [self.scope.division_code])
 
     def mval(self, code: str, prev: bool = False, division: str | None = None):
@@ -225,20 +229,22 @@ class Figures:
         return {r["period"]: r["value"] for r in df.iter_rows(named=True)}
 
     # -- rankings ---------------------------------------------------------------------------
-    def ranking(self, code: str) -> list[tuple[str, str, float]]:
-        """(code, name, value) of the townships, best (highest) first."""
+    def ranking(self, code: str, among: list[str] | None = None) -> list[tuple[str, str, float]]:
+        """(code, name, value) of the divisions the scope ranks (``among``: others), best
+        (highest) first."""
+        among = self.siblings if among is None else among
         if self.is_kpi(code):
             df = self.k_now.filter(pl.col("kpi_code") == code)
         else:
             self._measures()
-            names = self.r.division_names(self.siblings)
+            names = self.r.division_names(among)
             df = self._m_now.filter(pl.col("measure_code") == code).with_columns(
                 division_name=pl.col("division_code").replace_strict(
                     names, default=pl.col("division_code")
                 )
             )
         df = (
-            df.filter(pl.col("division_code").is_in(self.siblings))
+            df.filter(pl.col("division_code").is_in(among))
             .filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
             .sort(["value", "division_code"], descending=[True, False])
         )
@@ -253,9 +259,9 @@ class Figures:
             return f.fmt_num(round(value, 1), 1, u.split("/")[0])
         return self.amount(code, value) if u.startswith("元/") else self.fmt(code, value)
 
-    def ranking_varies(self, code: str) -> bool:
+    def ranking_varies(self, code: str, among: list[str] | None = None) -> bool:
         """False when the top and bottom values are equal as printed: no ranking to speak of."""
-        rows = self.ranking(code)
+        rows = self.ranking(code, among)
         return len(rows) >= 2 and self._rank_text(code, rows[0][2]) != self._rank_text(
             code, rows[-1][2]
         )
@@ -264,11 +270,15 @@ class Figures:
         rows = self.ranking(code)
         if not self.ranking_varies(code):
             return None
-        highlight = None if self.scope.is_county else self.scope.division_name
+        highlight = None if self.scope.is_aggregate else self.scope.division_name
         money = self.unit(code) == "元"
         return ch.ranking_chart(
             f"rank-{code}",
-            title or f"各乡镇（街道）{self.kname(code)}",
+            title
+            or _format(
+                self.ph["generic"]["ranking_chart"],
+                {"units": self.unit_word, "name": self.kname(code)},
+            )[0],
             [n for _, n, _ in rows],
             [self.money.scale(v) if money else v for _, _, v in rows],
             self.column_unit(code) or None,
@@ -284,18 +294,11 @@ class Figures:
         if not self.ranking_varies(code):
             return None
         printed = [self._rank_text(code, v) for _, _, v in rows]
-        if self.scope.is_county:
-            top = [n for (_, n, _), t in zip(rows, printed) if t == printed[0]]
-            bottom = [n for (_, n, _), t in zip(rows, printed) if t == printed[-1]]
-            return sentence(
-                "ranking.leader",
-                self.ph,
-                kpi=self.kname(code),
-                first=self.name_group(top, code, printed[0]),
-                first_value=self.tracer.figure(printed[0], code, rows[0][0]),
-                last=self.name_group(bottom, code, printed[-1]),
-                last_value=self.tracer.figure(printed[-1], code, rows[-1][0]),
-            )
+        if self.scope.is_aggregate:
+            ends = self._ends(code, rows, printed, self.unit_word)
+            towns = self._township_ends(code) if self.scope.above_county else {}
+            key = "ranking.leader_above" if self.scope.above_county else "ranking.leader"
+            return sentence(key, self.ph, kpi=self.kname(code), **ends, **towns)
         mine = [t for (c, _, _), t in zip(rows, printed) if c == self.scope.division_code]
         if not mine:
             return None
@@ -314,6 +317,27 @@ class Figures:
             ),
         )
 
+    def _ends(self, code: str, rows, printed: list, units: str, prefix: str = "") -> dict:
+        """The top and bottom of a ranking as printed, those sharing either named together."""
+        top = [n for (_, n, _), t in zip(rows, printed) if t == printed[0]]
+        bottom = [n for (_, n, _), t in zip(rows, printed) if t == printed[-1]]
+        return {
+            f"{prefix}first": self.name_group(top, code, printed[0], units),
+            f"{prefix}first_value": self.tracer.figure(printed[0], code, rows[0][0]),
+            f"{prefix}last": self.name_group(bottom, code, printed[-1], units),
+            f"{prefix}last_value": self.tracer.figure(printed[-1], code, rows[-1][0]),
+        }
+
+    def _township_ends(self, code: str) -> dict:
+        """A city's or province's report: its highest and lowest townships (named with their
+        county) where their values differ as printed; nothing otherwise (the clause drops)."""
+        if not self.ranking_varies(code, self.codes):
+            return {}
+        labels = self.r.township_labels(self.codes)
+        rows = [(c, labels.get(c, n), v) for c, n, v in self.ranking(code, self.codes)]
+        printed = [self._rank_text(code, v) for _, _, v in rows]
+        return self._ends(code, rows, printed, self.ph["levels"]["county"]["units"], "town_")
+
     def _ranked(self, n: int, code: str, what: str, formula: str, items: list[dict]):
         """A count or place of a ranking, traced to the townships ranked (as printed)."""
         source = "kpi_annual" if self.is_kpi(code) else "fct_measures"
@@ -323,7 +347,9 @@ class Figures:
             lambda: self.tracer.record(f"{self.kname(code)}：排名", n, source, formula, items),
         )
 
-    def name_group(self, names: list[str], code: str = "", value: str = "") -> str:
+    def name_group(
+        self, names: list[str], code: str = "", value: str = "", units: str | None = None
+    ) -> str:
         """甲镇 / 甲镇、乙镇、丙乡 / 甲镇、乙镇等6个乡镇（街道） (the count traced)."""
         g = self.ph["ranking"]
         if len(names) <= g["max_named"]:
@@ -332,7 +358,8 @@ class Figures:
         n = self._ranked(
             len(names), code, value, f"数值同为{value}（按所印位数）的乡镇（街道）数", items
         )
-        text, spans = _format(g["group"], {"names": "、".join(names[:2]), "n": n})
+        values = {"names": "、".join(names[:2]), "n": n, "units": units or self.unit_word}
+        text, spans = _format(g["group"], values)
         return Traced(text, spans) if spans else text
 
 

@@ -147,7 +147,7 @@ def sheets(ctx: Context) -> list[Sheet]:
                     ("指标代码", "text"),
                     ("指标", "text"),
                     ("名次", "int"),
-                    ("乡镇（街道）", "text"),
+                    (ctx.unit_word, "text"),
                     ("数值", "decimal"),
                 ],
                 rank_rows,
@@ -163,10 +163,10 @@ def programme_sheet(ctx: Context, prog) -> Sheet | None:
     if all(ctx.value(c) is None for c in codes):
         return None
     names = ctx.r.township_names(ctx.scope)
-    divisions = [(d, names.get(d, d)) for d in ctx.codes]
-    if ctx.scope.is_county:
+    divisions = [(d, names.get(d, d)) for d in (ctx.siblings if ctx.scope.is_aggregate else ctx.codes)]
+    if ctx.scope.is_aggregate:
         divisions.append((ctx.scope.division_code, ctx.scope.division_name))
-    columns = [("乡镇（街道）", "text")]
+    columns = [(ctx.unit_word, "text")]
     for c in codes:
         unit = ctx.column_unit(c)
         columns.append(

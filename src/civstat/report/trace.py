@@ -215,7 +215,7 @@ class Tracer:
         rec["coverage"] = self._coverage(row)
         if prev:
             return rec
-        if division == ctx.scope.division_code and ctx.scope.is_county:
+        if division == ctx.scope.division_code and ctx.scope.is_aggregate:
             rec["townships"] = [
                 {
                     "name": names_get(ctx, d),
@@ -224,7 +224,7 @@ class Tracer:
                     "denominator": self._mtext(spec.get("denominator_measure"), r["denominator"]),
                     "returns": self._returns_of(d, [spec.get("numerator_measure")]),
                 }
-                for d in ctx.codes
+                for d in ctx.siblings
                 if (r := ctx._row(ctx.k_now, code, d)) is not None
             ]
         else:
@@ -238,22 +238,24 @@ class Tracer:
         rec["kind"], rec["code"], rec["division"] = "measure", code, division
         mdef = self.mdef(code)
         spec = next((m for m in ctx.contract.measures if m["code"] == code), {})
-        county = ctx.scope.is_county and division == ctx.scope.division_code
-        if not county:
+        county = ctx.scope.is_aggregate and division == ctx.scope.division_code
+        if ctx.scope.above_county and division in ctx.scope.units:
+            rec["formula"] = "该县（市、区）各乡镇（街道）汇总"
+        elif not county:
             rec["formula"] = "本乡镇（街道）报表所填"
         elif spec.get("aggregation") == "weighted_mean":
             weight = self.mdef(spec.get("weight") or "").get("name_zh") or spec.get("weight")
-            rec["formula"] = f"各乡镇（街道）按{weight}加权平均"
+            rec["formula"] = f"各{ctx.unit_word}按{weight}加权平均"
         else:
-            rec["formula"] = "各乡镇（街道）之和"
+            rec["formula"] = f"各{ctx.unit_word}之和"
         if mdef.get("kind") in ("ytd", "ytd_quarters"):
             rec["formula"] += "（1月至本期末累计）"
         if prev:
             return rec
-        if division == ctx.scope.division_code and ctx.scope.is_county:
+        if division == ctx.scope.division_code and ctx.scope.is_aggregate:
             ctx._measures()
             rows = ctx._m_now.filter(
-                (pl.col("measure_code") == code) & pl.col("division_code").is_in(ctx.codes)
+                (pl.col("measure_code") == code) & pl.col("division_code").is_in(ctx.siblings)
             ).sort("division_code")
             rec["townships"] = [
                 {
@@ -289,10 +291,12 @@ class Tracer:
         source = f"{mart}（行数）" if column == "*" else f"{mart}.{column}"
         rec = self._base(label, ctx.scope.division_code, str(text), source)
         rec["kind"] = "fact"
-        rec["formula"] = "各乡镇（街道）报表之和" if ctx.scope.is_county else "本乡镇（街道）报表"
+        rec["formula"] = (
+            "各乡镇（街道）报表之和" if ctx.scope.is_aggregate else "本乡镇（街道）报表"
+        )
         if column == "*":
             rec["formula"] = "所列行数（" + (
-                "各乡镇（街道）之和）" if ctx.scope.is_county else "本乡镇（街道））"
+                "各乡镇（街道）之和）" if ctx.scope.is_aggregate else "本乡镇（街道））"
             )
         category = where.get("category")
         towns = [
@@ -303,7 +307,7 @@ class Tracer:
             }
             for r in df.iter_rows(named=True)
         ]
-        if ctx.scope.is_county:
+        if ctx.scope.is_aggregate:
             rec["townships"] = towns
         else:
             rec["returns"] = [rid for t in towns for rid in t["returns"]]

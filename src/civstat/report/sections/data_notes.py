@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from civstat.report import formatting as f
+from civstat.report import levels
 from civstat.report.context import Context, Reporting, clean
 from civstat.report.model import Section, Table
 from civstat.report.phrases import _format, sentence
@@ -184,7 +185,7 @@ def render(ctx: Context) -> Section:
                 expected=expected_fig,
                 published=included_fig,
             )
-            if ctx.scope.is_county
+            if ctx.scope.is_aggregate
             else sentence(
                 "data_notes.coverage_township",
                 ctx.ph,
@@ -198,6 +199,7 @@ def render(ctx: Context) -> Section:
             sentence("data_notes.missing", ctx.ph, quarter=quarter, items="、".join(not_now))
             if not_now
             else None,
+            *levels.county_notes(ctx, quarter),
             sentence(
                 "data_notes.blocked",
                 ctx.ph,
@@ -208,7 +210,7 @@ def render(ctx: Context) -> Section:
             if blocked_items
             else None,
             sentence("data_notes.complete", ctx.ph)
-            if ctx.scope.is_county and not blocked_items and not not_now and included >= expected
+            if ctx.scope.is_aggregate and not blocked_items and not not_now and included >= expected
             else None,
             *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
@@ -287,7 +289,7 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
     """Each programme the builder left out, named once: nobody reported its sheet in the year
     (several in one sentence), nobody in the report's quarter, or every return of it held back;
     then each optional sheet only some townships reported, with their count."""
-    county = ctx.scope.is_county
+    county = ctx.scope.is_aggregate
     when = "本年度" if ctx.annual else f"{ctx.year}年{ctx.span}"
     never = [p for p, rep in ctx.unreported if not rep.year]
     earlier = [(p, rep) for p, rep in ctx.unreported if rep.year]

@@ -94,7 +94,7 @@ def placeholder(ctx: Context, prog: Programme, name: str):
     if attr == "rank":
         rows = ctx.ranking(code)
         pos = [i for i, (c, _, _) in enumerate(rows, 1) if c == ctx.scope.division_code]
-        return str(pos[0]) if pos and not ctx.scope.is_county else None
+        return str(pos[0]) if pos and not ctx.scope.is_aggregate else None
     raise ValueError(
         f"programmes/{prog.code}.yaml: summary placeholder {{{name}}}: unknown attribute "
         f"{attr!r} (one of {', '.join(ATTRS)})"
@@ -127,7 +127,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
 def township_table(ctx: Context, prog: Programme) -> Table | None:
     """``summary.table``: the county's townships × the chosen figures, and the county's row."""
     spec = ctx.summary(prog).get("table")
-    if not spec or not ctx.scope.is_county:
+    if not spec or not ctx.scope.is_aggregate:
         return None
     codes = list(spec.get("columns") or figure_codes(ctx, prog))
     for code in codes:
@@ -147,7 +147,7 @@ def township_table(ctx: Context, prog: Programme) -> Table | None:
     caption = ctx.fill(spec.get("caption") or prog.sheet.title, ctx.words())
     return Table(
         caption,
-        [ctx.ph["township_table"]["division"], *header],
+        [ctx.unit_word, *header],
         rows,
         numeric=[False] + [True] * len(codes),
     )
@@ -169,7 +169,9 @@ def chart(ctx: Context, prog: Programme, spec: dict, i: int) -> ch.Chart | None:
     if kind == "ranking":
         return ctx.ranking_chart(
             codes[0],
-            spec.get("title") or text("generic.ranking_chart", ctx.ph, name=ctx.kname(codes[0])),
+            spec.get("title") or text(
+                "generic.ranking_chart", ctx.ph, name=ctx.kname(codes[0]), units=ctx.unit_word
+            ),
         )
     money = [ctx.unit(c) == "元" for c in codes]
     unit = ctx.column_unit(codes[0])

@@ -230,7 +230,7 @@ def township_table(ctx: Context) -> Block | None:
     # a KPI no township has (its sheet unreported, its columns left out) gets no empty column
     present = set(town["kpi_code"].to_list())
     codes = [c for c in township_kpis(ctx) if c in ctx.defs and c in present]
-    if not ctx.scope.is_county or not codes:
+    if not ctx.scope.is_aggregate or not codes:
         return None
     names = ctx.r.township_names(ctx.scope)
     rows = []
@@ -245,7 +245,7 @@ def township_table(ctx: Context) -> Block | None:
     table = Table(
         ctx.fill(spec["caption"], ctx.words()),
         [
-            spec["division"],
+            ctx.unit_word,
             *(
                 column.format(name=ctx.kname(c), unit=u)
                 if (u := ctx.column_unit(c))
@@ -256,4 +256,5 @@ def township_table(ctx: Context) -> Block | None:
         rows,
         numeric=[False] + [True] * len(codes),
     )
-    return Block(ctx.ph["subsections"]["township_table"], "township-table", [], [table])
+    heading = ctx.fill(ctx.ph["subsections"]["township_table"], ctx.words())
+    return Block(heading, "township-table", [], [table])

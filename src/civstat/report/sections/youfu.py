@@ -76,7 +76,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             *(
                 ctx.ranking_sentence(k)
                 for k in ctx.ranked_kpis(prog)
-                if rate is not None or ctx.scope.is_county
+                if rate is not None or ctx.scope.is_aggregate
             ),
         ]
     )
