@@ -35,3 +35,32 @@ def test_divisions_csv_accepts_every_level(tmp_path):
     levels = {r[0]: r[3] for r in tables["divisions"]}
     assert levels == {P: "province", M: "city", K1: "county", K2: "county",
                       T1: "township", T2: "township"}
+
+
+def test_plan_targets_for_a_city_or_province_derived_from_the_codes(tmp_path):
+    """A city bureau sets its targets for 地市3715 without listing the city in divisions.csv
+    (the warehouse derives it from its counties' codes); a code that no county's prefix
+    derives, and an upper level of a single-county file, stay unknown."""
+    ref = tmp_path / "ref"
+    write(ref, "divisions.csv", DIV_HEADER, [
+        f"{K1},甲县,甲,county,县,,2011-01-01,,",
+        f"{K2},乙县,乙,county,县,,2011-01-01,,",
+        f"{T1},甲镇,甲,township,镇,{K1},2011-01-01,,",
+        f"{T2},乙镇,乙,township,镇,{K2},2011-01-01,,",
+    ])
+    write(ref, "plan_targets.csv", "division_code,year,kpi_code,target,comparison,source", [
+        f"{M},2025,dibao_coverage_rate_rural,0.04,>=,全市民政工作要点",
+        f"{P},2025,dibao_coverage_rate_rural,0.04,>=,全省民政工作要点",
+        "371600000000,2025,dibao_coverage_rate_rural,0.04,>=,另一个市",  # 4: no county of it
+    ])
+    write(ref, "explanations.csv", "division_code,period,rule_code,text", [])
+    result, tables, _ = load(tmp_path)
+    assert named(result) == {("plan_targets.csv", 4, "division_code", "unknown_division")}
+    assert {r[0] for r in tables["plan_targets"]} == {M, P}
+
+    write(ref, "divisions.csv", DIV_HEADER, [  # one county: no levels above it are derived
+        f"{K1},甲县,甲,county,县,,2011-01-01,,",
+        f"{T1},甲镇,甲,township,镇,{K1},2011-01-01,,",
+    ])
+    result, tables, _ = load(tmp_path)
+    assert ("plan_targets.csv", 2, "division_code", "unknown_division") in named(result)

@@ -23,6 +23,7 @@ from civstat.report import formatting as f
 from civstat.report.levels import default_division
 
 CITY, CITY_NAME = "379100000000", "地市3791"
+CITY_TARGETS = "全市2025年民政工作要点"
 YEAR = 2025
 
 
@@ -53,6 +54,9 @@ def city(tmp_path_factory, dbt_isolated):
     generate(root / "raw", root / "reference", scale="city", years=(YEAR,), messy=False)
     dropped = min((root / "raw" / f"{YEAR}Q4").glob("*.xlsx"))
     dropped.unlink()  # one township sends no 2025Q4 return: its county and the city fall short
+    with open(root / "reference" / "plan_targets.csv", "a", encoding="utf-8") as fh:
+        # the city bureau's own target, for a city divisions.csv does not list (code-derived)
+        fh.write(f"{CITY},{YEAR},nursing_bed_share,0.55,>=,{CITY_TARGETS}\n")
     wh = env["CIVSTAT_WAREHOUSE"]
     ok("ingest", "--raw", env["CIVSTAT_RAW_DIR"], "--reference", env["CIVSTAT_REFERENCE_DIR"],
        "--warehouse", wh, env=env)
@@ -189,3 +193,18 @@ def test_check_scoped_to_a_division(city):
         assert ("暂不发布" in res.stdout) == bool(code)  # the blocked return is listed or not
     res = civstat("check", "--division", "没有这个县", env=env)
     assert res.returncode == 2 and "没有这个区划" in res.stderr
+
+
+def test_the_city_states_its_own_plan_target(city):
+    """A target set for the (code-derived) city is loaded, compared with the city's own KPI
+    and stated in the city's summary."""
+    con = city["con"]
+    (target, actual, source), = con.execute(
+        "SELECT target, actual, source FROM kpi_plan_completion WHERE division_code = ? "
+        "AND year = ? AND kpi_code = 'nursing_bed_share'", [CITY, YEAR]).fetchall()
+    (own,), = con.execute(
+        "SELECT value FROM kpi_annual WHERE division_code = ? AND year = ? "
+        "AND kpi_code = 'nursing_bed_share'", [CITY, YEAR]).fetchall()
+    assert (target, source) == (0.55, CITY_TARGETS) and actual == pytest.approx(own)
+    page = _html(city["files"]).read_text(encoding="utf-8")
+    assert CITY_TARGETS in page and "护理型床位" in body_text(_html(city["files"]))

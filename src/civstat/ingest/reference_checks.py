@@ -213,10 +213,35 @@ def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
     return None
 
 
+def derived_upper(divisions: dict[Key, Rec]) -> set[str]:
+    """The prefecture-city and province codes the warehouse derives from the counties' code
+    prefixes (``int_divisions_resolved``: only when the file holds more than one county or any
+    city or province row) — a plan target may be set for them without listing them."""
+    levels = [r.values["level"] for r in divisions.values()]
+    if levels.count("county") <= 1 and not {"city", "province"} & set(levels):
+        return set()
+    out = set()
+    for rec in divisions.values():
+        code = rec.values["division_code"]
+        if rec.values["level"] in ("county", "city"):
+            out.add(code[:2] + "0" * 10)
+            if rec.values["level"] == "county":
+                out.add(code[:4] + "0" * 8)
+    return out
+
+
 def division_known(table: str) -> Callable[[Rec, dict[Key, Rec]], Problem | None]:
+    derived: dict[int, set[str]] = {}  # per divisions table seen (one per run)
+
     def problem(rec: Rec, divisions: dict[Key, Rec]) -> Problem | None:
         code = rec.values["division_code"]
         division = divisions.get((code,))
+        if division is None and table == "plan_targets":
+            if id(divisions) not in derived:
+                derived.clear()
+                derived[id(divisions)] = derived_upper(divisions)
+            if code in derived[id(divisions)]:
+                return None  # a city or province derived from the code prefixes
         if division is None:
             return ("division_code", f"区划代码不在区划表中:{code}",
                     f"division_code is not in divisions: {code}", "unknown_division")
