@@ -202,9 +202,11 @@ class Builder(Context):
         parts.append(Part(ph["annex"]["title"], "annex", sections=[s for s in annex if s]))
         number(parts, ph)
         name = self.scope.division_name
+        # a name the warehouse derived from a code (地市3791) would run into the year: 地市3791 2025年度
+        in_title = f"{name} " if name[-1:].isdigit() else name
         quarter_label = f.CN_QUARTER[self.quarter] if self.annual else f"第{self.quarter}季度"
         if self.annual:
-            title = text("titles.annual", ph, division=name, year=self.year)
+            title = text("titles.annual", ph, division=in_title, year=self.year)
             subtitle = (
                 text("titles.subtitle_annual", ph, year=self.year)
                 if not self.partial_year
@@ -213,7 +215,7 @@ class Builder(Context):
             stem = f"年度民政工作总结_{self.year}_{safe_name(name)}"
         else:
             title = text(
-                "titles.quarterly", ph, division=name, year=self.year, quarter_label=quarter_label
+                "titles.quarterly", ph, division=in_title, year=self.year, quarter_label=quarter_label
             )
             subtitle = text("titles.subtitle_quarterly", ph, year=self.year, month=self.quarter * 3)
             stem = f"民政工作简报_{self.year}Q{self.quarter}_{safe_name(name)}"

@@ -55,13 +55,17 @@ class MartReader(levels.LevelQueries):
         return dict(df.iter_rows())
 
     def township_names(self, scope: Scope) -> dict[str, str]:
-        """Names of the scope's townships and of the divisions it compares (its counties)."""
+        """Names of the scope's townships and of the divisions it compares (its counties); above
+        the county a township is named with its county."""
         df = self._q(
             "SELECT division_code, division_name FROM dim_division "
             "WHERE list_contains(?, division_code) ORDER BY division_code",
             [list(dict.fromkeys([*scope.township_codes, *scope.units]))],
         )
-        return dict(df.iter_rows())
+        names = dict(df.iter_rows())
+        if scope.above_county:  # township names repeat across counties: 甲县乙镇
+            names.update(self.township_labels(list(scope.township_codes)))
+        return names
 
     # -- KPIs -------------------------------------------------------------------------------
     # how many townships a figure should and does cover, and who is left out (codes)

@@ -2,8 +2,9 @@
 
 主要指标 (every KPI of the scope, this year and last, numerator, denominator, programme),
 基础数据 (every measure of the catalogue: this year and last), 目标完成情况, 乡镇排名 (every KPI's
-township ranking), and one sheet per programme (named by its return sheet: 最低生活保障 …) with the
-county's townships × its measures and KPIs. A programme file added to the catalogue adds its
+ranking of the townships; above the county 县（市、区）排名, of the counties), and one sheet per
+programme (named by its return sheet: 最低生活保障 …) with the county's townships × its measures
+and KPIs. A programme file added to the catalogue adds its
 KPIs and measures here with no code."""
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def sheets(ctx: Context) -> list[Sheet]:
                 )
         out.append(
             Sheet(
-                "乡镇排名",
+                "县（市、区）排名" if ctx.scope.above_county else "乡镇排名",
                 [
                     ("指标代码", "text"),
                     ("指标", "text"),
