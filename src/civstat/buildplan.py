@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from civstat import paths, workstate
+from civstat import duck, paths, workstate
 
 SELECTOR = "quarterly_refresh"
 
@@ -121,7 +121,7 @@ def last_build(working: Path) -> tuple[str, dt.datetime, str | None] | None:
     """(code fingerprint, time, catalog) of the last whole-project build in the working copy."""
     if not working.exists():
         return None
-    con = duckdb.connect(str(working), read_only=True)
+    con = duck.connect(str(working), read_only=True)
     try:
         columns = {r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns "
@@ -140,7 +140,7 @@ def _latest(path: Path) -> dict | None:
     """The newest row of ``meta.build_log`` in a warehouse file (None: no build recorded)."""
     if not path.exists():
         return None
-    con = duckdb.connect(str(path), read_only=True)
+    con = duck.connect(str(path), read_only=True)
     try:
         try:
             cur = con.execute("SELECT * FROM meta.build_log ORDER BY built_at DESC LIMIT 1")
@@ -221,7 +221,7 @@ def _plan(working: Path, current: str, full_refresh: bool) -> BuildPlan:
 
 def record_build(working: Path, plan: BuildPlan, seconds: float, orchestrator: str) -> None:
     """Append a successful whole-project build to ``meta.build_log`` in the working copy."""
-    con = duckdb.connect(str(working))
+    con = duck.connect(str(working))
     try:
         for stmt in BUILD_LOG_DDL:
             con.execute(stmt)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from civstat import faults, workstate
+from civstat import duck, faults, workstate
 from civstat.buildplan import BuildPlan, nothing_changed, plan_build, record_build
 from civstat.dbtrun import run_dbt
 from civstat.quality.marts import MART_TABLES  # facts no blocked return may reach
@@ -68,7 +68,7 @@ def blocked_rows_in_marts(con: duckdb.DuckDBPyConnection,
 
 def verify(wh: Warehouse) -> None:
     """Checks on the built working copy beyond dbt's tests: no blocked return in a fact table."""
-    con = duckdb.connect(str(wh.working), read_only=True)
+    con = duck.connect(str(wh.working), read_only=True)
     try:
         leaks = {m: n for m, n in blocked_rows_in_marts(con).items() if n}
     finally:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from civstat import faults, paths, workstate
+from civstat import duck, faults, paths, workstate
 
 DEFAULT_LOCK_TIMEOUT = 600.0
 
@@ -166,7 +166,7 @@ class Warehouse:
         if self.lock_fd() is None:
             raise RuntimeError("connect_writer() without the writer lock")
         self.prepare_working()
-        con = duckdb.connect(str(self.working))
+        con = duck.connect(str(self.working))
         try:
             if stage == "raw":
                 workstate.mark(con, "raw")
@@ -208,7 +208,7 @@ class Warehouse:
                 f"仓库尚未发布,请先运行 civstat ingest / civstat build "
                 f"(no published warehouse at {self.path})"
             )
-        return duckdb.connect(str(self.path), read_only=True)
+        return duck.connect(str(self.path), read_only=True)
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from civstat import duck
+
 STAGES = ("raw", "gate", "build_start", "build_ok")
 
 DDL = [
@@ -103,7 +105,7 @@ def read_file(path) -> WorkingState:
     """The state of a working copy on disk (all zero when the file does not exist)."""
     if not os.path.exists(path):
         return WorkingState(dict.fromkeys(STAGES, 0))
-    con = duckdb.connect(str(path), read_only=True)
+    con = duck.connect(str(path), read_only=True)
     try:
         return read(con)
     finally:
@@ -111,7 +113,7 @@ def read_file(path) -> WorkingState:
 
 
 def mark_file(path, stage: str) -> None:
-    con = duckdb.connect(str(path))
+    con = duck.connect(str(path))
     try:
         mark(con, stage)
         con.execute("CHECKPOINT")

@@ -17,6 +17,7 @@
 import dagster as dg
 import duckdb
 
+from civstat import duck
 from civstat.contract import load_contract
 from civstat.defs.ownership import owners, tags
 from civstat.defs.resources import WarehouseResource
@@ -155,7 +156,7 @@ def edit_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehous
     period = _partition(context)
     wh = warehouse.warehouse
     with wh.lock():
-        con = duckdb.connect(str(wh.prepare_working()), read_only=True)
+        con = duck.connect(str(wh.prepare_working()), read_only=True)
         try:
             result = evaluate(con, periods=[period] if period else None)
         finally:
@@ -214,7 +215,7 @@ def no_blocked_returns_published(marts: list[str] | None = None) -> dg.AssetChec
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.warehouse
         with wh.lock():
-            con = duckdb.connect(str(wh.working), read_only=True)
+            con = duck.connect(str(wh.working), read_only=True)
             try:
                 counts = blocked_rows_in_marts(con, marts)
             finally:

@@ -28,7 +28,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.asset_utils import default_group_from_dbt_resource_props
 from dagster_dbt.utils import select_unique_ids
 
-from civstat import paths
+from civstat import duck, paths
 from civstat.buildplan import SELECTOR
 from civstat.contract import Contract, load_contract
 from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
@@ -203,7 +203,7 @@ def _row_counts(working_path: Path, keys: list) -> dict:
     names = {k.path[-1]: k for k in keys if k is not None}
     if not names:
         return {}
-    con = duckdb.connect(str(working_path), read_only=True)
+    con = duck.connect(str(working_path), read_only=True)
     try:
         where = con.execute(
             "SELECT table_name, schema_name FROM duckdb_tables() WHERE table_name IN "

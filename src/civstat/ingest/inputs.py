@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from civstat import paths
+from civstat import duck, paths
 
 # the reader: its code, the catalogue of sheets and columns, the raw tables' schema
 READER_PATHS = ("ingest", "contract", "raw_schema.py", "periods.py")
@@ -88,7 +88,7 @@ def unchanged(working: Path, periods: list[str] | None, current: str) -> LastIng
     """The last completed ingest of these periods if it read exactly ``current`` (else None)."""
     if not working.exists():
         return None
-    con = duckdb.connect(str(working), read_only=True)
+    con = duck.connect(str(working), read_only=True)
     try:
         row = con.execute(
             "SELECT fingerprint, ok, quarantined_json, ingested_at FROM meta.ingest_inputs "
