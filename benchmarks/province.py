@@ -94,6 +94,7 @@ def run(phase: str, name: str, argv: list[str], env: dict, log: Path) -> Step:
         sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
     peak_kb = max(peak[0], usage.ru_maxrss)
+    print(f"    {seconds:.1f} s, peak {peak_kb / 1024:.0f} MB, exit {child.returncode}", flush=True)
     return Step(phase, name, seconds, peak_kb / 1024, child.returncode)
 
 

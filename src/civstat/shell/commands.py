@@ -102,8 +102,11 @@ class Shell:
             while worker.is_alive():
                 worker.join(0.05)
         except KeyboardInterrupt:
-            self.con.interrupt()
-            worker.join()
+            # interrupt() stops only a statement DuckDB is running: Ctrl-C pressed before the
+            # worker's statement started would otherwise leave it running, so ask until it ends
+            while worker.is_alive():
+                self.con.interrupt()
+                worker.join(0.05)
             raise Cancelled("已取消 / cancelled") from None
         if "error" in box:
             exc = box["error"]
