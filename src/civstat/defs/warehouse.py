@@ -162,16 +162,20 @@ def civstat_dbt_assets(
         plan = begin_build(wh, whole=not context.is_subset)
         if plan is not None:
             context.log.info(f"{plan.mode} build: {plan.reason}")
+        unchanged = []
         if plan is not None and not plan.is_full:
-            yield from _unchanged(context, _not_rebuilt(context.selected_asset_keys))
+            unchanged = list(_unchanged(context, _not_rebuilt(context.selected_asset_keys)))
         started = time.monotonic()
         events = dbt.cli(["build", *(plan.dbt_args() if plan else [])], context=context).stream()
-        yield from _with_row_counts(context, events, wh.working)
+        yield from _with_row_counts(context, events, wh.working, unchanged)
         finish_build(wh, plan, time.monotonic() - started, orchestrator="dagster")
 
 
-def _with_row_counts(context: AssetExecutionContext, events, working_path: Path):
-    """dbt's events, each materialised table or view with ``dagster/row_count`` added.
+def _with_row_counts(context: AssetExecutionContext, events, working_path: Path,
+                     unchanged: list | None = None):
+    """dbt's events, each materialised table or view with ``dagster/row_count`` added, merged
+    with the ``unchanged`` outputs of an incremental refresh in dependency order (an unchanged
+    view may sit between two tables dbt rebuilds: int_flows_long → int_flows_quarterly → …).
 
     The counts are read from the working copy once dbt has exited (dbt holds the DuckDB file
     while it runs, so dagster-dbt's ``fetch_row_counts`` — a query per model during the run —
@@ -181,7 +185,7 @@ def _with_row_counts(context: AssetExecutionContext, events, working_path: Path)
     try:
         held.extend(events)  # one at a time: what dbt yielded before a failure stays
     except BaseException:
-        yield from held
+        yield from _in_dependency_order(context, [*(unchanged or []), *held])
         raise
     def key_of(event) -> dg.AssetKey | None:
         if isinstance(event, dg.Output):
@@ -189,11 +193,28 @@ def _with_row_counts(context: AssetExecutionContext, events, working_path: Path)
         return event.asset_key if isinstance(event, dg.AssetMaterialization) else None
 
     counts = _row_counts(working_path, [k for k in map(key_of, held) if k is not None])
-    for event in held:
+    for event in _in_dependency_order(context, [*(unchanged or []), *held]):
         key = key_of(event)
         if key in counts:
             event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key]})
         yield event
+
+
+def _in_dependency_order(context: AssetExecutionContext, events: list) -> list:
+    """The events sorted by their asset's place in the dbt graph (upstream first); an event
+    naming no asset (a check, a log) stays right after the one before it."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
+    graph = {uid: n.get("depends_on", {}).get("nodes", []) for uid, n in nodes.items()}
+    rank = {mart_key(nodes[uid]["name"]): i for i, uid in
+            enumerate(TopologicalSorter(graph).static_order()) if uid in nodes}
+    keyed, last = [], -1
+    for i, event in enumerate(events):
+        key = (context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output)
+               else getattr(event, "asset_key", None))
+        last = rank.get(key, last) if key is not None else last
+        keyed.append((last, i, event))
+    return [event for *_, event in sorted(keyed, key=lambda t: (t[0], t[1]))]
 
 
 def _row_counts(working_path: Path, keys: list) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ class Shell:
 
         def work() -> None:
             try:
-                cur = self.con.execute(sql, params) if params else self.con.execute(sql)
+                cur = self._execute(sql, params)
                 if cur.description is None:
                     box["result"] = Result([], [], [])
                 else:
@@ -102,11 +103,8 @@ class Shell:
             while worker.is_alive():
                 worker.join(0.05)
         except KeyboardInterrupt:
-            # interrupt() stops only a statement DuckDB is running: Ctrl-C pressed before the
-            # worker's statement started would otherwise leave it running, so ask until it ends
-            while worker.is_alive():
-                self.con.interrupt()
-                worker.join(0.05)
+            self.con.interrupt()
+            worker.join()
             raise Cancelled("已取消 / cancelled") from None
         if "error" in box:
             exc = box["error"]
@@ -114,6 +112,19 @@ class Shell:
                 raise Cancelled("已取消 / cancelled") from None
             raise exc
         return box["result"]
+
+    def _execute(self, sql: str, params: dict | None):
+        """Execute; right after a cancelled statement DuckDB may still be winding it down and
+        refuse the connection as busy for a moment: wait for it (up to 5 s), don't fail."""
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                return self.con.execute(sql, params) if params else self.con.execute(sql)
+            except duckdb.Error as exc:
+                busy = type(exc).__name__ == "ResourceInUseException"
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def run(self, text: str) -> str:
         """One statement or dot-command; the text to print."""
