@@ -52,11 +52,9 @@ def _civstat(*args: str, env: dict, expect: int = 0) -> None:
     assert res.returncode == expect, f"civstat {' '.join(args)} failed:\n{res.stdout}\n{res.stderr}"
 
 
-@pytest.fixture(scope="session")
-def demo_env(tmp_path_factory):
-    """Build and publish the demo county's warehouse once for the whole session."""
-    root = tmp_path_factory.mktemp("demo")
-    env = {
+def civstat_env(root: Path) -> dict:
+    """The environment of a ``civstat`` process whose every folder and file is under ``root``."""
+    return {
         **os.environ,
         "DO_NOT_TRACK": "1",
         "GX_ANALYTICS_ENABLED": "false",
@@ -66,6 +64,13 @@ def demo_env(tmp_path_factory):
         "CIVSTAT_OUTPUT_DIR": str(root / "out"),
         "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine"),
     }
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    """Build and publish the demo county's warehouse once for the whole session."""
+    root = tmp_path_factory.mktemp("demo")
+    env = civstat_env(root)
     wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
     _civstat("generate", "--out", raw, "--reference", ref, env=env)
     _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)

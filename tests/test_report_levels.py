@@ -7,7 +7,6 @@ the city still gets its own, and ``civstat check --division`` reports one divisi
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from conftest import civstat_env
 from test_report_trace import untraced_numbers
 
 from civstat.generate import generate
@@ -41,16 +41,7 @@ def ok(*args: str, env: dict) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def city(tmp_path_factory, dbt_isolated):
     root = tmp_path_factory.mktemp("city_report")
-    env = {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "GX_ANALYTICS_ENABLED": "false",
-        "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"),
-        "CIVSTAT_RAW_DIR": str(root / "raw"),
-        "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
-        "CIVSTAT_OUTPUT_DIR": str(root / "out"),
-        "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine"),
-    }
+    env = civstat_env(root)
     generate(root / "raw", root / "reference", scale="city", years=(YEAR,), messy=False)
     dropped = min((root / "raw" / f"{YEAR}Q4").glob("*.xlsx"))
     dropped.unlink()  # one township sends no 2025Q4 return: its county and the city fall short
