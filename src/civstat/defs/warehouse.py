@@ -200,14 +200,19 @@ def _with_row_counts(context: AssetExecutionContext, events, working_path: Path,
         yield event
 
 
-def _in_dependency_order(context: AssetExecutionContext, events: list) -> list:
-    """The events sorted by their asset's place in the dbt graph (upstream first); an event
-    naming no asset (a check, a log) stays right after the one before it."""
+def _dbt_graph() -> tuple[dict, dict, list[str]]:
+    """dbt's manifest, its nodes and their unique ids upstream first."""
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     nodes = manifest["nodes"]
     graph = {uid: n.get("depends_on", {}).get("nodes", []) for uid, n in nodes.items()}
-    rank = {mart_key(nodes[uid]["name"]): i for i, uid in
-            enumerate(TopologicalSorter(graph).static_order()) if uid in nodes}
+    return manifest, nodes, [uid for uid in TopologicalSorter(graph).static_order() if uid in nodes]
+
+
+def _in_dependency_order(context: AssetExecutionContext, events: list) -> list:
+    """The events sorted by their asset's place in the dbt graph (upstream first); an event
+    naming no asset (a check, a log) stays right after the one before it."""
+    _, nodes, order = _dbt_graph()
+    rank = {mart_key(nodes[uid]["name"]): i for i, uid in enumerate(order)}
     keyed, last = [], -1
     for i, event in enumerate(events):
         key = (context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output)
@@ -242,13 +247,11 @@ def _row_counts(working_path: Path, keys: list) -> dict:
 def _not_rebuilt(selected: AbstractSet[dg.AssetKey]) -> list[dg.AssetKey]:
     """The selected models and seeds dbt's ``quarterly_refresh`` selector leaves as they are
     (views, seeds, seed-only tables), upstream first."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest, nodes, order = _dbt_graph()
     rebuilt = select_unique_ids(select="", exclude="", selector=SELECTOR, project=dbt_project,
                                 manifest_json=manifest)
-    nodes = manifest["nodes"]
-    order = TopologicalSorter({uid: n.get("depends_on", {}).get("nodes", []) for uid, n in nodes.items()})
-    keys = (mart_key(nodes[uid]["name"]) for uid in order.static_order()
-            if uid in nodes and nodes[uid]["resource_type"] in ("model", "seed") and uid not in rebuilt)
+    keys = (mart_key(nodes[uid]["name"]) for uid in order
+            if nodes[uid]["resource_type"] in ("model", "seed") and uid not in rebuilt)
     return [k for k in keys if k in selected]
 
 
