@@ -146,7 +146,9 @@ def test_quality_views_use_the_dbt_macros():
     macros = shared_macros()
     assert {"division_chain", "standard_period", "standard_monthly"} <= set(macros)
     views = load_catalogue().views
-    chain = macros["division_chain"]("divisions", current="current_code")
+    columns = ["division_code", "name", "short_name", "level", "type", "parent_code",
+               "valid_from", "valid_to", "successor_code"]
+    chain = macros["division_chain"]("divisions", columns, current="current_code")
     assert chain.strip() in views["q_div"]
     standard = load_contract().sheet("dibao").column("standard")
     month_max = standard.period_magnitude["month_max"]
