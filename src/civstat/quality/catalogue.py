@@ -73,6 +73,10 @@ class Catalogue:
     views: dict[str, str]  # name → SQL (rendered), created in this order
     rules: tuple[Rule, ...]
     contract: Contract | None = field(default=None, compare=False, repr=False)
+    # the views of rules.yaml's `views:` (current returns, divisions, previous quarters): read by
+    # nearly every rule, so computed once per run into temporary tables; the per-sheet views stay
+    # views (each rule reads the columns it needs)
+    materialised: frozenset[str] = frozenset()
 
     def rule(self, code: str) -> Rule:
         for r in self.rules:
@@ -304,7 +308,8 @@ def load_catalogue(path: Path | None = None, contract_dir: Path | None = None) -
     entries = _merge(raw["rules"], contract)
     rules = sorted((_rule(d, contract, owner) for owner, d in entries),
                    key=lambda r: rule_order(r.code))
-    return Catalogue(views=_views(raw, contract), rules=tuple(rules), contract=contract)
+    return Catalogue(views=_views(raw, contract), rules=tuple(rules), contract=contract,
+                     materialised=frozenset(raw.get("views") or {}))
 
 
 # -- helpers the SQL templates use ---------------------------------------------------------

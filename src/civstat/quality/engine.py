@@ -140,15 +140,21 @@ def _scope(con, periods, year) -> list[str]:
     return have
 
 
+def _kind(catalogue: Catalogue, name: str) -> str:
+    # A shared view as a view was planned again inside every rule and every branch of a rule's
+    # UNION reading it: S13 took 186 s of a province's 274 s gate, 0.1 s on temporary tables.
+    return "TABLE" if name in catalogue.materialised else "VIEW"
+
+
 def _create_views(con, catalogue: Catalogue) -> None:
     for name, sql in catalogue.views.items():
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 
 
 def _drop_views(con, catalogue: Catalogue) -> None:
     for name in reversed(list(catalogue.views)):
         try:
-            con.execute(f"DROP VIEW IF EXISTS temp.{name}")
+            con.execute(f"DROP {_kind(catalogue, name)} IF EXISTS temp.{name}")
         except duckdb.Error:
             pass
 
@@ -165,7 +171,7 @@ def evaluate(
 
     ``periods`` (``["2024Q4"]``) or ``year`` narrow the scope; by default every period with a
     current return. Historical rules read earlier quarters as needed but report only violations
-    in scope. The connection may be read-only (only temporary views are created).
+    in scope. The connection may be read-only (only temporary views and tables are created).
     """
     catalogue = catalogue or load_catalogue()
     contract = catalogue.contract or load_contract()

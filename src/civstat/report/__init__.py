@@ -45,15 +45,16 @@ def render_reports(
         raise ValueError(f"未知格式 / unknown format(s): {', '.join(bad)} ({', '.join(FORMATS)})")
     out = Path(out_dir) if out_dir else default_out_dir(year)
     out.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
     with Warehouse.at(warehouse).reader() as con:
         reader = MartReader(con)
-        reports = [
-            build_report(
+        # one report at a time, written before the next is built: a province's 90 county
+        # summaries held together took 8 GB, one at a time they take one report's memory
+        for d in divisions or [None]:
+            report = build_report(
                 reader,
-                Options(
-                    year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None
-                ),
+                Options(year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None),
             )
-            for d in (divisions or [None])
-        ]
-    return write_all(reports, formats, out)
+            files += write_all([report], formats, out)
+            del report
+    return files
