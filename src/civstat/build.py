@@ -64,6 +64,10 @@ def build_command(warehouse_path: Path | None, full_refresh: bool, select: str |
                    f"and dbt did not run, nothing republished ({took:.1f} s)\n{outcome.unchanged}\n"
                    "(civstat build --full-refresh 强制重建 / to rebuild anyway)")
         return
+    if outcome.gate is not None:
+        from civstat.quality.cli import gate_line
+
+        click.echo(gate_line(outcome.gate))
     if outcome.plan is not None:
         mode = "全量" if outcome.plan.is_full else "增量"
         click.echo(f"{mode}构建 / {outcome.plan.mode} build: {outcome.plan.reason}")

@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS meta.build_log (
 # them (not the command line or the HTML report).
 GATE_PATHS = ("quality/rules.yaml", "quality/engine.py", "quality/catalogue.py", "quality/gx.py",
               "contract", "raw_schema.py")
+GATE_PACKAGES = ("great_expectations", "duckdb")
 
 
 def code_fingerprint(project_dir: Path | None = None) -> str:
@@ -82,9 +83,19 @@ def code_fingerprint(project_dir: Path | None = None) -> str:
 
 
 def gate_fingerprint(package_dir: Path | None = None) -> str:
-    """sha256 over the edit rules and the code evaluating them (:data:`GATE_PATHS`)."""
+    """sha256 over the edit rules and the code evaluating them (:data:`GATE_PATHS`), the dbt
+    macros its views render (:data:`~civstat.quality.catalogue.SHARED_MACROS`) and the versions
+    of Great Expectations and DuckDB."""
+    from civstat.quality.catalogue import SHARED_MACROS
+
     root = package_dir or paths.PACKAGE_DIR
     digest = hashlib.sha256()
+    for name in GATE_PACKAGES:
+        digest.update(f"{name}=={metadata.version(name)}\n".encode())
+    for name in SHARED_MACROS:
+        macro = paths.DBT_PROJECT_DIR / "macros" / name
+        if macro.is_file():
+            digest.update(f"macros/{name}\0".encode() + macro.read_bytes() + b"\0")
     for entry in GATE_PATHS:
         base = root / entry
         files = sorted(base.rglob("*")) if base.is_dir() else [base]

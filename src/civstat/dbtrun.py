@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from civstat import paths
+from civstat import duck, paths
 from civstat.warehouse import Warehouse
 
 DBT_TARGET_DIR = paths.DBT_PROJECT_DIR / "target"
@@ -59,6 +59,7 @@ def dbt_env(warehouse: Warehouse | None = None) -> dict[str, str]:
     env = dict(os.environ)
     if warehouse is not None:
         env["CIVSTAT_WAREHOUSE"] = str(Path(warehouse.path).resolve())
+    env[duck.MEMORY_ENV] = duck.memory_limit()  # profiles.yml caps dbt's DuckDB with it
     env.setdefault("DO_NOT_TRACK", "1")
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env

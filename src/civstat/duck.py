@@ -2,8 +2,10 @@
 
 DuckDB's default memory limit is 80 % of the machine's RAM, and it fills that much as cache on a
 province's warehouse (20 GB measured on a 24 GB machine). ``CIVSTAT_DUCKDB_MEMORY`` (default
-``3GB``) caps each process's DuckDB instead; what does not fit is spilled to a temporary folder
-beside the database file. dbt's connections take the same variable (``dbt_project/profiles.yml``).
+``2GB``) caps each process's DuckDB instead; what does not fit is spilled to a temporary folder
+beside the database file. dbt's connections take the same variable (``dbt_project/profiles.yml``; :mod:`civstat.dbtrun`
+passes it on). 2 GB: the province's refresh, Python and dbt around DuckDB included, then stays
+under 4 GB (``benchmarks/province.py``).
 A ``SET`` rather than a connection config: the same file opened twice in one process shares one
 database instance, which DuckDB refuses to open with two different configs.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 MEMORY_ENV = "CIVSTAT_DUCKDB_MEMORY"
-DEFAULT_MEMORY = "3GB"
+DEFAULT_MEMORY = "2GB"
 
 
 def memory_limit() -> str:

@@ -32,15 +32,22 @@ class RefreshOutcome(NamedTuple):
     plan: BuildPlan | None  # None for a partial (``--select``) build, or nothing to do
     published: bool
     unchanged: str | None = None  # why nothing was done (nothing changed since the last build)
+    gate: object | None = None  # the gate's QualityResult (None: the gate did not run)
 
 
-def run_gate(wh: Warehouse, periods: Sequence[str] | None = None):
+def run_gate(wh: Warehouse, periods: Sequence[str] | None = None, *, everything: bool = False):
     """Evaluate the edit rules on the working copy and store the findings (caller holds the
-    lock); marks the copy as gated once they are stored."""
+    lock); marks the copy as gated once they are stored.
+
+    Which periods: ``periods`` when given; every one with ``everything``; else those whose
+    inputs changed since their last verdict (:func:`civstat.quality.inputs.stale_periods`:
+    a new quarter, a corrected return and the quarters after it, new reference data or rules)."""
     from civstat.quality import evaluate, store
+    from civstat.quality.inputs import stale_periods
 
     with wh.connect_writer(stage="gate") as con:
-        result = evaluate(con, periods=list(periods) if periods else None)
+        scope = list(periods) if periods else None if everything else stale_periods(con)
+        result = evaluate(con, periods=scope)
         store(con, result)
     faults.point("build.after_gate")
     return result
@@ -128,8 +135,7 @@ def refresh(
             why = nothing_changed(wh.working, wh.path)
             if why is not None:  # no gate, no dbt, no publish: the published file is current
                 return RefreshOutcome(None, None, False, why)
-        if gate:
-            run_gate(wh, periods)
+        gated = run_gate(wh, periods, everything=full_refresh) if gate else None
         plan = begin_build(wh, full_refresh=full_refresh, whole=not select)
         args = (["build", *plan.dbt_args()] if plan is not None else
                 ["build", "--select", select, *(["--full-refresh"] if full_refresh else [])])
@@ -139,4 +145,4 @@ def refresh(
         published = publish and plan is not None
         if published:
             wh.publish()
-    return RefreshOutcome(proc, plan, published)
+    return RefreshOutcome(proc, plan, published, gate=gated)

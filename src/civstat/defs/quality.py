@@ -57,10 +57,12 @@ def check_name(code: str) -> str:
 
 
 def evaluate_and_store(con: duckdb.DuckDBPyConnection, periods: list[str] | None = None):
-    """Evaluate the edit rules on an open (writable) connection and store the findings."""
+    """Evaluate the edit rules on an open (writable) connection and store the findings: of
+    ``periods``, else of the periods whose inputs changed since their last verdict."""
     from civstat.quality import evaluate, store
+    from civstat.quality.inputs import stale_periods
 
-    result = evaluate(con, periods=periods)
+    result = evaluate(con, periods=periods if periods is not None else stale_periods(con))
     store(con, result)
     return result
 
@@ -87,7 +89,8 @@ def _markdown(violations, limit: int = 30) -> str:
 )
 def quality_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Evaluate every edit rule on the working copy and store the findings: in a quarter's run
-    (``refresh_quarter``) that quarter and the later ones, whose rules compare with it; else all."""
+    (``refresh_quarter``) that quarter and the later ones, whose rules compare with it; else the
+    quarters whose inputs changed since their last verdict."""
     wh = warehouse.warehouse
     with wh.lock(), wh.connect_writer(stage="gate") as con:
         result = evaluate_and_store(con, _from_quarter(con, _partition(context)))

@@ -62,6 +62,22 @@ def division_townships(con, code: str) -> tuple[str, set[str]]:
     return (name[0][0] if name else code), {r[0] for r in rows}
 
 
+def gate_line(result) -> str:
+    """One line on what a build's gate evaluated: the stale periods, and how many kept their
+    verdict because nothing they depend on changed."""
+    kept = len(set(result.inputs) - set(result.periods))
+    done = result.periods
+    span = f"{done[0]}…{done[-1]}" if len(done) > 2 else "、".join(done)
+    if not done:
+        return (f"审核:{kept} 个报告期的报表、参考数据和规则均未变,沿用上次审核结论 / edit rules: "
+                f"nothing changed in {kept} period(s), their verdicts stand")
+    return (f"审核 {len(done)} 个报告期({span}):硬性 {len(result.hard)} 条,软性 {len(result.soft)} 条"
+            + (f";其余 {kept} 个报告期未变,沿用上次结论" if kept else "")
+            + f" / edit rules on {len(done)} period(s): {len(result.hard)} hard, "
+            f"{len(result.soft)} soft" + (f"; {kept} unchanged period(s) keep their verdict"
+                                          if kept else ""))
+
+
 def run_check(warehouse_path: Path | None, out_dir: Path | None, *, periods=None, year=None,
               console: Console | None = None, division: str | None = None):
     """Evaluate on the published warehouse, print, write the report; return (result, report).

@@ -14,6 +14,7 @@ from civstat.contract import Contract, load_contract
 from civstat.periods import PERIOD_KEY as PERIOD
 from civstat.quality.catalogue import Catalogue, Rule, load_catalogue, render_sql, rule_order
 from civstat.quality.gx import Finding, Frame, GxRunner, frames_for
+from civstat.quality.inputs import GATE_INPUTS_DDL, fingerprints, lookback
 from civstat.raw_schema import QUALITY_DDL
 
 
@@ -80,6 +81,8 @@ class QualityResult:
     returns: int = 0  # current returns evaluated
     division_names: dict[str, str] = field(default_factory=dict)
     scope_name: str | None = None  # check --division: the county or city reported on
+    # every period with current returns → the fingerprint of its inputs (quality.inputs)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def scoped(self, name: str, townships: set[str]) -> QualityResult:
         """The same run reported for one division: only the findings of its townships' returns
@@ -130,7 +133,7 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _scope(con, periods, year) -> list[str]:
     have = [r[0] for r in con.execute(
         "SELECT DISTINCT period FROM raw.submissions WHERE is_current ORDER BY period").fetchall()]
-    if periods:
+    if periods is not None:
         bad = [p for p in periods if not PERIOD.match(p)]
         if bad:
             raise ValueError(f"报告期格式应为 2024Q4 / period must look like 2024Q4: {bad}")
@@ -146,7 +149,9 @@ def _kind(catalogue: Catalogue, name: str) -> str:
     return "TABLE" if name in catalogue.materialised else "VIEW"
 
 
-def _create_views(con, catalogue: Catalogue) -> None:
+def _create_views(con, catalogue: Catalogue, scope: list[str]) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE q_window (period VARCHAR)")
+    con.executemany("INSERT INTO q_window VALUES (?)", [[p] for p in lookback(scope)])
     for name, sql in catalogue.views.items():
         con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 
@@ -157,6 +162,7 @@ def _drop_views(con, catalogue: Catalogue) -> None:
             con.execute(f"DROP {_kind(catalogue, name)} IF EXISTS temp.{name}")
         except duckdb.Error:
             pass
+    con.execute("DROP TABLE IF EXISTS temp.q_window")
 
 
 def evaluate(
@@ -170,8 +176,10 @@ def evaluate(
     """Run every rule of the catalogue on the current returns of the evaluated periods.
 
     ``periods`` (``["2024Q4"]``) or ``year`` narrow the scope; by default every period with a
-    current return. Historical rules read earlier quarters as needed but report only violations
-    in scope. The connection may be read-only (only temporary views and tables are created).
+    current return; ``periods=[]`` evaluates nothing (an incremental gate with nothing stale).
+    Historical rules read the quarters the scope looks back on
+    (:func:`civstat.quality.inputs.lookback`) but report only violations in scope. The result
+    carries every period's input fingerprint, which :func:`store` records for the scope. The connection may be read-only (only temporary views and tables are created).
     """
     catalogue = catalogue or load_catalogue()
     contract = catalogue.contract or load_contract()
@@ -186,7 +194,10 @@ def evaluate(
     scope = _scope(con, periods, year)
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     evaluated_at = dt.datetime.now().replace(microsecond=0)
-    _create_views(con, catalogue)
+    inputs = fingerprints(con)
+    if periods is not None and not periods:
+        return QualityResult(run_id, evaluated_at, [], [], [], inputs=inputs)
+    _create_views(con, catalogue, scope)
     try:
         names = dict(con.execute("SELECT division_code, name FROM q_div").fetchall())
         for code, unit in con.execute(
@@ -226,7 +237,8 @@ def evaluate(
         _drop_views(con, catalogue)
     violations.sort(key=lambda v: (v.period, v.division_code, rule_order(v.rule_code),
                                    v.table_name or "", v.source_row or 0, v.column_name or ""))
-    return QualityResult(run_id, evaluated_at, scope, violations, runs, n_returns, names)
+    return QualityResult(run_id, evaluated_at, scope, violations, runs, n_returns, names,
+                         inputs=inputs)
 
 
 def _run_sql(con, rule: Rule, ctx: _Context) -> tuple[list[Violation], list[dict]]:
@@ -430,14 +442,25 @@ RUN_COLUMNS = ["run_id", "rule_code", "severity", "engine", "periods", "rows_che
 
 
 def store(con: duckdb.DuckDBPyConnection, result: QualityResult) -> None:
-    """Write a result into ``quality.violations`` (replacing the evaluated periods' rows) and
-    append its rule runs to ``quality.rule_runs``."""
-    for stmt in QUALITY_DDL:
+    """Write a result into ``quality.violations`` (replacing the evaluated periods' rows, and
+    dropping those of periods left without a current return), append its rule runs to
+    ``quality.rule_runs`` and record the evaluated periods' input fingerprints in
+    ``quality.gate_inputs``."""
+    for stmt in (*QUALITY_DDL, GATE_INPUTS_DDL):
         con.execute(stmt)
+    # the periods whose rows go: those evaluated, and (when the result knows the current
+    # periods) those no longer current
+    gone = ("list_contains(?::VARCHAR[], period)" + (
+        " OR NOT list_contains(?::VARCHAR[], period)" if result.inputs else ""))
+    params = [result.periods, list(result.inputs)] if result.inputs else [result.periods]
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM quality.violations WHERE list_contains(?::VARCHAR[], period)",
-                    [result.periods])
+        con.execute(f"DELETE FROM quality.violations WHERE {gone}", params)
+        con.execute(f"DELETE FROM quality.gate_inputs WHERE {gone}", params)
+        recorded = [[p, result.inputs[p], result.run_id, result.evaluated_at]
+                    for p in result.periods if p in result.inputs]
+        if recorded:
+            con.executemany("INSERT INTO quality.gate_inputs VALUES (?, ?, ?, ?)", recorded)
         if result.violations:
             rows = []
             for v in result.violations:
@@ -447,12 +470,14 @@ def store(con: duckdb.DuckDBPyConnection, result: QualityResult) -> None:
             con.executemany(
                 f"INSERT INTO quality.violations ({', '.join(VIOLATION_COLUMNS)}) "
                 f"VALUES ({', '.join('?' for _ in VIOLATION_COLUMNS)})", rows)
-        con.executemany(
-            f"INSERT INTO quality.rule_runs ({', '.join(RUN_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in RUN_COLUMNS)})",
-            [[result.run_id, r.rule_code, r.severity, r.engine, result.periods, r.rows_checked,
-              r.violations, r.success, result.evaluated_at] for r in result.runs],
-        )
+        if result.runs:
+            con.executemany(
+                f"INSERT INTO quality.rule_runs ({', '.join(RUN_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in RUN_COLUMNS)})",
+                [[result.run_id, r.rule_code, r.severity, r.engine, result.periods,
+                  r.rows_checked, r.violations, r.success, result.evaluated_at]
+                 for r in result.runs],
+            )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
