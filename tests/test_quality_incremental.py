@@ -8,26 +8,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from test_quality_support import PERIODS, T2, T5, build_clean, mutate, sid
+from test_quality_support import PERIODS, T2, T5, build_clean, copy_return, mutate, sid
 
 from civstat.quality import evaluate, store
 from civstat.quality.inputs import lookback, stale_periods
-
-SHEETS = ["dibao", "tekun", "temp_assist", "med_assist", "disaster_events",
-          "eldercare_institutions", "youfu", "welfare"]
-
-
-def copy_return(code: str, src: str, dst: str) -> list[str]:
-    """Every sheet of ``code``'s ``src`` return copied into its ``dst`` return (S10)."""
-    s, d = sid(code, src), sid(code, dst)
-    year, quarter = int(dst[:4]), int(dst[-1])
-    out = []
-    for t in SHEETS:
-        out.append(f"DELETE FROM raw.{t} WHERE submission_id = '{d}'")
-        out.append(f"INSERT INTO raw.{t} SELECT * REPLACE ('{d}' AS submission_id, '{dst}' AS period, "
-                   f"{year} AS year, {quarter} AS quarter) FROM raw.{t} WHERE submission_id = '{s}'")
-    return out
-
 
 # breaks only a look-back can see: a YTD figure below the quarter before (H6), a jump against
 # last quarter (S1), a Q2 return equal to Q1's and a Q1 return equal to last year's Q4 (S10), a

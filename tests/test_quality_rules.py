@@ -9,7 +9,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_quality_support import PERIODS, T2, T5, T6, TOWNSHIPS, build_clean, mutate, sid
+from test_quality_support import (
+    PERIODS,
+    SHEET_TABLES,
+    T2,
+    T5,
+    T6,
+    TOWNSHIPS,
+    build_clean,
+    copy_return,
+    mutate,
+    sid,
+)
 
 from civstat.quality import evaluate, load_catalogue, store, write_report
 
@@ -20,8 +31,6 @@ MORE_PROGRAMMES_MD = Path("/work/shared/contract/more-programmes.md")  # H13–H
 # the catalogue with a synthetic programme
 ELSEWHERE = {"S13"}
 S = sid(T2, "2024Q2")  # the return most breaks edit: 城北街道 2024Q2
-SHEET_TABLES = ["dibao", "tekun", "temp_assist", "med_assist", "disaster_events",
-                "eldercare_institutions", "youfu", "welfare"]
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +53,6 @@ def run(path: Path, rules: list[str] | None = None, periods: list[str] | None = 
         return evaluate(con, rules=rules, periods=periods)
     finally:
         con.close()
-
-
-def copy_q1_into_q2() -> list[str]:
-    q1 = sid(T2, "2024Q1")
-    out = []
-    for t in SHEET_TABLES:
-        out.append(f"DELETE FROM raw.{t} WHERE submission_id = '{S}'")
-        out.append(f"INSERT INTO raw.{t} SELECT * REPLACE ('{S}' AS submission_id, '2024Q2' AS period, "
-                   f"2 AS quarter) FROM raw.{t} WHERE submission_id = '{q1}'")
-    return out
 
 
 # (case id, rule, SQL edits, expected (division, period, table, column))
@@ -127,7 +126,7 @@ BREAKS = [
      (T2, "2024Q2", "disaster_events", "direct_loss")),
     ("S9", "S9", [f"UPDATE raw.temp_assist SET funds_ytd = funds_ytd * 10000 WHERE submission_id = '{S}'"],
      (T2, "2024Q2", "temp_assist", "funds_ytd")),
-    ("S10", "S10", copy_q1_into_q2(), (T2, "2024Q2", None, None)),
+    ("S10", "S10", copy_return(T2, "2024Q1", "2024Q2"), (T2, "2024Q2", None, None)),
     ("S11", "S11", [f"DELETE FROM raw.welfare WHERE submission_id = '{S}'"], (T2, "2024Q2", "welfare", None)),
 ]
 

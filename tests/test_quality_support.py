@@ -217,3 +217,19 @@ def mutate(src: Path, dst: Path, statements: list[str]) -> Path:
     finally:
         con.close()
     return dst
+
+
+SHEET_TABLES = ["dibao", "tekun", "temp_assist", "med_assist", "disaster_events",
+                "eldercare_institutions", "youfu", "welfare"]
+
+
+def copy_return(code: str, src: str, dst: str) -> list[str]:
+    """SQL copying every sheet of ``code``'s ``src`` return into its ``dst`` return (S10)."""
+    s, d = sid(code, src), sid(code, dst)
+    year, quarter = int(dst[:4]), int(dst[-1])
+    out = []
+    for t in SHEET_TABLES:
+        out.append(f"DELETE FROM raw.{t} WHERE submission_id = '{d}'")
+        out.append(f"INSERT INTO raw.{t} SELECT * REPLACE ('{d}' AS submission_id, '{dst}' AS period, "
+                   f"{year} AS year, {quarter} AS quarter) FROM raw.{t} WHERE submission_id = '{s}'")
+    return out
