@@ -9,7 +9,8 @@ as HTML, PDF, XLSX and DOCX, timing each step; the first round includes the one-
 ``civstat report`` run pays (imports, matplotlib's font look-up, WeasyPrint's font loading).
 Prints the time per format (first round and median; wall and this process's CPU — on a
 machine shared with other jobs the two differ), the HTML + PDF + DOCX total the issue asks for
-(within 5 s), and the baseline measured in the same run: the PDF with its charts drawn
+(within 5 s) one format after the other and as ``civstat report`` writes them (the DOCX in a
+spawned process beside the others, its start-up included), and the baseline measured in the same run: the PDF with its charts drawn
 by kaleido in headless Chromium (the former path, one chart after the other), when a Chromium
 is installed. Nothing is written outside ``--out`` (a temporary folder by default)."""
 
@@ -38,6 +39,15 @@ def build(year: int, warehouse: str | None):
 
     with Warehouse.at(warehouse).reader() as con:
         return build_report(MartReader(con), Options(year, None, None, "元"))
+
+
+def together(report, out: Path) -> list[Path]:
+    """HTML, PDF and DOCX as ``civstat report`` writes them: the DOCX in a spawned process
+    beside the others when there is a second core (started here, so its start-up counts)."""
+    from civstat.report import writers
+
+    with writers.side_process(TARGET) as side:
+        return writers.write_all([report], TARGET, out, side)
 
 
 def timed(fn, *args):
@@ -73,6 +83,8 @@ def main() -> None:
         charts = len(report.charts)
         for fmt in FORMATS:
             row[fmt] = timed(writers.write, report, fmt, out)[1:]
+        fresh = build(args.year, args.warehouse)  # no chart drawn yet: 'together' draws its own
+        row["together"] = timed(together, fresh, out)[1:]
         rounds.append(row)
 
     print(f"county summary {args.year}: {charts} charts, {args.repeat} rounds, out={out}")
@@ -88,7 +100,9 @@ def main() -> None:
         line(key, [key])
     line("html+pdf+docx", TARGET)
     line("model+html+pdf+docx", ("model", *TARGET))
-    print("target: html+pdf+docx within 5 s (one process, one format after the other)")
+    line("html+pdf+docx as run", ["together"])
+    print("target: html+pdf+docx within 5 s — 'as run': how `civstat report` writes them, the DOCX"
+          " in a spawned process beside the others (its CPU is not in this process's)")
 
     if args.no_baseline:
         return

@@ -194,3 +194,31 @@ def test_cli_writes_docx(rendered, tmp_path):
     assert res.exit_code == 0, res.output
     (path,) = tmp_path.glob("*.docx")
     assert path.name == rendered["docx"].name and path.stat().st_size > 10_000
+
+
+def docx_text(path: Path) -> list[str]:
+    import docx
+
+    doc = docx.Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    # the time of writing ("生成于2026年11月30日 22:14", the 落款 date) differs between two runs
+    return [re.sub(r"生成于.*|\d{4}年\d{1,2}月\d{1,2}日$", "", p.text)
+            for p in doc.paragraphs] + cells
+
+
+def test_docx_written_beside_the_pdf_says_the_same(rendered, tmp_path):
+    """With the PDF (and a second core) the DOCX is written in a spawned process beside it
+    (writers.side_process): the same document as the one written alone, and the PDF too."""
+    import os
+
+    from civstat.report import render_reports
+    from civstat.report.writers import side_process
+
+    with side_process(["docx"]) as alone, side_process(["html", "pdf", "docx"]) as beside:
+        assert alone is None
+        assert (beside is not None) == ((os.cpu_count() or 1) > 1)
+    files = render_reports(rendered["year"], formats=["pdf", "docx"], out_dir=tmp_path,
+                           warehouse=WAREHOUSE)
+    assert [p.suffix for p in files] == [".pdf", ".docx"]
+    assert docx_text(files[1]) == docx_text(rendered["docx"])
+    assert files[0].read_bytes().startswith(b"%PDF")

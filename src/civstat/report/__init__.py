@@ -32,13 +32,14 @@ def render_reports(
 ) -> list[Path]:
     """Render one report per division (``None`` = the county) in each format; return the files.
 
-    The PDF's and DOCX's charts are drawn by matplotlib in this process: no browser starts. The
+    The PDF's and DOCX's charts are drawn by matplotlib: no browser starts (the DOCX, with other
+    formats and a second core, in a spawned process beside: :func:`~civstat.report.writers.side_process`). The
     bureau's own words come from ``narrative_dir`` (default ``<reference>/narrative``; see
     :mod:`civstat.report.narrative`); a mistake there raises
     :class:`~civstat.report.narrative.NarrativeError` naming the file and line."""
     from civstat.report.builder import Options, build_report
     from civstat.report.data import MartReader
-    from civstat.report.writers import write_all
+    from civstat.report.writers import side_process, write_all
 
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -46,7 +47,7 @@ def render_reports(
     out = Path(out_dir) if out_dir else default_out_dir(year)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    with Warehouse.at(warehouse).reader() as con:
+    with side_process(formats) as side, Warehouse.at(warehouse).reader() as con:
         reader = MartReader(con)
         # one report at a time, written before the next is built: a province's 90 county
         # summaries held together took 8 GB, one at a time they take one report's memory
@@ -55,6 +56,6 @@ def render_reports(
                 reader,
                 Options(year, quarter, d, money_unit, str(narrative_dir) if narrative_dir else None),
             )
-            files += write_all([report], formats, out)
+            files += write_all([report], formats, out, side)
             del report
     return files

@@ -2,18 +2,23 @@
 
 :data:`FORMATS` is the one list of output formats (the CLI and :func:`civstat.report.render_reports`
 accept these); :func:`write` writes one report in one of them. The PDF's charts are static SVG
-drawn by matplotlib in this process (:func:`civstat.report.chart_draw.static_svg`), the DOCX's
-are PNG from the same drawing: no browser is started for either."""
+drawn by matplotlib (:func:`civstat.report.chart_draw.static_svg`), the DOCX's are PNG from the
+same drawing — or, written beside the others in a second process (:func:`side_process`), from its
+own: no browser is started for either."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html as html_mod
 import json
 import math
+import multiprocessing
+import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -316,14 +321,46 @@ def write(report: Report, fmt: str, out_dir: Path) -> Path:
     return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
 
 
-def write_all(reports: list[Report], formats, out_dir: Path) -> list[Path]:
-    """Every report in every one of ``formats``, one after the other; the files in
-    :data:`FORMATS` order per report. The charts' matplotlib drawings are made once per chart
-    and shared: the PDF's SVG and the DOCX's PNG come from the same drawing.
-
-    (Writing the DOCX in a forked child beside the PDF was tried: it saves wall time only with
-    a core to spare, and forking a process whose polars and DuckDB thread pools are running can
-    hang the child — a hung report is worse than a slower one.)"""
+def write_all(reports: list[Report], formats, out_dir: Path,
+              side: Executor | None = None) -> list[Path]:
+    """Every report in every one of ``formats``; the files in :data:`FORMATS` order per report.
+    The charts' matplotlib drawings are made once per chart and shared between the PDF's SVG and
+    the DOCX's PNG — unless the DOCX is written beside the rest in ``side`` (a process of
+    :func:`side_process`): then it is submitted first and drawn there, while this process writes
+    the HTML, PDF and XLSX."""
     out_dir = Path(out_dir)
     wanted = [f for f in FORMATS if f in formats]
-    return [write(r, f, out_dir) for r in reports for f in wanted]
+    aside = {id(r): side.submit(write, r, "docx", out_dir) for r in reports} \
+        if side is not None and "docx" in wanted else {}
+    files = []
+    for r in reports:
+        for f in wanted:
+            files.append(aside[id(r)] if f == "docx" and aside else write(r, f, out_dir))
+    return [f.result() if isinstance(f, Future) else f for f in files]
+
+
+def _warm() -> None:
+    """The side process's imports (matplotlib, python-docx: ~1.5 s), done before its first DOCX."""
+    import docx  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    import civstat.report.docx  # noqa: F401
+
+
+@contextlib.contextmanager
+def side_process(formats) -> Iterator[Executor | None]:
+    """A second process for the DOCX when other formats are written too and a second core is
+    there to run it: the DOCX (its charts drawn again as PNG, python-docx) takes ~1.3 s of a
+    county summary's ~6 s, and beside WeasyPrint it costs no wall time. A *spawned* process:
+    forking one whose DuckDB and polars thread pools are running can hang the child. Yields
+    None (write everything here) for one format or one core."""
+    wanted = set(formats) & set(FORMATS)
+    if "docx" not in wanted or len(wanted) < 2 or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool.submit(_warm)  # start it now: its imports overlap the model's build
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
