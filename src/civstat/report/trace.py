@@ -374,7 +374,7 @@ class Tracer:
             else pl.DataFrame(schema={"submission_id": pl.String})
         )
         # grouped once: a province's summary asks for ~20,000 lists (a filter each took 7 s)
-        by_town = _groups(current.sort("quarter", descending=True), "division_code")
+        by_town = _groups(current.sort("quarter", descending=True), "division_code") if towns else {}
         subs_of: dict[tuple, list[str]] = {}
         for key in self._returns:
             if key[0] == "fixed":
