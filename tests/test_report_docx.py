@@ -222,3 +222,41 @@ def test_docx_written_beside_the_pdf_says_the_same(rendered, tmp_path):
     assert [p.suffix for p in files] == [".pdf", ".docx"]
     assert docx_text(files[1]) == docx_text(rendered["docx"])
     assert files[0].read_bytes().startswith(b"%PDF")
+
+
+def test_a_side_process_that_died_costs_only_time(rendered, tmp_path):
+    """The side process killed before its job: the DOCX is written here, the same document."""
+    from civstat.report.writers import side_process, write_all
+
+    with side_process(["html", "docx"]) as side:
+        if side is None:
+            pytest.skip("one core: no side process")
+        side.proc.kill()
+        side.proc.wait()
+        files = write_all([rendered["report"]], ["html", "docx"], tmp_path, side)
+    assert [p.suffix for p in files] == [".html", ".docx"]
+    (tmp_path / "here").mkdir()
+    (here,) = write_all([rendered["report"]], ["docx"], tmp_path / "here")
+    assert docx_text(files[1]) == docx_text(here)
+
+
+def test_a_script_without_a_main_guard_runs_once(rendered, tmp_path):
+    """A bureau's own script calling render_reports at top level: the side process does not run
+    the script again (a multiprocessing 'spawn' child would)."""
+    import sys
+
+    log = tmp_path / "ran.txt"
+    script = tmp_path / "my_reports.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from civstat.report import render_reports\n"
+        f"with open({str(log)!r}, 'a') as fh:\n"
+        "    fh.write('ran\\n')\n"
+        f"files = render_reports({rendered['year']}, formats=['html', 'docx'], "
+        f"out_dir={str(tmp_path / 'out')!r}, warehouse={str(WAREHOUSE)!r})\n"
+        "print(len(files))\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         check=False)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip() == "2" and log.read_text() == "ran\n"
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".html"]

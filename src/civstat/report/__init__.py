@@ -33,7 +33,7 @@ def render_reports(
     """Render one report per division (``None`` = the county) in each format; return the files.
 
     The PDF's and DOCX's charts are drawn by matplotlib: no browser starts (the DOCX, with other
-    formats and a second core, in a spawned process beside: :func:`~civstat.report.writers.side_process`). The
+    formats and a second core, in a second process beside: :func:`~civstat.report.writers.side_process`). The
     bureau's own words come from ``narrative_dir`` (default ``<reference>/narrative``; see
     :mod:`civstat.report.narrative`); a mistake there raises
     :class:`~civstat.report.narrative.NarrativeError` naming the file and line."""

@@ -13,12 +13,10 @@ import contextlib
 import html as html_mod
 import json
 import math
-import multiprocessing
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -321,46 +319,60 @@ def write(report: Report, fmt: str, out_dir: Path) -> Path:
     return WRITERS[fmt](report, Path(out_dir) / f"{report.file_stem}.{fmt}")
 
 
-def write_all(reports: list[Report], formats, out_dir: Path,
-              side: Executor | None = None) -> list[Path]:
+def write_all(reports: list[Report], formats, out_dir: Path, side=None) -> list[Path]:
     """Every report in every one of ``formats``; the files in :data:`FORMATS` order per report.
     The charts' matplotlib drawings are made once per chart and shared between the PDF's SVG and
-    the DOCX's PNG — unless the DOCX is written beside the rest in ``side`` (a process of
-    :func:`side_process`): then it is submitted first and drawn there, while this process writes
-    the HTML, PDF and XLSX."""
+    the DOCX's PNG — unless the DOCX is written beside the rest by ``side`` (a
+    :class:`~civstat.report.side.SideProcess` from :func:`side_process`): then it is handed over
+    first and drawn there while this process writes the HTML, PDF and XLSX. A side process that
+    has gone (killed, failed to start) costs nothing but time: the DOCX is written here."""
     out_dir = Path(out_dir)
     wanted = [f for f in FORMATS if f in formats]
-    aside = {id(r): side.submit(write, r, "docx", out_dir) for r in reports} \
-        if side is not None and "docx" in wanted else {}
     files = []
     for r in reports:
+        pending = _hand_over(side, r, out_dir) if side is not None and "docx" in wanted else None
         for f in wanted:
-            files.append(aside[id(r)] if f == "docx" and aside else write(r, f, out_dir))
-    return [f.result() if isinstance(f, Future) else f for f in files]
+            files.append(write(r, f, out_dir) if f != "docx" or pending is None else None)
+        if pending is not None:
+            files[files.index(None)] = _collect(side, r, out_dir)
+    return files
 
 
-def _warm() -> None:
-    """The side process's imports (matplotlib, python-docx: ~1.5 s), done before its first DOCX."""
-    import docx  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+def _hand_over(side, report: Report, out_dir: Path) -> bool | None:
+    try:
+        side.submit(report, "docx", out_dir)
+        return True
+    except (OSError, EOFError):
+        return None
 
-    import civstat.report.docx  # noqa: F401
+
+def _collect(side, report: Report, out_dir: Path) -> Path:
+    try:
+        return side.result()
+    except (OSError, EOFError):
+        return write(report, "docx", out_dir)
 
 
 @contextlib.contextmanager
-def side_process(formats) -> Iterator[Executor | None]:
+def side_process(formats) -> Iterator[object | None]:
     """A second process for the DOCX when other formats are written too and a second core is
     there to run it: the DOCX (its charts drawn again as PNG, python-docx) takes ~1.3 s of a
-    county summary's ~6 s, and beside WeasyPrint it costs no wall time. A *spawned* process:
-    forking one whose DuckDB and polars thread pools are running can hang the child. Yields
-    None (write everything here) for one format or one core."""
+    county summary's ~6 s, and beside WeasyPrint it costs no wall time. Started on entry, so its
+    imports overlap the model's build (:mod:`civstat.report.side`: a plain child process, not a
+    forked one — forking a process whose DuckDB and polars thread pools run can hang the child).
+    Yields None (write everything here) for one format or one core."""
+    from civstat.report.side import SideProcess
+
     wanted = set(formats) & set(FORMATS)
     if "docx" not in wanted or len(wanted) < 2 or (os.cpu_count() or 1) < 2:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    pool.submit(_warm)  # start it now: its imports overlap the model's build
     try:
-        yield pool
+        side = SideProcess()
+    except OSError:
+        yield None
+        return
+    try:
+        yield side
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        side.close()
