@@ -10,8 +10,9 @@ import duckdb
 import pytest
 from test_quality_support import PERIODS, T2, T5, build_clean, copy_return, mutate, sid
 
-from civstat.quality import evaluate, store
-from civstat.quality.inputs import lookback, stale_periods
+from civstat.quality import evaluate
+from civstat.quality.inputs import gate as run_gate
+from civstat.quality.inputs import lookback
 
 # breaks only a look-back can see: a YTD figure below the quarter before (H6), a jump against
 # last quarter (S1), a Q2 return equal to Q1's and a Q1 return equal to last year's Q4 (S10), a
@@ -75,12 +76,10 @@ def test_the_breaks_are_found_in_their_quarters(broken):
 
 
 def gate(path) -> list[str]:
-    """What an incremental build's gate does: the stale periods evaluated and stored."""
+    """What an incremental build's gate does (quality.inputs.gate): the periods it evaluated."""
     con = duckdb.connect(str(path))
     try:
-        stale = stale_periods(con)
-        store(con, evaluate(con, periods=stale))
-        return stale
+        return run_gate(con).periods
     finally:
         con.close()
 

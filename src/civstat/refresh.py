@@ -42,13 +42,10 @@ def run_gate(wh: Warehouse, periods: Sequence[str] | None = None, *, everything:
     Which periods: ``periods`` when given; every one with ``everything``; else those whose
     inputs changed since their last verdict (:func:`civstat.quality.inputs.stale_periods`:
     a new quarter, a corrected return and the quarters after it, new reference data or rules)."""
-    from civstat.quality import evaluate, store
-    from civstat.quality.inputs import stale_periods
+    from civstat.quality.inputs import gate
 
     with wh.connect_writer(stage="gate") as con:
-        scope = list(periods) if periods else None if everything else stale_periods(con)
-        result = evaluate(con, periods=scope)
-        store(con, result)
+        result = gate(con, list(periods) if periods else None, everything=everything)
     faults.point("build.after_gate")
     return result
 

@@ -59,12 +59,9 @@ def check_name(code: str) -> str:
 def evaluate_and_store(con: duckdb.DuckDBPyConnection, periods: list[str] | None = None):
     """Evaluate the edit rules on an open (writable) connection and store the findings: of
     ``periods``, else of the periods whose inputs changed since their last verdict."""
-    from civstat.quality import evaluate, store
-    from civstat.quality.inputs import stale_periods
+    from civstat.quality.inputs import gate
 
-    result = evaluate(con, periods=periods if periods is not None else stale_periods(con))
-    store(con, result)
-    return result
+    return gate(con, periods)
 
 
 def _markdown(violations, limit: int = 30) -> str:

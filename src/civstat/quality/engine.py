@@ -172,6 +172,7 @@ def evaluate(
     year: int | None = None,
     catalogue: Catalogue | None = None,
     rules: list[str] | None = None,
+    inputs: dict[str, str] | None = None,
 ) -> QualityResult:
     """Run every rule of the catalogue on the current returns of the evaluated periods.
 
@@ -179,7 +180,9 @@ def evaluate(
     current return; ``periods=[]`` evaluates nothing (an incremental gate with nothing stale).
     Historical rules read the quarters the scope looks back on
     (:func:`civstat.quality.inputs.lookback`) but report only violations in scope. The result
-    carries every period's input fingerprint, which :func:`store` records for the scope. The connection may be read-only (only temporary views and tables are created).
+    carries every period's input fingerprint (``inputs`` when the caller has read them), which
+    :func:`store` records for the scope. The connection may be read-only (only temporary views
+    and tables are created).
     """
     catalogue = catalogue or load_catalogue()
     contract = catalogue.contract or load_contract()
@@ -194,7 +197,7 @@ def evaluate(
     scope = _scope(con, periods, year)
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     evaluated_at = dt.datetime.now().replace(microsecond=0)
-    inputs = fingerprints(con)
+    inputs = fingerprints(con) if inputs is None else inputs
     if periods is not None and not periods:
         return QualityResult(run_id, evaluated_at, [], [], [], inputs=inputs)
     _create_views(con, catalogue, scope)

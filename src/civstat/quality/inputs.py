@@ -91,7 +91,22 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         return {}
 
 
-def stale_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The quarters whose verdict is missing or was reached on other inputs, in order."""
-    now, then = fingerprints(con), recorded(con)
+def stale_periods(con: duckdb.DuckDBPyConnection, now: dict[str, str] | None = None) -> list[str]:
+    """The quarters whose verdict is missing or was reached on other inputs (``now``: today's
+    :func:`fingerprints`, read when not given), in order."""
+    now, then = (fingerprints(con) if now is None else now), recorded(con)
     return [p for p, fp in now.items() if then.get(p) != fp]
+
+
+def gate(con: duckdb.DuckDBPyConnection, periods: list[str] | None = None, *,
+         everything: bool = False):
+    """Evaluate the edit rules on a writable connection and store the findings — of ``periods``
+    when given, of every period with ``everything``, else of the stale ones — for the CLI's
+    refresh and Dagster's gate alike; the :class:`~civstat.quality.engine.QualityResult`."""
+    from civstat.quality.engine import evaluate, store
+
+    now = fingerprints(con)
+    scope = list(periods) if periods else None if everything else stale_periods(con, now)
+    result = evaluate(con, periods=scope, inputs=now)
+    store(con, result)
+    return result
