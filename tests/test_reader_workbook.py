@@ -1,0 +1,130 @@
+"""The workbook layer (:mod:`civstat.ingest.workbook`): calamine's cells as the text the reader
+reads, on workbooks written cell by cell here (openpyxl, xlwt), never by civstat's template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import fastexcel
+import openpyxl
+import pytest
+import xlwt
+from handmade import (
+    DIBAO,
+    MED,
+    canonical_sheets,
+    cover_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
+from openpyxl.chart import BarChart, Reference
+
+from civstat.ingest import Refusal
+from civstat.ingest.workbook import grids_excel
+
+# value written → the text the reader gets (what fastexcel writes with dtypes="string")
+CELLS = [
+    (True, "true"), (False, "false"), (1, "1"), (1.0, "1"), (0, "0"), (529, "529"),
+    (384_560.63, "384560.63"), (-3.25, "-3.25"), (1e-7, "0.0000001"),
+    (1e20, "100000000000000000000"), (2.5e15, "2500000000000000"),
+    (dt.datetime(2025, 1, 3, 10, 30, 5), "2025-01-03 10:30:05"),
+    (dt.date(2024, 12, 31), "2024-12-31 00:00:00"), (dt.time(10, 30), "1899-12-31 10:30:00"),
+    (dt.timedelta(hours=30), "1900-01-01 06:00:00"),
+    ("城市低保", "城市低保"), ("  ", "  "), ("0530-1234567", "0530-1234567"),
+]
+
+
+def _workbook(path, sheets: dict[str, list[tuple[str, object]]]):
+    """Cells at the given addresses (A1 style), sheet by sheet."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, cells in sheets.items():
+        ws = wb.create_sheet(name)
+        for address, value in cells:
+            ws[address] = value
+    wb.save(path)
+    return path
+
+
+def test_each_kind_of_cell_gets_the_text_fastexcel_writes(tmp_path):
+    path = _workbook(tmp_path / "cells.xlsx",
+                     {"s": [(f"A{i}", value) for i, (value, _) in enumerate(CELLS, start=1)]})
+    got = [row[0] for row in grids_excel(path)["s"]]
+    assert got == [text for _, text in CELLS]
+    book = fastexcel.read_excel(str(path))
+    column = book.load_sheet("s", header_row=None, dtypes="string", skip_rows=0).to_polars()
+    assert got == column.to_series(0).to_list()
+
+
+@pytest.mark.parametrize("first", [True, 1])
+def test_true_and_one_stay_apart_whichever_comes_first(tmp_path, first):
+    """In a dict True == 1: the memo of cell texts must not turn one into the other."""
+    second = 1 if first is True else True
+    path = _workbook(tmp_path / "b.xlsx", {"s": [("A1", first), ("A2", second), ("A3", first),
+                                                ("B1", 0), ("B2", False), ("B3", 0.0)]})
+    rows = grids_excel(path)["s"]
+    def text(value):
+        return "true" if value is True else "1"
+    assert [r[0] for r in rows] == [text(first), text(second), text(first)]
+    assert [r[1] for r in rows] == ["0", "false", "0"]
+
+
+def test_leading_empty_rows_and_columns(tmp_path):
+    """A table typed from C3: rows keep their Excel numbers, the empty columns A:B are dropped
+    (the first column read is the row label), and a chart sheet reads as empty."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表3 临时救助"
+    ws["C3"], ws["D3"], ws["C4"], ws["D4"] = "类别", "户次", "城市", 41
+    chart = wb.create_chartsheet("图")
+    bar = BarChart()
+    bar.add_data(Reference(ws, min_col=4, min_row=3, max_row=4))
+    chart.add_chart(bar)
+    wb.save(tmp_path / "c.xlsx")
+    grids = grids_excel(tmp_path / "c.xlsx")
+    assert grids["表3 临时救助"] == [(None, None), (None, None), ("类别", "户次"), ("城市", "41")]
+    assert grids["图"] == []
+
+
+def test_an_xls_written_with_xlwt(tmp_path):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("封面")
+    sheet.write(0, 0, "填报日期")
+    sheet.write(0, 1, dt.datetime(2024, 10, 8), xlwt.easyxf(num_format_str="YYYY-MM-DD"))
+    sheet.write(1, 0, "户籍人口(人)")
+    sheet.write(1, 1, 32000)
+    sheet.write(2, 0, "医疗救助(元)")
+    sheet.write(2, 1, 384560.63)
+    book.save(str(tmp_path / "old.xls"))
+    assert grids_excel(tmp_path / "old.xls")["封面"] == [
+        ("填报日期", "2024-10-08 00:00:00"), ("户籍人口(人)", "32000"), ("医疗救助(元)", "384560.63")]
+
+
+def test_not_a_workbook_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "坏文件.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(Refusal) as refused:
+        grids_excel(path)
+    assert refused.value.code == "unreadable"
+    assert "\n" not in refused.value.en and str(tmp_path) not in refused.value.en
+
+
+def test_a_return_typed_from_b2_with_real_cells_loads_its_figures(tmp_path):
+    """Every sheet of a hand-typed return shifted to B2 (an empty first row and column), a real
+    date cell as 填报日期 and 分 amounts: the figures load exactly."""
+    def shifted(rows):
+        return [[], *[[None, *row] for row in rows]]
+
+    cover = cover_rows(fill_date=dt.date(2024, 10, 8))
+    sheets = {name: shifted(rows) for name, rows in canonical_sheets().items()}
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", shifted(cover), sheets)
+    con, result = run_ingest(tmp_path)
+    assert [i.line for i in result.quarantined] == []
+    assert con.execute("SELECT fill_date, pop_urban, pop_rural FROM raw.submissions").fetchone() == (
+        dt.date(2024, 10, 8), 8000, 24000)
+    dibao = con.execute("SELECT category, households, funds_ytd, standard FROM raw.dibao "
+                        "WHERE NOT is_total ORDER BY category").fetchall()
+    assert dibao == [("rural", DIBAO["rural"][0], DIBAO["rural"][6], DIBAO["rural"][7]),
+                     ("urban", DIBAO["urban"][0], DIBAO["urban"][6], DIBAO["urban"][7])]
+    assert con.execute("SELECT direct_funds_ytd FROM raw.med_assist").fetchone() == (MED[3],)
