@@ -172,8 +172,8 @@ def test_cover_naming_neither_unit_nor_code_refuses(tmp_path):
 # -- findings are stored with their submission and shown in the quality report -----------------
 def test_findings_stay_with_their_submission_and_report_shows_current_ones(tmp_path):
     from civstat.quality import write_report
-    from civstat.quality.engine import QualityResult
     from civstat.quality.report import read_findings
+    from civstat.quality.result import QualityResult
 
     folder = raw_folder(tmp_path)
     write_xlsx(folder / "马店.xlsx", cover_rows(urban="约八千"), canonical_sheets())

@@ -355,8 +355,8 @@ def test_an_old_rejected_rows_table_gains_the_new_columns(tmp_path):
 
 def test_quality_report_lists_rejected_rows(tmp_path):
     from civstat.quality import write_report
-    from civstat.quality.engine import QualityResult
     from civstat.quality.report import read_rejected_rows
+    from civstat.quality.result import QualityResult
 
     write_all(tmp_path / "ref", plans=[f"{C},2025,no_such_kpi,1,>=,x"])
     load(tmp_path)

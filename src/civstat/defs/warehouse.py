@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from functools import cache
+from functools import cache, lru_cache
 from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,20 @@ def dbt_groups(manifest: Mapping[str, Any], contract: Contract) -> dict[str, str
     return groups
 
 
+@lru_cache(maxsize=2)  # the manifest of this version (and the last): a few MB each
+def _manifest(manifest_path: str, mtime_ns: int) -> dict:
+    """dbt's manifest, read once per version of the file (callers do not change it)."""
+    return json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+
+
+def _manifest_key() -> tuple[str, int]:
+    path = dbt_project.manifest_path
+    return str(path), path.stat().st_mtime_ns
+
+
 @cache
 def _manifest_groups(manifest_path: str, mtime_ns: int) -> dict[str, str]:
-    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    return dbt_groups(manifest, load_contract())
+    return dbt_groups(_manifest(manifest_path, mtime_ns), load_contract())
 
 
 class CivstatDbtTranslator(DagsterDbtTranslator):
@@ -120,8 +130,7 @@ class CivstatDbtTranslator(DagsterDbtTranslator):
                 **tags(_layer(dbt_resource_props), group)}
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        path = dbt_project.manifest_path
-        groups = _manifest_groups(str(path), path.stat().st_mtime_ns)
+        groups = _manifest_groups(*_manifest_key())
         return (groups.get(dbt_resource_props.get("unique_id", ""))
                 or default_group_from_dbt_resource_props(dbt_resource_props)
                 or cross_programme_group(dbt_resource_props["name"]))
@@ -202,7 +211,12 @@ def _with_row_counts(context: AssetExecutionContext, events, working_path: Path,
 
 def _dbt_graph() -> tuple[dict, dict, list[str]]:
     """dbt's manifest, its nodes and their unique ids upstream first."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return _graph(*_manifest_key())
+
+
+@lru_cache(maxsize=2)
+def _graph(manifest_path: str, mtime_ns: int) -> tuple[dict, dict, list[str]]:
+    manifest = _manifest(manifest_path, mtime_ns)
     nodes = manifest["nodes"]
     graph = {uid: n.get("depends_on", {}).get("nodes", []) for uid, n in nodes.items()}
     return manifest, nodes, [uid for uid in TopologicalSorter(graph).static_order() if uid in nodes]

@@ -10,17 +10,17 @@ and GX Data Docs beside it.
 """
 
 from civstat.quality.catalogue import Catalogue, Rule, load_catalogue
-from civstat.quality.engine import (
+from civstat.quality.engine import evaluate
+from civstat.quality.report import write_report
+from civstat.quality.result import (
     QualityResult,
     QualityRuleError,
     QualitySetupError,
     RuleRun,
     Violation,
-    evaluate,
-    store,
     summary,
 )
-from civstat.quality.report import write_report
+from civstat.quality.store import store
 
 __all__ = [
     "Catalogue",

@@ -23,7 +23,7 @@ def _console() -> Console:
 
 
 def print_summary(result, console: Console | None = None) -> None:
-    from civstat.quality.engine import summary
+    from civstat.quality.result import summary
 
     console = console or _console()
     table = Table(title=f"审核结果 / edit rules — {', '.join(result.periods) or '无报表'}")

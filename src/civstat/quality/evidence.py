@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from civstat.quality.engine import QualityResult
+from civstat.quality.result import QualityResult
 
 TEMPLATES = Path(__file__).parent / "templates"
 EVIDENCE_DIR = "evidence"

@@ -103,7 +103,8 @@ def gate(con: duckdb.DuckDBPyConnection, periods: list[str] | None = None, *,
     """Evaluate the edit rules on a writable connection and store the findings — of ``periods``
     when given, of every period with ``everything``, else of the stale ones — for the CLI's
     refresh and Dagster's gate alike; the :class:`~civstat.quality.engine.QualityResult`."""
-    from civstat.quality.engine import evaluate, store
+    from civstat.quality.engine import evaluate
+    from civstat.quality.store import store
 
     now = fingerprints(con)
     scope = list(periods) if periods else None if everything else stale_periods(con, now)

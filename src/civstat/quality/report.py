@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from civstat.quality.engine import QualityResult, summary
+from civstat.quality.result import QualityResult, summary
 
 TEMPLATES = Path(__file__).with_name("templates")
 

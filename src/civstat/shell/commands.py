@@ -120,9 +120,8 @@ class Shell:
         while True:
             try:
                 return self.con.execute(sql, params) if params else self.con.execute(sql)
-            except duckdb.Error as exc:
-                busy = type(exc).__name__ == "ResourceInUseException"
-                if not busy or time.monotonic() > deadline:
+            except duckdb.ResourceInUseException:
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
