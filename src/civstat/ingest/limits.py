@@ -10,6 +10,13 @@ falls back to the default):
     members' declared sizes (``ZipInfo.file_size``), read from the zip directory before
     calamine opens the file. A 1 MB workbook whose ``sharedStrings.xml`` unpacks to 1 GiB is
     refused here instead of taking gigabytes of memory.
+``CIVSTAT_MAX_SHEET_CELLS`` (default 5,000,000)
+    largest area of one worksheet (rows × columns of its ``<dimension ref="A1:…">``, read from
+    the first few KB of the sheet's XML). calamine holds a sheet as one dense grid from its
+    first to its last cell: a 5 KB workbook with one value in A1 and one in XFD1048576 asks for
+    17 billion cells and aborts the process (Rust's allocator cannot fail softly), taking the
+    whole batch with it. A township return has a few hundred cells. A sheet whose XML states no
+    dimension (Excel, WPS and openpyxl always write one) is not checked.
 
 A file over a limit is refused with reason ``too_large``, naming the measured size and the
 setting. A file that is a zip archive but not a workbook (no ``xl/workbook.xml``), or a
@@ -22,10 +29,14 @@ also words the refusal of a corrupt one.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from civstat.ingest.refusal import Refusal
@@ -52,6 +63,15 @@ class Setting:
 MAX_FILE = Setting("CIVSTAT_MAX_FILE_MB", 50)
 MAX_UNPACKED = Setting("CIVSTAT_MAX_UNPACKED_MB", 200)
 SETTINGS = (MAX_FILE, MAX_UNPACKED)
+MAX_SHEET_CELLS_NAME, MAX_SHEET_CELLS_DEFAULT = "CIVSTAT_MAX_SHEET_CELLS", 5_000_000
+
+
+def max_sheet_cells() -> int:
+    try:
+        value = int(float(os.environ.get(MAX_SHEET_CELLS_NAME, "") or MAX_SHEET_CELLS_DEFAULT))
+    except (ValueError, OverflowError):
+        value = MAX_SHEET_CELLS_DEFAULT
+    return value if value > 0 else MAX_SHEET_CELLS_DEFAULT
 
 
 def _mb(n: int) -> str:
@@ -75,10 +95,28 @@ def check_file(path: Path) -> None:
     with path.open("rb") as fh:
         if fh.read(4) != ZIP_MAGIC:
             return
-        directory = _zip_directory(fh, size)
-    if directory is None:  # not an ordinary zip: zipfile reads it, or words why it cannot
-        directory = _zipfile_directory(path)
-    names, unpacked = directory
+        data = ZIP_MAGIC + fh.read()  # a return is a few dozen KB (and at most MAX_FILE)
+    directory = _zip_directory(data)
+    if directory is not None:
+        _check_directory(*directory[:2])
+        heads = [_member_head(data, *sheet) for sheet in directory[2]]
+    else:  # not an ordinary zip: zipfile reads it, or words why it cannot
+        names, unpacked, heads = _zipfile_directory(path)
+        _check_directory(names, unpacked)
+    limit = max_sheet_cells()
+    for name, head in heads:
+        area = _dimension_area(head)
+        if area is not None and area[0] > limit:
+            raise Refusal(
+                "too_large",
+                f"工作表 {_sheet_name(path, name)} 的范围 {area[1]} 共 {area[0]:,} 个单元格,超过上限 "
+                f"{limit:,}(设置 {MAX_SHEET_CELLS_NAME};多半是远处单元格误填了内容)",
+                f"sheet {_sheet_name(path, name)} spans {area[1]}, {area[0]:,} cells, over the "
+                f"limit of {limit:,} (setting {MAX_SHEET_CELLS_NAME}; most likely a stray value "
+                "far from the table)", sheet=_sheet_name(path, name))
+
+
+def _check_directory(names: set[str], unpacked: int) -> None:
     missing = [n for n in XLSX_REQUIRED if n not in names]
     if missing:
         raise Refusal("unreadable", f"是压缩包但不是Excel工作簿(缺少 {missing[0]})",
@@ -87,15 +125,98 @@ def check_file(path: Path) -> None:
         raise _too_large("解压后大小", "unpacked size", unpacked, MAX_UNPACKED)
 
 
-def _zipfile_directory(path: Path) -> tuple[set[str], int]:
+HEAD = 2048  # bytes of a worksheet's XML read for its <dimension> (it comes first, after sheetPr)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})'
+                        rb'(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header (30 bytes)
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _member_head(data: bytes, name: str, method: int, compressed: int,
+                 offset: int) -> tuple[str, bytes]:
+    """The first :data:`HEAD` bytes of a member's content (stored or deflated), or b"" when
+    they cannot be read this way (the parse then decides)."""
+    local = data[offset:offset + _LOCAL.size]
+    if len(local) != _LOCAL.size or local[:4] != b"PK\x03\x04":
+        return name, b""
+    start = offset + _LOCAL.size + local[-4] + (local[-3] << 8) + local[-2] + (local[-1] << 8)
+    content = data[start:start + min(compressed, HEAD)]
+    try:
+        if method == 0:
+            return name, content
+        if method == 8:  # the first 512 bytes hold the dimension in most writers' XML
+            inflate = zlib.decompressobj(-15)
+            head = inflate.decompress(content, 512)
+            if b"dimension" not in head and b"<sheetData" not in head:
+                head += inflate.decompress(inflate.unconsumed_tail, HEAD - len(head))
+            return name, head
+    except zlib.error:
+        pass
+    return name, b""
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _dimension_area(head: bytes) -> tuple[int, str] | None:
+    """(cells, "A1:XFD1048576") of the worksheet's stated dimension, or None if it states none."""
+    m = _DIMENSION.search(head)
+    return None if m is None else _area(m.groups())
+
+
+@lru_cache(maxsize=1024)  # a province's returns share a few dozen dimensions
+def _area(groups: tuple) -> tuple[int, str]:
+    c1, r1, c2, r2 = groups
+    if c2 is None:
+        return 1, f"{c1.decode()}{r1.decode()}"
+    rows = abs(int(r2) - int(r1)) + 1
+    cols = abs(_column_number(c2) - _column_number(c1)) + 1
+    return rows * cols, f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+
+
+def _sheet_name(path: Path, member: str) -> str:
+    """The sheet's name in the workbook for its XML member (only on refusal: zipfile reads the
+    workbook and its relationships), else the member's name."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return member
+    target = member.removeprefix("xl/")
+    rid = next((m[1] for m in re.finditer(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*>', rels)
+                if re.search(rf'Target="/?(?:xl/)?{re.escape(target)}"', m[0])), None)
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        if rid and re.search(rf'(?:r:)?id="{re.escape(rid)}"', m[0]):
+            found = re.search(r'name="([^"]*)"', m[0])
+            if found:
+                return html.unescape(found[1])
+    return member
+
+
+def _zipfile_directory(path: Path) -> tuple[set[str], int, list[tuple[str, bytes]]]:
+    """Names, unpacked size and the worksheets' first bytes, through :mod:`zipfile`."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            heads = []
+            for info in infos:
+                if _is_worksheet(info.filename) and info.file_size <= MAX_UNPACKED.bytes():
+                    with zf.open(info) as member:
+                        heads.append((info.filename, member.read(HEAD)))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError, zlib.error) as exc:
         raise Refusal("unreadable", f"压缩包已损坏或不完整,无法作为工作簿打开:{type(exc).__name__}",
                       f"corrupt or truncated zip, cannot be opened as a workbook: "
                       f"{type(exc).__name__}") from None
-    return {i.filename for i in infos}, sum(i.file_size for i in infos)
+    return {i.filename for i in infos}, sum(i.file_size for i in infos), heads
 
 
 _END = struct.Struct("<4s4H2LH")          # end of central directory (22 bytes)
@@ -103,41 +224,43 @@ _ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # central directory entry (46 bytes)
 _ZIP64_LOCATOR = b"PK\x06\x07"
 
 
-def _zip_directory(fh, size: int) -> tuple[set[str], int] | None:
-    """Member names and total unpacked size from the central directory, as :mod:`zipfile`
+def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
+    """Member names, total unpacked size and the worksheets' (name, compression method,
+    compressed size, local header offset) from the central directory, as :mod:`zipfile`
     reads them — or None when the archive is not an ordinary one (a comment, ZIP64 records,
     anything zipfile would refuse or read another way), for :mod:`zipfile` to read."""
+    size = len(data)
     if size < _END.size + 20:
         return None
-    fh.seek(size - _END.size - 20)
-    tail = fh.read(_END.size + 20)
-    if len(tail) != _END.size + 20 or tail[:4] == _ZIP64_LOCATOR:
+    tail = data[size - _END.size - 20:]
+    if tail[:4] == _ZIP64_LOCATOR:
         return None
-    sig, _, _, _, _, size_cd, _, comment = _END.unpack_from(tail, 20)
+    sig, _, _, _, _, size_cd, offset_cd, comment = _END.unpack_from(tail, 20)
     start = size - _END.size - size_cd  # zipfile: the directory's offset + concat
     if sig != b"PK\x05\x06" or comment or start < 0:
         return None
-    fh.seek(start)
-    data = fh.read(size_cd)
-    if len(data) != size_cd:
-        return None
-    names, unpacked, at = set(), 0, 0
+    concat = start - offset_cd  # bytes before the archive (local header offsets move by it)
+    directory = data[start:start + size_cd]
+    names, unpacked, at, sheets = set(), 0, 0, []
     while at < size_cd:
         if at + _ENTRY.size > size_cd:
             return None
-        entry = _ENTRY.unpack_from(data, at)
+        entry = _ENTRY.unpack_from(directory, at)
         extract, file_size, n_name, n_extra, n_comment = entry[3], *entry[11:15]
         end = at + _ENTRY.size + n_name + n_extra + n_comment
         if (entry[0] != b"PK\x01\x02" or end > size_cd or extract > zipfile.MAX_EXTRACT_VERSION
-                or not _plain_extra(data, at + _ENTRY.size + n_name, n_extra)):
+                or not _plain_extra(directory, at + _ENTRY.size + n_name, n_extra)):
             return None
-        raw = data[at + _ENTRY.size:at + _ENTRY.size + n_name]
+        raw = directory[at + _ENTRY.size:at + _ENTRY.size + n_name]
         if not raw.isascii() or b"\x00" in raw:
             return None
-        names.add(raw.decode("ascii"))
+        name = raw.decode("ascii")
+        names.add(name)
+        if _is_worksheet(name):
+            sheets.append((name, entry[6], entry[10], entry[18] + concat))
         unpacked += file_size
         at = end
-    return names, unpacked
+    return names, unpacked, sheets
 
 
 def _plain_extra(data: bytes, at: int, length: int) -> bool:
