@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwt
 from handmade import BAIMIAO, canonical_sheets, cover_rows, raw_folder, write_reference, write_xlsx
 
 from civstat.ingest import Refusal
@@ -82,3 +83,18 @@ def test_a_sheet_stating_no_dimension_is_read(tmp_path):
             zout.writestr(info, data)
     check_file(bare)
     assert grids_excel(bare)["封面"][1] == ("填报单位", "马店镇")
+
+
+def test_an_xls_with_a_stray_far_cell_is_refused_before_its_rows_are_built(tmp_path):
+    """An .xls states no area the zip checks can read: calamine's grid is measured before it
+    becomes Python rows (16.7 million cells would take gigabytes)."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("表1 最低生活保障")
+    sheet.write(0, 0, "类别")
+    sheet.write(65535, 255, "备注")
+    book.save(str(tmp_path / "old.xls"))
+    check_file(tmp_path / "old.xls")  # nothing to read before the parse
+    with pytest.raises(Refusal) as refused:
+        grids_excel(tmp_path / "old.xls")
+    assert (refused.value.code, refused.value.sheet) == ("too_large", "表1 最低生活保障")
+    assert "A1:IV65536" in refused.value.zh and "16,777,216" in refused.value.en

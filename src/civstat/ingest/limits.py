@@ -16,7 +16,9 @@ falls back to the default):
     first to its last cell: a 5 KB workbook with one value in A1 and one in XFD1048576 asks for
     17 billion cells and aborts the process (Rust's allocator cannot fail softly), taking the
     whole batch with it. A township return has a few hundred cells. A sheet whose XML states no
-    dimension (Excel, WPS and openpyxl always write one) is not checked.
+    dimension (Excel, WPS and openpyxl always write one), and every sheet of an ``.xls``, is
+    measured by the reader instead, on calamine's grid before it becomes Python rows
+    (:func:`civstat.ingest.workbook.grids_excel`).
 
 A file over a limit is refused with reason ``too_large``, naming the measured size and the
 setting. A file that is a zip archive but not a workbook (no ``xl/workbook.xml``), or a
@@ -107,13 +109,20 @@ def check_file(path: Path) -> None:
     for name, head in heads:
         area = _dimension_area(head)
         if area is not None and area[0] > limit:
-            raise Refusal(
-                "too_large",
-                f"工作表 {_sheet_name(path, name)} 的范围 {area[1]} 共 {area[0]:,} 个单元格,超过上限 "
-                f"{limit:,}(设置 {MAX_SHEET_CELLS_NAME};多半是远处单元格误填了内容)",
-                f"sheet {_sheet_name(path, name)} spans {area[1]}, {area[0]:,} cells, over the "
-                f"limit of {limit:,} (setting {MAX_SHEET_CELLS_NAME}; most likely a stray value "
-                "far from the table)", sheet=_sheet_name(path, name))
+            raise sheet_too_large(_sheet_name(path, name), *area)
+
+
+def sheet_too_large(sheet: str, cells: int, span: str) -> Refusal:
+    """The refusal of a sheet of ``cells`` cells (``span``: ``A1:XFD1048576``), over
+    ``CIVSTAT_MAX_SHEET_CELLS``."""
+    limit = max_sheet_cells()
+    return Refusal(
+        "too_large",
+        f"工作表 {sheet} 的范围 {span} 共 {cells:,} 个单元格,超过上限 {limit:,}"
+        f"(设置 {MAX_SHEET_CELLS_NAME};多半是远处单元格误填了内容)",
+        f"sheet {sheet} spans {span}, {cells:,} cells, over the limit of {limit:,} "
+        f"(setting {MAX_SHEET_CELLS_NAME}; most likely a stray value far from the table)",
+        sheet=sheet)
 
 
 def _check_directory(names: set[str], unpacked: int) -> None:

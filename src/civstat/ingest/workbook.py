@@ -31,10 +31,21 @@ def grids_excel(path: Path) -> dict[str, list[tuple]]:
     """Every sheet of a workbook: sheet name → rows (tuples of text or None)."""
     from python_calamine import CalamineWorkbook
 
+    from civstat.ingest.limits import max_sheet_cells, sheet_too_large
+
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return {name: _text_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in book.sheet_names}
+        grids, limit = {}, max_sheet_cells()
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            # an .xls states no area the zip checks could read: its grid is checked here,
+            # before it becomes Python rows (a stray value in IV65536: 16.7 million cells)
+            if sheet.height * sheet.width > limit:
+                raise sheet_too_large(name, sheet.height * sheet.width, _range_text(sheet))
+            grids[name] = _text_rows(sheet.to_python(skip_empty_area=False))
+        return grids
+    except Refusal:
+        raise
     except BaseException as exc:  # calamine raises many kinds for bad files
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit; a panic in calamine (pyo3) is the file's
@@ -106,6 +117,19 @@ class _CellText(dict):
 
 
 _CELL_TEXT = _CellText()
+
+
+def _range_text(sheet) -> str:
+    """``A1:IV65536`` of a calamine sheet (its first and last cell, 0-based (row, column))."""
+    def cell(at):
+        (row, col), letters = at, ""
+        col += 1
+        while col:
+            col, rem = divmod(col - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{letters}{row + 1}"
+    start, end = sheet.start, sheet.end
+    return f"{cell(start)}:{cell(end)}" if start and end else ""
 
 
 def _first_line(exc: BaseException, path: Path) -> str:
