@@ -15,10 +15,12 @@ falls back to the default):
     the first few KB of the sheet's XML). calamine holds a sheet as one dense grid from its
     first to its last cell: a 5 KB workbook with one value in A1 and one in XFD1048576 asks for
     17 billion cells and aborts the process (Rust's allocator cannot fail softly), taking the
-    whole batch with it. A township return has a few hundred cells. A sheet whose XML states no
-    dimension (Excel, WPS and openpyxl always write one), and every sheet of an ``.xls``, is
-    measured by the reader instead, on calamine's grid before it becomes Python rows
-    (:func:`civstat.ingest.workbook.grids_excel`).
+    whole batch with it. A township return has a few hundred cells. Every sheet is measured
+    again by the reader on calamine's grid, before it becomes Python rows
+    (:func:`civstat.ingest.workbook.grids_excel`): that catches an ``.xls`` (at most 65,536 × 256
+    cells, which calamine can hold) but not an ``.xlsx`` far cell in a sheet whose XML states no
+    dimension (Excel, WPS and openpyxl always write one; a file crafted without would still
+    abort inside calamine).
 
 A file over a limit is refused with reason ``too_large``, naming the measured size and the
 setting. A file that is a zip archive but not a workbook (no ``xl/workbook.xml``), or a
