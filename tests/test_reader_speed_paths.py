@@ -176,7 +176,9 @@ def _zipfile_reads(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-        return {i.filename for i in infos}, sum(i.file_size for i in infos)
+        sheets = [(i.filename, i.compress_type, i.compress_size, i.header_offset) for i in infos
+                  if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        return {i.filename for i in infos}, sum(i.file_size for i in infos), sheets
     except Exception as exc:  # noqa: BLE001 — any failure is "zipfile could not read it"
         return type(exc).__name__
 
@@ -186,7 +188,7 @@ def test_zip_directory_is_what_zipfile_reads(tmp_path):
     good = path.read_bytes()
     with zipfile.ZipFile(path, "a") as zf:  # an archive comment: left to zipfile
         zf.comment = b"note"
-    variants = [good, path.read_bytes()]
+    variants = [good, path.read_bytes(), b"PK\x03\x04 prepended " + good]  # offsets move
     rng = random.Random(7)
     for _ in range(1500):
         data = bytearray(good)
@@ -201,9 +203,7 @@ def test_zip_directory_is_what_zipfile_reads(tmp_path):
         variants.append(bytes(data))
     read_fast = 0
     for data in variants:
-        fh = io.BytesIO(data)
-        fh.read(4)
-        fast = limits._zip_directory(fh, len(data))
+        fast = limits._zip_directory(data)
         if fast is not None:
             read_fast += 1
             assert fast == _zipfile_reads(data)
