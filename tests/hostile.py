@@ -122,6 +122,11 @@ def write_batch(raw: Path, reference: Path) -> dict[str, Expect]:
     _bomb(put("炸弹.xlsx", _q("too_large")))
     with put("超大.xlsx", _q("too_large")).open("wb") as fh:
         fh.truncate(HUGE_MB << 20)
+    # a stray value typed far from the table (calamine would ask for 17 billion cells)
+    far = write_cells(put("远处单元格.xlsx", _q("too_large", DIBAO)), _grid(chengguan))
+    book = openpyxl.load_workbook(far)
+    book[DIBAO]["XFD1048576"] = "备注"
+    book.save(far)
     # a byte-identical copy under another name (newer than the original)
     shutil.copyfile(chengguan, put("城关_副本.xlsx", _q("duplicate_file")))
     _older(chengguan)

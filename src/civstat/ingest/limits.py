@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from xlsxwriter.utility import xl_cell_to_rowcol
+
 from civstat.ingest.refusal import Refusal
 from civstat.ingest.workbook import WORKBOOK_SUFFIXES
 
@@ -54,28 +56,23 @@ XLSX_REQUIRED = ("[Content_Types].xml", "xl/workbook.xml")
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default_mb: int
+    default: int
+    scale: int = MB  # megabytes → bytes (1: a count)
 
-    def bytes(self) -> int:
+    def value(self) -> int:
         try:
-            value = float(os.environ.get(self.name, "") or self.default_mb)
+            value = float(os.environ.get(self.name, "") or self.default)
         except ValueError:
-            value = self.default_mb
-        return int((value if value > 0 else self.default_mb) * MB)
+            value = self.default
+        return int((value if value > 0 else self.default) * self.scale)
+
+    bytes = value  # the size settings read as bytes
 
 
 MAX_FILE = Setting("CIVSTAT_MAX_FILE_MB", 50)
 MAX_UNPACKED = Setting("CIVSTAT_MAX_UNPACKED_MB", 200)
-SETTINGS = (MAX_FILE, MAX_UNPACKED)
-MAX_SHEET_CELLS_NAME, MAX_SHEET_CELLS_DEFAULT = "CIVSTAT_MAX_SHEET_CELLS", 5_000_000
-
-
-def max_sheet_cells() -> int:
-    try:
-        value = int(float(os.environ.get(MAX_SHEET_CELLS_NAME, "") or MAX_SHEET_CELLS_DEFAULT))
-    except (ValueError, OverflowError):
-        value = MAX_SHEET_CELLS_DEFAULT
-    return value if value > 0 else MAX_SHEET_CELLS_DEFAULT
+MAX_SHEET_CELLS = Setting("CIVSTAT_MAX_SHEET_CELLS", 5_000_000, scale=1)
+SETTINGS = (MAX_FILE, MAX_UNPACKED, MAX_SHEET_CELLS)
 
 
 def _mb(n: int) -> str:
@@ -107,23 +104,23 @@ def check_file(path: Path) -> None:
     else:  # not an ordinary zip: zipfile reads it, or words why it cannot
         names, unpacked, heads = _zipfile_directory(path)
         _check_directory(names, unpacked)
-    limit = max_sheet_cells()
+    limit = MAX_SHEET_CELLS.value()
     for name, head in heads:
         area = _dimension_area(head)
         if area is not None and area[0] > limit:
-            raise sheet_too_large(_sheet_name(path, name), *area)
+            raise sheet_too_large(_sheet_name(path, name), *area, limit)
 
 
-def sheet_too_large(sheet: str, cells: int, span: str) -> Refusal:
-    """The refusal of a sheet of ``cells`` cells (``span``: ``A1:XFD1048576``), over
-    ``CIVSTAT_MAX_SHEET_CELLS``."""
-    limit = max_sheet_cells()
+def sheet_too_large(sheet: str, cells: int, span: str, limit: int) -> Refusal:
+    """The refusal of a sheet of ``cells`` cells (``span``: ``A1:XFD1048576``) over ``limit``
+    (``CIVSTAT_MAX_SHEET_CELLS``)."""
+    setting = MAX_SHEET_CELLS.name
     return Refusal(
         "too_large",
         f"工作表 {sheet} 的范围 {span} 共 {cells:,} 个单元格,超过上限 {limit:,}"
-        f"(设置 {MAX_SHEET_CELLS_NAME};多半是远处单元格误填了内容)",
+        f"(设置 {setting};多半是远处单元格误填了内容)",
         f"sheet {sheet} spans {span}, {cells:,} cells, over the limit of {limit:,} "
-        f"(setting {MAX_SHEET_CELLS_NAME}; most likely a stray value far from the table)",
+        f"(setting {setting}; most likely a stray value far from the table)",
         sheet=sheet)
 
 
@@ -137,8 +134,8 @@ def _check_directory(names: set[str], unpacked: int) -> None:
 
 
 HEAD = 2048  # bytes of a worksheet's XML read for its <dimension> (it comes first, after sheetPr)
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})'
-                        rb'(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(\$?[A-Z]{1,3}\$?\d{1,7})'
+                        rb'(?::(\$?[A-Z]{1,3}\$?\d{1,7}))?"')
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header (30 bytes)
 
 
@@ -169,13 +166,6 @@ def _member_head(data: bytes, name: str, method: int, compressed: int,
     return name, b""
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _dimension_area(head: bytes) -> tuple[int, str] | None:
     """(cells, "A1:XFD1048576") of the worksheet's stated dimension, or None if it states none."""
     m = _DIMENSION.search(head)
@@ -183,13 +173,12 @@ def _dimension_area(head: bytes) -> tuple[int, str] | None:
 
 
 @lru_cache(maxsize=1024)  # a province's returns share a few dozen dimensions
-def _area(groups: tuple) -> tuple[int, str]:
-    c1, r1, c2, r2 = groups
-    if c2 is None:
-        return 1, f"{c1.decode()}{r1.decode()}"
-    rows = abs(int(r2) - int(r1)) + 1
-    cols = abs(_column_number(c2) - _column_number(c1)) + 1
-    return rows * cols, f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+def _area(groups: tuple[bytes, bytes | None]) -> tuple[int, str]:
+    first, last = (None if ref is None else ref.decode() for ref in groups)
+    if last is None:
+        return 1, first
+    (r1, c1), (r2, c2) = xl_cell_to_rowcol(first), xl_cell_to_rowcol(last)
+    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1), f"{first}:{last}"
 
 
 def _sheet_name(path: Path, member: str) -> str:

@@ -210,23 +210,17 @@ class PlannedReturn:
     refusal: Refusal | None  # a row the planning refused: raised after the cells before it
 
 
-def read_cells(source: Path | list[Path]) -> tuple[list[Path], dict[str, list], str]:
-    """A return's files (a CSV group sorted), its sheets' cells (sheet name → rows) and its
-    format."""
+def plan_return(source: Path | list[Path], sha256: str | None = None) -> PlannedReturn:
+    """A return up to typing (:func:`read_return` without the typing of its cells)."""
     files = sorted(source) if isinstance(source, list) else [Path(source)]
     first = files[0]
     if first.suffix.lower() == ".csv":
-        return files, grids_csv(files), "csv"
-    if first.suffix.lower() in WORKBOOK_SUFFIXES:
-        return files, grids_excel(first), first.suffix.lower().lstrip(".")
-    raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
-                  f"not a workbook (extension {first.suffix or 'none'})")
-
-
-def plan_return(source: Path | list[Path], sha256: str | None = None) -> PlannedReturn:
-    """A return up to typing (:func:`read_return` without the typing of its cells)."""
-    files, grids, fmt = read_cells(source)
-    first = files[0]
+        grids, fmt = grids_csv(files), "csv"
+    elif first.suffix.lower() in WORKBOOK_SUFFIXES:
+        grids, fmt = grids_excel(first), first.suffix.lower().lstrip(".")
+    else:
+        raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
+                      f"not a workbook (extension {first.suffix or 'none'})")
     contract = load_contract()
     by_family: dict[str, str] = {}
     for name in grids:

@@ -21,6 +21,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from xlsxwriter.utility import xl_range
 
 from civstat.ingest.refusal import Refusal
 
@@ -31,17 +32,18 @@ def grids_excel(path: Path) -> dict[str, list[tuple]]:
     """Every sheet of a workbook: sheet name → rows (tuples of text or None)."""
     from python_calamine import CalamineWorkbook
 
-    from civstat.ingest.limits import max_sheet_cells, sheet_too_large
+    from civstat.ingest.limits import MAX_SHEET_CELLS, sheet_too_large
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        grids, limit = {}, max_sheet_cells()
+        grids, limit = {}, MAX_SHEET_CELLS.value()
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             # an .xls states no area the zip checks could read: its grid is checked here,
             # before it becomes Python rows (a stray value in IV65536: 16.7 million cells)
             if sheet.height * sheet.width > limit:
-                raise sheet_too_large(name, sheet.height * sheet.width, _range_text(sheet))
+                span = xl_range(*sheet.start, *sheet.end) if sheet.start else ""
+                raise sheet_too_large(name, sheet.height * sheet.width, span, limit)
             grids[name] = _text_rows(sheet.to_python(skip_empty_area=False))
         return grids
     except Refusal:
@@ -117,19 +119,6 @@ class _CellText(dict):
 
 
 _CELL_TEXT = _CellText()
-
-
-def _range_text(sheet) -> str:
-    """``A1:IV65536`` of a calamine sheet (its first and last cell, 0-based (row, column))."""
-    def cell(at):
-        (row, col), letters = at, ""
-        col += 1
-        while col:
-            col, rem = divmod(col - 1, 26)
-            letters = chr(65 + rem) + letters
-        return f"{letters}{row + 1}"
-    start, end = sheet.start, sheet.end
-    return f"{cell(start)}:{cell(end)}" if start and end else ""
 
 
 def _first_line(exc: BaseException, path: Path) -> str:
