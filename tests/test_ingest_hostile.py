@@ -160,7 +160,7 @@ def test_refusal_pickles_with_where():
 def test_unexpected_reader_failure_is_that_files_refusal(tmp_path, monkeypatch):
     import civstat.ingest as ingest_module
 
-    def boom(_source):
+    def boom(*_args, **_kwargs):
         raise KeyError("surprise")
 
     monkeypatch.setattr(ingest_module, "read_return", boom)

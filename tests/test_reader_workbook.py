@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import xlwt
 from handmade import (
+    BAIMIAO,
     DIBAO,
     MED,
     canonical_sheets,
@@ -128,3 +129,52 @@ def test_a_return_typed_from_b2_with_real_cells_loads_its_figures(tmp_path):
     assert dibao == [("rural", DIBAO["rural"][0], DIBAO["rural"][6], DIBAO["rural"][7]),
                      ("urban", DIBAO["urban"][0], DIBAO["urban"][6], DIBAO["urban"][7])]
     assert con.execute("SELECT direct_funds_ytd FROM raw.med_assist").fetchone() == (MED[3],)
+
+
+def _xls(path, sheets: dict[str, list[list]]):
+    """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named."""
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
+    return path
+
+
+def test_a_workbook_under_the_other_extension_loads_and_an_empty_file_is_named(tmp_path):
+    """Clerks rename files: an .xls saved as ``.xlsx`` and an .xlsx renamed ``.xls`` are read by
+    what they contain, their figures exact (the .xls's 灾害发生日期 written by xlwt without a date
+    format, a bare serial number, is still that date); an empty file is refused as empty, and
+    the batch loads."""
+    folder = raw_folder(tmp_path)
+    _xls(folder / "马店镇.xlsx", {"封面": cover_rows(), **canonical_sheets()})
+    write_xlsx(folder / "白庙乡.xls", cover_rows(unit="白庙乡", code=BAIMIAO), canonical_sheets())
+    (folder / "石桥镇.xlsx").write_bytes(b"")
+    con, result = run_ingest(tmp_path)
+    assert sorted(i.file for i in result.loaded) == ["2024Q3/白庙乡.xls", "2024Q3/马店镇.xlsx"]
+    [empty] = result.quarantined
+    assert (empty.file, empty.reason_code) == ("2024Q3/石桥镇.xlsx", "unreadable")
+    assert "空" in empty.message_zh and "empty" in empty.message_en
+    rows = con.execute("SELECT s.unit_name, d.households, d.funds_ytd FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) "
+                       "WHERE d.category = 'urban' ORDER BY s.unit_name").fetchall()
+    assert rows == [("白庙乡", DIBAO["urban"][0], DIBAO["urban"][6]),
+                    ("马店镇", DIBAO["urban"][0], DIBAO["urban"][6])]
+    dates = con.execute("SELECT DISTINCT event_date FROM raw.disaster_events").fetchall()
+    assert dates == [(dt.date(2024, 6, 20),)]
+
+
+def test_an_unreadable_date_is_named_as_a_date(tmp_path):
+    sheets = canonical_sheets()
+    sheets["表5 自然灾害"][1][0] = "六月二十日"
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+    _con, result = run_ingest(tmp_path)
+    [refused] = result.quarantined
+    assert (refused.reason_code, refused.sheet, refused.row, refused.column) == (
+        "bad_value", "表5 自然灾害", 2, "灾害发生日期")
+    assert "无法识别的日期 '六月二十日'" in refused.message_zh
+    assert "cannot parse date" in refused.message_en

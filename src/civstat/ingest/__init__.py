@@ -39,6 +39,7 @@ from civstat.ingest.reader import (
 )
 from civstat.ingest.reference import RefResult, load_reference
 from civstat.ingest.store import (
+    Block,
     Load,
     open_quarantine,
     resolve_quarantine,
@@ -114,8 +115,7 @@ def _parse_unit(job: tuple) -> tuple:
     source, folder_name, *known = job  # known: the return's sha256, hashed by the caller
     files = source if isinstance(source, list) else [source]
     try:
-        check_files(files)
-        parsed = read_return(source, *known)
+        parsed = read_return(source, *known, content=check_files(files))
         return _outcome(parsed, folder_name, files)
     except Refusal as exc:
         return "refused", exc.as_dict(), None, None
@@ -135,8 +135,8 @@ def _parse_chunk(jobs: list[tuple]) -> list[tuple]:
     for i, (source, folder_name, *known) in enumerate(jobs):
         files = source if isinstance(source, list) else [source]
         try:
-            check_files(files)
-            planned.append((i, folder_name, files, plan_return(source, *known)))
+            content = check_files(files)
+            planned.append((i, folder_name, files, plan_return(source, *known, content=content)))
         except Refusal as exc:
             outcomes[i] = "refused", exc.as_dict(), None, None
         except Exception as exc:  # noqa: BLE001 — any failure of one file is that file's refusal
@@ -276,8 +276,8 @@ def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, peri
                "submitted_at": submitted}
     contract = load_contract()
     for block in parsed.sheets.values():
-        load.rows[contract.sheet(block.family).table].extend(
-            {**lineage, "source_sheet": block.sheet_name, **row} for row in block.rows)
+        load.blocks[contract.sheet(block.family).table].append(
+            Block({**lineage, "source_sheet": block.sheet_name}, block.rows))
     load.findings = _finding_rows(parsed, sid, code, key, load_rel, now)
     return load, Item(file=load_rel, division_code=code, period=key,
                       findings=len(load.findings)), key

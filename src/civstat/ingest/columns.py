@@ -208,8 +208,9 @@ def read_cell(col: Column, raw, factor: float, where: dict):
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
     except (ValueError, OverflowError):
-        raise Refusal("bad_value", f"无法识别的数值 {show(raw)}", f"cannot parse value {show(raw)}",
-                      **where) from None
+        what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
+        raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",
+                      f"cannot parse {what_en} {show(raw)}", **where) from None
     if number is None:
         return None
     number *= factor

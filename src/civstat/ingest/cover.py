@@ -51,7 +51,6 @@ _EXCEL_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NUM!|NULL!|SPILL!
                           re.IGNORECASE)
 _CODE = re.compile(r"^(\d{9}|\d{12})(?:\.0+)?$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_POPULATION = 2 ** 53
 
 
@@ -268,9 +267,6 @@ def _read_int(raw: object) -> int | None:
 
 
 def _read_date(raw: object) -> dt.date | None:
-    text = norm(raw)
-    if re.fullmatch(r"\d{5}(\.0+)?", text):  # an Excel serial number in a cell not formatted as date
-        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
     try:
         value = parse_date(raw)
     except (ValueError, OverflowError):

@@ -86,17 +86,24 @@ def _too_large(what_zh: str, what_en: str, size: int, setting: Setting) -> Refus
                    f"{what_en} {_mb(size)} exceeds the limit of {_mb(limit)} (setting {setting.name})")
 
 
-def check_file(path: Path) -> None:
-    """Raise :class:`Refusal` when ``path`` is over a limit or a zip that is not a workbook."""
+def check_file(path: Path) -> bytes | None:
+    """Raise :class:`Refusal` when ``path`` is over a limit or a zip that is not a workbook.
+
+    Returns a workbook's bytes (read once for these checks, for the parse to reuse: a return
+    is a few dozen KB, and at most ``CIVSTAT_MAX_FILE_MB``), None for any other file."""
     size = path.stat().st_size
     if size > MAX_FILE.bytes():
         raise _too_large("文件大小", "file size", size, MAX_FILE)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return
-    with path.open("rb") as fh:
-        if fh.read(4) != ZIP_MAGIC:
-            return
-        data = ZIP_MAGIC + fh.read()  # a return is a few dozen KB (and at most MAX_FILE)
+        return None
+    data = path.read_bytes()
+    if len(data) > MAX_FILE.bytes():  # it grew since stat
+        raise _too_large("文件大小", "file size", len(data), MAX_FILE)
+    if not data:
+        raise Refusal("unreadable", "文件是空的(0 字节),请重新保存后报送",
+                      "the file is empty (0 bytes); save it again and resend")
+    if data[:4] != ZIP_MAGIC:
+        return data
     directory = _zip_directory(data)
     if directory is not None:
         _check_directory(*directory[:2])
@@ -109,6 +116,7 @@ def check_file(path: Path) -> None:
         area = _dimension_area(head)
         if area is not None and area[0] > limit:
             raise sheet_too_large(_sheet_name(path, name), *area, limit)
+    return data
 
 
 def sheet_too_large(sheet: str, cells: int, span: str, limit: int) -> Refusal:
@@ -274,6 +282,7 @@ def _plain_extra(data: bytes, at: int, length: int) -> bool:
     return True
 
 
-def check_files(files: list[Path]) -> None:
-    for f in files:
-        check_file(f)
+def check_files(files: list[Path]) -> bytes | None:
+    """:func:`check_file` of each file; the workbook's bytes when ``files`` is one workbook."""
+    contents = [check_file(f) for f in files]
+    return contents[0] if len(files) == 1 else None

@@ -111,7 +111,13 @@ def parse_number(value: object) -> float | None:
     return number / 100 if percent else number
 
 
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
 def parse_date(value: object) -> dt.date | None:
+    """``2024年10月8日`` / ``2024-10-08`` / ``2024/10/8 …`` → a date; so is an Excel date serial
+    (``45463``: a date cell that lost its format when copied). Raises ValueError otherwise."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -121,6 +127,8 @@ def parse_date(value: object) -> dt.date | None:
     text = norm(value)
     if text.lower() in _DATE_NULLS:
         return None
+    if _EXCEL_SERIAL.fullmatch(text):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
     m = _DATE.match(text)
     if not m:
         raise ValueError(text)

@@ -192,10 +192,12 @@ def _parse_cover(name: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     return parse_cover(name, grid)
 
 
-def read_return(source: Path | list[Path], sha256: str | None = None) -> ParsedReturn:
+def read_return(source: Path | list[Path], sha256: str | None = None,
+                content: bytes | None = None) -> ParsedReturn:
     """Parse one return: a workbook path, or the list of CSV files of one workbook
-    (``sha256``: its :func:`file_sha256`, when the caller has already hashed it)."""
-    result = finish_returns([plan_return(source, sha256)])[0]
+    (``sha256``: its :func:`file_sha256`, when the caller has already hashed it; ``content``:
+    a workbook's bytes, when the caller has read them)."""
+    result = finish_returns([plan_return(source, sha256, content)])[0]
     if isinstance(result, BaseException):
         raise result
     return result
@@ -210,14 +212,16 @@ class PlannedReturn:
     refusal: Refusal | None  # a row the planning refused: raised after the cells before it
 
 
-def plan_return(source: Path | list[Path], sha256: str | None = None) -> PlannedReturn:
-    """A return up to typing (:func:`read_return` without the typing of its cells)."""
+def plan_return(source: Path | list[Path], sha256: str | None = None,
+                content: bytes | None = None) -> PlannedReturn:
+    """A return up to typing (:func:`read_return` without the typing of its cells);
+    ``content``: a workbook's bytes, when the caller has read them."""
     files = sorted(source) if isinstance(source, list) else [Path(source)]
     first = files[0]
     if first.suffix.lower() == ".csv":
         grids, fmt = grids_csv(files), "csv"
     elif first.suffix.lower() in WORKBOOK_SUFFIXES:
-        grids, fmt = grids_excel(first), first.suffix.lower().lstrip(".")
+        grids, fmt = grids_excel(first, content), first.suffix.lower().lstrip(".")
     else:
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from civstat.contract import load_contract
@@ -24,14 +25,23 @@ QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row
 
 
 @dataclass
+class Block:
+    """The rows of one sheet of one return, and the lineage every one of them carries
+    (submission, township, period, file, sheet …), held once instead of copied into each row."""
+
+    lineage: dict
+    rows: list[dict]
+
+
+@dataclass
 class Load:
-    """One return ready to write: its ``raw.submissions`` row, its rows per raw table and its
-    ``raw.findings`` rows (written in the same transaction)."""
+    """One return ready to write: its ``raw.submissions`` row, its sheets' rows per raw table
+    and its ``raw.findings`` rows (written in the same transaction)."""
 
     file: str
     sha: str
     submission: list
-    rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    blocks: dict[str, list[Block]] = field(default_factory=lambda: defaultdict(list))
     findings: list[dict] = field(default_factory=list)
 
 
@@ -66,11 +76,29 @@ def _plain_times(values: list, dtype) -> bool:
     return True
 
 
-def _insert(con, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
+def _block_frame(schema: dict, blocks: list[Block]) -> pl.DataFrame:
+    """The blocks' rows as one frame: the data columns from the rows, the lineage columns
+    from each block's lineage repeated over its rows."""
+    shared = [n for n in schema if n in blocks[0].lineage]  # every block has the same keys
+    lineage = _frame({n: schema[n] for n in shared}, [b.lineage for b in blocks])
+    rows = [r for b in blocks for r in b.rows]
+    data = _frame({n: t for n, t in schema.items() if n not in lineage.columns}, rows)
+    owner = pl.Series(np.repeat(np.arange(len(blocks)), [len(b.rows) for b in blocks]))
+    return pl.concat([lineage.select(pl.all().gather(owner)), data],
+                     how="horizontal").select(list(schema))
+
+
+def _insert(con, table: str, columns: list[tuple[str, str]],
+            records: list[dict] | list[Block]) -> None:
     if not records:
         return
     schema = {name: _polars_type(ddl) for name, ddl in columns}
-    frame = _frame(schema, records)
+    if isinstance(records[0], Block):
+        if not any(b.rows for b in records):
+            return
+        frame = _block_frame(schema, records)
+    else:
+        frame = _frame(schema, records)
     con.register("incoming", frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
@@ -94,7 +122,7 @@ def _transaction(con, loads: list[Load]) -> None:
                 [dict(zip(names, load.submission, strict=True)) for load in loads])
         for sheet in contract.sheets:
             _insert(con, f"raw.{sheet.table}", sheet_columns(sheet),
-                    [r for load in loads for r in load.rows.get(sheet.table, ())])
+                    [b for load in loads for b in load.blocks.get(sheet.table, ())])
         _insert(con, "raw.findings", FINDINGS_COLUMNS, [f for load in loads for f in load.findings])
         refresh_current(con)
         con.execute("COMMIT")

@@ -28,14 +28,17 @@ from civstat.ingest.refusal import Refusal
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 
-def grids_excel(path: Path) -> dict[str, list[tuple]]:
-    """Every sheet of a workbook: sheet name → rows (tuples of text or None)."""
+def grids_excel(path: Path, content: bytes | None = None) -> dict[str, list[tuple]]:
+    """Every sheet of a workbook: sheet name → rows (tuples of text or None). ``content``: the
+    file's bytes when the caller has read them (calamine then reads memory, not the file:
+    a seek and a read per zip member otherwise)."""
     from python_calamine import CalamineWorkbook
 
     from civstat.ingest.limits import MAX_SHEET_CELLS, sheet_too_large
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = (CalamineWorkbook.from_path(str(path)) if content is None
+                else CalamineWorkbook.from_filelike(io.BytesIO(content)))
         grids, limit = {}, MAX_SHEET_CELLS.value()
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
