@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from civstat.contract import load_contract
-from civstat.ingest import reader
+from civstat.ingest import header, reader
 from civstat.ingest.cover import _label_at, _labels
 
 DIBAO = load_contract().sheet("dibao")
@@ -43,6 +43,28 @@ def test_titles_and_numbers_share_one_layout():
     b = _grid("杨桥镇 最低生活保障季报", ["10", "20.5", "3", "4", "5", "6", "7", "8", "9"] * 3)
     assert reader._locate_header("dibao", a) == reader._locate_header("dibao", b)
     assert len(reader._HEADER_CACHE) == 1
+
+
+def test_titles_share_one_layout_where_header_keys_hold_digits():
+    """社会组织's headers hold a digit (3A及以上): a number there may be part of a header, but a
+    title naming the township is still no header, so every township's sheet is one layout —
+    and the answer is the scan's, for a title that reads like a header too."""
+    sheet = load_contract().sheet("social_orgs")
+    heads = [c.header for c in sheet.columns]
+
+    def grid(title):
+        return [[title, *[None] * len(heads)], ["单位:个", *[None] * len(heads)],
+                ["项目", *heads], ["本期", *[str(n) for n in range(len(heads))]]]
+
+    reader._HEADER_CACHE.clear()
+    header._FULL_ENDS.pop("social_orgs", None)
+    a, b = grid("马店镇2024年第四季度民政统计季报——社会组织"), grid("杨桥镇2024年第四季度民政统计季报——社会组织")
+    assert any(ch.isdigit() for h in heads for ch in h)
+    assert reader._locate_header("social_orgs", a) == reader._locate_header("social_orgs", b)
+    assert len(reader._HEADER_CACHE) == 1
+    for title in ("3A及以上", "社会团体", "3"):  # cells that may be headers keep their own layout
+        g = grid(title)
+        assert reader._locate_header("social_orgs", g) == reader._scan_header("social_orgs", g)
 
 
 def test_equal_numbers_of_other_types_are_not_one_cell():

@@ -132,9 +132,9 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
     key = header_key(cell)[0]
     if not key or key in affixes:
         return cell
-    if not digits_free:
-        return cell
-    return _TEXT_MARK if _is_text(cell) else _NUMBER_MARK
+    if _is_text(cell):  # a title naming the township: whatever the keys hold, \x00 is in none
+        return _TEXT_MARK
+    return _NUMBER_MARK if digits_free else cell  # "0" could be an affix where keys hold digits
 
 
 class _LayoutCells(dict):
