@@ -166,6 +166,9 @@ def test_a_workbook_under_the_other_extension_loads_and_an_empty_file_is_named(t
                     ("马店镇", DIBAO["urban"][0], DIBAO["urban"][6])]
     dates = con.execute("SELECT DISTINCT event_date FROM raw.disaster_events").fetchall()
     assert dates == [(dt.date(2024, 6, 20),)]
+    # read alone (no ingest, no bytes handed over) the same way
+    assert grids_excel(folder / "马店镇.xlsx")["封面"][1] == ("填报单位", "马店镇")
+    assert grids_excel(folder / "白庙乡.xls")["封面"][1] == ("填报单位", "白庙乡")
 
 
 def test_an_unreadable_date_is_named_as_a_date(tmp_path):

@@ -76,9 +76,15 @@ def _plain_times(values: list, dtype) -> bool:
     return True
 
 
+def _schema(columns: list[tuple[str, str]]) -> dict:
+    return {name: _polars_type(ddl) for name, ddl in columns}
+
+
 def _block_frame(schema: dict, blocks: list[Block]) -> pl.DataFrame:
     """The blocks' rows as one frame: the data columns from the rows, the lineage columns
     from each block's lineage repeated over its rows."""
+    if not any(b.rows for b in blocks):
+        return pl.DataFrame(schema=schema)
     shared = [n for n in schema if n in blocks[0].lineage]  # every block has the same keys
     lineage = _frame({n: schema[n] for n in shared}, [b.lineage for b in blocks])
     rows = [r for b in blocks for r in b.rows]
@@ -88,17 +94,9 @@ def _block_frame(schema: dict, blocks: list[Block]) -> pl.DataFrame:
                      how="horizontal").select(list(schema))
 
 
-def _insert(con, table: str, columns: list[tuple[str, str]],
-            records: list[dict] | list[Block]) -> None:
-    if not records:
+def _insert(con, table: str, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
         return
-    schema = {name: _polars_type(ddl) for name, ddl in columns}
-    if isinstance(records[0], Block):
-        if not any(b.rows for b in records):
-            return
-        frame = _block_frame(schema, records)
-    else:
-        frame = _frame(schema, records)
     con.register("incoming", frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
@@ -118,12 +116,14 @@ def _transaction(con, loads: list[Load]) -> None:
             "WHERE table_schema = 'raw' AND table_name = 'submissions' ORDER BY ordinal_position"
         ).fetchall()
         names = [c for c, _ in columns]
-        _insert(con, "raw.submissions", columns,
-                [dict(zip(names, load.submission, strict=True)) for load in loads])
+        _insert(con, "raw.submissions", _frame(
+            _schema(columns), [dict(zip(names, load.submission, strict=True)) for load in loads]))
         for sheet in contract.sheets:
-            _insert(con, f"raw.{sheet.table}", sheet_columns(sheet),
-                    [b for load in loads for b in load.blocks.get(sheet.table, ())])
-        _insert(con, "raw.findings", FINDINGS_COLUMNS, [f for load in loads for f in load.findings])
+            _insert(con, f"raw.{sheet.table}", _block_frame(
+                _schema(sheet_columns(sheet)),
+                [b for load in loads for b in load.blocks.get(sheet.table, ())]))
+        _insert(con, "raw.findings", _frame(_schema(FINDINGS_COLUMNS),
+                                            [f for load in loads for f in load.findings]))
         refresh_current(con)
         con.execute("COMMIT")
     except Exception:

@@ -30,15 +30,16 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 def grids_excel(path: Path, content: bytes | None = None) -> dict[str, list[tuple]]:
     """Every sheet of a workbook: sheet name → rows (tuples of text or None). ``content``: the
-    file's bytes when the caller has read them (calamine then reads memory, not the file:
-    a seek and a read per zip member otherwise)."""
+    file's bytes when the caller has read them. calamine parses the bytes from memory (from a
+    path it seeks and reads per zip member) and by what they are, not by the file's extension:
+    an .xls saved as ``.xlsx`` is read as the .xls it is."""
     from python_calamine import CalamineWorkbook
 
     from civstat.ingest.limits import MAX_SHEET_CELLS, sheet_too_large
 
     try:
-        book = (CalamineWorkbook.from_path(str(path)) if content is None
-                else CalamineWorkbook.from_filelike(io.BytesIO(content)))
+        data = path.read_bytes() if content is None else content
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids, limit = {}, MAX_SHEET_CELLS.value()
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
