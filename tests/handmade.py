@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import xlwt
 from openpyxl.utils import get_column_letter
 
 from civstat.ingest import IngestResult, ingest
@@ -111,6 +112,21 @@ def write_cells(path: Path, sheets: dict[str, Rows],
         for c in range(1, max((len(r) for r in rows), default=1) + 1):
             ws.column_dimensions[get_column_letter(c)].width = 18
     wb.save(path)
+    return path
+
+
+def write_xls(path: Path, sheets: dict[str, Rows]) -> Path:
+    """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named;
+    a date is written without a number format (Excel shows its serial, as a clerk's copy may)."""
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
     return path
 
 

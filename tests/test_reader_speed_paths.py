@@ -41,7 +41,8 @@ def _header_cells(sheet) -> list[str]:
 
 
 NOISE = ["", " ", None, "1", "12.5", "—", "1,234", "合计", "城市低保", "农村低保", "类别", "单位:户、人、元",
-         "填表人:张三", "(人)", "人数", "户数", "其中:", "1、", "表1 最低生活保障"]
+         "填表人:张三", "(人)", "人数", "户数", "其中:", "1、", "表1 最低生活保障", "金额单位:千元",
+         "（单位:万元）", "填报单位:马店镇"]
 
 
 def _grid(rng: random.Random, sheet) -> list[list]:
@@ -55,7 +56,9 @@ def _grid(rng: random.Random, sheet) -> list[list]:
     town = rng.choice(["马店镇", "南溪西乡", "白庙乡", "城关街道", "青石镇"])
     rows: list[list] = []
     for _ in range(t.choice([0, 1, 2, 2, 3])):
-        rows.append([t.choice([f"{town}2024年第四季度{sheet.sheet}", "单位:户、人、元", None, town])]
+        rows.append([t.choice([f"{town}2024年第四季度{sheet.sheet}", "单位:户、人、元", None, town,
+                               f"{town}2024年第四季度{sheet.sheet}(单位:万元)", "金额单位:万元",
+                               "单位:户、人、元、万元", "面积单位:公顷"])]
                     + [None] * (width - 1))
     if t.random() < 0.4 and any(c.group for c in cols):
         rows.append([None] * lead + [c.group or c.header for c in cols])
@@ -81,7 +84,7 @@ def _grid(rng: random.Random, sheet) -> list[list]:
 
 def _fields(found: header.Layout) -> tuple:
     return (found.header_rows, found.mapping, found.missing, found.columns, found.index,
-            found.label_col, found.full)
+            found.label_col, found.full, found.line_units, found.unit_conflict)
 
 
 @pytest.mark.parametrize("seed", range(4))

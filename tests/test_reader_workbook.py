@@ -17,6 +17,7 @@ from handmade import (
     cover_rows,
     raw_folder,
     run_ingest,
+    write_xls,
     write_xlsx,
 )
 from openpyxl.chart import BarChart, Reference
@@ -131,27 +132,13 @@ def test_a_return_typed_from_b2_with_real_cells_loads_its_figures(tmp_path):
     assert con.execute("SELECT direct_funds_ytd FROM raw.med_assist").fetchone() == (MED[3],)
 
 
-def _xls(path, sheets: dict[str, list[list]]):
-    """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named."""
-    book = xlwt.Workbook(encoding="utf-8")
-    for name, rows in sheets.items():
-        sheet = book.add_sheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(str(path))
-    return path
-
-
 def test_a_workbook_under_the_other_extension_loads_and_an_empty_file_is_named(tmp_path):
     """Clerks rename files: an .xls saved as ``.xlsx`` and an .xlsx renamed ``.xls`` are read by
     what they contain, their figures exact (the .xls's 灾害发生日期 written by xlwt without a date
     format, a bare serial number, is still that date); an empty file is refused as empty, and
     the batch loads."""
     folder = raw_folder(tmp_path)
-    _xls(folder / "马店镇.xlsx", {"封面": cover_rows(), **canonical_sheets()})
+    write_xls(folder / "马店镇.xlsx", {"封面": cover_rows(), **canonical_sheets()})
     write_xlsx(folder / "白庙乡.xls", cover_rows(unit="白庙乡", code=BAIMIAO), canonical_sheets())
     (folder / "石桥镇.xlsx").write_bytes(b"")
     con, result = run_ingest(tmp_path)

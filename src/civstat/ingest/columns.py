@@ -240,6 +240,7 @@ class SheetPlan:
     name: str
     columns: list[tuple[Column, str, float, str | None]]  # column, header text, factor, period
     rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
+    findings: list[Finding] = field(default_factory=list)  # the planning's (a units line's unit)
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,7 @@ def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int]
     out: dict[str, list[dict]] = {}
     findings: list[Finding] = []
     for plan in plans:
+        findings.extend(plan.findings)
         out[plan.sheet.family] = _fill(plan, values, bad, findings)
     return out, findings
 

@@ -1,6 +1,13 @@
 """Where a sheet's header is, and what it says: the row, or pair of rows, matching most of the
 contract's columns (synonyms, merged two-row headers), each column's unit factor and period.
 
+A column's unit is the one its header states (``累计支出低保资金(万元)``); where the header states
+none, the one a units line above the table states for that kind of unit (``金额单位:万元``,
+``单位:户、人、万元``, a title ending ``(单位:万元)``), else the form's own (元; 万元 for
+直接经济损失). A units line that changes a column's reading is a finding on the return; one
+that names two units of a kind (``单位:户、人、元、万元``) while a column states neither is
+refused: the reader cannot tell which of the two the column is in.
+
 Every return of a province is filled in on a few templates, so the answer is memoised per
 layout (:func:`layout`): the scan rows with every cell that cannot match a column (a number,
 a title naming the township) replaced by a stand-in of the same flags. A header that matches
@@ -132,6 +139,9 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
     key = header_key(cell)[0]
     if not key or key in affixes:
         return cell
+    units = stated_units(cell)
+    if units:  # a units line: its units decide columns' units (and the text may name the township)
+        return _TEXT_MARK + "、".join(units)
     if _is_text(cell):  # a title naming the township: whatever the keys hold, \x00 is in none
         return _TEXT_MARK
     return _NUMBER_MARK if digits_free else cell  # "0" could be an affix where keys hold digits
@@ -156,6 +166,49 @@ class _LayoutCells(dict):
 _LAYOUT_CELLS: dict[str, _LayoutCells] = {}
 
 
+# -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
+_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位:?")
+_UNIT_SEPARATORS = re.compile(r"[、,;/()和及]")
+
+
+@lru_cache(maxsize=4096)
+def stated_units(text: str) -> tuple[str, ...]:
+    """The convertible units (``unit_conversions``) a units line states, in order:
+    ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
+    ``'(单位:万元)'`` → ``('万元',)``. A bare 单位 counts at the start of the cell or in
+    brackets only (``填报单位:马店镇`` states no unit); a unit counts as a whole item of the list
+    (``单位:元宝镇`` states none)."""
+    conversions = load_contract().unit_conversions
+    text = norm(text)
+    found: list[str] = []
+    for m in _STATEMENT.finditer(text):
+        bracketed = m.start() > 0 and text[m.start() - 1] == "("
+        if m[1] is None and m.start() > 0 and not bracketed:
+            continue
+        rest = text[m.end():]
+        if bracketed:
+            rest = rest.split(")", 1)[0]
+        found += [item for item in _UNIT_SEPARATORS.split(rest) if item in conversions]
+    return tuple(dict.fromkeys(found))
+
+
+def _units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
+    """(row, units) of every cell from the top down to ``last_row`` stating units (the layout
+    memo keeps a units line's units, not its text: see :func:`_layout_cell`)."""
+    return [(r, units) for r, row in enumerate(grid[:last_row + 1]) for cell in row
+            if cell.__class__ is str and not cell.isascii() and (units := stated_units(cell))]
+
+
+@dataclass(frozen=True)
+class LineUnit:
+    """A column read in the unit a units line states (its header states none)."""
+
+    header: str         # the column's header text
+    unit: str           # the unit the line states (万元)
+    default: str | None  # the unit the column is read in without the line (元)
+    row: int            # the line's row (0-based)
+
+
 @dataclass(frozen=True)
 class Layout:
     """A sheet's header as found by :func:`_scan_header`, and what the reader derives from it."""
@@ -167,6 +220,9 @@ class Layout:
     index: tuple[int, ...]  # the mapped column indexes, in order
     label_col: int | None   # the first column not mapped (the row label)
     full: bool              # every column of the sheet matched
+    line_units: tuple[LineUnit, ...] = ()  # columns read in a units line's unit
+    # a column stating no unit under a line naming two of its kind: (header, units, row)
+    unit_conflict: tuple[str, tuple[str, ...], int] | None = None
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
@@ -174,13 +230,23 @@ class Layout:
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
-        columns = [(col, text, _factor(col, unit),
-                    header_period(col, unit, text) if col.period_units else None)
-                   for col, unit, text in mapping.values()]
+        lines = _units_lines(grid, header_rows[-1]) if header_rows is not None else []
+        line_units, conflict, columns = [], None, []
+        for col, unit, text in mapping.values():
+            used = unit
+            if lines and _states_no_unit(unit):
+                used, line = _line_unit(col, lines)
+                if line is not None and conflict is None and used is None:
+                    conflict = (text, line[1], line[0])
+                elif line is not None and used is not None:
+                    line_units.append(LineUnit(text, used, _default_unit(col), line[0]))
+            columns.append((col, text, _factor(col, used),
+                            header_period(col, unit, text) if col.period_units else None))
         label_col = None if header_rows is None else min(
             (i for i in range(len(grid[header_rows[0]])) if i not in mapping), default=None)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
-                   header_rows is not None and len(mapping) >= len(sheet.columns))
+                   header_rows is not None and len(mapping) >= len(sheet.columns),
+                   tuple(line_units), conflict)
 
 
 _HEADER_CACHE: dict[tuple, Layout] = {}
@@ -248,6 +314,32 @@ def _scan_header(family: str, grid: list[list]):
                 if len(pair) > best[0]:
                     best = (len(pair), (r, r + 1), pair)
     return best[1], best[2] or {}
+
+
+def _states_no_unit(unit: str | None) -> bool:
+    """The header states no unit the reader converts (none, or one like 人 or 元/人·月)."""
+    return not unit or norm(unit) not in load_contract().unit_conversions
+
+
+def _default_unit(col: Column) -> str | None:
+    """The unit a column is read in when nothing states one: the form's (万元 for 直接经济损失)."""
+    return col.header_unit if col.header_unit in load_contract().unit_conversions else col.unit
+
+
+def _line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
+    """(unit, (row, units) of the line stating it) for a column whose header states no unit:
+    (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
+    when it names two of its kind, 元 and 万元 (which one is this column in?)."""
+    conversions = load_contract().unit_conversions
+    default = _default_unit(col)
+    for r, units in lines:  # the first line stating a unit of its kind decides
+        kind = tuple(u for u in units if conversions[u][0] == col.unit)
+        if not kind:
+            continue
+        if kind == (default,):
+            return None, None
+        return (kind[0] if len(kind) == 1 else None), (r, kind)
+    return None, None
 
 
 def _factor(col: Column, unit: str | None) -> float:

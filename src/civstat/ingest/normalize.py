@@ -24,6 +24,7 @@ _PERIODS = [
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
 _QIZHONG = re.compile(r"^(其中)[:]?")
+_UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  # (单位:万元) → 万元
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -56,14 +57,15 @@ def header_key(value: object) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1 << 16)
 def _header_key(value: str) -> tuple[str, str | None]:
-    """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')``."""
+    """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')``; ``'(单位:万元)'`` →
+    ``('', '万元')``."""
     text = norm(value)
     units = _BRACKETS.findall(text)
     key = _BRACKETS.sub("", text)
     key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口
     key = _QIZHONG.sub("", key).replace(":", "")
     key = _NUMBERING.sub("", key)
-    return key, (units[-1] if units else None)
+    return key, (_UNIT_PREFIX.sub("", units[-1]) if units else None)
 
 
 _SHEET_NO = re.compile(r"^表([\d一二三四五六七八九十]+)[.、:_-]?")

@@ -24,6 +24,7 @@ from civstat.ingest.cover import parse_cover
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
+    LineUnit,
     _blank,
     _LayoutCells,
     _locate_header,
@@ -107,7 +108,10 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
                       f"required column missing: {col or '(header not recognised)'}",
                       sheet=name, column=col)
-    plan = SheetPlan(sheet, name, found.columns)
+    if found.unit_conflict is not None:
+        raise _unit_conflict(name, *found.unit_conflict)
+    plan = SheetPlan(sheet, name, found.columns, findings=[
+        _line_unit_finding(name, line) for line in found.line_units])
     kinds = _row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
@@ -139,6 +143,27 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
                                                           for i in index)
         plan.rows.append((record, cells, 0))
     return plan, None
+
+
+def _unit_conflict(name: str, header: str, units: tuple[str, ...], row: int) -> Refusal:
+    """A column stating no unit under a units line naming two of its kind (元、万元)."""
+    both_zh, both_en = "和".join(units), " and ".join(units)
+    return Refusal("ambiguous_unit",
+                   f"{header} 表头未注明单位,而第{row + 1}行的单位同时写了{both_zh},无法确定该列的单位"
+                   f"(请在表头注明,如 {header}({units[0]}))",
+                   f"{header}: no unit in the header, and row {row + 1} states both {both_en}: "
+                   f"the column's unit cannot be told (state it in the header)",
+                   sheet=name, row=row + 1, column=header)
+
+
+def _line_unit_finding(name: str, line: LineUnit) -> Finding:
+    """A column read in the unit a units line states (its header states none)."""
+    return Finding("unit_from_line",
+                   f"{line.header} 表头未注明单位,按第{line.row + 1}行注明的{line.unit}读取"
+                   f"(未注明时按{line.default})",
+                   f"{line.header}: no unit in the header; read in {line.unit} as row "
+                   f"{line.row + 1} states (else {line.default})",
+                   sheet=name, row=line.row + 1, column=line.header)
 
 
 class _RowKinds(dict):
