@@ -21,7 +21,9 @@ STANDARD = DIBAO_SHEET.column("standard")
 FORMS = ["1775475", "1,775,475", "1，775，475", "１２３", "１，２３４", "529户", "529 户", " 12 ", "12\n",
          "67%", "6.5", "0.125", "-3", "+4", ".5", "1e3", "—", "——", "-", "--", "–", "/", "\\", "－",
          "无", "無", "None", "null", "", "   ", None, "约两百", "12abc34", "1.2.3", "Infinity", "-inf",
-         "NaN", "1e308", "99999999999999999999", "2.5", "3,300元/年", "860元/人·月", "1.5万"]
+         "NaN", "1e308", "99999999999999999999", "2.5", "3,300元/年", "860元/人·月", "1.5万",
+         "38万元", "177.5475 万元", "1.5萬", "2.1万人", "384.56063千元", "380000元", "25.4公顷", "12亩",
+         "3.5万户"]
 
 
 def _per_cell(col, raw, factor):
@@ -36,7 +38,7 @@ def _per_cell(col, raw, factor):
 def test_batch_types_every_form_as_the_per_cell_reader(col, factor):
     batch = CellBatch()
     for raw in FORMS:
-        batch.add(raw, factor, float(limit_of(col)), col.type == "int")
+        batch.add(raw, factor, float(limit_of(col)), col.type == "int", col.unit)
     typed = batch.typed()
     for i, raw in enumerate(FORMS):
         value, refused = _per_cell(col, raw, factor)

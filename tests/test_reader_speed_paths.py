@@ -42,7 +42,7 @@ def _header_cells(sheet) -> list[str]:
 
 NOISE = ["", " ", None, "1", "12.5", "—", "1,234", "合计", "城市低保", "农村低保", "类别", "单位:户、人、元",
          "填表人:张三", "(人)", "人数", "户数", "其中:", "1、", "表1 最低生活保障", "金额单位:千元",
-         "（单位:万元）", "填报单位:马店镇"]
+         "（单位:万元）", "填报单位:马店镇", "本期", "上年同期", "比上年增减"]
 
 
 def _grid(rng: random.Random, sheet) -> list[list]:
@@ -84,7 +84,7 @@ def _grid(rng: random.Random, sheet) -> list[list]:
 
 def _fields(found: header.Layout) -> tuple:
     return (found.header_rows, found.mapping, found.missing, found.columns, found.index,
-            found.label_col, found.full, found.line_units, found.unit_conflict)
+            found.label_col, found.full, found.line_units, found.problem)
 
 
 @pytest.mark.parametrize("seed", range(4))

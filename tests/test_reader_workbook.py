@@ -11,6 +11,7 @@ import pytest
 import xlwt
 from handmade import (
     BAIMIAO,
+    CHENGGUAN,
     DIBAO,
     MED,
     canonical_sheets,
@@ -168,3 +169,36 @@ def test_an_unreadable_date_is_named_as_a_date(tmp_path):
         "bad_value", "表5 自然灾害", 2, "灾害发生日期")
     assert "无法识别的日期 '六月二十日'" in refused.message_zh
     assert "cannot parse date" in refused.message_en
+
+
+def _old_copy() -> list[list]:
+    """表1 as last quarter's figures (a copy a clerk kept in the workbook)."""
+    old = [list(row) for row in canonical_sheets()["表1 最低生活保障"]]
+    old[1][2], old[2][2] = 999, 888
+    return old
+
+
+def test_two_sheets_of_one_table_are_refused_or_the_hidden_copy_is_set_aside(tmp_path):
+    """马店: 表1 twice, both visible (最低生活保障 before 表1 最低生活保障) — refused, naming both,
+    rather than reading the first. 白庙: the same with the old copy hidden — the visible sheet
+    is read and a finding names the hidden one. 城关: its only 表1 is hidden — it is read."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    write_xlsx(folder / "马店.xlsx", cover_rows(), {"最低生活保障": _old_copy(), **sheets})
+    for name, unit, code, book in (("白庙.xlsx", "白庙乡", BAIMIAO, {"最低生活保障": _old_copy(), **sheets}),
+                                   ("城关.xlsx", "城关街道", CHENGGUAN, sheets)):
+        path = write_xlsx(folder / name, cover_rows(unit=unit, code=code), book)
+        wb = openpyxl.load_workbook(path)
+        wb["最低生活保障" if "最低生活保障" in wb.sheetnames else "表1 最低生活保障"].sheet_state = "hidden"
+        wb.save(path)
+    con, result = run_ingest(tmp_path)
+    [refused] = result.quarantined
+    assert (refused.file, refused.reason_code, refused.sheet) == (
+        "2024Q3/马店.xlsx", "duplicate_sheet", "表1 最低生活保障")
+    assert "最低生活保障、表1 最低生活保障 都是 表1 最低生活保障" in refused.message_zh
+    rows = con.execute("SELECT s.unit_name, d.category, d.persons FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
+    assert rows == [(town, cat, DIBAO[cat][1]) for town in ("城关街道", "白庙乡") for cat in ("rural", "urban")]
+    assert con.execute("SELECT s.unit_name, f.code, f.sheet FROM raw.findings f JOIN raw.submissions s "
+                       "USING (submission_id) WHERE f.code = 'hidden_sheet'").fetchall() == [
+        ("白庙乡", "hidden_sheet", "最低生活保障")]

@@ -136,6 +136,8 @@ class Contract:
     unit_conversions: dict[str, tuple[str, float]]
     footer_prefixes: tuple[str, ...]
     total_labels: tuple[str, ...]
+    other_period_words: tuple[str, ...] = ()
+    current_period_words: tuple[str, ...] = ()
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
 
@@ -247,6 +249,8 @@ def load_contract(path: Path | None = None) -> Contract:
         },
         footer_prefixes=tuple(raw["footer_prefixes"]),
         total_labels=tuple(raw["total_labels"]),
+        other_period_words=tuple(raw.get("other_period_words") or ()),
+        current_period_words=tuple(raw.get("current_period_words") or ()),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),
     )

@@ -32,7 +32,7 @@ from operator import itemgetter
 import numpy as np
 import polars as pl
 
-from civstat.contract import Column, Sheet
+from civstat.contract import Column, Sheet, load_contract
 from civstat.ingest.normalize import _NULLS, header_key, is_blank, norm, parse_date, parse_number
 from civstat.ingest.refusal import Finding, Refusal
 
@@ -44,6 +44,23 @@ TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
 NUMBER_NULLS = sorted(_NULLS | {"無"} | {m.upper() for m in _NULLS} | {m.title() for m in _NULLS})
 # parse_number: drop a trailing unit after a leading number (529户, 300元/月), or trailing %
 _UNIT_OR_PERCENT = r"^([-+]?\d.*?)[^\d.]+$|%+$"
+_TRAILING_UNIT = re.compile(r"^[-+]?\d.*?([^\d.]+)$")  # the unit _UNIT_OR_PERCENT drops
+
+
+def cell_factor(col: Column | str | None, unit: str | None) -> float | None:
+    """The factor a unit typed after a cell's number states for its column, in place of the
+    header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
+    ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header ×1;
+    None for any other unit (``529户``, ``67%``, ``3,300元/年``: the header's factor stands)."""
+    if not unit:
+        return None
+    unit, col_unit = norm(unit), col.unit if isinstance(col, Column) else col
+    conversions = load_contract().unit_conversions
+    if unit in conversions and conversions[unit][0] == col_unit:
+        return conversions[unit][1]
+    if unit.startswith("万") and unit[1:] in ("", col_unit):
+        return 10000.0
+    return None
 
 
 def is_numeric(col: Column) -> bool:
@@ -63,7 +80,8 @@ def _cleaning() -> list[pl.Expr]:
     text = raw.str.normalize("NFKC").str.replace_all(r"[\s,]+", "")
     number = text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False)
     return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
-            pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number")]
+            pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
+            text.str.extract(_TRAILING_UNIT.pattern, 1).alias("unit")]
 
 
 @dataclass
@@ -83,12 +101,14 @@ class CellBatch:
     factor: list[float] = field(default_factory=list)
     limit: list[float] = field(default_factory=list)
     whole: list[bool] = field(default_factory=list)
+    unit: list[str | None] = field(default_factory=list)  # the column's unit (元, 亩, 人 …)
 
-    def add(self, raw, factor: float, limit: float, whole: bool) -> None:
+    def add(self, raw, factor: float, limit: float, whole: bool, unit: str | None = None) -> None:
         self.raw.append(None if raw is None else str(raw))
         self.factor.append(factor)
         self.limit.append(limit)
         self.whole.append(whole)
+        self.unit.append(unit)
 
     def typed(self) -> Typed:
         """Type every cell over whole columns: one cast reads the plain numbers (``1185250``,
@@ -103,10 +123,11 @@ class CellBatch:
             raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
         number = raw.cast(pl.Float64, strict=False)
         blank = raw.is_null().to_numpy()
+        factor = np.asarray(self.factor, dtype=np.float64)
         if number.null_count() > blank.sum():
-            number, blank = _clean(raw, number, blank)
+            number, blank = _clean(raw, number, blank, factor, self.unit)
         with np.errstate(invalid="ignore", over="ignore"):
-            value = number.to_numpy() * np.asarray(self.factor, dtype=np.float64)
+            value = number.to_numpy() * factor
             finite = np.isfinite(value)
             rounded = np.rint(np.where(finite, value, 0.0))
             whole = np.asarray(self.whole, dtype=bool)
@@ -120,12 +141,19 @@ class CellBatch:
         return Typed(values, np.flatnonzero(bad).tolist())
 
 
-def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray) -> tuple[pl.Series, np.ndarray]:
-    """The cells a plain cast could not read, through :func:`_cleaning` (number, blank)."""
+def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndarray,
+           units: list) -> tuple[pl.Series, np.ndarray]:
+    """The cells a plain cast could not read, through :func:`_cleaning` (number, blank); a unit
+    typed in a cell replaces the header's factor (:func:`cell_factor`) in ``factor``."""
     at = (number.is_null() & raw.is_not_null()).arg_true()
     cleaned = pl.DataFrame({"raw": raw.gather(at)}).select(_cleaning())
     blank = blank.copy()
-    blank[at.to_numpy()] = cleaned.get_column("blank").to_numpy()
+    where = at.to_numpy()
+    blank[where] = cleaned.get_column("blank").to_numpy()
+    for i, unit in zip(where.tolist(), cleaned.get_column("unit").to_list(), strict=True):
+        stated = cell_factor(units[i] if i < len(units) else None, unit) if unit else None
+        if stated is not None:
+            factor[i] = stated
     return number.scatter(at, cleaned.get_column("number")), blank
 
 
@@ -207,6 +235,8 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         if col.type == "text":
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
+        unit = _TRAILING_UNIT.match(norm(raw).replace(",", "")) if isinstance(raw, str) else None
+        factor = cell_factor(col, unit[1]) or factor if unit else factor
     except (ValueError, OverflowError):
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",
@@ -252,6 +282,7 @@ class _Spec:
     factors: list[float]
     limits: list[float]
     wholes: list[bool]
+    units: list[str | None]     # the numeric columns' units (元, 亩, 人 …)
     names: tuple[str, ...]      # per plan column, its canonical name
     plain: bool                 # every column numeric, none a standard (period_units)
 
@@ -270,6 +301,7 @@ def _spec(columns: list) -> _Spec:
         spec = _Spec(numeric, at, [columns[i][2] for i in at],
                      [float(limit_of(columns[i][0])) for i in at],
                      [columns[i][0].type == "int" for i in at],
+                     [columns[i][0].unit for i in at],
                      tuple(col.name for col, _, _, _ in columns),
                      all(numeric) and not any(col.period_units for col, _, _, _ in columns))
         entry = _SPECS[id(columns)] = (columns, spec)
@@ -303,6 +335,7 @@ def add_sheets(batch: CellBatch, plans: list[SheetPlan]) -> None:
             batch.factor.extend(spec.factors * count)
             batch.limit.extend(spec.limits * count)
             batch.whole.extend(spec.wholes * count)
+            batch.unit.extend(spec.units * count)
 
 
 def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int]

@@ -1,12 +1,9 @@
 """Where a sheet's header is, and what it says: the row, or pair of rows, matching most of the
 contract's columns (synonyms, merged two-row headers), each column's unit factor and period.
 
-A column's unit is the one its header states (``累计支出低保资金(万元)``); where the header states
-none, the one a units line above the table states for that kind of unit (``金额单位:万元``,
-``单位:户、人、万元``, a title ending ``(单位:万元)``), else the form's own (元; 万元 for
-直接经济损失). A units line that changes a column's reading is a finding on the return; one
-that names two units of a kind (``单位:户、人、元、万元``) while a column states neither is
-refused: the reader cannot tell which of the two the column is in.
+A column's unit is the one its header states (``累计支出低保资金(万元)``), else the one a units line
+above the table states; a column of another period (上年同期) is never read, and a column of the
+form that two columns read as is refused (:mod:`civstat.ingest.qualifiers`).
 
 Every return of a province is filled in on a few templates, so the answer is memoised per
 layout (:func:`layout`): the scan rows with every cell that cannot match a column (a number,
@@ -25,6 +22,21 @@ from functools import cache, lru_cache
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import header_period
 from civstat.ingest.normalize import header_key, is_blank, norm
+from civstat.ingest.qualifiers import (
+    LineUnit,
+    Problem,
+    default_unit,
+    has_period_word,
+    key_period,
+    line_unit,
+    period_word,
+    stated_units,
+    states_no_unit,
+    two_units,
+    units_lines,
+    unknown_magnitude,
+    unknown_unit,
+)
 
 HEADER_SCAN_ROWS = 12
 
@@ -57,6 +69,21 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
     in on the same template, so the same header rows come back hundreds of times."""
     index = _column_index(family)
     found: dict[int, tuple[Column, str | None, str]] = {}
+    for i, candidates in enumerate(_candidates(upper, lower)):
+        for key, unit, text in candidates:
+            col = index.get(key)
+            if col is not None and all(c is not col for c, _, _ in found.values()):
+                found[i] = (col, unit, text)
+                break
+    return tuple(found.items())
+
+
+def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
+    """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
+    text) it may be read as, best first: group and part joined, the part alone, the group alone
+    over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
+    another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
+    out: list[list[tuple[str, str | None, str]]] = []
     carry = None
     for i in range(len(lower)):
         up = _cell(upper, i) if upper is not None else None
@@ -64,22 +91,37 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
             carry = up if not is_blank(up) else carry  # merged cells: forward-fill the upper row
             up = carry if is_blank(_cell(lower, i)) is False else up
         lo = _cell(lower, i)
-        candidates = []
+        candidates: list[tuple[str, str | None, str]] = []
+        out.append(candidates)
+        if period_word(up) == "other" or period_word(lo) == "other":
+            continue
         if up is not None and not is_blank(lo):
             (uk, uu), (lk, lu) = header_key(up), header_key(lo)
             candidates.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
         if not is_blank(lo):
             k, u = header_key(lo)
             candidates.append((k, u, norm(lo)))
-        if up is not None and not is_blank(up) and is_blank(lo):
+        if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
             k, u = header_key(up)
             candidates.append((k, u, norm(up)))
-        for key, unit, text in candidates:
+    return out
+
+
+def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
+               ) -> tuple[Column, str, str] | None:
+    """A column of the contract that a second column of the header reads as too (the first of
+    them is mapped): (column, the mapped header's text, the other's text), else None."""
+    index = _column_index(family)
+    upper = tuple(grid[header_rows[0]]) if len(header_rows) == 2 else None
+    taken = {id(col): text for col, _, text in mapping.values()}
+    for i, candidates in enumerate(_candidates(upper, tuple(grid[header_rows[-1]]))):
+        if i in mapping:
+            continue
+        for key, _, text in candidates:
             col = index.get(key)
-            if col is not None and all(c is not col for c, _, _ in found.values()):
-                found[i] = (col, unit, text)
-                break
-    return tuple(found.items())
+            if col is not None and id(col) in taken:
+                return col, taken[id(col)], text
+    return None
 
 
 _NUMERIC = re.compile(r"\s*[-+]?[\d,.，．]+\s*%?\s*")
@@ -136,12 +178,15 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
             return cell
     elif is_blank(cell):
         return cell
-    key = header_key(cell)[0]
+    key, unit = header_key(cell)
     if not key or key in affixes:
         return cell
-    units = stated_units(cell)
+    units = stated_units(cell) if "单位" in norm(cell) else ()
     if units:  # a units line: its units decide columns' units (and the text may name the township)
         return _TEXT_MARK + "、".join(units)
+    period = key_period(key, unit)
+    if period is not None:  # 上年同期 / 本期 over a column decide whether it is read
+        return _TEXT_MARK + period
     if _is_text(cell):  # a title naming the township: whatever the keys hold, \x00 is in none
         return _TEXT_MARK
     return _NUMBER_MARK if digits_free else cell  # "0" could be an affix where keys hold digits
@@ -166,49 +211,6 @@ class _LayoutCells(dict):
 _LAYOUT_CELLS: dict[str, _LayoutCells] = {}
 
 
-# -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
-_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位:?")
-_UNIT_SEPARATORS = re.compile(r"[、,;/()和及]")
-
-
-@lru_cache(maxsize=4096)
-def stated_units(text: str) -> tuple[str, ...]:
-    """The convertible units (``unit_conversions``) a units line states, in order:
-    ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
-    ``'(单位:万元)'`` → ``('万元',)``. A bare 单位 counts at the start of the cell or in
-    brackets only (``填报单位:马店镇`` states no unit); a unit counts as a whole item of the list
-    (``单位:元宝镇`` states none)."""
-    conversions = load_contract().unit_conversions
-    text = norm(text)
-    found: list[str] = []
-    for m in _STATEMENT.finditer(text):
-        bracketed = m.start() > 0 and text[m.start() - 1] == "("
-        if m[1] is None and m.start() > 0 and not bracketed:
-            continue
-        rest = text[m.end():]
-        if bracketed:
-            rest = rest.split(")", 1)[0]
-        found += [item for item in _UNIT_SEPARATORS.split(rest) if item in conversions]
-    return tuple(dict.fromkeys(found))
-
-
-def _units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
-    """(row, units) of every cell from the top down to ``last_row`` stating units (the layout
-    memo keeps a units line's units, not its text: see :func:`_layout_cell`)."""
-    return [(r, units) for r, row in enumerate(grid[:last_row + 1]) for cell in row
-            if cell.__class__ is str and not cell.isascii() and (units := stated_units(cell))]
-
-
-@dataclass(frozen=True)
-class LineUnit:
-    """A column read in the unit a units line states (its header states none)."""
-
-    header: str         # the column's header text
-    unit: str           # the unit the line states (万元)
-    default: str | None  # the unit the column is read in without the line (元)
-    row: int            # the line's row (0-based)
-
-
 @dataclass(frozen=True)
 class Layout:
     """A sheet's header as found by :func:`_scan_header`, and what the reader derives from it."""
@@ -221,8 +223,7 @@ class Layout:
     label_col: int | None   # the first column not mapped (the row label)
     full: bool              # every column of the sheet matched
     line_units: tuple[LineUnit, ...] = ()  # columns read in a units line's unit
-    # a column stating no unit under a line naming two of its kind: (header, units, row)
-    unit_conflict: tuple[str, tuple[str, ...], int] | None = None
+    problem: Problem | None = None  # a column whose unit or place cannot be told
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
@@ -230,23 +231,38 @@ class Layout:
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
-        lines = _units_lines(grid, header_rows[-1]) if header_rows is not None else []
-        line_units, conflict, columns = [], None, []
+        lines = units_lines(grid, header_rows[-1]) if header_rows is not None else []
+        line_units, problems, columns = [], [], []
         for col, unit, text in mapping.values():
             used = unit
-            if lines and _states_no_unit(unit):
-                used, line = _line_unit(col, lines)
-                if line is not None and conflict is None and used is None:
-                    conflict = (text, line[1], line[0])
-                elif line is not None and used is not None:
-                    line_units.append(LineUnit(text, used, _default_unit(col), line[0]))
+            if lines and states_no_unit(unit):
+                used, line = line_unit(col, lines)
+                if line is not None and used is None:
+                    problems.append(two_units(text, line[1], line[0]))
+                elif line is not None:
+                    line_units.append(LineUnit(text, used, default_unit(col), line[0]))
+            elif unknown_magnitude(col, unit):
+                problems.append(unknown_unit(text, unit, header_rows[-1]))
             columns.append((col, text, _factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
+        twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None
+        if twice is not None:
+            problems.append(_twice(*twice, header_rows[-1]))
         label_col = None if header_rows is None else min(
             (i for i in range(len(grid[header_rows[0]])) if i not in mapping), default=None)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
-                   tuple(line_units), conflict)
+                   tuple(line_units), problems[0] if problems else None)
+
+
+def _twice(col: Column, first: str, second: str, row: int) -> Problem:
+    """A contract column that two columns of the header read as."""
+    return Problem("duplicate_column",
+                   f"{col.header} 在表头出现两次('{first}' 和 '{second}'),无法确定哪一列是本期数据"
+                   "(请删去多余的列,或在其上注明 上年同期 等)",
+                   f"{col.header} appears twice in the header ('{first}' and '{second}'): which is "
+                   "this period's cannot be told (delete one, or head the other 上年同期 …)",
+                   row + 1, col.header)
 
 
 _HEADER_CACHE: dict[tuple, Layout] = {}
@@ -264,7 +280,7 @@ def layout(family: str, grid: list[list]) -> Layout:
         if end >= len(grid):
             break
         rows.extend(tuple(map(standin, row)) for row in grid[len(rows):end + 1])
-        hit = _HEADER_CACHE.get((family, tuple(rows)))
+        hit = _HEADER_CACHE.get((family, tuple(rows), _periods_below(grid, end + 1)))
         if hit is not None and hit.full:
             return hit
     rows.extend(tuple(map(standin, row)) for row in grid[len(rows):HEADER_SCAN_ROWS + 1])
@@ -273,11 +289,20 @@ def layout(family: str, grid: list[list]) -> Layout:
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
         hit = Layout.of(family, grid, _scan_header(family, grid))
-        end = hit.header_rows[-1] + 1 if hit.full else len(rows)
-        _HEADER_CACHE[(family, tuple(rows[:end]))] = hit
-        if hit.full:  # decided by the rows down to the header: remembered under those alone
+        if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期 is
+            # under it): remembered under those alone
+            end = hit.header_rows[-1] + 1
+            _HEADER_CACHE[(family, tuple(rows[:end]), _periods_below(grid, end))] = hit
             _FULL_ENDS[family] = tuple(sorted({*_FULL_ENDS.get(family, ()), end - 1}))
+        else:
+            _HEADER_CACHE[(family, tuple(rows))] = hit
     return hit
+
+
+def _periods_below(grid: list, r: int) -> bool:
+    """Row ``r`` (the one under a header) holds a period's word: 本期 | 上年同期 may make it part
+    of the header (:func:`_scan_header`)."""
+    return r < len(grid) and has_period_word(grid[r])
 
 
 def _locate_header(family: str, grid: list[list]):
@@ -309,37 +334,13 @@ def _scan_header(family: str, grid: list[list]):
                 flags.append(_row_flags(tuple(scan[r + 1])))
             up, lo, lo_blank = flags[r][0], flags[r + 1][0], flags[r + 1][1]
             bound = sum(lo[i] or (lo_blank[i] and i < len(up) and up[i]) for i in range(len(lo)))
-            if bound > best[0]:
+            # 本期 | 上年同期 under the row: the pair wins a tie (it leaves last year's columns out)
+            periods = best[1] == (r,) and has_period_word(scan[r + 1])
+            if bound > best[0] or (periods and bound == best[0]):
                 pair = _match_header(family, grid[r], grid[r + 1])
-                if len(pair) > best[0]:
+                if len(pair) > best[0] or (periods and len(pair) == best[0]):
                     best = (len(pair), (r, r + 1), pair)
     return best[1], best[2] or {}
-
-
-def _states_no_unit(unit: str | None) -> bool:
-    """The header states no unit the reader converts (none, or one like 人 or 元/人·月)."""
-    return not unit or norm(unit) not in load_contract().unit_conversions
-
-
-def _default_unit(col: Column) -> str | None:
-    """The unit a column is read in when nothing states one: the form's (万元 for 直接经济损失)."""
-    return col.header_unit if col.header_unit in load_contract().unit_conversions else col.unit
-
-
-def _line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
-    """(unit, (row, units) of the line stating it) for a column whose header states no unit:
-    (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
-    when it names two of its kind, 元 and 万元 (which one is this column in?)."""
-    conversions = load_contract().unit_conversions
-    default = _default_unit(col)
-    for r, units in lines:  # the first line stating a unit of its kind decides
-        kind = tuple(u for u in units if conversions[u][0] == col.unit)
-        if not kind:
-            continue
-        if kind == (default,):
-            return None, None
-        return (kind[0] if len(kind) == 1 else None), (r, kind)
-    return None, None
 
 
 def _factor(col: Column, unit: str | None) -> float:

@@ -24,7 +24,6 @@ from civstat.ingest.cover import parse_cover
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
-    LineUnit,
     _blank,
     _LayoutCells,
     _locate_header,
@@ -32,6 +31,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     layout,
 )
 from civstat.ingest.normalize import norm, sheet_key
+from civstat.ingest.qualifiers import LineUnit, period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
@@ -98,6 +98,33 @@ def _category(sheet: Sheet, label: str) -> str | None:
     return entry[1].get(norm(label))
 
 
+def _sheets_by_family(grids: dict) -> tuple[dict[str, str], list[Finding]]:
+    """Family (or ``cover``) → the sheet holding it. Of two sheets of one family a visible one
+    is read before a hidden one (an old copy hidden away: a finding names it); two both visible,
+    or both hidden, are refused — which one holds this quarter's figures cannot be told."""
+    named: dict[str, list[str]] = {}
+    for name in grids:
+        family = _family_of(name)
+        if family:
+            named.setdefault(family, []).append(name)
+    hidden = getattr(grids, "hidden", frozenset())
+    by_family: dict[str, str] = {}
+    findings: list[Finding] = []
+    for family, names in named.items():
+        shown = [n for n in names if n not in hidden] or names
+        title = load_contract().cover_sheet if family == "cover" else load_contract().sheet(family).sheet
+        if len(shown) > 1:
+            raise Refusal("duplicate_sheet",
+                          f"工作表 {'、'.join(shown)} 都是 {title},无法确定读取哪一张(请删去多余的)",
+                          f"sheets {', '.join(shown)} are all {title}: which one to read cannot be "
+                          "told (delete the extra ones)", sheet=shown[1])
+        by_family[family] = shown[0]
+        findings += [Finding("hidden_sheet", f"隐藏的工作表 {n} 也是 {title},未读取(读取的是 {shown[0]})",
+                             f"hidden sheet {n} is {title} too; not read ({shown[0]} is)", sheet=n)
+                     for n in names if n != shown[0]]
+    return by_family, findings
+
+
 # -- parsing ---------------------------------------------------------------------------------
 def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
@@ -108,8 +135,10 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
                       f"required column missing: {col or '(header not recognised)'}",
                       sheet=name, column=col)
-    if found.unit_conflict is not None:
-        raise _unit_conflict(name, *found.unit_conflict)
+    if found.problem is not None:
+        problem = found.problem
+        raise Refusal(problem.code, problem.zh, problem.en, sheet=name, row=problem.row,
+                      column=problem.column)
     plan = SheetPlan(sheet, name, found.columns, findings=[
         _line_unit_finding(name, line) for line in found.line_units])
     kinds = _row_kinds(sheet)
@@ -145,17 +174,6 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
     return plan, None
 
 
-def _unit_conflict(name: str, header: str, units: tuple[str, ...], row: int) -> Refusal:
-    """A column stating no unit under a units line naming two of its kind (元、万元)."""
-    both_zh, both_en = "和".join(units), " and ".join(units)
-    return Refusal("ambiguous_unit",
-                   f"{header} 表头未注明单位,而第{row + 1}行的单位同时写了{both_zh},无法确定该列的单位"
-                   f"(请在表头注明,如 {header}({units[0]}))",
-                   f"{header}: no unit in the header, and row {row + 1} states both {both_en}: "
-                   f"the column's unit cannot be told (state it in the header)",
-                   sheet=name, row=row + 1, column=header)
-
-
 def _line_unit_finding(name: str, line: LineUnit) -> Finding:
     """A column read in the unit a units line states (its header states none)."""
     return Finding("unit_from_line",
@@ -167,8 +185,9 @@ def _line_unit_finding(name: str, line: LineUnit) -> Finding:
 
 
 class _RowKinds(dict):
-    """(first non-blank cell, row label) → None for a row to drop (a footer; a 合计 row of a
-    one-row sheet), else (is 合计, category code — None when the label is no category)."""
+    """(first non-blank cell, row label) → None for a row to drop (a footer; a row of another
+    period, 上年同期; a 合计 row of a one-row sheet), else (is 合计, category code — None when
+    the label is no category)."""
 
     def __init__(self, sheet: Sheet):
         super().__init__()
@@ -182,8 +201,8 @@ class _RowKinds(dict):
 
     def classify(self, first, label):
         totals, footers = _label_sets()
-        if norm(first).startswith(footers):
-            return None
+        if norm(first).startswith(footers) or period_word(first) == "other":
+            return None  # a footer, or a row of another period (上年同期 | 30 | 70)
         is_total = norm(label if label is not None else first) in totals
         if self.sheet.row_kind == "category":
             code = "total" if is_total else _category(self.sheet, label) if label is not None else None
@@ -251,17 +270,13 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")
     contract = load_contract()
-    by_family: dict[str, str] = {}
-    for name in grids:
-        family = _family_of(name)
-        if family and family not in by_family:
-            by_family[family] = name
+    by_family, sheet_findings = _sheets_by_family(grids)
     if "cover" not in by_family:
         raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
                       "no recognisable cover sheet (封面)")
     cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
-                          cover=cover, findings=list(cover_findings))
+                          cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids)
     return PlannedReturn(parsed, plans, refusal)
 

@@ -28,19 +28,25 @@ from civstat.ingest.refusal import Refusal
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 
-def grids_excel(path: Path, content: bytes | None = None) -> dict[str, list[tuple]]:
+class Grids(dict):
+    """Sheet name → rows, and the names of the sheets the workbook hides."""
+
+    hidden: frozenset[str] = frozenset()
+
+
+def grids_excel(path: Path, content: bytes | None = None) -> Grids:
     """Every sheet of a workbook: sheet name → rows (tuples of text or None). ``content``: the
     file's bytes when the caller has read them. calamine parses the bytes from memory (from a
     path it seeks and reads per zip member) and by what they are, not by the file's extension:
     an .xls saved as ``.xlsx`` is read as the .xls it is."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     from civstat.ingest.limits import MAX_SHEET_CELLS, sheet_too_large
 
     try:
         data = path.read_bytes() if content is None else content
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids, limit = {}, MAX_SHEET_CELLS.value()
+        grids, limit = Grids(), MAX_SHEET_CELLS.value()
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             # an .xls states no area the zip checks could read: its grid is checked here,
@@ -49,6 +55,8 @@ def grids_excel(path: Path, content: bytes | None = None) -> dict[str, list[tupl
                 span = xl_range(*sheet.start, *sheet.end) if sheet.start else ""
                 raise sheet_too_large(name, sheet.height * sheet.width, span, limit)
             grids[name] = _text_rows(sheet.to_python(skip_empty_area=False))
+        grids.hidden = frozenset(m.name for m in book.sheets_metadata
+                                 if m.visible != SheetVisibleEnum.Visible)
         return grids
     except Refusal:
         raise

@@ -1,0 +1,145 @@
+"""Columns of another period and numbers with a magnitude, on returns written cell by cell here
+(openpyxl with merged cells, GBK CSV), never by civstat's template.
+
+* A header of another period (上年同期 over 户次 | 人次, 累计救助人次(上年同期), 比上年增减) is never
+  read as the return's own figure, whichever side of the table it is on; 本期 under a column's
+  name is that column. A contract column that two columns of the header read as is refused,
+  naming both: which one is this quarter's cannot be told.
+* A unit typed in a cell states its magnitude (``38万``, ``177.5475万元``, ``384.56千元``,
+  ``25.4公顷``) in place of the header's; a header in 万 is 万元; a header unit with a magnitude
+  the reader does not convert (百万元) is refused, not read as 元.
+Figures are checked against values worked out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+from handmade import (
+    BAIMIAO,
+    CHENGGUAN,
+    MADIAN,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_csv_group,
+    write_xlsx,
+)
+
+TEMP = "表3 临时救助"
+DIBAO = "表1 最低生活保障"
+DISASTER = "表5 自然灾害"
+TEMP_HEAD = ["累计救助户次", "累计救助人次", "累计支出救助资金(元)", "其中:实物折款(元)"]
+THIS, LAST = [41, 96, 36_800, 8_325], [30, 70, 20_000, 5_000]
+
+
+def temp_assist(con) -> list[tuple]:
+    return con.execute(
+        "SELECT s.division_code, t.household_times_ytd, t.person_times_ytd, t.funds_ytd, "
+        "t.in_kind_ytd FROM raw.temp_assist t JOIN raw.submissions s USING (submission_id) "
+        "ORDER BY 1").fetchall()
+
+
+def test_last_years_columns_are_never_read_as_this_quarters(tmp_path):
+    """Three townships, one batch: 马店 puts 上年同期 (merged over its four columns) to the left of
+    本期, 白庙 to the right, 城关 (a GBK CSV) writes (上年同期) after each header and a 比上年增减
+    column — each loads this quarter's 41 户次, 96 人次, 36,800 元, 8,325 元."""
+    folder = raw_folder(tmp_path)
+    merged = {TEMP: ["A1:D1", "E1:H1"]}
+    write_xlsx(folder / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), TEMP: [["上年同期", None, None, None, "本期"], TEMP_HEAD * 2, LAST + THIS]},
+               merges=merged)
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), TEMP: [["本期", None, None, None, "上年同期"], TEMP_HEAD * 2, THIS + LAST]},
+               merges=merged)
+    csv_head = [f"{h}(上年同期)" for h in TEMP_HEAD[:2]] + TEMP_HEAD + ["比上年增减人次"]
+    write_csv_group(folder, "城关街道", cover_rows(unit="城关街道", code=CHENGGUAN),
+                    {**canonical_sheets(), TEMP: [csv_head, LAST[:2] + THIS + [26]]})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert temp_assist(con) == [(code, 41, 96, 36_800.0, 8_325.0) for code in (CHENGGUAN, MADIAN, BAIMIAO)]
+
+
+def test_this_period_under_a_columns_name(tmp_path):
+    """累计救助人次 merged over 本期 | 上年同期: the 本期 column is the figure. 白庙 (read first)
+    has the same header row with its figures right under it: each is read its own way."""
+    head = ["累计救助户次", None, "累计救助人次", None, "累计支出救助资金(元)", "其中:实物折款(元)"]
+    sheet = [head, ["本期", "上年同期", "本期", "上年同期", None, None], [41, 30, 96, 70, 36_800, 8_325]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), TEMP: sheet},
+               merges={TEMP: ["A1:B1", "C1:D1", "E1:E2", "F1:F2"]})
+    write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), TEMP: [head, [41, None, 96, None, 36_800, 8_325]]})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0), (BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
+
+
+def test_a_row_of_last_year_is_not_this_quarters(tmp_path):
+    """A one-row sheet with its periods as rows, 上年同期 first: the 本期 row is loaded."""
+    sheet = [["项目", *TEMP_HEAD], ["上年同期", *LAST], ["本期", *THIS], ["比上年增减", 11, 26, 16_800, 3_325]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), TEMP: sheet})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0)]
+    assert con.execute("SELECT source_row FROM raw.temp_assist").fetchall() == [(3,)]
+
+
+def test_a_column_written_twice_is_refused_naming_both(tmp_path):
+    """累计救助人次 twice (a pasted column, no 上年同期 above it): refused — naming sheet, header
+    row and column — and nothing of the return is loaded; 白庙 in the same batch loads."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), TEMP: [[*TEMP_HEAD, "累计救助人次"], [*THIS, 70]]})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("duplicate_column", TEMP, 1, "累计救助人次")]
+    assert "'累计救助人次' 和 '累计救助人次'" in refused[0][5]
+    assert [r[0] for r in temp_assist(con)] == [BAIMIAO] and len(result.loaded) == 1
+
+
+def test_magnitudes_typed_in_cells_and_headers(tmp_path):
+    """马店 types 38万 and 177.5475万元 under a (元) header, 384.56063千元 under (元), 25.4公顷 and
+    2.666666666666667公顷 under 亩 headers, 380000元 under a (万元) header; 白庙's header says (万)
+    — every figure comes out in 元 and 亩, to the cent."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    dibao_head = sheets[DIBAO][0]
+    sheets[DIBAO] = [dibao_head, ["城市低保", 120, 210, 8, 12, 5, 7, "38万", 800],
+                     ["农村低保", 529, "0.0664万人", 50, 60, 43, 44, "177.5475万元", 600]]
+    sheets["表4 医疗救助"] = [sheets["表4 医疗救助"][0], [300, 75_000, 167, "384.56063千元"]]
+    disaster_row = list(sheets[DISASTER][1])
+    disaster_row[4:6] = ["25.4公顷", f"{40 / 15}公顷"]
+    disaster_row[10] = "380000元"  # the header says (万元); the cell says 元
+    sheets[DISASTER] = [sheets[DISASTER][0], disaster_row]
+    write_xlsx(folder / "马店.xlsx", cover_rows(), sheets)
+    wan = canonical_sheets()
+    wan[DIBAO] = [[*dibao_head[:7], "累计支出低保资金(万)", dibao_head[8]],
+                  ["城市低保", 120, 210, 8, 12, 5, 7, 38, 800], ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), wan)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert con.execute("SELECT s.division_code, d.category, d.persons, d.funds_ytd FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall() == [
+        (MADIAN, "rural", 664, 1_775_475.0), (MADIAN, "urban", 210, 380_000.0),
+        (BAIMIAO, "rural", 664, 1_775_475.0), (BAIMIAO, "urban", 210, 380_000.0)]
+    assert con.execute("SELECT direct_funds_ytd FROM raw.med_assist m JOIN raw.submissions s "
+                       "USING (submission_id) WHERE s.division_code = ?", [MADIAN]).fetchall() == [
+        (384_560.63,)]
+    assert con.execute("SELECT crop_area_mu, crop_failed_mu, direct_loss FROM raw.disaster_events d "
+                       "JOIN raw.submissions s USING (submission_id) WHERE s.division_code = ?",
+                       [MADIAN]).fetchall() == [(381.0, 40.0, 380_000.0)]
+
+
+@pytest.mark.parametrize("unit", ["百万元", "亿元", "十万元"])
+def test_a_header_unit_with_an_unknown_magnitude_is_refused(tmp_path, unit):
+    sheets = canonical_sheets()
+    sheets[DIBAO] = [[*sheets[DIBAO][0][:7], f"累计支出低保资金({unit})", sheets[DIBAO][0][8]],
+                     *sheets[DIBAO][1:]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 1, f"累计支出低保资金({unit})")]
+    assert f"单位 {unit} 无法识别" in refused[0][5]
+    assert con.execute("SELECT count(*) FROM raw.dibao").fetchone()[0] == 0
