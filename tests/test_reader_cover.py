@@ -138,12 +138,32 @@ def test_unreadable_or_missing_population_is_a_finding(tmp_path, urban, code, zh
 
 def test_unreadable_period_is_a_finding_and_the_folder_decides(tmp_path):
     rows = cover_rows()
-    rows[3][1] = "2024年度"
+    rows[3][1] = "2024年第3期"
     write_xlsx(raw_folder(tmp_path) / "报告期.xlsx", rows, canonical_sheets())
     con, result = run_ingest(tmp_path)
     assert result.ok
     assert con.execute("SELECT period FROM raw.submissions").fetchone() == (PERIOD,)
     assert [(c, r, col) for c, _, r, col, _, _ in findings(con)] == [("cover_unreadable", 4, "报告期")]
+
+
+@pytest.mark.parametrize(("text", "loads"), [
+    ("2024年前三季度", True), ("2024年度第三季度", True), ("2024年一至九月", True), ("2024年1-9月份", True),
+    ("2024年上半年", False), ("2024年度", False), ("2024年全年", False), ("2024年1至十二月", False),
+])
+def test_period_words_of_real_covers(tmp_path, text, loads):
+    """The words covers use for the (cumulative) period: in the 2024Q3 folder a 前三季度 return
+    loads without a finding, and one for 上半年 or the whole year is refused as another
+    period's (before, an unreadable 报告期 was a finding and the folder decided: last quarter's
+    return dropped into this quarter's folder loaded as this quarter's)."""
+    rows = cover_rows()
+    rows[3][1] = text
+    write_xlsx(raw_folder(tmp_path) / "报告期.xlsx", rows, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    if loads:
+        assert result.ok and not findings(con)
+    else:
+        assert [(q.reason_code, q.sheet, q.column) for q in result.quarantined] == [
+            ("period_mismatch", "封面", "报告期")]
 
 
 # -- refusals -----------------------------------------------------------------------------------

@@ -18,10 +18,14 @@ _LEADING_NUMBER = re.compile(r"^[-+]?\d")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 _PERIODS = [
     (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.IGNORECASE), "q"),
-    (re.compile(r"(\d{4})年?第?([1-4一二三四])季"), "q"),
-    (re.compile(r"(\d{4})年(?:1|一)?月?[-~至到](\d{1,2})月"), "m"),
+    (re.compile(r"(\d{4})年?度?第?([1-4一二三四])季"), "q"),
+    (re.compile(r"(\d{4})年?度?前([1-4一二三四])(?:个)?季"), "q"),          # 前三季度: Q3 (cumulative)
+    (re.compile(r"(\d{4})年度?(?:1|一)?月?[-~至到](\d{1,2}|三|六|九|十二)月"), "m"),
+    (re.compile(r"(\d{4})年?度?(上半年|半年)"), "h"),                         # 上半年: Q2
+    (re.compile(r"(\d{4})年?(全年|年度|年报|度)(?!.*(?:季|月|半年))"), "y"),  # 2024年度: Q4
 ]
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_CN_MONTHS = {"三": 3, "六": 6, "九": 9, "十二": 12}  # the months a quarter ends in
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
 _QIZHONG = re.compile(r"^(其中)[:]?")
 _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  # (单位:万元) → 万元
@@ -138,7 +142,8 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_period(value: object) -> tuple[int, int] | None:
-    """``2024年第4季度`` / ``2024年四季度`` / ``2024年1-12月`` / ``2024Q3`` → (year, quarter)."""
+    """``2024年第4季度`` / ``2024年四季度`` / ``2024年1-12月`` / ``2024Q3`` / ``2024年前三季度`` /
+    ``2024年上半年`` / ``2024年度`` → (year, quarter); quarters are cumulative (前三季度 is Q3)."""
     text = norm(value)
     for pattern, kind in _PERIODS:
         m = pattern.search(text)
@@ -148,7 +153,9 @@ def parse_period(value: object) -> tuple[int, int] | None:
         if kind == "q":
             q = m[2]
             return year, _CN_DIGITS.get(q) or int(q)
-        month = int(m[2])
+        if kind in ("h", "y"):
+            return year, 2 if kind == "h" else 4
+        month = _CN_MONTHS.get(m[2]) or int(m[2])
         if month in (3, 6, 9, 12):
             return year, month // 3
     return None
