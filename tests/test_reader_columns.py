@@ -103,12 +103,26 @@ def test_first_problem_in_reading_order_is_named(tmp_path, township):
         assert (info.value.code, info.value.sheet, info.value.row) == expected, n
 
 
-def test_single_row_sheet_reads_its_first_row_only(tmp_path, township):
-    """表3 has one data row: a second row is not read (not even refused), as before."""
-    temp = {"表3 临时救助": [["累计救助户次", "累计救助人次", "累计支出救助资金"], [None, "—", None],
-                         [12, 30, 24000], ["乱写", "x", "y"]]}
+def test_single_row_sheet_reads_its_one_row_or_its_total_and_reports_the_rest(tmp_path, township):
+    """表3 takes one row (the township's figures). A 合计 under its parts (城镇 | 农村) is that
+    row; parts without a 合计 are refused (adding them up would be a guess), and so is a row of
+    text under the figures — before, the first row was read and the rest silently left out."""
     dibao = [DIBAO_HEADER + ["保障标准"], ["城市低保", 40, 61, 3, 5, 2, 3, 150000, 860]]
-    parsed = read_return(write_cells(tmp_path / "r.xlsx", sheets_of(township, dibao, **temp)))
-    rows = parsed.sheets["temp_assist"].rows
-    assert [(r["source_row"], r["household_times_ytd"], r["funds_ytd"]) for r in rows] == [
-        (3, 12, 24000.0)]
+    head = ["项目", "累计救助户次", "累计救助人次", "累计支出救助资金"]
+
+    def read(rows):
+        path = write_cells(tmp_path / "r.xlsx", sheets_of(township, dibao, **{"表3 临时救助": rows}))
+        return read_return(path).sheets["temp_assist"].rows
+
+    rows = read([head, [None, None, "—", None], ["城镇", 5, 14, 9000], ["农村", 7, 16, 15000],
+                 ["合计", 12, 30, 24000]])
+    assert [(r["source_row"], r["household_times_ytd"], r["funds_ytd"]) for r in rows] == [(5, 12, 24000.0)]
+    with pytest.raises(Refusal) as parts:
+        read([head, ["城镇", 5, 14, 9000], ["农村", 7, 16, 15000]])
+    assert (parts.value.code, parts.value.sheet, parts.value.row) == ("several_rows", "表3 临时救助", 3)
+    assert "实有 2 行数据(第2、3行)" in parts.value.zh
+    with pytest.raises(Refusal) as text:
+        read([head, [None, 12, 30, 24000], [None, "乱写", "x", "y"]])
+    assert (text.value.code, text.value.row, text.value.column) == ("bad_value", 3, "累计救助户次")
+
+

@@ -381,9 +381,22 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
             if all(record.get(n) is None for n in names):
                 continue
         rows.append(record)
-        if single:
-            break
-    return rows
+    return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+def _one_row(plan: SheetPlan, rows: list[dict]) -> list[dict]:
+    """A one-row sheet (the township's figures) written as several rows: its 合计 row; without
+    one it is refused — the parts (城镇 | 农村) are not this sheet's figures, and adding them up
+    would be a guess."""
+    totals = [r for r in rows if r.get("is_total")]
+    if totals:
+        return totals[:1]
+    at = "、".join(str(r["source_row"]) for r in rows)
+    raise Refusal("several_rows",
+                  f"本表应只填一行(全乡镇数),实有 {len(rows)} 行数据(第{at}行);请合并为一行,或加一行 合计",
+                  f"this sheet takes one row (the township's figures) but has {len(rows)} "
+                  f"(rows {at.replace('、', ', ')}); merge them, or add a 合计 row",
+                  sheet=plan.name, row=rows[1]["source_row"])
 
 
 def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, values: list,

@@ -145,7 +145,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
     index, label_col = found.index, found.label_col
     width = max(index) + 1
     take = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
-    category, keep_total = sheet.row_kind == "category", sheet.row_kind != "single"
+    category = sheet.row_kind == "category"
     for r in range(found.header_rows[-1] + 1, len(grid)):
         row = grid[r]
         first = row[0] if row and not _blank(row[0]) else next(
@@ -164,10 +164,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal
                                      f"unknown category {label!r}", sheet=name, row=r + 1,
                                      column=sheet.label.header if sheet.label else None)
             record = {"source_row": r + 1, "category": code, "is_total": is_total}
-        elif keep_total:
+        else:  # a one-row sheet's table has no is_total: it tells its 合计 row (columns._fill)
             record = {"source_row": r + 1, "is_total": is_total}
-        else:
-            record = {"source_row": r + 1}
         cells = take(row) if len(row) >= width else tuple(row[i] if i < len(row) else None
                                                           for i in index)
         plan.rows.append((record, cells, 0))
@@ -186,8 +184,7 @@ def _line_unit_finding(name: str, line: LineUnit) -> Finding:
 
 class _RowKinds(dict):
     """(first non-blank cell, row label) → None for a row to drop (a footer; a row of another
-    period, 上年同期; a 合计 row of a one-row sheet), else (is 合计, category code — None when
-    the label is no category)."""
+    period, 上年同期), else (is 合计, category code — None when the label is no category)."""
 
     def __init__(self, sheet: Sheet):
         super().__init__()
@@ -207,8 +204,6 @@ class _RowKinds(dict):
         if self.sheet.row_kind == "category":
             code = "total" if is_total else _category(self.sheet, label) if label is not None else None
             return is_total, code
-        if self.sheet.row_kind == "single" and is_total:
-            return None
         return is_total, None
 
 
