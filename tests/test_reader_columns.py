@@ -126,3 +126,22 @@ def test_single_row_sheet_reads_its_one_row_or_its_total_and_reports_the_rest(tm
     assert (text.value.code, text.value.row, text.value.column) == ("bad_value", 3, "累计救助户次")
 
 
+
+
+def test_a_category_written_twice_is_refused(tmp_path, township):
+    """城市低保 and 城镇低保 (its synonym) both with figures: which is the quarter's cannot be told
+    — refused, naming both rows (before, both were loaded as 城市低保);
+    an empty second row of a category is no second row."""
+    def read(rows):
+        return read_return(write_cells(tmp_path / "r.xlsx",
+                                       sheets_of(township, [[*DIBAO_HEADER, "保障标准"], *rows])))
+
+    urban = ["城市低保", 40, 61, 3, 5, 2, 3, 150000, 860]
+    rural = ["农村低保", 300, 520, 20, 30, 12, 20, 900000, 6600]
+    with pytest.raises(Refusal) as twice:
+        read([urban, ["城镇低保", 1, 2, 0, 0, 0, 0, 100, 860], rural])
+    assert (twice.value.code, twice.value.sheet, twice.value.row, twice.value.column) == (
+        "duplicate_category", DIBAO, 3, "类别")
+    assert "城市低保 出现两行(第2行和第3行)" in twice.value.zh
+    rows = read([urban, ["城镇低保", None, "—", None], rural]).sheets["dibao"].rows
+    assert [(r["category"], r["persons"]) for r in rows] == [("urban", 61), ("rural", 520)]

@@ -381,7 +381,27 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
             if all(record.get(n) is None for n in names):
                 continue
         rows.append(record)
+    if sheet.row_kind == "category" and len(rows) > 1:
+        _once_per_category(plan, rows)
     return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+def _once_per_category(plan: SheetPlan, rows: list[dict]) -> None:
+    """Two rows of one category (城市低保 and 城镇低保) cannot both be its figures: refused."""
+    first: dict[str, dict] = {}
+    for row in rows:
+        if row["is_total"]:
+            continue
+        seen = first.setdefault(row["category"], row)
+        if seen is not row:
+            label = next(c.label for c in plan.sheet.categories if c.code == row["category"])
+            raise Refusal("duplicate_category",
+                          f"{label} 出现两行(第{seen['source_row']}行和第{row['source_row']}行),"
+                          "无法确定哪一行是本期数据(请删去或合并)",
+                          f"{label} has two rows (rows {seen['source_row']} and {row['source_row']}): "
+                          "which is this period's cannot be told (delete or merge one)",
+                          sheet=plan.name, row=row["source_row"],
+                          column=plan.sheet.label.header if plan.sheet.label else None)
 
 
 def _one_row(plan: SheetPlan, rows: list[dict]) -> list[dict]:
