@@ -145,3 +145,27 @@ def test_a_category_written_twice_is_refused(tmp_path, township):
     assert "城市低保 出现两行(第2行和第3行)" in twice.value.zh
     rows = read([urban, ["城镇低保", None, "—", None], rural]).sheets["dibao"].rows
     assert [(r["category"], r["persons"]) for r in rows] == [("urban", 61), ("rural", 520)]
+
+
+@pytest.mark.parametrize(("second", "code", "zh"), [
+    (["镇敬老院", "敬老院", 80, 40, 51, 12, 9], "duplicate_entity", "机构名称 镇敬老院 出现两行(第2行和第4行)"),
+    ([None, "敬老院", 30, 10, 20, 4, 2], "unnamed_row", "有数据但机构名称为空"),
+])
+def test_an_institution_named_twice_or_not_at_all_is_refused(tmp_path, township, second, code, zh):
+    """表6 is one row per institution: a pasted copy would count its beds twice, a row without a
+    name would count for none (the warehouse keeps named rows) — both refused at the row; a 合计
+    row needs no name."""
+    head = ["机构名称", "机构类型", "床位数", "护理型床位", "期末在院人数", "工作人员数", "持证/参训护理员"]
+    rows = [head, ["镇敬老院", "敬老院", 80, 40, 51, 12, 9], ["镇日间照料中心", "日间照料中心", 20, 0, 10, 3, 1]]
+    total = ["合计", None, 100, 40, 61, 15, 10]
+    dibao = [DIBAO_HEADER + ["保障标准"], ["城市低保", 40, 61, 3, 5, 2, 3, 150000, 860]]
+
+    def read(sheet):
+        path = write_cells(tmp_path / "r.xlsx", sheets_of(township, dibao, **{"表6 养老服务机构": sheet}))
+        return read_return(path)
+
+    assert [r["beds"] for r in read([*rows, total]).sheets["eldercare"].rows] == [80, 20, 100]
+    with pytest.raises(Refusal) as refused:
+        read([*rows, second, total])
+    assert (refused.value.code, refused.value.row, refused.value.column) == (code, 4, "机构名称")
+    assert zh in refused.value.zh

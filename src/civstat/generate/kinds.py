@@ -235,6 +235,11 @@ class Eldercare(Kind):
                 if mode != "民办"
                 else f"{self.town.base}{r.choice(first)}{r.choice(second)}养老院"
             )
+            taken, again = {i["institution_name"] for i in self.institutions}, name
+            for n in "二三四五六七八九":  # names are unique, as registered (no extra draw)
+                if name not in taken:
+                    break
+                name = again.replace(self.town.base, f"{self.town.base}第{n}", 1)
             staff = max(
                 int(p.get("min_staff", 1)), round(beds / self.u(self.need("beds_per_staff")))
             )

@@ -383,7 +383,38 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
         rows.append(record)
     if sheet.row_kind == "category" and len(rows) > 1:
         _once_per_category(plan, rows)
+    elif sheet.row_kind == "entity":
+        _named_once(plan, rows)
     return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
+    """One row per institution: its name (the sheet's first required text column) is filled in
+    and written once — a row of figures without a name would count for no institution (the
+    warehouse keeps named rows), and a name written twice is a copy counted twice or two
+    institutions no report could tell apart."""
+    key = next((c for c in plan.sheet.columns if c.type == "text" and c.required), None)
+    if key is None:
+        return
+    header = next((text for col, text, _, _ in plan.columns if col is key), key.header)
+    first: dict[str, dict] = {}
+    for row in rows:
+        if row.get("is_total"):
+            continue
+        name = row.get(key.name)
+        if name is None:
+            raise Refusal("unnamed_row", f"有数据但{key.header}为空",
+                          f"figures without a {key.header}", sheet=plan.name,
+                          row=row["source_row"], column=header)
+        seen = first.setdefault(norm(name), row)
+        if seen is not row:
+            raise Refusal("duplicate_entity",
+                          f"{key.header} {name} 出现两行(第{seen['source_row']}行和第{row['source_row']}行):"
+                          "重复的行请删去;确是两家同名机构,请在名称中区分(如加村名)",
+                          f"{key.header} {name} has two rows (rows {seen['source_row']} and "
+                          f"{row['source_row']}): delete the copy, or tell two institutions of that "
+                          "name apart in their names", sheet=plan.name, row=row["source_row"],
+                          column=header)
 
 
 def _once_per_category(plan: SheetPlan, rows: list[dict]) -> None:
