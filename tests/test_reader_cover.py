@@ -166,6 +166,38 @@ def test_period_words_of_real_covers(tmp_path, text, loads):
             ("period_mismatch", "封面", "报告期")]
 
 
+@pytest.mark.parametrize(("extra", "refused"), [
+    (["填报单位", "白庙乡"], "填报单位 写了两个不同的值:'马店镇' 和 '白庙乡'(单元格 B2、B13)"),
+    (["户籍人口(人)", 33000], "户籍人口 写了两个不同的值:'32000' 和 '33000'(单元格 B5、B13)"),
+    (["报告期", "2024年第2季度"], "报告期 写了两个不同的值"),
+    (["填报单位(盖章)", "马店镇民政办公室"], None),   # the unit and its office, by the seal
+    (["报告期", "2024年三季度"], None),             # the same quarter in other words
+    (["户籍人口(人)", "3.2万"], None),             # the same figure
+])
+def test_a_cover_field_written_twice(tmp_path, extra, refused):
+    """A label written again below (a seal line, a copied block): a second value that says
+    something else refuses the return when it decides who sent it, for when, or a coverage
+    denominator — before, the first value was taken silently."""
+    write_xlsx(raw_folder(tmp_path) / "封面.xlsx", cover_rows() + [extra], canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    if refused is None:
+        assert result.ok and not findings(con)
+        assert con.execute("SELECT unit_name, pop_total FROM raw.submissions").fetchone() == ("马店镇", 32000)
+    else:
+        [item] = result.quarantined
+        assert (item.reason_code, item.sheet, item.row) == ("bad_cover", "封面", 13)
+        assert refused in item.message_zh
+
+
+def test_a_second_phone_number_is_a_finding(tmp_path):
+    write_xlsx(raw_folder(tmp_path) / "封面.xlsx", cover_rows() + [["联系电话", "13800000000"]],
+               canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert [(c, r, col) for c, _, r, col, _, _ in findings(con)] == [("cover_conflict", 13, "联系电话")]
+    assert con.execute("SELECT phone FROM raw.submissions").fetchone() == ("0530-1234567",)
+
+
 # -- refusals -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(("unit", "code", "row", "column"), [
     ("马店镇", "3.71599E+11", 3, "统计用区划代码"),   # Excel already destroyed the code

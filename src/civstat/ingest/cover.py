@@ -167,6 +167,11 @@ def _kind(cell) -> tuple[bool, bool, str | None, bool]:
 
 def _locate(grid: list[list]) -> dict[str, _Found]:
     """Each field's first written value (or, when every occurrence is blank, its first label)."""
+    return _locate_all(grid)[0]
+
+
+def _locate_all(grid: list[list]) -> tuple[dict[str, _Found], list[_Found]]:
+    """:func:`_locate`, and the values written under a field's label again (填报单位 twice)."""
     kinds = tuple(tuple(map(_kind, row)) for row in grid)
     layout = _LAYOUTS.get(kinds)
     if layout is None:
@@ -174,12 +179,14 @@ def _locate(grid: list[list]) -> dict[str, _Found]:
             _LAYOUTS.clear()
         layout = _LAYOUTS[kinds] = _layout(kinds)
     fields = _fields()
-    found: dict[str, _Found] = {}
-    for name, how, r, c in layout:
+
+    def found_at(name: str, how: str, r: int, c: int) -> _Found:
         cell = grid[r][c] if how != "none" else None
         raw = _cell_label(cell)[1] if how == "inline" else cell
-        found[name] = _Found(fields[name], raw, r, c)
-    return found
+        return _Found(fields[name], raw, r, c)
+
+    first, again = layout
+    return {v[0]: found_at(*v) for v in first}, [found_at(*v) for v in again]
 
 
 @cache
@@ -187,24 +194,29 @@ def _fields() -> dict[str, Column]:
     return {f.name: f for f in load_contract().cover_fields}
 
 
-def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[str, str, int, int], ...]:
-    """Where each field's value is: (field, ``cell`` / ``inline`` / ``none``, row, column).
+def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[tuple[str, str, int, int], ...], tuple]:
+    """Where each field's value is: (field, ``cell`` / ``inline`` / ``none``, row, column), and
+    where a field labelled again has another written value.
 
     A value is the next cell to the right (blank cells and bare units skipped, up to the next
     label), the label's own cell (``填报单位:马店镇``), or, under a row of labels only, the
-    cell below; a field labelled twice takes its first written value."""
+    cell below; a field labelled twice takes its first written value (the others are checked
+    against it: :func:`parse_cover`)."""
     labels = [(r, c, k) for r, row in enumerate(kinds) for c, k in enumerate(row)
               if k[2] is not None]
     by_row: dict[int, list[tuple]] = {}
     for lb in labels:
         by_row.setdefault(lb[0], []).append(lb)
     found: dict[str, tuple[str, str, int, int]] = {}
+    again: list[tuple[str, str, int, int]] = []
     for r, c, k in labels:
         value = _value_at(kinds, r, c, k, _label_row(kinds, r, by_row[r]))
         prev = found.get(k[2])
         if prev is None or (prev[1] == "none" and value[1] != "none"):
             found[k[2]] = value
-    return tuple(found.values())
+        elif value[1] != "none":
+            again.append(value)
+    return tuple(found.values()), tuple(again)
 
 
 def _label_row(kinds: tuple, r: int, labels_here: list[tuple]) -> bool:
@@ -328,7 +340,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
 
     Raises :class:`Refusal` when 填报单位 or 统计用区划代码 is written but unreadable, or when
     the cover names neither."""
-    found = _locate(grid)
+    found, again = _locate_all(grid)
     cover: dict = {}
     findings: list[Finding] = []
     for name, item in found.items():
@@ -347,6 +359,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
             continue
         if value is not None:
             cover[name] = value
+    findings += _written_again(sheet, cover, found, again)
     if "unit_name" not in cover and "division_code" not in cover:
         where = found.get("unit_name") or found.get("division_code")
         raise Refusal("no_cover", "封面缺少填报单位和统计用区划代码", "cover names neither unit nor code",
@@ -355,6 +368,51 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     findings += _period_finding(sheet, cover, found.get("period_text"))
     findings += _missing_findings(sheet, cover, found)
     return cover, findings
+
+
+# A second value that differs refuses the return for these (who, when, the denominators).
+DECISIVE_FIELDS = (*IDENTITY_FIELDS, "period_text", "pop_total", "pop_urban", "pop_rural",
+                   "pop_60plus")
+
+
+def _written_again(sheet: str, cover: dict, found: dict[str, _Found], again: list[_Found]
+                   ) -> list[Finding]:
+    """A field written twice with two values (填报单位 马店镇 at the top, 白庙乡 by the seal):
+    refused for the fields that decide who sent the return or feed figures, a finding for
+    the others (the first value stands)."""
+    findings = []
+    for item in again:
+        name = item.field.name
+        try:
+            value = None if is_blank(item.raw) else _read(item.field, item.raw)
+        except _Unreadable:
+            continue  # the first value stands; it alone is read
+        first = found[name]
+        if value is None or name not in cover or _same(name, cover[name], value):
+            continue
+        cells = f"{cell_address(first.row, first.col)}、{cell_address(item.row, item.col)}"
+        zh = (f"封面 {item.field.header} 写了两个不同的值:{_show(first.raw)} 和 {_show(item.raw)}"
+              f"(单元格 {cells})")
+        en = (f"cover {item.field.header} has two values: {_show(first.raw)} and {_show(item.raw)}"
+              f" (cells {cells.replace('、', ', ')})")
+        where = {"sheet": sheet, "row": item.row + 1, "column": item.field.header}
+        if name in DECISIVE_FIELDS:
+            raise Refusal("bad_cover", zh, en, **where)
+        findings.append(Finding("cover_conflict", f"{zh},取前者", f"{en}; the first is kept", **where))
+    return findings
+
+
+def _same(name: str, first, other) -> bool:
+    """Two values of one cover field that say the same: equal; the same period in other words
+    (2024年第3季度, 2024年三季度); a unit and its office (马店镇, 马店镇民政办公室 by the seal)."""
+    if first == other:
+        return True
+    if name == "period_text":
+        return parse_period(first) is not None and parse_period(first) == parse_period(other)
+    if name == "unit_name":
+        a, b = norm(first), norm(other)
+        return a in b or b in a
+    return False
 
 
 def _period_finding(sheet: str, cover: dict, item: _Found | None) -> list[Finding]:
