@@ -33,8 +33,10 @@ class Problem:
 
 def has_period_word(row) -> bool:
     """A cell of the row is a period's word (本期, 上年同期 …)."""
-    return any(cell.__class__ is str and not cell.isascii() and key_period(*header_key(cell))
-               for cell in row)
+    for cell in row:  # a loop, not any(): this runs on the row under every sheet's header
+        if cell.__class__ is str and not cell.isascii() and key_period(*header_key(cell)):
+            return True
+    return False
 
 
 def period_word(cell) -> str | None:

@@ -35,6 +35,7 @@ from civstat.ingest.qualifiers import LineUnit, period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
+    Grids,
     file_sha256,
     grids_csv,
     grids_excel,
@@ -107,7 +108,8 @@ def _sheets_by_family(grids: dict) -> tuple[dict[str, str], list[Finding]]:
         family = _family_of(name)
         if family:
             named.setdefault(family, []).append(name)
-    hidden = getattr(grids, "hidden", frozenset())
+    hidden = grids.hidden() if any(len(n) > 1 for n in named.values()) and isinstance(
+        grids, Grids) else frozenset()
     by_family: dict[str, str] = {}
     findings: list[Finding] = []
     for family, names in named.items():

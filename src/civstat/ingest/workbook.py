@@ -29,9 +29,17 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 
 class Grids(dict):
-    """Sheet name → rows, and the names of the sheets the workbook hides."""
+    """Sheet name → rows, and (:meth:`hidden`) the names of the sheets the workbook hides."""
 
-    hidden: frozenset[str] = frozenset()
+    book = None  # the calamine workbook (its sheets' visibility, read only when asked)
+
+    def hidden(self) -> frozenset[str]:
+        from python_calamine import SheetVisibleEnum
+
+        if self.book is None:
+            return frozenset()
+        return frozenset(m.name for m in self.book.sheets_metadata
+                         if m.visible != SheetVisibleEnum.Visible)
 
 
 def grids_excel(path: Path, content: bytes | None = None) -> Grids:
@@ -39,7 +47,7 @@ def grids_excel(path: Path, content: bytes | None = None) -> Grids:
     file's bytes when the caller has read them. calamine parses the bytes from memory (from a
     path it seeks and reads per zip member) and by what they are, not by the file's extension:
     an .xls saved as ``.xlsx`` is read as the .xls it is."""
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook
 
     from civstat.ingest.limits import MAX_SHEET_CELLS, sheet_too_large
 
@@ -55,8 +63,7 @@ def grids_excel(path: Path, content: bytes | None = None) -> Grids:
                 span = xl_range(*sheet.start, *sheet.end) if sheet.start else ""
                 raise sheet_too_large(name, sheet.height * sheet.width, span, limit)
             grids[name] = _text_rows(sheet.to_python(skip_empty_area=False))
-        grids.hidden = frozenset(m.name for m in book.sheets_metadata
-                                 if m.visible != SheetVisibleEnum.Visible)
+        grids.book = book
         return grids
     except Refusal:
         raise
