@@ -33,7 +33,17 @@ import numpy as np
 import polars as pl
 
 from civstat.contract import Column, Sheet, load_contract
-from civstat.ingest.normalize import _NULLS, header_key, is_blank, norm, parse_date, parse_number
+from civstat.ingest.normalize import (
+    _NULLS,
+    GROUPED,
+    NUMBER_HEAD,
+    MisgroupedNumber,
+    header_key,
+    is_blank,
+    norm,
+    parse_date,
+    parse_number,
+)
 from civstat.ingest.refusal import Finding, Refusal
 
 # No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
@@ -77,8 +87,12 @@ def _cleaning() -> list[pl.Expr]:
     """Text as townships type it → (blank, number): NFKC, no spaces or thousands separators,
     null markers, a trailing unit or %, as :func:`civstat.ingest.normalize.parse_number`."""
     raw = pl.col("raw")
-    text = raw.str.normalize("NFKC").str.replace_all(r"[\s,]+", "")
-    number = text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False)
+    spaced = raw.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    text = spaced.str.replace_all(",", "", literal=True)
+    head = spaced.str.extract(f"({NUMBER_HEAD})", 1)
+    misgrouped = head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
+    number = pl.when(misgrouped).then(None).otherwise(
+        text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
     return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
             pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
             text.str.extract(_TRAILING_UNIT.pattern, 1).alias("unit")]
@@ -237,6 +251,10 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         number = parse_number(raw)
         unit = _TRAILING_UNIT.match(norm(raw).replace(",", "")) if isinstance(raw, str) else None
         factor = cell_factor(col, unit[1]) or factor if unit else factor
+    except MisgroupedNumber:
+        raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
+                      f"the commas of {show(raw)} are no thousands separators (three digits "
+                      "apart): a decimal point?", **where) from None
     except (ValueError, OverflowError):
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",

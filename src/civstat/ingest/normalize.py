@@ -14,6 +14,10 @@ _SPACE = re.compile(r"\s+")
 _NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "none", "null"}
 _DATE_NULLS = _NULLS | {"nan"}
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
+# a number's digits with separators (1,775,475.5); grouped right they are three by three
+NUMBER_HEAD = r"^[-+]?[\d,]*\d(?:\.\d+)?"
+GROUPED = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+_NUMBER_HEAD, _GROUPED = re.compile(NUMBER_HEAD), re.compile(GROUPED)
 _LEADING_NUMBER = re.compile(r"^[-+]?\d")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 _PERIODS = [
@@ -96,10 +100,15 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and (value == "" or norm(value) == ""))
 
 
+class MisgroupedNumber(ValueError):
+    """A number whose commas are not thousands separators (``1,5``)."""
+
+
 def parse_number(value: object) -> float | None:
     """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
 
-    Raises ValueError when the text is not a number. ``'NaN'`` / ``'Infinity'`` come back as
+    Raises ValueError when the text is not a number, or its thousands separators are not three
+    digits apart (``'1,5'``: 1.5 with a decimal comma, or 15?). ``'NaN'`` / ``'Infinity'`` come back as
     non-finite floats: the caller refuses them (no return can hold them)."""
     if value is None:
         return None
@@ -110,6 +119,9 @@ def parse_number(value: object) -> float | None:
     text = norm(value)
     if text.lower() in _NULLS:
         return None
+    head = _NUMBER_HEAD.match(text)
+    if head and "," in head[0] and not _GROUPED.match(head[0]):
+        raise MisgroupedNumber(text)  # 1,5 / 12,34: a decimal comma or a typo, not thousands
     percent = text.endswith("%")
     text = text.rstrip("%").replace(",", "")
     text = _TRAILING_UNIT.sub("", text) if _LEADING_NUMBER.match(text) else text
