@@ -242,7 +242,7 @@ class Layout:
                 elif line is not None:
                     line_units.append(LineUnit(text, used, default_unit(col), line[0]))
             elif unknown_magnitude(col, unit):
-                problems.append(unknown_unit(text, unit, header_rows[-1]))
+                problems.append(unknown_unit(col, text, unit, header_rows[-1]))
             columns.append((col, text, _factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
         twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None

@@ -31,6 +31,108 @@ class Problem:
     column: str
 
 
+# -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
+_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位:?")
+_UNIT_SEPARATORS = re.compile(r"[、,;/()和及]")
+
+
+@lru_cache(maxsize=4096)
+def stated_units(text: str) -> tuple[str, ...]:
+    """The convertible units (``unit_conversions``) a units line states, in order:
+    ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
+    ``'(单位:万元)'`` → ``('万元',)``. A bare 单位 counts at the start of the cell or in
+    brackets only (``填报单位:马店镇`` states no unit); a unit counts as a whole item of the list
+    (``单位:元宝镇`` states none)."""
+    conversions = load_contract().unit_conversions
+    text = norm(text)
+    found: list[str] = []
+    for m in _STATEMENT.finditer(text):
+        bracketed = m.start() > 0 and text[m.start() - 1] == "("
+        if m[1] is None and m.start() > 0 and not bracketed:
+            continue
+        rest = text[m.end():]
+        if bracketed:
+            rest = rest.split(")", 1)[0]
+        found += [item for item in _UNIT_SEPARATORS.split(rest) if item in conversions]
+    return tuple(dict.fromkeys(found))
+
+
+def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
+    """(row, units) of every cell from the top down to ``last_row`` stating units (the layout
+    memo keeps a units line's units, not its text: see :func:`civstat.ingest.header.layout`)."""
+    return [(r, units) for r, row in enumerate(grid[:last_row + 1]) for cell in row
+            if cell.__class__ is str and not cell.isascii() and (units := stated_units(cell))]
+
+
+@dataclass(frozen=True)
+class LineUnit:
+    """A column read in the unit a units line states (its header states none)."""
+
+    header: str         # the column's header text
+    unit: str           # the unit the line states (万元)
+    default: str | None  # the unit the column is read in without the line (元)
+    row: int            # the line's row (0-based)
+
+
+def states_no_unit(unit: str | None) -> bool:
+    """The header states no unit the reader converts (none, or one like 人 or 元/人·月)."""
+    return not unit or norm(unit) not in load_contract().unit_conversions
+
+
+def default_unit(col: Column) -> str | None:
+    """The unit a column is read in when nothing states one: the form's (万元 for 直接经济损失)."""
+    return col.header_unit if col.header_unit in load_contract().unit_conversions else col.unit
+
+
+def line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
+    """(unit, (row, units) of the line stating it) for a column whose header states no unit:
+    (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
+    when it names two of its kind, 元 and 万元 (which one is this column in?)."""
+    conversions = load_contract().unit_conversions
+    default = default_unit(col)
+    for r, units in lines:  # the first line stating a unit of its kind decides
+        kind = tuple(u for u in units if conversions[u][0] == col.unit)
+        if not kind:
+            continue
+        if kind == (default,):
+            return None, None
+        return (kind[0] if len(kind) == 1 else None), (r, kind)
+    return None, None
+
+
+_MAGNITUDE = re.compile(r"[十百千万亿]")
+
+
+def unknown_magnitude(col: Column, unit: str | None) -> bool:
+    """A header unit of the column's kind with a magnitude the reader does not convert
+    (百万元, 亿元): read as 元 it would be off by that magnitude."""
+    conversions = load_contract().unit_conversions
+    if not unit or col.unit not in {canonical for canonical, _ in conversions.values()}:
+        return False
+    unit = norm(unit)
+    return unit not in conversions and bool(_MAGNITUDE.search(unit))
+
+
+def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
+    """A column stating no unit under a units line naming two of its kind (元、万元)."""
+    return Problem("ambiguous_unit",
+                   f"{header} 表头未注明单位,而第{row + 1}行的单位同时写了{'和'.join(units)},无法确定该列的"
+                   f"单位(请在表头注明,如 {header}({units[0]}))",
+                   f"{header}: no unit in the header, and row {row + 1} states both "
+                   f"{' and '.join(units)}: the column's unit cannot be told (state it in the header)",
+                   row + 1, header)
+
+
+def unknown_unit(col: Column, header: str, unit: str, row: int) -> Problem:
+    """A header unit of the column's kind with a magnitude the reader does not convert."""
+    known = "、".join(u for u, (canonical, _) in load_contract().unit_conversions.items()
+                     if canonical == col.unit)
+    return Problem("ambiguous_unit",
+                   f"{header} 的单位 {unit} 无法识别(可用 {known})",
+                   f"{header}: unit {unit} not recognised (use {known})", row + 1, header)
+
+
+# -- periods: 上年同期 / 本期 -------------------------------------------------------------------
 def has_period_word(row) -> bool:
     """A cell of the row is a period's word (本期, 上年同期 …)."""
     for cell in row:  # a loop, not any(): this runs on the row under every sheet's header
@@ -60,107 +162,3 @@ def _period_words() -> tuple[tuple[str, ...], frozenset[str]]:
     contract = load_contract()
     return (tuple(norm(w) for w in contract.other_period_words),
             frozenset(norm(w) for w in contract.current_period_words))
-
-
-
-# -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
-_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位:?")
-_UNIT_SEPARATORS = re.compile(r"[、,;/()和及]")
-
-
-@lru_cache(maxsize=4096)
-def stated_units(text: str) -> tuple[str, ...]:
-    """The convertible units (``unit_conversions``) a units line states, in order:
-    ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
-    ``'(单位:万元)'`` → ``('万元',)``. A bare 单位 counts at the start of the cell or in
-    brackets only (``填报单位:马店镇`` states no unit); a unit counts as a whole item of the list
-    (``单位:元宝镇`` states none)."""
-    conversions = load_contract().unit_conversions
-    text = norm(text)
-    found: list[str] = []
-    for m in _STATEMENT.finditer(text):
-        bracketed = m.start() > 0 and text[m.start() - 1] == "("
-        if m[1] is None and m.start() > 0 and not bracketed:
-            continue
-        rest = text[m.end():]
-        if bracketed:
-            rest = rest.split(")", 1)[0]
-        found += [item for item in _UNIT_SEPARATORS.split(rest) if item in conversions]
-    return tuple(dict.fromkeys(found))
-
-
-def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
-    """(row, units) of every cell from the top down to ``last_row`` stating units (the layout
-    memo keeps a units line's units, not its text: see :func:`_layout_cell`)."""
-    return [(r, units) for r, row in enumerate(grid[:last_row + 1]) for cell in row
-            if cell.__class__ is str and not cell.isascii() and (units := stated_units(cell))]
-
-
-@dataclass(frozen=True)
-class LineUnit:
-    """A column read in the unit a units line states (its header states none)."""
-
-    header: str         # the column's header text
-    unit: str           # the unit the line states (万元)
-    default: str | None  # the unit the column is read in without the line (元)
-    row: int            # the line's row (0-based)
-
-
-
-def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
-    """A column stating no unit under a units line naming two of its kind (元、万元)."""
-    return Problem("ambiguous_unit",
-                   f"{header} 表头未注明单位,而第{row + 1}行的单位同时写了{'和'.join(units)},无法确定该列的"
-                   f"单位(请在表头注明,如 {header}({units[0]}))",
-                   f"{header}: no unit in the header, and row {row + 1} states both "
-                   f"{' and '.join(units)}: the column's unit cannot be told (state it in the header)",
-                   row + 1, header)
-
-
-def unknown_unit(header: str, unit: str, row: int) -> Problem:
-    known = "、".join(u for u, (canonical, _) in load_contract().unit_conversions.items()
-                     if canonical == "元")
-    return Problem("ambiguous_unit",
-                   f"{header} 的单位 {unit} 无法识别(金额可用 {known})",
-                   f"{header}: unit {unit} not recognised (money: {known})", row + 1, header)
-
-
-
-_MAGNITUDE = re.compile(r"[十百千万亿]")
-
-
-def unknown_magnitude(col: Column, unit: str | None) -> bool:
-    """A header unit of the column's kind with a magnitude the reader does not convert
-    (百万元, 亿元): read as 元 it would be off by that magnitude."""
-    conversions = load_contract().unit_conversions
-    if not unit or col.unit not in {canonical for canonical, _ in conversions.values()}:
-        return False
-    unit = norm(unit)
-    return unit not in conversions and bool(_MAGNITUDE.search(unit))
-
-
-
-def states_no_unit(unit: str | None) -> bool:
-    """The header states no unit the reader converts (none, or one like 人 or 元/人·月)."""
-    return not unit or norm(unit) not in load_contract().unit_conversions
-
-
-def default_unit(col: Column) -> str | None:
-    """The unit a column is read in when nothing states one: the form's (万元 for 直接经济损失)."""
-    return col.header_unit if col.header_unit in load_contract().unit_conversions else col.unit
-
-
-def line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
-    """(unit, (row, units) of the line stating it) for a column whose header states no unit:
-    (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
-    when it names two of its kind, 元 and 万元 (which one is this column in?)."""
-    conversions = load_contract().unit_conversions
-    default = default_unit(col)
-    for r, units in lines:  # the first line stating a unit of its kind decides
-        kind = tuple(u for u in units if conversions[u][0] == col.unit)
-        if not kind:
-            continue
-        if kind == (default,):
-            return None, None
-        return (kind[0] if len(kind) == 1 else None), (r, kind)
-    return None, None
