@@ -4,7 +4,16 @@ on returns written cell by cell with openpyxl (numbers as text, 万元, 合计, 
 from __future__ import annotations
 
 import pytest
-from handmade import write_cells
+from handmade import (
+    BAIMIAO,
+    canonical_sheets,
+    cover_rows,
+    raw_folder,
+    run_ingest,
+    write_cells,
+    write_xlsx,
+)
+from handmade import DIBAO as HAND_DIBAO
 from test_reader_units import DIBAO, DIBAO_HEADER, county, load, sheets_of, township
 
 from civstat.contract import load_contract
@@ -171,3 +180,24 @@ def test_an_institution_named_twice_or_not_at_all_is_refused(tmp_path, township,
         read([*rows, second, total])
     assert (refused.value.code, refused.value.row, refused.value.column) == (code, 4, "机构名称")
     assert zh in refused.value.zh
+
+
+def test_a_row_number_column_before_the_labels(tmp_path):
+    """序号 | 类别 | 期末保障户数 … (a numbered form): the categories are read from 类别, not from
+    the row numbers (before: 无法识别的类别 '1'); 白庙's 编号 | 项目 … in the same batch too, and
+    马店's 表6 with 序号 before 机构名称."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    dibao, eldercare = sheets["表1 最低生活保障"], sheets["表6 养老服务机构"]
+    write_xlsx(folder / "马店.xlsx", cover_rows(), {
+        **sheets, "表1 最低生活保障": [["序号", *dibao[0]], [1, *dibao[1]], [2, *dibao[2]]],
+        "表6 养老服务机构": [["序号", *eldercare[0]], [1, *eldercare[1]]]})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), {
+        **sheets, "表1 最低生活保障": [["编号", "项目", *dibao[0][1:]], ["一", *dibao[1]], ["二", *dibao[2]]]})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    rows = con.execute("SELECT s.unit_name, d.category, d.persons FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
+    assert rows == [(town, cat, HAND_DIBAO[cat][1]) for town in ("白庙乡", "马店镇") for cat in ("rural", "urban")]
+    assert con.execute("SELECT institution_name, beds FROM raw.eldercare_institutions e JOIN raw.submissions s "
+                       "USING (submission_id) WHERE s.unit_name = '马店镇'").fetchall() == [("马店镇敬老院", 80)]

@@ -138,6 +138,7 @@ class Contract:
     total_labels: tuple[str, ...]
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
+    row_number_headers: tuple[str, ...] = ()
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
 
@@ -251,6 +252,7 @@ def load_contract(path: Path | None = None) -> Contract:
         total_labels=tuple(raw["total_labels"]),
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
+        row_number_headers=tuple(raw.get("row_number_headers") or ()),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),
     )

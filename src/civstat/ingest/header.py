@@ -168,7 +168,33 @@ _PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _TEXT_MARK, _NUMBER_MARK = "\x00", "0"  # stand-ins that match nothing, of the same flags
 
 
-def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
+@cache
+def _label_words(family: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Header keys of the family's row label (类别, 项目 …) and of a row-number column (序号 …)."""
+    sheet = load_contract().sheet(family)
+    labels = (sheet.label.header, *sheet.label.synonyms) if sheet.label else ()
+    return (frozenset(header_key(t)[0] for t in labels),
+            frozenset(header_key(t)[0] for t in load_contract().row_number_headers))
+
+
+def _label_column(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
+                  ) -> int | None:
+    """The column holding each row's label: the first one not mapped that is headed as the
+    label (类别), else the first not mapped that is no row-number column (序号 | 类别 …)."""
+    free = [i for i in range(len(grid[header_rows[0]])) if i not in mapping]
+    labels, numbers = _label_words(family)
+
+    def keys(i: int) -> set[str]:
+        return {header_key(c)[0] for r in header_rows if isinstance(c := _cell(grid[r], i), str)}
+
+    for wanted in (lambda i: keys(i) & labels, lambda i: not keys(i) & numbers, lambda i: True):
+        found = next((i for i in free if wanted(i)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozenset[str]):
     """A cell of the header scan as it matters to :func:`_locate_header`: cells that can match
     no column (numbers, a title naming the township) become a stand-in with the same flags."""
     if cell.isascii():
@@ -179,7 +205,7 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool):
     elif is_blank(cell):
         return cell
     key, unit = header_key(cell)
-    if not key or key in affixes:
+    if not key or key in affixes or key in kept:  # kept: 类别 / 序号 decide the label column
         return cell
     units = stated_units(cell) if "单位" in norm(cell) else ()
     if units:  # a units line: its units decide columns' units (and the text may name the township)
@@ -203,7 +229,9 @@ class _LayoutCells(dict):
     def __missing__(self, cell):
         if cell.__class__ is not str:  # 1, 1.0 and True are equal keys: never memoised
             return (cell.__class__, cell)
-        value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family))
+        labels, numbers = _label_words(self.family)
+        value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family),
+                             labels | numbers)
         self[cell] = value
         return value
 
@@ -248,8 +276,8 @@ class Layout:
         twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None
         if twice is not None:
             problems.append(_twice(*twice, header_rows[-1]))
-        label_col = None if header_rows is None else min(
-            (i for i in range(len(grid[header_rows[0]])) if i not in mapping), default=None)
+        label_col = None if header_rows is None else _label_column(family, grid, header_rows,
+                                                                    mapping)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None)
