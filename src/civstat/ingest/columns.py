@@ -54,17 +54,17 @@ TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
 NUMBER_NULLS = sorted(_NULLS | {"無"} | {m.upper() for m in _NULLS} | {m.title() for m in _NULLS})
 # parse_number: drop a trailing unit after a leading number (529户, 300元/月), or trailing %
 _UNIT_OR_PERCENT = r"^([-+]?\d.*?)[^\d.]+$|%+$"
-_TRAILING_UNIT = re.compile(r"^[-+]?\d.*?([^\d.]+)$")  # the unit _UNIT_OR_PERCENT drops
+_CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")  # the unit typed after a cell's number
 
 
-def cell_factor(col: Column | str | None, unit: str | None) -> float | None:
+def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     """The factor a unit typed after a cell's number states for its column, in place of the
     header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
     ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header ×1;
     None for any other unit (``529户``, ``67%``, ``3,300元/年``: the header's factor stands)."""
     if not unit:
         return None
-    unit, col_unit = norm(unit), col.unit if isinstance(col, Column) else col
+    unit = norm(unit)
     conversions = load_contract().unit_conversions
     if unit in conversions and conversions[unit][0] == col_unit:
         return conversions[unit][1]
@@ -95,7 +95,7 @@ def _cleaning() -> list[pl.Expr]:
         text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
     return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
             pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
-            text.str.extract(_TRAILING_UNIT.pattern, 1).alias("unit")]
+            text.str.extract(_CELL_UNIT.pattern, 1).alias("unit")]
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
     where = at.to_numpy()
     blank[where] = cleaned.get_column("blank").to_numpy()
     for i, unit in zip(where.tolist(), cleaned.get_column("unit").to_list(), strict=True):
-        stated = cell_factor(units[i] if i < len(units) else None, unit) if unit else None
+        stated = cell_factor(units[i], unit)
         if stated is not None:
             factor[i] = stated
     return number.scatter(at, cleaned.get_column("number")), blank
@@ -174,9 +174,6 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
 # -- units of a standard (保障标准: 元/人·月 or 元/人·年) -----------------------------------------
 PERIOD_LABELS = {"month": "元/人·月", "year": "元/人·年"}
 _UNIT_NOISE = re.compile(r"[/·・•()人每]")
-_CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")
-
-
 def _unit_key(unit: str) -> str:
     """``元/人·月`` / ``元/人/月`` / ``元每人每月`` → ``元月``."""
     return _UNIT_NOISE.sub("", norm(unit))
@@ -249,8 +246,7 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         if col.type == "text":
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
-        unit = _TRAILING_UNIT.match(norm(raw).replace(",", "")) if isinstance(raw, str) else None
-        factor = cell_factor(col, unit[1]) or factor if unit else factor
+        factor = cell_factor(col.unit, cell_unit(raw)) or factor
     except MisgroupedNumber:
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "

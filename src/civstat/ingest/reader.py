@@ -99,7 +99,7 @@ def _category(sheet: Sheet, label: str) -> str | None:
     return entry[1].get(norm(label))
 
 
-def _sheets_by_family(grids: dict) -> tuple[dict[str, str], list[Finding]]:
+def _sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
     """Family (or ``cover``) → the sheet holding it. Of two sheets of one family a visible one
     is read before a hidden one (an old copy hidden away: a finding names it); two both visible,
     or both hidden, are refused — which one holds this quarter's figures cannot be told."""
@@ -108,8 +108,7 @@ def _sheets_by_family(grids: dict) -> tuple[dict[str, str], list[Finding]]:
         family = _family_of(name)
         if family:
             named.setdefault(family, []).append(name)
-    hidden = grids.hidden() if any(len(n) > 1 for n in named.values()) and isinstance(
-        grids, Grids) else frozenset()
+    hidden = grids.hidden() if any(len(n) > 1 for n in named.values()) else frozenset()
     by_family: dict[str, str] = {}
     findings: list[Finding] = []
     for family, names in named.items():

@@ -155,9 +155,9 @@ def _decode(data: bytes) -> str:
     raise Refusal("unreadable", "CSV 编码无法识别(应为UTF-8或GBK)", "CSV is neither UTF-8 nor GBK")
 
 
-def grids_csv(files: list[Path]) -> dict[str, list[list]]:
-    """A group of ``<workbook>__<sheet>.csv`` exports: sheet name → rows."""
-    grids = {}
+def grids_csv(files: list[Path]) -> Grids:
+    """A group of ``<workbook>__<sheet>.csv`` exports: sheet name → rows (none hidden)."""
+    grids = Grids()
     for f in files:
         if "__" not in f.stem:
             raise Refusal("not_a_workbook", "CSV 文件名应为 <工作簿>__<工作表>.csv",
