@@ -22,7 +22,7 @@ import pytest
 from handmade import canonical_sheets, cover_rows, write_xlsx
 
 from civstat.contract import load_contract
-from civstat.ingest import cover, header, limits, store
+from civstat.ingest import cover, header, limits, reader, store
 from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.reader import Refusal, finish_returns, plan_return
 
@@ -97,6 +97,72 @@ def test_layout_memo_is_the_uncached_scan(seed):
         expected = header.Layout.of(family, grid, header._scan_header(family, grid))
         assert _fields(header.layout(family, grid)) == _fields(expected), grid
     assert len(header._HEADER_CACHE) < 400  # the memo was used: returns share layouts
+
+
+TOWNS = ["马店镇", "南溪西乡", "城关街道", "青石镇", "白庙乡", "高塘街道"]
+TRICKY = ["保障镇", "上年镇", "本期乡", "二十里铺", "其中镇", "馬店鎮", "单位乡", "户数", "类别",
+          "城市", "期末保障", "Ma店镇", "累计支出"]
+
+
+def _titled(rng: random.Random, family: str, town: str) -> list[list]:
+    """A generated sheet whose first rows name ``town`` in every way titles do: apart
+    (马店镇2024年…, 马店镇 表1), run on into Chinese text (马店镇民政…), alone, twice, next to a
+    units line, inside brackets."""
+    grid = _grid(rng, CONTRACT.sheet(family))
+    width = max((len(r) for r in grid), default=1)
+    titles = [f"{town}2024年第四季度民政统计季报——{CONTRACT.sheet(family).sheet}",
+              f"{town} 表1", f"{town}民政统计季报", town, f"{town}（{town}）", f"({town})",
+              f"{town} 单位:户、人、元", f"填报单位:{town}", f"{town}2024年{town}"]
+    for _ in range(rng.randint(1, 2)):
+        grid.insert(0, [rng.choice(titles)] + [None] * (width - 1))
+    return grid
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_layout_memo_with_the_township_is_the_uncached_scan(seed):
+    """Titles naming the township are looked up with the name replaced (where it stands apart
+    and cannot change how the cell reads): the answer stays the scan's, for names that are
+    header words, period words, numerals, 其中, traditional or not Chinese at all."""
+    rng = random.Random(seed)
+    header._HEADER_CACHE.clear()
+    for _ in range(600):
+        family = rng.choice(FAMILIES)
+        town = rng.choice(TOWNS + TRICKY)
+        grid = _titled(rng, family, town)
+        expected = header.Layout.of(family, grid, header._scan_header(family, grid))
+        assert _fields(header.layout(family, grid, town)) == _fields(expected), (town, grid)
+
+
+def test_titles_of_many_townships_are_one_memo_entry():
+    """A province's titles (高塘街道2024年第四季度…) are worked out once, not once per township;
+    a name that could read as a header (保障, a header word of 低保) is never replaced."""
+    family, sheet = "dibao", CONTRACT.sheet("dibao")
+    cells = header._LAYOUT_CELLS.setdefault(family, header._LayoutCells(family))
+    towns = [f"{a}{b}镇" for a in "东西南北中" for b in "山水林田湖"]
+    heads = [["类别", *[c.header for c in sheet.columns]], ["城市低保", *["1"] * len(sheet.columns)]]
+    before = len(cells)
+    found = [header.layout(family, [[f"{t}2024年第四季度民政统计季报"], *heads], t) for t in towns]
+    assert all(f is found[0] for f in found) and found[0].full
+    assert len(cells) - before <= 2  # the placed title, and 类别 … once
+    assert header._place_name(family, "马店镇", "马店镇2024年第四季度") == "\u34002024年第四季度"
+    assert header._place_name(family, "马店镇", "马店镇民政统计季报") is None  # runs on
+    assert header._place_name(family, "保障", "保障2024年") is None  # a header word
+    assert header._place_name(family, "马店镇", "马店镇 单位:户、人") is None  # units read from it
+
+
+@pytest.mark.parametrize("family", ["temp_assist", "dibao", "eldercare", "disaster"])
+def test_row_kinds_of_numbers_are_the_classification(family):
+    """A row whose first cell is a number and that has no label (a one-row sheet's figures)
+    is classed once for every number, as :meth:`classify` classes each of them."""
+    sheet = CONTRACT.sheet(family)
+    kinds = reader._RowKinds(sheet)
+    numbers = ["0", "142", " 7 ", "-3", "384560.63", "1", "2024", "00", "1.", "1,234", "1e3"]
+    for first in numbers:
+        assert kinds[first, None] == kinds.classify(first, None), first
+    for first in ("合计", "注:", "上年同期", "填表人:张三"):  # words keep their own class
+        assert kinds[first, None] == kinds.classify(first, None), first
+    plain = [k for k in kinds if k[1] is None and header._PLAIN_NUMBER.fullmatch(k[0])]
+    assert plain == [("0", None)]  # every plain number read through one entry
 
 
 # -- cover ---------------------------------------------------------------------------------------

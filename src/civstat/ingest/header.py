@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import header_period
@@ -30,6 +31,7 @@ from civstat.ingest.qualifiers import (
     key_period,
     line_unit,
     period_word,
+    period_words,
     stated_units,
     states_no_unit,
     two_units,
@@ -221,6 +223,8 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
 class _LayoutCells(dict):
     """cell → :func:`_layout_cell` of one family, filled on first sight of a cell."""
 
+    township: str | None = None  # the name the return's cover gives (set per sheet)
+
     def __init__(self, family: str):
         super().__init__()
         self.family = family
@@ -229,6 +233,13 @@ class _LayoutCells(dict):
     def __missing__(self, cell):
         if cell.__class__ is not str:  # 1, 1.0 and True are equal keys: never memoised
             return (cell.__class__, cell)
+        name = self.township
+        if name is not None and name in cell:
+            placed = _place_name(self.family, name, cell)
+            if placed is not None:  # the same title in every return: worked out once …
+                value = self[placed]
+                if _PLACE not in value:  # … unless the cell is its own stand-in (a header's
+                    return value         # text, (马店镇) read as a unit): then it is itself
         labels, numbers = _label_words(self.family)
         value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family),
                              labels | numbers)
@@ -237,6 +248,53 @@ class _LayoutCells(dict):
 
 
 _LAYOUT_CELLS: dict[str, _LayoutCells] = {}
+
+# A title naming the township (高塘街道2024年第四季度民政统计季报——最低生活保障) is new text in
+# every return. Where the name stands apart in it (no Chinese character either side), the cell
+# reads as it would with any other name, so its stand-in is looked up with the name replaced by
+# _PLACE and a province's titles are worked out once. A name that could change how the cell
+# reads is never replaced: one holding anything but Chinese characters, a traditional
+# character, a header's words (保障), a period word (上年), a numeral first (二十、 numbers an
+# item), 其中 first; nor is a cell holding 单位 (its units are read from the text), nor one that
+# is its own stand-in (a header's text, or (马店镇) read as a unit).
+_PLACE = "\u3400"  # 㐀: a character no header, label or period word holds
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_NAME = re.compile(f"[{_CJK}]{{2,20}}")
+
+
+@lru_cache(maxsize=4096)
+def _name_apart(name: str) -> bool:
+    """The name can be replaced where it stands apart in a cell (whatever the sheet)."""
+    if not _CJK_NAME.fullmatch(name) or _PLACE in name or norm(name) != name:
+        return False
+    if name[0] in "一二三四五六七八九十" or name.startswith("其中") or "单位" in name:
+        return False
+    other, current = period_words()
+    return not any(w and (w in name or name in w) for w in (*other, *current))
+
+
+@cache
+def _family_words(family: str) -> str:
+    """The family's header keys, row-label and row-number words, one a line (a name found in
+    them is never replaced: it could be read as a header)."""
+    labels, numbers = _label_words(family)
+    return "\n".join((*_column_index(family), *labels, *numbers))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _place_name(family: str, name: str, cell: str) -> str | None:
+    """``cell`` with the township's name replaced by :data:`_PLACE`, or None when it is kept."""
+    if (not _name_apart(name) or name in _family_words(family)
+            or "单位" in cell or "單位" in cell):
+        return None
+    parts = cell.split(name)
+    for left, right in pairwise(parts):  # each place the name stands: apart, or kept
+        if (left and _is_cjk(left[-1])) or (right and _is_cjk(right[0])):
+            return None
+    return _PLACE.join(parts)
 
 
 @dataclass(frozen=True)
@@ -297,11 +355,13 @@ _HEADER_CACHE: dict[tuple, Layout] = {}
 _FULL_ENDS: dict[str, tuple[int, ...]] = {}  # family → last header rows of full matches
 
 
-def layout(family: str, grid: list[list]) -> Layout:
-    """:func:`_scan_header` of the sheet and what follows from it, memoised per layout."""
+def layout(family: str, grid: list[list], township: str | None = None) -> Layout:
+    """:func:`_scan_header` of the sheet and what follows from it, memoised per layout
+    (``township``: the name on the return's cover, which titles repeat)."""
     cells = _LAYOUT_CELLS.get(family)
     if cells is None or len(cells) > 1 << 16:
         cells = _LAYOUT_CELLS[family] = _LayoutCells(family)
+    cells.township = township.strip() if township.__class__ is str else None
     standin = cells.__getitem__
     rows: list[tuple] = []
     for end in _FULL_ENDS.get(family, ()):

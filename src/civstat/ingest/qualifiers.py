@@ -151,14 +151,14 @@ def period_word(cell) -> str | None:
 
 def key_period(key: str, unit: str | None) -> str | None:
     """:func:`period_word` of a cell's header key and unit."""
-    other, current = _period_words()
+    other, current = period_words()
     if key.startswith(other) or (unit and norm(unit).startswith(other)):
         return "other"
     return "current" if key in current else None
 
 
 @cache
-def _period_words() -> tuple[tuple[str, ...], frozenset[str]]:
+def period_words() -> tuple[tuple[str, ...], frozenset[str]]:
     contract = load_contract()
     return (tuple(norm(w) for w in contract.other_period_words),
             frozenset(norm(w) for w in contract.current_period_words))

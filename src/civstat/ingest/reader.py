@@ -23,6 +23,7 @@ from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets
 from civstat.ingest.cover import parse_cover
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
+    _PLAIN_NUMBER,
     HEADER_SCAN_ROWS,
     _blank,
     _LayoutCells,
@@ -127,10 +128,12 @@ def _sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
 
 
 # -- parsing ---------------------------------------------------------------------------------
-def _plan_sheet(sheet: Sheet, name: str, grid: list) -> tuple[SheetPlan, Refusal | None]:
+def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
+                ) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
-    (its refusal is returned, to be raised after the cells of the rows before it are typed)."""
-    found = layout(sheet.family, grid)
+    (its refusal is returned, to be raised after the cells of the rows before it are typed;
+    ``township``: the name on the cover, which the sheet's title may repeat)."""
+    found = layout(sheet.family, grid, township)
     if found.header_rows is None or found.missing:
         col = found.missing
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
@@ -192,6 +195,10 @@ class _RowKinds(dict):
         self.sheet = sheet
 
     def __missing__(self, key):
+        first, label = key
+        if (label is None and first != "0" and first.isascii() and _PLAIN_NUMBER.fullmatch(first)
+                and _words_apart()):
+            return self["0", None]  # a one-row sheet's figure: every number reads alike
         if len(self) > 1 << 16:
             self.clear()
         value = self[key] = self.classify(*key)
@@ -209,6 +216,14 @@ class _RowKinds(dict):
 
 
 _ROW_KINDS: dict[int, _RowKinds] = {}
+
+
+@cache
+def _words_apart() -> bool:
+    """No 合计 or footer word starts like a number (so a row of one number is no footer nor
+    total, whichever number it holds; ASCII has no period word)."""
+    totals, footers = _label_sets()
+    return not any(w[:1].isascii() for w in (*totals, *footers))
 
 
 def _row_kinds(sheet: Sheet) -> _RowKinds:
@@ -273,7 +288,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=[*sheet_findings, *cover_findings])
-    plans, refusal = _plan_sheets(contract.sheets, by_family, grids)
+    plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     return PlannedReturn(parsed, plans, refusal)
 
 
@@ -316,7 +331,8 @@ def _finish_alone(item: PlannedReturn) -> ParsedReturn | BaseException:
         return exc
 
 
-def _plan_sheets(sheets, by_family: dict[str, str], grids: dict) -> tuple[list, Refusal | None]:
+def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str | None = None
+                 ) -> tuple[list, Refusal | None]:
     """The plans of a return's sheets in contract order, up to the first refusal (returned)."""
     plans: list[SheetPlan] = []
     for sheet in sheets:
@@ -327,7 +343,7 @@ def _plan_sheets(sheets, by_family: dict[str, str], grids: dict) -> tuple[list, 
                     raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}",
                                   f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
                 continue
-            plan, refusal = _plan_sheet(sheet, name, grids[name])
+            plan, refusal = _plan_sheet(sheet, name, grids[name], township)
         except Refusal as exc:
             return plans, exc
         plans.append(plan)
