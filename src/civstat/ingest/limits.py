@@ -33,7 +33,6 @@ also words the refusal of a corrupt one.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import struct
@@ -45,6 +44,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
+from civstat.ingest.formulas import sheet_members
 from civstat.ingest.refusal import Refusal
 from civstat.ingest.workbook import WORKBOOK_SUFFIXES
 
@@ -194,19 +194,10 @@ def _sheet_name(path: Path, member: str) -> str:
     workbook and its relationships), else the member's name."""
     try:
         with zipfile.ZipFile(path) as zf:
-            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+            members = sheet_members(zf)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return member
-    target = member.removeprefix("xl/")
-    rid = next((m[1] for m in re.finditer(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*>', rels)
-                if re.search(rf'Target="/?(?:xl/)?{re.escape(target)}"', m[0])), None)
-    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
-        if rid and re.search(rf'(?:r:)?id="{re.escape(rid)}"', m[0]):
-            found = re.search(r'name="([^"]*)"', m[0])
-            if found:
-                return html.unescape(found[1])
-    return member
+    return next((name for name, m in members.items() if m == member), member)
 
 
 def _zipfile_directory(path: Path) -> tuple[set[str], int, list[tuple[str, bytes]]]:

@@ -33,6 +33,10 @@ class Grids(dict):
 
     book = None  # the calamine workbook (its sheets' visibility, read only when asked)
 
+    def __init__(self):
+        super().__init__()
+        self.leads: dict[str, int] = {}  # sheet → leading empty columns dropped (Excel's A, B …)
+
     def hidden(self) -> frozenset[str]:
         from python_calamine import SheetVisibleEnum
 
@@ -62,7 +66,7 @@ def grids_excel(path: Path, content: bytes | None = None) -> Grids:
             if sheet.height * sheet.width > limit:
                 span = xl_range(*sheet.start, *sheet.end) if sheet.start else ""
                 raise sheet_too_large(name, sheet.height * sheet.width, span, limit)
-            grids[name] = _text_rows(sheet.to_python(skip_empty_area=False))
+            grids[name], grids.leads[name] = _text_rows(sheet.to_python(skip_empty_area=False))
         grids.book = book
         return grids
     except Refusal:
@@ -78,17 +82,19 @@ def grids_excel(path: Path, content: bytes | None = None) -> Grids:
         ) from None
 
 
-def _text_rows(rows: list[list]) -> list[tuple]:
-    """calamine's cells → text or None (:class:`_CellText`), without leading empty columns."""
+def _text_rows(rows: list[list]) -> tuple[list[tuple], int]:
+    """calamine's cells → text or None (:class:`_CellText`), without leading empty columns;
+    and how many were dropped."""
     text = _CELL_TEXT.__getitem__
     if len(_CELL_TEXT) > 1 << 18:
         _CELL_TEXT.clear()
     out = [tuple(map(text, row)) for row in rows]
+    lead = 0
     if out and all(row[0] is None for row in out if row):
         lead = min((next(i for i, c in enumerate(row) if c is not None)
                     for row in out if any(c is not None for c in row)), default=0)
         out = [row[lead:] for row in out]
-    return out
+    return out, lead
 
 
 def _number_text(x: float) -> str:

@@ -1,0 +1,133 @@
+"""A formula saved without its result (a workbook written by a program, never opened in Excel
+or WPS) is refused where the reader would read it, naming sheet, row, column and cell — read
+as empty it would count as zero. A formula with its saved result is read as that result; one
+whose result is empty text on purpose, or that sits where nothing is read, is no matter.
+
+The workbooks are written cell by cell with openpyxl (which saves formulas without results);
+a saved result is put into the XML as Excel writes it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+from handmade import (
+    DIBAO,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
+
+from civstat.ingest.formulas import sheet_members, uncomputed
+
+DIBAO_SHEET = "表1 最低生活保障"
+
+
+def _patch_sheet(path: Path, sheet: str, edit) -> None:
+    """Rewrite one sheet's XML inside the workbook (as another writer would have saved it)."""
+    with zipfile.ZipFile(path) as zf:
+        member = sheet_members(zf)[sheet]
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, edit(data) if info.filename == member else data)
+    shutil.move(tmp, path)
+
+
+def _write(tmp_path: Path, sheets: dict) -> Path:
+    return write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+
+
+def _dibao(con) -> dict[str, tuple]:
+    return {c: (h, p) for c, h, p in con.execute(
+        "SELECT category, households, persons FROM raw.dibao").fetchall()}
+
+
+def test_a_formula_without_its_result_is_refused_at_its_cell(tmp_path):
+    sheets = canonical_sheets()
+    sheets[DIBAO_SHEET][2][2] = "=600+64"  # 农村低保 期末保障人数, C3
+    _write(tmp_path, sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.loaded
+    (row,) = quarantine_rows(con)
+    assert row[:5] == ("2024Q3/马店镇.xlsx", "uncomputed_formula", DIBAO_SHEET, 3, "期末保障人数")
+    assert "C3" in row[5] and "=600+64" in row[5]
+    assert con.execute("SELECT count(*) FROM raw.dibao").fetchone() == (0,)
+
+
+def test_a_formula_with_its_saved_result_is_read_as_that_result(tmp_path):
+    sheets = canonical_sheets()
+    sheets[DIBAO_SHEET][2][2] = "=600+64"
+    path = _write(tmp_path, sheets)
+    _patch_sheet(path, DIBAO_SHEET, lambda xml: re.sub(
+        rb'(<c r="C3"[^>]*>)<f>600\+64</f><v\s*/?>(?:</v>)?', rb"\1<f>600+64</f><v>664</v>", xml))
+    assert uncomputed(path.read_bytes(), DIBAO_SHEET) == {}
+    con, result = run_ingest(tmp_path)
+    assert len(result.loaded) == 1
+    assert _dibao(con)["rural"] == (DIBAO["rural"][0], 664)
+
+
+def test_shared_formulas_and_tables_off_column_a_name_the_right_cell(tmp_path):
+    """The table starts in column B (a blank column A is dropped by the reader): the refusal
+    names the cell as Excel does. A shared formula's later cells (<f t="shared" si="0"/>) are
+    formulas too."""
+    sheets = canonical_sheets()
+    sheets[DIBAO_SHEET] = [[None, *row] for row in sheets[DIBAO_SHEET]]
+    sheets[DIBAO_SHEET][1][2] = "=0"  # B-shifted: 城市低保 期末保障户数, C2
+    path = _write(tmp_path, sheets)
+    _patch_sheet(path, DIBAO_SHEET, lambda xml: re.sub(
+        rb'<c r="C2"[^>]*>.*?</c>', rb'<c r="C2"><f t="shared" ref="C2:C2" si="0"/></c>', xml))
+    assert uncomputed(path.read_bytes(), DIBAO_SHEET) == {(1, 2): ""}
+    con, _ = run_ingest(tmp_path)
+    (row,) = quarantine_rows(con)
+    assert row[:5] == ("2024Q3/马店镇.xlsx", "uncomputed_formula", DIBAO_SHEET, 2, "期末保障户数")
+    assert "C2" in row[5]
+
+
+def test_empty_text_on_purpose_and_formulas_not_read_are_no_matter(tmp_path):
+    """=IF(…,"",…) saved with its empty text result is an empty cell; a formula in the title
+    or in a column the reader does not read is never looked at."""
+    sheets = canonical_sheets()
+    dibao = sheets[DIBAO_SHEET]
+    dibao[0].append("备注")
+    dibao[1].append('=IF(B2>0,"有","")')  # a notes column: not read
+    dibao[2].append(None)
+    dibao[2][3] = '=IF(B3>0,"",1)'  # 农村低保 本年新增户数, D3: empty text, saved as such
+    sheets[DIBAO_SHEET] = [['="马店镇"&"2024年第三季度"'], *dibao]
+    path = _write(tmp_path, sheets)
+    _patch_sheet(path, DIBAO_SHEET, lambda xml: re.sub(
+        rb'<c r="D4"[^>]*>.*?</c>', rb'<c r="D4" t="str"><f>IF(B4&gt;0,"",1)</f><v></v></c>', xml))
+    found = uncomputed(path.read_bytes(), DIBAO_SHEET)
+    assert set(found) == {(0, 0), (2, 9)}  # the title and the note: not read
+    con, result = run_ingest(tmp_path)
+    assert len(result.loaded) == 1, quarantine_rows(con)
+    assert con.execute("SELECT new_households FROM raw.dibao WHERE category = 'rural'"
+                       ).fetchone() == (None,)
+
+
+def test_a_cover_population_by_formula_without_its_result_is_refused(tmp_path):
+    """户籍人口 = 城镇 + 农村 as a formula the file holds no result for: refused at its cell, not
+    loaded as a cover left empty (which is a warning only, the rates then missing)."""
+    cover = cover_rows()
+    assert cover[4][0] == "户籍人口(人)"
+    cover[4][1] = "=B6+B7"
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert not result.loaded
+    (row,) = quarantine_rows(con)
+    assert row[1:5] == ("uncomputed_formula", "封面", 5, "户籍人口")
+    assert "B5" in row[5] and "=B6+B7" in row[5]
+
+
+def test_a_cover_population_left_empty_is_still_a_warning(tmp_path):
+    cover = cover_rows()
+    cover[4][1] = None
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert len(result.loaded) == 1 and quarantine_rows(con) == []
