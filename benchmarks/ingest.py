@@ -24,11 +24,13 @@ every sheet of every file fully, as a bare reader would.
 
 The machine's speed drifts (on the 2-core VM this was measured on, one bare parse took 3.1 s
 and the next 5.5 s, CPU time equal to wall time: the host, not the process). So the readers run
-in ``--rounds`` rounds (default 3), interleaved — a slow spell hits every reader — and the
-ratios are those of each reader's best round (``timeit``'s convention: the best run is the one
-least disturbed); medians and worst rounds are printed too.
+in ``--rounds`` rounds (default 5; the naive reader, over a minute a run, in the first
+``--naive-rounds``, default 2), interleaved — a slow spell hits every reader — and the ratios
+are those of each reader's best round (``timeit``'s convention: the best run is the one least
+disturbed); medians and worst rounds are printed too.
 
-    uv run python benchmarks/ingest.py [--sample N] [--workers 1] [--keep DIR] [--rounds 3]
+    uv run python benchmarks/ingest.py [--sample N] [--workers 1] [--keep DIR] [--rounds 5]
+                                       [--naive-rounds 2]
 """
 
 from __future__ import annotations
@@ -206,8 +208,10 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=None, help="only the first N workbooks")
     ap.add_argument("--workers", type=int, default=1, help="processes for ours and the baselines")
     ap.add_argument("--keep", type=Path, default=None, help="generate into / reuse this folder")
-    ap.add_argument("--rounds", type=int, default=3,
+    ap.add_argument("--rounds", type=int, default=5,
                     help="rounds of every reader, interleaved, each in a fresh process")
+    ap.add_argument("--naive-rounds", type=int, default=2,
+                    help="of those, how many also run the naive reader (over a minute each)")
     ap.add_argument("--child", choices=sorted(READERS), help=argparse.SUPPRESS)
     ap.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -234,18 +238,21 @@ def main() -> int:
         shutil.copytree(ref, folder.parent.parent / "reference", dirs_exist_ok=True)
     n = len(list(folder.glob("*.xlsx")))
     procs = f"{args.workers} process{'es' if args.workers > 1 else ''}"
-    print(f"workbooks: {n}; {args.rounds} rounds, each reader in a fresh process ({procs} each)")
+    print(f"workbooks: {n}; {args.rounds} rounds ({args.naive_rounds} with the naive reader), "
+          f"each reader in a fresh process ({procs} each)")
 
     times: dict[str, list[float]] = {name: [] for name in READERS}
     ours_run: dict = {}
     for r in range(args.rounds):
         for name in READERS:  # interleaved: a slow spell of the machine hits every reader
+            if name == "naive" and r >= args.naive_rounds:
+                continue
             out = run_child(name, folder.parent.parent if args.sample else base, folder, args.workers)
             times[name].append(out["seconds"])
             if name == "ours":
                 ours_run = out
-        print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
-              flush=True)
+        print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()
+                                               if len(v) == r + 1), flush=True)
     print(f"start-up of each process, not timed: imports {ours_run['import']:.2f} s, "
           f"civstat contract {ours_run['contract']:.2f} s")
 

@@ -173,3 +173,54 @@ def test_a_line_naming_both_money_units_over_a_column_stating_neither_is_refused
 ])
 def test_what_a_units_line_states(text, units):
     assert stated_units(text) == units
+
+
+@pytest.mark.parametrize(("note", "writer"), [("注:金额单位为万元", "xlsx"), ("说明：本表单位：万元", "xls"),
+                                            ("附注:1.金额单位:万元。2.人数单位为人", "xlsx")])
+def test_a_note_under_the_table_stating_units_is_read_like_a_units_line(tmp_path, note, writer):
+    """马店 writes its 低保 funds in 万元 and says so in a note under the table (no units line
+    above): 38 万元 = 380,000 元 and 177.5475 万元 = 1,775,475 元, with a finding naming the note's
+    row. 白庙, same layout, a note naming 元: read as written, no finding."""
+    folder = raw_folder(tmp_path)
+    madian = [*dibao("马店镇", None, 38, 177.5475), [note]]
+    baimiao = [*dibao("白庙乡", None, 380_000, 1_775_475), ["注:金额单位为元"]]
+    if writer == "xls":
+        write_xls(folder / "马店.xls", {"封面": cover_rows(), **canonical_sheets(), DIBAO: madian})
+    else:
+        write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: madian})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), DIBAO: baimiao})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    funds = con.execute("SELECT s.division_code, d.category, d.funds_ytd FROM raw.dibao d "
+                        "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
+    assert funds == [(MADIAN, "rural", 1_775_475.0), (MADIAN, "urban", 380_000.0),
+                     (BAIMIAO, "rural", 1_775_475.0), (BAIMIAO, "urban", 380_000.0)]
+    assert unit_findings(con) == [(MADIAN, DIBAO, 6, "累计支出低保资金",
+                                   "累计支出低保资金 表头未注明单位,按第6行注明的万元读取(未注明时按元)")]
+
+
+def test_a_note_does_not_overrule_a_header_or_a_line_above(tmp_path):
+    """A note under the table naming 万元 changes nothing where the header says (元), and the
+    line above the table decides where both state a unit (the first line decides)."""
+    folder = raw_folder(tmp_path)
+    stated = dibao("马店镇", None, 380_000, 1_775_475)
+    stated[2] = [*DIBAO_HEAD[:7], "累计支出低保资金(元)", DIBAO_HEAD[8]]
+    write_xlsx(folder / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), DIBAO: [*stated, ["注:金额单位为万元"]]})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), DIBAO: [*dibao("白庙乡", "金额单位:元", 380_000, 1_775_475),
+                                              ["注:金额单位为万元"]]})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT DISTINCT funds_ytd FROM raw.dibao ORDER BY 1").fetchall() == [
+        (380_000.0,), (1_775_475.0,)]
+    assert unit_findings(con) == []
+
+
+def test_notes_stating_units():
+    assert stated_units("注:金额单位为万元", note=True) == ("万元",)
+    assert stated_units("说明:本表单位:万元", note=True) == ("万元",)
+    assert stated_units("说明:本表单位:万元") == ()  # a bare 单位 mid-text counts in a note only
+    assert stated_units("金额单位为万元") == ("万元",)
+    assert stated_units("单位负责人:王五", note=True) == ()

@@ -139,6 +139,7 @@ class Contract:
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
     row_number_headers: tuple[str, ...] = ()
+    note_prefixes: tuple[str, ...] = ()
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
 
@@ -253,6 +254,7 @@ def load_contract(path: Path | None = None) -> Contract:
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
+        note_prefixes=tuple(raw.get("note_prefixes") or ()),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),
     )

@@ -36,6 +36,7 @@ from civstat.ingest.qualifiers import (
     states_no_unit,
     two_units,
     units_lines,
+    units_notes,
     unknown_magnitude,
     unknown_unit,
 )
@@ -317,7 +318,8 @@ class Layout:
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
-        lines = units_lines(grid, header_rows[-1]) if header_rows is not None else []
+        lines = [] if header_rows is None else sorted(
+            {*units_lines(grid, header_rows[-1]), *units_notes(grid)})  # above first: they decide
         line_units, problems, columns = [], [], []
         for col, unit, text in mapping.values():
             used = unit
@@ -363,16 +365,17 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
         cells = _LAYOUT_CELLS[family] = _LayoutCells(family)
     cells.township = township.strip() if township.__class__ is str else None
     standin = cells.__getitem__
+    notes = units_notes(grid)  # a note stating units, under the table too: part of every key
     rows: list[tuple] = []
     for end in _FULL_ENDS.get(family, ()):
         if end >= len(grid):
             break
         rows.extend(tuple(map(standin, row)) for row in grid[len(rows):end + 1])
-        hit = _HEADER_CACHE.get((family, tuple(rows), _periods_below(grid, end + 1)))
+        hit = _HEADER_CACHE.get((family, tuple(rows), _periods_below(grid, end + 1), notes))
         if hit is not None and hit.full:
             return hit
     rows.extend(tuple(map(standin, row)) for row in grid[len(rows):HEADER_SCAN_ROWS + 1])
-    hit = _HEADER_CACHE.get((family, tuple(rows)))
+    hit = _HEADER_CACHE.get((family, tuple(rows), notes))
     if hit is None:
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
@@ -380,10 +383,10 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
         if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期 is
             # under it): remembered under those alone
             end = hit.header_rows[-1] + 1
-            _HEADER_CACHE[(family, tuple(rows[:end]), _periods_below(grid, end))] = hit
+            _HEADER_CACHE[(family, tuple(rows[:end]), _periods_below(grid, end), notes)] = hit
             _FULL_ENDS[family] = tuple(sorted({*_FULL_ENDS.get(family, ()), end - 1}))
         else:
-            _HEADER_CACHE[(family, tuple(rows))] = hit
+            _HEADER_CACHE[(family, tuple(rows), notes)] = hit
     return hit
 
 

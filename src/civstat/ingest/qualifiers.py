@@ -1,5 +1,6 @@
 """What the words around a sheet's header say about its columns: a units line above the table
-(``金额单位:万元``, ``单位:户、人、万元``, a title ending ``(单位:万元)``) and the periods a header
+(``金额单位:万元``, ``单位:户、人、万元``, a title ending ``(单位:万元)``) or a note under it
+(``注:金额单位为万元``), and the periods a header
 names (``上年同期`` over a group of columns, ``累计救助人次(上年同期)``, ``本期`` under a column's name).
 
 A column whose header states no unit is read in the unit a units line states for its kind, else
@@ -32,23 +33,24 @@ class Problem:
 
 
 # -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
-_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位:?")
-_UNIT_SEPARATORS = re.compile(r"[、,;/()和及]")
+_STATEMENT = re.compile(r"(金额|计量|货币|资金|面积)?单位(?:为|是)?:?")
+_UNIT_SEPARATORS = re.compile(r"[、,;/()和及。]")
 
 
 @lru_cache(maxsize=4096)
-def stated_units(text: str) -> tuple[str, ...]:
+def stated_units(text: str, note: bool = False) -> tuple[str, ...]:
     """The convertible units (``unit_conversions``) a units line states, in order:
     ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
-    ``'(单位:万元)'`` → ``('万元',)``. A bare 单位 counts at the start of the cell or in
-    brackets only (``填报单位:马店镇`` states no unit); a unit counts as a whole item of the list
+    ``'(单位:万元)'`` → ``('万元',)``; ``'金额单位为万元'`` → ``('万元',)``. A bare 单位 counts
+    at the start of the cell or in brackets only (``填报单位:马店镇`` states no unit) — anywhere
+    in a ``note`` (``注:本表单位为万元``); a unit counts as a whole item of the list
     (``单位:元宝镇`` states none)."""
     conversions = load_contract().unit_conversions
     text = norm(text)
     found: list[str] = []
     for m in _STATEMENT.finditer(text):
         bracketed = m.start() > 0 and text[m.start() - 1] == "("
-        if m[1] is None and m.start() > 0 and not bracketed:
+        if m[1] is None and m.start() > 0 and not bracketed and not note:
             continue
         rest = text[m.end():]
         if bracketed:
@@ -62,6 +64,24 @@ def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
     memo keeps a units line's units, not its text: see :func:`civstat.ingest.header.layout`)."""
     return [(r, units) for r, row in enumerate(grid[:last_row + 1]) for cell in row
             if cell.__class__ is str and not cell.isascii() and (units := stated_units(cell))]
+
+
+def units_notes(grid: list) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(row, units) of the notes in the table's first column that state units (``注:金额单位为万元``
+    under the table, ``说明:本表单位:万元``): read as units lines wherever they stand."""
+    out = []
+    for r, row in enumerate(grid):
+        cell = row[0] if row else None
+        if cell.__class__ is str and ("单位" in cell or "單位" in cell):
+            text = norm(cell)
+            if text.startswith(_note_words()) and (units := stated_units(text, note=True)):
+                out.append((r, units))
+    return tuple(out)
+
+
+@cache
+def _note_words() -> tuple[str, ...]:
+    return tuple(norm(w) for w in load_contract().note_prefixes)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from civstat.ingest.cover import parse_cover
 from civstat.ingest.formulas import uncomputed
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
-    _PLAIN_NUMBER,
     HEADER_SCAN_ROWS,
     _blank,
     _LayoutCells,
@@ -201,9 +200,8 @@ class _RowKinds(dict):
 
     def __missing__(self, key):
         first, label = key
-        if (label is None and first != "0" and first.isascii() and _PLAIN_NUMBER.fullmatch(first)
-                and _words_apart()):
-            return self["0", None]  # a one-row sheet's figure: every number reads alike
+        if label is None and first != "0" and first.isascii() and _words_apart():
+            return self["0", None]  # a one-row sheet's figure, a date: all ASCII reads alike
         if len(self) > 1 << 16:
             self.clear()
         value = self[key] = self.classify(*key)
@@ -225,8 +223,9 @@ _ROW_KINDS: dict[int, _RowKinds] = {}
 
 @cache
 def _words_apart() -> bool:
-    """No 合计 or footer word starts like a number (so a row of one number is no footer nor
-    total, whichever number it holds; ASCII has no period word)."""
+    """No 合计 or footer word starts with an ASCII character (so a row whose first cell is ASCII
+    text — a number, a date — is no footer nor total, whatever it holds; ASCII holds no period
+    word)."""
     totals, footers = _label_sets()
     return not any(w[:1].isascii() for w in (*totals, *footers))
 
