@@ -31,7 +31,7 @@ DIBAO_SHEET = "表1 最低生活保障"
 def _patch_sheet(path: Path, sheet: str, edit) -> None:
     """Rewrite one sheet's XML inside the workbook (as another writer would have saved it)."""
     with zipfile.ZipFile(path) as zf:
-        member = sheet_members(zf)[sheet]
+        member = sheet_members(zf.read)[sheet]
         items = [(info, zf.read(info)) for info in zf.infolist()]
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:

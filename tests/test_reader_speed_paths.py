@@ -249,8 +249,7 @@ def _zipfile_reads(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-        sheets = [(i.filename, i.compress_type, i.compress_size, i.header_offset) for i in infos
-                  if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        sheets = [(i.filename, i.compress_type, i.compress_size, i.header_offset) for i in infos]
         return {i.filename for i in infos}, sum(i.file_size for i in infos), sheets
     except Exception as exc:  # noqa: BLE001 — any failure is "zipfile could not read it"
         return type(exc).__name__

@@ -16,11 +16,12 @@ empty value) is an empty cell like any other.
 from __future__ import annotations
 
 import html
-import io
 import re
-import zipfile
+from collections.abc import Callable
 
 from xlsxwriter.utility import xl_cell_to_rowcol
+
+from civstat.ingest.limits import member_reader
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
@@ -32,31 +33,31 @@ _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _RELATION = re.compile(r"<Relationship\b[^>]*>")
 
 
-_ATTRIBUTES = {name: re.compile(rf'\s{pattern}="([^"]*)"') for name, pattern in (
-    ("Id", "Id"), ("Target", "Target"), ("name", "name"), ("r:id", r"(?:\w+:)?id"))}
+_ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 
 
-def _attribute(tag: str, name: str) -> str | None:
-    m = _ATTRIBUTES[name].search(tag)
-    return None if m is None else html.unescape(m[1])
+def _attributes(tag: str) -> dict[str, str]:
+    return {k.rpartition(":")[2] if k.endswith(":id") else k: v for k, v in _ATTRIBUTE.findall(tag)}
 
 
-def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_members(read: Callable[[str], bytes]) -> dict[str, str]:
     """Sheet name → its XML member (``xl/worksheets/sheet2.xml``), from the workbook and its
-    relationships."""
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    relationships (``read``: a zip member's bytes by name)."""
+    rels = read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    book = read("xl/workbook.xml").decode("utf-8", "replace")
     targets = {}
     for tag in _RELATION.findall(rels):
-        rid, target = _attribute(tag, "Id"), _attribute(tag, "Target")
+        attributes = _attributes(tag)
+        rid, target = attributes.get("Id"), attributes.get("Target")
         if rid and target:
-            target = target.lstrip("/")
+            target = html.unescape(target).lstrip("/")
             targets[rid] = target if target.startswith("xl/") else f"xl/{target}"
     members = {}
     for tag in _SHEET.findall(book):
-        name, rid = _attribute(tag, "name"), _attribute(tag, "r:id")
+        attributes = _attributes(tag)
+        name, rid = attributes.get("name"), attributes.get("id")
         if name is not None and rid in targets:
-            members[name] = targets[rid]
+            members[html.unescape(name)] = targets[rid]
     return members
 
 
@@ -64,12 +65,12 @@ def uncomputed(content: bytes, sheet: str) -> dict[tuple[int, int], str]:
     """(row, column) → formula text (0-based, as in Excel) of the sheet's formula cells saved
     without a result; {} when the file is no xlsx or the sheet cannot be found."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            member = sheet_members(zf).get(sheet)
-            if member is None:
-                return {}
-            xml = zf.read(member)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
+        read = member_reader(content)
+        member = sheet_members(read).get(sheet)
+        if member is None:
+            return {}
+        xml = read(member)
+    except (KeyError, ValueError):
         return {}
     if not _FORMULA.search(xml):
         return {}

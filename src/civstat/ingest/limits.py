@@ -33,6 +33,7 @@ also words the refusal of a corrupt one.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import struct
@@ -44,7 +45,6 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
-from civstat.ingest.formulas import sheet_members
 from civstat.ingest.refusal import Refusal
 from civstat.ingest.workbook import WORKBOOK_SUFFIXES
 
@@ -105,9 +105,10 @@ def check_file(path: Path) -> bytes | None:
     if data[:4] != ZIP_MAGIC:
         return data
     directory = _zip_directory(data)
+    _LAST_DIRECTORY[:] = data, directory
     if directory is not None:
         _check_directory(*directory[:2])
-        heads = [_member_head(data, *sheet) for sheet in directory[2]]
+        heads = [_member_head(data, *member) for member in directory[2] if _is_worksheet(member[0])]
     else:  # not an ordinary zip: zipfile reads it, or words why it cannot
         names, unpacked, heads = _zipfile_directory(path)
         _check_directory(names, unpacked)
@@ -151,14 +152,21 @@ def _is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
+def _content_at(data: bytes, offset: int) -> int | None:
+    """Where a member's content starts, after its local header at ``offset``."""
+    local = data[offset:offset + _LOCAL.size]
+    if len(local) != _LOCAL.size or local[:4] != b"PK\x03\x04":
+        return None
+    return offset + _LOCAL.size + local[-4] + (local[-3] << 8) + local[-2] + (local[-1] << 8)
+
+
 def _member_head(data: bytes, name: str, method: int, compressed: int,
                  offset: int) -> tuple[str, bytes]:
     """The first :data:`HEAD` bytes of a member's content (stored or deflated), or b"" when
     they cannot be read this way (the parse then decides)."""
-    local = data[offset:offset + _LOCAL.size]
-    if len(local) != _LOCAL.size or local[:4] != b"PK\x03\x04":
+    start = _content_at(data, offset)
+    if start is None:
         return name, b""
-    start = offset + _LOCAL.size + local[-4] + (local[-3] << 8) + local[-2] + (local[-1] << 8)
     content = data[start:start + min(compressed, HEAD)]
     try:
         if method == 0:
@@ -192,10 +200,11 @@ def _area(groups: tuple[bytes, bytes | None]) -> tuple[int, str]:
 def _sheet_name(path: Path, member: str) -> str:
     """The sheet's name in the workbook for its XML member (only on refusal: zipfile reads the
     workbook and its relationships), else the member's name."""
+    from civstat.ingest.formulas import sheet_members
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            members = sheet_members(zf)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        members = sheet_members(member_reader(path.read_bytes()))
+    except (KeyError, OSError, ValueError):
         return member
     return next((name for name, m in members.items() if m == member), member)
 
@@ -224,7 +233,7 @@ _ZIP64_LOCATOR = b"PK\x06\x07"
 
 
 def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
-    """Member names, total unpacked size and the worksheets' (name, compression method,
+    """Member names, total unpacked size and the members' (name, compression method,
     compressed size, local header offset) from the central directory, as :mod:`zipfile`
     reads them — or None when the archive is not an ordinary one (a comment, ZIP64 records,
     anything zipfile would refuse or read another way), for :mod:`zipfile` to read."""
@@ -255,11 +264,46 @@ def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
             return None
         name = raw.decode("ascii")
         names.add(name)
-        if _is_worksheet(name):
-            sheets.append((name, entry[6], entry[10], entry[18] + concat))
+        sheets.append((name, entry[6], entry[10], entry[18] + concat))
         unpacked += file_size
         at = end
     return names, unpacked, sheets
+
+
+_LAST_DIRECTORY: list = [None, None]  # the bytes last read by check_file, and their directory
+
+
+def member_reader(data: bytes):
+    """A function reading a member of the workbook ``data`` whole (a name it lacks: KeyError;
+    one it cannot inflate: ValueError), from the central directory (the one :func:`check_file`
+    read, when ``data`` are the bytes it checked); :mod:`zipfile` where the archive is not an
+    ordinary one."""
+    last, directory = _LAST_DIRECTORY
+    if last is not data:
+        directory = _zip_directory(data)
+    if directory is None:
+        def read_zipfile(name: str) -> bytes:
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    return zf.read(name)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+                    zlib.error) as exc:
+                raise ValueError(type(exc).__name__) from None
+        return read_zipfile
+    members = {m[0]: m[1:] for m in directory[2]}
+
+    def read(name: str) -> bytes:
+        method, compressed, offset = members[name]
+        start = _content_at(data, offset)
+        if start is None or method not in (0, 8):
+            raise ValueError(f"cannot read {name}")
+        content = data[start:start + compressed]
+        try:
+            return content if method == 0 else zlib.decompressobj(-15).decompress(
+                content, MAX_UNPACKED.bytes())
+        except zlib.error as exc:
+            raise ValueError(str(exc)) from None
+    return read
 
 
 def _plain_extra(data: bytes, at: int, length: int) -> bool:
