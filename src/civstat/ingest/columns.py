@@ -285,8 +285,7 @@ class SheetPlan:
     columns: list[tuple[Column, str, float, str | None]]  # column, header text, factor, period
     rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
     findings: list[Finding] = field(default_factory=list)  # the planning's (a units line's unit)
-    blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read: grid
-    # row, grid column, plan column (a formula saved without its value reads as empty)
+    blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read (row, col, plan col)
 
 
 @dataclass(frozen=True)
