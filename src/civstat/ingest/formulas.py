@@ -31,8 +31,6 @@ _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _RELATION = re.compile(r"<Relationship\b[^>]*>")
-
-
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 
 

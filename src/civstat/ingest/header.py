@@ -282,8 +282,7 @@ def _family_words(family: str) -> str:
     return "\n".join((*_column_index(family), *labels, *numbers))
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+_is_cjk = re.compile(f"[{_CJK}]").match  # a Chinese character (the range _CJK_NAME holds)
 
 
 def _place_name(family: str, name: str, cell: str) -> str | None:

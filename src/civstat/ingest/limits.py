@@ -198,8 +198,8 @@ def _area(groups: tuple[bytes, bytes | None]) -> tuple[int, str]:
 
 
 def _sheet_name(path: Path, member: str) -> str:
-    """The sheet's name in the workbook for its XML member (only on refusal: zipfile reads the
-    workbook and its relationships), else the member's name."""
+    """The sheet's name in the workbook for its XML member (only on refusal: the workbook and
+    its relationships are read), else the member's name."""
     from civstat.ingest.formulas import sheet_members
 
     try:
@@ -249,7 +249,7 @@ def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
         return None
     concat = start - offset_cd  # bytes before the archive (local header offsets move by it)
     directory = data[start:start + size_cd]
-    names, unpacked, at, sheets = set(), 0, 0, []
+    names, unpacked, at, members = set(), 0, 0, []
     while at < size_cd:
         if at + _ENTRY.size > size_cd:
             return None
@@ -264,10 +264,10 @@ def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
             return None
         name = raw.decode("ascii")
         names.add(name)
-        sheets.append((name, entry[6], entry[10], entry[18] + concat))
+        members.append((name, entry[6], entry[10], entry[18] + concat))
         unpacked += file_size
         at = end
-    return names, unpacked, sheets
+    return names, unpacked, members
 
 
 _LAST_DIRECTORY: list = [None, None]  # the bytes last read by check_file, and their directory
