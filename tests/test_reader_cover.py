@@ -278,3 +278,36 @@ def test_excel_serial_number_is_read_as_a_date():
     cover, found = parse_cover("封面", [["填报单位", "马店镇"], ["填报日期", "45573"]])
     assert cover["fill_date"] == dt.date(2024, 10, 8)
     assert all(f.column != "填报日期" for f in found)
+
+
+def test_populations_in_wan_ren_are_read_in_people(tmp_path):
+    """户籍人口(万人) | 3.2 is 32,000 people, not 3 (before, 3 loaded silently and every coverage
+    rate over it was ten thousand times too high). A unit typed after the number replaces the
+    label's: 8000人 under a (万人) label is 8,000, 2.4万 is 24,000."""
+    rows = cover_rows()
+    rows[4:7] = [["户籍人口(万人)", 3.2], ["其中:城镇人口（万人）", "8000人"], ["其中:农村人口(万人)", "2.4万"]]
+    rows[7] = ["60岁及以上人口", "0.61"]  # no unit in the label: people (a fraction is refused)
+    rows.append(["老年人口(万人)", 0.61])  # the same field again, in 万人: the same figure
+    write_xlsx(raw_folder(tmp_path) / "万人.xlsx", rows, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_total, pop_urban, pop_rural, pop_60plus "
+                       "FROM raw.submissions").fetchone() == (32000, 8000, 24000, None)
+    [(code, sheet, row, column, zh, _)] = findings(con)
+    assert (code, sheet, row, column) == ("cover_unreadable", "封面", 8, "60岁及以上人口")
+    assert "'0.61'" in zh and "应为非负整数" in zh
+
+
+@pytest.mark.parametrize("unit", ["千人", "百人"])
+def test_a_population_label_in_an_unknown_magnitude_is_a_finding(tmp_path, unit):
+    """户籍人口(千人) | 32: the reader does not convert 千人 (the contract's units), so the value is
+    left empty with a finding naming the cell and the units it does convert — never 32 people."""
+    rows = cover_rows()
+    rows[4] = [f"户籍人口({unit})", 32]
+    write_xlsx(raw_folder(tmp_path) / "千人.xlsx", rows, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_total, pop_urban FROM raw.submissions").fetchone() == (None, 8000)
+    [(code, sheet, row, column, zh, en)] = findings(con)
+    assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
+    assert f"标签的单位 {unit} 无法换算(可用 人、万人)" in zh and "cell B5" in en

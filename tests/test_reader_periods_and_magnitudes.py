@@ -143,3 +143,28 @@ def test_a_header_unit_with_an_unknown_magnitude_is_refused(tmp_path, unit):
     assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 1, f"累计支出低保资金({unit})")]
     assert f"单位 {unit} 无法识别" in refused[0][5]
     assert con.execute("SELECT count(*) FROM raw.dibao").fetchone()[0] == 0
+
+
+def test_counts_under_wan_headers_are_read_in_units(tmp_path):
+    """期末保障人数(万人) 0.021 is 210 people and 累计救助人次(万人次) 0.0096 is 96 person-times
+    (before, 0.021 was refused as no whole number and a 1 under (万人) loaded as one person);
+    a header unit of a count with a magnitude the reader does not convert (千人) is refused."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    head = list(sheets[DIBAO][0])
+    head[1:3] = ["期末保障户数(万户)", "期末保障人数(万人)"]
+    sheets[DIBAO] = [head, ["城市低保", 0.012, 0.021, *sheets[DIBAO][1][3:]],
+                     ["农村低保", "529户", 0.0664, *sheets[DIBAO][2][3:]]]
+    sheets[TEMP] = [["累计救助户次", "累计救助人次(万人次)", *TEMP_HEAD[2:]], [41, 0.0096, 36_800, 8_325]]
+    write_xlsx(folder / "马店.xlsx", cover_rows(), sheets)
+    thousands = canonical_sheets()
+    thousands[DIBAO] = [[thousands[DIBAO][0][0], "期末保障户数", "期末保障人数(千人)",
+                         *thousands[DIBAO][0][3:]], *thousands[DIBAO][1:]]
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), thousands)
+    con, _ = run_ingest(tmp_path)
+    assert con.execute("SELECT category, households, persons FROM raw.dibao ORDER BY 1").fetchall() == [
+        ("rural", 529, 664), ("urban", 120, 210)]
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0)]
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 1, "期末保障人数(千人)")]
+    assert "单位 千人 无法识别(可用 人、万人)" in refused[0][5]

@@ -60,11 +60,14 @@ _CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")  # the unit typed after a 
 def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     """The factor a unit typed after a cell's number states for its column, in place of the
     header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
-    ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header ×1;
-    None for any other unit (``529户``, ``67%``, ``3,300元/年``: the header's factor stands)."""
+    ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header and
+    ``32000人`` under a 万人 one ×1 (the column's own unit); None for any other unit (``67%``,
+    ``3,300元/年``: the header's factor stands)."""
     if not unit:
         return None
     unit = norm(unit)
+    if unit == col_unit:
+        return 1.0
     conversions = load_contract().unit_conversions
     if unit in conversions and conversions[unit][0] == col_unit:
         return conversions[unit][1]

@@ -11,6 +11,11 @@ Clerks lay a cover out in many ways; every one of these is read:
   of its own before the label's cell; units in brackets (full- or half-width); numbered labels;
 * vertical: a row holding only labels, with the values in the row below.
 
+A count is read in the unit its label states (``户籍人口(万人) | 3.2``: 32,000 people; the
+contract's ``unit_conversions``), or in the unit typed after the number (``3.2万``, ``32000人``),
+which replaces the label's; a label unit of a magnitude the contract does not convert (千人)
+leaves the value empty with a finding.
+
 A recognised label whose value cannot be read is never a silent NULL: for the identity fields
 (填报单位, 统计用区划代码) it refuses the return, naming sheet, row and column; for every other
 field it is a :class:`Finding` on the return (the value stays empty); a number no return can
@@ -27,8 +32,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from civstat.contract import Column, load_contract
+from civstat.ingest.columns import cell_factor, cell_unit
 from civstat.ingest.normalize import (
     header_key,
     is_blank,
@@ -37,6 +44,7 @@ from civstat.ingest.normalize import (
     parse_number,
     parse_period,
 )
+from civstat.ingest.qualifiers import convertible_units, unknown_magnitude
 from civstat.ingest.refusal import Finding, Refusal
 
 # A value that cannot be read refuses the return for these (who sent it); a finding otherwise.
@@ -68,6 +76,13 @@ class _Found:
     raw: object | None  # the value as written, None when blank
     row: int            # 0-based row and column of the value (of the label when blank)
     col: int
+    unit: str | None = None  # the unit the label states (户籍人口(万人): 万人)
+
+
+class _LabelRead(NamedTuple):
+    field: Column
+    inline: str | None  # the value written in the label's own cell (填报单位:马店镇)
+    unit: str | None    # the unit in the label's brackets (户籍人口(万人): 万人)
 
 
 @cache
@@ -86,22 +101,18 @@ def _field(label: str) -> Column | None:
 
 
 @lru_cache(maxsize=4096)
-def _read_label(text: str) -> tuple[Column, str | None] | None:
-    """``'其中：城镇人口（人）'`` → (pop_urban, None); ``'填报单位:马店镇'`` → (unit_name, '马店镇')."""
+def _read_label(text: str) -> _LabelRead | None:
+    """``'其中：城镇人口（万人）'`` → (pop_urban, None, '万人'); ``'填报单位:马店镇'`` →
+    (unit_name, '马店镇', None)."""
     body = _QIZHONG.sub("", text.strip())
     whole = _field(body)
     if whole is not None:
-        return whole, None
-    parts = _COLON.split(body, maxsplit=1)
-    if len(parts) == 2:
-        head = _field(parts[0])
-        if head is not None:
-            return head, parts[1].strip() or None
-    parts = body.split(None, 1)
-    if len(parts) == 2:
-        head = _field(parts[0])
-        if head is not None:
-            return head, parts[1].strip() or None
+        return _LabelRead(whole, None, header_key(body)[1])
+    for parts in (_COLON.split(body, maxsplit=1), body.split(None, 1)):
+        if len(parts) == 2:
+            head = _field(parts[0])
+            if head is not None:
+                return _LabelRead(head, parts[1].strip() or None, header_key(parts[0])[1])
     return None
 
 
@@ -112,7 +123,7 @@ def _ascii_unlabelled() -> bool:
     return not any(key.isascii() for key in cover_index())
 
 
-def _label_at(grid: list[list], r: int, c: int) -> tuple[Column, str | None] | None:
+def _label_at(grid: list[list], r: int, c: int) -> _LabelRead | None:
     cell = grid[r][c] if c < len(grid[r]) else None
     if not isinstance(cell, str) or (cell.isascii() and _ascii_unlabelled()):
         return None
@@ -120,7 +131,7 @@ def _label_at(grid: list[list], r: int, c: int) -> tuple[Column, str | None] | N
 
 
 @lru_cache(maxsize=1 << 14)
-def _cell_label(cell: str) -> tuple[Column, str | None] | None:
+def _cell_label(cell: str) -> _LabelRead | None:
     """:func:`_label_at` of a text cell, memoised: a province's covers share their labels."""
     return None if is_blank(cell) else _read_label(cell)
 
@@ -138,15 +149,16 @@ def _labels(grid: list[list]) -> list[_Label]:
 
 
 # What locating the fields needs to know of a cell: (blank, a bare unit such as 人 or (人),
-# the field it labels or None, the label carries its value inline). Cells of the same kind
-# give the same layout, so a province's covers are located once per layout.
-_BLANK_CELL = (True, False, None, False)
-_OTHER_CELL = (False, False, None, False)
+# the field it labels or None, the label carries its value inline, the unit the label states).
+# Cells of the same kind give the same layout, so a province's covers are located once per
+# layout.
+_BLANK_CELL = (True, False, None, False, None)
+_OTHER_CELL = (False, False, None, False, None)
 _KINDS: dict[str, tuple] = {}
 _LAYOUTS: dict[tuple, tuple] = {}
 
 
-def _kind(cell) -> tuple[bool, bool, str | None, bool]:
+def _kind(cell) -> tuple[bool, bool, str | None, bool, str | None]:
     if cell is None:
         return _BLANK_CELL
     if not isinstance(cell, str):
@@ -160,8 +172,9 @@ def _kind(cell) -> tuple[bool, bool, str | None, bool]:
             label = None if _ascii_unlabelled() else _cell_label(cell)
         else:
             blank, unit, label = is_blank(cell), _is_bare_unit(cell), _cell_label(cell)
-        kind = _KINDS[cell] = (blank, unit, label[0].name if label else None,
-                               bool(label) and label[1] is not None)
+        kind = _KINDS[cell] = (blank, unit, label.field.name if label else None,
+                               bool(label) and label.inline is not None,
+                               label.unit if label else None)
     return kind
 
 
@@ -180,10 +193,10 @@ def _locate_all(grid: list[list]) -> tuple[dict[str, _Found], list[_Found]]:
         layout = _LAYOUTS[kinds] = _layout(kinds)
     fields = _fields()
 
-    def found_at(name: str, how: str, r: int, c: int) -> _Found:
+    def found_at(name: str, how: str, r: int, c: int, unit: str | None) -> _Found:
         cell = grid[r][c] if how != "none" else None
-        raw = _cell_label(cell)[1] if how == "inline" else cell
-        return _Found(fields[name], raw, r, c)
+        raw = _cell_label(cell).inline if how == "inline" else cell
+        return _Found(fields[name], raw, r, c, unit)
 
     first, again = layout
     return {v[0]: found_at(*v) for v in first}, [found_at(*v) for v in again]
@@ -194,9 +207,9 @@ def _fields() -> dict[str, Column]:
     return {f.name: f for f in load_contract().cover_fields}
 
 
-def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[tuple[str, str, int, int], ...], tuple]:
-    """Where each field's value is: (field, ``cell`` / ``inline`` / ``none``, row, column), and
-    where a field labelled again has another written value.
+def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[tuple, ...], tuple]:
+    """Where each field's value is: (field, ``cell`` / ``inline`` / ``none``, row, column, the
+    unit its label states), and where a field labelled again has another written value.
 
     A value is the next cell to the right (blank cells and bare units skipped, up to the next
     label), the label's own cell (``填报单位:马店镇``), or, under a row of labels only, the
@@ -207,8 +220,8 @@ def _layout(kinds: tuple[tuple, ...]) -> tuple[tuple[tuple[str, str, int, int], 
     by_row: dict[int, list[tuple]] = {}
     for lb in labels:
         by_row.setdefault(lb[0], []).append(lb)
-    found: dict[str, tuple[str, str, int, int]] = {}
-    again: list[tuple[str, str, int, int]] = []
+    found: dict[str, tuple] = {}
+    again: list[tuple] = []
     for r, c, k in labels:
         value = _value_at(kinds, r, c, k, _label_row(kinds, r, by_row[r]))
         prev = found.get(k[2])
@@ -228,24 +241,24 @@ def _label_row(kinds: tuple, r: int, labels_here: list[tuple]) -> bool:
 
 
 def _value_at(kinds: tuple, r: int, c: int, kind: tuple, label_row: bool
-              ) -> tuple[str, str, int, int]:
-    name = kind[2]
+              ) -> tuple[str, str, int, int, str | None]:
+    name, stated = kind[2], kind[4]
     if kind[3]:
-        return name, "inline", r, c
+        return name, "inline", r, c, stated
     if not label_row:
         row = kinds[r]
         for j in range(c + 1, len(row)):
-            blank, unit, label, _ = row[j]
+            blank, unit, label = row[j][:3]
             if blank or unit:
                 continue
             if label is not None:
                 break  # the next label: this one's value is blank
-            return name, "cell", r, j
+            return name, "cell", r, j, stated
     elif r + 1 < len(kinds):
         below = kinds[r + 1][c] if c < len(kinds[r + 1]) else _BLANK_CELL
         if not below[0] and below[2] is None:
-            return name, "cell", r + 1, c
-    return name, "none", r, c
+            return name, "cell", r + 1, c, stated
+    return name, "none", r, c, stated
 
 
 # -- values --------------------------------------------------------------------------------
@@ -259,17 +272,34 @@ class _OutOfRange(_Unreadable):
     """A number no return can hold (``1e308``, ``Infinity``): refused like a sheet's cell."""
 
 
-_WAN = re.compile(r"^(\d+(?:\.\d+)?)万(?:人|户)?$")
+def _label_factor(field: Column, unit: str | None) -> float:
+    """The factor of the unit a label states (户籍人口(万人): ×10,000; (人), none: ×1)."""
+    if not unit:
+        return 1.0
+    conversions = load_contract().unit_conversions
+    stated = conversions.get(norm(unit))
+    if stated is not None and stated[0] == field.unit:
+        return stated[1]
+    if unknown_magnitude(field, unit):
+        known = convertible_units(field)
+        raise _Unreadable(f"标签的单位 {unit} 无法换算(可用 {known})",
+                          f"the label's unit {unit} cannot be converted (use {known.replace('、', ', ')})")
+    return 1.0
 
 
-def _read_int(raw: object) -> int | None:
-    wan = _WAN.match(norm(raw)) if isinstance(raw, str) else None
+def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None:
+    """A count in the label's unit (户籍人口(万人) 3.2: 32,000), or in the unit typed after the
+    number (``3.2万``, ``32000人``), which replaces the label's."""
     try:
-        number = float(wan[1]) * 10000 if wan else parse_number(raw)
+        number = parse_number(raw)
+        typed = cell_factor(field.unit, cell_unit(raw))
     except (ValueError, OverflowError):
         raise _Unreadable("不是数字", "not a number") from None
     if number is None:
         return None
+    factor = typed if typed is not None else _label_factor(field, unit)
+    if factor != 1:  # 3.2 万人 is 32,000 people; a fraction of a person is the float's
+        number = round(number * factor, 6) if math.isfinite(number) else number
     if not math.isfinite(number) or abs(number) > MAX_POPULATION:
         raise _OutOfRange(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
                           f"value out of range (not finite or beyond ±{MAX_POPULATION})")
@@ -305,9 +335,9 @@ def _read_text(field: Column, raw: object) -> str | None:
     return text
 
 
-def _read(field: Column, raw: object):
+def _read(field: Column, raw: object, unit: str | None = None):
     if field.type == "int":
-        return _read_int(raw)
+        return _read_int(field, raw, unit)
     if field.type == "date":
         return _read_date(raw)
     return _read_text(field, raw)
@@ -347,7 +377,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
         if item.raw is None or is_blank(item.raw):
             continue
         try:
-            value = _read(item.field, item.raw)
+            value = _read(item.field, item.raw, item.unit)
         except _Unreadable as exc:
             zh, en, where = _unreadable(sheet, item, exc)
             if isinstance(exc, _OutOfRange):
@@ -384,7 +414,7 @@ def _written_again(sheet: str, cover: dict, found: dict[str, _Found], again: lis
     for item in again:
         name = item.field.name
         try:
-            value = None if is_blank(item.raw) else _read(item.field, item.raw)
+            value = None if is_blank(item.raw) else _read(item.field, item.raw, item.unit)
         except _Unreadable:
             continue  # the first value stands; it alone is read
         first = found[name]

@@ -143,10 +143,15 @@ def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
                    row + 1, header)
 
 
+def convertible_units(col: Column) -> str:
+    """The units a column of ``col``'s kind may be stated in: ``人、万人``; ``元、万元、千元、万``."""
+    return "、".join(dict.fromkeys([col.unit, *(
+        u for u, (canonical, _) in load_contract().unit_conversions.items() if canonical == col.unit)]))
+
+
 def unknown_unit(col: Column, header: str, unit: str, row: int) -> Problem:
     """A header unit of the column's kind with a magnitude the reader does not convert."""
-    known = "、".join(u for u, (canonical, _) in load_contract().unit_conversions.items()
-                     if canonical == col.unit)
+    known = convertible_units(col)
     return Problem("ambiguous_unit",
                    f"{header} 的单位 {unit} 无法识别(可用 {known})",
                    f"{header}: unit {unit} not recognised (use {known})", row + 1, header)
