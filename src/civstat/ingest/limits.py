@@ -39,6 +39,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,11 +87,27 @@ def _too_large(what_zh: str, what_en: str, size: int, setting: Setting) -> Refus
                    f"{what_en} {_mb(size)} exceeds the limit of {_mb(limit)} (setting {setting.name})")
 
 
-def check_file(path: Path) -> bytes | None:
+@dataclass(frozen=True)
+class Checked:
+    """A workbook's bytes as :func:`check_file` read them (once, for the parse to reuse: a return
+    is a few dozen KB, and at most ``CIVSTAT_MAX_FILE_MB``), and the zip directory it read."""
+
+    data: bytes
+    directory: tuple | None = None  # :func:`_zip_directory`'s: None for no ordinary zip
+
+    @classmethod
+    def of(cls, data: bytes) -> Checked:
+        return cls(data, _zip_directory(data) if data[:4] == ZIP_MAGIC else None)
+
+    def member_reader(self) -> Callable[[str], bytes]:
+        """:func:`member_reader` through the directory already read."""
+        return _member_reader(self.data, self.directory)
+
+
+def check_file(path: Path) -> Checked | None:
     """Raise :class:`Refusal` when ``path`` is over a limit or a zip that is not a workbook.
 
-    Returns a workbook's bytes (read once for these checks, for the parse to reuse: a return
-    is a few dozen KB, and at most ``CIVSTAT_MAX_FILE_MB``), None for any other file."""
+    Returns a workbook's bytes and zip directory (:class:`Checked`), None for any other file."""
     size = path.stat().st_size
     if size > MAX_FILE.bytes():
         raise _too_large("文件大小", "file size", size, MAX_FILE)
@@ -103,9 +120,8 @@ def check_file(path: Path) -> bytes | None:
         raise Refusal("unreadable", "文件是空的(0 字节),请重新保存后报送",
                       "the file is empty (0 bytes); save it again and resend")
     if data[:4] != ZIP_MAGIC:
-        return data
+        return Checked(data)
     directory = _zip_directory(data)
-    _LAST_DIRECTORY[:] = data, directory
     if directory is not None:
         _check_directory(*directory[:2])
         heads = [_member_head(data, *member) for member in directory[2] if _is_worksheet(member[0])]
@@ -117,7 +133,7 @@ def check_file(path: Path) -> bytes | None:
         area = _dimension_area(head)
         if area is not None and area[0] > limit:
             raise sheet_too_large(_sheet_name(path, name), *area, limit)
-    return data
+    return Checked(data, directory)
 
 
 def sheet_too_large(sheet: str, cells: int, span: str, limit: int) -> Refusal:
@@ -270,17 +286,14 @@ def _zip_directory(data: bytes) -> tuple[set[str], int, list[tuple]] | None:
     return names, unpacked, members
 
 
-_LAST_DIRECTORY: list = [None, None]  # the bytes last read by check_file, and their directory
-
-
-def member_reader(data: bytes):
+def member_reader(data: bytes) -> Callable[[str], bytes]:
     """A function reading a member of the workbook ``data`` whole (a name it lacks: KeyError;
-    one it cannot inflate: ValueError), from the central directory (the one :func:`check_file`
-    read, when ``data`` are the bytes it checked); :mod:`zipfile` where the archive is not an
-    ordinary one."""
-    last, directory = _LAST_DIRECTORY
-    if last is not data:
-        directory = _zip_directory(data)
+    one it cannot inflate: ValueError), from the central directory; :mod:`zipfile` where the
+    archive is not an ordinary one."""
+    return _member_reader(data, _zip_directory(data))
+
+
+def _member_reader(data: bytes, directory: tuple | None) -> Callable[[str], bytes]:
     if directory is None:
         def read_zipfile(name: str) -> bytes:
             try:
@@ -317,7 +330,7 @@ def _plain_extra(data: bytes, at: int, length: int) -> bool:
     return True
 
 
-def check_files(files: list[Path]) -> bytes | None:
-    """:func:`check_file` of each file; the workbook's bytes when ``files`` is one workbook."""
+def check_files(files: list[Path]) -> Checked | None:
+    """:func:`check_file` of each file; the workbook's when ``files`` is one workbook."""
     contents = [check_file(f) for f in files]
     return contents[0] if len(files) == 1 else None

@@ -18,12 +18,10 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover
-from civstat.ingest.formulas import uncomputed
+from civstat.ingest.formulas import refuse_uncomputed
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
@@ -33,6 +31,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     _scan_header,
     layout,
 )
+from civstat.ingest.limits import Checked
 from civstat.ingest.normalize import norm, sheet_key
 from civstat.ingest.qualifiers import LineUnit, period_word
 from civstat.ingest.refusal import Finding, Refusal
@@ -252,10 +251,10 @@ def _parse_cover(name: str, grid: list[list]) -> tuple[dict, list[Finding]]:
 
 
 def read_return(source: Path | list[Path], sha256: str | None = None,
-                content: bytes | None = None) -> ParsedReturn:
+                content: Checked | None = None) -> ParsedReturn:
     """Parse one return: a workbook path, or the list of CSV files of one workbook
     (``sha256``: its :func:`file_sha256`, when the caller has already hashed it; ``content``:
-    a workbook's bytes, when the caller has read them)."""
+    a workbook's bytes, when the caller has read and checked them: :func:`check_files`)."""
     result = finish_returns([plan_return(source, sha256, content)])[0]
     if isinstance(result, BaseException):
         raise result
@@ -272,15 +271,15 @@ class PlannedReturn:
 
 
 def plan_return(source: Path | list[Path], sha256: str | None = None,
-                content: bytes | None = None) -> PlannedReturn:
-    """A return up to typing (:func:`read_return` without the typing of its cells);
-    ``content``: a workbook's bytes, when the caller has read them."""
+                content: Checked | None = None) -> PlannedReturn:
+    """A return up to typing (:func:`read_return` without the typing of its cells)."""
     files = sorted(source) if isinstance(source, list) else [Path(source)]
     first = files[0]
     if first.suffix.lower() == ".csv":
         grids, fmt = grids_csv(files), "csv"
     elif first.suffix.lower() in WORKBOOK_SUFFIXES:
-        grids, fmt = grids_excel(first, content), first.suffix.lower().lstrip(".")
+        grids, fmt = (grids_excel(first, content and content.data),
+                      first.suffix.lower().lstrip("."))
     else:
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")
@@ -295,36 +294,9 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     if fmt in ("xlsx", "xlsm") and (any(plan.blanks for plan in plans) or any(
             f.code == "cover_missing" for f in cover_findings)):
-        _no_uncomputed_formula(content if content is not None else first.read_bytes(), grids,
-                               (by_family["cover"], cover_findings), plans)
+        refuse_uncomputed(content or Checked.of(first.read_bytes()), grids,
+                          (by_family["cover"], cover_findings), plans)
     return PlannedReturn(parsed, plans, refusal)
-
-
-def _no_uncomputed_formula(content: bytes, grids: Grids, cover: tuple[str, list[Finding]],
-                           plans: list[SheetPlan]) -> None:
-    """Refuse the return when an empty cell it would read is a formula saved without its value
-    (:mod:`civstat.ingest.formulas`): read as empty it would count as nothing. On the cover, a
-    field left empty (``cover_missing``) is looked for in its label's row and the row below."""
-    name, findings = cover
-    places = {name: [(f.row - 1 + below, None, f.column) for f in findings
-                     if f.code == "cover_missing" and f.row for below in (0, 1)]}
-    for plan in plans:
-        places[plan.name] = [(r, c, plan.columns[j][0].header) for r, c, j in plan.blanks]
-    for sheet, cells in places.items():
-        formulas = uncomputed(content, sheet) if cells else {}
-        lead = grids.leads.get(sheet, 0)
-        for r, c, header in cells if formulas else ():
-            at = [(r, c + lead)] if c is not None else sorted(k for k in formulas if k[0] == r)
-            for key in (k for k in at if k in formulas):
-                cell = xl_rowcol_to_cell(*key)
-                raise Refusal(
-                    "uncomputed_formula",
-                    f"单元格 {cell} 是公式(={formulas[key]}),文件里却没有它的计算结果(多半由程序生成、未在 "
-                    "Excel/WPS 中保存过),按空白读取会当作0:请用 Excel 或 WPS 打开、保存后重新报送",
-                    f"cell {cell} holds a formula (={formulas[key]}) but the file holds no result for "
-                    "it (written by a program, never saved in Excel/WPS); read as empty it would count "
-                    "as zero: open and save the file in Excel or WPS and resend",
-                    sheet=sheet, row=r + 1, column=header)
 
 
 def finish_returns(planned: list[PlannedReturn]) -> list[ParsedReturn | BaseException]:
