@@ -1,6 +1,6 @@
 """A formula saved without its result (a workbook written by a program, never opened in Excel
-or WPS) is refused where the reader would read it, naming sheet, row, column and cell — read
-as empty it would count as zero. A formula with its saved result is read as that result; one
+or WPS) or an Excel error value (#REF!, #DIV/0!) is refused where the reader would read it,
+naming sheet, row, column and cell — read as empty it would count as zero. A formula with its saved result is read as that result; one
 whose result is empty text on purpose, or that sits where nothing is read, is no matter.
 
 The workbooks are written cell by cell with openpyxl (which saves formulas without results);
@@ -23,7 +23,7 @@ from handmade import (
     write_xlsx,
 )
 
-from civstat.ingest.formulas import sheet_members, uncomputed
+from civstat.ingest.formulas import FalseBlank, false_blanks, sheet_members, uncomputed
 
 DIBAO_SHEET = "表1 最低生活保障"
 
@@ -131,3 +131,51 @@ def test_a_cover_population_left_empty_is_still_a_warning(tmp_path):
     write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover, canonical_sheets())
     con, result = run_ingest(tmp_path)
     assert len(result.loaded) == 1 and quarantine_rows(con) == []
+
+
+def test_an_error_value_is_refused_at_its_cell(tmp_path):
+    """#REF! in 城市低保 期末保障人数 (a referenced row deleted): calamine reads it as an empty
+    cell, so 210 people would have loaded as none. Refused as a bad value naming C2 and #REF!."""
+    sheets = canonical_sheets()
+    sheets[DIBAO_SHEET][1][2] = "#REF!"  # openpyxl saves it as an error cell (t="e")
+    path = _write(tmp_path, sheets)
+    assert false_blanks(path.read_bytes(), DIBAO_SHEET) == {(1, 2): FalseBlank(None, "#REF!")}
+    assert uncomputed(path.read_bytes(), DIBAO_SHEET) == {}
+    con, result = run_ingest(tmp_path)
+    assert not result.loaded
+    (row,) = quarantine_rows(con)
+    assert row[:5] == ("2024Q3/马店镇.xlsx", "bad_value", DIBAO_SHEET, 2, "期末保障人数")
+    assert "单元格 C2 是 Excel 错误值 #REF!" in row[5]
+    assert con.execute("SELECT count(*) FROM raw.dibao").fetchone() == (0,)
+
+
+def test_an_error_with_its_formula_as_excel_saves_it(tmp_path):
+    """=C3/D3 over a zero, saved by Excel with its error result (<f> and <v>#DIV/0!</v>): the
+    refusal names the error and the formula. The same error in a column nothing reads (备注)
+    is no matter."""
+    sheets = canonical_sheets()
+    dibao = sheets[DIBAO_SHEET]
+    dibao[0].append("备注")
+    dibao[1].append("#N/A")  # not read
+    dibao[2].append(None)
+    dibao[2][4] = "=0"  # 农村低保 本年新增人数, E3
+    path = _write(tmp_path, sheets)
+    _patch_sheet(path, DIBAO_SHEET, lambda xml: re.sub(
+        rb'<c r="E3"[^>]*>.*?</c>', rb'<c r="E3" t="e"><f>C3/D3</f><v>#DIV/0!</v></c>', xml))
+    assert false_blanks(path.read_bytes(), DIBAO_SHEET) == {
+        (1, 9): FalseBlank(None, "#N/A"), (2, 4): FalseBlank("C3/D3", "#DIV/0!")}
+    con, _ = run_ingest(tmp_path)
+    (row,) = quarantine_rows(con)
+    assert row[1:5] == ("bad_value", DIBAO_SHEET, 3, "本年新增人数")
+    assert "E3 是 Excel 错误值 #DIV/0!(公式 =C3/D3)" in row[5]
+
+
+def test_an_error_in_a_cover_population_is_refused(tmp_path):
+    cover = cover_rows()
+    cover[5][1] = "#VALUE!"  # 其中:城镇人口
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert not result.loaded
+    (row,) = quarantine_rows(con)
+    assert row[1:5] == ("bad_value", "封面", 6, "城镇人口")
+    assert "B6 是 Excel 错误值 #VALUE!" in row[5]

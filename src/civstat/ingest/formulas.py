@@ -1,4 +1,5 @@
-"""Formula cells a workbook holds no value for.
+"""Cells a workbook holds that calamine reads as empty: formulas without their value, and
+Excel error values.
 
 Excel and WPS save each formula's result next to it (``<c r="B2"><f>B3+B4</f><v>120</v></c>``)
 and calamine reads that result. A workbook written by a program (openpyxl, a script that fills
@@ -11,6 +12,11 @@ file carries its values.
 
 A formula that yields empty text on purpose (``=IF(B3=0,"",B3)``, saved as ``t="str"`` with an
 empty value) is an empty cell like any other.
+
+An error value (``#REF!`` after a referenced row was deleted, ``#DIV/0!``, ``#VALUE!``; saved as
+``<c t="e"><v>#REF!</v></c>``) is read by calamine as an empty cell too: a broken 期末保障人数
+would load as nothing. Such a cell, where the reader reads it, refuses the return as a
+``bad_value`` naming the cell, the error and its formula.
 """
 
 from __future__ import annotations
@@ -18,16 +24,25 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from civstat.ingest.limits import Checked, member_reader
 from civstat.ingest.refusal import Finding, Refusal
 
+
+class FalseBlank(NamedTuple):
+    """A cell calamine reads as empty that is not: a formula without its result, or an error."""
+
+    formula: str | None  # the formula's text (None: no formula)
+    error: str | None    # the Excel error value saved (#REF!); None: no result saved at all
+
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_ERROR_TYPE = b't="e"'
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
@@ -63,12 +78,19 @@ def sheet_members(read: Callable[[str], bytes]) -> dict[str, str]:
 def uncomputed(content: bytes, sheet: str) -> dict[tuple[int, int], str]:
     """(row, column) → formula text (0-based, as in Excel) of the sheet's formula cells saved
     without a result; {} when the file is no xlsx or the sheet cannot be found."""
-    return _uncomputed(member_reader(content), [sheet]).get(sheet, {})
+    return {at: cell.formula for at, cell in false_blanks(content, sheet).items()
+            if cell.error is None}
 
 
-def _uncomputed(read: Callable[[str], bytes], sheets: list[str]
-                ) -> dict[str, dict[tuple[int, int], str]]:
-    """:func:`uncomputed` of each sheet (the workbook's relationships read once)."""
+def false_blanks(content: bytes, sheet: str) -> dict[tuple[int, int], FalseBlank]:
+    """(row, column) → :class:`FalseBlank` of the sheet's cells calamine reads as empty and
+    are not (0-based, as in Excel)."""
+    return _false_blanks(member_reader(content), [sheet]).get(sheet, {})
+
+
+def _false_blanks(read: Callable[[str], bytes], sheets: list[str]
+                  ) -> dict[str, dict[tuple[int, int], FalseBlank]]:
+    """:func:`false_blanks` of each sheet (the workbook's relationships read once)."""
     try:
         members = sheet_members(read)
     except (KeyError, ValueError):
@@ -82,26 +104,36 @@ def _uncomputed(read: Callable[[str], bytes], sheets: list[str]
     return out
 
 
-def _in_sheet(xml: bytes) -> dict[tuple[int, int], str]:
-    if not _FORMULA.search(xml):
+def _in_sheet(xml: bytes) -> dict[tuple[int, int], FalseBlank]:
+    if not _FORMULA.search(xml) and _ERROR_TYPE not in xml:
         return {}
     found = {}
     for attributes, body in _CELL.findall(xml):
-        if not body or not _FORMULA.search(body) or _VALUE.search(body):
+        if not body:
             continue
         kind = _TYPE.search(attributes)
+        kind = kind[1] if kind else None
+        value = _VALUE.search(body)
+        if kind == b"e":
+            error = html.unescape(value[1].decode("utf-8", "replace")).strip() if value else "#N/A"
+        elif _FORMULA.search(body) and not value and kind not in (b"str", b"inlineStr"):
+            error = None  # (empty text on purpose is saved as t="str": an empty cell)
+        else:
+            continue
         ref = _REF.search(attributes)
-        if ref is None or (kind is not None and kind[1] in (b"str", b"inlineStr")):
-            continue  # no place to name, or a formula whose result is empty text on purpose
+        if ref is None:
+            continue  # no place to name
         formula = _FORMULA_TEXT.search(body)
-        text = html.unescape(formula[1].decode("utf-8", "replace")) if formula else ""
-        found[xl_cell_to_rowcol(ref[1].decode())] = text
+        text = html.unescape(formula[1].decode("utf-8", "replace")) if formula else None
+        if text is None and error is None:
+            text = ""  # a shared formula's later cell (<f t="shared" si="0"/>)
+        found[xl_cell_to_rowcol(ref[1].decode())] = FalseBlank(text, error)
     return found
 
 
-def refuse_uncomputed(checked: Checked, grids, cover: tuple[str, list[Finding]], plans) -> None:
-    """Refuse the return when an empty cell it would read is a formula saved without its value:
-    read as empty it would count as nothing. ``plans``: the sheets' :class:`SheetPlan` (their
+def refuse_false_blanks(checked: Checked, grids, cover: tuple[str, list[Finding]], plans) -> None:
+    """Refuse the return when an empty cell it would read is a formula saved without its value
+    or an error value: read as empty it would count as nothing. ``plans``: the sheets' :class:`SheetPlan` (their
     ``blanks``, the empty cells they read); on the cover (``cover``: its sheet and findings), a
     field left empty (``cover_missing``) is looked for in its label's row and the row below."""
     name, findings = cover
@@ -112,15 +144,26 @@ def refuse_uncomputed(checked: Checked, grids, cover: tuple[str, list[Finding]],
     places = {sheet: cells for sheet, cells in places.items() if cells}
     if not places:
         return
-    for sheet, formulas in _uncomputed(checked.member_reader(), list(places)).items():
+    for sheet, cells in _false_blanks(checked.member_reader(), list(places)).items():
         lead = grids.leads.get(sheet, 0)
-        for r, c, header in places[sheet] if formulas else ():
-            at = [(r, c + lead)] if c is not None else sorted(k for k in formulas if k[0] == r)
-            for key in (k for k in at if k in formulas):
-                raise _refusal(sheet, r, header, xl_rowcol_to_cell(*key), formulas[key])
+        for r, c, header in places[sheet] if cells else ():
+            at = [(r, c + lead)] if c is not None else sorted(k for k in cells if k[0] == r)
+            for key in (k for k in at if k in cells):
+                raise _refusal(sheet, r, header, xl_rowcol_to_cell(*key), cells[key])
 
 
-def _refusal(sheet: str, row: int, header: str, cell: str, formula: str) -> Refusal:
+def _refusal(sheet: str, row: int, header: str, cell: str, blank: FalseBlank) -> Refusal:
+    formula, error = blank
+    if error is not None:
+        shown = f"(公式 ={formula})" if formula else ""
+        return Refusal(
+            "bad_value",
+            f"单元格 {cell} 是 Excel 错误值 {error}{shown},按空白读取会当作0:请改正(公式引用的"
+            "行列是否被删除、除数是否为0)后重新报送",
+            f"cell {cell} holds the Excel error {error}"
+            f"{f' (formula ={formula})' if formula else ''}; read as empty it would count as "
+            "zero: correct it (a deleted row or column the formula refers to, a division by "
+            "zero) and resend", sheet=sheet, row=row + 1, column=header)
     return Refusal(
         "uncomputed_formula",
         f"单元格 {cell} 是公式(={formula}),文件里却没有它的计算结果(多半由程序生成、未在 "

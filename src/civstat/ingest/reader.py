@@ -21,7 +21,7 @@ from pathlib import Path
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover
-from civstat.ingest.formulas import refuse_uncomputed
+from civstat.ingest.formulas import refuse_false_blanks
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
@@ -294,8 +294,8 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     if fmt in ("xlsx", "xlsm") and (any(plan.blanks for plan in plans) or any(
             f.code == "cover_missing" for f in cover_findings)):
-        refuse_uncomputed(content or Checked.of(first.read_bytes()), grids,
-                          (by_family["cover"], cover_findings), plans)
+        refuse_false_blanks(content or Checked.of(first.read_bytes()), grids,
+                            (by_family["cover"], cover_findings), plans)
     return PlannedReturn(parsed, plans, refusal)
 
 
