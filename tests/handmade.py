@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import xlwt
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from civstat.ingest import IngestResult, ingest
 
@@ -115,9 +115,11 @@ def write_cells(path: Path, sheets: dict[str, Rows],
     return path
 
 
-def write_xls(path: Path, sheets: dict[str, Rows]) -> Path:
+def write_xls(path: Path, sheets: dict[str, Rows],
+              merges: dict[str, list[str]] | None = None) -> Path:
     """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named;
-    a date is written without a number format (Excel shows its serial, as a clerk's copy may)."""
+    a date is written without a number format (Excel shows its serial, as a clerk's copy may);
+    ``merges``: sheet → ranges (A1:B1)."""
     book = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
@@ -125,6 +127,9 @@ def write_xls(path: Path, sheets: dict[str, Rows]) -> Path:
             for c, value in enumerate(row):
                 if value is not None:
                     sheet.write(r, c, value)
+        for rng in (merges or {}).get(name, []):
+            c1, r1, c2, r2 = range_boundaries(rng)
+            sheet.merge(r1 - 1, r2 - 1, c1 - 1, c2 - 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path

@@ -289,6 +289,7 @@ class SheetPlan:
     rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
     findings: list[Finding] = field(default_factory=list)  # the planning's (a units line's unit)
     blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read (row, col, plan col)
+    index: tuple[int, ...] = ()  # per plan column, the grid column it is read from
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     layout,
 )
 from civstat.ingest.limits import Checked
+from civstat.ingest.merges import spread_merges
 from civstat.ingest.normalize import norm, sheet_key
 from civstat.ingest.qualifiers import LineUnit, period_word
 from civstat.ingest.refusal import Finding, Refusal
@@ -145,7 +146,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         raise Refusal(problem.code, problem.zh, problem.en, sheet=name, row=problem.row,
                       column=problem.column)
     plan = SheetPlan(sheet, name, found.columns, findings=[
-        _line_unit_finding(name, line) for line in found.line_units])
+        _line_unit_finding(name, line) for line in found.line_units], index=found.index)
     kinds = _row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
@@ -292,6 +293,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
+    spread_merges(plans, grids.merges, grids.leads)
     if fmt in ("xlsx", "xlsm") and (any(plan.blanks for plan in plans) or any(
             f.code == "cover_missing" for f in cover_findings)):
         refuse_false_blanks(content or Checked.of(first.read_bytes()), grids,

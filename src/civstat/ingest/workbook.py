@@ -36,6 +36,7 @@ class Grids(dict):
     def __init__(self):
         super().__init__()
         self.leads: dict[str, int] = {}  # sheet → leading empty columns dropped (Excel's A, B …)
+        self.merges: dict[str, list] = {}  # sheet → merged ranges ((r1, c1), (r2, c2)), 0-based
 
     def hidden(self) -> frozenset[str]:
         from python_calamine import SheetVisibleEnum
@@ -67,6 +68,8 @@ def grids_excel(path: Path, content: bytes | None = None) -> Grids:
                 span = xl_range(*sheet.start, *sheet.end) if sheet.start else ""
                 raise sheet_too_large(name, sheet.height * sheet.width, span, limit)
             grids[name], grids.leads[name] = _text_rows(sheet.to_python(skip_empty_area=False))
+            if merged := sheet.merged_cell_ranges:
+                grids.merges[name] = merged
         grids.book = book
         return grids
     except Refusal:
