@@ -45,6 +45,7 @@ from civstat.ingest.normalize import (
     parse_number,
 )
 from civstat.ingest.refusal import Finding, Refusal
+from civstat.ingest.table_rows import settle_rows
 
 # No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
 MAX_ABS_NUMBER = 2 ** 53
@@ -385,7 +386,7 @@ def _sheet_names(sheet: Sheet) -> tuple[tuple[str, ...], bool]:
 def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding]) -> list[dict]:
     sheet, rows, spec = plan.sheet, [], _spec(plan.columns)
     names, distinct = _sheet_names(sheet)
-    single, width = sheet.row_kind == "single", len(spec.numeric)
+    width = len(spec.numeric)
     for record, cells, k in plan.rows:
         if spec.plain and (not bad or bad.isdisjoint(range(k, k + width))):
             filled = values[k:k + width]
@@ -400,73 +401,7 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
             if all(record.get(n) is None for n in names):
                 continue
         rows.append(record)
-    if sheet.row_kind == "category" and len(rows) > 1:
-        _once_per_category(plan, rows)
-    elif sheet.row_kind == "entity":
-        _named_once(plan, rows)
-    return _one_row(plan, rows) if single and len(rows) > 1 else rows
-
-
-def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
-    """One row per institution: its name (the sheet's first required text column) is filled in
-    and written once — a row of figures without a name would count for no institution (the
-    warehouse keeps named rows), and a name written twice is a copy counted twice or two
-    institutions no report could tell apart."""
-    key = next((c for c in plan.sheet.columns if c.type == "text" and c.required), None)
-    if key is None:
-        return
-    header = next((text for col, text, _, _ in plan.columns if col is key), key.header)
-    first: dict[str, dict] = {}
-    for row in rows:
-        if row.get("is_total"):
-            continue
-        name = row.get(key.name)
-        if name is None:
-            raise Refusal("unnamed_row", f"有数据但{key.header}为空",
-                          f"figures without a {key.header}", sheet=plan.name,
-                          row=row["source_row"], column=header)
-        seen = first.setdefault(norm(name), row)
-        if seen is not row:
-            raise Refusal("duplicate_entity",
-                          f"{key.header} {name} 出现两行(第{seen['source_row']}行和第{row['source_row']}行):"
-                          "重复的行请删去;确是两家同名机构,请在名称中区分(如加村名)",
-                          f"{key.header} {name} has two rows (rows {seen['source_row']} and "
-                          f"{row['source_row']}): delete the copy, or tell two institutions of that "
-                          "name apart in their names", sheet=plan.name, row=row["source_row"],
-                          column=header)
-
-
-def _once_per_category(plan: SheetPlan, rows: list[dict]) -> None:
-    """Two rows of one category (城市低保 and 城镇低保) cannot both be its figures: refused."""
-    first: dict[str, dict] = {}
-    for row in rows:
-        if row["is_total"]:
-            continue
-        seen = first.setdefault(row["category"], row)
-        if seen is not row:
-            label = next(c.label for c in plan.sheet.categories if c.code == row["category"])
-            raise Refusal("duplicate_category",
-                          f"{label} 出现两行(第{seen['source_row']}行和第{row['source_row']}行),"
-                          "无法确定哪一行是本期数据(请删去或合并)",
-                          f"{label} has two rows (rows {seen['source_row']} and {row['source_row']}): "
-                          "which is this period's cannot be told (delete or merge one)",
-                          sheet=plan.name, row=row["source_row"],
-                          column=plan.sheet.label.header if plan.sheet.label else None)
-
-
-def _one_row(plan: SheetPlan, rows: list[dict]) -> list[dict]:
-    """A one-row sheet (the township's figures) written as several rows: its 合计 row; without
-    one it is refused — the parts (城镇 | 农村) are not this sheet's figures, and adding them up
-    would be a guess."""
-    totals = [r for r in rows if r.get("is_total")]
-    if totals:
-        return totals[:1]
-    at = "、".join(str(r["source_row"]) for r in rows)
-    raise Refusal("several_rows",
-                  f"本表应只填一行(全乡镇数),实有 {len(rows)} 行数据(第{at}行);请合并为一行,或加一行 合计",
-                  f"this sheet takes one row (the township's figures) but has {len(rows)} "
-                  f"(rows {at.replace('、', ', ')}); merge them, or add a 合计 row",
-                  sheet=plan.name, row=rows[1]["source_row"])
+    return settle_rows(plan, rows, spec.names)
 
 
 def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, values: list,

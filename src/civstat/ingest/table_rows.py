@@ -1,0 +1,114 @@
+"""The rows of a sheet as a whole, once typed: what one row per category, event or institution
+means — and what a sheet of one row means.
+
+* A category written twice (城市低保 and 城镇低保) is refused: which is the quarter's cannot be told.
+* An institution (表6) is one named row: a copy would count its beds twice, a row without a name
+  for none.
+* A one-row sheet written as parts (城镇 | 农村) is read from its 合计 row, refused without one.
+* Figures in a 合计 row alone (no category, event or institution rows) are refused: the warehouse
+  adds up the detail rows, so they would count for nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from civstat.ingest.normalize import norm
+from civstat.ingest.refusal import Refusal
+
+if TYPE_CHECKING:
+    from civstat.ingest.columns import SheetPlan
+
+
+def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """The sheet's rows after the checks above (``names``: its columns' names)."""
+    sheet, single = plan.sheet, plan.sheet.row_kind == "single"
+    if not single and rows and all(row.get("is_total") for row in rows):
+        _parts_missing(plan, rows, names)
+    if sheet.row_kind == "category" and len(rows) > 1:
+        _once_per_category(plan, rows)
+    elif sheet.row_kind == "entity":
+        _named_once(plan, rows)
+    return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+def _parts_missing(plan: SheetPlan, totals: list[dict], names: tuple[str, ...]) -> None:
+    """Figures in a 合计 row alone, no row of a category, event or institution: the warehouse
+    sums the detail rows (a 合计 row is only checked against them), so the township's figures
+    would count for nothing in every total — refused. A 合计 of zeros says nothing is lost."""
+    row = next((r for r in totals if any(r.get(n) not in (None, 0) for n in names)), None)
+    if row is None:
+        return
+    sheet = plan.sheet
+    parts = ("、".join(c.label for c in sheet.categories) if sheet.categories
+             else {"event": "每次灾害(事件)", "entity": "每个机构"}.get(sheet.row_kind, "明细"))
+    raise Refusal("only_total",
+                  f"本表只填了合计行,没有{parts}各一行的数:汇总只用分行的数,合计行不计入,这些数会丢失;"
+                  "请按行分别填报(合计行可保留)",
+                  f"only a total row, no row for each {'category' if sheet.categories else 'item'}"
+                  ": totals are summed from those rows, so these figures would be lost; fill in "
+                  "one row each (the total row may stay)",
+                  sheet=plan.name, row=row["source_row"],
+                  column=sheet.label.header if sheet.label else None)
+
+
+def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
+    """One row per institution: its name (the sheet's first required text column) is filled in
+    and written once — a row of figures without a name would count for no institution (the
+    warehouse keeps named rows), and a name written twice is a copy counted twice or two
+    institutions no report could tell apart."""
+    key = next((c for c in plan.sheet.columns if c.type == "text" and c.required), None)
+    if key is None:
+        return
+    header = next((text for col, text, _, _ in plan.columns if col is key), key.header)
+    first: dict[str, dict] = {}
+    for row in rows:
+        if row.get("is_total"):
+            continue
+        name = row.get(key.name)
+        if name is None:
+            raise Refusal("unnamed_row", f"有数据但{key.header}为空",
+                          f"figures without a {key.header}", sheet=plan.name,
+                          row=row["source_row"], column=header)
+        seen = first.setdefault(norm(name), row)
+        if seen is not row:
+            raise Refusal("duplicate_entity",
+                          f"{key.header} {name} 出现两行(第{seen['source_row']}行和第{row['source_row']}行):"
+                          "重复的行请删去;确是两家同名机构,请在名称中区分(如加村名)",
+                          f"{key.header} {name} has two rows (rows {seen['source_row']} and "
+                          f"{row['source_row']}): delete the copy, or tell two institutions of that "
+                          "name apart in their names", sheet=plan.name, row=row["source_row"],
+                          column=header)
+
+
+def _once_per_category(plan: SheetPlan, rows: list[dict]) -> None:
+    """Two rows of one category (城市低保 and 城镇低保) cannot both be its figures: refused."""
+    first: dict[str, dict] = {}
+    for row in rows:
+        if row["is_total"]:
+            continue
+        seen = first.setdefault(row["category"], row)
+        if seen is not row:
+            label = next(c.label for c in plan.sheet.categories if c.code == row["category"])
+            raise Refusal("duplicate_category",
+                          f"{label} 出现两行(第{seen['source_row']}行和第{row['source_row']}行),"
+                          "无法确定哪一行是本期数据(请删去或合并)",
+                          f"{label} has two rows (rows {seen['source_row']} and {row['source_row']}): "
+                          "which is this period's cannot be told (delete or merge one)",
+                          sheet=plan.name, row=row["source_row"],
+                          column=plan.sheet.label.header if plan.sheet.label else None)
+
+
+def _one_row(plan: SheetPlan, rows: list[dict]) -> list[dict]:
+    """A one-row sheet (the township's figures) written as several rows: its 合计 row; without
+    one it is refused — the parts (城镇 | 农村) are not this sheet's figures, and adding them up
+    would be a guess."""
+    totals = [r for r in rows if r.get("is_total")]
+    if totals:
+        return totals[:1]
+    at = "、".join(str(r["source_row"]) for r in rows)
+    raise Refusal("several_rows",
+                  f"本表应只填一行(全乡镇数),实有 {len(rows)} 行数据(第{at}行);请合并为一行,或加一行 合计",
+                  f"this sheet takes one row (the township's figures) but has {len(rows)} "
+                  f"(rows {at.replace('、', ', ')}); merge them, or add a 合计 row",
+                  sheet=plan.name, row=rows[1]["source_row"])
