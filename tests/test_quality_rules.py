@@ -62,6 +62,8 @@ BREAKS = [
      (T2, "2023Q2", "eldercare_institutions", "beds")),
     ("H2-total-row", "H2", [f"UPDATE raw.dibao SET persons = persons + 3 WHERE submission_id = '{S}' AND is_total"],
      (T2, "2024Q2", "dibao", "persons")),
+    ("H2-one-category", "H2", [f"DELETE FROM raw.dibao WHERE submission_id = '{S}' AND category = 'rural'"],
+     (T2, "2024Q2", "dibao", "persons")),
     ("H2-cover", "H2", [f"UPDATE raw.submissions SET pop_total = pop_total + 1 WHERE submission_id = '{S}'"],
      (T2, "2024Q2", "submissions", "pop_total")),
     ("H3", "H3", [f"UPDATE raw.dibao SET households = persons + 1 WHERE submission_id = '{S}' AND category = 'urban'"],
