@@ -32,7 +32,8 @@ FORMS = ["1775475", "1,775,475", "1，775，475", "１２３", "１，２３４"
          "无", "無", "None", "null", "", "   ", None, "约两百", "12abc34", "1.2.3", "Infinity", "-inf",
          "NaN", "1e308", "99999999999999999999", "2.5", "3,300元/年", "860元/人·月", "1.5万",
          "38万元", "177.5475 万元", "1.5萬", "2.1万人", "384.56063千元", "380000元", "25.4公顷", "12亩",
-         "3.5万户", "1,5", "12,34", "1,23,456", "1，5", "1,775,475.5", "12,000户", "-1,234", ",5", "1,"]
+         "3.5万户", "1,5", "12,34", "1,23,456", "1，5", "1,775,475.5", "12,000户", "-1,234", ",5", "1,",
+         "2万余", "210左右", "300多", "3千人", "2百", "1.2千", "38万元整", "380000元整", "0.33万元/年"]
 
 
 def _per_cell(col, raw, factor):
@@ -225,3 +226,25 @@ def test_figures_in_a_total_row_alone_are_refused(tmp_path, sheet, rows, parts):
     write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), zeros)
     _, result = run_ingest(tmp_path)
     assert result.ok
+
+
+@pytest.mark.parametrize(("cell", "word"), [
+    ("2万余", "万余"), ("664左右", "左右"), ("3千人", "千人"), ("600多", "多")])
+def test_a_rough_figure_is_refused_at_its_cell(tmp_path, cell, word):
+    """2万余 read as 2, 3千人 as 3 people, 664左右 as if exact: before, the words after the number
+    were dropped without a word. Refused, naming the cell; 38万元整 is 380,000 元."""
+    sheets = canonical_sheets()
+    sheets["表1 最低生活保障"][2][2] = cell  # 农村低保 期末保障人数
+    sheets["表1 最低生活保障"][2][7] = "177.5475万元整"
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.reason_code, item.sheet, item.row, item.column) == (
+        "bad_value", "表1 最低生活保障", 3, "期末保障人数")
+    assert f"'{cell}' 不是准确的数(“{word}”无法换算或是约数)" in item.message_zh
+    sheets["表1 最低生活保障"][2][2] = HAND_DIBAO["rural"][1]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT funds_ytd FROM raw.dibao WHERE category = 'rural'").fetchone() == (
+        1_775_475.0,)

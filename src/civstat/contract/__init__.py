@@ -140,6 +140,7 @@ class Contract:
     current_period_words: tuple[str, ...] = ()
     row_number_headers: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
+    approximate_words: tuple[str, ...] = ()
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
 
@@ -255,6 +256,7 @@ def load_contract(path: Path | None = None) -> Contract:
         current_period_words=tuple(raw.get("current_period_words") or ()),
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),
+        approximate_words=tuple(raw.get("approximate_words") or ()),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),
     )

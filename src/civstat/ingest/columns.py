@@ -36,6 +36,7 @@ from civstat.contract import Column, Sheet, load_contract
 from civstat.ingest.normalize import (
     _NULLS,
     GROUPED,
+    MAGNITUDE,
     NUMBER_HEAD,
     MisgroupedNumber,
     header_key,
@@ -58,15 +59,22 @@ _UNIT_OR_PERCENT = r"^([-+]?\d.*?)[^\d.]+$|%+$"
 _CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")  # the unit typed after a cell's number
 
 
+class VagueNumber(ValueError):
+    """A number with a rough word (2万余, 210左右) or a magnitude the reader does not convert
+    (3千人, 2百) typed after it."""
+
+
 def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     """The factor a unit typed after a cell's number states for its column, in place of the
     header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
     ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header and
-    ``32000人`` under a 万人 one ×1 (the column's own unit); None for any other unit (``67%``,
-    ``3,300元/年``: the header's factor stands)."""
+    ``32000人`` under a 万人 one ×1 (the column's own unit), ``38万元整`` as ``38万元``; None for
+    any other unit (``67%``, ``3,300元/年``: the header's factor stands). Raises
+    :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``): read
+    as a plain number they would be off by that magnitude, or not the figure at all."""
     if not unit:
         return None
-    unit = norm(unit)
+    unit = norm(unit).removesuffix("整")
     if unit == col_unit:
         return 1.0
     conversions = load_contract().unit_conversions
@@ -74,6 +82,8 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
         return conversions[unit][1]
     if unit.startswith("万") and unit[1:] in ("", col_unit):
         return 10000.0
+    if MAGNITUDE.search(unit) or any(w in unit for w in load_contract().approximate_words):
+        raise VagueNumber(unit)
     return None
 
 
@@ -169,7 +179,10 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
     where = at.to_numpy()
     blank[where] = cleaned.get_column("blank").to_numpy()
     for i, unit in zip(where.tolist(), cleaned.get_column("unit").to_list(), strict=True):
-        stated = cell_factor(units[i], unit)
+        try:
+            stated = cell_factor(units[i], unit)
+        except VagueNumber:
+            stated = np.nan  # not finite: the per-cell reader words the refusal
         if stated is not None:
             factor[i] = stated
     return number.scatter(at, cleaned.get_column("number")), blank
@@ -255,6 +268,10 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
                       "apart): a decimal point?", **where) from None
+    except VagueNumber as exc:
+        raise Refusal("bad_value", f"{show(raw)} 不是准确的数(“{exc}”无法换算或是约数):请填写准确数字",
+                      f"{show(raw)} is no exact figure ({exc!s} is a rough word or a magnitude "
+                      "that cannot be converted): fill in the exact figure", **where) from None
     except (ValueError, OverflowError):
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",

@@ -36,6 +36,7 @@ _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MAGNITUDE = re.compile(r"[十百千万亿]")  # a magnitude in a unit (万元, 千人)
 
 
 @cache

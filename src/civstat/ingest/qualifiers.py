@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.normalize import header_key, norm
+from civstat.ingest.normalize import MAGNITUDE, header_key, norm
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,6 @@ def line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
     return None, None
 
 
-_MAGNITUDE = re.compile(r"[十百千万亿]")
-
-
 def unknown_magnitude(col: Column, unit: str | None) -> bool:
     """A header unit of the column's kind with a magnitude the reader does not convert
     (百万元, 亿元): read as 元 it would be off by that magnitude."""
@@ -130,7 +127,7 @@ def unknown_magnitude(col: Column, unit: str | None) -> bool:
     if not unit or col.unit not in {canonical for canonical, _ in conversions.values()}:
         return False
     unit = norm(unit)
-    return unit not in conversions and bool(_MAGNITUDE.search(unit))
+    return unit not in conversions and bool(MAGNITUDE.search(unit))
 
 
 def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
