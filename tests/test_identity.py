@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from handmade import DIBAO, canonical_sheets, cover_rows, raw_folder, run_ingest, write_xlsx
 
 from civstat.ingest.identity import Divisions
 from civstat.ingest.refusal import Refusal
@@ -40,3 +41,36 @@ def test_code_and_name_of_different_townships_conflict(divisions):
         divisions.resolve({"division_code": A, "unit_name": "石桥镇"})
     assert refused.value.code == "identity_conflict" and "不一致" in refused.value.zh
     assert divisions.resolve({"unit_name": "石桥"}) == C
+
+
+@pytest.mark.parametrize(("file", "refused"), [
+    ("2024Q3/石桥镇.xlsx", True),                    # a neighbour's file, the cover left as it was
+    ("2024Q3/2024年三季度石桥镇民政季报__封面.csv", True),
+    ("2024Q3/城关镇.xlsx", False),
+    ("2024Q3/城关(原石桥镇并入).xlsx", False),        # its own name too
+    ("2024Q3/民政季报.xlsx", False),                   # no township named
+])
+def test_a_file_named_after_another_township_is_refused(divisions, file, refused):
+    if not refused:
+        divisions.check_file_name(A, file)
+        return
+    with pytest.raises(Refusal) as conflict:
+        divisions.check_file_name(A, file)
+    assert conflict.value.code == "identity_conflict" and conflict.value.column == "填报单位"
+    assert f"文件名写的是石桥镇,封面却是城关镇({A})" in conflict.value.zh
+
+
+def test_a_copied_neighbours_return_does_not_replace_the_township(tmp_path):
+    """白庙乡's clerk fills in 马店镇's file and sends it as 白庙乡.xlsx, cover unchanged, dated a
+    day later: before, it became 马店镇's current return (a correction) and 马店镇's own figures
+    were replaced, silently. Now it is refused, and 马店镇's figures stand."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(), canonical_sheets())
+    copied = canonical_sheets()
+    copied["表1 最低生活保障"][2][2] = 999
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(fill_date="2024年10月9日"), copied)
+    con, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.file, item.reason_code, item.column) == ("2024Q3/白庙乡.xlsx", "identity_conflict", "填报单位")
+    assert con.execute("SELECT persons FROM raw.dibao d JOIN raw.submissions s USING (submission_id) "
+                       "WHERE s.is_current AND category = 'rural'").fetchall() == [(DIBAO["rural"][1],)]

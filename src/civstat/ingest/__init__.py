@@ -384,6 +384,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             continue
         try:
             code = divisions.resolve(payload.cover)
+            divisions.check_file_name(code, unit.rel)
         except Refusal as exc:
             refusals.append((unit, sha, exc))
             continue

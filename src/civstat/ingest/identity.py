@@ -8,7 +8,11 @@ Identity must be unambiguous, or another township's figures would be replaced si
   refused (``identity_conflict``); a cover naming no known township is ``unknown_township``;
 * two returns of one township and quarter with the same explicit 填报日期 cannot say which is
   current: both are refused when both are new, or the new one when the other was loaded before
-  (``identity_conflict``, naming the other file).
+  (``identity_conflict``, naming the other file);
+* a file whose name names another township of the county, and not the one its cover names
+  (``白庙乡.xlsx`` with 马店镇 on the cover: a neighbour's return copied as a template, the cover
+  left unchanged), is refused (``identity_conflict``): loaded, it would replace 马店镇's own
+  figures as a correction.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ class Divisions:
             for n in (name, short):
                 if n:
                     self.by_name[norm(n)].add(code)
+        self.by_county: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code[:6] → names
+        for code, name, *_ in self.townships.values():
+            if name and len(norm(name)) >= 2:
+                self.by_county[code[:6]].append((code, norm(name)))
 
     def _label(self, code: str) -> str:
         row = self.townships.get(code)
@@ -88,6 +96,26 @@ class Divisions:
                       f"未知乡镇:填报单位 {name!r},区划代码 {cover.get('division_code')!r}",
                       f"unknown township {name!r} (code {cover.get('division_code')!r})",
                       **_COVER, column="填报单位")
+
+
+    def check_file_name(self, code: str, file: str) -> None:
+        """Refuse a return whose file name names another township of the county and not the
+        one it was resolved to (``file``: its path in the drop zone)."""
+        stem = norm(file.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
+        own = self.townships.get(code)
+        if own is None or any(n and norm(n) in stem for n in own[1:3]):
+            return
+        other = next((c for c, n in self.by_county.get(code[:6], ()) if n in stem
+                      and c != code and not self._related(code, c)), None)
+        if other is not None:
+            raise Refusal(
+                "identity_conflict",
+                f"文件名写的是{self.townships[other][1]},封面却是{self._label(code)}:是否用别的乡镇的"
+                "报表改的、忘了改封面?请核对封面(或文件名)后重新报送",
+                f"the file name names {self.townships[other][1]} but the cover names "
+                f"{self._label(code)}: another township's return used as a template, its cover "
+                "unchanged? Check the cover (or the file name) and resend",
+                **_COVER, column="填报单位")
 
 
 TwinKey = tuple[str, str, dt.date]
