@@ -204,12 +204,14 @@ def test_a_row_number_column_before_the_labels(tmp_path):
                        "USING (submission_id) WHERE s.unit_name = '马店镇'").fetchall() == [("马店镇敬老院", 80)]
 
 
-@pytest.mark.parametrize(("sheet", "rows", "parts"), [
-    ("表1 最低生活保障", [["合计", 649, 874, 58, 72, 48, 51, 2_155_475, None]], "城市低保、农村低保"),
-    ("表5 自然灾害", [[None, "合计", 800, 20, 381, 40, 12, 30, 10, 25, 12.5, 50_000]], "每次灾害"),
-    ("表6 养老服务机构", [["合计", None, None, 80, 40, 52, 30, 12, 8]], "每个机构"),
+@pytest.mark.parametrize(("sheet", "rows", "parts", "column"), [
+    ("表1 最低生活保障", [["合计", 649, 874, 58, 72, 48, 51, 2_155_475, None]], "城市低保、农村低保各一行的数",
+     "期末保障户数"),
+    ("表5 自然灾害", [[None, "合计", 800, 20, 381, 40, 12, 30, 10, 25, 12.5, 50_000]], "逐条的明细行",
+     "受灾人口(人)"),
+    ("表6 养老服务机构", [["合计", None, None, 80, 40, 52, 30, 12, 8]], "逐条的明细行", "床位数(张)"),
 ])
-def test_figures_in_a_total_row_alone_are_refused(tmp_path, sheet, rows, parts):
+def test_figures_in_a_total_row_alone_are_refused(tmp_path, sheet, rows, parts, column):
     """A sheet of categories, events or institutions holding only its 合计 row: the warehouse adds
     up the detail rows (a 合计 is only checked against them), so 874 people would have counted for
     nothing in the county's figures, with no word — refused at the 合计 row. A 合计 of zeros (no
@@ -219,7 +221,7 @@ def test_figures_in_a_total_row_alone_are_refused(tmp_path, sheet, rows, parts):
     write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
     _, result = run_ingest(tmp_path)
     [item] = result.quarantined
-    assert (item.reason_code, item.sheet, item.row) == ("only_total", sheet, 2)
+    assert (item.reason_code, item.sheet, item.row, item.column) == ("only_total", sheet, 2, column)
     assert f"本表只填了合计行,没有{parts}" in item.message_zh
     zeros = canonical_sheets()
     zeros[sheet] = [zeros[sheet][0], [c if not isinstance(c, (int, float)) else 0 for c in rows[0]]]

@@ -36,20 +36,21 @@ def _parts_missing(plan: SheetPlan, totals: list[dict], names: tuple[str, ...]) 
     """Figures in a 合计 row alone, no row of a category, event or institution: the warehouse
     sums the detail rows (a 合计 row is only checked against them), so the township's figures
     would count for nothing in every total — refused. A 合计 of zeros says nothing is lost."""
-    row = next((r for r in totals if any(r.get(n) not in (None, 0) for n in names)), None)
-    if row is None:
+    lost = next(((r, j) for r in totals for j, n in enumerate(names) if r.get(n) not in (None, 0)),
+                None)
+    if lost is None:
         return
+    row, j = lost
     sheet = plan.sheet
-    parts = ("、".join(c.label for c in sheet.categories) if sheet.categories
-             else {"event": "每次灾害(事件)", "entity": "每个机构"}.get(sheet.row_kind, "明细"))
+    parts = (f"{'、'.join(c.label for c in sheet.categories)}各一行的数" if sheet.categories
+             else "逐条的明细行")
     raise Refusal("only_total",
-                  f"本表只填了合计行,没有{parts}各一行的数:汇总只用分行的数,合计行不计入,这些数会丢失;"
+                  f"本表只填了合计行,没有{parts}:汇总只用分行的数,合计行不计入,这些数会丢失;"
                   "请按行分别填报(合计行可保留)",
                   f"only a total row, no row for each {'category' if sheet.categories else 'item'}"
                   ": totals are summed from those rows, so these figures would be lost; fill in "
                   "one row each (the total row may stay)",
-                  sheet=plan.name, row=row["source_row"],
-                  column=sheet.label.header if sheet.label else None)
+                  sheet=plan.name, row=row["source_row"], column=plan.columns[j][1])
 
 
 def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
