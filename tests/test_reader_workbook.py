@@ -4,6 +4,7 @@ reads, on workbooks written cell by cell here (openpyxl, xlwt), never by civstat
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import fastexcel
 import openpyxl
@@ -202,3 +203,18 @@ def test_two_sheets_of_one_table_are_refused_or_the_hidden_copy_is_set_aside(tmp
     assert con.execute("SELECT s.unit_name, f.code, f.sheet FROM raw.findings f JOIN raw.submissions s "
                        "USING (submission_id) WHERE f.code = 'hidden_sheet'").fetchall() == [
         ("白庙乡", "hidden_sheet", "最低生活保障")]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("马店镇.et", "WPS 表格"), ("马店镇.ODS", "OpenDocument 表格")])
+def test_a_spreadsheet_in_a_format_not_read_asks_for_xlsx(tmp_path, name, kind):
+    """A return saved in WPS's own format (.et) or as OpenDocument: refused in one line naming
+    the format and what to do, beside the returns that load."""
+    folder = raw_folder(tmp_path)
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(b"\xd0\xcf\x11\xe0 a WPS sheet")
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), canonical_sheets())
+    _, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert item.reason_code == "not_a_workbook"
+    assert f"{kind}({Path(name).suffix})格式无法读取:请用 WPS 或 Excel 另存为 .xlsx 后重新报送" in item.message_zh
+    assert len(result.loaded) == 1

@@ -141,6 +141,7 @@ class Contract:
     row_number_headers: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
     approximate_words: tuple[str, ...] = ()
+    other_spreadsheets: dict[str, str] = field(default_factory=dict)
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
 
@@ -257,6 +258,7 @@ def load_contract(path: Path | None = None) -> Contract:
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),
         approximate_words=tuple(raw.get("approximate_words") or ()),
+        other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),
     )

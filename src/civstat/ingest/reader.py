@@ -282,6 +282,12 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         grids, fmt = (grids_excel(first, content and content.data),
                       first.suffix.lower().lstrip("."))
     else:
+        kind = load_contract().other_spreadsheets.get(first.suffix.lower())
+        if kind is not None:
+            raise Refusal("not_a_workbook", f"{kind}({first.suffix})格式无法读取:请用 WPS 或 Excel "
+                          "另存为 .xlsx 后重新报送",
+                          f"a {first.suffix} file cannot be read: save it as .xlsx in WPS or Excel "
+                          "and resend")
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")
     contract = load_contract()
