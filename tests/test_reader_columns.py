@@ -250,3 +250,35 @@ def test_a_rough_figure_is_refused_at_its_cell(tmp_path, cell, word):
     assert result.ok
     assert con.execute("SELECT funds_ytd FROM raw.dibao WHERE category = 'rural'").fetchone() == (
         1_775_475.0,)
+
+
+def test_totals_parts_footers_and_column_numbers_are_no_institutions(tmp_path):
+    """表6 with the rows clerks add around their institutions: 甲 | 乙 | 丙 | 1 | 2 … numbering the
+    columns under the header, 共计 and 合计: as totals, 其中:公办 under the total, and the
+    footers 制表人 and 填报单位(盖章). Before, each loaded as an institution (共计's 100 beds
+    doubling the township's); now only the two institutions are, plus the total row. 表1's 甲 row
+    and 表3's 1 | 2 | 3 | 4 row are no data either (表3's with a finding)."""
+    sheets = canonical_sheets()
+    eldercare = sheets["表6 养老服务机构"]
+    sheets["表6 养老服务机构"] = [
+        eldercare[0], ["甲", "乙", "丙", 1, 2, 3, 4, 5, 6], eldercare[1],
+        ["马店镇幸福院", "日间照料中心", "公建民营", 20, 0, 15, 0, 3, 2],
+        ["共计", None, None, 100, 40, 67, 30, 15, 10], ["其中:公办", None, None, 80, 40, 52, 30, 12, 8],
+        ["合计:", None, None, 100, 40, 67, 30, 15, 10],
+        ["制表人:王五"], ["填报单位(盖章):马店镇民政办"]]
+    dibao = sheets["表1 最低生活保障"]
+    sheets["表1 最低生活保障"] = [dibao[0], ["甲", *range(1, 9)], *dibao[1:]]
+    temp = sheets["表3 临时救助"]
+    sheets["表3 临时救助"] = [temp[0], [1, 2, 3, 4], *temp[1:]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT institution_name, is_total, beds FROM raw.eldercare_institutions "
+                       "ORDER BY source_row").fetchall() == [
+        ("马店镇敬老院", False, 80), ("马店镇幸福院", False, 20), (None, True, 100), (None, True, 100)]
+    assert con.execute("SELECT category, persons FROM raw.dibao ORDER BY 1").fetchall() == [
+        ("rural", HAND_DIBAO["rural"][1]), ("urban", HAND_DIBAO["urban"][1])]
+    assert con.execute("SELECT household_times_ytd, person_times_ytd FROM raw.temp_assist").fetchall() == [
+        (41, 96)]
+    assert con.execute("SELECT code, sheet, row FROM raw.findings").fetchall() == [
+        ("column_numbers", "表3 临时救助", 2)]

@@ -311,3 +311,17 @@ def test_a_population_label_in_an_unknown_magnitude_is_a_finding(tmp_path, unit)
     [(code, sheet, row, column, zh, en)] = findings(con)
     assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
     assert f"标签的单位 {unit} 无法换算(可用 人、万人)" in zh and "cell B5" in en
+
+
+def test_a_population_beyond_any_township_is_a_finding(tmp_path):
+    """户籍人口(万人) | 32000: typed in people under a label in 万人, 320 million people — no
+    township holds that many (the contract's max_population): left empty with a finding."""
+    rows = cover_rows()
+    rows[4] = ["户籍人口(万人)", 32000]
+    write_xlsx(raw_folder(tmp_path) / "万人.xlsx", rows, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_total, pop_urban FROM raw.submissions").fetchone() == (None, 8000)
+    [(code, sheet, row, column, zh, _)] = findings(con)
+    assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
+    assert "按万人计为 320,000,000 人,超过一个乡镇(街道)可能的人口 2,000,000" in zh

@@ -136,9 +136,11 @@ class Contract:
     unit_conversions: dict[str, tuple[str, float]]
     footer_prefixes: tuple[str, ...]
     total_labels: tuple[str, ...]
+    cover_max_population: int = 5_000_000
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
     row_number_headers: tuple[str, ...] = ()
+    column_number_labels: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
     approximate_words: tuple[str, ...] = ()
     other_spreadsheets: dict[str, str] = field(default_factory=dict)
@@ -248,6 +250,7 @@ def load_contract(path: Path | None = None) -> Contract:
         cover_sheet=cover["sheet"],
         cover_sheet_synonyms=tuple(cover.get("sheet_synonyms") or ()),
         cover_fields=tuple(_column(f) for f in cover["fields"]),
+        cover_max_population=int(cover.get("max_population") or 5_000_000),
         unit_conversions={
             k: (v["canonical"], float(v["factor"])) for k, v in raw["unit_conversions"].items()
         },
@@ -256,6 +259,7 @@ def load_contract(path: Path | None = None) -> Contract:
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
+        column_number_labels=tuple(raw.get("column_number_labels") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),
         approximate_words=tuple(raw.get("approximate_words") or ()),
         other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),

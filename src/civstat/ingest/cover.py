@@ -303,6 +303,11 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
     if not math.isfinite(number) or abs(number) > MAX_POPULATION:
         raise _OutOfRange(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
                           f"value out of range (not finite or beyond ±{MAX_POPULATION})")
+    most = load_contract().cover_max_population
+    if field.unit == "人" and number > most:
+        read = f"按{unit}计为" if factor != 1 and typed is None else "为"
+        raise _Unreadable(f"{read} {number:,.0f} 人,超过一个乡镇(街道)可能的人口 {most:,}",
+                          f"{number:,.0f} people, more than a township can hold ({most:,})")
     if number < 0 or abs(number - round(number)) > 1e-6:
         raise _Unreadable("应为非负整数", "expected a whole number, not negative")
     return round(number)

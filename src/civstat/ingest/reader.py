@@ -81,10 +81,12 @@ def _family_of(sheet_name: str) -> str | None:
 
 
 @cache
-def _label_sets() -> tuple[frozenset[str], tuple[str, ...]]:
+def _label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """合计 labels, footer words, and the first cells of a row numbering the columns (甲, 栏次)."""
     contract = load_contract()
     return (frozenset(norm(t) for t in contract.total_labels),
-            tuple(norm(p) for p in contract.footer_prefixes))
+            tuple(norm(p) for p in contract.footer_prefixes),
+            frozenset(norm(t) for t in contract.column_number_labels))
 
 
 _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
@@ -174,10 +176,22 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
             record = {"source_row": r + 1, "is_total": is_total}
         cells = take(row) if len(row) >= width else tuple(row[i] if i < len(row) else None
                                                           for i in index)
+        if not plan.rows and _column_numbers(cells):
+            plan.findings.append(Finding(
+                "column_numbers", f"第{r + 1}行是各列的编号(1、2、3…),不是数据,未读取",
+                f"row {r + 1} numbers the columns (1, 2, 3 …): no data, not read",
+                sheet=name, row=r + 1))
+            continue
         if None in cells:
             plan.blanks += [(r, index[j], j) for j, c in enumerate(cells) if c is None]
         plan.rows.append((record, cells, 0))
     return plan, None
+
+
+def _column_numbers(cells: tuple) -> bool:
+    """The cells read are 1, 2, 3 … in order (at least three): the row under a header that
+    numbers its columns, as statistical forms do."""
+    return len(cells) >= 3 and all(c == str(i) for i, c in enumerate(cells, start=1))
 
 
 def _line_unit_finding(name: str, line: LineUnit) -> Finding:
@@ -208,13 +222,17 @@ class _RowKinds(dict):
         return value
 
     def classify(self, first, label):
-        totals, footers = _label_sets()
-        if norm(first).startswith(footers) or period_word(first) == "other":
-            return None  # a footer, or a row of another period (上年同期 | 30 | 70)
-        is_total = norm(label if label is not None else first) in totals
+        totals, footers, numbering = _label_sets()
+        key = norm(first)
+        if key.startswith(footers) or key in numbering or period_word(first) == "other":
+            return None  # a footer, the columns' numbers (甲 | 乙 | 1 | 2 …), another period's row
+        key = norm(label if label is not None else first).rstrip(":")
+        is_total = key in totals
         if self.sheet.row_kind == "category":
             code = "total" if is_total else _category(self.sheet, label) if label is not None else None
             return is_total, code
+        if key.startswith("其中"):
+            return None  # 其中:公办 under a row: a part of it, not an institution or event of its own
         return is_total, None
 
 
@@ -226,8 +244,8 @@ def _words_apart() -> bool:
     """No 合计 or footer word starts with an ASCII character (so a row whose first cell is ASCII
     text — a number, a date — is no footer nor total, whatever it holds; ASCII holds no period
     word)."""
-    totals, footers = _label_sets()
-    return not any(w[:1].isascii() for w in (*totals, *footers))
+    totals, footers, numbering = _label_sets()
+    return not any(w[:1].isascii() for w in (*totals, *footers, *numbering))
 
 
 def _row_kinds(sheet: Sheet) -> _RowKinds:
