@@ -18,7 +18,7 @@ from test_reader_units import DIBAO, DIBAO_HEADER, county, load, sheets_of, town
 
 from civstat.contract import load_contract
 from civstat.ingest import read_return
-from civstat.ingest.columns import CellBatch, limit_of, read_cell
+from civstat.ingest.columns import CellBatch, limit_of, read_cell, typing_unit
 from civstat.ingest.reader import Refusal
 
 __all__ = ["county", "township"]  # module fixtures shared with test_reader_units
@@ -48,7 +48,7 @@ def _per_cell(col, raw, factor):
 def test_batch_types_every_form_as_the_per_cell_reader(col, factor):
     batch = CellBatch()
     for raw in FORMS:
-        batch.add(raw, factor, float(limit_of(col)), col.type == "int", col.unit)
+        batch.add(raw, factor, float(limit_of(col)), col.type == "int", typing_unit(col))
     typed = batch.typed()
     for i, raw in enumerate(FORMS):
         value, refused = _per_cell(col, raw, factor)

@@ -137,6 +137,32 @@ def test_header_unit_wins_over_magnitude_and_value_is_kept_as_reported(tmp_path,
     assert standards(con)["rural"] == (3300, "month", "header")
 
 
+def test_a_unit_typed_in_the_cell_overrules_the_header(tmp_path, county, township):
+    """7200元/年 typed under a 保障标准(元/人·月) header: the cell says what the figure is (before,
+    the header won and 7,200 a month was stored)."""
+    con, _ = load(tmp_path, county,
+                  sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, "7200元/年")))
+    assert standards(con) == {"urban": (860, "month", "header"), "rural": (7200, "year", "cell")}
+
+
+def test_tekun_standards_stated_per_month_are_stored_per_year(tmp_path, county, township):
+    """表2's standards are stored per year (元/人·年). A header in 元/人·月 or 元/人/月, or 800元/月
+    typed in a cell, is ×12 (before, 1,167 a month was stored as 1,167 a year)."""
+    tekun = [["类别", "期末供养人数", "集中供养人数", "分散供养人数", "累计支出供养资金",
+              "集中供养标准(元/人·月)", "分散供养标准(元/人/月)"],
+             ["城市特困", 3, 1, 2, 30000, 1167, 750], ["农村特困", 40, 10, 30, 300000, 1000, "6000元/年"]]
+    sheets = sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 560),
+                       **{"表2 特困人员救助供养": tekun})
+    con, _ = load(tmp_path, county, sheets)
+    assert con.execute("SELECT category, std_centralized, std_dispersed FROM raw.tekun ORDER BY 1"
+                       ).fetchall() == [("rural", 12000.0, 6000.0), ("urban", 14004.0, 9000.0)]
+    tekun[0][5:] = ["集中供养标准(元/人·年)", "分散供养标准"]
+    tekun[1][5:] = [14004, "750元/月"]
+    con, _ = load(tmp_path / "typed", county, sheets)
+    assert con.execute("SELECT category, std_centralized, std_dispersed FROM raw.tekun ORDER BY 1"
+                       ).fetchall() == [("rural", 1000.0, 6000.0), ("urban", 14004.0, 9000.0)]
+
+
 def test_existing_warehouse_gains_the_unit_source_column():
     from civstat.raw_schema import create_raw_schema
 

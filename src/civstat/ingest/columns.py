@@ -82,9 +82,29 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
         return conversions[unit][1]
     if unit.startswith("万") and unit[1:] in ("", col_unit):
         return 10000.0
+    if (per := period_factor(col_unit, unit)) is not None:
+        return per
     if MAGNITUDE.search(unit) or any(w in unit for w in load_contract().approximate_words):
         raise VagueNumber(unit)
     return None
+
+
+def period_factor(col_unit: str | None, unit: str | None) -> float | None:
+    """A standard stated per month for a column per year (``元/人·月`` for ``元/人·年``): ×12;
+    per year for a column per month: ÷12; the same period in other words (``元/年``): ×1; None
+    when either states no period."""
+    if not col_unit or not unit or "/" not in col_unit:
+        return None
+    have, want = _unit_key(unit), _unit_key(col_unit)  # 元月, 元年
+    if have[:-1] != want[:-1] or not {have[-1], want[-1]} <= {"月", "年"}:
+        return None
+    return 1.0 if have == want else 12.0 if want[-1] == "年" else 1 / 12
+
+
+def typing_unit(col: Column) -> str | None:
+    """The unit a column's cells are converted to: its own, except for a standard whose period
+    is kept as reported (``period_units``: 保障标准 in 元/人·月 or 元/人·年), converted by none."""
+    return None if col.period_units else col.unit
 
 
 def is_numeric(col: Column) -> bool:
@@ -217,15 +237,15 @@ def cell_unit(raw) -> str | None:
 
 def decide_period(col: Column, header: str | None, raw, value: float | None,
                   category: str | None) -> tuple[str | None, str | None]:
-    """(period, how it was decided) of one standard: the header's unit, else the cell's, else
+    """(period, how it was decided) of one standard: the cell's unit, else the header's, else
     the category's convention checked against the value's magnitude (thresholds: contract)."""
+    cell = unit_period(col, cell_unit(raw)) if value is not None else None
+    if cell:  # typed after the figure (7200元/年), it overrules the header's, as a magnitude does
+        return cell, "cell"
     if header:
         return header, "header"
     if value is None:
         return None, None
-    cell = unit_period(col, cell_unit(raw))
-    if cell:
-        return cell, "cell"
     conventions = col.period_convention
     convention = conventions.get(category or "") or conventions.get("default") or "month"
     year_min = col.period_magnitude.get("year_min")
@@ -263,7 +283,7 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         if col.type == "text":
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
-        factor = cell_factor(col.unit, cell_unit(raw)) or factor
+        factor = cell_factor(typing_unit(col), cell_unit(raw)) or factor
     except MisgroupedNumber:
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
@@ -338,7 +358,7 @@ def _spec(columns: list) -> _Spec:
         spec = _Spec(numeric, at, [columns[i][2] for i in at],
                      [float(limit_of(columns[i][0])) for i in at],
                      [columns[i][0].type == "int" for i in at],
-                     [columns[i][0].unit for i in at],
+                     [typing_unit(columns[i][0]) for i in at],
                      tuple(col.name for col, _, _, _ in columns),
                      all(numeric) and not any(col.period_units for col, _, _, _ in columns))
         entry = _SPECS[id(columns)] = (columns, spec)

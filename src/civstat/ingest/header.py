@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.columns import header_period
+from civstat.ingest.columns import header_period, period_factor
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
@@ -434,6 +434,8 @@ def _scan_header(family: str, grid: list[list]):
 
 
 def _factor(col: Column, unit: str | None) -> float:
+    if not col.period_units and (per := period_factor(col.unit, unit)) is not None:
+        return per  # 集中供养标准(元/人·月) for a column per year: ×12
     conversions = load_contract().unit_conversions
     unit = norm(unit) if unit else None
     effective = unit if unit in conversions else col.header_unit
