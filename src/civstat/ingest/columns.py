@@ -38,7 +38,9 @@ from civstat.ingest.normalize import (
     GROUPED,
     MAGNITUDE,
     NUMBER_HEAD,
+    SCIENTIFIC,
     MisgroupedNumber,
+    ScientificNumber,
     header_key,
     is_blank,
     norm,
@@ -125,7 +127,7 @@ def _cleaning() -> list[pl.Expr]:
     text = spaced.str.replace_all(",", "", literal=True)
     head = spaced.str.extract(f"({NUMBER_HEAD})", 1)
     misgrouped = head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
-    number = pl.when(misgrouped).then(None).otherwise(
+    number = pl.when(misgrouped | text.str.contains(SCIENTIFIC)).then(None).otherwise(
         text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
     return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
             pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
@@ -171,6 +173,10 @@ class CellBatch:
             raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
         number = raw.cast(pl.Float64, strict=False)
         blank = raw.is_null().to_numpy()
+        scientific = raw.str.contains("[eE]").fill_null(False).to_numpy()
+        if scientific.any():  # 1.78E+06 (a rounded copy): the per-cell reader words the refusal
+            number = number.scatter(np.flatnonzero(scientific & raw.str.contains(SCIENTIFIC)
+                                                   .fill_null(False).to_numpy()), float("nan"))
         factor = np.asarray(self.factor, dtype=np.float64)
         if number.null_count() > blank.sum():
             number, blank = _clean(raw, number, blank, factor, self.unit)
@@ -284,6 +290,11 @@ def read_cell(col: Column, raw, factor: float, where: dict):
             return None if is_blank(raw) else str(raw).strip()
         number = parse_number(raw)
         factor = cell_factor(typing_unit(col), cell_unit(raw)) or factor
+    except ScientificNumber:
+        raise Refusal("bad_value", f"{show(raw)} 是科学计数法,只留下了几位有效数字(多半是从显示的值复制的):"
+                      "请填写完整的数",
+                      f"{show(raw)} is in exponent form, a few digits of the figure (most likely "
+                      "copied from what a cell showed): fill in the whole figure", **where) from None
     except MisgroupedNumber:
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "

@@ -37,6 +37,7 @@ from typing import NamedTuple
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import cell_factor, cell_unit
 from civstat.ingest.normalize import (
+    ScientificNumber,
     header_key,
     is_blank,
     norm,
@@ -268,8 +269,9 @@ class _Unreadable(ValueError):
         self.zh, self.en = zh, en
 
 
-class _OutOfRange(_Unreadable):
-    """A number no return can hold (``1e308``, ``Infinity``): refused like a sheet's cell."""
+class _BadNumber(_Unreadable):
+    """A number no return can hold (``99999999999999999999``, ``Infinity``) or a rounded copy in
+    exponent form (``1.78E+06``): refused like a sheet's cell."""
 
 
 def _label_factor(field: Column, unit: str | None) -> float:
@@ -293,6 +295,10 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
     try:
         number = parse_number(raw)
         typed = cell_factor(field.unit, cell_unit(raw))
+    except ScientificNumber:
+        raise _BadNumber("是科学计数法,只留下了几位有效数字:请填写完整的数",
+                         "in exponent form, a few digits of the figure: fill in the whole figure"
+                         ) from None
     except (ValueError, OverflowError):
         raise _Unreadable("不是数字", "not a number") from None
     if number is None:
@@ -301,7 +307,7 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
     if factor != 1:  # 3.2 万人 is 32,000 people; a fraction of a person is the float's
         number = round(number * factor, 6) if math.isfinite(number) else number
     if not math.isfinite(number) or abs(number) > MAX_POPULATION:
-        raise _OutOfRange(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
+        raise _BadNumber(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
                           f"value out of range (not finite or beyond ±{MAX_POPULATION})")
     most = load_contract().cover_max_population
     if field.unit == "人" and number > most:
@@ -385,7 +391,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
             value = _read(item.field, item.raw, item.unit)
         except _Unreadable as exc:
             zh, en, where = _unreadable(sheet, item, exc)
-            if isinstance(exc, _OutOfRange):
+            if isinstance(exc, _BadNumber):
                 raise Refusal("bad_value", zh, en, **where) from None
             if name in IDENTITY_FIELDS:
                 raise Refusal("bad_cover", zh, en, **where) from None

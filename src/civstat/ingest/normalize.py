@@ -105,6 +105,15 @@ class MisgroupedNumber(ValueError):
     """A number whose commas are not thousands separators (``1,5``)."""
 
 
+class ScientificNumber(ValueError):
+    """A number typed or exported in exponent form (``1.78E+06``): a copy of what a cell showed,
+    rounded to a few digits (the figure was 1,775,475)."""
+
+
+SCIENTIFIC = r"^[-+]?\d[\d,]*(?:\.\d*)?[eE][-+]?\d+$"
+_SCIENTIFIC = re.compile(SCIENTIFIC)
+
+
 def parse_number(value: object) -> float | None:
     """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
 
@@ -120,6 +129,8 @@ def parse_number(value: object) -> float | None:
     text = norm(value)
     if text.lower() in _NULLS:
         return None
+    if _SCIENTIFIC.match(text):
+        raise ScientificNumber(text)
     head = _NUMBER_HEAD.match(text)
     if head and "," in head[0] and not _GROUPED.match(head[0]):
         raise MisgroupedNumber(text)  # 1,5 / 12,34: a decimal comma or a typo, not thousands
