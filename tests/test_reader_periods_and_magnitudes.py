@@ -168,3 +168,33 @@ def test_counts_under_wan_headers_are_read_in_units(tmp_path):
     refused = quarantine_rows(con)
     assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 1, "期末保障人数(千人)")]
     assert "单位 千人 无法识别(可用 人、万人)" in refused[0][5]
+
+
+@pytest.mark.parametrize(("sheet", "merges", "column"), [
+    ([["本季度", None, None, None], ["救助户次", "救助人次", "救助资金(元)", "实物折款(元)"], [10, 25, 9000, 2000]],
+     ["A1:D1"], "本季度救助户次"),
+    ([["救助户次(本季度)", "救助人次(本季度)", "救助资金(元)", "实物折款(元)"], [10, 25, 9000, 2000]],
+     [], "救助户次(本季度)"),
+    ([["7-9月", None, None, None], ["救助户次", "救助人次", "救助资金(元)", "实物折款(元)"], [10, 25, 9000, 2000]],
+     ["A1:D1"], "7-9月救助户次"),
+])
+def test_a_quarters_figure_under_a_cumulative_column_is_refused(tmp_path, sheet, merges, column):
+    """表3 asks for 1月至本期 totals. 本季度 (or 7-9月) over its columns, or (本季度) after a header,
+    says the figures are the quarter's alone: read as the year's so far they fall 31 户次 short.
+    Refused at the header (before, 10 | 25 loaded as the year's). 1-9月 and 本季度 over a stock
+    (期末保障人数) are no matter."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), TEMP: sheet},
+               merges={TEMP: merges})
+    cumulative = [["1-9月", None, None, None], TEMP_HEAD, THIS]
+    dibao = canonical_sheets()[DIBAO]
+    stock = [[None, "本季度", None, "1-9月"], dibao[0], *dibao[1:]]
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), TEMP: cumulative, DIBAO: stock},
+               merges={TEMP: ["A1:D1"], DIBAO: ["B1:C1", "D1:I1"]})
+    con, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.file, item.reason_code, item.sheet, item.column) == (
+        "2024Q3/马店.xlsx", "not_cumulative", TEMP, column)
+    assert "本列应填1月至本期的累计数" in item.message_zh
+    assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]

@@ -139,6 +139,7 @@ class Contract:
     cover_max_population: int = 5_000_000
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
+    part_period_words: tuple[str, ...] = ()
     row_number_headers: tuple[str, ...] = ()
     column_number_labels: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
@@ -258,6 +259,7 @@ def load_contract(path: Path | None = None) -> Contract:
         total_labels=tuple(raw["total_labels"]),
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
+        part_period_words=tuple(raw.get("part_period_words") or ()),
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
         column_number_labels=tuple(raw.get("column_number_labels") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),

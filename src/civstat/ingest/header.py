@@ -30,6 +30,7 @@ from civstat.ingest.qualifiers import (
     has_period_word,
     key_period,
     line_unit,
+    part_period,
     period_word,
     period_words,
     stated_units,
@@ -320,7 +321,10 @@ class Layout:
         lines = [] if header_rows is None else sorted(
             {*units_lines(grid, header_rows[-1]), *units_notes(grid)})  # above first: they decide
         line_units, problems, columns = [], [], []
-        for col, unit, text in mapping.values():
+        groups = _groups(grid, header_rows)
+        for i, (col, unit, text) in mapping.items():
+            if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
+                problems.append(part)
             used = unit
             if lines and states_no_unit(unit):
                 used, line = line_unit(col, lines)
@@ -340,6 +344,17 @@ class Layout:
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None)
+
+
+def _groups(grid: list, header_rows: tuple[int, ...] | None) -> dict[int, str]:
+    """Column → the upper row's text over it in a two-row header (merged cells filled right)."""
+    if header_rows is None or len(header_rows) < 2:
+        return {}
+    groups, carry = {}, ""
+    for i, cell in enumerate(grid[header_rows[0]]):
+        carry = norm(cell) if not is_blank(cell) else carry
+        groups[i] = carry
+    return groups
 
 
 def _twice(col: Column, first: str, second: str, row: int) -> Problem:

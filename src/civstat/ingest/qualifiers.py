@@ -180,6 +180,35 @@ def key_period(key: str, unit: str | None) -> str | None:
     return "current" if key in current else None
 
 
+_MONTHS = re.compile(r"(\d{1,2})月?[-~至到](\d{1,2})月")
+
+
+def part_period(col: Column, header: str, row: int) -> Problem | None:
+    """A column the form asks 1月至本期累计 for (kind ytd) whose header states a quarter's or a
+    month's figure alone (救助户次(本季度), 本月 over it, 7-9月): read as the year's so far it
+    would fall short of it."""
+    if col.kind != "ytd":
+        return None
+    text = norm(header)
+    months = _MONTHS.search(text)
+    if "累计" in text or "年初" in text or "1月至" in text or (months and months[1] == "1"):
+        return None  # 1月至本季度累计, 1-9月: the year's so far
+    word = next((w for w in _part_words() if w in text), None) or (
+        months[0] if months and months[1] != "1" else None)
+    if word is None:
+        return None
+    return Problem("not_cumulative",
+                   f"{header}:本列应填1月至本期的累计数,表头写的是{word}的数,读作累计会少算:请改填累计数",
+                   f"{header}: this column takes the year's total so far; the header says {word} "
+                   "alone, which read as the year's would fall short: fill in the total so far",
+                   row + 1, header)
+
+
+@cache
+def _part_words() -> tuple[str, ...]:
+    return tuple(norm(w) for w in load_contract().part_period_words)
+
+
 @cache
 def period_words() -> tuple[tuple[str, ...], frozenset[str]]:
     contract = load_contract()
