@@ -198,3 +198,21 @@ def test_a_quarters_figure_under_a_cumulative_column_is_refused(tmp_path, sheet,
         "2024Q3/马店.xlsx", "not_cumulative", TEMP, column)
     assert "本列应填1月至本期的累计数" in item.message_zh
     assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
+
+
+def test_a_header_counting_another_thing_is_refused(tmp_path):
+    """倒塌房屋(户) is a synonym of 倒塌房屋间数 by its words, but counts households, not rooms: before,
+    12 households loaded as 12 rooms. Refused naming both units; 累计救助人次(人) (the same people
+    counted) is read."""
+    sheets = canonical_sheets()
+    sheets[DISASTER][0][6:8] = ["倒塌房屋(户)", "倒塌间数"]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    loose = canonical_sheets()
+    loose[TEMP][0][1] = "累计救助人次(人)"
+    write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), loose)
+    con, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.file, item.reason_code, item.sheet, item.row, item.column) == (
+        "2024Q3/马店.xlsx", "unit_mismatch", DISASTER, 1, "倒塌房屋(户)")
+    assert "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符" in item.message_zh
+    assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]

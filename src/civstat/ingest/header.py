@@ -30,6 +30,7 @@ from civstat.ingest.qualifiers import (
     has_period_word,
     key_period,
     line_unit,
+    other_count,
     part_period,
     period_word,
     period_words,
@@ -325,6 +326,8 @@ class Layout:
         for i, (col, unit, text) in mapping.items():
             if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
                 problems.append(part)
+            if (other := other_count(col, text, unit, header_rows[-1])) is not None:
+                problems.append(other)
             used = unit
             if lines and states_no_unit(unit):
                 used, line = line_unit(col, lines)

@@ -131,6 +131,31 @@ def unknown_magnitude(col: Column, unit: str | None) -> bool:
     return unit not in conversions and bool(MAGNITUDE.search(unit))
 
 
+def other_count(col: Column, header: str, unit: str | None, row: int) -> Problem | None:
+    """A header stating a count of another kind than its column's (倒塌房屋(户) read as 倒塌房屋间数,
+    in 间): the figure is not what the column counts."""
+    if not unit or not col.unit:
+        return None
+    unit = norm(unit)
+    counts = _count_units()
+    if unit == col.unit or unit not in counts or col.unit not in counts or (
+            unit.rstrip("次") == col.unit.rstrip("次")):  # 人 / 人次: the same people counted
+        return None
+    return Problem("unit_mismatch",
+                   f"{header} 的单位 {unit} 与本列({col.header})的单位 {col.unit} 不符:数的不是同一种东西,"
+                   "是否填错了列?",
+                   f"{header}: unit {unit}, but the column ({col.header}) counts {col.unit}: "
+                   "another thing counted (the wrong column?)", row + 1, header)
+
+
+@cache
+def _count_units() -> frozenset[str]:
+    """The units the forms count in (人, 户, 间, 张 …): a column's plain unit, no rate, no money."""
+    conversions = load_contract().unit_conversions
+    return frozenset(c.unit for s in load_contract().sheets for c in s.columns
+                     if c.unit and "/" not in c.unit and c.unit not in conversions and c.type == "int")
+
+
 def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
     """A column stating no unit under a units line naming two of its kind (元、万元)."""
     return Problem("ambiguous_unit",
