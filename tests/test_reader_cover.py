@@ -298,30 +298,21 @@ def test_populations_in_wan_ren_are_read_in_people(tmp_path):
     assert "'0.61'" in zh and "应为非负整数" in zh
 
 
-@pytest.mark.parametrize("unit", ["千人", "百人"])
-def test_a_population_label_in_an_unknown_magnitude_is_a_finding(tmp_path, unit):
-    """户籍人口(千人) | 32: the reader does not convert 千人 (the contract's units), so the value is
-    left empty with a finding naming the cell and the units it does convert — never 32 people."""
+@pytest.mark.parametrize(("label", "value", "message"), [
+    ("户籍人口(千人)", 32, "标签的单位 千人 无法换算(可用 人、万人)"),
+    ("户籍人口(百人)", 32, "标签的单位 百人 无法换算(可用 人、万人)"),
+    ("户籍人口(万人)", 32000, "按万人计为 320,000,000 人,超过一个乡镇(街道)可能的人口 2,000,000"),
+])
+def test_a_population_that_cannot_be_read_in_people_is_a_finding(tmp_path, label, value, message):
+    """户籍人口(千人) | 32: the reader does not convert 千人 (the contract's units); 户籍人口(万人) |
+    32000: typed in people under a label in 万人, 320 million — no township holds that many (the
+    contract's max_population). Left empty with a finding naming the cell — never 32 people."""
     rows = cover_rows()
-    rows[4] = [f"户籍人口({unit})", 32]
-    write_xlsx(raw_folder(tmp_path) / "千人.xlsx", rows, canonical_sheets())
+    rows[4] = [label, value]
+    write_xlsx(raw_folder(tmp_path) / "人口.xlsx", rows, canonical_sheets())
     con, result = run_ingest(tmp_path)
     assert result.ok
     assert con.execute("SELECT pop_total, pop_urban FROM raw.submissions").fetchone() == (None, 8000)
     [(code, sheet, row, column, zh, en)] = findings(con)
     assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
-    assert f"标签的单位 {unit} 无法换算(可用 人、万人)" in zh and "cell B5" in en
-
-
-def test_a_population_beyond_any_township_is_a_finding(tmp_path):
-    """户籍人口(万人) | 32000: typed in people under a label in 万人, 320 million people — no
-    township holds that many (the contract's max_population): left empty with a finding."""
-    rows = cover_rows()
-    rows[4] = ["户籍人口(万人)", 32000]
-    write_xlsx(raw_folder(tmp_path) / "万人.xlsx", rows, canonical_sheets())
-    con, result = run_ingest(tmp_path)
-    assert result.ok
-    assert con.execute("SELECT pop_total, pop_urban FROM raw.submissions").fetchone() == (None, 8000)
-    [(code, sheet, row, column, zh, _)] = findings(con)
-    assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
-    assert "按万人计为 320,000,000 人,超过一个乡镇(街道)可能的人口 2,000,000" in zh
+    assert message in zh and "cell B5" in en
