@@ -205,6 +205,19 @@ def test_two_sheets_of_one_table_are_refused_or_the_hidden_copy_is_set_aside(tmp
         ("白庙乡", "hidden_sheet", "最低生活保障")]
 
 
+def test_a_copied_sheet_is_the_same_table(tmp_path):
+    """Excel's 移动或复制 names the copy 表1 最低生活保障 (2) (WPS: 表1 最低生活保障(2)). The clerk
+    types the new figures into the copy: before, the original (old figures) was read and the copy
+    ignored, silently. Now the two are one table twice: refused, naming both."""
+    sheets = canonical_sheets()
+    sheets["表1 最低生活保障 (2)"] = _old_copy()
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    _, result = run_ingest(tmp_path)
+    [refused] = result.quarantined
+    assert (refused.reason_code, refused.sheet) == ("duplicate_sheet", "表1 最低生活保障 (2)")
+    assert "表1 最低生活保障、表1 最低生活保障 (2) 都是 表1 最低生活保障" in refused.message_zh
+
+
 @pytest.mark.parametrize(("name", "kind"), [("马店镇.et", "WPS 表格"), ("马店镇.ODS", "OpenDocument 表格")])
 def test_a_spreadsheet_in_a_format_not_read_asks_for_xlsx(tmp_path, name, kind):
     """A return saved in WPS's own format (.et) or as OpenDocument: refused in one line naming

@@ -77,14 +77,17 @@ def _header_key(value: str) -> tuple[str, str | None]:
     return key, (_UNIT_PREFIX.sub("", units[-1]) if units else None)
 
 
+_COPY_SUFFIX = re.compile(r"(?<=.)\(\d{1,2}\)$")  # 表1 最低生活保障 (2): a copied sheet
 _SHEET_NO = re.compile(r"^表([\d一二三四五六七八九十]+)[.、:_-]?")
 _CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 def sheet_key(value: object) -> str:
     """``'表1 最低生活保障'`` / ``'最低生活保障'`` → ``'最低生活保障'``; a bare number keeps it
-    (``'表1'`` / ``'表一'`` → ``'表1'``), so that 表1 … 表8 stay eight different sheets."""
-    text = norm(value)
+    (``'表1'`` / ``'表一'`` → ``'表1'``), so that 表1 … 表8 stay eight different sheets. The
+    number Excel and WPS give a copied sheet is no part of its name (``'表1 最低生活保障 (2)'``:
+    the same table twice, which the reader refuses unless one is hidden)."""
+    text = _COPY_SUFFIX.sub("", norm(value))
     m = _SHEET_NO.match(text)
     if not m:
         return text
