@@ -13,6 +13,7 @@ Figures are checked against values worked out by hand.
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 from handmade import (
     BAIMIAO,
@@ -216,3 +217,30 @@ def test_a_header_counting_another_thing_is_refused(tmp_path):
         "2024Q3/马店.xlsx", "unit_mismatch", DISASTER, 1, "倒塌房屋(户)")
     assert "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符" in item.message_zh
     assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
+
+
+def test_a_number_format_showing_wan_is_read_in_wan(tmp_path):
+    """马店 types 38 and 177.5475 under 累计支出低保资金(元) and formats them 0.00"万" and
+    0.0000"万元" (Excel shows 38.00万): the file holds 38, which read as stored was 38 元. Read as
+    380,000 and 1,775,475 元, with a finding per cell. 白庙's formats show full figures scaled
+    (0!.0000"万元", #,##0,"千元"): read as stored."""
+    folder = raw_folder(tmp_path)
+    for name, unit, code, values, formats in (
+            ("马店.xlsx", "马店镇", MADIAN, (38, 177.5475), ('0.00"万"', '0.0000"万元"')),
+            ("白庙.xlsx", "白庙乡", BAIMIAO, (380_000, 1_775_475), ('0!.0000"万元"', '#,##0,"千元"'))):
+        sheets = canonical_sheets()
+        sheets[DIBAO][1][7], sheets[DIBAO][2][7] = values
+        path = write_xlsx(folder / name, cover_rows(unit=unit, code=code), sheets)
+        book = openpyxl.load_workbook(path)
+        book[DIBAO]["H2"].number_format, book[DIBAO]["H3"].number_format = formats
+        book.save(path)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert con.execute("SELECT s.division_code, d.category, d.funds_ytd FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall() == [
+        (MADIAN, "rural", 1_775_475.0), (MADIAN, "urban", 380_000.0),
+        (BAIMIAO, "rural", 1_775_475.0), (BAIMIAO, "urban", 380_000.0)]
+    found = con.execute("SELECT division_code, code, \"row\", message_zh FROM raw.findings "
+                        "ORDER BY 1, 3").fetchall()
+    assert [f[:3] for f in found] == [(MADIAN, "display_unit", 2), (MADIAN, "display_unit", 3)]
+    assert "单元格 H2 存的是 38,格式显示为 38万:按 38万 读取" in found[0][3]

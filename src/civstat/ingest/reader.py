@@ -21,6 +21,7 @@ from pathlib import Path
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover
+from civstat.ingest.formats import read_shown_units
 from civstat.ingest.formulas import refuse_false_blanks
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
@@ -318,6 +319,8 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
                           cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     spread_merges(plans, grids.merges, grids.leads)
+    if fmt in ("xlsx", "xlsm"):
+        read_shown_units(content or Checked.of(first.read_bytes()), grids, plans)
     if fmt in ("xlsx", "xlsm") and (any(plan.blanks for plan in plans) or any(
             f.code == "cover_missing" for f in cover_findings)):
         refuse_false_blanks(content or Checked.of(first.read_bytes()), grids,

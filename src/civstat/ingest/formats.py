@@ -1,0 +1,123 @@
+"""Figures a cell's number format shows in another magnitude.
+
+A clerk can type 38 in a 累计支出低保资金(元) cell and give it the format ``0.00"万"``: the sheet
+shows 38.00万, the file holds 38, and calamine reads 38 — 38 元 where the clerk meant 380,000.
+The number format is the only place the 万 is written. Where the reader reads a figure from a
+cell whose format appends a magnitude (万, 万元, 千元 …) to the number as stored, the figure is
+read with that unit, as if typed after it (``38万``: :func:`civstat.ingest.columns.cell_factor`),
+and a ``display_unit`` finding names the cell.
+
+A format that shows a full figure scaled (``0!.0000"万元"`` shows 380000 as 38.0000万元; a
+thousands comma before the text, ``0,"千元"``, divides by a thousand) holds the full figure: it
+is read as stored. Only workbooks whose styles name such a unit are looked at further, so an
+ordinary return costs one small read.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+from civstat.ingest.columns import is_numeric
+from civstat.ingest.formulas import sheet_members
+from civstat.ingest.limits import Checked
+from civstat.ingest.refusal import Finding
+
+_NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.DOTALL)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
+_NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+_SHOWN = re.compile(r'"([^"]*[万千亿][^"]*)"|\\([万千亿])')  # the text a format appends
+_SCALED = re.compile(r'!\.|\\\.|,+(?=\s*(?:"|\\|$))')  # 0!.0000"万": a full figure shown scaled
+_MAGNITUDES = tuple(c.encode() for c in "万千亿")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_REF = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
+_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def shown_units(read: Callable[[str], bytes]) -> dict[int, str]:
+    """Cell style index → the unit its number format appends to a figure as stored (万, 万元)."""
+    try:
+        styles = read("xl/styles.xml")
+    except (KeyError, ValueError):
+        return {}
+    if not any(m in styles for m in _MAGNITUDES):
+        return {}
+    units = {}
+    for fmt_id, code in _NUMFMT.findall(styles):
+        text = html.unescape(code.decode("utf-8", "replace")).split(";")[0]
+        shown = _SHOWN.search(text)
+        if shown and not _SCALED.search(text):
+            units[int(fmt_id)] = (shown[1] or shown[2]).strip()
+    xfs = _CELLXFS.search(styles)
+    if not units or xfs is None:
+        return {}
+    out = {}
+    for i, attributes in enumerate(_XF.findall(xfs[1])):
+        fmt = _NUMFMT_ID.search(attributes)
+        if fmt and int(fmt[1]) in units:
+            out[i] = units[int(fmt[1])]
+    return out
+
+
+def read_shown_units(checked: Checked, grids, plans) -> None:
+    """Append the unit a cell's format shows to each plain figure the plans read from such a
+    cell (38 shown as 38.00万 is read as 38万), with a finding naming the cell."""
+    read = checked.member_reader()
+    styles = shown_units(read)
+    if not styles:
+        return
+    try:
+        members = sheet_members(read)
+    except (KeyError, ValueError):
+        return
+    for plan in plans:
+        if plan.name not in members or not plan.rows:
+            continue
+        try:
+            cells = _styled(read(members[plan.name]), styles)
+        except (KeyError, ValueError):
+            continue
+        if cells:
+            _append_units(plan, cells, grids.leads.get(plan.name, 0))
+
+
+def _styled(xml: bytes, styles: dict[int, str]) -> dict[tuple[int, int], str]:
+    """(row, column) → the unit shown, of the sheet's cells in one of ``styles``."""
+    out = {}
+    for attributes in _CELL_TAG.findall(xml):
+        style, ref = _STYLE.search(attributes), _REF.search(attributes)
+        if style and ref and int(style[1]) in styles:
+            out[xl_cell_to_rowcol(ref[1].decode())] = styles[int(style[1])]
+    return out
+
+
+def _append_units(plan, cells: dict[tuple[int, int], str], lead: int) -> None:
+    numeric = [is_numeric(col) for col, *_ in plan.columns]
+    for n, (record, row, k) in enumerate(plan.rows):
+        r = record["source_row"] - 1
+        changed = list(row)
+        for j, c in enumerate(plan.index):
+            unit = cells.get((r, c + lead))
+            text = row[j]
+            if unit is None or not numeric[j] or text is None or not _plain(text):
+                continue
+            changed[j] = f"{text}{unit}"
+            header = plan.columns[j][1]
+            cell = xl_rowcol_to_cell(r, c + lead)
+            plan.findings.append(Finding(
+                "display_unit",
+                f"{header} 单元格 {cell} 存的是 {text},格式显示为 {text}{unit}:按 {text}{unit} 读取",
+                f"{header}: cell {cell} holds {text}, its format shows {text}{unit}: read as "
+                f"{text}{unit}", sheet=plan.name, row=r + 1, column=header))
+        plan.rows[n] = (record, tuple(changed), k)
+
+
+_PLAIN = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def _plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None
