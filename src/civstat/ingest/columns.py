@@ -173,10 +173,9 @@ class CellBatch:
             raw = pl.Series("raw", self.raw, dtype=pl.Utf8)
         number = raw.cast(pl.Float64, strict=False)
         blank = raw.is_null().to_numpy()
-        scientific = raw.str.contains("[eE]").fill_null(False).to_numpy()
+        scientific = raw.str.contains(SCIENTIFIC).fill_null(False).to_numpy()
         if scientific.any():  # 1.78E+06 (a rounded copy): the per-cell reader words the refusal
-            number = number.scatter(np.flatnonzero(scientific & raw.str.contains(SCIENTIFIC)
-                                                   .fill_null(False).to_numpy()), float("nan"))
+            number = number.scatter(np.flatnonzero(scientific), float("nan"))
         factor = np.asarray(self.factor, dtype=np.float64)
         if number.null_count() > blank.sum():
             number, blank = _clean(raw, number, blank, factor, self.unit)

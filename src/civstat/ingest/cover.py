@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import cell_factor, cell_unit
+from civstat.ingest.header import header_factor
 from civstat.ingest.normalize import (
     ScientificNumber,
     header_key,
@@ -276,17 +277,11 @@ class _BadNumber(_Unreadable):
 
 def _label_factor(field: Column, unit: str | None) -> float:
     """The factor of the unit a label states (户籍人口(万人): ×10,000; (人), none: ×1)."""
-    if not unit:
-        return 1.0
-    conversions = load_contract().unit_conversions
-    stated = conversions.get(norm(unit))
-    if stated is not None and stated[0] == field.unit:
-        return stated[1]
     if unknown_magnitude(field, unit):
         known = convertible_units(field)
         raise _Unreadable(f"标签的单位 {unit} 无法换算(可用 {known})",
                           f"the label's unit {unit} cannot be converted (use {known.replace('、', ', ')})")
-    return 1.0
+    return header_factor(field, unit)
 
 
 def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None:

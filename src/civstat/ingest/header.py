@@ -337,7 +337,7 @@ class Layout:
                     line_units.append(LineUnit(text, used, default_unit(col), line[0]))
             elif unknown_magnitude(col, unit):
                 problems.append(unknown_unit(col, text, unit, header_rows[-1]))
-            columns.append((col, text, _factor(col, used),
+            columns.append((col, text, header_factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
         twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None
         if twice is not None:
@@ -451,7 +451,8 @@ def _scan_header(family: str, grid: list[list]):
     return best[1], best[2] or {}
 
 
-def _factor(col: Column, unit: str | None) -> float:
+def header_factor(col: Column, unit: str | None) -> float:
+    """The factor a column's header unit states (万元 ×10,000; none: the form's unit's)."""
     if not col.period_units and (per := period_factor(col.unit, unit)) is not None:
         return per  # 集中供养标准(元/人·月) for a column per year: ×12
     conversions = load_contract().unit_conversions

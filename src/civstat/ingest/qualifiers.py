@@ -218,8 +218,7 @@ def part_period(col: Column, header: str, row: int) -> Problem | None:
     months = _MONTHS.search(text)
     if "累计" in text or "年初" in text or "1月至" in text or (months and months[1] == "1"):
         return None  # 1月至本季度累计, 1-9月: the year's so far
-    word = next((w for w in _part_words() if w in text), None) or (
-        months[0] if months and months[1] != "1" else None)
+    word = next((w for w in _part_words() if w in text), None) or (months[0] if months else None)
     if word is None:
         return None
     return Problem("not_cumulative",

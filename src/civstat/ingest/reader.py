@@ -319,12 +319,12 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
                           cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     spread_merges(plans, grids.merges, grids.leads)
-    if fmt in ("xlsx", "xlsm"):
-        read_shown_units(content or Checked.of(first.read_bytes()), grids, plans)
-    if fmt in ("xlsx", "xlsm") and (any(plan.blanks for plan in plans) or any(
-            f.code == "cover_missing" for f in cover_findings)):
-        refuse_false_blanks(content or Checked.of(first.read_bytes()), grids,
-                            (by_family["cover"], cover_findings), plans)
+    if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells
+        checked = content or Checked.of(first.read_bytes())
+        read_shown_units(checked, grids, plans)
+        if any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
+                                                     for f in cover_findings):
+            refuse_false_blanks(checked, grids, (by_family["cover"], cover_findings), plans)
     return PlannedReturn(parsed, plans, refusal)
 
 
