@@ -23,7 +23,8 @@ from handmade import (
     write_xlsx,
 )
 
-from civstat.ingest.formulas import FalseBlank, false_blanks, sheet_members, uncomputed
+from civstat.ingest.formulas import FalseBlank, false_blanks, uncomputed
+from civstat.ingest.sheetxml import sheet_members
 
 DIBAO_SHEET = "表1 最低生活保障"
 

@@ -86,6 +86,28 @@ def test_a_row_of_last_year_is_not_this_quarters(tmp_path):
     assert con.execute("SELECT source_row FROM raw.temp_assist").fetchall() == [(3,)]
 
 
+@pytest.mark.parametrize("part", ["本季度", "7-9月", "当月"])
+def test_a_row_of_the_quarter_alone_is_not_the_years_so_far(tmp_path, part):
+    """A one-row sheet with its periods as rows: 马店 has a 本季度 (or 7-9月) row above its 1-9月累计
+    row — the cumulative row is loaded and the quarter's is a finding; 白庙 has the quarter's
+    row alone — refused, naming the row (before, 10 户次 loaded as the year's 41)."""
+    folder = raw_folder(tmp_path)
+    quarter = [part, 10, 25, 9_000, 2_000]
+    write_xlsx(folder / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), TEMP: [["项目", *TEMP_HEAD], quarter, ["1-9月累计", *THIS]]})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), TEMP: [["项目", *TEMP_HEAD], quarter]})
+    con, _ = run_ingest(tmp_path)
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0)]
+    assert con.execute("SELECT source_row FROM raw.temp_assist").fetchall() == [(3,)]
+    assert con.execute('SELECT code, sheet, "row", "column", message_zh FROM raw.findings '
+                       "WHERE code = 'part_period_row'").fetchall() == [
+        ("part_period_row", TEMP, 2, "项目", f"第2行是{part}的数,不是累计数,未读取")]
+    refused = quarantine_rows(con)
+    assert [r[:5] for r in refused] == [("2024Q3/白庙.xlsx", "not_cumulative", TEMP, 2, "项目")]
+    assert f"第2行是{part}的数:本表应填1月至本期的累计数" in refused[0][5]
+
+
 def test_a_column_written_twice_is_refused_naming_both(tmp_path):
     """累计救助人次 twice (a pasted column, no 上年同期 above it): refused — naming sheet, header
     row and column — and nothing of the return is loaded; 白庙 in the same batch loads."""
@@ -217,6 +239,27 @@ def test_a_header_counting_another_thing_is_refused(tmp_path):
         "2024Q3/马店.xlsx", "unit_mismatch", DISASTER, 1, "倒塌房屋(户)")
     assert "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符" in item.message_zh
     assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
+
+
+def test_a_cell_counting_another_thing_is_refused(tmp_path):
+    """12间 typed under 倒塌房屋户数(户) counts rooms, not households (before: 12 households). Refused,
+    naming the cell. 96人 under 累计救助人次 counts the same people and is read, as 529户 under
+    期末保障户数 is."""
+    sheets = canonical_sheets()
+    sheets[DISASTER][1][6] = "12间"
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    loose = canonical_sheets()
+    loose[TEMP][1][1] = "96人"
+    loose[DIBAO][2][1] = "529户"
+    write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), loose)
+    con, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.file, item.reason_code, item.sheet, item.row, item.column) == (
+        "2024Q3/马店.xlsx", "bad_value", DISASTER, 2, "倒塌房屋户数(户)")
+    assert "'12间' 数的是间,而本列数的是户" in item.message_zh
+    assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
+    assert con.execute("SELECT households FROM raw.dibao WHERE category = 'rural'").fetchall() == [
+        (529,)]
 
 
 def test_a_number_format_showing_wan_is_read_in_wan(tmp_path):

@@ -163,6 +163,81 @@ def test_tekun_standards_stated_per_month_are_stored_per_year(tmp_path, county, 
                        ).fetchall() == [("rural", 1000.0, 6000.0), ("urban", 14004.0, 9000.0)]
 
 
+def test_tekun_standards_under_one_merged_group_header(tmp_path, county, township):
+    """供养标准(元/人·月) merged over 集中 | 分散 (the parts name the kind first: 集中供养标准):
+    1,167 and 750 a month are 14,004 and 9,000 a year. Before, the pair of rows was not taken
+    for the header and the row of parts was refused as an unknown category."""
+    tekun = [["类别", "期末供养人数", "集中供养人数", "分散供养人数", "累计支出供养资金", "供养标准(元/人·月)",
+              None],
+             [None, None, None, None, None, "集中", "分散"],
+             ["城市特困", 3, 1, 2, 30000, 1167, 750], ["农村特困", 40, 10, 30, 300000, 1000, 500]]
+    sheets = sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 560),
+                       **{"表2 特困人员救助供养": tekun})
+    path = write_cells(tmp_path / "raw" / PERIOD / "return.xlsx", sheets, merges={
+        "表2 特困人员救助供养": ["F1:G1", *(f"{c}1:{c}2" for c in "ABCDE")]})
+    ref = tmp_path / "reference"
+    write_reference(county, ref)
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    result = ingest(con, path.parent.parent, ref, quarantine_dir=tmp_path / "q")
+    assert result.ok, [q.message_zh for q in result.quarantined]
+    assert con.execute("SELECT category, persons, std_centralized, std_dispersed FROM raw.tekun "
+                       "ORDER BY 1").fetchall() == [("rural", 40, 12000.0, 6000.0),
+                                                    ("urban", 3, 14004.0, 9000.0)]
+
+
+def refusals(tmp_path: Path, county, sheets: dict) -> list:
+    path = write_cells(tmp_path / "raw" / PERIOD / "return.xlsx", sheets)
+    ref = tmp_path / "reference"
+    write_reference(county, ref)
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    result = ingest(con, tmp_path / "raw", ref, quarantine_dir=tmp_path / "q")
+    assert con.execute("SELECT count(*) FROM raw.dibao").fetchone() == (0,)
+    return [q for q in result.quarantined if q.file.endswith(path.name)]
+
+
+@pytest.mark.parametrize(("header", "rural", "column", "row", "word"), [
+    ("保障标准(元/人·季)", 1650, "保障标准(元/人·季)", 1, "季"),
+    ("保障标准(元/人/季度)", 1650, "保障标准(元/人/季度)", 1, "季度"),
+    ("保障标准(元/人·月)", "1650元/季", "保障标准(元/人·月)", 3, "季"),
+    ("保障标准", "30元/人/天", "保障标准", 3, "天"),
+])
+def test_a_standard_per_quarter_or_day_is_refused(tmp_path, county, township, header, rural,
+                                                  column, row, word):
+    """A standard per quarter (or day) has no place among 元/人·月 and 元/人·年: before, 1,650 a
+    quarter was stored as 1,650 a year by the rural convention (a finding saying 未注明单位), or
+    as 1,650 a month under a 元/人·月 header. Now the return is refused, naming the cell."""
+    found = refusals(tmp_path, county, sheets_of(township, dibao_sheet(header, 860, rural)))
+    assert len(found) == 1
+    refusal = found[0]
+    assert (refusal.sheet, refusal.row, refusal.column) == (DIBAO, row, column)
+    assert refusal.reason_code in ("unit_mismatch", "bad_value")
+    assert f"按{word}计" in refusal.message_zh and "元/人·月 或 元/人·年" in refusal.message_zh
+
+
+def test_a_tekun_standard_per_quarter_is_refused(tmp_path, county, township):
+    """表2's standards are per year; 2400元/季 typed in a cell was read as 2,400 a year."""
+    tekun = [["类别", "期末供养人数", "集中供养人数", "分散供养人数", "累计支出供养资金",
+              "集中供养标准(元/人·年)", "分散供养标准(元/人·年)"],
+             ["城市特困", 3, 1, 2, 30000, 14004, 9000], ["农村特困", 40, 10, 30, 300000, 12000, "2400元/季"]]
+    found = refusals(tmp_path, county, sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 560),
+                                                 **{"表2 特困人员救助供养": tekun}))
+    assert [(q.sheet, q.row, q.column, q.reason_code) for q in found] == [
+        ("表2 特困人员救助供养", 3, "分散供养标准(元/人·年)", "bad_value")]
+    assert "2400元/季" in found[0].message_zh and "按季计" in found[0].message_zh
+
+
+@pytest.mark.parametrize(("column", "cell"), [(7, "5%"), (8, "12.5%"), (2, "61%")])
+def test_a_percentage_in_a_figure_is_refused(tmp_path, county, township, column, cell):
+    """No column of the forms holds a rate: 5% typed in 累计支出低保资金 was stored as 0.05 元,
+    12.5% in a standard as 0.125 元 a month (a rate pasted over the figure). Refused, named."""
+    dibao = dibao_sheet("保障标准(元/人·月)", 860, 560)
+    dibao[1][column] = cell
+    found = refusals(tmp_path, county, sheets_of(township, dibao))
+    assert [(q.sheet, q.row, q.column, q.reason_code) for q in found] == [
+        (DIBAO, 2, dibao[0][column], "bad_value")]
+    assert "百分比" in found[0].message_zh and cell in found[0].message_zh
+
+
 def test_existing_warehouse_gains_the_unit_source_column():
     from civstat.raw_schema import create_raw_schema
 

@@ -226,3 +226,60 @@ def test_notes_stating_units():
     assert stated_units("说明:本表单位:万元") == ()  # a bare 单位 mid-text counts in a note only
     assert stated_units("金额单位为万元") == ("万元",)
     assert stated_units("单位负责人:王五", note=True) == ()
+
+
+UNITLESS_HEAD = [*DIBAO_HEAD[:8], "保障标准"]
+
+
+@pytest.mark.parametrize("writer", ["xlsx", "xls"])
+def test_a_units_row_under_the_header_states_each_columns_unit(tmp_path, writer):
+    """The statistical forms' layout: a row under the header names each column's unit
+    (单位 | 户 | 人 | … | 万元 | 元/人·月). 马店's funds are in 万元 (38 → 380,000 元, 177.5475 →
+    1,775,475 元) and its standard per month; 白庙's row leaves its first cell blank, writes the
+    units in brackets and its standard per year (9,600 and 7,200 元/人·年, stated, not inferred).
+    Before, the units row was read as a category and the return refused (unknown_category)."""
+    folder = raw_folder(tmp_path)
+    madian = [UNITLESS_HEAD, ["单位", "户", "人", "户", "人", "户", "人", "万元", "元/人·月"],
+              ["城市低保", 120, 210, 8, 12, 5, 7, 38, 800],
+              ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
+    baimiao = [UNITLESS_HEAD, [None, "（户）", "（人）", "(户)", "(人)", "(户)", "(人)", "（元）", "(元/人/年)"],
+               ["城市低保", 120, 210, 8, 12, 5, 7, 380_000, 9600],
+               ["农村低保", 529, 664, 50, 60, 43, 44, 1_775_475, 7200]]
+    if writer == "xls":
+        write_xls(folder / "马店.xls", {"封面": cover_rows(), **canonical_sheets(), DIBAO: madian})
+    else:
+        write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: madian})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), DIBAO: baimiao})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    rows = con.execute("SELECT s.division_code, d.source_row, d.category, d.funds_ytd, d.standard, "
+                       "d.standard_period, d.standard_unit_source FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
+    assert rows == [(MADIAN, 3, "urban", 380_000.0, 800.0, "month", "header"),
+                    (MADIAN, 4, "rural", 1_775_475.0, 600.0, "month", "header"),
+                    (BAIMIAO, 3, "urban", 380_000.0, 9600.0, "year", "header"),
+                    (BAIMIAO, 4, "rural", 1_775_475.0, 7200.0, "year", "header")]
+    assert con.execute("SELECT count(*) FROM raw.findings WHERE code = 'unit_inferred'"
+                       ).fetchone() == (0,)
+
+
+def test_a_units_row_in_a_one_row_sheet_and_a_conflict_with_the_header(tmp_path):
+    """表3 with 户次 | 人次 | 千元 | 元 under its header: 24 千元 is 24,000 元. 白庙's 表1 states 元
+    in its header and 万元 in the row under it: which one? Refused, naming the row and column."""
+    folder = raw_folder(tmp_path)
+    temp = [["累计救助户次", "累计救助人次", "累计支出救助资金", "其中:实物折款"],
+            ["户次", "人次", "千元", "元"], [12, 30, 24, 500]]
+    write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), TEMP: temp})
+    conflict = [DIBAO_HEAD[:7] + ["累计支出低保资金(元)", "保障标准"],
+                [None, "户", "人", "户", "人", "户", "人", "万元", "元/人·月"],
+                ["城市低保", 120, 210, 8, 12, 5, 7, 38, 800],
+                ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), DIBAO: conflict})
+    con, _ = run_ingest(tmp_path)
+    assert con.execute("SELECT funds_ytd, in_kind_ytd FROM raw.temp_assist").fetchall() == [
+        (24_000.0, 500.0)]
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 2, "累计支出低保资金(元)")]
+    assert "万元" in refused[0][5] and "不一致" in refused[0][5]

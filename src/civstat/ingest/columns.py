@@ -9,7 +9,8 @@ column-wise:
 * the cells it cannot read go through polars expressions (:func:`_cleaning`): NFKC
   (``１２３``, ``1，775``), no white space or thousands separators, null markers
   (``— - / 无 …``, those of :func:`civstat.ingest.normalize.parse_number`), a trailing unit
-  (``529户``, ``3,300元/年``) or ``67%``;
+  (``529户``, ``3,300元/年``) or ``67%`` (a unit the column is not in, a percentage, a rate per
+  quarter: the per-cell reader refuses it);
 * unit factor of the header (万元 ×10,000, 公顷 ×15), then the checks over the whole column
   (numpy on the cast column): not a number, not finite or beyond the column's range, not whole
   in an integer column.
@@ -46,7 +47,9 @@ from civstat.ingest.normalize import (
     norm,
     parse_date,
     parse_number,
+    unit_key,
 )
+from civstat.ingest.qualifiers import other_count_unit, unread_period
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.table_rows import settle_rows
 
@@ -66,17 +69,37 @@ class VagueNumber(ValueError):
     (3千人, 2百) typed after it."""
 
 
+class UnreadPeriod(VagueNumber):
+    """A rate typed per a period the reader does not convert (900元/季, 30元/天)."""
+
+
+class OtherCount(VagueNumber):
+    """A count typed with another thing's unit (12间 in a column of 户)."""
+
+
+class PercentFigure(VagueNumber):
+    """A percentage (5%, 67.5%) typed in a column of counts or money: a rate, not its figure."""
+
+
 def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     """The factor a unit typed after a cell's number states for its column, in place of the
     header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
     ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header and
     ``32000人`` under a 万人 one ×1 (the column's own unit), ``38万元整`` as ``38万元``; None for
-    any other unit (``67%``, ``3,300元/年``: the header's factor stands). Raises
-    :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``): read
+    any other unit (``3,300元/年``: the header's factor stands). Raises
+    :class:`UnreadPeriod` for a rate per quarter or day (``900元/季``), :class:`PercentFigure` for a
+    percentage (no column of the forms holds one), :class:`OtherCount` for another thing's count
+    (``12间`` in a column of 户), :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``): read
     as a plain number they would be off by that magnitude, or not the figure at all."""
     if not unit:
         return None
     unit = norm(unit).removesuffix("整")
+    if unread_period(unit):
+        raise UnreadPeriod(unit)
+    if unit == "%" and col_unit != "%":
+        raise PercentFigure(unit)
+    if other_count_unit(col_unit, unit):
+        raise OtherCount(unit)
     if unit == col_unit:
         return 1.0
     conversions = load_contract().unit_conversions
@@ -97,7 +120,7 @@ def period_factor(col_unit: str | None, unit: str | None) -> float | None:
     when either states no period."""
     if not col_unit or not unit or "/" not in col_unit:
         return None
-    have, want = _unit_key(unit), _unit_key(col_unit)  # 元月, 元年
+    have, want = unit_key(unit), unit_key(col_unit)  # 元月, 元年
     if have[:-1] != want[:-1] or not {have[-1], want[-1]} <= {"月", "年"}:
         return None
     return 1.0 if have == want else 12.0 if want[-1] == "年" else 1 / 12
@@ -215,18 +238,14 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
 
 # -- units of a standard (保障标准: 元/人·月 or 元/人·年) -----------------------------------------
 PERIOD_LABELS = {"month": "元/人·月", "year": "元/人·年"}
-_UNIT_NOISE = re.compile(r"[/·・•()人每]")
-def _unit_key(unit: str) -> str:
-    """``元/人·月`` / ``元/人/月`` / ``元每人每月`` → ``元月``."""
-    return _UNIT_NOISE.sub("", norm(unit))
 
 
 def unit_period(col: Column, unit: str | None) -> str | None:
     """``month`` / ``year`` when ``unit`` is one of the column's period units, else None."""
     if not unit or not col.period_units:
         return None
-    key = _unit_key(unit)
-    return next((p for u, p in col.period_units.items() if _unit_key(u) == key), None)
+    key = unit_key(unit)
+    return next((p for u, p in col.period_units.items() if unit_key(u) == key), None)
 
 
 def header_period(col: Column, unit: str | None, text: str) -> str | None:
@@ -298,6 +317,18 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
                       "apart): a decimal point?", **where) from None
+    except OtherCount as exc:
+        raise Refusal("bad_value", f"{show(raw)} 数的是{exc},而本列数的是{col.unit}:是否填错了列?",
+                      f"{show(raw)} counts {exc}, but the column counts {col.unit}: the wrong "
+                      "column?", **where) from None
+    except PercentFigure:
+        raise Refusal("bad_value", f"{show(raw)} 是百分比,而本列填的是{col.unit or '数'}:请填写数值本身",
+                      f"{show(raw)} is a percentage, but the column holds {col.unit or 'a figure'}: "
+                      "fill in the figure itself", **where) from None
+    except UnreadPeriod as exc:
+        raise Refusal("bad_value", f"{show(raw)} 是按{unread_period(str(exc))}计的:请换算为 元/人·月 或 元/人·年 后填报",
+                      f"{show(raw)} is per {unread_period(str(exc))}: convert it to 元/人·月 or "
+                      "元/人·年", **where) from None
     except VagueNumber as exc:
         raise Refusal("bad_value", f"{show(raw)} 不是准确的数(“{exc}”无法换算或是约数):请填写准确数字",
                       f"{show(raw)} is no exact figure ({exc!s} is a rough word or a magnitude "

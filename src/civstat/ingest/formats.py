@@ -22,9 +22,9 @@ from collections.abc import Callable
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from civstat.ingest.columns import is_numeric
-from civstat.ingest.formulas import sheet_members
 from civstat.ingest.limits import Checked
 from civstat.ingest.refusal import Finding
+from civstat.ingest.sheetxml import CELL_TAG, REF, sheet_members
 
 _NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
 _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.DOTALL)
@@ -33,8 +33,6 @@ _NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
 _SHOWN = re.compile(r'"([^"]*[万千亿][^"]*)"|\\([万千亿])')  # the text a format appends
 _SCALED = re.compile(r'!\.|\\\.|,+(?=\s*(?:"|\\|$))')  # 0!.0000"万": a full figure shown scaled
 _MAGNITUDES = tuple(c.encode() for c in "万千亿")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
-_REF = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 
 
@@ -88,8 +86,8 @@ def read_shown_units(checked: Checked, grids, plans) -> None:
 def _styled(xml: bytes, styles: dict[int, str]) -> dict[tuple[int, int], str]:
     """(row, column) → the unit shown, of the sheet's cells in one of ``styles``."""
     out = {}
-    for attributes in _CELL_TAG.findall(xml):
-        style, ref = _STYLE.search(attributes), _REF.search(attributes)
+    for attributes in CELL_TAG.findall(xml):
+        style, ref = _STYLE.search(attributes), REF.search(attributes)
         if style and ref and int(style[1]) in styles:
             out[xl_cell_to_rowcol(ref[1].decode())] = styles[int(style[1])]
     return out

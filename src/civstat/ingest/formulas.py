@@ -30,6 +30,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from civstat.ingest.limits import Checked, member_reader
 from civstat.ingest.refusal import Finding, Refusal
+from civstat.ingest.sheetxml import CELL, REF, sheet_members
 
 
 class FalseBlank(NamedTuple):
@@ -38,41 +39,11 @@ class FalseBlank(NamedTuple):
     formula: str | None  # the formula's text (None: no formula)
     error: str | None    # the Excel error value saved (#REF!); None: no result saved at all
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _ERROR_TYPE = b't="e"'
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.DOTALL)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
-_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
-_RELATION = re.compile(r"<Relationship\b[^>]*>")
-_ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
-
-
-def _attributes(tag: str) -> dict[str, str]:
-    return {k.rpartition(":")[2] if k.endswith(":id") else k: v for k, v in _ATTRIBUTE.findall(tag)}
-
-
-def sheet_members(read: Callable[[str], bytes]) -> dict[str, str]:
-    """Sheet name → its XML member (``xl/worksheets/sheet2.xml``), from the workbook and its
-    relationships (``read``: a zip member's bytes by name)."""
-    rels = read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    book = read("xl/workbook.xml").decode("utf-8", "replace")
-    targets = {}
-    for tag in _RELATION.findall(rels):
-        attributes = _attributes(tag)
-        rid, target = attributes.get("Id"), attributes.get("Target")
-        if rid and target:
-            target = html.unescape(target).lstrip("/")
-            targets[rid] = target if target.startswith("xl/") else f"xl/{target}"
-    members = {}
-    for tag in _SHEET.findall(book):
-        attributes = _attributes(tag)
-        name, rid = attributes.get("name"), attributes.get("id")
-        if name is not None and rid in targets:
-            members[html.unescape(name)] = targets[rid]
-    return members
 
 
 def uncomputed(content: bytes, sheet: str) -> dict[tuple[int, int], str]:
@@ -108,7 +79,7 @@ def _in_sheet(xml: bytes) -> dict[tuple[int, int], FalseBlank]:
     if not _FORMULA.search(xml) and _ERROR_TYPE not in xml:
         return {}
     found = {}
-    for attributes, body in _CELL.findall(xml):
+    for attributes, body in CELL.findall(xml):
         if not body:
             continue
         kind = _TYPE.search(attributes)
@@ -120,7 +91,7 @@ def _in_sheet(xml: bytes) -> dict[tuple[int, int], FalseBlank]:
             error = None  # (empty text on purpose is saved as t="str": an empty cell)
         else:
             continue
-        ref = _REF.search(attributes)
+        ref = REF.search(attributes)
         if ref is None:
             continue  # no place to name
         formula = _FORMULA_TEXT.search(body)

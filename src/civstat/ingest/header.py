@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import header_period, period_factor
-from civstat.ingest.normalize import header_key, is_blank, norm
+from civstat.ingest.normalize import header_key, is_blank, norm, unit_key
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
@@ -34,13 +34,17 @@ from civstat.ingest.qualifiers import (
     part_period,
     period_word,
     period_words,
+    row_unit,
+    row_unit_conflict,
     stated_units,
     states_no_unit,
     two_units,
     units_lines,
     units_notes,
+    units_row,
     unknown_magnitude,
     unknown_unit,
+    unread_period_unit,
 )
 
 HEADER_SCAN_ROWS = 12
@@ -85,7 +89,8 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
 
 def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
     """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
-    text) it may be read as, best first: group and part joined, the part alone, the group alone
+    text) it may be read as, best first: group and part joined (期末保障 | 户数), part and group
+    joined (集中 under 供养标准), the part alone, the group alone
     over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
     another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
     out: list[list[tuple[str, str | None, str]]] = []
@@ -103,6 +108,8 @@ def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str |
         if up is not None and not is_blank(lo):
             (uk, uu), (lk, lu) = header_key(up), header_key(lo)
             candidates.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
+            # 供养标准(元/人·年) over 集中 | 分散: the part names the kind first (集中供养标准)
+            candidates.append((lk + uk, lu or uu, f"{norm(lo)}{norm(up)}"))
         if not is_blank(lo):
             k, u = header_key(lo)
             candidates.append((k, u, norm(lo)))
@@ -212,6 +219,8 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
     key, unit = header_key(cell)
     if not key or key in affixes or key in kept:  # kept: 类别 / 序号 decide the label column
         return cell
+    if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
+        return _TEXT_MARK + "unit:" + unit
     units = stated_units(cell) if "单位" in norm(cell) else ()
     if units:  # a units line: its units decide columns' units (and the text may name the township)
         return _TEXT_MARK + "、".join(units)
@@ -312,6 +321,7 @@ class Layout:
     full: bool              # every column of the sheet matched
     line_units: tuple[LineUnit, ...] = ()  # columns read in a units line's unit
     problem: Problem | None = None  # a column whose unit or place cannot be told
+    units_row: int | None = None  # the row under the header stating its columns' units
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
@@ -323,11 +333,20 @@ class Layout:
             {*units_lines(grid, header_rows[-1]), *units_notes(grid)})  # above first: they decide
         line_units, problems, columns = [], [], []
         groups = _groups(grid, header_rows)
+        below = header_rows[-1] + 1 if header_rows is not None else len(grid)
+        stated = dict(units_row(grid[below]) or ()) if below < len(grid) else {}
         for i, (col, unit, text) in mapping.items():
+            if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
+                if unit is None:
+                    unit = stated[i]
+                elif unit_key(unit) != unit_key(stated[i]):
+                    problems.append(row_unit_conflict(text, unit, stated[i], below))
             if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
                 problems.append(part)
             if (other := other_count(col, text, unit, header_rows[-1])) is not None:
                 problems.append(other)
+            if (per := unread_period_unit(text, unit, header_rows[-1])) is not None:
+                problems.append(per)
             used = unit
             if lines and states_no_unit(unit):
                 used, line = line_unit(col, lines)
@@ -346,7 +365,8 @@ class Layout:
                                                                     mapping)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
-                   tuple(line_units), problems[0] if problems else None)
+                   tuple(line_units), problems[0] if problems else None,
+                   below if stated else None)
 
 
 def _groups(grid: list, header_rows: tuple[int, ...] | None) -> dict[int, str]:
@@ -388,7 +408,7 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
         if end >= len(grid):
             break
         rows.extend(tuple(map(standin, row)) for row in grid[len(rows):end + 1])
-        hit = _HEADER_CACHE.get((family, tuple(rows), _periods_below(grid, end + 1), notes))
+        hit = _HEADER_CACHE.get((family, tuple(rows), _below(grid, end + 1), notes))
         if hit is not None and hit.full:
             return hit
     rows.extend(tuple(map(standin, row)) for row in grid[len(rows):HEADER_SCAN_ROWS + 1])
@@ -397,20 +417,23 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
         hit = Layout.of(family, grid, _scan_header(family, grid))
-        if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期 is
-            # under it): remembered under those alone
+        if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期, or
+            # a units row, is under it): remembered under those alone
             end = hit.header_rows[-1] + 1
-            _HEADER_CACHE[(family, tuple(rows[:end]), _periods_below(grid, end), notes)] = hit
+            _HEADER_CACHE[(family, tuple(rows[:end]), _below(grid, end), notes)] = hit
             _FULL_ENDS[family] = tuple(sorted({*_FULL_ENDS.get(family, ()), end - 1}))
         else:
             _HEADER_CACHE[(family, tuple(rows), notes)] = hit
     return hit
 
 
-def _periods_below(grid: list, r: int) -> bool:
-    """Row ``r`` (the one under a header) holds a period's word: 本期 | 上年同期 may make it part
-    of the header (:func:`_scan_header`)."""
-    return r < len(grid) and has_period_word(grid[r])
+def _below(grid: list, r: int) -> tuple[bool, tuple | None]:
+    """What of row ``r`` (the one under a header) decides a layout: whether it holds a period's
+    word (本期 | 上年同期 may make it part of the header: :func:`_scan_header`), and the units it
+    states as a units row (:func:`units_row`)."""
+    if r >= len(grid):
+        return False, None
+    return has_period_word(grid[r]), units_row(grid[r])
 
 
 def _locate_header(family: str, grid: list[list]):

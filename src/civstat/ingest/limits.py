@@ -216,7 +216,7 @@ def _area(groups: tuple[bytes, bytes | None]) -> tuple[int, str]:
 def _sheet_name(path: Path, member: str) -> str:
     """The sheet's name in the workbook for its XML member (only on refusal: the workbook and
     its relationships are read), else the member's name."""
-    from civstat.ingest.formulas import sheet_members
+    from civstat.ingest.sheetxml import sheet_members
 
     try:
         members = sheet_members(member_reader(path.read_bytes()))

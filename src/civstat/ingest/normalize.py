@@ -37,6 +37,7 @@ _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAGNITUDE = re.compile(r"[十百千万亿]")  # a magnitude in a unit (万元, 千人)
+_UNIT_NOISE = re.compile(r"[/·・•()人每]")
 
 
 @cache
@@ -96,6 +97,11 @@ def sheet_key(value: object) -> str:
         return rest
     no = m[1]
     return f"表{_CN_NUMBERS.get(no, no)}" if len(no) == 1 or no.isdigit() else f"表{no}"
+
+
+def unit_key(unit: str) -> str:
+    """A rate's unit without separators: ``元/人·月`` / ``元/人/月`` / ``元每人每月`` → ``元月``."""
+    return _UNIT_NOISE.sub("", norm(unit))
 
 
 def is_blank(value: object) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.normalize import MAGNITUDE, header_key, norm
+from civstat.ingest.normalize import MAGNITUDE, header_key, norm, unit_key
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,61 @@ class LineUnit:
     row: int            # the line's row (0-based)
 
 
+# -- a units row: 单位 | 户 | 人 | 万元 | 元/人·月 under the header ----------------------------------
+@cache
+def _row_unit_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(units, their separator-free keys, labels) a units row may hold: every column's unit and
+    form unit (人, 户, 元/人·月 …), those the reader converts (万元, 公顷), the standards' period
+    units (元/年); the labels of its first cell (contract ``units_row_labels``: 单位, 计量单位)."""
+    contract = load_contract()
+    units = {norm(u) for s in contract.sheets for c in s.columns
+             for u in (c.unit, c.header_unit, *c.period_units) if u}
+    units |= {norm(u) for u in contract.unit_conversions}
+    return (frozenset(units), frozenset(unit_key(u) for u in units if "/" in u),
+            frozenset(norm(w) for w in contract.units_row_labels))
+
+
+def row_unit(cell) -> str | None:
+    """The unit a cell of a units row states (``户``, ``(万元)``, ``元/人/月``, ``元/人·季``), else
+    None."""
+    if cell.__class__ is not str or not cell or cell.isascii():
+        return None
+    return _row_unit(cell)
+
+
+@lru_cache(maxsize=4096)
+def _row_unit(cell: str) -> str | None:
+    text = norm(cell).removeprefix("(").removesuffix(")")
+    units, rates, _ = _row_unit_words()
+    if text in units or unit_key(text) in rates or unread_period(text):
+        return text
+    return None
+
+
+def units_row(row) -> tuple[tuple[int, str], ...] | None:
+    """(column index, unit) of a row under the header that states each column's unit
+    (``单位 | 户 | 人 | 户 | 人 | 元 | 元/人·月``; the label cell blank or 单位), at least two
+    of them; None for any other row (a number, a category, any other word)."""
+    found = []
+    for i, cell in enumerate(row):
+        if cell is None or cell == "":
+            continue
+        unit = row_unit(cell)
+        if unit is not None:
+            found.append((i, unit))
+        elif cell.__class__ is not str or norm(cell).rstrip(":") not in _row_unit_words()[2]:
+            return None
+    return tuple(found) if len(found) >= 2 else None
+
+
+def row_unit_conflict(header: str, unit: str, stated: str, row: int) -> Problem:
+    """A header stating one unit over a units row stating another (资金(万元) over 元)."""
+    return Problem("ambiguous_unit",
+                   f"{header} 表头的单位 {unit} 与第{row + 1}行注明的单位 {stated} 不一致,无法确定该列的单位",
+                   f"{header}: the header states {unit}, row {row + 1} states {stated}: the "
+                   "column's unit cannot be told", row + 1, header)
+
+
 def states_no_unit(unit: str | None) -> bool:
     """The header states no unit the reader converts (none, or one like 人 or 元/人·月)."""
     return not unit or norm(unit) not in load_contract().unit_conversions
@@ -134,18 +189,25 @@ def unknown_magnitude(col: Column, unit: str | None) -> bool:
 def other_count(col: Column, header: str, unit: str | None, row: int) -> Problem | None:
     """A header stating a count of another kind than its column's (倒塌房屋(户) read as 倒塌房屋间数,
     in 间): the figure is not what the column counts."""
-    if not unit or not col.unit:
+    if not other_count_unit(col.unit, unit):
         return None
     unit = norm(unit)
-    counts = _count_units()
-    if unit == col.unit or unit not in counts or col.unit not in counts or (
-            unit.rstrip("次") == col.unit.rstrip("次")):  # 人 / 人次: the same people counted
-        return None
     return Problem("unit_mismatch",
                    f"{header} 的单位 {unit} 与本列({col.header})的单位 {col.unit} 不符:数的不是同一种东西,"
                    "是否填错了列?",
                    f"{header}: unit {unit}, but the column ({col.header}) counts {col.unit}: "
                    "another thing counted (the wrong column?)", row + 1, header)
+
+
+def other_count_unit(col_unit: str | None, unit: str | None) -> bool:
+    """``unit`` (a header's, or typed after a cell's number) counts another thing than a column
+    counting ``col_unit`` (间 for 户; 人 and 人次 count the same people)."""
+    if not unit or not col_unit:
+        return False
+    unit = norm(unit)
+    counts = _count_units()
+    return not (unit == col_unit or unit not in counts or col_unit not in counts
+                or unit.rstrip("次") == col_unit.rstrip("次"))
 
 
 @cache
@@ -154,6 +216,29 @@ def _count_units() -> frozenset[str]:
     conversions = load_contract().unit_conversions
     return frozenset(c.unit for s in load_contract().sheets for c in s.columns
                      if c.unit and "/" not in c.unit and c.unit not in conversions and c.type == "int")
+
+
+def unread_period(unit: str | None) -> str | None:
+    """The period of a rate stated per one the reader does not convert (``元/人·季`` → 季,
+    ``元/天``, ``万元每季度``), else None: standards and rates are read per month or per year
+    only, and a figure per quarter read as either is off by 3 or 4 times (contract
+    ``unread_rate_periods``)."""
+    if not unit or not any(s in (text := norm(unit)) for s in "/每"):
+        return None
+    key = unit_key(text)
+    money = next((m for m in ("万元", "千元", "元") if key.startswith(m)), "")
+    rest = key[len(money):]
+    return rest if money and rest in load_contract().unread_rate_periods else None
+
+
+def unread_period_unit(header: str, unit: str | None, row: int) -> Problem | None:
+    """A header stating its rate per a period the reader does not convert (保障标准(元/人·季))."""
+    if (period := unread_period(unit)) is None:
+        return None
+    return Problem("unit_mismatch",
+                   f"{header} 的单位 {unit} 是按{period}计的:请换算为 元/人·月 或 元/人·年 后填报",
+                   f"{header}: unit {unit} is per {period}: convert it to 元/人·月 or 元/人·年",
+                   row + 1, header)
 
 
 def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
@@ -212,20 +297,23 @@ def part_period(col: Column, header: str, row: int) -> Problem | None:
     """A column the form asks 1月至本期累计 for (kind ytd) whose header states a quarter's or a
     month's figure alone (救助户次(本季度), 本月 over it, 7-9月): read as the year's so far it
     would fall short of it."""
-    if col.kind != "ytd":
-        return None
-    text = norm(header)
-    months = _MONTHS.search(text)
-    if "累计" in text or "年初" in text or "1月至" in text or (months and months[1] == "1"):
-        return None  # 1月至本季度累计, 1-9月: the year's so far
-    word = next((w for w in _part_words() if w in text), None) or (months[0] if months else None)
-    if word is None:
+    if col.kind != "ytd" or (word := part_word(header)) is None:
         return None
     return Problem("not_cumulative",
                    f"{header}:本列应填1月至本期的累计数,表头写的是{word}的数,读作累计会少算:请改填累计数",
                    f"{header}: this column takes the year's total so far; the header says {word} "
                    "alone, which read as the year's would fall short: fill in the total so far",
                    row + 1, header)
+
+
+def part_word(text: str) -> str | None:
+    """The words that make ``text`` (a header, a row's label) a quarter's or a month's figure
+    alone (本季度, 当月, 7-9月), else None (1月至本季度累计, 1-9月: the year's so far)."""
+    text = norm(text)
+    months = _MONTHS.search(text)
+    if "累计" in text or "年初" in text or "1月至" in text or (months and months[1] == "1"):
+        return None
+    return next((w for w in _part_words() if w in text), None) or (months[0] if months else None)
 
 
 @cache

@@ -35,7 +35,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
 from civstat.ingest.normalize import norm, sheet_key
-from civstat.ingest.qualifiers import LineUnit, period_word
+from civstat.ingest.qualifiers import LineUnit, part_word, period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
@@ -155,7 +155,10 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     width = max(index) + 1
     take = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
     category = sheet.row_kind == "category"
+    parts: list[tuple[int, str]] = []  # rows of a quarter or month alone (本季度)
     for r in range(found.header_rows[-1] + 1, len(grid)):
+        if r == found.units_row:
+            continue  # 单位 | 户 | 人 | 万元: the columns' units (found.columns), no data
         row = grid[r]
         first = row[0] if row and not _blank(row[0]) else next(
             (c for c in row if not _blank(c)), None)
@@ -173,6 +176,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
                                      f"unknown category {label!r}", sheet=name, row=r + 1,
                                      column=sheet.label.header if sheet.label else None)
             record = {"source_row": r + 1, "category": code, "is_total": is_total}
+        elif code is PART_PERIOD:
+            parts.append((r, label if label is not None else first))
+            continue
         else:  # a one-row sheet's table has no is_total: it tells its 合计 row (columns._fill)
             record = {"source_row": r + 1, "is_total": is_total}
         cells = take(row) if len(row) >= width else tuple(row[i] if i < len(row) else None
@@ -186,7 +192,31 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         if None in cells:
             plan.blanks += [(r, index[j], j) for j, c in enumerate(cells) if c is None]
         plan.rows.append((record, cells, 0))
-    return plan, None
+    head = grid[found.header_rows[-1]]
+    label = head[label_col] if label_col is not None and label_col < len(head) else None
+    return plan, _part_rows(plan, parts, label if isinstance(label, str) and label else None)
+
+
+def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
+               ) -> Refusal | None:
+    """A one-row sheet's rows labelled with a quarter or a month alone (本季度, 7-9月) under
+    columns that take the year's total so far: not read, with a finding, beside a row that is
+    (1-9月累计); alone, the sheet's figures would fall short, and the return is refused
+    (``label``: the header of the rows' label column, 项目, to name)."""
+    if not parts:
+        return None
+    if not plan.rows:
+        r, text = parts[0]
+        return Refusal("not_cumulative",
+                       f"第{r + 1}行是{text}的数:本表应填1月至本期的累计数,读作累计会少算:请改填累计数",
+                       f"row {r + 1} holds the figures of {text} alone; the sheet takes the year's "
+                       "totals so far, which they would fall short of: fill in the totals so far",
+                       sheet=plan.name, row=r + 1, column=label)
+    plan.findings += [Finding("part_period_row", f"第{r + 1}行是{text}的数,不是累计数,未读取",
+                              f"row {r + 1} holds the figures of {text} alone, not the year's so "
+                              "far: not read", sheet=plan.name, row=r + 1, column=label)
+                      for r, text in parts]
+    return None
 
 
 def _column_numbers(cells: tuple) -> bool:
@@ -205,6 +235,9 @@ def _line_unit_finding(name: str, line: LineUnit) -> Finding:
                    sheet=name, row=line.row + 1, column=line.header)
 
 
+PART_PERIOD = "part_period"  # the code of a one-row sheet's row of a quarter or month alone
+
+
 class _RowKinds(dict):
     """(first non-blank cell, row label) → None for a row to drop (a footer; a row of another
     period, 上年同期), else (is 合计, category code — None when the label is no category)."""
@@ -212,6 +245,8 @@ class _RowKinds(dict):
     def __init__(self, sheet: Sheet):
         super().__init__()
         self.sheet = sheet
+        self.part_rows = sheet.row_kind == "single" and any(  # a quarter's row would misread
+            c.kind == "ytd" for c in sheet.columns)
 
     def __missing__(self, key):
         first, label = key
@@ -234,6 +269,8 @@ class _RowKinds(dict):
             return is_total, code
         if key.startswith("其中"):
             return None  # 其中:公办 under a row: a part of it, not an institution or event of its own
+        if self.part_rows and part_word(key):
+            return False, PART_PERIOD  # 本季度 | 7-9月: not the year's so far its columns ask
         return is_total, None
 
 
