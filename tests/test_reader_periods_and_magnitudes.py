@@ -262,6 +262,33 @@ def test_a_cell_counting_another_thing_is_refused(tmp_path):
         (529,)]
 
 
+def test_words_after_a_figure_that_are_no_unit_are_a_finding(tmp_path):
+    """380000元(含补发) and 1775475.63元(全年) in 累计支出低保资金: the figures are read, and the words
+    the reader cannot use are a finding naming the cell (before, they went without a word);
+    38万元 (a unit it converts), 529户 (the column's own) and 16630元 under 集中供养标准(元/人·年)
+    (the rate's money) are no finding."""
+    sheets = canonical_sheets()
+    sheets[DIBAO][1][7] = "380000元(含补发)"
+    sheets[DIBAO][2][7] = "1775475.63元(全年)"
+    sheets[DIBAO][2][1] = "529户"
+    sheets[TEMP][1][2] = "3.68万元"
+    sheets["表2 特困人员救助供养"][1][6] = "16630元"  # under 集中供养标准(元/人·年): the rate's money
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT category, households, funds_ytd FROM raw.dibao ORDER BY 1").fetchall() == [
+        ("rural", 529, 1_775_475.63), ("urban", 120, 380_000.0)]
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0)]
+    assert con.execute("SELECT std_centralized FROM raw.tekun WHERE category = 'urban'"
+                       ).fetchall() == [(16_630.0,)]
+    assert con.execute('SELECT sheet, "row", "column", message_zh FROM raw.findings '
+                       "WHERE code = 'cell_note' ORDER BY \"row\"").fetchall() == [
+        (DIBAO, 2, "累计支出低保资金(元)",
+         "累计支出低保资金(元) 单元格 '380000元(含补发)' 按 380,000 读取,数字后的“元(含补发)”不是可换算的单位,未读取"),
+        (DIBAO, 3, "累计支出低保资金(元)",
+         "累计支出低保资金(元) 单元格 '1775475.63元(全年)' 按 1,775,475.63 读取,数字后的“元(全年)”不是可换算的单位,未读取")]
+
+
 def test_a_number_format_showing_wan_is_read_in_wan(tmp_path):
     """马店 types 38 and 177.5475 under 累计支出低保资金(元) and formats them 0.00"万" and
     0.0000"万元" (Excel shows 38.00万): the file holds 38, which read as stored was 38 元. Read as

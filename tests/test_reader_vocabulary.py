@@ -8,6 +8,7 @@ from __future__ import annotations
 import opencc
 import pytest
 from handmade import (
+    BAIMIAO,
     DIBAO,
     DIBAO_COLUMNS,
     MADIAN,
@@ -193,3 +194,35 @@ def test_sheets_named_only_by_number_are_told_apart(tmp_path):
     assert result.ok, [q.line for q in result.quarantined]
     assert _figures(con, "youfu", YOUFU_COLUMNS) == [YOUFU]
     assert con.execute("SELECT count(*) FROM raw.tekun").fetchone() == (2,)
+
+
+def test_a_column_the_form_has_not_is_a_finding(tmp_path):
+    """马店 adds 其中:残疾人 to 表1 and 其中:残疾人救助人次 to 表3, 白庙 adds 其中:老年人 where 马店 has
+    其中:残疾人 (the same layout otherwise: each is named by its own words). The form's columns
+    load as ever and each added column holding figures is a finding naming sheet, header row and
+    column (before, its figures went without a word). A 序号 column, a 上年同期 column and an
+    empty added column (备注) are no finding."""
+    sheets = canonical_sheets()
+    sheets["表1 最低生活保障"] = [[*row, extra] for row, extra in
+                              zip(sheets["表1 最低生活保障"], ["其中:残疾人", 5, 9], strict=True)]
+    temp = sheets["表3 临时救助"]
+    sheets["表3 临时救助"] = [["序号", *temp[0], "其中:残疾人救助人次", "上年同期救助人次", "备注"],
+                          [1, *temp[1], 4, 80, None]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    other = canonical_sheets()
+    other["表1 最低生活保障"] = [[*row, extra] for row, extra in
+                             zip(other["表1 最低生活保障"], ["其中:老年人", 3, 4], strict=True)]
+    write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), other)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert con.execute("SELECT DISTINCT category, households, persons FROM raw.dibao ORDER BY 1"
+                       ).fetchall() == [("rural", DIBAO["rural"][0], DIBAO["rural"][1]),
+                                        ("urban", DIBAO["urban"][0], DIBAO["urban"][1])]
+    assert con.execute("SELECT DISTINCT person_times_ytd FROM raw.temp_assist").fetchall() == [
+        (TEMP[1],)]
+    assert con.execute('SELECT s.division_code, sheet, "row", "column", message_zh FROM raw.findings '
+                       "JOIN raw.submissions s USING (submission_id) WHERE code = 'unread_column' "
+                       "ORDER BY 1, 2").fetchall() == [
+        (MADIAN, "表1 最低生活保障", 1, "其中:残疾人", "其中:残疾人 不是报表制度中本表的指标,该列的数未读取"),
+        (MADIAN, "表3 临时救助", 1, "其中:残疾人救助人次", "其中:残疾人救助人次 不是报表制度中本表的指标,该列的数未读取"),
+        (BAIMIAO, "表1 最低生活保障", 1, "其中:老年人", "其中:老年人 不是报表制度中本表的指标,该列的数未读取")]

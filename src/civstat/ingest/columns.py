@@ -94,14 +94,16 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     if not unit:
         return None
     unit = norm(unit).removesuffix("整")
+    if col_unit and unit.rstrip("次") == col_unit.rstrip("次"):
+        return 1.0  # 96人 under 累计救助人次: the same people counted
+    if col_unit and "/" in col_unit and unit == unit_key(col_unit)[:-1]:
+        return 1.0  # 1700元 under 标准(元/人·月): the rate's money, its period the header's
     if unread_period(unit):
         raise UnreadPeriod(unit)
     if unit == "%" and col_unit != "%":
         raise PercentFigure(unit)
     if other_count_unit(col_unit, unit):
         raise OtherCount(unit)
-    if unit == col_unit:
-        return 1.0
     conversions = load_contract().unit_conversions
     if unit in conversions and conversions[unit][0] == col_unit:
         return conversions[unit][1]
@@ -163,6 +165,7 @@ class Typed:
 
     values: list
     bad: list[int]  # indexes of cells to refuse, ascending
+    noted: list[int] = field(default_factory=list)  # read, with words after the number not read
 
 
 @dataclass
@@ -200,8 +203,9 @@ class CellBatch:
         if scientific.any():  # 1.78E+06 (a rounded copy): the per-cell reader words the refusal
             number = number.scatter(np.flatnonzero(scientific), float("nan"))
         factor = np.asarray(self.factor, dtype=np.float64)
+        noted: list[int] = []
         if number.null_count() > blank.sum():
-            number, blank = _clean(raw, number, blank, factor, self.unit)
+            number, blank = _clean(raw, number, blank, factor, self.unit, noted)
         with np.errstate(invalid="ignore", over="ignore"):
             value = number.to_numpy() * factor
             finite = np.isfinite(value)
@@ -214,13 +218,16 @@ class CellBatch:
             numbers = np.round(np.where(kept, value, 0.0), 2).tolist()
         values = [(i if w else n) if k else None
                   for k, i, n, w in zip(kept.tolist(), ints, numbers, self.whole, strict=True)]
-        return Typed(values, np.flatnonzero(bad).tolist())
+        bad_at = np.flatnonzero(bad).tolist()
+        return Typed(values, bad_at, sorted(set(noted) - set(bad_at)) if noted else [])
 
 
 def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndarray,
-           units: list) -> tuple[pl.Series, np.ndarray]:
+           units: list, noted: list[int]) -> tuple[pl.Series, np.ndarray]:
     """The cells a plain cast could not read, through :func:`_cleaning` (number, blank); a unit
-    typed in a cell replaces the header's factor (:func:`cell_factor`) in ``factor``."""
+    typed in a cell replaces the header's factor (:func:`cell_factor`) in ``factor``; a cell
+    whose words after the number state no unit the reader knows (``380000元(含补发)``) is put
+    in ``noted``."""
     at = (number.is_null() & raw.is_not_null()).arg_true()
     cleaned = pl.DataFrame({"raw": raw.gather(at)}).select(_cleaning())
     blank = blank.copy()
@@ -233,6 +240,8 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
             stated = np.nan  # not finite: the per-cell reader words the refusal
         if stated is not None:
             factor[i] = stated
+        elif unit is not None and units[i] is not None:  # (a standard's period: decide_period)
+            noted.append(i)
     return number.scatter(at, cleaned.get_column("number")), blank
 
 
@@ -411,7 +420,7 @@ def type_sheets(plans: list[SheetPlan]) -> tuple[dict[str, list[dict]], list[Fin
     batch = CellBatch()
     add_sheets(batch, plans)
     typed = batch.typed()
-    return fill_sheets(plans, typed.values, set(typed.bad))
+    return fill_sheets(plans, typed.values, set(typed.bad), set(typed.noted))
 
 
 def add_sheets(batch: CellBatch, plans: list[SheetPlan]) -> None:
@@ -436,15 +445,17 @@ def add_sheets(batch: CellBatch, plans: list[SheetPlan]) -> None:
             batch.unit.extend(spec.units * count)
 
 
-def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int]
+def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int],
+                noted: frozenset[int] | set[int] = frozenset()
                 ) -> tuple[dict[str, list[dict]], list[Finding]]:
     """The rows of the planned sheets from the typed batch; a bad cell (first in reading
-    order) raises its :class:`Refusal`."""
+    order) raises its :class:`Refusal`; a ``noted`` cell is a finding (:func:`note_finding`)."""
     out: dict[str, list[dict]] = {}
     findings: list[Finding] = []
+    slow = bad | noted if noted else bad  # cells read one by one
     for plan in plans:
         findings.extend(plan.findings)
-        out[plan.sheet.family] = _fill(plan, values, bad, findings)
+        out[plan.sheet.family] = _fill(plan, values, slow, findings, noted)
     return out, findings
 
 
@@ -461,7 +472,8 @@ def _sheet_names(sheet: Sheet) -> tuple[tuple[str, ...], bool]:
     return entry[1], entry[2]
 
 
-def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding]) -> list[dict]:
+def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding],
+          noted: frozenset[int] | set[int] = frozenset()) -> list[dict]:
     sheet, rows, spec = plan.sheet, [], _spec(plan.columns)
     names, distinct = _sheet_names(sheet)
     width = len(spec.numeric)
@@ -475,7 +487,7 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
             elif all(record.get(n) is None for n in names):
                 continue
         else:
-            _fill_row(plan, spec, record, cells, k, values, bad, findings)
+            _fill_row(plan, spec, record, cells, k, values, bad, findings, noted)
             if all(record.get(n) is None for n in names):
                 continue
         rows.append(record)
@@ -483,13 +495,15 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding])
 
 
 def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, values: list,
-              bad: set[int], findings: list[Finding]) -> None:
+              bad: set[int], findings: list[Finding], noted: frozenset[int] | set[int]) -> None:
     is_total = record.get("is_total", False)
     for (col, text, factor, period), raw, numeric in zip(plan.columns, cells, spec.numeric,
                                                          strict=True):
         if numeric:
             value = values[k]
-            if k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
+            if k in noted:
+                findings.append(note_finding(raw, value, _where(plan, record, text)))
+            elif k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
                 value = read_cell(col, raw, factor, _where(plan, record, text))
             k += 1
         elif is_total:
@@ -499,6 +513,17 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
         record[col.name] = value
         if col.period_units:
             _set_period(plan, record, (col, text, period), raw, findings)
+
+
+def note_finding(raw, value, where: dict) -> Finding:
+    """A figure read from a cell whose words after the number are no unit the reader knows
+    (``380000元(含补发)``: 380,000, the words 元(含补发) kept here, not in the figure)."""
+    words = cell_unit(raw)
+    read = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return Finding("cell_note",
+                   f"{where['column']} 单元格 {show(raw)} 按 {read} 读取,数字后的“{words}”不是可换算的单位,未读取",
+                   f"{where['column']}: cell {show(raw)} read as {read}; the words after the "
+                   f"number ({words}) are no unit the reader converts, not read", **where)
 
 
 def _where(plan: SheetPlan, record: dict, text: str) -> dict:

@@ -322,6 +322,7 @@ class Layout:
     line_units: tuple[LineUnit, ...] = ()  # columns read in a units line's unit
     problem: Problem | None = None  # a column whose unit or place cannot be told
     units_row: int | None = None  # the row under the header stating its columns' units
+    unread: tuple[int, ...] = ()  # columns the form has not (:func:`unread_header` names them)
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
@@ -363,10 +364,38 @@ class Layout:
             problems.append(_twice(*twice, header_rows[-1]))
         label_col = None if header_rows is None else _label_column(family, grid, header_rows,
                                                                     mapping)
+        unread = () if header_rows is None else _unread(family, grid, header_rows, mapping)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
-                   below if stated else None)
+                   below if stated else None, unread)
+
+
+def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
+            ) -> tuple[int, ...]:
+    """The header's columns the form has no column for (其中:残疾人 added by a township): not a
+    row-number column (序号), nor one of another period (上年同期, 比上年增减) or the period's own
+    word alone. (The rows' label column is one of them: its cells are labels, never figures,
+    so it is never reported.) Indexes only: a layout is shared by returns whose headers read
+    alike, and two added columns' words read alike."""
+    groups = _groups(grid, header_rows)
+    _, numbers = _label_words(family)
+    out = []
+    for i, cell in enumerate(grid[header_rows[-1]]):
+        if i in mapping or not _is_text(cell):
+            continue
+        group = groups.get(i, "")
+        if header_key(cell)[0] in numbers or period_word(cell) or (group and period_word(group)):
+            continue
+        out.append(i)
+    return tuple(out)
+
+
+def unread_header(grid: list, header_rows: tuple[int, ...], i: int) -> str:
+    """The header of column ``i`` as the sheet writes it: the group over it, then its own."""
+    text = norm(grid[header_rows[-1]][i])
+    group = _groups(grid, header_rows).get(i, "")
+    return f"{group}{text}" if group and group != text else text
 
 
 def _groups(grid: list, header_rows: tuple[int, ...] | None) -> dict[int, str]:

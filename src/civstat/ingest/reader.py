@@ -13,6 +13,7 @@ columns in one batch and fills each return's rows; :func:`read_return` is both, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from operator import itemgetter
@@ -31,6 +32,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     _locate_header,
     _scan_header,
     layout,
+    unread_header,
 )
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
@@ -194,7 +196,31 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         plan.rows.append((record, cells, 0))
     head = grid[found.header_rows[-1]]
     label = head[label_col] if label_col is not None and label_col < len(head) else None
+    if found.unread and plan.rows:
+        _unread_columns(plan, grid, found.unread, found.header_rows)
     return plan, _part_rows(plan, parts, label if isinstance(label, str) and label else None)
+
+
+def _unread_columns(plan: SheetPlan, grid: list, unread: tuple[int, ...],
+                    header_rows: tuple[int, ...]) -> None:
+    """A finding for each column the form has not that holds figures in the rows read (其中:残疾人
+    added to 表1): its figures are in no table, and the statistician should know."""
+    rows = [grid[record["source_row"] - 1] for record, _, _ in plan.rows]
+    header_row = header_rows[-1]
+    for i in unread:
+        if any(i < len(row) and _is_figure(row[i]) for row in rows):
+            header = unread_header(grid, header_rows, i)
+            plan.findings.append(Finding(
+                "unread_column", f"{header} 不是报表制度中本表的指标,该列的数未读取",
+                f"{header} is no indicator of this table in the return's form: its figures are "
+                "not read", sheet=plan.name, row=header_row + 1, column=header))
+
+
+_FIGURE = re.compile(r"\s*[-+]?\d[\d,.]*\s*")
+
+
+def _is_figure(cell) -> bool:
+    return cell.__class__ is str and _FIGURE.fullmatch(cell) is not None
 
 
 def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
@@ -378,11 +404,11 @@ def finish_returns(planned: list[PlannedReturn]) -> list[ParsedReturn | BaseExce
         if len(planned) == 1:
             raise
         return [_finish_alone(item) for item in planned]
-    values, bad = typed.values, set(typed.bad)
+    values, bad, noted = typed.values, set(typed.bad), set(typed.noted)
     results: list[ParsedReturn | BaseException] = []
     for item in planned:
         try:
-            rows, findings = fill_sheets(item.plans, values, bad)
+            rows, findings = fill_sheets(item.plans, values, bad, noted)
             if item.refusal is not None:  # a bad cell before the refused row is named first
                 raise item.refusal
         except Exception as exc:  # noqa: BLE001 — returned, raised by the caller
