@@ -223,40 +223,37 @@ def test_a_quarters_figure_under_a_cumulative_column_is_refused(tmp_path, sheet,
     assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
 
 
-def test_a_header_counting_another_thing_is_refused(tmp_path):
-    """倒塌房屋(户) is a synonym of 倒塌房屋间数 by its words, but counts households, not rooms: before,
-    12 households loaded as 12 rooms. Refused naming both units; 累计救助人次(人) (the same people
-    counted) is read."""
-    sheets = canonical_sheets()
+def _header_of_households(sheets: dict) -> None:
     sheets[DISASTER][0][6:8] = ["倒塌房屋(户)", "倒塌间数"]
+
+
+def _rooms_typed_in_a_cell(sheets: dict) -> None:
+    sheets[DISASTER][1][6] = "12间"
+
+
+@pytest.mark.parametrize(("edit", "reason", "row", "column", "message"), [
+    (_header_of_households, "unit_mismatch", 1, "倒塌房屋(户)",
+     "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符"),
+    (_rooms_typed_in_a_cell, "bad_value", 2, "倒塌房屋户数(户)", "'12间' 数的是间,而本列数的是户"),
+])
+def test_a_count_of_another_thing_is_refused(tmp_path, edit, reason, row, column, message):
+    """倒塌房屋(户) is a synonym of 倒塌房屋间数 by its words, but counts households, not rooms;
+    12间 typed under 倒塌房屋户数(户) counts rooms. Before, 12 households loaded as 12 rooms, or 12
+    rooms as 12 households. Refused naming both units. 白庙's 累计救助人次(人) header, 96人 under
+    累计救助人次 (the same people counted) and 529户 under 期末保障户数 are read."""
+    sheets = canonical_sheets()
+    edit(sheets)
     write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
     loose = canonical_sheets()
     loose[TEMP][0][1] = "累计救助人次(人)"
-    write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), loose)
-    con, result = run_ingest(tmp_path)
-    [item] = result.quarantined
-    assert (item.file, item.reason_code, item.sheet, item.row, item.column) == (
-        "2024Q3/马店.xlsx", "unit_mismatch", DISASTER, 1, "倒塌房屋(户)")
-    assert "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符" in item.message_zh
-    assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
-
-
-def test_a_cell_counting_another_thing_is_refused(tmp_path):
-    """12间 typed under 倒塌房屋户数(户) counts rooms, not households (before: 12 households). Refused,
-    naming the cell. 96人 under 累计救助人次 counts the same people and is read, as 529户 under
-    期末保障户数 is."""
-    sheets = canonical_sheets()
-    sheets[DISASTER][1][6] = "12间"
-    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
-    loose = canonical_sheets()
     loose[TEMP][1][1] = "96人"
     loose[DIBAO][2][1] = "529户"
     write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), loose)
     con, result = run_ingest(tmp_path)
     [item] = result.quarantined
     assert (item.file, item.reason_code, item.sheet, item.row, item.column) == (
-        "2024Q3/马店.xlsx", "bad_value", DISASTER, 2, "倒塌房屋户数(户)")
-    assert "'12间' 数的是间,而本列数的是户" in item.message_zh
+        "2024Q3/马店.xlsx", reason, DISASTER, row, column)
+    assert message in item.message_zh
     assert temp_assist(con) == [(BAIMIAO, 41, 96, 36_800.0, 8_325.0)]
     assert con.execute("SELECT households FROM raw.dibao WHERE category = 'rural'").fetchall() == [
         (529,)]

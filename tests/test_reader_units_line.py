@@ -44,6 +44,20 @@ def dibao(town: str, line: str | None, urban_funds, rural_funds, title: str = ""
             ["农村低保", 529, 664, 50, 60, 43, 44, rural_funds, 600]]
 
 
+def _madian_and_baimiao(tmp_path, writer: str, madian: list[list], baimiao: list[list]):
+    """马店 (an .xls when ``writer`` is xls) and 白庙 with the given 表1, ingested: none refused."""
+    folder = raw_folder(tmp_path)
+    if writer == "xls":
+        write_xls(folder / "马店.xls", {"封面": cover_rows(), **canonical_sheets(), DIBAO: madian})
+    else:
+        write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: madian})
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), DIBAO: baimiao})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    return con
+
+
 def unit_findings(con) -> list[tuple]:
     return con.execute(
         'SELECT s.division_code, f.sheet, f."row", f."column", f.message_zh FROM raw.findings f '
@@ -183,17 +197,9 @@ def test_a_note_under_the_table_stating_units_is_read_like_a_units_line(tmp_path
     above): 38 万元 = 380,000 元 and 177.5475 万元 = 1,775,475 元, with a finding naming the note's
     row (in column B too, under an empty A). 白庙, same layout, a note naming 元: read as written,
     no finding."""
-    folder = raw_folder(tmp_path)
     madian = [*dibao("马店镇", None, 38, 177.5475), [None, note] if "column B" in writer else [note]]
     baimiao = [*dibao("白庙乡", None, 380_000, 1_775_475), ["注:金额单位为元"]]
-    if writer == "xls":
-        write_xls(folder / "马店.xls", {"封面": cover_rows(), **canonical_sheets(), DIBAO: madian})
-    else:
-        write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: madian})
-    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
-               {**canonical_sheets(), DIBAO: baimiao})
-    con, result = run_ingest(tmp_path)
-    assert not result.quarantined, quarantine_rows(con)
+    con = _madian_and_baimiao(tmp_path, writer, madian, baimiao)
     funds = con.execute("SELECT s.division_code, d.category, d.funds_ytd FROM raw.dibao d "
                         "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
     assert funds == [(MADIAN, "rural", 1_775_475.0), (MADIAN, "urban", 380_000.0),
@@ -238,21 +244,13 @@ def test_a_units_row_under_the_header_states_each_columns_unit(tmp_path, writer)
     1,775,475 元) and its standard per month; 白庙's row leaves its first cell blank, writes the
     units in brackets and its standard per year (9,600 and 7,200 元/人·年, stated, not inferred).
     Before, the units row was read as a category and the return refused (unknown_category)."""
-    folder = raw_folder(tmp_path)
     madian = [UNITLESS_HEAD, ["单位", "户", "人", "户", "人", "户", "人", "万元", "元/人·月"],
               ["城市低保", 120, 210, 8, 12, 5, 7, 38, 800],
               ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
     baimiao = [UNITLESS_HEAD, [None, "（户）", "（人）", "(户)", "(人)", "(户)", "(人)", "（元）", "(元/人/年)"],
                ["城市低保", 120, 210, 8, 12, 5, 7, 380_000, 9600],
                ["农村低保", 529, 664, 50, 60, 43, 44, 1_775_475, 7200]]
-    if writer == "xls":
-        write_xls(folder / "马店.xls", {"封面": cover_rows(), **canonical_sheets(), DIBAO: madian})
-    else:
-        write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: madian})
-    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
-               {**canonical_sheets(), DIBAO: baimiao})
-    con, result = run_ingest(tmp_path)
-    assert not result.quarantined, quarantine_rows(con)
+    con = _madian_and_baimiao(tmp_path, writer, madian, baimiao)
     rows = con.execute("SELECT s.division_code, d.source_row, d.category, d.funds_ytd, d.standard, "
                        "d.standard_period, d.standard_unit_source FROM raw.dibao d "
                        "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()

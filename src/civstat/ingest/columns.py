@@ -66,19 +66,39 @@ _CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")  # the unit typed after a 
 
 class VagueNumber(ValueError):
     """A number with a rough word (2万余, 210左右) or a magnitude the reader does not convert
-    (3千人, 2百) typed after it."""
+    (3千人, 2百) typed after it; ``str()``: the words after the number. Each kind words its own
+    refusal (:meth:`words`)."""
+
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        return (f"{shown} 不是准确的数(“{self}”无法换算或是约数):请填写准确数字",
+                (f"{shown} is no exact figure ({self!s} is a rough word or a magnitude that "
+                 "cannot be converted): fill in the exact figure"))
 
 
 class UnreadPeriod(VagueNumber):
     """A rate typed per a period the reader does not convert (900元/季, 30元/天)."""
 
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        period = unread_period(str(self))
+        return (f"{shown} 是按{period}计的:请换算为 元/人·月 或 元/人·年 后填报",
+                f"{shown} is per {period}: convert it to 元/人·月 or 元/人·年")
+
 
 class OtherCount(VagueNumber):
     """A count typed with another thing's unit (12间 in a column of 户)."""
 
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        return (f"{shown} 数的是{self},而本列数的是{col.unit}:是否填错了列?",
+                f"{shown} counts {self}, but the column counts {col.unit}: the wrong column?")
+
 
 class PercentFigure(VagueNumber):
     """A percentage (5%, 67.5%) typed in a column of counts or money: a rate, not its figure."""
+
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        return (f"{shown} 是百分比,而本列填的是{col.unit or '数'}:请填写数值本身",
+                (f"{shown} is a percentage, but the column holds {col.unit or 'a figure'}: "
+                 "fill in the figure itself"))
 
 
 def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
@@ -326,22 +346,8 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
                       "apart): a decimal point?", **where) from None
-    except OtherCount as exc:
-        raise Refusal("bad_value", f"{show(raw)} 数的是{exc},而本列数的是{col.unit}:是否填错了列?",
-                      f"{show(raw)} counts {exc}, but the column counts {col.unit}: the wrong "
-                      "column?", **where) from None
-    except PercentFigure:
-        raise Refusal("bad_value", f"{show(raw)} 是百分比,而本列填的是{col.unit or '数'}:请填写数值本身",
-                      f"{show(raw)} is a percentage, but the column holds {col.unit or 'a figure'}: "
-                      "fill in the figure itself", **where) from None
-    except UnreadPeriod as exc:
-        raise Refusal("bad_value", f"{show(raw)} 是按{unread_period(str(exc))}计的:请换算为 元/人·月 或 元/人·年 后填报",
-                      f"{show(raw)} is per {unread_period(str(exc))}: convert it to 元/人·月 or "
-                      "元/人·年", **where) from None
     except VagueNumber as exc:
-        raise Refusal("bad_value", f"{show(raw)} 不是准确的数(“{exc}”无法换算或是约数):请填写准确数字",
-                      f"{show(raw)} is no exact figure ({exc!s} is a rough word or a magnitude "
-                      "that cannot be converted): fill in the exact figure", **where) from None
+        raise Refusal("bad_value", *exc.words(show(raw), col), **where) from None
     except (ValueError, OverflowError):
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",
