@@ -3,6 +3,7 @@ workbook without our template: the test decides every label, header and layout."
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 from pathlib import Path
@@ -47,8 +48,9 @@ WELFARE_COLUMNS = ["high_age_persons", "high_age_funds_ytd", "hardship_disabled_
 
 
 def canonical_sheets() -> dict[str, Rows]:
-    """The seven required sheets (and 表8) headed exactly as the contract prints them."""
-    return {
+    """The seven required sheets (and 表8) headed exactly as the contract prints them; fresh
+    lists each call (a test may change a cell without changing the next test's return)."""
+    return copy.deepcopy({
         "表1 最低生活保障": [
             ["类别", "期末保障户数", "期末保障人数", "本年新增户数", "本年新增人数", "本年退出户数",
              "本年退出人数", "累计支出低保资金(元)", "保障标准(元/人·月)"],
@@ -73,7 +75,7 @@ def canonical_sheets() -> dict[str, Rows]:
                       "累计发放义务兵家庭优待金(元)", "本年接收退役士兵(人)", "其中:安排工作(人)",
                       "其中:自主就业(人)", "其中:参加教育培训(人)", "累计发放一次性经济补助/慰问金(元)"],
                      YOUFU],
-    }
+    })
 
 
 def cover_rows(*, unit: str = "马店镇", code: str | None = MADIAN, fill_date: object = "2024年10月8日",

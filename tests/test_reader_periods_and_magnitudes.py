@@ -86,6 +86,35 @@ def test_a_row_of_last_year_is_not_this_quarters(tmp_path):
     assert con.execute("SELECT source_row FROM raw.temp_assist").fetchall() == [(3,)]
 
 
+@pytest.mark.parametrize("label", ["截至本季度末", "本季度止", "截至当月", "1月至本季度", "一至九月"])
+def test_a_row_of_the_year_so_far_in_other_words_is_read(tmp_path, label):
+    """截至本季度末, 本季度止, 截至当月, 一至九月 say "to date": the row is the year's so far and
+    loads (contract ``cumulative_words``); so does a header that says so (救助人次(截至本季度))."""
+    sheets = canonical_sheets()
+    sheets[TEMP] = [["项目", TEMP_HEAD[0], "累计救助人次(截至本季度)", *TEMP_HEAD[2:]], [label, *THIS]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert temp_assist(con) == [(MADIAN, 41, 96, 36_800.0, 8_325.0)]
+    assert con.execute("SELECT count(*) FROM raw.findings").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("quarter", "cumulative"), [
+    (["7—9月", 10, 25, 9_000, 2_000], None),
+    (["七至九月", 10, 25, 9_000, 2_000], None),
+    (["本季度", 10, 25, 9_000, 2_000], ["1-9月累计", None, "—", None, "—"]),
+])
+def test_the_quarters_row_alone_in_other_words_is_refused(tmp_path, quarter, cumulative):
+    """7—9月 (a long dash), 七至九月, or 本季度 beside a 1-9月累计 row left empty: the only figures are
+    the quarter's, which read as the year's so far would fall short (before: loaded, or left
+    for a finding while the sheet loaded nothing)."""
+    sheets = canonical_sheets()
+    sheets[TEMP] = [["项目", *TEMP_HEAD], quarter, *([cumulative] if cumulative else [])]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, _ = run_ingest(tmp_path)
+    assert [r[1:5] for r in quarantine_rows(con)] == [("not_cumulative", TEMP, 2, "项目")]
+
+
 @pytest.mark.parametrize("part", ["本季度", "7-9月", "当月"])
 def test_a_row_of_the_quarter_alone_is_not_the_years_so_far(tmp_path, part):
     """A one-row sheet with its periods as rows: 马店 has a 本季度 (or 7-9月) row above its 1-9月累计
@@ -234,7 +263,7 @@ def _rooms_typed_in_a_cell(sheets: dict) -> None:
 @pytest.mark.parametrize(("edit", "reason", "row", "column", "message"), [
     (_header_of_households, "unit_mismatch", 1, "倒塌房屋(户)",
      "倒塌房屋(户) 的单位 户 与本列(倒塌房屋间数)的单位 间 不符"),
-    (_rooms_typed_in_a_cell, "bad_value", 2, "倒塌房屋户数(户)", "'12间' 数的是间,而本列数的是户"),
+    (_rooms_typed_in_a_cell, "bad_value", 2, "倒塌房屋户数(户)", "'12间' 的单位是间,而本列的单位是户"),
 ])
 def test_a_count_of_another_thing_is_refused(tmp_path, edit, reason, row, column, message):
     """倒塌房屋(户) is a synonym of 倒塌房屋间数 by its words, but counts households, not rooms;

@@ -226,6 +226,34 @@ def test_a_tekun_standard_per_quarter_is_refused(tmp_path, county, township):
     assert "2400元/季" in found[0].message_zh and "按季计" in found[0].message_zh
 
 
+@pytest.mark.parametrize(("column", "cell", "words"), [
+    (7, "380元/人", "是比率"), (7, "3167元/户", "是比率"), (8, "800元/户·月", "是比率"),
+    (2, "210元", "的单位是元"), (7, "380000人", "的单位是人"), (2, "5‰", "千分比")])
+def test_a_rate_or_another_unit_in_a_figure_is_refused(tmp_path, county, township, column, cell,
+                                                       words):
+    """380元/人 or 3167元/户 typed in 累计支出低保资金 is a rate, not the total (before: 380 元 with a
+    note); 800元/户·月 is a standard per household (before: 800 a month, no word); 210元 under
+    期末保障人数, 380000人 under 累计支出, 5‰ anywhere: refused, naming the cell."""
+    dibao = dibao_sheet("保障标准(元/人·月)", 860, 560)
+    dibao[1][column] = cell
+    found = refusals(tmp_path, county, sheets_of(township, dibao))
+    assert [(q.sheet, q.row, q.column, q.reason_code) for q in found] == [
+        (DIBAO, 2, dibao[0][column], "bad_value")]
+    assert words in found[0].message_zh and cell in found[0].message_zh
+
+
+def test_a_standards_money_per_person_and_a_bracketed_unit_are_read(tmp_path, county, township):
+    """600元/人 in a 保障标准(元/人·月) column is the standard (per person: the period is the
+    header's), 150000(元) in 累计支出 is 150,000 元: read, no finding."""
+    dibao = dibao_sheet("保障标准(元/人·月)", 860, "600元/人")
+    dibao[1][7] = "150000(元)"
+    con, path = load(tmp_path, county, sheets_of(township, dibao))
+    assert standards(con)["rural"] == (600, "month", "header")
+    assert con.execute("SELECT funds_ytd FROM raw.dibao WHERE category = 'urban'").fetchall() == [
+        (150_000.0,)]
+    assert [f for f in read_return(path).findings if f.sheet == DIBAO] == []
+
+
 @pytest.mark.parametrize(("column", "cell"), [(7, "5%"), (8, "12.5%"), (2, "61%")])
 def test_a_percentage_in_a_figure_is_refused(tmp_path, county, township, column, cell):
     """No column of the forms holds a rate: 5% typed in 累计支出低保资金 was stored as 0.05 元,

@@ -281,3 +281,59 @@ def test_a_units_row_in_a_one_row_sheet_and_a_conflict_with_the_header(tmp_path)
     refused = quarantine_rows(con)
     assert [r[1:5] for r in refused] == [("ambiguous_unit", DIBAO, 2, "累计支出低保资金(元)")]
     assert "万元" in refused[0][5] and "不一致" in refused[0][5]
+
+
+@pytest.mark.parametrize("where", ["over the header", "under the header, dashes"])
+def test_a_units_row_over_the_header_or_with_dashes(tmp_path, where):
+    """计量单位 | 户 | … | 万元 right over the header (before: ignored, 38 read as 38 元), or under it
+    with — under the label and 元 under 保障标准(元/人·月) (the rate's money): 38 万元 is 380,000 元."""
+    units = ["计量单位", "户", "人", "户", "人", "户", "人", "万元", "元/人·月"]
+    head = [*DIBAO_HEAD[:8], "保障标准(元/人·月)"]
+    if where == "over the header":
+        sheet = [units, head]
+    else:
+        sheet = [head, ["—", *units[1:8], "元"]]
+    sheet += [["城市低保", 120, 210, 8, 12, 5, 7, 38, 800],
+              ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: sheet})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT category, funds_ytd, standard, standard_period FROM raw.dibao "
+                       "ORDER BY 1").fetchall() == [("rural", 1_775_475.0, 600.0, "month"),
+                                                   ("urban", 380_000.0, 800.0, "month")]
+
+
+def test_a_units_row_for_events_names_the_dates_format(tmp_path):
+    """表5 with 年月日 | — | 人 | 人 | 亩 | 亩 | 户 | 间 | 间 | 间 | 万元 | 元 under its header:
+    12.5 万元 of losses are 125,000 元; the row is no event."""
+    sheets = canonical_sheets()
+    head, event = sheets["表5 自然灾害"]
+    head = [h.split("(")[0] for h in head]
+    sheets["表5 自然灾害"] = [head, ["年月日", "—", "人", "人", "亩", "亩", "户", "间", "间", "间", "万元", "元"],
+                          event]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT source_row, direct_loss FROM raw.disaster_events").fetchall() == [
+        (3, 125_000.0)]
+
+
+@pytest.mark.parametrize(("row", "line", "reason", "words"), [
+    ([None, "元", "人", "户", "人", "户", "人", "万元", "元/人·月"], None, "unit_mismatch",
+     "期末保障户数:第2行注明的单位 元 与本列的单位 户 不符"),
+    ([None, "户", "人", "户", "人", "户", "人", "万元", "元/人·月"], "金额单位:元", "ambiguous_unit",
+     "累计支出低保资金:第1行的单位 元 与第3行注明的单位 万元 不一致"),
+])
+def test_a_units_row_that_cannot_be_read_is_refused(tmp_path, row, line, reason, words):
+    """元 under 期末保障户数 (columns shifted by one?) is refused, not read as households; a units
+    line stating 元 over a units row stating 万元 for the same column: which one? Refused."""
+    sheet = [[line] if line else [None], DIBAO_HEAD[:8] + ["保障标准"], row,
+             ["城市低保", 120, 210, 8, 12, 5, 7, 38, 800],
+             ["农村低保", 529, 664, 50, 60, 43, 44, 177.5475, 600]]
+    if not line:
+        sheet = sheet[1:]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {**canonical_sheets(), DIBAO: sheet})
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1] for r in refused] == [reason]
+    assert words in refused[0][5]

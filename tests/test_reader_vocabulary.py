@@ -9,6 +9,7 @@ import opencc
 import pytest
 from handmade import (
     BAIMIAO,
+    CHENGGUAN,
     DIBAO,
     DIBAO_COLUMNS,
     MADIAN,
@@ -198,7 +199,8 @@ def test_sheets_named_only_by_number_are_told_apart(tmp_path):
 
 def test_a_column_the_form_has_not_is_a_finding(tmp_path):
     """马店 adds 其中:残疾人 to 表1 and 其中:残疾人救助人次 to 表3, 白庙 adds 其中:老年人 where 马店 has
-    其中:残疾人 (the same layout otherwise: each is named by its own words). The form's columns
+    其中:残疾人 and 城关 a 备注 (the same layout otherwise: each is named by its own words, and
+    城关's note, read first, is no finding and hides none). The form's columns
     load as ever and each added column holding figures is a finding naming sheet, header row and
     column (before, its figures went without a word). A 序号 column, a 上年同期 column and an
     empty added column (备注) are no finding."""
@@ -213,6 +215,10 @@ def test_a_column_the_form_has_not_is_a_finding(tmp_path):
     other["表1 最低生活保障"] = [[*row, extra] for row, extra in
                              zip(other["表1 最低生活保障"], ["其中:老年人", 3, 4], strict=True)]
     write_xlsx(raw_folder(tmp_path) / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), other)
+    noted = canonical_sheets()  # 城关 (read first): a 备注 column where the others add theirs
+    noted["表1 最低生活保障"] = [[*row, extra] for row, extra in
+                             zip(noted["表1 最低生活保障"], ["备注", 3, None], strict=True)]
+    write_xlsx(raw_folder(tmp_path) / "城关.xlsx", cover_rows(unit="城关街道", code=CHENGGUAN), noted)
     con, result = run_ingest(tmp_path)
     assert not result.quarantined
     assert con.execute("SELECT DISTINCT category, households, persons FROM raw.dibao ORDER BY 1"

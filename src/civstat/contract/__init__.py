@@ -140,6 +140,7 @@ class Contract:
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
     part_period_words: tuple[str, ...] = ()
+    cumulative_words: tuple[str, ...] = ()
     row_number_headers: tuple[str, ...] = ()
     column_number_labels: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
@@ -262,6 +263,7 @@ def load_contract(path: Path | None = None) -> Contract:
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
         part_period_words=tuple(raw.get("part_period_words") or ()),
+        cumulative_words=tuple(raw.get("cumulative_words") or ()),
         row_number_headers=tuple(raw.get("row_number_headers") or ()),
         column_number_labels=tuple(raw.get("column_number_labels") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),

@@ -49,7 +49,7 @@ from civstat.ingest.normalize import (
     parse_number,
     unit_key,
 )
-from civstat.ingest.qualifiers import other_count_unit, unread_period
+from civstat.ingest.qualifiers import known_units, rate_keys, unread_period
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.table_rows import settle_rows
 
@@ -85,18 +85,28 @@ class UnreadPeriod(VagueNumber):
 
 
 class OtherCount(VagueNumber):
-    """A count typed with another thing's unit (12间 in a column of 户)."""
+    """A figure typed with another thing's unit (12间 in a column of 户, 210元 in one of 人)."""
 
     def words(self, shown: str, col: Column) -> tuple[str, str]:
-        return (f"{shown} 数的是{self},而本列数的是{col.unit}:是否填错了列?",
-                f"{shown} counts {self}, but the column counts {col.unit}: the wrong column?")
+        return (f"{shown} 的单位是{self},而本列的单位是{col.unit}:是否填错了列?",
+                f"{shown} is in {self}, but the column is in {col.unit}: the wrong column?")
+
+
+class RateFigure(VagueNumber):
+    """A rate typed in a column of totals or of another rate (380元/人 in 累计支出低保资金)."""
+
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        wanted = col.unit or "元/人·月 或 元/人·年"
+        return (f"{shown} 的单位 {self} 是比率,而本列应填{wanted}:是否填错了列?",
+                f"{shown}: {self} is a rate, but the column takes {wanted}: the wrong column?")
 
 
 class PercentFigure(VagueNumber):
     """A percentage (5%, 67.5%) typed in a column of counts or money: a rate, not its figure."""
 
     def words(self, shown: str, col: Column) -> tuple[str, str]:
-        return (f"{shown} 是百分比,而本列填的是{col.unit or '数'}:请填写数值本身",
+        what = "千分比" if str(self) == "‰" else "百分比"
+        return (f"{shown} 是{what},而本列填的是{col.unit or '数'}:请填写数值本身",
                 (f"{shown} is a percentage, but the column holds {col.unit or 'a figure'}: "
                  "fill in the figure itself"))
 
@@ -105,25 +115,30 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     """The factor a unit typed after a cell's number states for its column, in place of the
     header's: ``38万`` / ``38万元`` in a 元 column ×10,000 (``2.1万人`` in a 人 column too),
     ``384.56千元`` ×1,000, ``25.4公顷`` in a 亩 column ×15, ``380000元`` under a 万元 header and
-    ``32000人`` under a 万人 one ×1 (the column's own unit), ``38万元整`` as ``38万元``; None for
-    any other unit (``3,300元/年``: the header's factor stands). Raises
-    :class:`UnreadPeriod` for a rate per quarter or day (``900元/季``), :class:`PercentFigure` for a
-    percentage (no column of the forms holds one), :class:`OtherCount` for another thing's count
-    (``12间`` in a column of 户), :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``): read
-    as a plain number they would be off by that magnitude, or not the figure at all."""
+    ``32000人`` under a 万人 one ×1 (the column's own unit; ``(元)``, ``38万元整`` alike); None
+    for words that are no unit (``元(含补发)``: the header's factor stands, and the batch notes
+    them) and for a standard's period (``3,300元/年``, ``col_unit`` None: :func:`decide_period`).
+    Raises, a kind of :class:`VagueNumber` each (read as a plain number they would be off by a
+    magnitude, or not the column's figure at all):
+
+    * :class:`UnreadPeriod` for a rate per quarter or day (``900元/季``);
+    * :class:`PercentFigure` for a percentage (``5%``, ``3‰``: no column of the forms holds one);
+    * :class:`RateFigure` for another rate (``380元/人`` in a total, ``800元/户·月``);
+    * :class:`OtherCount` for another thing's unit (``12间`` under 户, ``210元`` under 人);
+    * :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``)."""
     if not unit:
         return None
     unit = norm(unit).removesuffix("整")
+    if unit.startswith("(") and unit.endswith(")"):
+        unit = unit[1:-1]  # 380000(元)
     if col_unit and unit.rstrip("次") == col_unit.rstrip("次"):
         return 1.0  # 96人 under 累计救助人次: the same people counted
-    if col_unit and "/" in col_unit and unit == unit_key(col_unit)[:-1]:
-        return 1.0  # 1700元 under 标准(元/人·月): the rate's money, its period the header's
+    if col_unit and "/" in col_unit and unit_key(unit) == unit_key(col_unit)[:-1]:
+        return 1.0  # 1700元 (or 元/人) under 标准(元/人·月): the rate's money, its period the header's
     if unread_period(unit):
         raise UnreadPeriod(unit)
-    if unit == "%" and col_unit != "%":
+    if unit in ("%", "‰") and col_unit != unit:
         raise PercentFigure(unit)
-    if other_count_unit(col_unit, unit):
-        raise OtherCount(unit)
     conversions = load_contract().unit_conversions
     if unit in conversions and conversions[unit][0] == col_unit:
         return conversions[unit][1]
@@ -131,6 +146,12 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
         return 10000.0
     if (per := period_factor(col_unit, unit)) is not None:
         return per
+    if "/" in unit or "每" in unit:
+        if col_unit is None and unit_key(unit) in rate_keys() | {"元"}:
+            return None  # a standard's period (or 元/人: none), read by decide_period
+        raise RateFigure(unit)
+    if col_unit is not None and unit in known_units():
+        raise OtherCount(unit)
     if MAGNITUDE.search(unit) or any(w in unit for w in load_contract().approximate_words):
         raise VagueNumber(unit)
     return None

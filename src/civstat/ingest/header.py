@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.columns import header_period, period_factor
-from civstat.ingest.normalize import header_key, is_blank, norm, unit_key
+from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
@@ -36,6 +36,8 @@ from civstat.ingest.qualifiers import (
     period_words,
     row_unit,
     row_unit_conflict,
+    row_unit_mismatch,
+    same_unit,
     stated_units,
     states_no_unit,
     two_units,
@@ -44,6 +46,7 @@ from civstat.ingest.qualifiers import (
     units_row,
     unknown_magnitude,
     unknown_unit,
+    unread_period,
     unread_period_unit,
 )
 
@@ -221,6 +224,8 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
         return cell
     if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
         return _TEXT_MARK + "unit:" + unit
+    if norm(cell).startswith(_note_headers()):  # 备注, 填表人:张三: no column the form lacks
+        return _TEXT_MARK + "note"
     units = stated_units(cell) if "单位" in norm(cell) else ()
     if units:  # a units line: its units decide columns' units (and the text may name the township)
         return _TEXT_MARK + "、".join(units)
@@ -335,13 +340,16 @@ class Layout:
         line_units, problems, columns = [], [], []
         groups = _groups(grid, header_rows)
         below = header_rows[-1] + 1 if header_rows is not None else len(grid)
-        stated = dict(units_row(grid[below]) or ()) if below < len(grid) else {}
+        stated, at = {}, below
+        if header_rows is not None:  # under the header, else its upper row, else right over it
+            for at in (below, *header_rows[:-1], header_rows[0] - 1):
+                if 0 <= at < len(grid) and (stated := dict(units_row(grid[at]) or ())):
+                    break
         for i, (col, unit, text) in mapping.items():
             if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
-                if unit is None:
-                    unit = stated[i]
-                elif unit_key(unit) != unit_key(stated[i]):
-                    problems.append(row_unit_conflict(text, unit, stated[i], below))
+                if (problem := _row_unit_problem(col, text, unit, stated[i], at, lines)):
+                    problems.append(problem)
+                unit = unit or stated[i]
             if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
                 problems.append(part)
             if (other := other_count(col, text, unit, header_rows[-1])) is not None:
@@ -368,27 +376,67 @@ class Layout:
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
-                   below if stated else None, unread)
+                   below if stated and at == below else None, unread)
+
+
+def _row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row: int,
+                      lines: list) -> Problem | None:
+    """Why the unit a units row states for a column cannot be read: not of the column's kind
+    (元 under 期末保障户数: columns shifted?), or another than its header's or a units line's."""
+    if not _fits(col, stated):
+        return row_unit_mismatch(col, text, stated, row)
+    if unit is not None and not same_unit(unit, stated):
+        return row_unit_conflict(text, unit, stated, row)
+    conversions = load_contract().unit_conversions
+    for r, units in lines if unit is None else ():
+        said = [u for u in units if conversions[u][0] == col.unit]
+        if said and not any(same_unit(u, stated) for u in said):
+            return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
+    return None
+
+
+def _fits(col: Column, unit: str) -> bool:
+    """``unit`` can state the column's figures: its own (or the same people counted), one the
+    reader converts to it (万元 for 元), a period of a standard (元/年), or a rate the reader
+    refuses on its own (元/人·季: :func:`unread_period_unit`)."""
+    if col.unit is None or same_unit(col.unit, unit) or unread_period(unit):
+        return True
+    conversions = load_contract().unit_conversions
+    if unit in conversions and conversions[unit][0] == col.unit:
+        return True
+    if col.header_unit and same_unit(col.header_unit, unit):
+        return True
+    return bool(header_period(col, unit, "")) or period_factor(col.unit, unit) is not None
 
 
 def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
             ) -> tuple[int, ...]:
     """The header's columns the form has no column for (其中:残疾人 added by a township): not a
-    row-number column (序号), nor one of another period (上年同期, 比上年增减) or the period's own
+    row-number column (序号), nor notes or contacts (备注, 联系电话), nor one of another period (上年同期, 比上年增减) or the period's own
     word alone. (The rows' label column is one of them: its cells are labels, never figures,
     so it is never reported.) Indexes only: a layout is shared by returns whose headers read
     alike, and two added columns' words read alike."""
     groups = _groups(grid, header_rows)
     _, numbers = _label_words(family)
+    notes = _note_headers()
     out = []
     for i, cell in enumerate(grid[header_rows[-1]]):
         if i in mapping or not _is_text(cell):
             continue
         group = groups.get(i, "")
-        if header_key(cell)[0] in numbers or period_word(cell) or (group and period_word(group)):
+        if (header_key(cell)[0] in numbers or norm(cell).startswith(notes) or period_word(cell)
+                or (group and period_word(group))):
             continue
         out.append(i)
     return tuple(out)
+
+
+@cache
+def _note_headers() -> tuple[str, ...]:
+    """Headers of a column of notes or contacts (备注, 说明, 联系电话: the contract's footer and
+    note words), never an indicator the form lacks."""
+    contract = load_contract()
+    return tuple(norm(w) for w in (*contract.footer_prefixes, *contract.note_prefixes, "电话", "手机"))
 
 
 def unread_header(grid: list, header_rows: tuple[int, ...], i: int) -> str:

@@ -37,7 +37,7 @@ _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAGNITUDE = re.compile(r"[十百千万亿]")  # a magnitude in a unit (万元, 千人)
-_UNIT_NOISE = re.compile(r"[/·・•()人每]")
+_UNIT_NOISE = re.compile(r"[/·・•.()人每]")  # 元/人.月: a dot for the middle dot
 
 
 @cache
@@ -108,6 +108,11 @@ def is_blank(value: object) -> bool:
     if value.__class__ is str and value.isascii():  # NFKC and OpenCC leave ASCII alone
         return not value or value.isspace()
     return value is None or (isinstance(value, str) and (value == "" or norm(value) == ""))
+
+
+def is_empty(value: object) -> bool:
+    """Blank, or a figure's null marker (``—``, ``/``, ``无``): a cell stating no figure."""
+    return is_blank(value) or (value.__class__ is str and norm(value).lower() in _NULLS)
 
 
 class MisgroupedNumber(ValueError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.normalize import MAGNITUDE, header_key, norm, unit_key
+from civstat.ingest.normalize import MAGNITUDE, header_key, is_empty, norm, unit_key
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class LineUnit:
 
 # -- a units row: 单位 | 户 | 人 | 万元 | 元/人·月 under the header ----------------------------------
 @cache
-def _row_unit_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _row_unit_words() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     """(units, their separator-free keys, labels) a units row may hold: every column's unit and
     form unit (人, 户, 元/人·月 …), those the reader converts (万元, 公顷), the standards' period
     units (元/年); the labels of its first cell (contract ``units_row_labels``: 单位, 计量单位)."""
@@ -106,7 +106,17 @@ def _row_unit_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
              for u in (c.unit, c.header_unit, *c.period_units) if u}
     units |= {norm(u) for u in contract.unit_conversions}
     return (frozenset(units), frozenset(unit_key(u) for u in units if "/" in u),
-            frozenset(norm(w) for w in contract.units_row_labels))
+            tuple(norm(w) for w in contract.units_row_labels))
+
+
+def known_units() -> frozenset[str]:
+    """Every unit of the forms (人, 户, 元/人·月 …) and every unit the reader converts (万元)."""
+    return _row_unit_words()[0]
+
+
+def rate_keys() -> frozenset[str]:
+    """The separator-free keys of the forms' rates (元月, 元年: :func:`unit_key`)."""
+    return _row_unit_words()[1]
 
 
 def row_unit(cell) -> str | None:
@@ -127,9 +137,10 @@ def _row_unit(cell: str) -> str | None:
 
 
 def units_row(row) -> tuple[tuple[int, str], ...] | None:
-    """(column index, unit) of a row under the header that states each column's unit
-    (``单位 | 户 | 人 | 户 | 人 | 元 | 元/人·月``; the label cell blank or 单位), at least two
-    of them; None for any other row (a number, a category, any other word)."""
+    """(column index, unit) of a row under (or right over) the header that states each
+    column's unit (``单位 | 户 | 人 | 户 | 人 | 元 | 元/人·月``; the label cell blank or 单位 /
+    计量单位, a column without a unit blank or ``—``), at least two of them; None for any other
+    row (a number, a category, any other word)."""
     found = []
     for i, cell in enumerate(row):
         if cell is None or cell == "":
@@ -137,17 +148,45 @@ def units_row(row) -> tuple[tuple[int, str], ...] | None:
         unit = row_unit(cell)
         if unit is not None:
             found.append((i, unit))
-        elif cell.__class__ is not str or norm(cell).rstrip(":") not in _row_unit_words()[2]:
+        elif cell.__class__ is not str or not (
+                norm(cell).startswith(_row_unit_words()[2]) or is_empty(cell)
+                or _DATE_FORMAT.fullmatch(norm(cell))):
             return None
     return tuple(found) if len(found) >= 2 else None
 
 
-def row_unit_conflict(header: str, unit: str, stated: str, row: int) -> Problem:
-    """A header stating one unit over a units row stating another (资金(万元) over 元)."""
+_DATE_FORMAT = re.compile(r"年[-/.]?月[-/.]?日|yyyy[-/.]?mm[-/.]?dd", re.IGNORECASE)  # a date's "unit"
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Two units that read a column alike: the same (``(元)`` and ``元``), the same people
+    counted (人, 人次), or a rate and its money (元/人·月 and 元: the period is the header's)."""
+    a, b = norm(a).removeprefix("(").removesuffix(")"), norm(b).removeprefix("(").removesuffix(")")
+    if a == b or a.rstrip("次") == b.rstrip("次"):
+        return True
+    if not any(s in a + b for s in "/每"):
+        return False
+    ka, kb = unit_key(a), unit_key(b)
+    return ka == kb or ("/" in a and kb == ka[:-1]) or ("/" in b and ka == kb[:-1])
+
+
+def row_unit_conflict(header: str, unit: str, stated: str, row: int,
+                      said_at: int | None = None) -> Problem:
+    """A header (or the units line in row ``said_at``) stating one unit, a units row another
+    (资金(万元) over 元)."""
+    zh, en = ("表头", "the header") if said_at is None else (f"第{said_at + 1}行", f"row {said_at + 1}")
     return Problem("ambiguous_unit",
-                   f"{header} 表头的单位 {unit} 与第{row + 1}行注明的单位 {stated} 不一致,无法确定该列的单位",
-                   f"{header}: the header states {unit}, row {row + 1} states {stated}: the "
-                   "column's unit cannot be told", row + 1, header)
+                   f"{header}:{zh}的单位 {unit} 与第{row + 1}行注明的单位 {stated} 不一致,无法确定该列的单位",
+                   f"{header}: {en} states {unit}, row {row + 1} {stated}: the column's unit "
+                   "cannot be told", row + 1, header)
+
+
+def row_unit_mismatch(col: Column, header: str, stated: str, row: int) -> Problem:
+    """A units row stating a unit of another kind than its column's (元 under 期末保障户数)."""
+    return Problem("unit_mismatch",
+                   f"{header}:第{row + 1}行注明的单位 {stated} 与本列的单位 {col.unit} 不符,是否错列了?",
+                   f"{header}: row {row + 1} states {stated}, but the column is in {col.unit}: "
+                   "columns shifted?", row + 1, header)
 
 
 def states_no_unit(unit: str | None) -> bool:
@@ -290,7 +329,10 @@ def key_period(key: str, unit: str | None) -> str | None:
     return "current" if key in current else None
 
 
-_MONTHS = re.compile(r"(\d{1,2})月?[-~至到](\d{1,2})月")
+_MONTHS = re.compile(r"(\d{1,2})(?:月份?)?[-~—–至到](\d{1,2})月")  # 7-9月, 7—9月, 7月份至9月份
+_CN_MONTH_DIGITS = str.maketrans({"一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+                                  "六": "6", "七": "7", "八": "8", "九": "9"})
+_CN_MONTHS = re.compile(r"十[一二]?|[一二三四五六七八九]")  # 七至九月, 十至十二月
 
 
 def part_period(col: Column, header: str, row: int) -> Problem | None:
@@ -308,12 +350,26 @@ def part_period(col: Column, header: str, row: int) -> Problem | None:
 
 def part_word(text: str) -> str | None:
     """The words that make ``text`` (a header, a row's label) a quarter's or a month's figure
-    alone (本季度, 当月, 7-9月), else None (1月至本季度累计, 1-9月: the year's so far)."""
+    alone (本季度, 当月, 7-9月, 七至九月), else None: 1月至本季度累计, 1-9月, 截至本季度末 (contract
+    ``cumulative_words``) are the year's so far."""
     text = norm(text)
-    months = _MONTHS.search(text)
-    if "累计" in text or "年初" in text or "1月至" in text or (months and months[1] == "1"):
+    if any(w in text for w in _cumulative_words()):
+        return None
+    months = _MONTHS.search(_CN_MONTHS.sub(_cn_month, text))
+    if "1月至" in text or (months and months[1] == "1"):
         return None
     return next((w for w in _part_words() if w in text), None) or (months[0] if months else None)
+
+
+def _cn_month(m: re.Match) -> str:
+    """一 → 1, 十二 → 12: a month written in Chinese numerals, as digits."""
+    digits = m[0]
+    return {"十": "10", "十一": "11", "十二": "12"}.get(digits) or digits.translate(_CN_MONTH_DIGITS)
+
+
+@cache
+def _cumulative_words() -> tuple[str, ...]:
+    return tuple(norm(w) for w in load_contract().cumulative_words)
 
 
 @cache

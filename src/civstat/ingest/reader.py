@@ -36,7 +36,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
 )
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
-from civstat.ingest.normalize import norm, sheet_key
+from civstat.ingest.normalize import is_empty, norm, sheet_key
 from civstat.ingest.qualifiers import LineUnit, part_word, period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import (
@@ -227,11 +227,12 @@ def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
                ) -> Refusal | None:
     """A one-row sheet's rows labelled with a quarter or a month alone (本季度, 7-9月) under
     columns that take the year's total so far: not read, with a finding, beside a row that is
-    (1-9月累计); alone, the sheet's figures would fall short, and the return is refused
+    (1-9月累计); alone, or beside rows left empty, the sheet's figures would fall short, and the
+    return is refused
     (``label``: the header of the rows' label column, 项目, to name)."""
     if not parts:
         return None
-    if not plan.rows:
+    if all(is_empty(c) for _, cells, _ in plan.rows for c in cells):  # 1-9月累计 left empty
         r, text = parts[0]
         return Refusal("not_cumulative",
                        f"第{r + 1}行是{text}的数:本表应填1月至本期的累计数,读作累计会少算:请改填累计数",
