@@ -134,6 +134,27 @@ def test_ctrl_c_cancels_the_running_query_and_the_session_goes_on(published, tmp
     assert sh.query("SELECT 42").rows == [(42,)]
 
 
+def test_ctrl_c_cancels_even_under_a_handler_a_library_left_installed(published, tmp_path):
+    """A SIGINT handler that records the signal and returns (left installed by some library or
+    an earlier in-process run) would leave the statement running and the session waiting on it
+    for ever: the query waits under Python's own handler, and the one before is put back."""
+    sh = shell_for(published, tmp_path)
+    swallowed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: swallowed.append(signum))
+    try:
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        started = time.monotonic()
+        timer.start()
+        with pytest.raises(Cancelled):
+            sh.query("SELECT sum(a.range * b.range) FROM range(2000000) a, range(2000000) b")
+        assert time.monotonic() - started < 20
+        assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        assert swallowed == []
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert sh.query("SELECT 42").rows == [(42,)]
+
+
 # -- the prompt (prompt_toolkit's pipe input) ------------------------------------------------
 def _drive(sh: Shell, keys: str, history) -> None:
     from prompt_toolkit.input import create_pipe_input

@@ -9,6 +9,7 @@ Ctrl-C (:meth:`duckdb.DuckDBPyConnection.interrupt`); the session goes on.
 from __future__ import annotations
 
 import shlex
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -98,6 +99,10 @@ class Shell:
                 box["error"] = exc
 
         worker = threading.Thread(target=work, daemon=True)
+        # Ctrl-C must raise here whatever handler a library left installed (one that records
+        # SIGINT and returns would leave the statement running and the session waiting on it)
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
         worker.start()
         try:
             while worker.is_alive():
@@ -106,6 +111,9 @@ class Shell:
             self.con.interrupt()
             worker.join()
             raise Cancelled("已取消 / cancelled") from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         if "error" in box:
             exc = box["error"]
             if isinstance(exc, duckdb.InterruptException):
