@@ -117,21 +117,33 @@ def write_cells(path: Path, sheets: dict[str, Rows],
     return path
 
 
+# Excel's error texts and their BIFF codes (given as codes: xlwt's own map of the texts reads
+# #VALUE! as #NUM!)
+EXCEL_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D,
+                "#NUM!": 0x24, "#N/A": 0x2A}
+
+
 def write_xls(path: Path, sheets: dict[str, Rows],
-              merges: dict[str, list[str]] | None = None) -> Path:
+              merges: dict[str, list[str]] | None = None,
+              hidden: dict[str, list[int]] | None = None) -> Path:
     """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named;
     a date is written without a number format (Excel shows its serial, as a clerk's copy may);
-    ``merges``: sheet → ranges (A1:B1)."""
+    an Excel error text (``#REF!``) is written as an error cell, as openpyxl does in an xlsx;
+    ``merges``: sheet → ranges (A1:B1); ``hidden``: sheet → rows hidden (1-based)."""
     book = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value is not None:
+                if value in EXCEL_ERRORS:
+                    sheet.row(r).set_cell_error(c, EXCEL_ERRORS[value])
+                elif value is not None:
                     sheet.write(r, c, value)
         for rng in (merges or {}).get(name, []):
             c1, r1, c2, r2 = range_boundaries(rng)
             sheet.merge(r1 - 1, r2 - 1, c1 - 1, c2 - 1)
+        for r in (hidden or {}).get(name, []):
+            sheet.row(r - 1).hidden = True
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path

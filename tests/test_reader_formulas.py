@@ -14,12 +14,15 @@ import zipfile
 from pathlib import Path
 
 from handmade import (
+    BAIMIAO,
+    CHENGGUAN,
     DIBAO,
     canonical_sheets,
     cover_rows,
     quarantine_rows,
     raw_folder,
     run_ingest,
+    write_xls,
     write_xlsx,
 )
 
@@ -180,3 +183,30 @@ def test_an_error_in_a_cover_population_is_refused(tmp_path):
     (row,) = quarantine_rows(con)
     assert row[1:5] == ("bad_value", "封面", 6, "城镇人口")
     assert "B6 是 Excel 错误值 #VALUE!" in row[5]
+
+
+def test_error_values_in_an_xls_are_refused_at_their_cells(tmp_path):
+    """An .xls (BIFF, as WPS saves by default) holds error values in records calamine reads as
+    empty cells: #DIV/0! in 期末保障人数 and #VALUE! in the cover's 城镇人口 would have loaded as
+    no one (before: 马店 loaded 0 people, 白庙 no 城镇人口). Both refused as bad values naming the
+    cell; the same error in a column nothing reads (备注, 城关) is no matter."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets[DIBAO_SHEET][1][2] = "#DIV/0!"
+    write_xls(folder / "马店镇.xls", {"封面": cover_rows(), **sheets})
+    cover = cover_rows(unit="白庙乡", code=BAIMIAO)
+    cover[5][1] = "#VALUE!"
+    write_xls(folder / "白庙乡.xls", {"封面": cover, **canonical_sheets()})
+    noted = canonical_sheets()
+    noted[DIBAO_SHEET][0].append("备注")
+    noted[DIBAO_SHEET][1].append("#REF!")
+    noted[DIBAO_SHEET][2][4] = None  # a blank read, so the file is looked into
+    write_xls(folder / "城关街道.xls", {"封面": cover_rows(unit="城关街道", code=CHENGGUAN), **noted})
+    con, result = run_ingest(tmp_path)
+    assert [r[:5] for r in quarantine_rows(con)] == [
+        ("2024Q3/白庙乡.xls", "bad_value", "封面", 6, "城镇人口"),
+        ("2024Q3/马店镇.xls", "bad_value", DIBAO_SHEET, 2, "期末保障人数")]
+    assert "单元格 C2 是 Excel 错误值 #DIV/0!" in quarantine_rows(con)[1][5]
+    assert "单元格 B6 是 Excel 错误值 #VALUE!" in quarantine_rows(con)[0][5]
+    assert [item.file for item in result.loaded] == ["2024Q3/城关街道.xls"]
+    assert _dibao(con) == {"urban": (120, 210), "rural": (529, 664)}

@@ -137,6 +137,46 @@ def test_a_row_of_the_quarter_alone_is_not_the_years_so_far(tmp_path, part):
     assert f"第2行是{part}的数:本表应填1月至本期的累计数" in refused[0][5]
 
 
+@pytest.mark.parametrize(("rows", "row", "part"), [
+    ([["7月", 3, 8, 3_000, 500], ["8月", 3, 8, 3_000, 500], ["9月", 4, 9, 3_000, 1_000],
+      ["合计", 10, 25, 9_000, 2_000]], 5, "7月、8月、9月合计"),
+    ([["本季度", 10, 25, 9_000, 2_000], ["合计", 10, 25, 9_000, 2_000]], 3, "本季度合计"),
+    ([["9月", *THIS]], 2, "9月"),
+])
+def test_a_total_of_the_quarters_months_is_refused(tmp_path, rows, row, part):
+    """Months as rows under a 合计 (7月 | 8月 | 9月 | 合计): the 合计 adds up the quarter, not the
+    year so far, and is refused naming its row; so is a row labelled with a month alone (9月: the
+    month's, or the year's to September?). Before, the quarter's 10 户次 loaded as the year's."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), TEMP: [["项目", *TEMP_HEAD], *rows]})
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("not_cumulative", TEMP, row, "项目")]
+    assert f"第{row}行是{part}的数:本表应填1月至本期的累计数" in refused[0][5]
+
+
+@pytest.mark.parametrize(("rows", "read", "parts"), [
+    ([[f"{m}月", 4, 10, 4_000, 925] for m in range(1, 10)] + [["合计", 36, 90, 36_000, 8_325]],
+     (11, 36, 90, 36_000.0, 8_325.0), list(range(2, 11))),
+    ([["1-6月", 31, 71, 27_800, 6_325], ["7-9月", 10, 25, 9_000, 2_000], ["合计", *THIS]],
+     (4, *THIS), [3]),
+    ([["七月", 3, 8, 3_000, 500], ["八月", 3, 8, 3_000, 500], ["九月", 4, 9, 3_000, 1_000],
+      ["合计", 10, 25, 9_000, 2_000], ["1-9月累计", *THIS]], (6, *THIS), [2, 3, 4, 5]),
+])
+def test_a_total_of_months_from_january_is_the_years_so_far(tmp_path, rows, read, parts):
+    """A 合计 under months from January on (1月 … 9月; 1-6月 | 7-9月) is the year's so far and
+    loads; a 合计 of 七月 … 九月 above a 1-9月累计 row does not — the cumulative row does. The
+    month rows (and the quarter's 合计) are part_period_row findings."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(),
+               {**canonical_sheets(), TEMP: [["项目", *TEMP_HEAD], *rows]})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT source_row, household_times_ytd, person_times_ytd, funds_ytd, "
+                       "in_kind_ytd FROM raw.temp_assist").fetchall() == [read]
+    assert con.execute("SELECT \"row\" FROM raw.findings WHERE code = 'part_period_row' "
+                       "ORDER BY 1").fetchall() == [(r,) for r in parts]
+
+
 def test_a_column_written_twice_is_refused_naming_both(tmp_path):
     """累计救助人次 twice (a pasted column, no 上年同期 above it): refused — naming sheet, header
     row and column — and nothing of the return is loaded; 白庙 in the same batch loads."""

@@ -17,6 +17,10 @@ An error value (``#REF!`` after a referenced row was deleted, ``#DIV/0!``, ``#VA
 ``<c t="e"><v>#REF!</v></c>``) is read by calamine as an empty cell too: a broken 期末保障人数
 would load as nothing. Such a cell, where the reader reads it, refuses the return as a
 ``bad_value`` naming the cell, the error and its formula.
+
+An .xls (BIFF, the format WPS long saved by default) keeps its error values in records calamine
+reads as empty as well; xlrd reads them (:func:`xls_blanks`), for the same refusal. Its
+formulas cannot be told from their results there, so an .xls names the error alone.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import NamedTuple
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from civstat.ingest.biff import ERRORS, xls_sheet
 from civstat.ingest.limits import Checked, member_reader
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.sheetxml import CELL, REF, sheet_members
@@ -102,11 +107,36 @@ def _in_sheet(xml: bytes) -> dict[tuple[int, int], FalseBlank]:
     return found
 
 
-def refuse_false_blanks(checked: Checked, grids, cover: tuple[str, list[Finding]], plans) -> None:
+Blanks = Callable[[list[str]], dict[str, dict[tuple[int, int], FalseBlank]]]
+
+
+def xlsx_blanks(checked: Checked) -> Blanks:
+    """:func:`false_blanks` of the named sheets of an xlsx (its zip as :class:`Checked` read it)."""
+    return lambda sheets: _false_blanks(checked.member_reader(), sheets)
+
+
+def xls_blanks(data: bytes) -> Blanks:
+    """The error values in the named sheets of an .xls (BIFF) workbook (xlrd reads them)."""
+    def find(sheets: list[str]) -> dict[str, dict[tuple[int, int], FalseBlank]]:
+        from xlrd import XL_CELL_ERROR
+
+        out = {}
+        for name in sheets:
+            sheet = xls_sheet(data, name)
+            out[name] = {} if sheet is None else {
+                (r, c): FalseBlank(None, ERRORS.get(code, "#N/A")) for r in range(sheet.nrows)
+                for c, (kind, code) in enumerate(zip(sheet.row_types(r), sheet.row_values(r)))
+                if kind == XL_CELL_ERROR}
+        return out
+    return find
+
+
+def refuse_false_blanks(blanks: Blanks, grids, cover: tuple[str, list[Finding]], plans) -> None:
     """Refuse the return when an empty cell it would read is a formula saved without its value
-    or an error value: read as empty it would count as nothing. ``plans``: the sheets' :class:`SheetPlan` (their
-    ``blanks``, the empty cells they read); on the cover (``cover``: its sheet and findings), a
-    field left empty (``cover_missing``) is looked for in its label's row and the row below."""
+    or an error value (``blanks``: :func:`xlsx_blanks` or :func:`xls_blanks`): read as empty it
+    would count as nothing. ``plans``: the sheets' :class:`SheetPlan` (their ``blanks``, the
+    empty cells they read); on the cover (``cover``: its sheet and findings), a field left empty
+    (``cover_missing``) is looked for in its label's row and the row below."""
     name, findings = cover
     places = {name: [(f.row - 1 + below, None, f.column) for f in findings
                      if f.code == "cover_missing" and f.row for below in (0, 1)]}
@@ -115,7 +145,7 @@ def refuse_false_blanks(checked: Checked, grids, cover: tuple[str, list[Finding]
     places = {sheet: cells for sheet, cells in places.items() if cells}
     if not places:
         return
-    for sheet, cells in _false_blanks(checked.member_reader(), list(places)).items():
+    for sheet, cells in blanks(list(places)).items():
         lead = grids.leads.get(sheet, 0)
         for r, c, header in places[sheet] if cells else ():
             at = [(r, c + lead)] if c is not None else sorted(k for k in cells if k[0] == r)

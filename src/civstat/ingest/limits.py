@@ -103,6 +103,13 @@ class Checked:
         """:func:`member_reader` through the directory already read."""
         return _member_reader(self.data, self.directory)
 
+    def worksheet_members(self) -> list[str] | None:
+        """The names of the worksheets' members (``xl/worksheets/sheet2.xml``), in the zip's
+        order; None when the directory was not read (no ordinary zip)."""
+        if self.directory is None:
+            return None
+        return [member[0] for member in self.directory[2] if _is_worksheet(member[0])]
+
 
 def check_file(path: Path) -> Checked | None:
     """Raise :class:`Refusal` when ``path`` is over a limit or a zip that is not a workbook.
@@ -304,6 +311,7 @@ def _member_reader(data: bytes, directory: tuple | None) -> Callable[[str], byte
                 raise ValueError(type(exc).__name__) from None
         return read_zipfile
     members = {m[0]: m[1:] for m in directory[2]}
+    limit = MAX_UNPACKED.bytes()
 
     def read(name: str) -> bytes:
         method, compressed, offset = members[name]
@@ -312,8 +320,7 @@ def _member_reader(data: bytes, directory: tuple | None) -> Callable[[str], byte
             raise ValueError(f"cannot read {name}")
         content = data[start:start + compressed]
         try:
-            return content if method == 0 else zlib.decompressobj(-15).decompress(
-                content, MAX_UNPACKED.bytes())
+            return content if method == 0 else zlib.decompressobj(-15).decompress(content, limit)
         except zlib.error as exc:
             raise ValueError(str(exc)) from None
     return read

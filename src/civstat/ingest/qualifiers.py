@@ -329,10 +329,12 @@ def key_period(key: str, unit: str | None) -> str | None:
     return "current" if key in current else None
 
 
-_MONTHS = re.compile(r"(\d{1,2})(?:月份?)?[-~—–至到](\d{1,2})月")  # 7-9月, 7—9月, 7月份至9月份
+_MONTH_NUMBER = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"  # 9, 九, 十二
+_MONTHS = re.compile(rf"{_MONTH_NUMBER}(?:月份?)?[-~—–至到]{_MONTH_NUMBER}月份?")  # 7-9月, 七至九月, 7月份至9月份
+_MONTH = re.compile(rf"{_MONTH_NUMBER}月份?")  # 9月, 九月 (a row's whole label)
+_FROM_JANUARY = re.compile(r"(?<![\d十])[1一]月份?[至到]")  # 1月至本季度 (not 11月至12月)
 _CN_MONTH_DIGITS = str.maketrans({"一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                                   "六": "6", "七": "7", "八": "8", "九": "9"})
-_CN_MONTHS = re.compile(r"十[一二]?|[一二三四五六七八九]")  # 七至九月, 十至十二月
 
 
 def part_period(col: Column, header: str, row: int) -> Problem | None:
@@ -349,22 +351,34 @@ def part_period(col: Column, header: str, row: int) -> Problem | None:
 
 
 def part_word(text: str) -> str | None:
-    """The words that make ``text`` (a header, a row's label) a quarter's or a month's figure
-    alone (本季度, 当月, 7-9月, 七至九月), else None: 1月至本季度累计, 1-9月, 截至本季度末 (contract
-    ``cumulative_words``) are the year's so far."""
+    """The words, as written, that make ``text`` (a header, a row's label) a quarter's or a
+    month's figure alone (本季度, 当月, 7-9月, 七至九月; a label that is a month alone, 9月), else
+    None: 1月至本季度累计, 1-9月, 截至本季度末 (contract ``cumulative_words``) are the year's so
+    far."""
     text = norm(text)
     if any(w in text for w in _cumulative_words()):
         return None
-    months = _MONTHS.search(_CN_MONTHS.sub(_cn_month, text))
-    if "1月至" in text or (months and months[1] == "1"):
+    months = _MONTHS.search(text) or _MONTH.fullmatch(text)
+    if _FROM_JANUARY.search(text) or (months and months.re is _MONTHS
+                                      and _month_number(months[1]) == 1):
         return None
     return next((w for w in _part_words() if w in text), None) or (months[0] if months else None)
 
 
-def _cn_month(m: re.Match) -> str:
-    """一 → 1, 十二 → 12: a month written in Chinese numerals, as digits."""
-    digits = m[0]
-    return {"十": "10", "十一": "11", "十二": "12"}.get(digits) or digits.translate(_CN_MONTH_DIGITS)
+def month_span(text: str) -> tuple[int, int] | None:
+    """(first, last) month of a label that names months alone (``7-9月`` → (7, 9), ``九月`` →
+    (9, 9), ``一至九月`` → (1, 9)), else None (本季度: which months is not said)."""
+    text = norm(text)
+    if months := _MONTHS.fullmatch(text):
+        return _month_number(months[1]), _month_number(months[2])
+    if month := _MONTH.fullmatch(text):
+        return (number := _month_number(month[1])), number
+    return None
+
+
+def _month_number(digits: str) -> int:
+    """一 → 1, 十二 → 12, 9 → 9: a month written in digits or Chinese numerals."""
+    return int({"十": "10", "十一": "11", "十二": "12"}.get(digits) or digits.translate(_CN_MONTH_DIGITS))
 
 
 @cache

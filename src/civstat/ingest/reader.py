@@ -23,7 +23,7 @@ from civstat.contract import Sheet, load_contract
 from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover
 from civstat.ingest.formats import read_shown_units
-from civstat.ingest.formulas import refuse_false_blanks
+from civstat.ingest.formulas import refuse_false_blanks, xls_blanks, xlsx_blanks
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
@@ -34,10 +34,11 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     layout,
     unread_header,
 )
+from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
 from civstat.ingest.normalize import is_empty, norm, sheet_key
-from civstat.ingest.qualifiers import LineUnit, part_word, period_word
+from civstat.ingest.qualifiers import LineUnit, month_span, part_word, period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
@@ -232,6 +233,7 @@ def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
     (``label``: the header of the rows' label column, 项目, to name)."""
     if not parts:
         return None
+    _total_of_parts(plan, parts)
     if all(is_empty(c) for _, cells, _ in plan.rows for c in cells):  # 1-9月累计 left empty
         r, text = parts[0]
         return Refusal("not_cumulative",
@@ -242,8 +244,42 @@ def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
     plan.findings += [Finding("part_period_row", f"第{r + 1}行是{text}的数,不是累计数,未读取",
                               f"row {r + 1} holds the figures of {text} alone, not the year's so "
                               "far: not read", sheet=plan.name, row=r + 1, column=label)
-                      for r, text in parts]
+                      for r, text in sorted(parts)]
     return None
+
+
+def _total_of_parts(plan: SheetPlan, parts: list[tuple[int, str]]) -> None:
+    """A 合计 row under rows of a quarter or month alone, and no other row of figures above it
+    (7月 | 8月 | 9月 | 合计): it adds up those parts, so it is the year's so far only when they
+    run from January on without a gap (1月 … 9月; 1-6月 | 7-9月); else it is one more part of
+    the year, moved from the rows read to ``parts`` (first, so a refusal names it)."""
+    for at, (record, cells, _) in enumerate(plan.rows):
+        if not record["is_total"]:
+            continue
+        row = record["source_row"] - 1
+        above = [text for r, text in parts if r < row]
+        if not above or _from_january(above) or any(
+                other["source_row"] - 1 < row and not all(is_empty(c) for c in figures)
+                for other, figures, _ in plan.rows if other is not record):
+            continue
+        del plan.rows[at]
+        plan.blanks = [blank for blank in plan.blanks if blank[0] != row]
+        parts.insert(0, (row, f"{'、'.join(above)}合计"))
+        return
+
+
+def _from_january(labels: list[str]) -> bool:
+    """Rows labelled with months alone (7-9月, 九月) that together run from January on without a
+    gap; False when one does not say its months (本季度)."""
+    spans = [month_span(text) for text in labels]
+    if None in spans:
+        return False
+    end = 0
+    for first, last in sorted(spans):
+        if first > end + 1:
+            return False  # a gap: 1-6月 | 8-9月, or no January
+        end = max(end, last)
+    return True
 
 
 def _column_numbers(cells: tuple) -> bool:
@@ -383,12 +419,21 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
                           cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
     spread_merges(plans, grids.merges, grids.leads)
+    blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
+                                                       for f in cover_findings)
     if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells
         checked = content or Checked.of(first.read_bytes())
         read_shown_units(checked, grids, plans)
-        if any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
-                                                     for f in cover_findings):
-            refuse_false_blanks(checked, grids, (by_family["cover"], cover_findings), plans)
+        refuse_hidden(xlsx_hidden(checked), grids, plans)
+        if blanks:
+            refuse_false_blanks(xlsx_blanks(checked), grids, (by_family["cover"], cover_findings),
+                                plans)
+    elif fmt == "xls":  # hidden rows, and error values calamine reads as empty (BIFF records)
+        data = content.data if content else first.read_bytes()
+        refuse_hidden(xls_hidden(data), grids, plans)
+        if blanks:
+            refuse_false_blanks(xls_blanks(data), grids, (by_family["cover"], cover_findings),
+                                plans)
     return PlannedReturn(parsed, plans, refusal)
 
 
