@@ -24,7 +24,7 @@ from handmade import (
     write_xlsx,
 )
 
-from civstat.ingest.header import stated_units
+from civstat.ingest.qualifiers import stated_units
 
 DIBAO = "表1 最低生活保障"
 TEMP = "表3 临时救助"

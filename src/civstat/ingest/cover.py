@@ -35,8 +35,8 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.columns import cell_factor, cell_unit
-from civstat.ingest.header import header_factor
+from civstat.ingest.cell_units import cell_factor, cell_unit
+from civstat.ingest.column_units import header_factor
 from civstat.ingest.normalize import (
     ScientificNumber,
     header_key,

@@ -4,7 +4,7 @@ A clerk can type 38 in a 累计支出低保资金(元) cell and give it the form
 shows 38.00万, the file holds 38, and calamine reads 38 — 38 元 where the clerk meant 380,000.
 The number format is the only place the 万 is written. Where the reader reads a figure from a
 cell whose format appends a magnitude (万, 万元, 千元 …) to the number as stored, the figure is
-read with that unit, as if typed after it (``38万``: :func:`civstat.ingest.columns.cell_factor`),
+read with that unit, as if typed after it (``38万``: :func:`civstat.ingest.cell_units.cell_factor`),
 and a ``display_unit`` finding names the cell.
 
 A format that shows a full figure scaled (``0!.0000"万元"`` shows 380000 as 38.0000万元; a

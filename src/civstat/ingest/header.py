@@ -1,9 +1,10 @@
 """Where a sheet's header is, and what it says: the row, or pair of rows, matching most of the
 contract's columns (synonyms, merged two-row headers), each column's unit factor and period.
 
-A column's unit is the one its header states (``累计支出低保资金(万元)``), else the one a units line
-above the table states; a column of another period (上年同期) is never read, and a column of the
-form that two columns read as is refused (:mod:`civstat.ingest.qualifiers`).
+A column's unit is the one its header (or a units row) states (``累计支出低保资金(万元)``), else the
+one a units line above the table states (:mod:`civstat.ingest.column_units`); a column of another
+period (上年同期) is never read, and a column of the form that two columns read as is refused
+(:mod:`civstat.ingest.qualifiers`).
 
 Every return of a province is filled in on a few templates, so the answer is memoised per
 layout (:func:`layout`): the scan rows with every cell that cannot match a column (a number,
@@ -21,32 +22,28 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.columns import header_period, period_factor
+from civstat.ingest.cell_units import header_period
+from civstat.ingest.column_units import (
+    header_factor,
+    header_units_row,
+    read_unit,
+    row_unit_problem,
+)
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
-    default_unit,
     has_period_word,
     key_period,
-    line_unit,
     other_count,
     part_period,
     period_word,
     period_words,
     row_unit,
-    row_unit_conflict,
-    row_unit_mismatch,
-    same_unit,
     stated_units,
-    states_no_unit,
-    two_units,
     units_lines,
     units_notes,
     units_row,
-    unknown_magnitude,
-    unknown_unit,
-    unread_period,
     unread_period_unit,
 )
 
@@ -340,14 +337,10 @@ class Layout:
         line_units, problems, columns = [], [], []
         groups = _groups(grid, header_rows)
         below = header_rows[-1] + 1 if header_rows is not None else len(grid)
-        stated, at = {}, below
-        if header_rows is not None:  # under the header, else its upper row, else right over it
-            for at in (below, *header_rows[:-1], header_rows[0] - 1):
-                if 0 <= at < len(grid) and (stated := dict(units_row(grid[at]) or ())):
-                    break
+        stated, at = header_units_row(grid, header_rows)
         for i, (col, unit, text) in mapping.items():
             if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
-                if (problem := _row_unit_problem(col, text, unit, stated[i], at, lines)):
+                if (problem := row_unit_problem(col, text, unit, stated[i], at, lines)):
                     problems.append(problem)
                 unit = unit or stated[i]
             if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
@@ -356,15 +349,11 @@ class Layout:
                 problems.append(other)
             if (per := unread_period_unit(text, unit, header_rows[-1])) is not None:
                 problems.append(per)
-            used = unit
-            if lines and states_no_unit(unit):
-                used, line = line_unit(col, lines)
-                if line is not None and used is None:
-                    problems.append(two_units(text, line[1], line[0]))
-                elif line is not None:
-                    line_units.append(LineUnit(text, used, default_unit(col), line[0]))
-            elif unknown_magnitude(col, unit):
-                problems.append(unknown_unit(col, text, unit, header_rows[-1]))
+            used, noted, problem = read_unit(col, text, unit, lines, header_rows[-1])
+            if noted is not None:
+                line_units.append(noted)
+            if problem is not None:
+                problems.append(problem)
             columns.append((col, text, header_factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
         twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None
@@ -377,36 +366,6 @@ class Layout:
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
                    below if stated and at == below else None, unread)
-
-
-def _row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row: int,
-                      lines: list) -> Problem | None:
-    """Why the unit a units row states for a column cannot be read: not of the column's kind
-    (元 under 期末保障户数: columns shifted?), or another than its header's or a units line's."""
-    if not _fits(col, stated):
-        return row_unit_mismatch(col, text, stated, row)
-    if unit is not None and not same_unit(unit, stated):
-        return row_unit_conflict(text, unit, stated, row)
-    conversions = load_contract().unit_conversions
-    for r, units in lines if unit is None else ():
-        said = [u for u in units if conversions[u][0] == col.unit]
-        if said and not any(same_unit(u, stated) for u in said):
-            return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
-    return None
-
-
-def _fits(col: Column, unit: str) -> bool:
-    """``unit`` can state the column's figures: its own (or the same people counted), one the
-    reader converts to it (万元 for 元), a period of a standard (元/年), or a rate the reader
-    refuses on its own (元/人·季: :func:`unread_period_unit`)."""
-    if col.unit is None or same_unit(col.unit, unit) or unread_period(unit):
-        return True
-    conversions = load_contract().unit_conversions
-    if unit in conversions and conversions[unit][0] == col.unit:
-        return True
-    if col.header_unit and same_unit(col.header_unit, unit):
-        return True
-    return bool(header_period(col, unit, "")) or period_factor(col.unit, unit) is not None
 
 
 def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
@@ -549,15 +508,3 @@ def _scan_header(family: str, grid: list[list]):
                 if len(pair) > best[0] or (periods and len(pair) == best[0]):
                     best = (len(pair), (r, r + 1), pair)
     return best[1], best[2] or {}
-
-
-def header_factor(col: Column, unit: str | None) -> float:
-    """The factor a column's header unit states (万元 ×10,000; none: the form's unit's)."""
-    if not col.period_units and (per := period_factor(col.unit, unit)) is not None:
-        return per  # 集中供养标准(元/人·月) for a column per year: ×12
-    conversions = load_contract().unit_conversions
-    unit = norm(unit) if unit else None
-    effective = unit if unit in conversions else col.header_unit
-    if effective in conversions and conversions[effective][0] == col.unit:
-        return conversions[effective][1]
-    return 1.0

@@ -97,7 +97,7 @@ class LineUnit:
 
 # -- a units row: 单位 | 户 | 人 | 万元 | 元/人·月 under the header ----------------------------------
 @cache
-def _row_unit_words() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+def unit_vocabulary() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     """(units, their separator-free keys, labels) a units row may hold: every column's unit and
     form unit (人, 户, 元/人·月 …), those the reader converts (万元, 公顷), the standards' period
     units (元/年); the labels of its first cell (contract ``units_row_labels``: 单位, 计量单位)."""
@@ -111,12 +111,12 @@ def _row_unit_words() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
 
 def known_units() -> frozenset[str]:
     """Every unit of the forms (人, 户, 元/人·月 …) and every unit the reader converts (万元)."""
-    return _row_unit_words()[0]
+    return unit_vocabulary()[0]
 
 
 def rate_keys() -> frozenset[str]:
     """The separator-free keys of the forms' rates (元月, 元年: :func:`unit_key`)."""
-    return _row_unit_words()[1]
+    return unit_vocabulary()[1]
 
 
 def row_unit(cell) -> str | None:
@@ -130,7 +130,7 @@ def row_unit(cell) -> str | None:
 @lru_cache(maxsize=4096)
 def _row_unit(cell: str) -> str | None:
     text = norm(cell).removeprefix("(").removesuffix(")")
-    units, rates, _ = _row_unit_words()
+    units, rates, _ = unit_vocabulary()
     if text in units or unit_key(text) in rates or unread_period(text):
         return text
     return None
@@ -149,7 +149,7 @@ def units_row(row) -> tuple[tuple[int, str], ...] | None:
         if unit is not None:
             found.append((i, unit))
         elif cell.__class__ is not str or not (
-                norm(cell).startswith(_row_unit_words()[2]) or is_empty(cell)
+                norm(cell).startswith(unit_vocabulary()[2]) or is_empty(cell)
                 or _DATE_FORMAT.fullmatch(norm(cell))):
             return None
     return tuple(found) if len(found) >= 2 else None

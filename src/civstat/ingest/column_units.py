@@ -1,0 +1,101 @@
+"""The unit each column of a header is read in, as the sheet states it above the figures: its
+header's (``累计支出低保资金(万元)`` ×10,000: :func:`header_factor`), a units row's under the header,
+in its upper row or right over it (``单位 | 户 | 人 | 万元 | 元/人·月``: :func:`header_units_row`),
+else a units line's (``金额单位:万元``: :func:`read_unit`); a unit a units row states that the
+column cannot be in, or another than its header's or a units line's, is refused.
+"""
+
+from __future__ import annotations
+
+from civstat.contract import Column, load_contract
+from civstat.ingest.cell_units import header_period, period_factor
+from civstat.ingest.normalize import norm
+from civstat.ingest.qualifiers import (
+    LineUnit,
+    Problem,
+    default_unit,
+    line_unit,
+    row_unit_conflict,
+    row_unit_mismatch,
+    same_unit,
+    states_no_unit,
+    two_units,
+    units_row,
+    unknown_magnitude,
+    unknown_unit,
+    unread_period,
+)
+
+
+def header_units_row(grid: list, header_rows: tuple[int, ...] | None
+                     ) -> tuple[dict[int, str], int | None]:
+    """(column index → unit, row) of the header's units row (:func:`units_row`): the row under
+    the header, else its upper row, else the row right over it; ({}, None) when none states
+    units."""
+    if header_rows is None:
+        return {}, None
+    below = header_rows[-1] + 1
+    for at in (below, *header_rows[:-1], header_rows[0] - 1):
+        if 0 <= at < len(grid) and (stated := dict(units_row(grid[at]) or ())):
+            return stated, at
+    return {}, None
+
+
+def row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row: int,
+                     lines: list) -> Problem | None:
+    """Why the unit a units row states for a column cannot be read: not of the column's kind
+    (元 under 期末保障户数: columns shifted?), or another than its header's or a units line's."""
+    if not _fits(col, stated):
+        return row_unit_mismatch(col, text, stated, row)
+    if unit is not None and not same_unit(unit, stated):
+        return row_unit_conflict(text, unit, stated, row)
+    conversions = load_contract().unit_conversions
+    for r, units in lines if unit is None else ():
+        said = [u for u in units if conversions[u][0] == col.unit]
+        if said and not any(same_unit(u, stated) for u in said):
+            return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
+    return None
+
+
+def _fits(col: Column, unit: str) -> bool:
+    """``unit`` can state the column's figures: its own (or the same people counted), one the
+    reader converts to it (万元 for 元), a period of a standard (元/年), or a rate the reader
+    refuses on its own (元/人·季: :func:`unread_period_unit`)."""
+    if col.unit is None or same_unit(col.unit, unit) or unread_period(unit):
+        return True
+    conversions = load_contract().unit_conversions
+    if unit in conversions and conversions[unit][0] == col.unit:
+        return True
+    if col.header_unit and same_unit(col.header_unit, unit):
+        return True
+    return bool(header_period(col, unit, "")) or period_factor(col.unit, unit) is not None
+
+
+def read_unit(col: Column, text: str, unit: str | None, lines: list, row: int
+              ) -> tuple[str | None, LineUnit | None, Problem | None]:
+    """(the unit a column is read in, the :class:`LineUnit` noting it, why it cannot be read):
+    its header's (or its units row's) ``unit``, else the one a units line states for its kind
+    (``lines``: (row, units), :func:`units_lines`); a problem for two units of its kind in the
+    lines, or a header unit with a magnitude the reader does not convert (百万元)."""
+    if lines and states_no_unit(unit):
+        used, line = line_unit(col, lines)
+        if line is not None and used is None:
+            return used, None, two_units(text, line[1], line[0])
+        if line is not None:
+            return used, LineUnit(text, used, default_unit(col), line[0]), None
+        return used, None, None
+    if unknown_magnitude(col, unit):
+        return unit, None, unknown_unit(col, text, unit, row)
+    return unit, None, None
+
+
+def header_factor(col: Column, unit: str | None) -> float:
+    """The factor a column's header unit states (万元 ×10,000; none: the form's unit's)."""
+    if not col.period_units and (per := period_factor(col.unit, unit)) is not None:
+        return per  # 集中供养标准(元/人·月) for a column per year: ×12
+    conversions = load_contract().unit_conversions
+    unit = norm(unit) if unit else None
+    effective = unit if unit in conversions else col.header_unit
+    if effective in conversions and conversions[effective][0] == col.unit:
+        return conversions[effective][1]
+    return 1.0
