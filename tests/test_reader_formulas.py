@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import xlsxwriter
 from handmade import (
     BAIMIAO,
     CHENGGUAN,
@@ -210,3 +211,63 @@ def test_error_values_in_an_xls_are_refused_at_their_cells(tmp_path):
     assert "单元格 B6 是 Excel 错误值 #VALUE!" in quarantine_rows(con)[0][5]
     assert [item.file for item in result.loaded] == ["2024Q3/城关街道.xls"]
     assert _dibao(con) == {"urban": (120, 210), "rural": (529, 664)}
+
+
+def _write_by_program(path: Path, sheets: dict, formulas: dict) -> Path:
+    """A return written by a program with xlsxwriter, cell by cell: its formulas (sheet →
+    {(row, column): (formula, saved result or None)}) saved as xlsxwriter saves them — the
+    result 0 unless one is given, the workbook flagged to compute them on opening."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(path)
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if (r, c) in formulas.get(name, {}):
+                    formula, result = formulas[name][r, c]
+                    sheet.write_formula(r, c, formula, None, *(() if result is None else (result,)))
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_a_formula_a_program_saved_as_0_is_refused(tmp_path):
+    """马店's return was written by a program (xlsxwriter): 城市低保 期末保障人数 is =100+110, saved
+    with the result 0 and the workbook flagged to compute on opening — 210 people would have
+    loaded as 0. Refused naming C2 and the formula. 白庙's program saved the result (210): read.
+    城关's 合计 row is such a formula (its sum checked by the H1 rule, not here): read."""
+    folder = raw_folder(tmp_path)
+    sheets = {"封面": cover_rows(), **canonical_sheets()}
+    _write_by_program(folder / "马店镇.xlsx", sheets, {DIBAO_SHEET: {(1, 2): ("=100+110", None)}})
+    sheets = {"封面": cover_rows(unit="白庙乡", code=BAIMIAO), **canonical_sheets()}
+    _write_by_program(folder / "白庙乡.xlsx", sheets, {DIBAO_SHEET: {(1, 2): ("=100+110", 210)}})
+    sheets = {"封面": cover_rows(unit="城关街道", code=CHENGGUAN), **canonical_sheets()}
+    sheets[DIBAO_SHEET].append(["合计", *([None] * 8)])
+    _write_by_program(folder / "城关街道.xlsx", sheets, {DIBAO_SHEET: {(3, 2): ("=C2+C3", None)}})
+    assert b'fullCalcOnLoad="1"' in zipfile.ZipFile(folder / "马店镇.xlsx").read("xl/workbook.xml")
+    con, result = run_ingest(tmp_path)
+    (row,) = quarantine_rows(con)
+    assert row[:5] == ("2024Q3/马店镇.xlsx", "uncomputed_formula", DIBAO_SHEET, 2, "期末保障人数")
+    assert "单元格 C2 是公式(=100+110),文件里存的结果是0" in row[5]
+    assert sorted(item.file for item in result.loaded) == ["2024Q3/城关街道.xlsx", "2024Q3/白庙乡.xlsx"]
+    assert con.execute("SELECT division_code, persons FROM raw.dibao "
+                       "WHERE category = 'urban' ORDER BY 1").fetchall() == [
+        (CHENGGUAN, 210), (BAIMIAO, 210)]
+
+
+def test_a_formula_excel_computed_as_0_is_read(tmp_path):
+    """The same workbook opened and saved in Excel (no flag to compute on opening): its formula's
+    saved 0 is Excel's result, and is read."""
+    path = _write_by_program(raw_folder(tmp_path) / "马店镇.xlsx",
+                             {"封面": cover_rows(), **canonical_sheets()},
+                             {DIBAO_SHEET: {(2, 4): ("=D3-50", None)}})  # 本年新增人数 of 农村低保
+    with zipfile.ZipFile(path) as zf:
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, data.replace(b' fullCalcOnLoad="1"', b"")
+                         if info.filename == "xl/workbook.xml" else data)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT new_persons FROM raw.dibao WHERE category = 'rural'").fetchone() == (0,)

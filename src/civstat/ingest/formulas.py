@@ -18,6 +18,12 @@ An error value (``#REF!`` after a referenced row was deleted, ``#DIV/0!``, ``#VA
 would load as nothing. Such a cell, where the reader reads it, refuses the return as a
 ``bad_value`` naming the cell, the error and its formula.
 
+A program may also save each formula with the result 0 and leave the computing to the
+spreadsheet (xlsxwriter does, flagging the workbook ``<calcPr fullCalcOnLoad="1"/>``: "compute
+everything on opening"). calamine reads that 0. In such a workbook a figure the reader reads
+from a formula whose saved result is 0 is refused the same way (:func:`refuse_zero_formulas`);
+a 合计 row beside its rows is left to the H1 rule, which compares it with them.
+
 An .xls (BIFF, the format WPS long saved by default) keeps its error values in records calamine
 reads as empty as well; xlrd reads them (:func:`xls_blanks`), for the same refusal. Its
 formulas cannot be told from their results there, so an .xls names the error alone.
@@ -173,3 +179,68 @@ def _refusal(sheet: str, row: int, header: str, cell: str, blank: FalseBlank) ->
         "by a program, never saved in Excel/WPS); read as empty it would count as zero: open "
         "and save the file in Excel or WPS and resend",
         sheet=sheet, row=row + 1, column=header)
+
+
+_FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
+
+
+def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
+    """Refuse the return when a figure it reads is a formula saved with the result 0 in a
+    workbook flagged to compute its formulas on opening (written by a program: the 0 is no
+    result). A 合计 row beside its rows is left to the H1 rule."""
+    formulas = {member: xml for member, xml in checked.worksheets.items()
+                if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)}
+    if not formulas:
+        return
+    read = checked.member_reader()
+    try:
+        if not _FULL_CALC.search(read("xl/workbook.xml")):
+            return
+        members = sheet_members(read)
+    except (KeyError, ValueError):
+        return
+    for plan in plans:
+        xml = formulas.get(members.get(plan.name))
+        zeros = _zero_formulas(xml) if xml is not None and plan.rows else None
+        if not zeros:
+            continue
+        lead = grids.leads.get(plan.name, 0)
+        for record, _, _ in plan.rows:
+            if record.get("is_total") and plan.sheet.row_kind != "single":
+                continue
+            r = record["source_row"] - 1
+            for j, c in enumerate(plan.index):
+                if (formula := zeros.get((r, c + lead))) is not None:
+                    cell = xl_rowcol_to_cell(r, c + lead)
+                    raise Refusal(
+                        "uncomputed_formula",
+                        f"单元格 {cell} 是公式(={formula}),文件里存的结果是0,但文件由程序生成、公式"
+                        "未经计算(打开时才重算),这个0不可信:请用 Excel 或 WPS 打开、保存后重新报送"
+                        "(确为0的,请直接填0)",
+                        f"cell {cell} holds a formula (={formula}) saved with the result 0 by a "
+                        "program that leaves the computing to the spreadsheet: the 0 is no result; "
+                        "open and save the file in Excel or WPS and resend (or type 0 if it is 0)",
+                        sheet=plan.name, row=r + 1, column=plan.columns[j][1])
+
+
+def _zero_formulas(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) → formula text of the sheet's formula cells saved with the result 0."""
+    found = {}
+    for attributes, body in CELL.findall(xml):
+        if not body or not _FORMULA.search(body):
+            continue
+        value, kind = _VALUE.search(body), _TYPE.search(attributes)
+        if value is None or (kind and kind[1] != b"n") or not _is_zero(value[1]):
+            continue
+        if (ref := REF.search(attributes)) is not None:
+            formula = _FORMULA_TEXT.search(body)
+            found[xl_cell_to_rowcol(ref[1].decode())] = (
+                html.unescape(formula[1].decode("utf-8", "replace")) if formula else "")
+    return found
+
+
+def _is_zero(value: bytes) -> bool:
+    try:
+        return float(value) == 0
+    except ValueError:
+        return False

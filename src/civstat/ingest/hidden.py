@@ -41,17 +41,12 @@ def xlsx_hidden(checked: Checked) -> Finder:
     looked into for a hidden flag first; which sheet a flagged one is, is only worked out then
     (an ordinary return hides nothing, and costs its sheets' inflating alone)."""
     def find(sheets: list[str]) -> dict[str, Hidden]:
-        read = checked.member_reader()
-        worksheets = checked.worksheet_members()
+        flagged = {member: xml for member, xml in checked.worksheets.items()
+                   if b"hidden=" in xml and _HIDDEN.search(xml)}
+        if not flagged:
+            return {}
         try:
-            if worksheets is None:
-                members = sheet_members(read)
-                worksheets = [members[name] for name in sheets if name in members]
-            flagged = {member: xml for member in worksheets
-                       if b"hidden=" in (xml := read(member)) and _HIDDEN.search(xml)}
-            if not flagged:
-                return {}
-            members = sheet_members(read)
+            members = sheet_members(checked.member_reader())
         except (KeyError, ValueError):
             return {}
         return {name: _in_sheet(flagged[members[name]]) for name in sheets

@@ -41,7 +41,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from xlsxwriter.utility import xl_cell_to_rowcol
@@ -103,12 +103,25 @@ class Checked:
         """:func:`member_reader` through the directory already read."""
         return _member_reader(self.data, self.directory)
 
-    def worksheet_members(self) -> list[str] | None:
-        """The names of the worksheets' members (``xl/worksheets/sheet2.xml``), in the zip's
-        order; None when the directory was not read (no ordinary zip)."""
-        if self.directory is None:
-            return None
-        return [member[0] for member in self.directory[2] if _is_worksheet(member[0])]
+    @cached_property
+    def worksheets(self) -> dict[str, bytes]:
+        """Member name (``xl/worksheets/sheet2.xml``) → XML of every worksheet, inflated once
+        for the checks that look into them; a member that cannot be read is left out."""
+        if self.directory is not None:
+            names = [member[0] for member in self.directory[2] if _is_worksheet(member[0])]
+        else:
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                    names = [name for name in zf.namelist() if _is_worksheet(name)]
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+                return {}
+        read, out = self.member_reader(), {}
+        for name in names:
+            try:
+                out[name] = read(name)
+            except (KeyError, ValueError):
+                continue
+        return out
 
 
 def check_file(path: Path) -> Checked | None:
