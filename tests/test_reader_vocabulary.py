@@ -232,3 +232,27 @@ def test_a_column_the_form_has_not_is_a_finding(tmp_path):
         (MADIAN, "表1 最低生活保障", 1, "其中:残疾人", "其中:残疾人 不是报表制度中本表的指标,该列的数未读取"),
         (MADIAN, "表3 临时救助", 1, "其中:残疾人救助人次", "其中:残疾人救助人次 不是报表制度中本表的指标,该列的数未读取"),
         (BAIMIAO, "表1 最低生活保障", 1, "其中:老年人", "其中:老年人 不是报表制度中本表的指标,该列的数未读取")]
+
+
+@pytest.mark.parametrize("units", [["户", "人", "间"], ["(户)", "(人)", "(间)"]], ids=["bare", "bracketed"])
+def test_a_group_over_its_units_names_the_count(tmp_path, units):
+    """期末保障 | 本年新增 | 本年退出 each merged over 户 | 人 (the ministry's form writes the count
+    as a unit under its group), 倒塌房屋 over 户 | 间: 期末保障户数, 期末保障人数 … 倒塌房屋户数,
+    倒塌房屋间数. Before, refused as missing 期末保障户数 (a good return)."""
+    sheets = canonical_sheets()
+    head = sheets["表1 最低生活保障"][0]
+    sheets["表1 最低生活保障"][:1] = [
+        ["类别", "期末保障", None, "本年新增", None, "本年退出", None, *head[7:]],
+        [None, *units[:2] * 3, None, None]]
+    event = sheets["表5 自然灾害"]
+    event[:1] = [[*event[0][:6], "倒塌房屋", None, *event[0][8:]],
+                 [None] * 6 + [units[0], units[2]] + [None] * 4]
+    merges = {"表1 最低生活保障": ["A1:A2", "B1:C1", "D1:E1", "F1:G1", "H1:H2", "I1:I2"],
+              "表5 自然灾害": ["G1:H1"]}
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets, merges=merges)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert {c: list(rest) for c, *rest in con.execute(
+        f"SELECT category, {', '.join(DIBAO_COLUMNS)} FROM raw.dibao").fetchall()} == DIBAO
+    assert con.execute("SELECT collapsed_households, collapsed_rooms FROM raw.disaster_events"
+                       ).fetchall() == [(12, 30)]

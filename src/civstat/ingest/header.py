@@ -33,6 +33,7 @@ from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
+    count_units,
     has_period_word,
     key_period,
     other_count,
@@ -89,8 +90,9 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
 
 def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
     """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
-    text) it may be read as, best first: group and part joined (期末保障 | 户数), part and group
-    joined (集中 under 供养标准), the part alone, the group alone
+    text) it may be read as, best first: group and the count its part names (期末保障 over 户 or
+    (户): 期末保障户数), group and part joined (期末保障 | 户数), part and group joined (集中 under
+    供养标准), the part alone, the group alone
     over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
     another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
     out: list[list[tuple[str, str | None, str]]] = []
@@ -107,6 +109,8 @@ def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str |
             continue
         if up is not None and not is_blank(lo):
             (uk, uu), (lk, lu) = header_key(up), header_key(lo)
+            if (counted := lk or lu) in count_units():  # 期末保障 over 户 | 人, (户) | (人): 期末保障户数
+                candidates.append((f"{uk}{counted}数", counted, f"{norm(up)}{norm(lo)}"))
             candidates.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
             # 供养标准(元/人·年) over 集中 | 分散: the part names the kind first (集中供养标准)
             candidates.append((lk + uk, lu or uu, f"{norm(lo)}{norm(up)}"))

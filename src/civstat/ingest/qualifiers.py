@@ -244,13 +244,13 @@ def other_count_unit(col_unit: str | None, unit: str | None) -> bool:
     if not unit or not col_unit:
         return False
     unit = norm(unit)
-    counts = _count_units()
+    counts = count_units()
     return not (unit == col_unit or unit not in counts or col_unit not in counts
                 or unit.rstrip("次") == col_unit.rstrip("次"))
 
 
 @cache
-def _count_units() -> frozenset[str]:
+def count_units() -> frozenset[str]:
     """The units the forms count in (人, 户, 间, 张 …): a column's plain unit, no rate, no money."""
     conversions = load_contract().unit_conversions
     return frozenset(c.unit for s in load_contract().sheets for c in s.columns
