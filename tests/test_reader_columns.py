@@ -34,7 +34,8 @@ FORMS = ["1775475", "1,775,475", "1，775，475", "１２３", "１，２３４"
          "38万元", "177.5475 万元", "1.5萬", "2.1万人", "384.56063千元", "380000元", "25.4公顷", "12亩",
          "3.5万户", "1,5", "12,34", "1,23,456", "1，5", "1,775,475.5", "12,000户", "-1,234", ",5", "1,",
          "2万余", "210左右", "300多", "3千人", "2百", "1.2千", "38万元整", "380000元整", "0.33万元/年",
-         "1.78E+06", " 1.78e6 ", "１.７８Ｅ＋０６", "-2E3"]
+         "1.78E+06", " 1.78e6 ", "１.７８Ｅ＋０６", "-2E3", "120 210", "120\n210", "380\u3000000",
+         "1\xa0775\xa0475", "12O", "1l", "210+", "210*"]
 
 
 def _per_cell(col, raw, factor):
@@ -255,6 +256,26 @@ def test_a_rough_figure_is_refused_at_its_cell(tmp_path, cell, word):
         1_775_475.0,)
 
 
+@pytest.mark.parametrize(("cell", "words"), [
+    ("120 210", "的数字中间有空格或换行:是千分位,还是一格里填了两个数?"),
+    ("120\n210", "的数字中间有空格或换行"),
+    ("2 10", "的数字中间有空格或换行"),
+    ("12O", "的数字后面是字母 O(是数字吗?)"),
+    ("210+", "不是准确的数(“+”无法换算或是约数)")])
+def test_two_figures_in_a_cell_or_a_letter_for_a_digit_is_refused(tmp_path, cell, words):
+    """120 and 210 typed in one cell (a space or Alt+Enter between), 2 10, 12O with a letter O
+    for 0, 210+: before, 120210 households, 210 people, 12 households (with a note), 210 loaded.
+    Refused, naming the cell: which figure was meant cannot be told."""
+    sheets = canonical_sheets()
+    sheets["表1 最低生活保障"][1][1] = cell  # 城市低保 期末保障户数
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    _, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.reason_code, item.sheet, item.row, item.column) == (
+        "bad_value", "表1 最低生活保障", 2, "期末保障户数")
+    assert f"{cell!r} {words}" in item.message_zh
+
+
 def test_totals_parts_footers_and_column_numbers_are_no_institutions(tmp_path):
     """表6 with the rows clerks add around their institutions: 甲 | 乙 | 丙 | 1 | 2 … numbering the
     columns under the header, 共计 and 合计: as totals, 其中:公办 under the total, and the
@@ -285,3 +306,45 @@ def test_totals_parts_footers_and_column_numbers_are_no_institutions(tmp_path):
         (41, 96)]
     assert con.execute("SELECT code, sheet, row FROM raw.findings").fetchall() == [
         ("column_numbers", "表3 临时救助", 2)]
+
+
+def test_group_subtotals_and_titles_in_table6_are_no_institutions(tmp_path):
+    """表6 grouped by how institutions are run: 一、公办机构 as a title over its rows, 公办小计
+    and 小计(民办) under them, 合计 at the end. Before, the title and the subtotals loaded as
+    institutions (4 institutions, 280 beds for 2 and 140); now the titles are findings, the
+    subtotals totals, and only the two institutions count."""
+    sheets = canonical_sheets()
+    head, home = sheets["表6 养老服务机构"]
+    other = ["马店镇康乐养老院", "民办养老院", "民办", 60, 20, 40, 5, 8, 4]
+    sheets["表6 养老服务机构"] = [
+        head, ["一、公办机构"], home, ["公办小计", None, None, 80, 40, 52, 30, 12, 8],
+        ["二、民办机构"], other, ["小计(民办)", None, None, 60, 20, 40, 5, 8, 4],
+        ["合计", None, None, 140, 60, 92, 35, 20, 12]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert con.execute("SELECT institution_name, beds FROM raw.eldercare_institutions "
+                       "WHERE NOT is_total ORDER BY source_row").fetchall() == [
+        ("马店镇敬老院", 80), ("马店镇康乐养老院", 60)]
+    assert con.execute("SELECT count(*) FROM raw.eldercare_institutions WHERE is_total").fetchone() == (3,)
+    assert con.execute("SELECT code, row, message_zh FROM raw.findings ORDER BY row").fetchall() == [
+        ("title_row", 2, "第2行只有机构名称(一、公办机构),没有数据,按分组标题处理,未读取"),
+        ("title_row", 5, "第5行只有机构名称(二、民办机构),没有数据,按分组标题处理,未读取")]
+
+
+@pytest.mark.parametrize(("sheet", "row", "at", "column"), [
+    ("表6 养老服务机构", ["公办机构", None, None, 80, 40, 52, 30, 12, 8], 2, "机构类型"),
+    ("表5 自然灾害", [None, "风雹", 300, 0, 150, 10, 0, 0, 2, 8, 3.2, 10_000], 3, "灾害发生日期"),
+])
+def test_a_row_without_its_required_attribute_is_refused(tmp_path, sheet, row, at, column):
+    """公办机构 with its group's figures and no 机构类型 (a subtotal in all but name: read as an
+    institution it doubled 80 beds), a 风雹 of 300 people with no 灾害发生日期 (the warehouse places
+    events by date: it fell out of every quarter). Refused, naming the empty cell."""
+    sheets = canonical_sheets()
+    sheets[sheet].insert(at - 1, row)
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    _, result = run_ingest(tmp_path)
+    [item] = result.quarantined
+    assert (item.reason_code, item.sheet, item.row, item.column) == ("missing_value", sheet, at, column)
+    assert item.message_zh.endswith(f"{column} 为空(必填):请填写" + (
+        ";如是分组的小计行,请在名称中写明“小计”" if sheet.startswith("表6") else ""))

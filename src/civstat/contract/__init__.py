@@ -145,6 +145,7 @@ class Contract:
     column_number_labels: tuple[str, ...] = ()
     note_prefixes: tuple[str, ...] = ()
     approximate_words: tuple[str, ...] = ()
+    digit_lookalikes: tuple[str, ...] = ()  # letters typed for digits (12O): no figure
     unread_rate_periods: tuple[str, ...] = ()
     units_row_labels: tuple[str, ...] = ()
     other_spreadsheets: dict[str, str] = field(default_factory=dict)
@@ -268,6 +269,7 @@ def load_contract(path: Path | None = None) -> Contract:
         column_number_labels=tuple(raw.get("column_number_labels") or ()),
         note_prefixes=tuple(raw.get("note_prefixes") or ()),
         approximate_words=tuple(raw.get("approximate_words") or ()),
+        digit_lookalikes=tuple(raw.get("digit_lookalikes") or ()),
         unread_rate_periods=tuple(raw.get("unread_rate_periods") or ()),
         units_row_labels=tuple(raw.get("units_row_labels") or ()),
         other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),

@@ -28,6 +28,16 @@ class VagueNumber(ValueError):
                  "cannot be converted): fill in the exact figure"))
 
 
+class LookalikeDigit(VagueNumber):
+    """A letter typed for a digit right after a number (12O for 120): no figure at all."""
+
+    def words(self, shown: str, col: Column) -> tuple[str, str]:
+        letter = str(self)[0]
+        return (f"{shown} 的数字后面是字母 {letter}(是数字吗?):请填写准确数字",
+                (f"{shown}: the letter {letter} follows the digits (a digit mistyped?): fill "
+                 "in the exact figure"))
+
+
 class UnreadPeriod(VagueNumber):
     """A rate typed per a period the reader does not convert (900元/季, 30元/天)."""
 
@@ -78,9 +88,12 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     * :class:`PercentFigure` for a percentage (``5%``, ``3‰``: no column of the forms holds one);
     * :class:`RateFigure` for another rate (``380元/人`` in a total, ``800元/户·月``);
     * :class:`OtherCount` for another thing's unit (``12间`` under 户, ``210元`` under 人);
+    * :class:`LookalikeDigit` for a letter typed for a digit (``12O``);
     * :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``)."""
     if not unit:
         return None
+    if unit[:1] in load_contract().digit_lookalikes:
+        raise LookalikeDigit(unit)
     unit = norm(unit).removesuffix("整")
     if unit.startswith("(") and unit.endswith(")"):
         unit = unit[1:-1]  # 380000(元)

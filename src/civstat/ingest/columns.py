@@ -45,11 +45,13 @@ from civstat.ingest.cell_units import (
 )
 from civstat.ingest.normalize import (
     _NULLS,
+    DIGIT_GAP,
     GROUPED,
     NUMBER_HEAD,
     SCIENTIFIC,
     MisgroupedNumber,
     ScientificNumber,
+    SpacedNumber,
     is_blank,
     parse_date,
     parse_number,
@@ -87,11 +89,13 @@ def _cleaning() -> list[pl.Expr]:
     """Text as townships type it → (blank, number): NFKC, no spaces or thousands separators,
     null markers, a trailing unit or %, as :func:`civstat.ingest.normalize.parse_number`."""
     raw = pl.col("raw")
-    spaced = raw.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    nfkc = raw.str.normalize("NFKC")
+    spaced = nfkc.str.replace_all(r"\s+", "")
     text = spaced.str.replace_all(",", "", literal=True)
     head = spaced.str.extract(f"({NUMBER_HEAD})", 1)
     misgrouped = head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
-    number = pl.when(misgrouped | text.str.contains(SCIENTIFIC)).then(None).otherwise(
+    number = pl.when(misgrouped | text.str.contains(SCIENTIFIC) | nfkc.str.contains(DIGIT_GAP)
+                     ).then(None).otherwise(
         text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
     return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
             pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
@@ -199,6 +203,11 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                       "请填写完整的数",
                       f"{show(raw)} is in exponent form, a few digits of the figure (most likely "
                       "copied from what a cell showed): fill in the whole figure", **where) from None
+    except SpacedNumber:
+        raise Refusal("bad_value", f"{show(raw)} 的数字中间有空格或换行:是千分位,还是一格里填了两个数?"
+                      "请只填一个数,不加空格",
+                      f"{show(raw)} has white space between its digits: thousands apart, or two "
+                      "figures in one cell? Fill in one figure, without spaces", **where) from None
     except MisgroupedNumber:
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
@@ -317,8 +326,10 @@ def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int],
     findings: list[Finding] = []
     slow = bad | noted if noted else bad  # cells read one by one
     for plan in plans:
+        planned = len(plan.findings)
         findings.extend(plan.findings)
         out[plan.sheet.family] = _fill(plan, values, slow, findings, noted)
+        findings.extend(plan.findings[planned:])  # the rows' own (table_rows: a title row)
     return out, findings
 
 

@@ -119,6 +119,15 @@ class MisgroupedNumber(ValueError):
     """A number whose commas are not thousands separators (``1,5``)."""
 
 
+class SpacedNumber(ValueError):
+    """Digits with white space between them (``120 210``, ``120⏎210``): thousands spaced apart,
+    or two figures typed in one cell? Which cannot be told."""
+
+
+DIGIT_GAP = r"\d\s+\d"  # on the NFKC text (a no-break or full-width space is a space)
+_DIGIT_GAP = re.compile(DIGIT_GAP)
+
+
 class ScientificNumber(ValueError):
     """A number typed or exported in exponent form (``1.78E+06``): a copy of what a cell showed,
     rounded to a few digits (the figure was 1,775,475)."""
@@ -131,8 +140,9 @@ _SCIENTIFIC = re.compile(SCIENTIFIC)
 def parse_number(value: object) -> float | None:
     """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
 
-    Raises ValueError when the text is not a number, or its thousands separators are not three
-    digits apart (``'1,5'``: 1.5 with a decimal comma, or 15?). ``'NaN'`` / ``'Infinity'`` come back as
+    Raises ValueError when the text is not a number, its thousands separators are not three
+    digits apart (``'1,5'``: 1.5 with a decimal comma, or 15?), or white space stands between its
+    digits (``'120 210'``: :class:`SpacedNumber`). ``'NaN'`` / ``'Infinity'`` come back as
     non-finite floats: the caller refuses them (no return can hold them)."""
     if value is None:
         return None
@@ -140,6 +150,8 @@ def parse_number(value: object) -> float | None:
         raise ValueError(str(value))  # noqa: TRY004 -- callers treat every bad cell as ValueError
     if isinstance(value, (int, float)):
         return float(value)
+    if _DIGIT_GAP.search(unicodedata.normalize("NFKC", value)):
+        raise SpacedNumber(value)
     text = norm(value)
     if text.lower() in _NULLS:
         return None

@@ -98,6 +98,13 @@ def _label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
             frozenset(norm(t) for t in contract.column_number_labels))
 
 
+@cache
+def _total_words() -> tuple[str, ...]:
+    """The 合计 labels of two characters (合计, 小计, 总计, 共计): a label starting or ending with
+    one (公办小计, 小计(公办)) totals a group of institutions or events."""
+    return tuple(t for t in _label_sets()[0] if len(t) == 2)
+
+
 _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
 
 
@@ -339,7 +346,8 @@ class _RowKinds(dict):
             return None  # 其中:公办 under a row: a part of it, not an institution or event of its own
         if self.part_rows and part_word(key):
             return False, PART_PERIOD  # 本季度 | 7-9月: not the year's so far its columns ask
-        return is_total, None
+        words = _total_words()  # 公办小计, 小计(公办), 民办合计: a group's total, no institution
+        return is_total or key.startswith(words) or key.endswith(words), None
 
 
 _ROW_KINDS: dict[int, _RowKinds] = {}

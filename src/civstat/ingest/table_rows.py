@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from civstat.ingest.normalize import norm
-from civstat.ingest.refusal import Refusal
+from civstat.ingest.refusal import Finding, Refusal
 
 if TYPE_CHECKING:
     from civstat.ingest.columns import SheetPlan
@@ -27,9 +27,65 @@ def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> li
         _parts_missing(plan, rows, names)
     if sheet.row_kind == "category" and len(rows) > 1:
         _once_per_category(plan, rows)
-    elif sheet.row_kind == "entity":
-        _named_once(plan, rows)
+    elif sheet.row_kind in ("entity", "event"):
+        rows = _titles_left_out(plan, rows, names)
+        if sheet.row_kind == "entity":
+            _named_once(plan, rows)
+        _attributes_given(plan, rows)
     return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+def _key_column(sheet):
+    """The column naming a row of institutions or events (机构名称, 灾害种类): the first required
+    text column."""
+    return next((c for c in sheet.columns if c.type == "text" and c.required), None)
+
+
+def _header(plan: SheetPlan, column) -> str:
+    return next((text for col, text, _, _ in plan.columns if col is column), column.header)
+
+
+def _titles_left_out(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """Rows holding a name alone (一、公办机构, 民办机构 over the institutions under it): a title
+    grouping the rows below, no institution or event — left out, with a finding (read as one
+    they would count an institution that is none)."""
+    key = _key_column(plan.sheet)
+    if key is None:
+        return rows
+    kept = []
+    for row in rows:
+        if not row.get("is_total") and row.get(key.name) is not None and all(
+                row.get(n) is None for n in names if n != key.name):
+            r = row["source_row"]
+            plan.findings.append(Finding(
+                "title_row", f"第{r}行只有{key.header}({row[key.name]}),没有数据,按分组标题处理,未读取",
+                f"row {r} holds a {key.header} alone ({row[key.name]}), no figures: read as a "
+                "title over the rows below, not loaded", sheet=plan.name, row=r,
+                column=_header(plan, key)))
+            continue
+        kept.append(row)
+    return kept
+
+
+def _attributes_given(plan: SheetPlan, rows: list[dict]) -> None:
+    """A row of an institution or event whose required attribute (机构类型, 灾害发生日期) is left
+    empty is refused: an event without its date counts in no quarter (the warehouse places
+    events by date), a row of figures without its type is most often a subtotal of a group."""
+    required = [c for c in plan.sheet.columns if c.required and c.type in ("text", "date")]
+    for row in rows:
+        if row.get("is_total"):
+            continue
+        missing = next((c for c in required if row.get(c.name) is None), None)
+        if missing is None:
+            continue
+        header = _header(plan, missing)
+        group = plan.sheet.row_kind == "entity"  # 公办机构 over its institutions, with their sums
+        raise Refusal("missing_value",
+                      f"{header} 为空(必填):请填写" + (";如是分组的小计行,请在名称中写明“小计”"
+                                                      if group else ""),
+                      f"{header} is empty (required): fill it in" + (
+                          "; a subtotal of a group says 小计 in its name" if group else ""),
+                      sheet=plan.name, row=row["source_row"], column=header)
 
 
 def _parts_missing(plan: SheetPlan, totals: list[dict], names: tuple[str, ...]) -> None:
@@ -58,10 +114,10 @@ def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
     and written once — a row of figures without a name would count for no institution (the
     warehouse keeps named rows), and a name written twice is a copy counted twice or two
     institutions no report could tell apart."""
-    key = next((c for c in plan.sheet.columns if c.type == "text" and c.required), None)
+    key = _key_column(plan.sheet)
     if key is None:
         return
-    header = next((text for col, text, _, _ in plan.columns if col is key), key.header)
+    header = _header(plan, key)
     first: dict[str, dict] = {}
     for row in rows:
         if row.get("is_total"):
