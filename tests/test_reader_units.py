@@ -130,11 +130,13 @@ def test_unit_typed_in_the_cell(tmp_path, county, township):
     assert unit_findings(path) == []
 
 
-def test_header_unit_wins_over_magnitude_and_value_is_kept_as_reported(tmp_path, county, township):
-    """The 元/人·月 header is what the township said: 3,300 stays 3,300 a month (no division;
-    the monthly equivalent is computed downstream from standard_period)."""
-    con, _ = load(tmp_path, county, sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 3300)))
-    assert standards(con)["rural"] == (3300, "month", "header")
+def test_header_unit_wins_over_the_convention_and_value_is_kept_as_reported(tmp_path, county,
+                                                                            township):
+    """The 元/人·月 header is what the township said: a rural 600 (by convention a year's) stays
+    600 a month (no division; the monthly equivalent is computed downstream from
+    standard_period). A figure the stated period cannot be is refused (next tests)."""
+    con, _ = load(tmp_path, county, sheets_of(township, dibao_sheet("保障标准(元/人·月)", 860, 600)))
+    assert standards(con)["rural"] == (600, "month", "header")
 
 
 def test_a_unit_typed_in_the_cell_overrules_the_header(tmp_path, county, township):
@@ -212,6 +214,22 @@ def test_a_standard_per_quarter_or_day_is_refused(tmp_path, county, township, he
     assert (refusal.sheet, refusal.row, refusal.column) == (DIBAO, row, column)
     assert refusal.reason_code in ("unit_mismatch", "bad_value")
     assert f"按{word}计" in refusal.message_zh and "元/人·月 或 元/人·年" in refusal.message_zh
+
+
+@pytest.mark.parametrize(("header", "urban", "rural", "row", "words"), [
+    ("保障标准(元/人·月)", 860, 7200, 3, "7200 按 元/人·月 不合常理(月标准不超过 2000 元),是否是 元/人·年 的数?"),
+    ("保障标准(元/人·年)", 860, 7200, 2, "860 按 元/人·年 不合常理(年标准不低于 1000 元),是否是 元/人·月 的数?"),
+    ("保障标准", "7200元/月", 560, 2, "7200 按 元/人·月 不合常理"),
+])
+def test_a_standard_its_stated_period_cannot_be_is_refused(tmp_path, county, township, header,
+                                                           urban, rural, row, words):
+    """The year's 7,200 under 元/人·月, a month's 860 under 元/人·年, 7200元/月 typed: before, the
+    stated period was taken as it stood (7,200 a month printed and ×12 in every comparison).
+    A stated period beyond the bounds no county's standard crosses (contract
+    ``period_magnitude``) is refused, naming the cell, as a unit to check."""
+    found = refusals(tmp_path, county, sheets_of(township, dibao_sheet(header, urban, rural)))
+    assert [(q.reason_code, q.sheet, q.row) for q in found] == [("unit_mismatch", DIBAO, row)]
+    assert words in found[0].message_zh
 
 
 def test_a_tekun_standard_per_quarter_is_refused(tmp_path, county, township):

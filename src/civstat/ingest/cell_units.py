@@ -180,6 +180,28 @@ def decide_period(col: Column, header: str | None, raw, value: float | None,
     return convention, "convention"
 
 
+def stated_period_misfits(col: Column, decided: tuple[str | None, str | None], value: float | None
+                          ) -> tuple[str, str] | None:
+    """(zh, en) when a standard's stated period (header or cell) cannot be its value's: above
+    ``month_max`` a month (7,200 under 元/人·月 is a year's), below ``year_min`` a year (800 under
+    元/人·年 is a month's) — the bounds no county's standard crosses (contract
+    ``period_magnitude``); None when it fits or nothing was stated."""
+    period, source = decided
+    if value is None or source not in ("header", "cell"):
+        return None
+    year_min = col.period_magnitude.get("year_min")
+    month_max = col.period_magnitude.get("month_max")
+    if period == "month" and month_max is not None and abs(value) > month_max:
+        bound_zh, bound_en = f"月标准不超过 {month_max:g} 元", f"no monthly standard is above {month_max:g}"
+    elif period == "year" and year_min is not None and abs(value) < year_min:
+        bound_zh, bound_en = f"年标准不低于 {year_min:g} 元", f"no yearly standard is below {year_min:g}"
+    else:
+        return None
+    label, other = PERIOD_LABELS[period], PERIOD_LABELS["year" if period == "month" else "month"]
+    return (f"{value:g} 按 {label} 不合常理({bound_zh}),是否是 {other} 的数?请核对单位",
+            f"{value:g} per {label} cannot be ({bound_en}): is it {other}? check the unit")
+
+
 def unit_finding(col: Column, decided: tuple[str, str], value: float, category: str,
                  where: dict) -> Finding:
     """The warning for a unit the reader had to infer (convention or magnitude)."""

@@ -41,6 +41,7 @@ from civstat.ingest.cell_units import (
     cell_factor,
     cell_unit,
     decide_period,
+    stated_period_misfits,
     unit_finding,
 )
 from civstat.ingest.normalize import (
@@ -409,6 +410,8 @@ def _set_period(plan: SheetPlan, record: dict, column: tuple, raw, findings: lis
     col, text, period = column
     value, category = record[col.name], record.get("category")
     decided = decide_period(col, period, raw, value, category)
+    if (wrong := stated_period_misfits(col, decided, value)) is not None:
+        raise Refusal("unit_mismatch", *wrong, **_where(plan, record, text))
     record[f"{col.name}_period"], record[f"{col.name}_unit_source"] = decided
     if decided[1] in ("convention", "magnitude"):
         labels = {c.code: c.label for c in plan.sheet.categories} | {"total": "合计"}
