@@ -380,3 +380,23 @@ def test_a_number_format_showing_wan_is_read_in_wan(tmp_path):
                         "ORDER BY 1, 3").fetchall()
     assert [f[:3] for f in found] == [(MADIAN, "display_unit", 2), (MADIAN, "display_unit", 3)]
     assert "单元格 H2 存的是 38,格式显示为 38万:按 38万 读取" in found[0][3]
+
+
+def test_a_column_read_in_the_forms_unit_is_a_finding(tmp_path):
+    """直接经济损失 headed without its unit: the form's 万元 reads 12.5 as 125,000 元, but had the
+    clerk typed 元 it would be 10,000 times too much — before, nothing said which unit was used.
+    Now a finding names the column and the unit; 直接经济损失(万元) and (元) state their own."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets[DISASTER][0][10] = "直接经济损失"
+    write_xlsx(folder / "马店.xlsx", cover_rows(), sheets)
+    sheets = canonical_sheets()
+    sheets[DISASTER][0][10], sheets[DISASTER][1][10] = "直接经济损失(元)", 125_000
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert con.execute("SELECT direct_loss FROM raw.disaster_events").fetchall() == [
+        (125_000.0,), (125_000.0,)]
+    assert con.execute('SELECT code, sheet, "row", "column", message_zh FROM raw.findings').fetchall() == [
+        ("unit_from_form", DISASTER, 1, "直接经济损失",
+         "直接经济损失 表头未注明单位,按报表制度的 万元 读取(如填的是元,请在表头注明单位)")]

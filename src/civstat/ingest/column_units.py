@@ -89,6 +89,16 @@ def read_unit(col: Column, text: str, unit: str | None, lines: list, row: int
     return unit, None, None
 
 
+def form_unit(col: Column) -> str | None:
+    """The unit the form states for a column the reader converts from (直接经济损失: 万元), which
+    a header stating no unit is read in; None when the form's unit is the column's own."""
+    conversions = load_contract().unit_conversions
+    unit = col.header_unit
+    if unit in conversions and conversions[unit][0] == col.unit and conversions[unit][1] != 1:
+        return unit
+    return None
+
+
 def header_factor(col: Column, unit: str | None) -> float:
     """The factor a column's header unit states (万元 ×10,000; none: the form's unit's)."""
     if not col.period_units and (per := period_factor(col.unit, unit)) is not None:

@@ -24,6 +24,7 @@ from itertools import pairwise
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import header_period
 from civstat.ingest.column_units import (
+    form_unit,
     header_factor,
     header_units_row,
     read_unit,
@@ -329,6 +330,7 @@ class Layout:
     problem: Problem | None = None  # a column whose unit or place cannot be told
     units_row: int | None = None  # the row under the header stating its columns' units
     unread: tuple[int, ...] = ()  # columns the form has not (:func:`unread_header` names them)
+    form_units: tuple[tuple[str, str], ...] = ()  # (header, unit) read in the form's unit (万元)
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
@@ -338,7 +340,7 @@ class Layout:
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
         lines = [] if header_rows is None else sorted(
             {*units_lines(grid, header_rows[-1]), *units_notes(grid)})  # above first: they decide
-        line_units, problems, columns = [], [], []
+        line_units, problems, columns, form_units = [], [], [], []
         groups = _groups(grid, header_rows)
         below = header_rows[-1] + 1 if header_rows is not None else len(grid)
         stated, at = header_units_row(grid, header_rows)
@@ -356,6 +358,8 @@ class Layout:
             used, noted, problem = read_unit(col, text, unit, lines, header_rows[-1])
             if noted is not None:
                 line_units.append(noted)
+            elif unit is None and (form := form_unit(col)) is not None:
+                form_units.append((text, form))  # 直接经济损失, no unit: the form's 万元
             if problem is not None:
                 problems.append(problem)
             columns.append((col, text, header_factor(col, used),
@@ -369,7 +373,7 @@ class Layout:
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
-                   below if stated and at == below else None, unread)
+                   below if stated and at == below else None, unread, tuple(form_units))
 
 
 def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict

@@ -164,7 +164,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         raise Refusal(problem.code, problem.zh, problem.en, sheet=name, row=problem.row,
                       column=problem.column)
     plan = SheetPlan(sheet, name, found.columns, findings=[
-        _line_unit_finding(name, line) for line in found.line_units], index=found.index)
+        *(_line_unit_finding(name, line) for line in found.line_units),
+        *(_form_unit_finding(name, header, unit, found.header_rows[-1])
+          for header, unit in found.form_units)], index=found.index)
     kinds = _row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
@@ -308,6 +310,14 @@ def _line_unit_finding(name: str, line: LineUnit) -> Finding:
                    f"{line.header}: no unit in the header; read in {line.unit} as row "
                    f"{line.row + 1} states (else {line.default})",
                    sheet=name, row=line.row + 1, column=line.header)
+
+
+def _form_unit_finding(name: str, header: str, unit: str, row: int) -> Finding:
+    """A column read in the unit the form states (直接经济损失: 万元), its header stating none."""
+    return Finding("unit_from_form",
+                   f"{header} 表头未注明单位,按报表制度的 {unit} 读取(如填的是元,请在表头注明单位)",
+                   f"{header}: no unit in the header; read in the form's {unit} (if the figures "
+                   "are in 元, state it in the header)", sheet=name, row=row + 1, column=header)
 
 
 PART_PERIOD = "part_period"  # the code of a one-row sheet's row of a quarter or month alone
