@@ -400,3 +400,22 @@ def test_a_column_read_in_the_forms_unit_is_a_finding(tmp_path):
     assert con.execute('SELECT code, sheet, "row", "column", message_zh FROM raw.findings').fetchall() == [
         ("unit_from_form", DISASTER, 1, "直接经济损失",
          "直接经济损失 表头未注明单位,按报表制度的 万元 读取(如填的是元,请在表头注明单位)")]
+
+
+@pytest.mark.parametrize(("date", "words"), [
+    ("2023-06-20", "灾害发生日期 2023-06-20 不在2024年"),
+    ("2024-11-02", "灾害发生日期 2024-11-02 晚于报告期末 2024-09-30"),
+])
+def test_an_event_dated_outside_the_period_is_refused(tmp_path, date, words):
+    """A 2023 storm in a 2024Q3 return fell out of every quarter (the warehouse places events by
+    date, within the return's year); one dated in November counted in Q3. Refused, naming the
+    cell; 2024-06-20 beside it loads."""
+    sheets = canonical_sheets()
+    event = sheets[DISASTER][1]
+    sheets[DISASTER].append([date, "风雹", 300, 0, 150, 10, 0, 0, 2, 8, 3.2, 10_000])
+    assert event[0].isoformat() == "2024-06-20"
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("bad_value", DISASTER, 3, "灾害发生日期")]
+    assert words in refused[0][5]
