@@ -137,6 +137,7 @@ class Contract:
     footer_prefixes: tuple[str, ...]
     total_labels: tuple[str, ...]
     cover_max_population: int = 5_000_000
+    cover_unit_suffixes: tuple[str, ...] = ()
     other_period_words: tuple[str, ...] = ()
     current_period_words: tuple[str, ...] = ()
     part_period_words: tuple[str, ...] = ()
@@ -256,6 +257,7 @@ def load_contract(path: Path | None = None) -> Contract:
         cover_sheet_synonyms=tuple(cover.get("sheet_synonyms") or ()),
         cover_fields=tuple(_column(f) for f in cover["fields"]),
         cover_max_population=int(cover.get("max_population") or 5_000_000),
+        cover_unit_suffixes=tuple(cover.get("unit_suffixes") or ()),
         unit_conversions={
             k: (v["canonical"], float(v["factor"])) for k, v in raw["unit_conversions"].items()
         },

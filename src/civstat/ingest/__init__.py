@@ -28,7 +28,6 @@ from civstat.ingest.dated_rows import refuse_dates_outside
 from civstat.ingest.discover import QUARTER_FOLDER, Ignored, Unit, scan
 from civstat.ingest.identity import Divisions, find_twins
 from civstat.ingest.limits import check_files
-from civstat.ingest.normalize import parse_period
 from civstat.ingest.reader import (
     ParsedReturn,
     Refusal,
@@ -98,16 +97,39 @@ def _refusal_item(rel: str, exc: Refusal) -> Item:
 
 # -- parsing (workers) -----------------------------------------------------------------------
 def _check_period(parsed: ParsedReturn, folder_name: str) -> tuple[int, int]:
-    period = parse_period(parsed.cover.get("period_text") or "")
-    if period is None:
-        m = QUARTER_FOLDER.match(folder_name)
-        period = (int(m[1]), int(m[2]))
-    if f"{period[0]}Q{period[1]}" != folder_name:
+    """The return's (year, quarter): the period its cover states (报告期, else a title), or the
+    folder's when it states none. Refused when the cover states another quarter than the folder
+    or a period that ends elsewhere than a quarter's end (``period_mismatch``: 1-10月), or a
+    quarter's months alone (``not_cumulative``: 7-9月; the figures are the year's so far)."""
+    m = QUARTER_FOLDER.match(folder_name)
+    folder = int(m[1]), int(m[2])
+    stated = parsed.cover.get("period")
+    if stated is None:
+        return folder
+    read, where = stated.read, {"sheet": "封面", "row": stated.row, "column": stated.column}
+    text, cell = repr(stated.text.strip()), stated.cell
+    if read.quarter is None:
         raise Refusal("period_mismatch",
-                      f"报告期 {parsed.cover.get('period_text')} 与文件夹 {folder_name} 不一致",
-                      f"period {parsed.cover.get('period_text')} disagrees with folder "
-                      f"{folder_name}", sheet="封面", column="报告期")
-    return period
+                      f"{stated.column} {text}(单元格 {cell})截至{read.last}月"
+                      f"{'' if read.whole else '中'},不是季度末:季报应填1月至季度末的累计数"
+                      f"(文件夹 {folder_name})",
+                      f"{stated.column} {text} (cell {cell}) runs to {'within ' if not read.whole else ''}"
+                      f"month {read.last}, not a quarter's end: a return holds the year's figures "
+                      f"to a quarter's end (folder {folder_name})", **where)
+    if (read.year, read.quarter) != folder:
+        raise Refusal("period_mismatch",
+                      f"{stated.column} {text}(单元格 {cell})是 {read.year}Q{read.quarter},"
+                      f"与文件夹 {folder_name} 不一致",
+                      f"{stated.column} {text} (cell {cell}) is {read.year}Q{read.quarter}, "
+                      f"disagrees with folder {folder_name}", **where)
+    if not read.cumulative:
+        raise Refusal("not_cumulative",
+                      f"{stated.column} {text}(单元格 {cell})是{read.first}-{read.last}月的数:"
+                      f"季报应填1月至本期的累计数,读作累计会少算:请改填1-{read.last}月的累计数",
+                      f"{stated.column} {text} (cell {cell}) states months {read.first}-{read.last} "
+                      "alone: a return holds the year's figures so far, which these would fall "
+                      f"short of: fill in months 1-{read.last}", **where)
+    return folder
 
 
 def _parse_unit(job: tuple) -> tuple:
@@ -385,7 +407,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             refusals.append((unit, sha, Refusal.from_dict(payload)))
             continue
         try:
-            code = divisions.resolve(payload.cover)
+            code = divisions.resolve(payload.cover, payload.findings)
             divisions.check_file_name(code, unit.rel)
         except Refusal as exc:
             refusals.append((unit, sha, exc))

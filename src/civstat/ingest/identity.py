@@ -5,7 +5,13 @@ Identity must be unambiguous, or another township's figures would be replaced si
 * a cover whose code and name name different townships is refused (``identity_conflict``) —
   unless one is the other's successor (a merged township's old name with its successor's code);
 * a 12- or 9-digit code that is not a township of ``ref.divisions`` (another county's) is
-  refused (``identity_conflict``); a cover naming no known township is ``unknown_township``;
+  refused (``identity_conflict``); the code of the county itself (or of another division of
+  ``ref.divisions`` above the townships) names no township: a finding, and the name decides,
+  if it names one township of that county; a cover naming no known township is
+  ``unknown_township``;
+* a name is matched as written, else without the words of its office or seal after it
+  (马店镇民政办公室, 马店镇人民政府, 马店镇(盖章): contract ``cover.unit_suffixes``) and the
+  county's name before it (清河县马店镇);
 * two returns of one township and quarter with the same explicit 填报日期 cannot say which is
   current: both are refused when both are new, or the new one when the other was loaded before
   (``identity_conflict``, naming the other file);
@@ -21,8 +27,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from civstat.contract import load_contract
 from civstat.ingest.normalize import norm
 from civstat.ingest.reader import Refusal
+from civstat.ingest.refusal import Finding
 
 _COVER = {"sheet": "封面"}
 
@@ -35,6 +43,13 @@ class Divisions:
             "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions"
         ).fetchall()
         self.townships = {r[0]: r for r in rows if r[3] == "township"}
+        self.above = {r[0]: r for r in rows if r[3] != "township"}  # the county (a province's: all)
+        # the names of the divisions above a township, longest first (清河县 before 清河), and
+        # the start of their townships' codes
+        self.prefixes = sorted({(norm(n), _code_head(r[0])) for r in self.above.values()
+                                for n in r[1:3] if n}, key=lambda p: -len(p[0]))
+        self.suffixes = sorted({norm(w) for w in load_contract().cover_unit_suffixes},
+                               key=len, reverse=True)
         # one name may belong to townships of several counties (a province's reference data)
         self.by_name: dict[str, set[str]] = defaultdict(set)
         for code, name, short, *_ in self.townships.values():
@@ -65,6 +80,8 @@ class Divisions:
         full = text + "000" if re.fullmatch(r"\d{9}", text) else text
         if not re.fullmatch(r"\d{12}", full):
             return None
+        if full in self.above:
+            return None  # the county's own code: names no township (resolve: a finding)
         if full not in self.townships:
             raise Refusal("identity_conflict",
                           f"统计用区划代码 {text} 不是本县区划表(ref.divisions)中的乡镇(外县代码?)",
@@ -72,11 +89,60 @@ class Divisions:
                           f"(another county's code?)", **_COVER, column="统计用区划代码")
         return full
 
-    def resolve(self, cover: dict) -> str:
-        """The township's 12-digit code, or :class:`Refusal` when identity is unknown or conflicting."""
+    def _named(self, name: str) -> list[str]:
+        """The townships a 填报单位 names: as written, else without its office's or seal's words
+        after it and the county's name before it (清河县马店镇民政办公室 → 马店镇)."""
+        text = norm(name)
+        named = self.by_name.get(text)
+        if named:
+            return sorted(named)
+        while True:
+            cut = next((w for w in self.suffixes if text.endswith(w) and len(text) > len(w)), None)
+            if cut is None:
+                break
+            text = text[:-len(cut)]
+        if text in self.by_name:
+            return sorted(self.by_name[text])
+        for prefix, head in self.prefixes:
+            rest = text[len(prefix):] if text.startswith(prefix) else ""
+            if rest in self.by_name:
+                return sorted(c for c in self.by_name[rest] if c.startswith(head))
+        return []
+
+    def _county_code(self, cover: dict, findings: list | None) -> str | None:
+        """A code that is the county's own (371599000000, or a division's above it), with a
+        finding; None for any other code."""
+        text = norm(cover.get("division_code") or "")
+        full = text + "000" if re.fullmatch(r"\d{9}", text) else text
+        if full not in self.above:
+            return None
+        above = self.above[full][1]
+        if findings is not None:
+            findings.append(Finding(
+                "cover_code_not_township",
+                f"统计用区划代码 {text} 是{above}的代码,不是乡镇的代码:按填报单位确定乡镇",
+                f"division code {text} is {above}'s, not a township's: the unit name decides",
+                **_COVER, row=_row(cover, "division_code"), column="统计用区划代码"))
+        return full
+
+    def resolve(self, cover: dict, findings: list | None = None) -> str:
+        """The township's 12-digit code, or :class:`Refusal` when identity is unknown or
+        conflicting (``findings``: where a finding on the cover is added)."""
         code = self._code(norm(cover.get("division_code") or ""))
+        county = None if code else self._county_code(cover, findings)
         name = cover.get("unit_name")
-        named = sorted(self.by_name.get(norm(name), ())) if name else []
+        named = self._named(name) if name else []
+        if county is not None:
+            named = [n for n in named if n.startswith(_code_head(county))]
+            if len(named) != 1:
+                above = self.above[county][1]
+                raise Refusal("unknown_township",
+                              f"统计用区划代码是{above}的代码,不是乡镇的代码,填报单位 {name!r} "
+                              f"{'有多个同名乡镇' if named else '也不是该县的乡镇'}:请填写乡镇的统计用区划代码",
+                              f"the division code is {above}'s, not a township's, and unit name "
+                              f"{name!r} {'belongs to several' if named else 'is none of its'} "
+                              "townships: fill in the township's division code",
+                              **_COVER, row=_row(cover, "division_code"), column="统计用区划代码")
         if code and named and not any(self._related(code, n) for n in named):
             raise Refusal("identity_conflict",
                           f"封面区划代码与填报单位不一致:代码为 {self._label(code)},"
@@ -116,6 +182,20 @@ class Divisions:
                 f"{self._label(code)}: another township's return used as a template, its cover "
                 "unchanged? Check the cover (or the file name) and resend",
                 **_COVER, column="填报单位")
+
+
+def _code_head(code: str) -> str:
+    """The digits a division's townships' codes start with: 371599 of a county (371599000000),
+    3715 of a city (371500000000), 37 of a province."""
+    for n in (2, 4, 6, 9):
+        if code[n:].strip("0") == "":
+            return code[:n]
+    return code
+
+
+def _row(cover: dict, name: str) -> int | None:
+    """The cover's row (1-based) of a field (``cover["rows"]``, set by the reader)."""
+    return (cover.get("rows") or {}).get(name)
 
 
 TwinKey = tuple[str, str, dt.date]

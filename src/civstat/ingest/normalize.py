@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import opencc
 
@@ -20,16 +21,28 @@ GROUPED = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _NUMBER_HEAD, _GROUPED = re.compile(NUMBER_HEAD), re.compile(GROUPED)
 _LEADING_NUMBER = re.compile(r"^[-+]?\d")
 _DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+# A period as covers and titles state it: its year, then the months it runs over (a quarter,
+# 前三季度, 1-9月, 上半年, 1月1日至9月30日, 2024.1-2024.9, 9月底). Years are written 2024, 24年 or
+# 二〇二四年; months 9, 九 or 十二.
+_Y = r"(?<![\d〇○零一二三四五六七八九])(\d{4}|\d{2}(?=年)|[〇○零一二三四五六七八九]{4}(?=年))"
+_M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_Q = r"([1-4一二三四])"
+_TO = r"(?:[-~—–]{1,2}|至|到)"
 _PERIODS = [
-    (re.compile(r"(\d{4})年?[-/]?Q([1-4])", re.IGNORECASE), "q"),
-    (re.compile(r"(\d{4})年?度?第?([1-4一二三四])季"), "q"),
-    (re.compile(r"(\d{4})年?度?前([1-4一二三四])(?:个)?季"), "q"),          # 前三季度: Q3 (cumulative)
-    (re.compile(r"(\d{4})年度?(?:1|一)?月?[-~至到](\d{1,2}|三|六|九|十二)月"), "m"),
-    (re.compile(r"(\d{4})年?度?(上半年|半年)"), "h"),                         # 上半年: Q2
-    (re.compile(r"(\d{4})年?(全年|年度|年报|度)(?!.*(?:季|月|半年))"), "y"),  # 2024年度: Q4
+    (re.compile(rf"{_Y}年?[-/]?Q([1-4])", re.IGNORECASE), "q"),
+    (re.compile(rf"{_Y}年?度?第?{_Q}(?:季度?)?(?:[、,]|{_TO})第?{_Q}季"), "qq"),  # 一至二季度
+    (re.compile(rf"{_Y}年?度?第?{_Q}季"), "q"),
+    (re.compile(rf"{_Y}年?度?前{_Q}(?:个)?季"), "q"),          # 前三季度: Q3 (cumulative)
+    (re.compile(rf"{_Y}[年./-]{_M}[月./-](\d{{1,2}})日?{_TO}(?:{_Y}[年./-])?{_M}[月./-](\d{{1,2}})(?!\d)"),
+     "dd"),                                                      # 2024年1月1日至2024年9月30日
+    (re.compile(rf"{_Y}年度?(?:{_M}月?份?)?{_TO}(?:{_Y}年)?{_M}月"), "mm"),   # 1-9月, 1月至9月
+    (re.compile(rf"{_Y}[./](\d{{1,2}}){_TO}(?:{_Y}[./])?(\d{{1,2}})(?![\d./])"), "mm"),  # 2024.1-2024.9
+    (re.compile(rf"{_Y}[年./-]{_M}[月./-](\d{{1,2}})(?!\d)"), "d"),         # 截至2024年9月30日
+    (re.compile(rf"{_Y}年{_M}月(?:份|底|末)?(?![\d~—–至到-])"), "m"),        # 2024年9月, 9月底
+    (re.compile(rf"{_Y}年?度?(上半年|下半年|半年)"), "h"),                      # 上半年: Q2
+    (re.compile(rf"{_Y}年?(全年|年度|年报|度)(?!.*(?:季|月|半年))"), "y"),     # 2024年度: Q4
 ]
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_CN_MONTHS = {"三": 3, "六": 6, "九": 9, "十二": 12}  # the months a quarter ends in
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
 _QIZHONG = re.compile(r"^(其中)[:]?")
 _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  # (单位:万元) → 万元
@@ -191,21 +204,101 @@ def parse_date(value: object) -> dt.date | None:
     return dt.date(int(m[1]), int(m[2]), int(m[3]))
 
 
-def parse_period(value: object) -> tuple[int, int] | None:
-    """``2024年第4季度`` / ``2024年四季度`` / ``2024年1-12月`` / ``2024Q3`` / ``2024年前三季度`` /
-    ``2024年上半年`` / ``2024年度`` → (year, quarter); quarters are cumulative (前三季度 is Q3)."""
+class PeriodRead(NamedTuple):
+    """What a 报告期 (or a title) states: its year and the months it runs over, January
+    (``first`` 1: the year's so far, as every return is) or a later month (7-9月: a quarter's
+    months alone); ``whole``: its last month is stated to its end (9月30日, not 9月25日)."""
+
+    year: int
+    first: int
+    last: int
+    whole: bool = True
+
+    @property
+    def quarter(self) -> int | None:
+        """The quarter it ends with, None when it ends elsewhere than a quarter's end (1-10月)."""
+        return self.last // 3 if self.whole and self.last % 3 == 0 else None
+
+    @property
+    def cumulative(self) -> bool:
+        return self.first == 1
+
+
+def _number(text: str) -> int:
+    """``'9'`` / ``'九'`` / ``'十二'`` / ``'二〇二四'`` → 9, 9, 12, 2024."""
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):
+        return 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def _year(text: str) -> int:
+    year = _number(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def read_period(value: object, *, whole_year: bool = True) -> PeriodRead | None:
+    """The period a 报告期 or a title states, else None: ``2024年第3季度`` / ``2024年三季度`` /
+    ``2024Q3`` / ``2024年前三季度`` / ``2024年一至三季度`` / ``2024年1-9月`` / ``2024年9月`` /
+    ``2024.1-2024.9`` / ``2024年1月1日至2024年9月30日`` → (2024, 1, 9); ``2024年上半年`` →
+    (2024, 1, 6); ``2024年度`` → (2024, 1, 12); ``2024年7-9月`` / ``2024年第三、四季度`` → the
+    months alone (7 … 9, 7 … 12); ``24年`` and ``二〇二四年`` are 2024. A quarter is the year's so
+    far (第三季度 is 1-9月, as the form asks). A single date not at a quarter's end (a 填报日期 typed
+    in the wrong cell?) says no period. ``whole_year=False``: ``2024年度`` says none either (a
+    title's 2024年度民政统计 names the year the form is of, not the months its figures run over)."""
     text = norm(value)
     for pattern, kind in _PERIODS:
         m = pattern.search(text)
-        if not m:
-            continue
-        year = int(m[1])
-        if kind == "q":
-            q = m[2]
-            return year, _CN_DIGITS.get(q) or int(q)
-        if kind in ("h", "y"):
-            return year, 2 if kind == "h" else 4
-        month = _CN_MONTHS.get(m[2]) or int(m[2])
-        if month in (3, 6, 9, 12):
-            return year, month // 3
+        if m and (whole_year or kind != "y"):
+            return _period_of(kind, list(m.groups()))
     return None
+
+
+def _period_of(kind: str, g: list) -> PeriodRead | None:
+    year = _year(g[0])
+    if kind in ("h", "y"):
+        first, last = {"上半年": (1, 6), "半年": (1, 6), "下半年": (7, 12)}.get(g[1], (1, 12))
+        return PeriodRead(year, first, last)
+    if kind == "q":
+        return PeriodRead(year, 1, 3 * _number(g[1]))
+    if kind == "qq":
+        a, b = _number(g[1]), _number(g[2])
+        return PeriodRead(year, 3 * a - 2, 3 * b) if a <= b else None
+    if kind == "m":
+        return _months(year, 1, _number(g[1]))
+    if kind == "mm":
+        if g[2] is not None and _year(g[2]) != year:
+            return None  # 2023.10-2024.9: not one year's
+        return _months(year, _number(g[1]) if g[1] else 1, _number(g[3]))
+    if kind == "d":
+        end = _date(year, _number(g[1]), int(g[2]))
+        return _months(year, 1, end.month) if end and _month_end(end) else None
+    start = _date(year, _number(g[1]), int(g[2]))                                   # dd
+    end = _date(_year(g[3]) if g[3] else year, _number(g[4]), int(g[5]))
+    if start is None or end is None or end.year != year:
+        return None
+    read = _months(year, start.month, end.month)
+    return read._replace(whole=_month_end(end)) if read else None
+
+
+def _months(year: int, first: int, last: int) -> PeriodRead | None:
+    return PeriodRead(year, first, last) if 1 <= first <= last <= 12 else None
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def parse_period(value: object) -> tuple[int, int] | None:
+    """(year, quarter) of a period that runs from January to a quarter's end (:func:`read_period`:
+    ``2024年第4季度`` / ``2024年1-12月`` / ``2024年度`` → (2024, 4)), else None."""
+    read = read_period(value)
+    return (read.year, read.quarter) if read and read.cumulative and read.quarter else None
