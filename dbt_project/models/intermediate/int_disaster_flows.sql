@@ -1,21 +1,16 @@
 -- 表5's year-to-date flows (programme file disaster.yaml, dbt.flows_model): the sheet repeats
--- the year's earlier events in every return, so a return's own events of its year
--- (de-duplicated on date and kind) are its year-to-date disaster figures. Every published
--- return has both flows (0 when it reports no event).
+-- the year's earlier events in every return, so the sum over every event row a return lists
+-- for its year is its year-to-date disaster figures (int_flows_quarterly differences them
+-- between quarters). Every row counts: two rows of the same date and kind (one flood listed
+-- per village, or two storms the same day) are parts of the return's figures, and they are
+-- repeated as they are in the later returns of the year. Every published return has both
+-- flows (0 when it reports no event).
 with
 
 disaster_events as (
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by submission_id, event_date, hazard_type order by source_row desc nulls last
-            ) as nth
-        from {{ ref('stg_disaster_events') }}
-        where extract(year from event_date) = year
-    ) as numbered
-    where nth = 1
+    select submission_id, affected_persons, relief_funds
+    from {{ ref('stg_disaster_events') }}
+    where extract(year from event_date) = year
 )
 
 select

@@ -1,11 +1,30 @@
 -- One row per disaster event. Returns repeat the year's earlier events (YTD); an event is
 -- identified by (township, date, kind) and its figures come from the latest published
--- return that lists it.
+-- return that lists it. Several rows of one return under the same date and kind (a flood
+-- listed per village, or two storms the same day) are summed: no row's figures are dropped
+-- (listed_rows says how many rows the return gave).
 with events as (
-    select e.*, s.current_division_code, s.county_code
+    select
+        e.submission_id, e.division_code, e.period, e.year, e.quarter, e.event_date, e.hazard_type,
+        sum(e.affected_persons) as affected_persons,
+        sum(e.evacuated_persons) as evacuated_persons,
+        sum(e.crop_area_mu) as crop_area_mu,
+        sum(e.crop_failed_mu) as crop_failed_mu,
+        sum(e.collapsed_households) as collapsed_households,
+        sum(e.collapsed_rooms) as collapsed_rooms,
+        sum(e.severely_damaged_rooms) as severely_damaged_rooms,
+        sum(e.generally_damaged_rooms) as generally_damaged_rooms,
+        sum(e.direct_loss) as direct_loss,
+        sum(e.relief_funds) as relief_funds,
+        min(e.source_row) as source_row,
+        count(*) as listed_rows,
+        s.current_division_code, s.county_code
     from {{ ref('stg_disaster_events') }} as e
     inner join {{ ref('int_submission_quality') }} as s using (submission_id)
     where s.is_published
+    group by
+        e.submission_id, e.division_code, e.period, e.year, e.quarter, e.event_date, e.hazard_type,
+        s.current_division_code, s.county_code
 ),
 
 {%- set event = 'partition by division_code, event_date, hazard_type' %}
@@ -44,6 +63,7 @@ select
     cast(first_reported_period as varchar) as first_reported_period,
     cast(period as varchar) as latest_reported_period,
     cast(times_reported as bigint) as times_reported,
+    cast(listed_rows as bigint) as listed_rows,
     cast(submission_id as varchar) as submission_id
 from ranked
 where nth = 1

@@ -437,15 +437,17 @@ class MartReader(levels.LevelQueries):
         )
 
     def event_rows(self, event_ids: list[str]) -> pl.DataFrame:
-        """event_id → the row of the return its figures come from (fct_disaster_losses keeps
-        the latest published return listing the event): file, sheet as received, Excel row."""
+        """event_id → the rows of the return its figures come from (fct_disaster_losses keeps
+        the latest published return listing the event, and sums its rows of the event's date
+        and kind): file, sheet as received, Excel rows."""
         if not event_ids or not self._has("raw.disaster_events"):
             return pl.DataFrame(
                 schema={n: pl.String for n in ("event_id", "file_path", "source_sheet")}
-                | {"source_row": pl.Int32}
+                | {"source_rows": pl.List(pl.Int32)}
             )
         return self._q(
-            "SELECT f.event_id, s.file_path, r.source_sheet, min(r.source_row) AS source_row "
+            "SELECT f.event_id, s.file_path, r.source_sheet, "
+            "list(r.source_row ORDER BY r.source_row) AS source_rows "
             "FROM fct_disaster_losses AS f JOIN raw.disaster_events AS r "
             "ON r.submission_id = f.submission_id AND CAST(r.event_date AS DATE) = f.event_date "
             "AND r.hazard_type = f.hazard_type AND NOT r.is_total "

@@ -16,7 +16,8 @@ from civstat.report.model import Block
 from civstat.report.trace import join
 
 SAME_EVENT = (
-    "该事件最近一次列报的季报所填（各季报重复列报本年已发生的事件，同一乡镇、日期、灾种取最新一份）"
+    "该事件最近一次列报的季报所填（各季报重复列报本年已发生的事件，同一乡镇、日期、灾种取最新一份；"
+    "该份季报同日同灾种列有多行的，各行相加）"
 )
 
 
@@ -124,7 +125,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "file": x["file_path"],
                 "table": prog.sheet.table,
                 "sheet": x["source_sheet"],
-                "rows": [x["source_row"]],
+                "rows": x["source_rows"],
             }
             returns = ctx.tracer.fixed_returns(("event", r["event_id"]), [item]) if x else None
             src = f"fct_disaster_losses.{col}"
