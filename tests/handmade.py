@@ -47,9 +47,10 @@ WELFARE_COLUMNS = ["high_age_persons", "high_age_funds_ytd", "hardship_disabled_
                    "orphans_dispersed", "orphan_funds_ytd"]
 
 
-def canonical_sheets() -> dict[str, Rows]:
-    """The seven required sheets (and 表8) headed exactly as the contract prints them; fresh
-    lists each call (a test may change a cell without changing the next test's return)."""
+def canonical_sheets(year: int = 2024) -> dict[str, Rows]:
+    """The seven required sheets (and 表8) headed exactly as the contract prints them, for a
+    return of ``year`` (its 表5 event is dated 20 June of it); fresh lists each call (a test may
+    change a cell without changing the next test's return)."""
     return copy.deepcopy({
         "表1 最低生活保障": [
             ["类别", "期末保障户数", "期末保障人数", "本年新增户数", "本年新增人数", "本年退出户数",
@@ -66,7 +67,7 @@ def canonical_sheets() -> dict[str, Rows]:
         "表5 自然灾害": [["灾害发生日期", "灾害种类", "受灾人口(人)", "紧急转移安置人口(人)",
                       "农作物受灾面积(亩)", "其中:绝收面积(亩)", "倒塌房屋户数(户)", "倒塌房屋间数(间)",
                       "严重损坏房屋(间)", "一般损坏房屋(间)", "直接经济损失(万元)", "下拨救灾资金(元)"],
-                     [dt.date(2024, 6, 20), "暴雨洪涝", 800, 20, 381, 40, 12, 30, 10, 25, 12.5, 50_000]],
+                     [dt.date(year, 6, 20), "暴雨洪涝", 800, 20, 381, 40, 12, 30, 10, 25, 12.5, 50_000]],
         "表6 养老服务机构": [["机构名称", "机构类型", "运营方式", "床位数(张)", "其中:护理型床位(张)",
                         "期末在院人数(人)", "其中:特困供养人员(人)", "工作人员数(人)",
                         "其中:持证/参训护理员(人)"],

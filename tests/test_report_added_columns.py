@@ -126,7 +126,7 @@ def _welfare(code: str) -> list[list]:
 
 
 def _return(code: str, year: int) -> dict:
-    sheets = {**canonical_sheets(), "表6 养老服务机构": _eldercare(code, year)}
+    sheets = {**canonical_sheets(year), "表6 养老服务机构": _eldercare(code, year)}
     if year == 2024 and code in NEW:
         sheets["表2 特困人员救助供养"] = _tekun(code)
     if code != CHENGGUAN:
