@@ -256,3 +256,35 @@ def test_a_group_over_its_units_names_the_count(tmp_path, units):
         f"SELECT category, {', '.join(DIBAO_COLUMNS)} FROM raw.dibao").fetchall()} == DIBAO
     assert con.execute("SELECT collapsed_households, collapsed_rooms FROM raw.disaster_events"
                        ).fetchall() == [(12, 30)]
+
+
+@pytest.mark.parametrize("numbers", [("一、", "二、"), ("(一)", "(二)"), ("（1）", "（2）"), ("1.", "2."),
+                                     ("①", "②")])
+def test_a_category_numbered_by_the_clerk_is_its_category(tmp_path, numbers):
+    """一、城市低保 | 二、农村低保 (and (一), （1）, 1., ①): before, refused unknown_category (a good
+    return); the number before the label is taken off, and the figures load in their rows."""
+    sheets = canonical_sheets()
+    for sheet in ("表1 最低生活保障", "表2 特困人员救助供养"):
+        for row, number in zip(sheets[sheet][1:3], numbers, strict=True):
+            row[0] = number + row[0]
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert {c: list(rest) for c, *rest in con.execute(
+        f"SELECT category, {', '.join(DIBAO_COLUMNS)} FROM raw.dibao").fetchall()} == DIBAO
+    assert {c: list(rest) for c, *rest in con.execute(
+        f"SELECT category, {', '.join(TEKUN_COLUMNS)} FROM raw.tekun").fetchall()} == TEKUN
+
+
+@pytest.mark.parametrize("header", ["累计支出低保资金【万元】", "累计支出低保资金[万元]", "累计支出低保资金〔万元〕"])
+def test_a_unit_in_other_brackets_is_the_headers_unit(tmp_path, header):
+    """【万元】, [万元], 〔万元〕 after a header state its unit as (万元) does: 38 and 177.5475 are
+    380,000 and 1,775,475 元. Before, refused as missing 累计支出低保资金 (the column was there)."""
+    sheets = canonical_sheets()
+    dibao = sheets["表1 最低生活保障"]
+    dibao[0][7], dibao[1][7], dibao[2][7] = header, 38, 177.5475
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    assert con.execute("SELECT category, funds_ytd FROM raw.dibao ORDER BY 1").fetchall() == [
+        ("rural", 1_775_475.0), ("urban", 380_000.0)]

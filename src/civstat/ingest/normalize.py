@@ -45,6 +45,7 @@ _PERIODS = [
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
 _QIZHONG = re.compile(r"^(其中)[:]?")
+_OTHER_BRACKETS = str.maketrans("【〔[】〕]", "((()))")  # 资金【万元】, 资金[万元]: a unit as in (万元)
 _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  # (单位:万元) → 万元
 
 
@@ -80,9 +81,9 @@ def header_key(value: object) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1 << 16)
 def _header_key(value: str) -> tuple[str, str | None]:
-    """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')``; ``'(单位:万元)'`` →
-    ``('', '万元')``."""
-    text = norm(value)
+    """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')`` (【万元】, [万元], 〔万元〕
+    alike); ``'(单位:万元)'`` → ``('', '万元')``."""
+    text = norm(value).translate(_OTHER_BRACKETS)
     units = _BRACKETS.findall(text)
     key = _BRACKETS.sub("", text)
     key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口

@@ -108,8 +108,13 @@ def _total_words() -> tuple[str, ...]:
 _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
 
 
+_LABEL_NUMBER = re.compile(r"^(?:\d{1,2}[.、]?|[一二三四五六七八九十]{1,3}、|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
+
+
 def _category(sheet: Sheet, label: str) -> str | None:
-    """The code of the first category whose label or synonym is ``label`` (normalised)."""
+    """The code of the first category whose label or synonym is ``label`` (normalised), or is
+    once the number a clerk put before it is taken off (一、城市低保, (一)城市低保, 1.农村低保,
+    ①城市低保)."""
     entry = _CATEGORY_INDEX.get(id(sheet))
     if entry is None or entry[0] is not sheet:
         index: dict[str, str] = {}
@@ -117,7 +122,9 @@ def _category(sheet: Sheet, label: str) -> str | None:
             for name in (cat.label, *cat.synonyms):
                 index.setdefault(norm(name), cat.code)
         entry = _CATEGORY_INDEX[id(sheet)] = (sheet, index)
-    return entry[1].get(norm(label))
+    key = norm(label)
+    code = entry[1].get(key)
+    return code if code is not None else entry[1].get(_LABEL_NUMBER.sub("", key, count=1))
 
 
 def _sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
