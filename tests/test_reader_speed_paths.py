@@ -22,7 +22,7 @@ import pytest
 from handmade import canonical_sheets, cover_rows, write_xlsx
 
 from civstat.contract import load_contract
-from civstat.ingest import cover, header, limits, reader, store
+from civstat.ingest import cover, header, limits, row_kinds, store
 from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.reader import Refusal, finish_returns, plan_return
 
@@ -158,7 +158,7 @@ def test_row_kinds_of_numbers_are_the_classification(family):
     """A row whose first cell is ASCII text and that has no label (a one-row sheet's figures,
     an event's date) is classed once for all of them, as :meth:`classify` classes each."""
     sheet = CONTRACT.sheet(family)
-    kinds = reader._RowKinds(sheet)
+    kinds = row_kinds.RowKinds(sheet)
     numbers = ["0", "142", " 7 ", "-3", "384560.63", "1", "2024", "00", "1.", "1,234", "1e3",
                "2024-05-04 00:00:00", "N/A", "total", "#REF!", " "]
     for first in numbers:

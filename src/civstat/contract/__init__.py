@@ -149,6 +149,7 @@ class Contract:
     digit_lookalikes: tuple[str, ...] = ()  # letters typed for digits (12O): no figure
     unread_rate_periods: tuple[str, ...] = ()
     units_row_labels: tuple[str, ...] = ()
+    sheet_name_suffixes: tuple[str, ...] = ()  # 低保统计表: words after a sheet's name
     other_spreadsheets: dict[str, str] = field(default_factory=dict)
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
@@ -274,6 +275,7 @@ def load_contract(path: Path | None = None) -> Contract:
         digit_lookalikes=tuple(raw.get("digit_lookalikes") or ()),
         unread_rate_periods=tuple(raw.get("unread_rate_periods") or ()),
         units_row_labels=tuple(raw.get("units_row_labels") or ()),
+        sheet_name_suffixes=tuple(raw.get("sheet_name_suffixes") or ()),
         other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -42,12 +41,13 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
 from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
-from civstat.ingest.normalize import is_empty, norm, sheet_key
-from civstat.ingest.qualifiers import LineUnit, month_span, part_word, period_word
+from civstat.ingest.part_periods import part_rows
+from civstat.ingest.qualifiers import LineUnit
 from civstat.ingest.refusal import Finding, Refusal
+from civstat.ingest.row_kinds import PART_PERIOD, row_kinds
+from civstat.ingest.sheet_families import sheets_by_family
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
-    Grids,
     file_sha256,
     grids_csv,
     grids_excel,
@@ -72,88 +72,6 @@ class ParsedReturn:
     findings: list[Finding] = field(default_factory=list)  # warnings that do not refuse
 
 
-# -- contract lookups ------------------------------------------------------------------------
-@cache
-def _sheet_index() -> dict[str, str]:
-    contract = load_contract()
-    index = {sheet_key(n): "cover" for n in (contract.cover_sheet, *contract.cover_sheet_synonyms)}
-    for sheet in contract.sheets:
-        for name in (sheet.sheet, *sheet.sheet_synonyms):
-            index.setdefault(sheet_key(name), sheet.family)
-    return index
-
-
-@lru_cache(maxsize=4096)
-def _family_of(sheet_name: str) -> str | None:
-    """The family (or ``cover``) a sheet name stands for; memoised: names repeat across returns."""
-    return _sheet_index().get(sheet_key(sheet_name))
-
-
-@cache
-def _label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    """合计 labels, footer words, and the first cells of a row numbering the columns (甲, 栏次)."""
-    contract = load_contract()
-    return (frozenset(norm(t) for t in contract.total_labels),
-            tuple(norm(p) for p in contract.footer_prefixes),
-            frozenset(norm(t) for t in contract.column_number_labels))
-
-
-@cache
-def _total_words() -> tuple[str, ...]:
-    """The 合计 labels of two characters (合计, 小计, 总计, 共计): a label starting or ending with
-    one (公办小计, 小计(公办)) totals a group of institutions or events."""
-    return tuple(t for t in _label_sets()[0] if len(t) == 2)
-
-
-_CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
-
-
-_LABEL_NUMBER = re.compile(r"^(?:\d{1,2}[.、]?|[一二三四五六七八九十]{1,3}、|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
-
-
-def _category(sheet: Sheet, label: str) -> str | None:
-    """The code of the first category whose label or synonym is ``label`` (normalised), or is
-    once the number a clerk put before it is taken off (一、城市低保, (一)城市低保, 1.农村低保,
-    ①城市低保)."""
-    entry = _CATEGORY_INDEX.get(id(sheet))
-    if entry is None or entry[0] is not sheet:
-        index: dict[str, str] = {}
-        for cat in sheet.categories:
-            for name in (cat.label, *cat.synonyms):
-                index.setdefault(norm(name), cat.code)
-        entry = _CATEGORY_INDEX[id(sheet)] = (sheet, index)
-    key = norm(label)
-    code = entry[1].get(key)
-    return code if code is not None else entry[1].get(_LABEL_NUMBER.sub("", key, count=1))
-
-
-def _sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
-    """Family (or ``cover``) → the sheet holding it. Of two sheets of one family a visible one
-    is read before a hidden one (an old copy hidden away: a finding names it); two both visible,
-    or both hidden, are refused — which one holds this quarter's figures cannot be told."""
-    named: dict[str, list[str]] = {}
-    for name in grids:
-        family = _family_of(name)
-        if family:
-            named.setdefault(family, []).append(name)
-    hidden = grids.hidden() if any(len(n) > 1 for n in named.values()) else frozenset()
-    by_family: dict[str, str] = {}
-    findings: list[Finding] = []
-    for family, names in named.items():
-        shown = [n for n in names if n not in hidden] or names
-        title = load_contract().cover_sheet if family == "cover" else load_contract().sheet(family).sheet
-        if len(shown) > 1:
-            raise Refusal("duplicate_sheet",
-                          f"工作表 {'、'.join(shown)} 都是 {title},无法确定读取哪一张(请删去多余的)",
-                          f"sheets {', '.join(shown)} are all {title}: which one to read cannot be "
-                          "told (delete the extra ones)", sheet=shown[1])
-        by_family[family] = shown[0]
-        findings += [Finding("hidden_sheet", f"隐藏的工作表 {n} 也是 {title},未读取(读取的是 {shown[0]})",
-                             f"hidden sheet {n} is {title} too; not read ({shown[0]} is)", sheet=n)
-                     for n in names if n != shown[0]]
-    return by_family, findings
-
-
 # -- parsing ---------------------------------------------------------------------------------
 def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
                 ) -> tuple[SheetPlan, Refusal | None]:
@@ -174,7 +92,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         *(_line_unit_finding(name, line) for line in found.line_units),
         *(_form_unit_finding(name, header, unit, found.header_rows[-1])
           for header, unit in found.form_units)], index=found.index)
-    kinds = _row_kinds(sheet)
+    kinds = row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
     take = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
@@ -220,7 +138,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     label = head[label_col] if label_col is not None and label_col < len(head) else None
     if found.unread and plan.rows:
         _unread_columns(plan, grid, found.unread, found.header_rows)
-    return plan, _part_rows(plan, parts, label if isinstance(label, str) and label else None)
+    return plan, part_rows(plan, parts, label if isinstance(label, str) and label else None)
 
 
 def _unread_columns(plan: SheetPlan, grid: list, unread: tuple[int, ...],
@@ -243,64 +161,6 @@ _FIGURE = re.compile(r"\s*[-+]?\d[\d,.]*\s*")
 
 def _is_figure(cell) -> bool:
     return cell.__class__ is str and _FIGURE.fullmatch(cell) is not None
-
-
-def _part_rows(plan: SheetPlan, parts: list[tuple[int, str]], label: str | None
-               ) -> Refusal | None:
-    """A one-row sheet's rows labelled with a quarter or a month alone (本季度, 7-9月) under
-    columns that take the year's total so far: not read, with a finding, beside a row that is
-    (1-9月累计); alone, or beside rows left empty, the sheet's figures would fall short, and the
-    return is refused
-    (``label``: the header of the rows' label column, 项目, to name)."""
-    if not parts:
-        return None
-    _total_of_parts(plan, parts)
-    if all(is_empty(c) for _, cells, _ in plan.rows for c in cells):  # 1-9月累计 left empty
-        r, text = parts[0]
-        return Refusal("not_cumulative",
-                       f"第{r + 1}行是{text}的数:本表应填1月至本期的累计数,读作累计会少算:请改填累计数",
-                       f"row {r + 1} holds the figures of {text} alone; the sheet takes the year's "
-                       "totals so far, which they would fall short of: fill in the totals so far",
-                       sheet=plan.name, row=r + 1, column=label)
-    plan.findings += [Finding("part_period_row", f"第{r + 1}行是{text}的数,不是累计数,未读取",
-                              f"row {r + 1} holds the figures of {text} alone, not the year's so "
-                              "far: not read", sheet=plan.name, row=r + 1, column=label)
-                      for r, text in sorted(parts)]
-    return None
-
-
-def _total_of_parts(plan: SheetPlan, parts: list[tuple[int, str]]) -> None:
-    """A 合计 row under rows of a quarter or month alone, and no other row of figures above it
-    (7月 | 8月 | 9月 | 合计): it adds up those parts, so it is the year's so far only when they
-    run from January on without a gap (1月 … 9月; 1-6月 | 7-9月); else it is one more part of
-    the year, moved from the rows read to ``parts`` (first, so a refusal names it)."""
-    for at, (record, cells, _) in enumerate(plan.rows):
-        if not record["is_total"]:
-            continue
-        row = record["source_row"] - 1
-        above = [text for r, text in parts if r < row]
-        if not above or _from_january(above) or any(
-                other["source_row"] - 1 < row and not all(is_empty(c) for c in figures)
-                for other, figures, _ in plan.rows if other is not record):
-            continue
-        del plan.rows[at]
-        plan.blanks = [blank for blank in plan.blanks if blank[0] != row]
-        parts.insert(0, (row, f"{'、'.join(above)}合计"))
-        return
-
-
-def _from_january(labels: list[str]) -> bool:
-    """Rows labelled with months alone (7-9月, 九月) that together run from January on without a
-    gap; False when one does not say its months (本季度)."""
-    spans = [month_span(text) for text in labels]
-    if None in spans:
-        return False
-    end = 0
-    for first, last in sorted(spans):
-        if first > end + 1:
-            return False  # a gap: 1-6月 | 8-9月, or no January
-        end = max(end, last)
-    return True
 
 
 def _column_numbers(cells: tuple) -> bool:
@@ -326,64 +186,6 @@ def _form_unit_finding(name: str, header: str, unit: str, row: int) -> Finding:
                    f"{header}: no unit in the header; read in the form's {unit} (if the figures "
                    "are in 元, state it in the header)", sheet=name, row=row + 1, column=header)
 
-
-PART_PERIOD = "part_period"  # the code of a one-row sheet's row of a quarter or month alone
-
-
-class _RowKinds(dict):
-    """(first non-blank cell, row label) → None for a row to drop (a footer; a row of another
-    period, 上年同期), else (is 合计, category code — None when the label is no category)."""
-
-    def __init__(self, sheet: Sheet):
-        super().__init__()
-        self.sheet = sheet
-        self.part_rows = sheet.row_kind == "single" and any(  # a quarter's row would misread
-            c.kind == "ytd" for c in sheet.columns)
-
-    def __missing__(self, key):
-        first, label = key
-        if label is None and first != "0" and first.isascii() and _words_apart():
-            return self["0", None]  # a one-row sheet's figure, a date: all ASCII reads alike
-        if len(self) > 1 << 16:
-            self.clear()
-        value = self[key] = self.classify(*key)
-        return value
-
-    def classify(self, first, label):
-        totals, footers, numbering = _label_sets()
-        key = norm(first)
-        if key.startswith(footers) or key in numbering or period_word(first) == "other":
-            return None  # a footer, the columns' numbers (甲 | 乙 | 1 | 2 …), another period's row
-        key = norm(label if label is not None else first).rstrip(":")
-        is_total = key in totals
-        if self.sheet.row_kind == "category":
-            code = "total" if is_total else _category(self.sheet, label) if label is not None else None
-            return is_total, code
-        if key.startswith("其中"):
-            return None  # 其中:公办 under a row: a part of it, not an institution or event of its own
-        if self.part_rows and part_word(key):
-            return False, PART_PERIOD  # 本季度 | 7-9月: not the year's so far its columns ask
-        words = _total_words()  # 公办小计, 小计(公办), 民办合计: a group's total, no institution
-        return is_total or key.startswith(words) or key.endswith(words), None
-
-
-_ROW_KINDS: dict[int, _RowKinds] = {}
-
-
-@cache
-def _words_apart() -> bool:
-    """No 合计 or footer word starts with an ASCII character (so a row whose first cell is ASCII
-    text — a number, a date — is no footer nor total, whatever it holds; ASCII holds no period
-    word)."""
-    totals, footers, numbering = _label_sets()
-    return not any(w[:1].isascii() for w in (*totals, *footers, *numbering))
-
-
-def _row_kinds(sheet: Sheet) -> _RowKinds:
-    kinds = _ROW_KINDS.get(id(sheet))
-    if kinds is None or kinds.sheet is not sheet:
-        kinds = _ROW_KINDS[id(sheet)] = _RowKinds(sheet)
-    return kinds
 
 
 def _parse_sheet(sheet: Sheet, name: str, grid: list) -> list[dict]:
@@ -440,7 +242,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")
     contract = load_contract()
-    by_family, sheet_findings = _sheets_by_family(grids)
+    by_family, sheet_findings = sheets_by_family(grids)
     if "cover" not in by_family:
         raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
                       "no recognisable cover sheet (封面)")

@@ -1,0 +1,143 @@
+"""Which sheet of a workbook holds which table of the form (or the cover).
+
+By its name first: the contract's sheet names and synonyms (表1 最低生活保障, 低保), then the
+same without the words clerks add (低保统计表, 1.低保, 一、低保情况表: the contract's
+``sheet_name_suffixes`` and a number before it). A sheet whose name is none of these (Sheet1,
+工作表2) is given the table whose header it carries, when exactly one table's header matches
+it in full (every required column) and no table found by name is that one: the clerk is told
+by a finding. A sheet whose name says another period (上年, 2023年低保) is never read so.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from civstat.contract import load_contract
+from civstat.ingest.header import layout
+from civstat.ingest.normalize import sheet_key
+from civstat.ingest.qualifiers import period_word
+from civstat.ingest.refusal import Finding, Refusal
+from civstat.ingest.row_kinds import LABEL_NUMBER
+from civstat.ingest.workbook import Grids
+
+# A header matching fewer of a table's columns than this (unless all of them) names no table.
+_MIN_COLUMNS = 3
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@cache
+def _sheet_index() -> tuple[dict[str, str], dict[str, str]]:
+    """Sheet key → family (or ``cover``): as the contract writes the names, and without the
+    words :func:`_core` takes off (a core two families share names neither)."""
+    contract = load_contract()
+    index = {sheet_key(n): "cover" for n in (contract.cover_sheet, *contract.cover_sheet_synonyms)}
+    for sheet in contract.sheets:
+        for name in (sheet.sheet, *sheet.sheet_synonyms):
+            index.setdefault(sheet_key(name), sheet.family)
+    cores: dict[str, set[str]] = {}
+    for key, family in index.items():
+        cores.setdefault(_core(key), set()).add(family)
+    return index, {core: next(iter(f)) for core, f in cores.items() if core and len(f) == 1}
+
+
+def _core(key: str) -> str:
+    """A sheet key without a number before it and the words after it (1.低保统计表 → 低保)."""
+    key = LABEL_NUMBER.sub("", key, count=1)
+    for suffix in load_contract().sheet_name_suffixes:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[:-len(suffix)]
+    return key
+
+
+@lru_cache(maxsize=4096)
+def family_of(sheet_name: str) -> str | None:
+    """The family (or ``cover``) a sheet name stands for; memoised: names repeat across returns."""
+    index, cores = _sheet_index()
+    key = sheet_key(sheet_name)
+    family = index.get(key)
+    return family if family is not None else cores.get(_core(key))
+
+
+def sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
+    """Family (or ``cover``) → the sheet holding it. Of two sheets of one family a visible one
+    is read before a hidden one (an old copy hidden away: a finding names it); two both visible,
+    or both hidden, are refused — which one holds this quarter's figures cannot be told."""
+    named: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for name in grids:
+        family = family_of(name)
+        if family:
+            named.setdefault(family, []).append(name)
+        else:
+            loose.append(name)
+    hidden = grids.hidden() if loose or any(len(n) > 1 for n in named.values()) else frozenset()
+    by_family: dict[str, str] = {}
+    findings: list[Finding] = []
+    for family, names in named.items():
+        shown = [n for n in names if n not in hidden] or names
+        if len(shown) > 1:
+            raise _twice(family, shown)
+        by_family[family] = shown[0]
+        findings += [Finding("hidden_sheet", f"隐藏的工作表 {n} 也是 {_title(family)},未读取(读取的是 {shown[0]})",
+                             f"hidden sheet {n} is {_title(family)} too; not read ({shown[0]} is)", sheet=n)
+                     for n in names if n != shown[0]]
+    findings += _by_header(grids, [n for n in loose if n not in hidden], by_family)
+    return by_family, findings
+
+
+def _by_header(grids: Grids, loose: list[str], by_family: dict[str, str]) -> list[Finding]:
+    """Give each sheet of no known name the table not found by name whose header it carries
+    (``by_family`` grows); two such sheets of one table are refused, as two of one name are."""
+    missing = [s.family for s in load_contract().sheets if s.family not in by_family]
+    found: dict[str, list[str]] = {}
+    for name in loose:
+        if not missing or period_word(name) == "other" or _YEAR.search(name):
+            continue
+        family = _header_family(grids[name], missing)
+        if family is not None:
+            found.setdefault(family, []).append(name)
+    findings = []
+    for family, names in found.items():
+        if len(names) > 1:
+            raise _twice(family, names)
+        by_family[family] = names[0]
+        findings.append(Finding(
+            "sheet_by_header",
+            f"工作表名称 {names[0]} 不是报表制度中的表名,按其表头读作 {_title(family)}"
+            "(请将工作表改名)",
+            f"sheet name {names[0]} is none of the form's; read as {_title(family)} by its "
+            "header (rename the sheet)", sheet=names[0]))
+    return findings
+
+
+def _header_family(grid: list, families: list[str]) -> str | None:
+    """The one family whose header ``grid`` carries in full (every required column, at least
+    :data:`_MIN_COLUMNS` or all of its columns), matching more of its columns than any other."""
+    if not any(grid):
+        return None
+    scores = []
+    for family in families:
+        found = layout(family, grid)
+        if found.header_rows is None or found.missing:
+            continue
+        matched = len(found.mapping)
+        if matched >= _MIN_COLUMNS or found.full:
+            scores.append((matched, family))
+    scores.sort(reverse=True)
+    if not scores or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]
+
+
+def _title(family: str) -> str:
+    contract = load_contract()
+    return contract.cover_sheet if family == "cover" else contract.sheet(family).sheet
+
+
+def _twice(family: str, names: list[str]) -> Refusal:
+    title = _title(family)
+    return Refusal("duplicate_sheet",
+                   f"工作表 {'、'.join(names)} 都是 {title},无法确定读取哪一张(请删去多余的)",
+                   f"sheets {', '.join(names)} are all {title}: which one to read cannot be "
+                   "told (delete the extra ones)", sheet=names[1])

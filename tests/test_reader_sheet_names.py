@@ -1,0 +1,94 @@
+"""Sheets a clerk named in her own way, on returns written cell by cell here (openpyxl), never by
+civstat's template: a name with a number before it or a word after it (1.低保, 低保统计表) is the
+table it names; a sheet left as Sheet1 is the table whose header it carries, with a finding
+asking for the name. Before, each was refused ``missing_sheet`` though the table was there.
+A sheet whose name says another year or period is never taken for this quarter's table.
+"""
+
+from __future__ import annotations
+
+from handmade import (
+    DIBAO,
+    DIBAO_COLUMNS,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xlsx,
+)
+
+DIBAO_SHEET = "表1 最低生活保障"
+TEMP_SHEET = "表3 临时救助"
+
+
+def _renamed(**names: str) -> dict:
+    """The canonical sheets, ``DIBAO_SHEET`` (key ``dibao``) and ``TEMP_SHEET`` (``temp``)
+    renamed as given, the others as the contract names them."""
+    sheets = canonical_sheets()
+    old = {"dibao": DIBAO_SHEET, "temp": TEMP_SHEET}
+    return {next((new for key, new in names.items() if old[key] == name), name): rows
+            for name, rows in sheets.items()}
+
+
+def _dibao(con) -> dict:
+    cols = ", ".join(DIBAO_COLUMNS)
+    return {r[0]: list(r[1:]) for r in con.execute(
+        f"SELECT category, {cols} FROM raw.dibao WHERE NOT is_total ORDER BY category").fetchall()}
+
+
+def test_a_numbered_or_suffixed_sheet_name_is_the_table_it_names(tmp_path):
+    """马店 named its 低保 sheet ``1.低保`` and its 临时救助 sheet ``临时救助统计表``: both read, and
+    their figures are the ones written."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(),
+               _renamed(dibao="1.低保", temp="临时救助统计表"))
+    con, result = run_ingest(tmp_path)
+    assert quarantine_rows(con) == [] and len(result.loaded) == 1
+    assert _dibao(con) == {"rural": DIBAO["rural"], "urban": DIBAO["urban"]}
+    assert con.execute("SELECT source_sheet, household_times_ytd, funds_ytd FROM raw.temp_assist"
+                       ).fetchall() == [("临时救助统计表", 41, 36_800.0)]
+
+
+def test_a_sheet_left_as_sheet1_is_read_by_its_header_with_a_finding(tmp_path):
+    """马店's clerk pasted the 低保 table into ``Sheet1``: it is read as 表1 by its header (every
+    column of it), and a finding on that sheet asks for the name."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), _renamed(dibao="Sheet1"))
+    con, result = run_ingest(tmp_path)
+    assert quarantine_rows(con) == [] and len(result.loaded) == 1
+    assert _dibao(con) == {"rural": DIBAO["rural"], "urban": DIBAO["urban"]}
+    found = con.execute('SELECT code, sheet, message_zh FROM raw.findings WHERE code = '
+                        "'sheet_by_header'").fetchall()
+    assert found == [("sheet_by_header", "Sheet1",
+                      "工作表名称 Sheet1 不是报表制度中的表名,按其表头读作 表1 最低生活保障(请将工作表改名)")]
+
+
+def test_two_unnamed_sheets_of_one_table_are_refused(tmp_path):
+    """Sheet1 and Sheet2 both carry the 低保 table (which is this quarter's?): refused, naming
+    both, as two sheets named 低保 are."""
+    sheets = _renamed(dibao="Sheet1")
+    sheets["Sheet2"] = [row[:] for row in sheets["Sheet1"]]
+    sheets["Sheet2"][1][1] = 999
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, result = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert not result.loaded
+    assert [r[1:3] for r in refused] == [("duplicate_sheet", "Sheet2")]
+    assert "工作表 Sheet1、Sheet2 都是 表1 最低生活保障" in refused[0][5]
+
+
+def test_a_sheet_named_for_another_year_is_not_taken_for_the_table(tmp_path):
+    """The only 低保 table is in a sheet named ``2023年低保``, last year's: it is not read as this
+    quarter's (the figures would be last year's); the return is refused for the missing sheet."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), _renamed(dibao="2023年低保"))
+    con, _ = run_ingest(tmp_path)
+    assert [r[1:3] for r in quarantine_rows(con)] == [("missing_sheet", DIBAO_SHEET)]
+
+
+def test_an_unnamed_sheet_of_another_layout_is_no_table(tmp_path):
+    """A sheet 说明 holds a note and a small table of its own (村名 | 户数 | 人数): no table's
+    header in full, so 表1, missing by name, is still refused as missing."""
+    sheets = _renamed(dibao="说明")
+    sheets["说明"] = [["填表说明:本表数据来自低保系统"], ["村名", "户数", "人数"], ["马店村", 20, 31]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
+    con, _ = run_ingest(tmp_path)
+    assert [r[1:3] for r in quarantine_rows(con)] == [("missing_sheet", DIBAO_SHEET)]
