@@ -252,6 +252,14 @@ class SheetPlan:
     blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read (row, col, plan col)
     index: tuple[int, ...] = ()  # per plan column, the grid column it is read from
 
+    def counted(self) -> list[tuple[dict, tuple]]:
+        """The rows read whose figures count (record, cells): all but a 合计 beside its rows,
+        which is only checked against them (rule H1), never summed — a one-row table's 合计 is
+        its figures."""
+        single = self.sheet.row_kind == "single"
+        return [(record, cells) for record, cells, _ in self.rows
+                if single or not record.get("is_total")]
+
 
 @dataclass(frozen=True)
 class _Spec:

@@ -117,8 +117,12 @@ Blanks = Callable[[list[str]], dict[str, dict[tuple[int, int], FalseBlank]]]
 
 
 def xlsx_blanks(checked: Checked) -> Blanks:
-    """:func:`false_blanks` of the named sheets of an xlsx (its zip as :class:`Checked` read it)."""
-    return lambda sheets: _false_blanks(checked.member_reader(), sheets)
+    """:func:`false_blanks` of the named sheets of an xlsx (its zip as :class:`Checked` read it;
+    its worksheets as :attr:`Checked.worksheets` inflated them)."""
+    def find(sheets: list[str]) -> dict[str, dict[tuple[int, int], FalseBlank]]:
+        read, inflated = checked.member_reader(), checked.worksheets
+        return _false_blanks(lambda member: inflated.get(member) or read(member), sheets)
+    return find
 
 
 def xls_blanks(data: bytes) -> Blanks:
@@ -205,9 +209,7 @@ def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
         if not zeros:
             continue
         lead = grids.leads.get(plan.name, 0)
-        for record, _, _ in plan.rows:
-            if record.get("is_total") and plan.sheet.row_kind != "single":
-                continue
+        for record, _ in plan.counted():
             r = record["source_row"] - 1
             for j, c in enumerate(plan.index):
                 if (formula := zeros.get((r, c + lead))) is not None:

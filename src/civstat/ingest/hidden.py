@@ -93,9 +93,7 @@ def refuse_hidden(find: Finder, grids, plans) -> None:
             continue
         rows, columns = hidden[plan.name]
         lead = grids.leads.get(plan.name, 0)
-        for record, cells, _ in plan.rows:
-            if record.get("is_total") and plan.sheet.row_kind != "single":
-                continue  # a 合计 beside its rows is only checked against them, never summed
+        for record, cells in plan.counted():
             r = record["source_row"] - 1
             filled = [j for j, cell in enumerate(cells) if not is_empty(cell)]
             if r in rows and filled:
