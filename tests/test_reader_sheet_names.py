@@ -92,3 +92,18 @@ def test_an_unnamed_sheet_of_another_layout_is_no_table(tmp_path):
     write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets)
     con, _ = run_ingest(tmp_path)
     assert [r[1:3] for r in quarantine_rows(con)] == [("missing_sheet", DIBAO_SHEET)]
+
+
+def test_tables_stacked_on_one_sheet_are_refused_naming_the_second_title(tmp_path):
+    """A small township put every table on one sheet 季报, each under its title: the sheet is
+    read as 表1 by its header, and the row where 表2 starts is refused as another table (before:
+    ``unknown_category '表2 特困人员救助供养'``, which tells the clerk nothing)."""
+    rows = []
+    for title, table in canonical_sheets().items():
+        rows += [[title], *table, []]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {"季报": rows})
+    con, _ = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("stacked_table", "季报", 6, "类别")]
+    assert refused[0][5].endswith("季报 第6行 [类别]:第6行起是另一张表(表2 特困人员救助供养):"
+                                  "每张表请放在单独的工作表中,以表名命名")

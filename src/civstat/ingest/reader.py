@@ -45,7 +45,7 @@ from civstat.ingest.part_periods import part_rows
 from civstat.ingest.qualifiers import LineUnit
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, row_kinds
-from civstat.ingest.sheet_families import sheets_by_family
+from civstat.ingest.sheet_families import family_of, sheets_by_family
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
     file_sha256,
@@ -114,9 +114,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         is_total, code = kind
         if category:
             if code is None:
-                return plan, Refusal("unknown_category", f"无法识别的类别 {label!r}",
-                                     f"unknown category {label!r}", sheet=name, row=r + 1,
-                                     column=sheet.label.header if sheet.label else None)
+                return plan, _unknown_category(sheet, name, r, label)
             record = {"source_row": r + 1, "category": code, "is_total": is_total}
         elif code is PART_PERIOD:
             parts.append((r, label if label is not None else first))
@@ -139,6 +137,21 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     if found.unread and plan.rows:
         _unread_columns(plan, grid, found.unread, found.header_rows)
     return plan, part_rows(plan, parts, label if isinstance(label, str) and label else None)
+
+
+def _unknown_category(sheet: Sheet, name: str, r: int, label) -> Refusal:
+    """The refusal of a row whose label is no category of the sheet: when it names another
+    table of the form (表2 特困人员救助供养 under 表1's rows), that table was put on this sheet."""
+    column = sheet.label.header if sheet.label else None
+    other = family_of(label) if isinstance(label, str) else None
+    if other is not None and other not in ("cover", sheet.family):
+        title = load_contract().sheet(other).sheet
+        return Refusal("stacked_table",
+                       f"第{r + 1}行起是另一张表({title}):每张表请放在单独的工作表中,以表名命名",
+                       f"row {r + 1} starts another table ({title}): put each table on a sheet "
+                       "of its own, named for it", sheet=name, row=r + 1, column=column)
+    return Refusal("unknown_category", f"无法识别的类别 {label!r}", f"unknown category {label!r}",
+                   sheet=name, row=r + 1, column=column)
 
 
 def _unread_columns(plan: SheetPlan, grid: list, unread: tuple[int, ...],
