@@ -16,6 +16,12 @@ contract's ``unit_conversions``), or in the unit typed after the number (``3.2�
 which replaces the label's; a label unit of a magnitude the contract does not convert (千人)
 leaves the value empty with a finding.
 
+A 填报日期 is read as dates are written (``2024年10月8日``, ``2024.10.08``, ``20241008``,
+``二〇二四年十月八日``, a date cell or its serial, ``24/10/8``, ``25/10/2024``), but never
+guessed: numbers two orders make a date of (``10/8/2024``: 8 October, or 10 August as the US
+writes it?) are a finding. A 报告期 typed as a date, and a 填报日期 outside its period:
+:mod:`civstat.ingest.cover_period`.
+
 A recognised label whose value cannot be read is never a silent NULL: for the identity fields
 (填报单位, 统计用区划代码) it refuses the return, naming sheet, row and column; for every other
 field it is a :class:`Finding` on the return (the value stays empty); a number no return can
@@ -37,8 +43,15 @@ from typing import NamedTuple
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import cell_factor, cell_unit
 from civstat.ingest.column_units import header_factor
-from civstat.ingest.cover_period import cell_address, period_finding, quoted
+from civstat.ingest.cover_period import (
+    cell_address,
+    dated_period,
+    fill_date_finding,
+    period_finding,
+    quoted,
+)
 from civstat.ingest.normalize import (
+    AmbiguousDate,
     ScientificNumber,
     header_key,
     is_blank,
@@ -318,6 +331,12 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
 def _read_date(raw: object) -> dt.date | None:
     try:
         value = parse_date(raw)
+    except AmbiguousDate as exc:
+        one, other = exc.dates[:2]
+        raise _Unreadable(f"日、月的次序不明:{one:%Y-%m-%d} 还是 {other:%Y-%m-%d}?"
+                          "请按 2024年10月8日 的格式填写",
+                          f"day and month in an unknown order: {one} or {other}? "
+                          "Write it as 2024-10-08") from None
     except (ValueError, OverflowError):
         raise _Unreadable("不是完整的日期(应含年、月、日,如 2024年10月8日)",
                           "not a full date (year, month and day, e.g. 2024-10-08)") from None
@@ -347,6 +366,8 @@ def _read(field: Column, raw: object, unit: str | None = None):
         return _read_int(field, raw, unit)
     if field.type == "date":
         return _read_date(raw)
+    if field.name == "period_text" and (text := dated_period(raw)) is not None:
+        return text  # a date cell: 2024-09-30 is 2024年9月30日
     return _read_text(field, raw)
 
 
@@ -392,6 +413,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
                       column=where.field.header if where else "填报单位")
     first_label = min((lb.row for lb in _labels(grid)), default=0)
     findings += period_finding(sheet, grid, cover, found.get("period_text"), first_label)
+    findings += fill_date_finding(sheet, cover, found.get("fill_date"))
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
     findings += _missing_findings(sheet, cover, found)
     return cover, findings

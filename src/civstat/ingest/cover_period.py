@@ -1,17 +1,42 @@
 """The period a cover states: its 报告期, or, without a readable one, a title over its labels
-(马店镇2024年第二季度民政统计季报); and how a cover's cells are named in messages."""
+(马店镇2024年第二季度民政统计季报); its 填报日期 against that period; and how a cover's cells
+are named in messages.
+
+A 报告期 typed as a date (a date cell, or its Excel serial ``45565`` or ``20240930``) states
+a period when it can mean one thing: a month's last day (2024-09-30) the year to that day, as
+``截至2024年9月30日``; the first of June, September or December (2024-09-01: Excel keeps the
+month a cell formatted ``2024年9月`` shows as its first day) that month, as ``2024年9月``. Another
+quarter's is then ``period_mismatch`` like the text. Any other date states none, with a finding
+(the folder decides): the first of a quarter's first month (2024-07-01: the third quarter, or
+July, 1-7月?), of March (2024年3月, or ``2024-3`` typed for the third quarter, which Excel keeps
+as 3月1日?) or of another month, or a day within a month (2024-10-08: a 填报日期 typed in the
+wrong cell?).
+
+A 填报日期 is expected from the first day of the period's last month (a return may be filled in
+the quarter's last days) to a year after the period's end (a correction sent with the next
+year's review). One outside is a finding, ``fill_date_implausible``: the date changes no
+figure, but it decides which of two returns of a quarter is current. Before the last month is
+what a cover copied from an earlier return carries, its date left unchanged: the last
+quarter's return is filled in the first days of this one (2024-07-08 on a 2024Q3 return), so
+the window does not open at the quarter's start. When the cover states no period (the folder
+decides) the date is not checked: the cover alone does not know the folder.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from civstat.ingest.normalize import PeriodRead, is_blank, read_period
+from civstat.ingest.normalize import PeriodRead, is_blank, month_end, parse_date, read_period
 from civstat.ingest.refusal import Finding, Refusal
 
 if TYPE_CHECKING:
     from civstat.ingest.cover import _Found
 
-__all__ = ["StatedPeriod", "cell_address", "period_finding", "quoted"]
+__all__ = ["StatedPeriod", "cell_address", "dated_period", "fill_date_finding", "period_finding",
+           "quoted"]
 
 
 def cell_address(row: int, col: int) -> str:
@@ -81,13 +106,99 @@ def period_finding(sheet: str, grid: list[list], cover: dict, item: _Found | Non
         return [Finding("cover_missing", f"封面未填报告期,{by[0]}", f"the cover gives no 报告期; {by[1]}",
                         sheet=sheet, row=item.row + 1 if item else None, column="报告期")]
     cell = cell_address(item.row, item.col) if item else ""
+    why = _no_period(item.raw) if item else None
+    why_zh, why_en = (why[0] + ("" if why[0].endswith("?") else ","), f"{why[1]} ") if why else ("", "")
     return [Finding("cover_unreadable",
-                    f"封面 报告期 无法识别:{quoted(text)}(单元格 {cell}),{by[0]}",
-                    f"cover 报告期 unreadable: {quoted(text)} (cell {cell}); {by[1]}", sheet=sheet,
-                    row=item.row + 1 if item else None, column="报告期")]
+                    f"封面 报告期 无法识别:{quoted(text)}({why_zh}单元格 {cell}),{by[0]}",
+                    f"cover 报告期 unreadable: {quoted(text)} ({why_en}cell {cell}); {by[1]}",
+                    sheet=sheet, row=item.row + 1 if item else None, column="报告期")]
 
 
 def _ends(read: PeriodRead) -> tuple[int, int]:
     """The year and month a period runs to: 第三季度 and 7-9月 say the same quarter (whether
     the figures are the year's so far is the 报告期's to say)."""
     return read.year, read.last
+
+
+# -- a 报告期 typed as a date ----------------------------------------------------------------
+# a date cell as the reader's grid holds it (:mod:`civstat.ingest.workbook`); or its serial
+# (45565: a date cell that lost its format when copied), or 20240930, typed or a number
+_DATE_CELL = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\d{5}(?:\.0+)?|\d{8}(?:\.0+)?")
+
+
+def _date_cell(raw: object) -> dt.date | None:
+    """The date a 报告期 cell holds when it is a date cell (or its serial, or 20240930); None
+    for anything else (text is :func:`read_period`'s)."""
+    if isinstance(raw, dt.date):
+        day = raw.date() if isinstance(raw, dt.datetime) else raw
+    elif isinstance(raw, str) and _DATE_CELL.fullmatch(raw.strip()):
+        try:
+            day = parse_date(raw)
+        except (ValueError, OverflowError):
+            return None
+    else:
+        return None
+    return day if day is not None and 1990 <= day.year <= 2100 else None
+
+
+def dated_period(raw: object) -> str | None:
+    """A 报告期 typed as a date, as text :func:`read_period` reads (2024-09-30:
+    ``2024年9月30日``; 2024-09-01: ``2024年9月``), or as the date alone when it states no
+    period (``2024-07-01``); None when ``raw`` is no date."""
+    day = _date_cell(raw)
+    if day is None:
+        return None
+    if month_end(day):
+        return f"{day.year}年{day.month}月{day.day}日"
+    if day.day == 1 and day.month in (6, 9, 12):
+        return f"{day.year}年{day.month}月"
+    return f"{day:%Y-%m-%d}"
+
+
+def _no_period(raw: object) -> tuple[str, str] | None:
+    """Why a 报告期 typed as a date states no period (None: it is no date)."""
+    day = _date_cell(raw)
+    if day is None:
+        return None
+    month, quarter = day.month, (day.month + 2) // 3
+    if day.day != 1:
+        return ("是一个日期,不是月末:是否把填报日期填在了报告期?",
+                "a day, not a month's end: the 填报日期 typed in the wrong cell?")
+    if month == 3:
+        return ("是3月1日:是3月(第1季度),还是输入的“年-3”(第3季度,Excel 会记成3月1日)?",
+                ("the 1st of March: March (the first quarter), or year-3 typed for the third "
+                 "quarter (which Excel keeps as 1 March)?"))
+    if month % 3 == 1:
+        return (f"是第{quarter}季度的第一天:是第{quarter}季度,还是{month}月?",
+                f"the first day of quarter {quarter}: the quarter, or month {month}?")
+    return (f"是{month}月1日,不是季度末", f"the 1st of month {month}, not a quarter's end")
+
+
+# -- the 填报日期 against the period ------------------------------------------------------------
+def fill_date_finding(sheet: str, cover: dict, item: _Found | None) -> list[Finding]:
+    """A finding when the 填报日期 falls before the first day of the stated period's last month
+    or more than a year after its end (``cover["period"]``; none when the cover states no
+    period, or one that ends elsewhere than a quarter's end: the return is refused)."""
+    stated, day = cover.get("period"), cover.get("fill_date")
+    if stated is None or item is None or not isinstance(day, dt.date) or stated.read.quarter is None:
+        return []
+    year, last = stated.read.year, stated.read.last
+    start = dt.date(year, last, 1)
+    end = dt.date(year, last, calendar.monthrange(year, last)[1])
+    latest = dt.date(year + 1, last, end.day)
+    if start <= day <= latest:
+        return []
+    quarter = f"{year}Q{stated.read.quarter}"
+    cell = cell_address(item.row, item.col)
+    if day < start:
+        zh = f"早于报告期 {quarter} 的最后一个月({start:%Y-%m-%d} 起),是否沿用了以前的封面?"
+        en = f"before the last month of the period {quarter} (from {start}): an earlier cover reused?"
+    else:
+        zh = f"晚于报告期 {quarter} 末({end:%Y-%m-%d})一年以上,"
+        en = f"more than a year after the end of the period {quarter} ({end});"
+    return [Finding("fill_date_implausible",
+                    f"封面 填报日期 {day:%Y-%m-%d}(单元格 {cell}){zh}同一季度有更正报表时按填报日期"
+                    "判断哪份最新,请核对",
+                    f"cover 填报日期 {day} (cell {cell}) is {en} with a corrected return, the "
+                    "填报日期 decides which is newest: check it",
+                    sheet=sheet, row=item.row + 1, column=item.field.header)]
