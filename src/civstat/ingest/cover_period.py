@@ -2,7 +2,7 @@
 (马店镇2024年第二季度民政统计季报); its 填报日期 against that period; and how a cover's cells
 are named in messages.
 
-A 报告期 typed as a date (a date cell, or its Excel serial ``45565`` or ``20240930``) states
+A 报告期 typed as a date (a date cell, or its Excel serial ``45565``) states
 a period when it can mean one thing: a month's last day (2024-09-30) the year to that day, as
 ``截至2024年9月30日``; the first of June, September or December (2024-09-01: Excel keeps the
 month a cell formatted ``2024年9月`` shows as its first day) that month, as ``2024年9月``. Another
@@ -121,14 +121,14 @@ def _ends(read: PeriodRead) -> tuple[int, int]:
 
 
 # -- a 报告期 typed as a date ----------------------------------------------------------------
-# a date cell as the reader's grid holds it (:mod:`civstat.ingest.workbook`); or its serial
-# (45565: a date cell that lost its format when copied), or 20240930, typed or a number
-_DATE_CELL = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\d{5}(?:\.0+)?|\d{8}(?:\.0+)?")
+# a date cell as the reader's grid holds it (:mod:`civstat.ingest.workbook`), or its serial
+# (45565: a date cell that lost its format when copied)
+_DATE_CELL = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\d{5}(?:\.0+)?")
 
 
 def _date_cell(raw: object) -> dt.date | None:
-    """The date a 报告期 cell holds when it is a date cell (or its serial, or 20240930); None
-    for anything else (text is :func:`read_period`'s)."""
+    """The date a 报告期 cell holds when it is a date cell (or its serial); None for anything
+    else (text is :func:`read_period`'s)."""
     if isinstance(raw, dt.date):
         day = raw.date() if isinstance(raw, dt.datetime) else raw
     elif isinstance(raw, str) and _DATE_CELL.fullmatch(raw.strip()):
