@@ -16,6 +16,12 @@ contract's ``unit_conversions``), or in the unit typed after the number (``3.2�
 which replaces the label's; a label unit of a magnitude the contract does not convert (千人)
 leaves the value empty with a finding.
 
+A 填报日期 is read as dates are written (``2024年10月8日``, ``2024.10.08``, ``20241008``,
+``二〇二四年十月八日``, a date cell or its serial, ``24/10/8``, ``25/10/2024``), but never
+guessed: numbers two orders make a date of (``10/8/2024``: 8 October, or 10 August as the US
+writes it?) are a finding. A 报告期 typed as a date, and a 填报日期 outside its period:
+:mod:`civstat.ingest.cover_period`.
+
 A recognised label whose value cannot be read is never a silent NULL: for the identity fields
 (填报单位, 统计用区划代码) it refuses the return, naming sheet, row and column; for every other
 field it is a :class:`Finding` on the return (the value stays empty); a number no return can
@@ -37,8 +43,15 @@ from typing import NamedTuple
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import cell_factor, cell_unit
 from civstat.ingest.column_units import header_factor
+from civstat.ingest.cover_period import (
+    cell_address,
+    dated_period,
+    fill_date_finding,
+    period_finding,
+    quoted,
+)
 from civstat.ingest.normalize import (
-    PeriodRead,
+    AmbiguousDate,
     ScientificNumber,
     header_key,
     is_blank,
@@ -318,6 +331,12 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
 def _read_date(raw: object) -> dt.date | None:
     try:
         value = parse_date(raw)
+    except AmbiguousDate as exc:
+        one, other = exc.dates[:2]
+        raise _Unreadable(f"日、月的次序不明:{one:%Y-%m-%d} 还是 {other:%Y-%m-%d}?"
+                          "请按 2024年10月8日 的格式填写",
+                          f"day and month in an unknown order: {one} or {other}? "
+                          "Write it as 2024-10-08") from None
     except (ValueError, OverflowError):
         raise _Unreadable("不是完整的日期(应含年、月、日,如 2024年10月8日)",
                           "not a full date (year, month and day, e.g. 2024-10-08)") from None
@@ -347,35 +366,23 @@ def _read(field: Column, raw: object, unit: str | None = None):
         return _read_int(field, raw, unit)
     if field.type == "date":
         return _read_date(raw)
+    if field.name == "period_text" and (text := dated_period(raw)) is not None:
+        return text  # a date cell: 2024-09-30 is 2024年9月30日
     return _read_text(field, raw)
 
 
 # -- the cover -----------------------------------------------------------------------------
-def cell_address(row: int, col: int) -> str:
-    """0-based (row, column) → Excel address (``B12``)."""
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
-
-
-def _show(raw: object) -> str:
-    text = repr(str(raw).strip())
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _unreadable(sheet: str, found: _Found, exc: _Unreadable) -> tuple[str, str, dict]:
     cell = cell_address(found.row, found.col)
-    zh = f"封面 {found.field.header} 无法识别:{_show(found.raw)}({exc.zh},单元格 {cell})"
-    en = f"cover {found.field.header} unreadable: {_show(found.raw)} ({exc.en}, cell {cell})"
+    zh = f"封面 {found.field.header} 无法识别:{quoted(found.raw)}({exc.zh},单元格 {cell})"
+    en = f"cover {found.field.header} unreadable: {quoted(found.raw)} ({exc.en}, cell {cell})"
     return zh, en, {"sheet": sheet, "row": found.row + 1, "column": found.field.header}
 
 
 def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     """The cover's fields (canonical names → values) and the findings on it; besides the
-    fields, ``period`` (:class:`StatedPeriod`, when the cover states one) and ``rows`` (field →
-    the 1-based row it is on).
+    fields, ``period`` (:class:`~civstat.ingest.cover_period.StatedPeriod`, when the cover
+    states one) and ``rows`` (field → the 1-based row it is on).
 
     Raises :class:`Refusal` when 填报单位 or 统计用区划代码 is written but unreadable, or when
     the cover names neither."""
@@ -404,7 +411,9 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
         raise Refusal("no_cover", "封面缺少填报单位和统计用区划代码", "cover names neither unit nor code",
                       sheet=sheet, row=where.row + 1 if where else None,
                       column=where.field.header if where else "填报单位")
-    findings += _period_finding(sheet, grid, cover, found.get("period_text"))
+    first_label = min((lb.row for lb in _labels(grid)), default=0)
+    findings += period_finding(sheet, grid, cover, found.get("period_text"), first_label)
+    findings += fill_date_finding(sheet, cover, found.get("fill_date"))
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
     findings += _missing_findings(sheet, cover, found)
     return cover, findings
@@ -431,9 +440,9 @@ def _written_again(sheet: str, cover: dict, found: dict[str, _Found], again: lis
         if value is None or name not in cover or _same(name, cover[name], value):
             continue
         cells = f"{cell_address(first.row, first.col)}、{cell_address(item.row, item.col)}"
-        zh = (f"封面 {item.field.header} 写了两个不同的值:{_show(first.raw)} 和 {_show(item.raw)}"
+        zh = (f"封面 {item.field.header} 写了两个不同的值:{quoted(first.raw)} 和 {quoted(item.raw)}"
               f"(单元格 {cells})")
-        en = (f"cover {item.field.header} has two values: {_show(first.raw)} and {_show(item.raw)}"
+        en = (f"cover {item.field.header} has two values: {quoted(first.raw)} and {quoted(item.raw)}"
               f" (cells {cells.replace('、', ', ')})")
         where = {"sheet": sheet, "row": item.row + 1, "column": item.field.header}
         if name in DECISIVE_FIELDS:
@@ -453,70 +462,6 @@ def _same(name: str, first, other) -> bool:
         a, b = norm(first), norm(other)
         return a in b or b in a
     return False
-
-
-class StatedPeriod(NamedTuple):
-    """The period a cover states (``cover["period"]``), and where: its 报告期, or, without a
-    readable one, a title over the cover's labels (马店镇2024年第二季度民政统计季报)."""
-
-    read: PeriodRead
-    text: str
-    row: int     # 1-based
-    cell: str    # B4
-    column: str  # 报告期, or 标题
-
-
-def _title(grid: list[list]) -> tuple[PeriodRead, str, int, int] | None:
-    """The first text cell above the cover's labels that states a period (a title)."""
-    first_label = min((lb.row for lb in _labels(grid)), default=0)
-    for r in range(first_label):
-        for c, cell in enumerate(grid[r]):
-            if isinstance(cell, str) and not is_blank(cell) and (read := read_period(cell, whole_year=False)):
-                return read, cell, r, c
-    return None
-
-
-def _period_finding(sheet: str, grid: list[list], cover: dict, item: _Found | None
-                    ) -> list[Finding]:
-    """The period the cover states (``cover["period"]``: its 报告期, else its title's), and a
-    finding when the 报告期 is missing or unreadable. A title and a 报告期 stating two periods
-    refuse the return (``period_mismatch``): which one the figures are cannot be known."""
-    text = cover.get("period_text")
-    read = read_period(text) if text is not None else None
-    title = _title(grid)
-    if read is not None:
-        cover["period"] = StatedPeriod(read, text, item.row + 1, cell_address(item.row, item.col),
-                                       item.field.header)
-        if title is not None and _ends(title[0]) != _ends(read):
-            t_read, t_text, r, c = title
-            cells = f"{cell_address(r, c)}、{cover['period'].cell}"
-            raise Refusal("period_mismatch",
-                          f"封面标题 {_show(t_text)} 与报告期 {_show(text)} 不是同一期(单元格 {cells}):"
-                          "请改正其中一处",
-                          f"the cover's title {_show(t_text)} and its 报告期 {_show(text)} state two "
-                          f"periods (cells {cells.replace('、', ', ')}): correct one of them",
-                          sheet=sheet, row=r + 1, column="标题")
-        return []
-    by = "按所在文件夹确定报告期", "the folder gives the period"
-    if title is not None:
-        t_read, t_text, r, c = title
-        cover["period"] = StatedPeriod(t_read, t_text, r + 1, cell_address(r, c), "标题")
-        by = (f"按封面标题 {_show(t_text)}(单元格 {cell_address(r, c)})确定报告期",
-              f"the cover's title {_show(t_text)} (cell {cell_address(r, c)}) gives the period")
-    if text is None:
-        return [Finding("cover_missing", f"封面未填报告期,{by[0]}", f"the cover gives no 报告期; {by[1]}",
-                        sheet=sheet, row=item.row + 1 if item else None, column="报告期")]
-    cell = cell_address(item.row, item.col) if item else ""
-    return [Finding("cover_unreadable",
-                    f"封面 报告期 无法识别:{_show(text)}(单元格 {cell}),{by[0]}",
-                    f"cover 报告期 unreadable: {_show(text)} (cell {cell}); {by[1]}", sheet=sheet,
-                    row=item.row + 1 if item else None, column="报告期")]
-
-
-def _ends(read: PeriodRead) -> tuple[int, int]:
-    """The year and month a period runs to: 第三季度 and 7-9月 say the same quarter (whether
-    the figures are the year's so far is the 报告期's to say)."""
-    return read.year, read.last
 
 
 _MISSING_WHY = {

@@ -183,11 +183,28 @@ def parse_number(value: object) -> float | None:
 
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\.0+)?")                     # 20241008
+_CN_DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
+                      r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]?")  # 二〇二四年十月八日
+_SHORT_DATE = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})")   # 24/10/8, 25/10/2024, 10/8/2024
+
+
+class AmbiguousDate(ValueError):
+    """A date whose numbers can be read in two orders (``10/8/2024``: 8 October as China and
+    Europe write it, or 10 August as the US does): which one was meant cannot be told."""
+
+    def __init__(self, text: str, dates: list[dt.date]):
+        super().__init__(text)
+        self.dates = dates
 
 
 def parse_date(value: object) -> dt.date | None:
     """``2024年10月8日`` / ``2024-10-08`` / ``2024/10/8 …`` → a date; so is an Excel date serial
-    (``45463``: a date cell that lost its format when copied). Raises ValueError otherwise."""
+    (``45463``: a date cell that lost its format when copied), ``20241008`` (typed or a number),
+    ``二〇二四年十月八日`` and the numbers of a date in the one order they make a date in:
+    ``24/10/8`` (year first, China's order: a two-digit year last would be written ``08``),
+    ``25/10/2024`` (no 25th month). Raises :class:`AmbiguousDate` for numbers two orders make
+    a date of (``10/8/2024``, ``24/10/08``), ValueError for anything else."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -200,9 +217,40 @@ def parse_date(value: object) -> dt.date | None:
     if _EXCEL_SERIAL.fullmatch(text):
         return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
     m = _DATE.match(text)
-    if not m:
+    if m:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    return _other_date(text)
+
+
+def _other_date(text: str) -> dt.date:
+    """A date :data:`_DATE` does not read: 20241008, 二〇二四年十月八日, 24/10/8, 25/10/2024."""
+    if m := _COMPACT_DATE.fullmatch(text):
+        date = _date(int(m[1]), int(m[2]), int(m[3]))
+    elif m := _CN_DATE.fullmatch(text):
+        date = _date(_number(m[1]), _number(m[2]), _number(m[3]))
+    elif m := _SHORT_DATE.fullmatch(text):
+        dates = _orders(m[1], m[3], m[4])
+        if len(dates) > 1:
+            raise AmbiguousDate(text, dates)
+        date = dates[0] if dates else None
+    else:
+        date = None
+    if date is None:
         raise ValueError(text)
-    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    return date
+
+
+def _orders(a: str, b: str, c: str) -> list[dt.date]:
+    """The dates ``a/b/c`` is in the orders Excel shows dates in: year, month, day (China's), or
+    the year last after month and day (the US) or day and month (Europe); a year has two or
+    four digits (a two-digit one is 20xx)."""
+    dates = set()
+    for y, mo, d in ((a, b, c), (c, a, b), (c, b, a)):
+        if len(y) in (2, 4) and len(mo) <= 2 and len(d) <= 2:
+            date = _date(int(y) + (2000 if len(y) == 2 else 0), int(mo), int(d))
+            if date is not None:
+                dates.add(date)
+    return sorted(dates)
 
 
 class PeriodRead(NamedTuple):
@@ -226,11 +274,12 @@ class PeriodRead(NamedTuple):
 
 
 def _number(text: str) -> int:
-    """``'9'`` / ``'九'`` / ``'十二'`` / ``'二〇二四'`` → 9, 9, 12, 2024."""
+    """``'9'`` / ``'九'`` / ``'十二'`` / ``'二十八'`` / ``'二〇二四'`` → 9, 9, 12, 28, 2024."""
     if text.isdigit():
         return int(text)
-    if text.startswith("十"):
-        return 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return 10 * (_CN_DIGITS[tens] if tens else 1) + (_CN_DIGITS[units] if units else 0)
     return int("".join(str(_CN_DIGITS[c]) for c in text))
 
 
@@ -274,13 +323,13 @@ def _period_of(kind: str, g: list) -> PeriodRead | None:
         return _months(year, _number(g[1]) if g[1] else 1, _number(g[3]))
     if kind == "d":
         end = _date(year, _number(g[1]), int(g[2]))
-        return _months(year, 1, end.month) if end and _month_end(end) else None
+        return _months(year, 1, end.month) if end and month_end(end) else None
     start = _date(year, _number(g[1]), int(g[2]))                                   # dd
     end = _date(_year(g[3]) if g[3] else year, _number(g[4]), int(g[5]))
     if start is None or end is None or end.year != year:
         return None
     read = _months(year, start.month, end.month)
-    return read._replace(whole=_month_end(end)) if read else None
+    return read._replace(whole=month_end(end)) if read else None
 
 
 def _months(year: int, first: int, last: int) -> PeriodRead | None:
@@ -294,7 +343,8 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _month_end(day: dt.date) -> bool:
+def month_end(day: dt.date) -> bool:
+    """The last day of its month."""
     return (day + dt.timedelta(days=1)).day == 1
 
 
