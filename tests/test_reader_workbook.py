@@ -172,6 +172,25 @@ def test_an_unreadable_date_is_named_as_a_date(tmp_path):
     assert "cannot parse date" in refused.message_en
 
 
+def test_an_event_date_of_two_readings_is_refused_naming_both(tmp_path):
+    """``6/8/2024`` is 6 August (US) or 8 June (China, Europe): the event's quarter itself turns
+    on it, so it is refused, naming both; ``24/6/8`` has one reading (2024-06-08: a year is never
+    written in one digit) and loads."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets["表5 自然灾害"][1][0] = "6/8/2024"
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(), sheets)
+    sheets["表5 自然灾害"][1][0] = "24/6/8"
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    con, result = run_ingest(tmp_path)
+    [refused] = result.quarantined
+    assert (refused.file, refused.reason_code, refused.row, refused.column) == (
+        "2024Q3/马店镇.xlsx", "bad_value", 2, "灾害发生日期")
+    assert "日期 '6/8/2024' 的日、月次序不明:2024-06-08 还是 2024-08-06?" in refused.message_zh
+    assert con.execute("SELECT event_date FROM raw.disaster_events").fetchall() == [
+        (dt.date(2024, 6, 8),)]
+
+
 def _old_copy() -> list[list]:
     """表1 as last quarter's figures (a copy a clerk kept in the workbook)."""
     old = [list(row) for row in canonical_sheets()["表1 最低生活保障"]]

@@ -50,6 +50,7 @@ from civstat.ingest.normalize import (
     GROUPED,
     NUMBER_HEAD,
     SCIENTIFIC,
+    AmbiguousDate,
     MisgroupedNumber,
     ScientificNumber,
     SpacedNumber,
@@ -215,6 +216,12 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                       "apart): a decimal point?", **where) from None
     except VagueNumber as exc:
         raise Refusal("bad_value", *exc.words(show(raw), col), **where) from None
+    except AmbiguousDate as exc:
+        first, second = (d.isoformat() for d in exc.dates[:2])
+        raise Refusal("bad_value", f"日期 {show(raw)} 的日、月次序不明:{first} 还是 {second}?"
+                      "请按 年-月-日 填写(如 2024-06-20)",
+                      f"date {show(raw)}: day and month can be read either way, {first} or "
+                      f"{second}? Write it year-month-day (2024-06-20)", **where) from None
     except (ValueError, OverflowError):
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",
