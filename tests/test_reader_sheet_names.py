@@ -107,3 +107,17 @@ def test_tables_stacked_on_one_sheet_are_refused_naming_the_second_title(tmp_pat
     assert [r[1:5] for r in refused] == [("stacked_table", "季报", 6, "类别")]
     assert refused[0][5].endswith("季报 第6行 [类别]:第6行起是另一张表(表2 特困人员救助供养):"
                                   "每张表请放在单独的工作表中,以表名命名")
+
+
+def test_a_cover_left_as_sheet1_is_read_by_its_labels(tmp_path):
+    """马店's cover is a sheet named ``Sheet1``: it carries 填报单位, 统计用区划代码 and 报告期, so it is
+    the cover (a finding asks for the name) and the return loads as 马店镇's; before, ``no_cover``."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), canonical_sheets(),
+               cover_name="Sheet1")
+    con, result = run_ingest(tmp_path)
+    assert quarantine_rows(con) == [] and len(result.loaded) == 1
+    assert con.execute("SELECT unit_name, period FROM raw.submissions").fetchall() == [
+        ("马店镇", "2024Q3")]
+    assert con.execute("SELECT code, message_zh FROM raw.findings WHERE sheet = 'Sheet1'"
+                       ).fetchall() == [("sheet_by_header",
+                                         "工作表名称 Sheet1 不是报表制度中的表名,按其内容读作 封面(请将工作表改名)")]

@@ -199,6 +199,14 @@ def _locate(grid: list[list]) -> dict[str, _Found]:
     return _locate_all(grid)[0]
 
 
+def labels_a_cover(grid: list[list]) -> bool:
+    """The sheet carries a cover's labels with values: 填报单位 or 统计用区划代码, and two more
+    fields (a sheet named nothing the form knows, Sheet1, may be the cover)."""
+    written = {name for name, item in _locate(grid).items()
+               if item.raw is not None and not is_blank(item.raw)}
+    return bool(written & set(IDENTITY_FIELDS)) and len(written) >= 3
+
+
 def _locate_all(grid: list[list]) -> tuple[dict[str, _Found], list[_Found]]:
     """:func:`_locate`, and the values written under a field's label again (填报单位 twice)."""
     kinds = tuple(tuple(map(_kind, row)) for row in grid)

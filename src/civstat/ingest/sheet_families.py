@@ -4,8 +4,9 @@ By its name first: the contract's sheet names and synonyms (表1 最低生活保
 same without the words clerks add (低保统计表, 1.低保, 一、低保情况表: the contract's
 ``sheet_name_suffixes`` and a number before it). A sheet whose name is none of these (Sheet1,
 工作表2) is given the table whose header it carries, when exactly one table's header matches
-it in full (every required column) and no table found by name is that one: the clerk is told
-by a finding. A sheet whose name says another period (上年, 2023年低保) is never read so.
+it in full (every required column) and no table found by name is that one; and the one such
+sheet carrying a cover's labels (填报单位 …) is the cover when no sheet is named so. The clerk is
+told by a finding. A sheet whose name says another period (上年, 2023年低保) is never read so.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from functools import cache, lru_cache
 
 from civstat.contract import load_contract
+from civstat.ingest.cover import labels_a_cover
 from civstat.ingest.header import layout
 from civstat.ingest.normalize import sheet_key
 from civstat.ingest.qualifiers import period_word
@@ -82,7 +84,11 @@ def sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
         findings += [Finding("hidden_sheet", f"隐藏的工作表 {n} 也是 {_title(family)},未读取(读取的是 {shown[0]})",
                              f"hidden sheet {n} is {_title(family)} too; not read ({shown[0]} is)", sheet=n)
                      for n in names if n != shown[0]]
-    findings += _by_header(grids, [n for n in loose if n not in hidden], by_family)
+    loose = [n for n in loose if n not in hidden and not _another_period(n)]
+    findings += _by_header(grids, loose, by_family)
+    if "cover" not in by_family:
+        findings += _cover_by_labels(grids, [n for n in loose if n not in by_family.values()],
+                                     by_family)
     return by_family, findings
 
 
@@ -92,8 +98,8 @@ def _by_header(grids: Grids, loose: list[str], by_family: dict[str, str]) -> lis
     missing = [s.family for s in load_contract().sheets if s.family not in by_family]
     found: dict[str, list[str]] = {}
     for name in loose:
-        if not missing or period_word(name) == "other" or _YEAR.search(name):
-            continue
+        if not missing:
+            break
         family = _header_family(grids[name], missing)
         if family is not None:
             found.setdefault(family, []).append(name)
@@ -102,13 +108,27 @@ def _by_header(grids: Grids, loose: list[str], by_family: dict[str, str]) -> lis
         if len(names) > 1:
             raise _twice(family, names)
         by_family[family] = names[0]
-        findings.append(Finding(
-            "sheet_by_header",
-            f"工作表名称 {names[0]} 不是报表制度中的表名,按其表头读作 {_title(family)}"
-            "(请将工作表改名)",
-            f"sheet name {names[0]} is none of the form's; read as {_title(family)} by its "
-            "header (rename the sheet)", sheet=names[0]))
+        findings.append(_read_as(names[0], family, "其表头"))
     return findings
+
+
+def _cover_by_labels(grids: Grids, loose: list[str], by_family: dict[str, str]) -> list[Finding]:
+    """The one sheet of no known name that carries a cover's labels, as the cover (none, or
+    two: no cover is found, and the return is refused for it)."""
+    covers = [name for name in loose if labels_a_cover(grids[name])]
+    if len(covers) != 1:
+        return []
+    by_family["cover"] = covers[0]
+    return [_read_as(covers[0], "cover", "其内容")]
+
+
+def _read_as(name: str, family: str, by: str) -> Finding:
+    """The finding on a sheet of no known name read as ``family`` (by its header, its labels)."""
+    by_en = {"其表头": "its header", "其内容": "its labels"}[by]
+    return Finding("sheet_by_header",
+                   f"工作表名称 {name} 不是报表制度中的表名,按{by}读作 {_title(family)}(请将工作表改名)",
+                   f"sheet name {name} is none of the form's; read as {_title(family)} by {by_en} "
+                   "(rename the sheet)", sheet=name)
 
 
 def _header_family(grid: list, families: list[str]) -> str | None:
@@ -128,6 +148,11 @@ def _header_family(grid: list, families: list[str]) -> str | None:
     if not scores or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None
     return scores[0][1]
+
+
+def _another_period(name: str) -> bool:
+    """A sheet name saying a year or another period (2023年低保, 上年低保): last year's copy."""
+    return period_word(name) == "other" or _YEAR.search(name) is not None
 
 
 def _title(family: str) -> str:
