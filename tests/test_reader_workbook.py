@@ -14,6 +14,7 @@ from handmade import (
     BAIMIAO,
     CHENGGUAN,
     DIBAO,
+    MADIAN,
     MED,
     canonical_sheets,
     cover_rows,
@@ -161,15 +162,22 @@ def test_a_workbook_under_the_other_extension_loads_and_an_empty_file_is_named(t
 
 
 def test_an_unreadable_date_is_named_as_a_date(tmp_path):
-    sheets = canonical_sheets()
-    sheets["表5 自然灾害"][1][0] = "六月二十日"
-    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+    """``六月下旬`` is no date; ``六月二十日`` and ``6.20`` are days of no year (the event's quarter
+    may be guessed, its year not): each refused, naming what is wrong."""
+    folder = raw_folder(tmp_path)
+    for town, code, date in (("马店镇", MADIAN, "六月下旬"), ("白庙乡", BAIMIAO, "六月二十日"),
+                             ("城关街道", CHENGGUAN, "6.20")):
+        sheets = canonical_sheets()
+        sheets["表5 自然灾害"][1][0] = date
+        write_xlsx(folder / f"{town}.xlsx", cover_rows(unit=town, code=code), sheets)
     _con, result = run_ingest(tmp_path)
-    [refused] = result.quarantined
-    assert (refused.reason_code, refused.sheet, refused.row, refused.column) == (
-        "bad_value", "表5 自然灾害", 2, "灾害发生日期")
-    assert "无法识别的日期 '六月二十日'" in refused.message_zh
-    assert "cannot parse date" in refused.message_en
+    refused = {r.file: r for r in result.quarantined}
+    assert {(r.reason_code, r.sheet, r.row, r.column) for r in refused.values()} == {
+        ("bad_value", "表5 自然灾害", 2, "灾害发生日期")}
+    assert "无法识别的日期 '六月下旬'" in refused["2024Q3/马店镇.xlsx"].message_zh
+    assert "cannot parse date" in refused["2024Q3/马店镇.xlsx"].message_en
+    assert "日期 '六月二十日' 没有年份:请填写完整的日期" in refused["2024Q3/白庙乡.xlsx"].message_zh
+    assert "日期 '6.20' 没有年份" in refused["2024Q3/城关街道.xlsx"].message_zh
 
 
 def test_an_event_date_of_two_readings_is_refused_naming_both(tmp_path):

@@ -27,6 +27,7 @@ columns) get their period and how it was decided
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -223,6 +224,10 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                       f"date {show(raw)}: day and month can be read either way, {first} or "
                       f"{second}? Write it year-month-day (2024-06-20)", **where) from None
     except (ValueError, OverflowError):
+        if col.type == "date" and _NO_YEAR.fullmatch(str(raw).strip()):
+            raise Refusal("bad_value", f"日期 {show(raw)} 没有年份:请填写完整的日期(如 2024年6月20日)",
+                          f"date {show(raw)} has no year: write the whole date (2024-06-20)",
+                          **where) from None
         what_zh, what_en = ("日期", "date") if col.type == "date" else ("数值", "value")
         raise Refusal("bad_value", f"无法识别的{what_zh} {show(raw)}",
                       f"cannot parse {what_en} {show(raw)}", **where) from None
@@ -239,6 +244,10 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                           **where)
         return round(number)
     return round(number, 2)
+
+
+_NO_YEAR = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?"
+                      r"|\d{1,2}[./]\d{1,2}")  # 6月20日, 六月二十日, 6.20: a day of no year
 
 
 def show(raw) -> str:
