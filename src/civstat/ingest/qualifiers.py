@@ -59,6 +59,21 @@ def stated_units(text: str, note: bool = False) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=4096)
+def units_statement(text: str) -> tuple[str, ...] | None:
+    """The units a cell states when it is a units line and nothing else (``单位:户次``,
+    ``计量单位:户、人、万元``, ``(单位:万元)``): each item one of the forms' units
+    (:func:`row_unit`, a magnitude the reader converts); None for any other text (``单位:元宝镇``,
+    ``填报单位:马店镇``, ``单位:百万元``)."""
+    text = norm(text).removeprefix("(").removesuffix(")")
+    m = _STATEMENT.match(text)
+    if m is None or text.isascii():
+        return None
+    items = [item for item in _UNIT_SEPARATORS.split(text[m.end():]) if item]
+    units = tuple(_row_unit(item) for item in items)
+    return units if units and None not in units else None
+
+
 def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
     """(row, units) of every cell from the top down to ``last_row`` stating units (the layout
     memo keeps a units line's units, not its text: see :func:`civstat.ingest.header.layout`)."""
@@ -132,6 +147,19 @@ def _row_unit(cell: str) -> str | None:
     text = norm(cell).removeprefix("(").removesuffix(")")
     units, rates, _ = unit_vocabulary()
     if text in units or unit_key(text) in rates or unread_period(text):
+        return text
+    return None
+
+
+@lru_cache(maxsize=4096)
+def header_unit(text: str) -> str | None:
+    """``text``, normalised, when it is a unit a header may state after its words (``万元``,
+    ``户``, ``元/人·月``, ``元/人·季``; a magnitude the reader does not convert before one of
+    them, ``百万元``, to be refused as such), else None (人数, 女, 参训护理员)."""
+    text = norm(text)
+    if not text or text.isascii() or "(" in text:
+        return None
+    if _row_unit(text) is not None or _row_unit(text.lstrip("十百千万亿") or "-") is not None:
         return text
     return None
 
