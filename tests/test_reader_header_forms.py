@@ -121,11 +121,18 @@ def test_a_units_line_naming_no_unit_to_convert_under_a_one_row_header(tmp_path,
     assert _line_findings(con) == []
 
 
-def test_a_units_line_with_a_magnitude_not_converted_under_the_header_is_not_skipped(tmp_path):
-    """单位:百万元 under the header is no units line the reader can read: the row is refused as
-    it was (never skipped with 38 read as 38 元)."""
-    con, _ = _ingest(tmp_path, {T1: [[*HEAD[:8], "保障标准(元/人·月)"], ["单位:百万元"], URBAN, RURAL]})
-    assert [r[1:5] for r in quarantine_rows(con)] == [("unknown_category", T1, 2, "类别")]
+@pytest.mark.parametrize(("where", "row"), [("above", 1), ("under", 2)])
+def test_a_units_line_with_a_magnitude_the_reader_does_not_convert_is_refused(tmp_path, where, row):
+    """单位:百万元 over the table (or right under its header) over a funds column stating no unit:
+    refused naming the line's row and the unit, as 资金(百万元) is. Before: over the table, 38
+    read as 38 元 (the line was taken for none); under the header, unknown_category."""
+    head = [*HEAD[:8], "保障标准(元/人·月)"]
+    table = [["单位:百万元"], head] if where == "above" else [head, ["单位:百万元"]]
+    con, _ = _ingest(tmp_path, {T1: [*table, URBAN, RURAL]})
+    refused = quarantine_rows(con)
+    assert [r[1:5] for r in refused] == [("ambiguous_unit", T1, row, "累计支出低保资金")]
+    assert f"第{row}行注明的单位 百万元 无法识别" in refused[0][5]
+    assert con.execute("SELECT count(*) FROM raw.dibao").fetchone() == (0,)
 
 
 # -- 3. a 栏次 row and a units row under the header, in either order --------------------------

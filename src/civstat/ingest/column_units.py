@@ -24,8 +24,10 @@ from civstat.ingest.qualifiers import (
     stated_units,
     states_no_unit,
     two_units,
+    unit_kind,
     units_row,
     units_statement,
+    unknown_line_unit,
     unknown_magnitude,
     unknown_unit,
     unread_period,
@@ -93,9 +95,8 @@ def row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row:
         return row_unit_mismatch(col, text, stated, row)
     if unit is not None and not same_unit(unit, stated):
         return row_unit_conflict(text, unit, stated, row)
-    conversions = load_contract().unit_conversions
     for r, units in lines if unit is None else ():
-        said = [u for u in units if conversions[u][0] == col.unit]
+        said = [u for u in units if unit_kind(u) == col.unit]
         if said and not any(same_unit(u, stated) for u in said):
             return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
     return None
@@ -120,11 +121,14 @@ def read_unit(col: Column, text: str, unit: str | None, lines: list, row: int
     """(the unit a column is read in, the :class:`LineUnit` noting it, why it cannot be read):
     its header's (or its units row's) ``unit``, else the one a units line states for its kind
     (``lines``: (row, units), :func:`units_lines`); a problem for two units of its kind in the
-    lines, or a header unit with a magnitude the reader does not convert (百万元)."""
+    lines, or a unit with a magnitude the reader does not convert (百万元), in the header or in
+    the line."""
     if lines and states_no_unit(unit):
         used, line = line_unit(col, lines)
         if line is not None and used is None:
             return used, None, two_units(text, line[1], line[0])
+        if line is not None and unknown_magnitude(col, used):  # 单位:百万元
+            return used, None, unknown_line_unit(col, text, used, line[0])
         if line is not None:
             return used, LineUnit(text, used, default_unit(col), line[0]), None
         return used, None, None
