@@ -1,15 +1,18 @@
 """The unit each column of a header is read in, as the sheet states it above the figures: its
 header's (``累计支出低保资金(万元)`` ×10,000: :func:`header_factor`), a units row's under the header,
-in its upper row or right over it (``单位 | 户 | 人 | 万元 | 元/人·月``: :func:`header_units_row`),
-else a units line's (``金额单位:万元``: :func:`read_unit`); a unit a units row states that the
+in its upper row or right over it (``单位 | 户 | 人 | 万元 | 元/人·月``: :func:`header_units_row`,
+under a 栏次 row too), else a units line's (``金额单位:万元``: :func:`read_unit`; one right under the
+header, :func:`units_line_under`, holds no data); a unit a units row states that the
 column cannot be in, or another than its header's or a units line's, is refused.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import header_period, period_factor
-from civstat.ingest.normalize import norm
+from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
@@ -18,24 +21,67 @@ from civstat.ingest.qualifiers import (
     row_unit_conflict,
     row_unit_mismatch,
     same_unit,
+    stated_units,
     states_no_unit,
     two_units,
+    unit_kind,
     units_row,
+    units_statement,
+    unknown_line_unit,
     unknown_magnitude,
     unknown_unit,
     unread_period,
 )
 
 
+@cache
+def _numbering_labels() -> frozenset[str]:
+    return frozenset(norm(t) for t in load_contract().column_number_labels)
+
+
+def numbers_columns(row) -> bool:
+    """The row numbers the header's columns (甲 | 乙 | 1 | 2 …, 栏次 | 1 | 2 …): its first cell
+    not blank is one of the contract's ``column_number_labels``."""
+    first = next((c for c in row if not is_blank(c)), None)
+    return first.__class__ is str and norm(first) in _numbering_labels()
+
+
+def rows_under(grid: list, header_rows: tuple[int, ...]) -> tuple[int, ...]:
+    """The rows under a header that may state its columns' units: the next one, and the one
+    after it when the next numbers the columns (header | 栏次 | 单位 | 户 | 人 …)."""
+    below = header_rows[-1] + 1
+    if below + 1 < len(grid) and numbers_columns(grid[below]):
+        return below, below + 1
+    return (below,)
+
+
+def units_line(row) -> tuple[str, ...] | None:
+    """The units a row states when its only cell is a units line (``单位:户次``, ``计量单位:户、
+    人、万元``: :func:`units_statement`), else None."""
+    cells = [c for c in row if not is_blank(c)]
+    if len(cells) != 1 or cells[0].__class__ is not str:
+        return None
+    return units_statement(cells[0])
+
+
+def units_line_under(grid: list, header_rows: tuple[int, ...] | None
+                     ) -> tuple[int, tuple[str, ...]] | None:
+    """(row, the units it states the reader converts) of a units line right under the header
+    (or under its 栏次 row), which holds no data; None when there is none."""
+    for at in () if header_rows is None else rows_under(grid, header_rows):
+        if at < len(grid) and units_line(grid[at]) is not None:
+            return at, stated_units(next(c for c in grid[at] if not is_blank(c)))
+    return None
+
+
 def header_units_row(grid: list, header_rows: tuple[int, ...] | None
                      ) -> tuple[dict[int, str], int | None]:
     """(column index → unit, row) of the header's units row (:func:`units_row`): the row under
-    the header, else its upper row, else the row right over it; ({}, None) when none states
-    units."""
+    the header (or under its 栏次 row), else its upper row, else the row right over it; ({}, None)
+    when none states units."""
     if header_rows is None:
         return {}, None
-    below = header_rows[-1] + 1
-    for at in (below, *header_rows[:-1], header_rows[0] - 1):
+    for at in (*rows_under(grid, header_rows), *header_rows[:-1], header_rows[0] - 1):
         if 0 <= at < len(grid) and (stated := dict(units_row(grid[at]) or ())):
             return stated, at
     return {}, None
@@ -49,9 +95,8 @@ def row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row:
         return row_unit_mismatch(col, text, stated, row)
     if unit is not None and not same_unit(unit, stated):
         return row_unit_conflict(text, unit, stated, row)
-    conversions = load_contract().unit_conversions
     for r, units in lines if unit is None else ():
-        said = [u for u in units if conversions[u][0] == col.unit]
+        said = [u for u in units if unit_kind(u) == col.unit]
         if said and not any(same_unit(u, stated) for u in said):
             return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
     return None
@@ -76,11 +121,14 @@ def read_unit(col: Column, text: str, unit: str | None, lines: list, row: int
     """(the unit a column is read in, the :class:`LineUnit` noting it, why it cannot be read):
     its header's (or its units row's) ``unit``, else the one a units line states for its kind
     (``lines``: (row, units), :func:`units_lines`); a problem for two units of its kind in the
-    lines, or a header unit with a magnitude the reader does not convert (百万元)."""
+    lines, or a unit with a magnitude the reader does not convert (百万元), in the header or in
+    the line."""
     if lines and states_no_unit(unit):
         used, line = line_unit(col, lines)
         if line is not None and used is None:
             return used, None, two_units(text, line[1], line[0])
+        if line is not None and unknown_magnitude(col, used):  # 单位:百万元
+            return used, None, unknown_line_unit(col, text, used, line[0])
         if line is not None:
             return used, LineUnit(text, used, default_unit(col), line[0]), None
         return used, None, None

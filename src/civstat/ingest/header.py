@@ -1,5 +1,6 @@
 """Where a sheet's header is, and what it says: the row, or pair of rows, matching most of the
-contract's columns (synonyms, merged two-row headers), each column's unit factor and period.
+contract's columns (synonyms, merged two-row headers: what each column may be read as is
+:mod:`civstat.ingest.header_candidates`'), each column's unit factor and period.
 
 A column's unit is the one its header (or a units row) states (``累计支出低保资金(万元)``), else the
 one a units line above the table states (:mod:`civstat.ingest.column_units`); a column of another
@@ -27,14 +28,19 @@ from civstat.ingest.column_units import (
     form_unit,
     header_factor,
     header_units_row,
+    numbers_columns,
     read_unit,
     row_unit_problem,
+    rows_under,
+    units_line,
+    units_line_under,
 )
+from civstat.ingest.header_candidates import candidates as _candidates
+from civstat.ingest.header_candidates import column_index as _column_index
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
-    count_units,
     has_period_word,
     key_period,
     other_count,
@@ -46,23 +52,11 @@ from civstat.ingest.qualifiers import (
     units_lines,
     units_notes,
     units_row,
+    units_statement,
     unread_period_unit,
 )
 
 HEADER_SCAN_ROWS = 12
-
-
-@cache
-def _column_index(family: str) -> dict[str, Column]:
-    sheet = load_contract().sheet(family)
-    index: dict[str, Column] = {}
-    for col in sheet.columns:
-        names = [col.header, *col.synonyms]
-        if col.group and col.short:
-            names.append(col.group + col.short)
-        for name in names:
-            index.setdefault(header_key(name)[0], col)
-    return index
 
 
 def _cell(row: list, i: int):
@@ -80,48 +74,13 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
     in on the same template, so the same header rows come back hundreds of times."""
     index = _column_index(family)
     found: dict[int, tuple[Column, str | None, str]] = {}
-    for i, candidates in enumerate(_candidates(upper, lower)):
+    for i, candidates in enumerate(_candidates(family, upper, lower)):
         for key, unit, text in candidates:
             col = index.get(key)
             if col is not None and all(c is not col for c, _, _ in found.values()):
                 found[i] = (col, unit, text)
                 break
     return tuple(found.items())
-
-
-def _candidates(upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
-    """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
-    text) it may be read as, best first: group and the count its part names (期末保障 over 户 or
-    (户): 期末保障户数), group and part joined (期末保障 | 户数), part and group joined (集中 under
-    供养标准), the part alone, the group alone
-    over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
-    another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
-    out: list[list[tuple[str, str | None, str]]] = []
-    carry = None
-    for i in range(len(lower)):
-        up = _cell(upper, i) if upper is not None else None
-        if upper is not None:
-            carry = up if not is_blank(up) else carry  # merged cells: forward-fill the upper row
-            up = carry if is_blank(_cell(lower, i)) is False else up
-        lo = _cell(lower, i)
-        candidates: list[tuple[str, str | None, str]] = []
-        out.append(candidates)
-        if period_word(up) == "other" or period_word(lo) == "other":
-            continue
-        if up is not None and not is_blank(lo):
-            (uk, uu), (lk, lu) = header_key(up), header_key(lo)
-            if (counted := lk or lu) in count_units():  # 期末保障 over 户 | 人, (户) | (人): 期末保障户数
-                candidates.append((f"{uk}{counted}数", counted, f"{norm(up)}{norm(lo)}"))
-            candidates.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
-            # 供养标准(元/人·年) over 集中 | 分散: the part names the kind first (集中供养标准)
-            candidates.append((lk + uk, lu or uu, f"{norm(lo)}{norm(up)}"))
-        if not is_blank(lo):
-            k, u = header_key(lo)
-            candidates.append((k, u, norm(lo)))
-        if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
-            k, u = header_key(up)
-            candidates.append((k, u, norm(up)))
-    return out
 
 
 def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
@@ -131,7 +90,7 @@ def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: d
     index = _column_index(family)
     upper = tuple(grid[header_rows[0]]) if len(header_rows) == 2 else None
     taken = {id(col): text for col, _, text in mapping.values()}
-    for i, candidates in enumerate(_candidates(upper, tuple(grid[header_rows[-1]]))):
+    for i, candidates in enumerate(_candidates(family, upper, tuple(grid[header_rows[-1]]))):
         if i in mapping:
             continue
         for key, _, text in candidates:
@@ -211,6 +170,15 @@ def _label_column(family: str, grid: list, header_rows: tuple[int, ...], mapping
     return None
 
 
+@cache
+def _kept(family: str) -> frozenset[str]:
+    """Keys of cells that stand for themselves in a layout: the row label's (类别) and a
+    row-number column's (序号) words, which decide the label column, and a 栏次 row's first cell
+    (甲, 栏次), which decides where a units row under it stands."""
+    labels, numbers = _label_words(family)
+    return labels | numbers | {header_key(t)[0] for t in load_contract().column_number_labels}
+
+
 def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozenset[str]):
     """A cell of the header scan as it matters to :func:`_locate_header`: cells that can match
     no column (numbers, a title naming the township) become a stand-in with the same flags."""
@@ -222,14 +190,15 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
     elif is_blank(cell):
         return cell
     key, unit = header_key(cell)
-    if not key or key in affixes or key in kept:  # kept: 类别 / 序号 decide the label column
+    if not key or key in affixes or key in kept:  # kept: 类别 / 序号 / 栏次 (:func:`_kept`)
         return cell
     if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
         return _TEXT_MARK + "unit:" + unit
     if norm(cell).startswith(_note_headers()):  # 备注, 填表人:张三: no column the form lacks
         return _TEXT_MARK + "note"
-    units = stated_units(cell) if "单位" in norm(cell) else ()
-    if units:  # a units line: its units decide columns' units (and the text may name the township)
+    # a units line: its units decide columns' units (and the text may name the township); one
+    # stating none the reader converts (单位:户次) holds no data under the header
+    if "单位" in norm(cell) and (units := stated_units(cell) or units_statement(cell)):
         return _TEXT_MARK + "、".join(units)
     period = key_period(key, unit)
     if period is not None:  # 上年同期 / 本期 over a column decide whether it is read
@@ -259,9 +228,8 @@ class _LayoutCells(dict):
                 value = self[placed]
                 if _PLACE not in value:  # … unless the cell is its own stand-in (a header's
                     return value         # text, (马店镇) read as a unit): then it is itself
-        labels, numbers = _label_words(self.family)
         value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family),
-                             labels | numbers)
+                             _kept(self.family))
         self[cell] = value
         return value
 
@@ -328,7 +296,7 @@ class Layout:
     full: bool              # every column of the sheet matched
     line_units: tuple[LineUnit, ...] = ()  # columns read in a units line's unit
     problem: Problem | None = None  # a column whose unit or place cannot be told
-    units_row: int | None = None  # the row under the header stating its columns' units
+    units_row: int | None = None  # the row under the header (or its 栏次 row) stating units
     unread: tuple[int, ...] = ()  # columns the form has not (:func:`unread_header` names them)
     form_units: tuple[tuple[str, str], ...] = ()  # (header, unit) read in the form's unit (万元)
 
@@ -338,11 +306,12 @@ class Layout:
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
+        under = units_line_under(grid, header_rows)  # 单位:户次 under the header: no data
         lines = [] if header_rows is None else sorted(
-            {*units_lines(grid, header_rows[-1]), *units_notes(grid)})  # above first: they decide
+            {*units_lines(grid, header_rows[-1]), *units_notes(grid),
+             *((under,) if under and under[1] else ())})  # above first: they decide
         line_units, problems, columns, form_units = [], [], [], []
         groups = _groups(grid, header_rows)
-        below = header_rows[-1] + 1 if header_rows is not None else len(grid)
         stated, at = header_units_row(grid, header_rows)
         for i, (col, unit, text) in mapping.items():
             if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
@@ -373,7 +342,8 @@ class Layout:
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
-                   below if stated and at == below else None, unread, tuple(form_units))
+                   at if stated and at in rows_under(grid, header_rows)
+                   else under[0] if under else None, unread, tuple(form_units))
 
 
 def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
@@ -471,13 +441,21 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
     return hit
 
 
-def _below(grid: list, r: int) -> tuple[bool, tuple | None]:
+def _below(grid: list, r: int) -> tuple[bool, tuple | None] | tuple:
     """What of row ``r`` (the one under a header) decides a layout: whether it holds a period's
     word (本期 | 上年同期 may make it part of the header: :func:`_scan_header`), and the units it
-    states as a units row (:func:`units_row`)."""
+    states as a units row (:func:`units_row`) or a units line (:func:`units_line`); the same
+    of the row after it where ``r`` numbers the columns (栏次)."""
     if r >= len(grid):
         return False, None
-    return has_period_word(grid[r]), units_row(grid[r])
+    row = grid[r]
+    stated = units_row(row)
+    if stated is not None:
+        return has_period_word(row), stated
+    key = has_period_word(row), None, units_line(row)
+    if numbers_columns(row) and r + 1 < len(grid):
+        key += (units_row(grid[r + 1]), units_line(grid[r + 1]))
+    return key
 
 
 def _locate_header(family: str, grid: list[list]):

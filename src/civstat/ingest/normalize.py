@@ -45,7 +45,9 @@ _PERIODS = [
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
 _QIZHONG = re.compile(r"^(其中)[:]?")
-_OTHER_BRACKETS = str.maketrans("【〔[】〕]", "((()))")  # 资金【万元】, 资金[万元]: a unit as in (万元)
+_OTHER_BRACKETS = str.maketrans("【〔[〖】〕]〗", "(((())))")  # 资金【万元】, 资金[万元]: a unit as in (万元)
+# 资金/万元, 资金-万元, 资金 万元 (a space or a line break): what follows the mark may be a unit
+_UNIT_MARK = re.compile(r"\s*[/\-—–]\s*|\s+")
 _UNIT_PREFIX = re.compile(r"^(?:金额|计量|货币|资金|面积)?单位:?")  # (单位:万元) → 万元
 
 
@@ -84,12 +86,28 @@ def _header_key(value: str) -> tuple[str, str | None]:
     """``'其中:直接经济损失\n(万元)'`` → ``('直接经济损失', '万元')`` (【万元】, [万元], 〔万元〕
     alike); ``'(单位:万元)'`` → ``('', '万元')``."""
     text = norm(value).translate(_OTHER_BRACKETS)
+    if "(" not in text and (split := _unit_after(value)) is not None:
+        text = f"{norm(split[0])}({split[1]})"  # 资金/万元 reads as 资金(万元)
     units = _BRACKETS.findall(text)
     key = _BRACKETS.sub("", text)
     key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口
     key = _QIZHONG.sub("", key).replace(":", "")
     key = _NUMBERING.sub("", key)
     return key, (_UNIT_PREFIX.sub("", units[-1]) if units else None)
+
+
+def _unit_after(value: str) -> tuple[str, str] | None:
+    """(words, unit) of a header stating its unit after a slash, a dash or white space
+    (``累计支出低保资金/万元``, ``资金-万元``, ``资金 万元``, ``保障标准 元/人·月``), the unit the
+    longest tail that is one of the forms' units (:func:`civstat.ingest.qualifiers.header_unit`);
+    None for any other header (户数, 其中:女, 持证/参训护理员, 7-9月)."""
+    from civstat.ingest.qualifiers import header_unit  # it reads the contract's units (and this)
+
+    text = unicodedata.normalize("NFKC", value).strip()
+    for mark in _UNIT_MARK.finditer(text):
+        if mark.start() and (unit := header_unit(text[mark.end():])) is not None:
+            return text[:mark.start()], unit
+    return None
 
 
 _COPY_SUFFIX = re.compile(r"(?<=.)\(\d{1,2}\)$")  # 表1 最低生活保障 (2): a copied sheet

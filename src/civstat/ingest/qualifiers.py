@@ -39,13 +39,13 @@ _UNIT_SEPARATORS = re.compile(r"[、,;/()和及。]")
 
 @lru_cache(maxsize=4096)
 def stated_units(text: str, note: bool = False) -> tuple[str, ...]:
-    """The convertible units (``unit_conversions``) a units line states, in order:
+    """The convertible units (``unit_conversions``; or a magnitude of one of their kinds the
+    reader does not convert, 百万元, to be refused: :func:`unit_kind`) a units line states, in order:
     ``'金额单位:万元'`` → ``('万元',)``; ``'单位:户、人、元'`` → ``('元',)``; a title ending
     ``'(单位:万元)'`` → ``('万元',)``; ``'金额单位为万元'`` → ``('万元',)``. A bare 单位 counts
     at the start of the cell or in brackets only (``填报单位:马店镇`` states no unit) — anywhere
     in a ``note`` (``注:本表单位为万元``); a unit counts as a whole item of the list
     (``单位:元宝镇`` states none)."""
-    conversions = load_contract().unit_conversions
     text = norm(text)
     found: list[str] = []
     for m in _STATEMENT.finditer(text):
@@ -55,8 +55,35 @@ def stated_units(text: str, note: bool = False) -> tuple[str, ...]:
         rest = text[m.end():]
         if bracketed:
             rest = rest.split(")", 1)[0]
-        found += [item for item in _UNIT_SEPARATORS.split(rest) if item in conversions]
+        found += [item for item in _UNIT_SEPARATORS.split(rest) if unit_kind(item) is not None]
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=4096)
+def unit_kind(unit: str) -> str | None:
+    """What a unit a units line states counts in: 元 for 万元 (``unit_conversions``), and for a
+    magnitude the reader does not convert of one of their kinds (百万元, 亿元, 千人: a column of
+    that kind read in it is refused); None for any other (户, 元宝镇)."""
+    conversions = load_contract().unit_conversions
+    if unit in conversions:
+        return conversions[unit][0]
+    base = unit.lstrip("十百千万亿")
+    return base if base != unit and base in {c for c, _ in conversions.values()} else None
+
+
+@lru_cache(maxsize=4096)
+def units_statement(text: str) -> tuple[str, ...] | None:
+    """The units a cell states when it is a units line and nothing else (``单位:户次``,
+    ``计量单位:户、人、万元``, ``(单位:万元)``): each item one of the forms' units
+    (:func:`row_unit`, or :func:`unit_kind`: 百万元 is stated, to be refused); None for any
+    other text (``单位:元宝镇``, ``填报单位:马店镇``)."""
+    text = norm(text).removeprefix("(").removesuffix(")")
+    m = _STATEMENT.match(text)
+    if m is None or text.isascii():
+        return None
+    items = [item for item in _UNIT_SEPARATORS.split(text[m.end():]) if item]
+    units = tuple(item for item in items if _row_unit(item) or unit_kind(item))
+    return units if units and len(units) == len(items) else None
 
 
 def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
@@ -136,6 +163,19 @@ def _row_unit(cell: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def header_unit(text: str) -> str | None:
+    """``text``, normalised, when it is a unit a header may state after its words (``万元``,
+    ``户``, ``元/人·月``, ``元/人·季``; a magnitude the reader does not convert before one of
+    them, ``百万元``, to be refused as such), else None (人数, 女, 参训护理员)."""
+    text = norm(text)
+    if not text or text.isascii() or "(" in text:
+        return None
+    if _row_unit(text) is not None or _row_unit(text.lstrip("十百千万亿") or "-") is not None:
+        return text
+    return None
+
+
 def units_row(row) -> tuple[tuple[int, str], ...] | None:
     """(column index, unit) of a row under (or right over) the header that states each
     column's unit (``单位 | 户 | 人 | 户 | 人 | 元 | 元/人·月``; the label cell blank or 单位 /
@@ -203,10 +243,9 @@ def line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
     """(unit, (row, units) of the line stating it) for a column whose header states no unit:
     (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
     when it names two of its kind, 元 and 万元 (which one is this column in?)."""
-    conversions = load_contract().unit_conversions
     default = default_unit(col)
     for r, units in lines:  # the first line stating a unit of its kind decides
-        kind = tuple(u for u in units if conversions[u][0] == col.unit)
+        kind = tuple(u for u in units if unit_kind(u) == col.unit)
         if not kind:
             continue
         if kind == (default,):
@@ -288,6 +327,16 @@ def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
                    f"{header}: no unit in the header, and row {row + 1} states both "
                    f"{' and '.join(units)}: the column's unit cannot be told (state it in the header)",
                    row + 1, header)
+
+
+def unknown_line_unit(col: Column, header: str, unit: str, row: int) -> Problem:
+    """A column stating no unit under a units line stating one of its kind with a magnitude the
+    reader does not convert (单位:百万元): read as 元 it would be off by that magnitude."""
+    known = convertible_units(col)
+    return Problem("ambiguous_unit",
+                   f"{header} 表头未注明单位,第{row + 1}行注明的单位 {unit} 无法识别(可用 {known})",
+                   f"{header}: no unit in the header, and row {row + 1} states {unit}, which is "
+                   f"not recognised (use {known})", row + 1, header)
 
 
 def convertible_units(col: Column) -> str:

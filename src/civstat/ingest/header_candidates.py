@@ -1,0 +1,101 @@
+"""What each column of a header may be read as: its own text, or, under a group (the upper row
+of a two-row header, merged over its parts), the group and the part together — the keys to
+look the contract's columns up by (:func:`civstat.ingest.header.layout` takes the first found).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from civstat.contract import Column, load_contract
+from civstat.ingest.normalize import header_key, is_blank, norm
+from civstat.ingest.qualifiers import count_units, period_word
+
+
+@cache
+def column_index(family: str) -> dict[str, Column]:
+    """Header key → the family's column it names (its header, synonyms, group and short name)."""
+    sheet = load_contract().sheet(family)
+    index: dict[str, Column] = {}
+    for col in sheet.columns:
+        names = [col.header, *col.synonyms]
+        if col.group and col.short:
+            names.append(col.group + col.short)
+        for name in names:
+            index.setdefault(header_key(name)[0], col)
+    return index
+
+
+def _cell(row, i: int):
+    return row[i] if i < len(row) else None
+
+
+@cache
+def _total_words() -> frozenset[str]:
+    """The contract's 合计 labels (合计, 小计, 总计 …): a part under a group that is its total."""
+    return frozenset(norm(t) for t in load_contract().total_labels)
+
+
+def candidates(family: str, upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
+    """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
+    text) it may be read as, best first: group and the count its part names (期末保障 over 户 or
+    (户): 期末保障户数), group and part joined (期末保障 | 户数), part and group joined (集中 under
+    供养标准), the group over a part that is its total (期末供养人数 over 合计 | 集中 | 分散), the
+    part alone, the part in place of the group's first words where that names a part of the
+    group's column (集中 under 期末供养人数: 集中供养人数, of 期末供养人数; under a 其中 group, of
+    the column left of it), the group alone
+    over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
+    another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
+    out: list[list[tuple[str, str | None, str]]] = []
+    carry = previous = None
+    for i in range(len(lower)):
+        up = _cell(upper, i) if upper is not None else None
+        if upper is not None:
+            carry = up if not is_blank(up) else carry  # merged cells: forward-fill the upper row
+            up = carry if is_blank(_cell(lower, i)) is False else up
+        lo = _cell(lower, i)
+        found: list[tuple[str, str | None, str]] = []
+        out.append(found)
+        if period_word(up) == "other" or period_word(lo) == "other":
+            continue
+        joined = up is not None and not is_blank(lo)
+        if joined:
+            (uk, uu), (lk, lu) = header_key(up), header_key(lo)
+            if (counted := lk or lu) in count_units():  # 期末保障 over 户 | 人, (户) | (人): 期末保障户数
+                found.append((f"{uk}{counted}数", counted, f"{norm(up)}{norm(lo)}"))
+            found.append((uk + lk, lu or uu, f"{norm(up)}{norm(lo)}"))
+            # 供养标准(元/人·年) over 集中 | 分散: the part names the kind first (集中供养标准)
+            found.append((lk + uk, lu or uu, f"{norm(lo)}{norm(up)}"))
+            if lk in _total_words():  # 期末供养人数 over 合计: the group's own column
+                found.append((uk, lu or uu, f"{norm(up)}{norm(lo)}"))
+        if not is_blank(lo):
+            k, u = header_key(lo)
+            found.append((k, u, norm(lo)))
+        if joined and lk:  # 集中 under 期末供养人数 (集中供养人数), under 累计支出供养资金 (集中供养资金),
+            # under 其中 right of 期末供养人数 (期末供养人数 | 其中, over 集中 | 分散)
+            whole = uk or (previous if norm(up).rstrip(":") == "其中" else "")
+            found += _parts(family, whole, lk, lu or uu, norm(lo))
+        elif up is not None and not is_blank(up) and is_blank(lo):
+            previous = header_key(up)[0]  # a column of its own, headed in the upper row
+        if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
+            k, u = header_key(up)
+            found.append((k, u, norm(up)))
+    return out
+
+
+def _parts(family: str, group: str, part: str, unit: str | None, text: str
+           ) -> list[tuple[str, str | None, str]]:
+    """The part written in place of the group's first words (期末 of 期末供养人数, 累计支出 of
+    累计支出供养资金) where that names a column the contract counts as part of the group's
+    (集中 under 期末供养人数: 集中供养人数, of 期末供养人数); never one of another column (集中
+    under 本年新增人数 is no 集中供养人数)."""
+    index = column_index(family)
+    whole = index.get(group)
+    if whole is None:
+        return []
+    out = []
+    for j in range(1, len(group) - 1):
+        col = index.get(key := part + group[j:])
+        if col is not None and col.of == whole.name:
+            out.append((key, unit, f"{text}{group[j:]}"))
+    return out
