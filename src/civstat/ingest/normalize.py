@@ -43,7 +43,10 @@ _PERIODS = [
     (re.compile(rf"{_Y}年?(全年|年度|年报|度)(?!.*(?:季|月|半年))"), "y"),     # 2024年度: Q4
 ]
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+# The number a clerk puts before a header (2、其中:城镇人口): with its mark only (2024年 is no number) …
 _NUMBERING = re.compile(r"^(\d+[.、]|[一二三四五六七八九十]+、)")
+# … and before a row label or a sheet name (一、城市低保, (一), 1.农村低保, 1低保, ① read as 1).
+LABEL_NUMBER = re.compile(r"^(?:\d{1,2}[.、]?|[一二三四五六七八九十]{1,3}、|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
 _QIZHONG = re.compile(r"^(其中)[:]?")
 _OTHER_BRACKETS = str.maketrans("【〔[〖】〕]〗", "(((())))")  # 资金【万元】, 资金[万元]: a unit as in (万元)
 # 资金/万元, 资金-万元, 资金 万元 (a space or a line break): what follows the mark may be a unit

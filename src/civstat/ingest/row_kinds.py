@@ -5,11 +5,10 @@ an event). Memoised per sheet and per (first cell, label): labels repeat across 
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from civstat.contract import Sheet, load_contract
-from civstat.ingest.normalize import norm
+from civstat.ingest.normalize import LABEL_NUMBER, norm
 from civstat.ingest.qualifiers import part_word, period_word
 
 
@@ -30,9 +29,6 @@ def _total_words() -> tuple[str, ...]:
 
 
 _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
-
-
-LABEL_NUMBER = re.compile(r"^(?:\d{1,2}[.、]?|[一二三四五六七八九十]{1,3}、|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
 
 
 def _category(sheet: Sheet, label: str) -> str | None:

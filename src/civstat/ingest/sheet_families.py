@@ -17,10 +17,9 @@ from functools import cache, lru_cache
 from civstat.contract import load_contract
 from civstat.ingest.cover import labels_a_cover
 from civstat.ingest.header import layout
-from civstat.ingest.normalize import sheet_key
+from civstat.ingest.normalize import LABEL_NUMBER, sheet_key
 from civstat.ingest.qualifiers import period_word
 from civstat.ingest.refusal import Finding, Refusal
-from civstat.ingest.row_kinds import LABEL_NUMBER
 from civstat.ingest.workbook import Grids
 
 # A header matching fewer of a table's columns than this (unless all of them) names no table.
