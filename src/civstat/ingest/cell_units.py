@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from civstat.contract import Column, load_contract
+from civstat.ingest.cell_notes import CURRENCY, without_note
 from civstat.ingest.normalize import MAGNITUDE, header_key, norm, unit_key
 from civstat.ingest.qualifiers import known_units, rate_keys, unread_period
 from civstat.ingest.refusal import Finding
@@ -153,8 +154,18 @@ def header_period(col: Column, unit: str | None, text: str) -> str | None:
 
 
 def cell_unit(raw) -> str | None:
-    """The unit typed after the number in a cell: ``'3,300元/年'`` → ``'元/年'``."""
-    m = CELL_UNIT.match(norm(raw)) if isinstance(raw, str) else None
+    """The unit typed after the number in a cell: ``'3,300元/年'`` → ``'元/年'``; a note with
+    digits stating a part of the figure is no unit (``'38万元(含补发5000元)'`` → ``'万元'``), and a
+    currency sign before the figure states 元 (``'¥380,000.00'`` → ``'元'``, ``'¥38万'`` → ``'万'``:
+    its note, any, is none either)."""
+    if not isinstance(raw, str):
+        return None
+    text = norm(raw)
+    bare = CURRENCY.sub(r"\1", text)
+    if bare != text:
+        m = CELL_UNIT.match(without_note(bare, all_notes=True))
+        return m[1] if m else "元"
+    m = CELL_UNIT.match(without_note(text))
     return m[1] if m else None
 
 

@@ -10,9 +10,13 @@ from typing import NamedTuple
 
 import opencc
 
+from civstat.ingest.cell_notes import CURRENCY, return_words, without_note
+
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _SPACE = re.compile(r"\s+")
-_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "none", "null"}
+_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "(无)", "none", "null"}
+# 本季度无灾情 (contract nothing_texts): nothing happened, so no figure (a trailing 。 alike)
+_NULLS |= {text + end for text in return_words("nothing_texts") for end in ("", "。", ".")}
 _DATE_NULLS = _NULLS | {"nan"}
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 # a number's digits with separators (1,775,475.5); grouped right they are three by three
@@ -170,10 +174,14 @@ class ScientificNumber(ValueError):
 
 SCIENTIFIC = r"^[-+]?\d[\d,]*(?:\.\d*)?[eE][-+]?\d+$"
 _SCIENTIFIC = re.compile(SCIENTIFIC)
+_ZEROS = {"零", "〇"}  # a zero written as a word (本年新增户数 | 零)
 
 
 def parse_number(value: object) -> float | None:
-    """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None.
+    """``'1,775,475'``, ``'１２３'``, ``'529户'``, ``'67%'``, ``'—'`` → 1775475, 123, 529, 0.67, None;
+    ``'零'`` → 0, ``'(无)'`` → None, ``'¥380,000.00'`` → 380000 (the ¥ is the cell's unit, 元:
+    :func:`civstat.ingest.cell_units.cell_unit`), ``'210人(含残疾5人)'`` → 210 (a note stating a part
+    of the figure: :mod:`civstat.ingest.cell_notes`; ``'210(220)'`` is no number).
 
     Raises ValueError when the text is not a number, its thousands separators are not three
     digits apart (``'1,5'``: 1.5 with a decimal comma, or 15?), or white space stands between its
@@ -190,6 +198,9 @@ def parse_number(value: object) -> float | None:
     text = norm(value)
     if text.lower() in _NULLS:
         return None
+    if text in _ZEROS:
+        return 0.0
+    text = CURRENCY.sub(r"\1", without_note(text, all_notes=True))
     if _SCIENTIFIC.match(text):
         raise ScientificNumber(text)
     head = _NUMBER_HEAD.match(text)

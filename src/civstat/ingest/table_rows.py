@@ -7,12 +7,23 @@ means — and what a sheet of one row means.
 * A one-row sheet written as parts (城镇 | 农村) is read from its 合计 row, refused without one.
 * Figures in a 合计 row alone (no category, event or institution rows) are refused: the warehouse
   adds up the detail rows, so they would count for nothing.
+* An event row saying nothing happened (``本季度无自然灾害发生`` / ``无`` in its date cell, contract
+  ``nothing_texts``) is no event: left out, with a finding; with figures beside it, refused.
+* Two event rows identical in every cell both count (a flood listed per village may repeat
+  its figures), with a finding naming both: a row copied twice would count twice.
+* A listed text (灾害种类, 机构类型) written otherwise is its listed value, an unlisted one a
+  finding (:mod:`civstat.ingest.choices`).
+* A figure with a note stating a part of it (``210人(含残疾5人)``: read as 210) is named in a
+  finding, the note quoted: it is no part of the figure, and the statistician should see it.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
+from civstat.ingest.cell_notes import return_words, unread_note
+from civstat.ingest.choices import settle_choices
 from civstat.ingest.normalize import norm
 from civstat.ingest.refusal import Finding, Refusal
 
@@ -23,16 +34,98 @@ if TYPE_CHECKING:
 def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> list[dict]:
     """The sheet's rows after the checks above (``names``: its columns' names)."""
     sheet, single = plan.sheet, plan.sheet.row_kind == "single"
+    _notes(plan)
     if not single and rows and all(row.get("is_total") for row in rows):
         _parts_missing(plan, rows, names)
     if sheet.row_kind == "category" and len(rows) > 1:
         _once_per_category(plan, rows)
     elif sheet.row_kind in ("entity", "event"):
+        if sheet.row_kind == "event":
+            rows = _no_events(plan, rows)
         rows = _titles_left_out(plan, rows, names)
+        settle_choices(plan, rows)
         if sheet.row_kind == "entity":
             _named_once(plan, rows)
+        else:
+            _copies_named(plan, rows, names)
         _attributes_given(plan, rows)
     return _one_row(plan, rows) if single and len(rows) > 1 else rows
+
+
+_FIGURES = ("int", "money", "decimal")
+
+
+def _notes(plan: SheetPlan) -> None:
+    """A finding for each figure read from a cell that holds a note stating a part of it, which
+    the per-cell reader reads without a word (:func:`civstat.ingest.cell_notes.unread_note`):
+    ``210人(含残疾5人)`` is 210, the note kept here."""
+    from civstat.ingest.columns import show  # columns imports this module
+
+    for record, cells, _ in plan.rows:
+        for (col, text, _, _), raw in zip(plan.columns, cells, strict=True):
+            if raw.__class__ is not str or col.type not in _FIGURES or not raw.endswith((")", "）")):
+                continue
+            note, value = unread_note(norm(raw)), record.get(col.name)
+            if note is None or value is None:
+                continue
+            read = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+            r = record["source_row"]
+            plan.findings.append(Finding(
+                "cell_note", f"{text} 单元格 {show(raw)} 按 {read} 读取,括号中的“{note}”是说明,未计入数值",
+                f"{text}: cell {show(raw)} read as {read}; the note in brackets ({note}) is no "
+                "part of the figure", sheet=plan.name, row=r, column=text))
+
+
+@cache
+def _nothing() -> frozenset[str]:
+    """What says nothing happened (contract ``nothing_texts``, and 无), normalised."""
+    return frozenset({*return_words("nothing_texts"), "无", "(无)"})
+
+
+def _says_nothing(cell) -> str | None:
+    """The cell's text when it says nothing happened (本季度无灾情, 无灾情。, 无), else None."""
+    if cell.__class__ is not str:
+        return None
+    return cell.strip() if norm(cell).rstrip("。.") in _nothing() else None
+
+
+def _no_events(plan: SheetPlan, rows: list[dict]) -> list[dict]:
+    """Event rows whose date cell says nothing happened (``本季度无自然灾害发生``, ``无``; a row
+    saying so in any cell with nothing else in it alike): no event, left out with a finding
+    (``no_event``) — the rest of the row blank, or a kind alone. A row with figures beside such
+    a date is refused: an event whose date was not written, or figures typed by mistake?"""
+    dates = [i for i, (col, *_) in enumerate(plan.columns) if col.type == "date"]
+    kept = {id(row) for row in rows}
+    left: set[int] = set()
+    for record, cells, _ in plan.rows:
+        if record.get("is_total"):
+            continue
+        said = next((t for i in dates if (t := _says_nothing(cells[i]))), None)
+        if id(record) in kept:
+            if said is None:
+                continue
+            if any(col.type in _FIGURES and record.get(col.name) is not None
+                   for col, *_ in plan.columns):
+                header = plan.columns[dates[0]][1]
+                raise Refusal("bad_value",
+                              f"{header} 写着“{said}”,这一行却填有数字:有灾害请填写发生日期,"
+                              "无灾害请删去这一行的数字",
+                              f"{header} says {said!r} (nothing happened), but the row holds "
+                              "figures: fill in the event's date, or delete the figures",
+                              sheet=plan.name, row=record["source_row"], column=header)
+            left.add(id(record))
+        elif said is None:
+            said = next((t for c in cells if (t := _says_nothing(c))), None)
+            if said is None:
+                continue
+        r = record["source_row"]
+        plan.findings.append(Finding(
+            "no_event", f"第{r}行写明“{said}”,不是一起灾害事件,未读取(本表列1月至本期的全部事件:"
+            "本年此前发生的灾害仍须逐行填报)",
+            f"row {r} says {said!r}: no event, not read (the table lists every event from "
+            "January on: the year's earlier events are still listed row by row)",
+            sheet=plan.name, row=r))
+    return [row for row in rows if id(row) not in left] if left else rows
 
 
 def _key_column(sheet):
@@ -136,6 +229,27 @@ def _named_once(plan: SheetPlan, rows: list[dict]) -> None:
                           f"{row['source_row']}): delete the copy, or tell two institutions of that "
                           "name apart in their names", sheet=plan.name, row=row["source_row"],
                           column=header)
+
+
+def _copies_named(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> None:
+    """A finding (not a refusal) for an event row identical in every cell to one above it: the
+    warehouse adds up the rows of one date and kind (one village per row is legitimate), so a
+    copied row would count twice without a word."""
+    first: dict[tuple, dict] = {}
+    for row in rows:
+        if row.get("is_total"):
+            continue
+        seen = first.setdefault(tuple(row.get(n) for n in names), row)
+        if seen is row:
+            continue
+        a, b = seen["source_row"], row["source_row"]
+        plan.findings.append(Finding(
+            "duplicate_row",
+            f"第{a}行和第{b}行完全相同(日期、种类和各项数字都一样):两行都计入合计;"
+            "如是分村填报请核对,如是误复制的一行请删去后重报",
+            f"rows {a} and {b} are identical in every cell (date, kind and every figure): both "
+            "count in the totals; if one is a copy, delete it and resend",
+            sheet=plan.name, row=b))
 
 
 def _once_per_category(plan: SheetPlan, rows: list[dict]) -> None:
