@@ -111,6 +111,7 @@ class Programme:
     summary: dict = field(default_factory=dict)  # its section of the year-end summary
     generator: dict = field(default_factory=dict)  # demo-generator profile
     dbt: dict = field(default_factory=dict)  # {staging: custom | generated, flows_model: …}
+    choice_synonyms: dict = field(default_factory=dict)  # column → {listed value: [variants]}
     path: Path | None = None
 
     def flow_of(self, column: str) -> tuple[str, str]:
@@ -150,6 +151,8 @@ class Contract:
     unread_rate_periods: tuple[str, ...] = ()
     units_row_labels: tuple[str, ...] = ()
     sheet_name_suffixes: tuple[str, ...] = ()  # 低保统计表: words after a sheet's name
+    nothing_texts: tuple[str, ...] = ()  # 本季度无灾情: nothing happened, no figure
+    note_part_words: tuple[str, ...] = ()  # 210人(含残疾5人): a note on a part of the figure
     other_spreadsheets: dict[str, str] = field(default_factory=dict)
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
@@ -235,8 +238,20 @@ def _programme(path: Path) -> Programme:
         summary=dict(d.get("summary") or {}),
         generator=dict(d.get("generator") or {}),
         dbt=dict(d.get("dbt") or {}),
+        choice_synonyms=dict(d.get("choice_synonyms") or {}),
         path=path,
     )
+
+
+def _check_choice_synonyms(prog: Programme) -> None:
+    """Each ``choice_synonyms`` entry names a column with ``choices`` and one of them."""
+    columns = {c.name: c for c in prog.sheet.columns}
+    for name, listed in prog.choice_synonyms.items():
+        choices = columns[name].choices if name in columns else ()
+        for value in listed:
+            if value not in choices:
+                raise ValueError(f"programmes/{prog.code}.yaml: choice_synonyms of {name}: "
+                                 f"{value!r} is not one of its choices")
 
 
 def programme_files(directory: Path | None = None) -> list[Path]:
@@ -250,6 +265,8 @@ def load_contract(path: Path | None = None) -> Contract:
     raw = yaml.safe_load((root / "return.yaml").read_text(encoding="utf-8"))
     programmes = sorted((_programme(p) for p in programme_files(root / "programmes")),
                         key=lambda p: (p.order, p.code))
+    for prog in programmes:
+        _check_choice_synonyms(prog)
     _check_unique(programmes)
     cover = raw["cover"]
     return Contract(
@@ -276,6 +293,8 @@ def load_contract(path: Path | None = None) -> Contract:
         unread_rate_periods=tuple(raw.get("unread_rate_periods") or ()),
         units_row_labels=tuple(raw.get("units_row_labels") or ()),
         sheet_name_suffixes=tuple(raw.get("sheet_name_suffixes") or ()),
+        nothing_texts=tuple(str(w) for w in raw.get("nothing_texts") or ()),
+        note_part_words=tuple(str(w) for w in raw.get("note_part_words") or ()),
         other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),

@@ -13,23 +13,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
-
-from civstat.contract import CONTRACT_DIR
-
 CURRENCY = re.compile(r"^([-+]?)¥")  # ¥380,000.00 / -¥5: the sign of 元 before the figure
 
 
 @cache
-def return_words(key: str) -> tuple[str, ...]:
-    """A list of words of ``contract/return.yaml`` (``note_part_words``)."""
-    raw = yaml.safe_load((CONTRACT_DIR / "return.yaml").read_text(encoding="utf-8"))
-    return tuple(str(w) for w in raw.get(key) or ())
-
-
-@cache
 def _note() -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(return_words("note_part_words"), key=len,
+    from civstat.contract import load_contract  # the contract's loader uses normalize, and it this
+
+    words = "|".join(re.escape(w) for w in sorted(load_contract().note_part_words, key=len,
                                                     reverse=True))
     return re.compile(rf"^(?P<figure>[-+]?¥?\d[^()]*?)\((?P<note>(?:{words})[^()]*)\)$")
 

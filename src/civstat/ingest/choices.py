@@ -16,8 +16,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import yaml
-
 from civstat.contract import load_contract
 from civstat.ingest.normalize import norm
 from civstat.ingest.refusal import Finding
@@ -29,20 +27,16 @@ if TYPE_CHECKING:
 @cache
 def choice_index(family: str) -> dict[str, tuple[tuple[str, ...], dict[str, str]]]:
     """Column name → (its choices, normalised value or variant → listed value), for the columns
-    of the family's sheet that list choices. A synonym naming a value not listed is an error of
-    the contract (raised)."""
+    of the family's sheet that list choices (the programme file's ``choice_synonyms``, checked
+    against its choices when the contract is loaded)."""
     prog = load_contract().programme(family)
-    raw = yaml.safe_load(prog.path.read_text(encoding="utf-8")) if prog.path else {}
-    synonyms = raw.get("choice_synonyms") or {}
+    synonyms = prog.choice_synonyms
     out = {}
     for col in prog.sheet.columns:
         if not col.choices:
             continue
         index = {norm(c): c for c in col.choices}
         for listed, variants in (synonyms.get(col.name) or {}).items():
-            if listed not in col.choices:
-                raise ValueError(f"programmes/{family}.yaml: choice_synonyms of {col.name}: "
-                                 f"{listed!r} is not one of its choices")
             for variant in variants:
                 index.setdefault(norm(variant), listed)
         out[col.name] = (col.choices, index)

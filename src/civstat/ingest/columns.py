@@ -46,7 +46,6 @@ from civstat.ingest.cell_units import (
     unit_finding,
 )
 from civstat.ingest.normalize import (
-    _NULLS,
     DIGIT_GAP,
     GROUPED,
     NUMBER_HEAD,
@@ -56,6 +55,7 @@ from civstat.ingest.normalize import (
     ScientificNumber,
     SpacedNumber,
     is_blank,
+    null_markers,
     parse_date,
     parse_number,
 )
@@ -66,8 +66,6 @@ from civstat.ingest.table_rows import settle_rows
 MAX_ABS_NUMBER = 2 ** 53
 TYPE_LIMITS = {"INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
 
-# parse_number's null markers after NFKC, in the cases townships type them (无/無, None, NULL …)
-NUMBER_NULLS = sorted(_NULLS | {"無"} | {m.upper() for m in _NULLS} | {m.title() for m in _NULLS})
 # parse_number: drop a trailing unit after a leading number (529户, 300元/月), or trailing %
 _UNIT_OR_PERCENT = r"^([-+]?\d.*?)[^\d.]+$|%+$"
 
@@ -88,6 +86,14 @@ def limit_of(col: Column) -> int:
 
 # -- the expressions (built once per process) -------------------------------------------------
 @cache
+def number_nulls() -> list[str]:
+    """parse_number's null markers after NFKC, in the cases townships type them (无/無, None,
+    NULL …; 本季度无灾情)."""
+    nulls = null_markers()
+    return sorted(nulls | {"無"} | {m.upper() for m in nulls} | {m.title() for m in nulls})
+
+
+@cache
 def _cleaning() -> list[pl.Expr]:
     """Text as townships type it → (blank, number): NFKC, no spaces or thousands separators,
     null markers, a trailing unit or %, as :func:`civstat.ingest.normalize.parse_number`."""
@@ -100,7 +106,7 @@ def _cleaning() -> list[pl.Expr]:
     number = pl.when(misgrouped | text.str.contains(SCIENTIFIC) | nfkc.str.contains(DIGIT_GAP)
                      ).then(None).otherwise(
         text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
-    return [(raw.is_null() | text.is_in(NUMBER_NULLS)).alias("blank"),
+    return [(raw.is_null() | text.is_in(number_nulls())).alias("blank"),
             pl.when(text.str.ends_with("%")).then(number / 100).otherwise(number).alias("number"),
             text.str.extract(CELL_UNIT.pattern, 1).alias("unit")]
 

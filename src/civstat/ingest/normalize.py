@@ -10,14 +10,11 @@ from typing import NamedTuple
 
 import opencc
 
-from civstat.ingest.cell_notes import CURRENCY, return_words, without_note
+from civstat.ingest.cell_notes import CURRENCY, without_note
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _SPACE = re.compile(r"\s+")
-_NULLS = {"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "(无)", "none", "null"}
-# 本季度无灾情 (contract nothing_texts): nothing happened, so no figure (a trailing 。 alike)
-_NULLS |= {text + end for text in return_words("nothing_texts") for end in ("", "。", ".")}
-_DATE_NULLS = _NULLS | {"nan"}
+_NULLS = frozenset({"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "(无)", "none", "null"})
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 # a number's digits with separators (1,775,475.5); grouped right they are three by three
 NUMBER_HEAD = r"^[-+]?[\d,]*\d(?:\.\d+)?"
@@ -151,7 +148,17 @@ def is_blank(value: object) -> bool:
 
 def is_empty(value: object) -> bool:
     """Blank, or a figure's null marker (``—``, ``/``, ``无``): a cell stating no figure."""
-    return is_blank(value) or (value.__class__ is str and norm(value).lower() in _NULLS)
+    return is_blank(value) or (value.__class__ is str and norm(value).lower() in null_markers())
+
+
+@cache
+def null_markers() -> frozenset[str]:
+    """What a cell states no figure with (normalised, lower case): ``—``, ``/``, ``无`` … and what
+    says nothing happened (contract ``nothing_texts``: 本季度无灾情, a trailing 。 alike)."""
+    from civstat.contract import load_contract  # the contract's loader uses this module
+
+    nothing = (norm(text) + end for text in load_contract().nothing_texts for end in ("", "。", "."))
+    return _NULLS | {text.lower() for text in nothing}
 
 
 class MisgroupedNumber(ValueError):
@@ -196,7 +203,7 @@ def parse_number(value: object) -> float | None:
     if _DIGIT_GAP.search(unicodedata.normalize("NFKC", value)):
         raise SpacedNumber(value)
     text = norm(value)
-    if text.lower() in _NULLS:
+    if text.lower() in null_markers():
         return None
     if text in _ZEROS:
         return 0.0
@@ -244,7 +251,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = norm(value)
-    if text.lower() in _DATE_NULLS:
+    if text.lower() in null_markers() or text.lower() == "nan":
         return None
     if _EXCEL_SERIAL.fullmatch(text):
         return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))

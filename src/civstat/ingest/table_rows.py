@@ -22,7 +22,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from civstat.ingest.cell_notes import return_words, unread_note
+from civstat.contract import load_contract
+from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.choices import settle_choices
 from civstat.ingest.normalize import norm
 from civstat.ingest.refusal import Finding, Refusal
@@ -79,7 +80,7 @@ def _notes(plan: SheetPlan) -> None:
 @cache
 def _nothing() -> frozenset[str]:
     """What says nothing happened (contract ``nothing_texts``, and 无), normalised."""
-    return frozenset({*return_words("nothing_texts"), "无", "(无)"})
+    return frozenset({*(norm(t) for t in load_contract().nothing_texts), "无", "(无)"})
 
 
 def _says_nothing(cell) -> str | None:
