@@ -129,18 +129,35 @@ def test_a_fill_date_from_the_quarters_last_month_to_a_year_after_is_no_matter(t
     assert result.ok and _codes(con) == []
 
 
-def test_the_fill_date_is_checked_against_the_period_a_title_states():
-    grid = [["马店镇2024年第三季度民政统计季报"], ["填报单位", "马店镇"], ["填报日期", "2024年4月8日"]]
-    cover, found = parse_cover("封面", grid)
-    assert cover["fill_date"] == dt.date(2024, 4, 8)
-    assert ("fill_date_implausible", 3, "填报日期") in [(f.code, f.row, f.column) for f in found]
+def test_the_fill_date_is_checked_against_the_period_a_title_states(tmp_path):
+    """No 报告期 row; the title says 2024年第三季度 (in the Q3 folder): a 填报日期 in April is one
+    the period cannot have."""
+    rows = [r for r in hm.cover_rows(fill_date="2024年4月8日") if r[0] != "报告期"]
+    rows[0] = ["马店镇2024年第三季度民政统计季报"]
+    con, result = _ingest(tmp_path, rows)
+    assert result.ok
+    assert _codes(con) == [("cover_missing", None, "报告期"), ("fill_date_implausible", 11, "填报日期")]
 
 
-def test_a_fourth_quarters_return_filled_in_january_is_no_matter():
+def test_without_a_stated_period_the_fill_date_is_checked_against_the_folders(tmp_path):
+    """No 报告期 and no title stating one: the folder (2024Q3) is the period, and a 填报日期 of
+    2023 is a finding all the same (before, only a stated period was checked)."""
+    rows = [r for r in hm.cover_rows(fill_date="2023年10月8日") if r[0] != "报告期"]
+    con, result = _ingest(tmp_path, rows)
+    assert result.ok
+    missing, (code, sheet, row, column, zh, _) = hm.findings(con)
+    assert missing[0] == "cover_missing"
+    assert (code, sheet, row, column) == ("fill_date_implausible", "封面", 11, "填报日期")
+    assert "封面 填报日期 2023-10-08(单元格 B11)早于报告期 2024Q3 的最后一个月" in zh
+
+
+def test_a_fourth_quarters_return_filled_in_january_is_no_matter(tmp_path):
     """Guard: the quarter's end is the year's; the return is filled in the next year."""
-    grid = [["填报单位", "马店镇"], ["报告期", "2024年第4季度"], ["填报日期", "2025年1月10日"]]
-    _, found = parse_cover("封面", grid)
-    assert "fill_date_implausible" not in [f.code for f in found]
+    rows = _with(hm.cover_rows(fill_date="2025年1月10日"), "报告期", "2024年第4季度")
+    sheets = hm.canonical_sheets()
+    hm.write_xlsx(tmp_path / "raw" / "2024Q4" / "马店镇.xlsx", rows, sheets)
+    con, result = hm.run_ingest(tmp_path)
+    assert result.ok and _codes(con) == []
 
 
 # -- 报告期 typed as a date ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from civstat import paths
 from civstat.contract import load_contract
+from civstat.ingest.cover_period import fill_date_finding
 from civstat.ingest.dated_rows import refuse_dates_outside
 from civstat.ingest.discover import QUARTER_FOLDER, Ignored, Unit, scan
 from civstat.ingest.identity import Divisions, find_twins
@@ -149,6 +150,7 @@ def _parse_unit(job: tuple) -> tuple:
 def _outcome(parsed: ParsedReturn, folder_name: str, files: list[Path]) -> tuple:
     period = _check_period(parsed, folder_name)
     refuse_dates_outside(parsed, period)
+    parsed.findings += fill_date_finding(parsed.cover, *period)
     return "ok", parsed, period, max(f.stat().st_mtime for f in files)
 
 

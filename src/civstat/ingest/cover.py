@@ -46,7 +46,6 @@ from civstat.ingest.column_units import header_factor
 from civstat.ingest.cover_period import (
     cell_address,
     dated_period,
-    fill_date_finding,
     period_finding,
     quoted,
 )
@@ -421,7 +420,8 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
                       column=where.field.header if where else "填报单位")
     first_label = min((lb.row for lb in _labels(grid)), default=0)
     findings += period_finding(sheet, grid, cover, found.get("period_text"), first_label)
-    findings += fill_date_finding(sheet, cover, found.get("fill_date"))
+    if (item := found.get("fill_date")) is not None:  # checked against the period in ingest
+        cover["fill_date_at"] = (sheet, item.row, item.col, item.field.header)
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
     findings += _missing_findings(sheet, cover, found)
     return cover, findings

@@ -175,30 +175,32 @@ def _no_period(raw: object) -> tuple[str, str] | None:
 
 
 # -- the 填报日期 against the period ------------------------------------------------------------
-def fill_date_finding(sheet: str, cover: dict, item: _Found | None) -> list[Finding]:
-    """A finding when the 填报日期 falls before the first day of the stated period's last month
-    or more than a year after its end (``cover["period"]``; none when the cover states no
-    period, or one that ends elsewhere than a quarter's end: the return is refused)."""
-    stated, day = cover.get("period"), cover.get("fill_date")
-    if stated is None or item is None or not isinstance(day, dt.date) or stated.read.quarter is None:
+def fill_date_finding(cover: dict, year: int, quarter: int) -> list[Finding]:
+    """A finding when the cover's 填报日期 falls before the first day of the last month of the
+    return's period (``year``, ``quarter``: the one its cover states, else its folder's) or more
+    than a year after its end: a cover of an earlier return reused, or a typing slip — with a
+    corrected return, the 填报日期 decides which one is newest (``cover["fill_date_at"]``: its
+    sheet, 0-based row and column and label, set by :func:`civstat.ingest.cover.parse_cover`)."""
+    day, at = cover.get("fill_date"), cover.get("fill_date_at")
+    if not isinstance(day, dt.date) or at is None:
         return []
-    year, last = stated.read.year, stated.read.last
+    sheet, row, col, header = at
+    last = quarter * 3
     start = dt.date(year, last, 1)
     end = dt.date(year, last, calendar.monthrange(year, last)[1])
     latest = dt.date(year + 1, last, end.day)
     if start <= day <= latest:
         return []
-    quarter = f"{year}Q{stated.read.quarter}"
-    cell = cell_address(item.row, item.col)
+    period, cell = f"{year}Q{quarter}", cell_address(row, col)
     if day < start:
-        zh = f"早于报告期 {quarter} 的最后一个月({start:%Y-%m-%d} 起),是否沿用了以前的封面?"
-        en = f"before the last month of the period {quarter} (from {start}): an earlier cover reused?"
+        zh = f"早于报告期 {period} 的最后一个月({start:%Y-%m-%d} 起),是否沿用了以前的封面?"
+        en = f"before the last month of the period {period} (from {start}): an earlier cover reused?"
     else:
-        zh = f"晚于报告期 {quarter} 末({end:%Y-%m-%d})一年以上,"
-        en = f"more than a year after the end of the period {quarter} ({end});"
+        zh = f"晚于报告期 {period} 末({end:%Y-%m-%d})一年以上,"
+        en = f"more than a year after the end of the period {period} ({end});"
     return [Finding("fill_date_implausible",
                     f"封面 填报日期 {day:%Y-%m-%d}(单元格 {cell}){zh}同一季度有更正报表时按填报日期"
                     "判断哪份最新,请核对",
                     f"cover 填报日期 {day} (cell {cell}) is {en} with a corrected return, the "
                     "填报日期 decides which is newest: check it",
-                    sheet=sheet, row=item.row + 1, column=item.field.header)]
+                    sheet=sheet, row=row + 1, column=header)]
