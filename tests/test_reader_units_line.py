@@ -191,12 +191,14 @@ def test_what_a_units_line_states(text, units):
 
 @pytest.mark.parametrize(("note", "writer"), [("注:金额单位为万元", "xlsx"), ("说明：本表单位：万元", "xls"),
                                             ("附注:1.金额单位:万元。2.人数单位为人", "xlsx"),
-                                            ("注:金额单位为万元", "xlsx, column B")])
+                                            ("注:金额单位为万元", "xlsx, column B"),
+                                            ("单位:万元", "xlsx"), ("计量单位：户、人、万元", "xls")])
 def test_a_note_under_the_table_stating_units_is_read_like_a_units_line(tmp_path, note, writer):
     """马店 writes its 低保 funds in 万元 and says so in a note under the table (no units line
     above): 38 万元 = 380,000 元 and 177.5475 万元 = 1,775,475 元, with a finding naming the note's
-    row (in column B too, under an empty A). 白庙, same layout, a note naming 元: read as written,
-    no finding."""
+    row (in column B too, under an empty A); a units line alone under the table (单位:万元) is
+    such a note too (before, refused as an unknown category). 白庙, same layout, a note naming
+    元: read as written, no finding."""
     madian = [*dibao("马店镇", None, 38, 177.5475), [None, note] if "column B" in writer else [note]]
     baimiao = [*dibao("白庙乡", None, 380_000, 1_775_475), ["注:金额单位为元"]]
     con = _madian_and_baimiao(tmp_path, writer, madian, baimiao)

@@ -95,14 +95,15 @@ def units_lines(grid: list, last_row: int) -> list[tuple[int, tuple[str, ...]]]:
 
 def units_notes(grid: list) -> tuple[tuple[int, tuple[str, ...]], ...]:
     """(row, units) of the notes that state units (``注:金额单位为万元`` under the table,
-    ``说明:本表单位:万元``), in the table's first column or, that one empty, the second (a 序号
-    column first): read as units lines wherever they stand."""
+    ``说明:本表单位:万元``; a units line and nothing else, ``单位:万元``, alike), in the table's
+    first column or, that one empty, the second (a 序号 column first): read as units lines
+    wherever they stand."""
     out = []
     for r, row in enumerate(grid):
         cell = (row[0] if row[0] is not None else row[1] if len(row) > 1 else None) if row else None
         if cell.__class__ is str and ("单位" in cell or "單位" in cell):
             text = norm(cell)
-            if text.startswith(_note_words()) and (units := stated_units(text, note=True)):
+            if text.startswith(_note_words()) and (units := stated_units(text, note=True)) or (units := units_statement(cell)) and (units := stated_units(text)):
                 out.append((r, units))
     return tuple(out)
 

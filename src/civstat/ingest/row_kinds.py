@@ -9,7 +9,7 @@ from functools import cache
 
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.normalize import LABEL_NUMBER, norm
-from civstat.ingest.qualifiers import part_word, period_word
+from civstat.ingest.qualifiers import part_word, period_word, units_statement
 
 
 @cache
@@ -74,6 +74,8 @@ class RowKinds(dict):
         key = norm(first)
         if key.startswith(footers) or key in numbering or period_word(first) == "other":
             return None  # a footer, the columns' numbers (甲 | 乙 | 1 | 2 …), another period's row
+        if "单位" in key and units_statement(first) is not None:
+            return None  # 单位:万元 under the table: read as a units line (qualifiers.units_notes)
         key = norm(label if label is not None else first).rstrip(":")
         is_total = key in totals
         if self.sheet.row_kind == "category":
