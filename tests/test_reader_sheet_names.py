@@ -8,6 +8,8 @@ A sheet whose name says another year or period is never taken for this quarter's
 from __future__ import annotations
 
 from handmade import (
+    BAIMIAO,
+    CHENGGUAN,
     DIBAO,
     DIBAO_COLUMNS,
     canonical_sheets,
@@ -76,12 +78,24 @@ def test_two_unnamed_sheets_of_one_table_are_refused(tmp_path):
     assert "工作表 Sheet1、Sheet2 都是 表1 最低生活保障" in refused[0][5]
 
 
-def test_a_sheet_named_for_another_year_is_not_taken_for_the_table(tmp_path):
-    """The only 低保 table is in a sheet named ``2023年低保``, last year's: it is not read as this
-    quarter's (the figures would be last year's); the return is refused for the missing sheet."""
-    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), _renamed(dibao="2023年低保"))
-    con, _ = run_ingest(tmp_path)
-    assert [r[1:3] for r in quarantine_rows(con)] == [("missing_sheet", DIBAO_SHEET)]
+def test_a_sheet_named_for_another_year_or_period_is_not_taken_for_the_table(tmp_path):
+    """The only 低保 table of 马店 is in a sheet named ``2023年低保``, of 白庙 in ``上年低保``: last
+    year's; neither is read as this quarter's (its figures would load as 2024's). 马店's is
+    refused naming the sheet and both years, 白庙's for the missing 表1. 城关 named its sheet
+    ``2024年三季度`` — this return's year — and it is read."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店.xlsx", cover_rows(), _renamed(dibao="2023年低保"))
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               _renamed(dibao="上年低保"))
+    write_xlsx(folder / "城关.xlsx", cover_rows(unit="城关街道", code=CHENGGUAN),
+               _renamed(dibao="2024年三季度"))
+    con, result = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert [r[:3] for r in refused] == [("2024Q3/白庙.xlsx", "missing_sheet", DIBAO_SHEET),
+                                        ("2024Q3/马店.xlsx", "period_mismatch", "2023年低保")]
+    assert "工作表 2023年低保 的名称是2023年的,与报告期 2024 年不一致(上年的表?)" in refused[1][5]
+    assert [i.file for i in result.loaded] == ["2024Q3/城关.xlsx"]
+    assert con.execute("SELECT DISTINCT source_sheet FROM raw.dibao").fetchall() == [("2024年三季度",)]
 
 
 def test_an_unnamed_sheet_of_another_layout_is_no_table(tmp_path):

@@ -6,7 +6,9 @@ same without the words clerks add (低保统计表, 1.低保, 一、低保情况
 工作表2) is given the table whose header it carries, when exactly one table's header matches
 it in full (every required column) and no table found by name is that one; and the one such
 sheet carrying a cover's labels (填报单位 …) is the cover when no sheet is named so. The clerk is
-told by a finding. A sheet whose name says another period (上年, 2023年低保) is never read so.
+told by a finding. A sheet whose name says another period (上年低保) is never read so, and one
+whose name states another year than the return's (2023年低保 in a 2024 return) refuses it
+(:func:`refuse_other_years`, once the period is known).
 """
 
 from __future__ import annotations
@@ -150,8 +152,25 @@ def _header_family(grid: list, families: list[str]) -> str | None:
 
 
 def _another_period(name: str) -> bool:
-    """A sheet name saying a year or another period (2023年低保, 上年低保): last year's copy."""
-    return period_word(name) == "other" or _YEAR.search(name) is not None
+    """A sheet name saying another period (上年低保, 去年同期): last year's copy."""
+    return period_word(name) == "other"
+
+
+def refuse_other_years(findings: list[Finding], year: int) -> None:
+    """Refuse a return one of whose sheets was read by its header (``sheet_by_header``) when the
+    sheet's name states another year than the return's (2023年低保 in 2024): last year's table,
+    whose figures would load as this year's."""
+    for finding in findings:
+        if finding.code != "sheet_by_header":
+            continue
+        years = {int(y) for y in _YEAR.findall(finding.sheet)}
+        if years and year not in years:
+            raise Refusal("period_mismatch",
+                          f"工作表 {finding.sheet} 的名称是{min(years)}年的,与报告期 {year} 年不一致"
+                          "(上年的表?):请把本期的表以表名命名",
+                          f"sheet {finding.sheet} is named for {min(years)}, not the return's "
+                          f"{year} (last year's table?): name this period's table for it",
+                          sheet=finding.sheet)
 
 
 def _title(family: str) -> str:
