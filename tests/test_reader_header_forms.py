@@ -193,6 +193,25 @@ def test_persons_beside_a_qizhong_group_over_centralised_and_dispersed(tmp_path)
                        "ORDER BY source_row").fetchall() == [("urban", 6, 2, 4), ("rural", 45, 30, 15)]
 
 
+def test_persons_given_only_as_centralised_and_dispersed_is_their_sum(tmp_path):
+    """期末供养人数 over 集中 | 分散 and no total column: 特困人员 are supported either way, so
+    the contract says the parts add up to it (``parts_add_up``) and it is read as their sum
+    (2 + 4 = 6, 30 + 15 = 45; a 合计 row's alike), with a finding saying so. Before:
+    missing_column 期末供养人数."""
+    head = ["类别", "期末供养人数", None, *TK_HEAD[4:]]
+    sheet = [head, [None, "集中", "分散", None, None, None, None],
+             ["城市特困", *TEKUN["urban"][1:]], ["农村特困", *TEKUN["rural"][1:]],
+             ["合计", 32, 19, 9, 151_440, None, None]]
+    con = _loaded(tmp_path, {T2: sheet}, {T2: ["A1:A2", "B1:C1", "D1:D2", "E1:E2", "F1:F2",
+                                               "G1:G2"]})
+    assert con.execute("SELECT category, persons, centralized, dispersed, new_persons "
+                       "FROM raw.tekun ORDER BY source_row").fetchall() == [
+        ("urban", 6, 2, 4, 1), ("rural", 45, 30, 15, 8), ("total", 51, 32, 19, 9)]
+    assert con.execute("SELECT sheet, row, \"column\", message_zh FROM raw.findings "
+                       "WHERE code = 'derived_column'").fetchall() == [
+        (T2, 2, "期末供养人数", "期末供养人数 未单列,按 集中供养人数 + 分散供养人数 计算")]
+
+
 def test_a_part_under_another_group_is_not_read_as_the_persons_part(tmp_path):
     """集中 under 本年新增人数 (合计 | 集中) is no 集中供养人数: the stock 集中 | 分散 come from
     期末供养人数's group (2 | 4, 30 | 15), 本年新增人数 from its 合计 (1, 8); the 集中 of the new

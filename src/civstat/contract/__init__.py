@@ -50,6 +50,9 @@ class Column:
     period_magnitude: dict[str, float] = field(default_factory=dict)
     # quarters in which the column is reported (表11's 年检 columns: [4]); blank in the others
     reported_in: tuple[int, ...] = (1, 2, 3, 4)
+    # its `of` parts add up to it by definition (期末供养人数 = 集中 + 分散): a return giving
+    # the parts without it is read with it computed from them
+    parts_add_up: bool = False
 
     @property
     def duckdb_type(self) -> str:
@@ -197,6 +200,7 @@ def _column(d: dict) -> Column:
         period_convention=dict(d.get("period_convention") or {}),
         period_magnitude={k: float(v) for k, v in (d.get("period_magnitude") or {}).items()},
         reported_in=tuple(int(q) for q in d.get("reported_in") or (1, 2, 3, 4)),
+        parts_add_up=bool(d.get("parts_add_up", False)),
     )
 
 

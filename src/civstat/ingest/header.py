@@ -299,13 +299,18 @@ class Layout:
     units_row: int | None = None  # the row under the header (or its 栏次 row) stating units
     unread: tuple[int, ...] = ()  # columns the form has not (:func:`unread_header` names them)
     form_units: tuple[tuple[str, str], ...] = ()  # (header, unit) read in the form's unit (万元)
+    derived: tuple[tuple[Column, tuple[Column, ...]], ...] = ()  # a total not given, its parts
 
     @classmethod
     def of(cls, family: str, grid: list, found: tuple) -> Layout:
         header_rows, mapping = found
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
-        missing = next((c.header for c in sheet.columns if c.required and id(c) not in ids), None)
+        derived = tuple((c, parts) for c in sheet.columns if c.parts_add_up and id(c) not in ids
+                        and (parts := tuple(p for p in sheet.columns if p.of == c.name))
+                        and all(id(p) in ids for p in parts))
+        given = ids | {id(c) for c, _ in derived}
+        missing = next((c.header for c in sheet.columns if c.required and id(c) not in given), None)
         under = units_line_under(grid, header_rows)  # 单位:户次 under the header: no data
         lines = [] if header_rows is None else sorted(
             {*units_lines(grid, header_rows[-1]), *units_notes(grid),
@@ -343,7 +348,7 @@ class Layout:
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
                    at if stated and at in rows_under(grid, header_rows)
-                   else under[0] if under else None, unread, tuple(form_units))
+                   else under[0] if under else None, unread, tuple(form_units), derived)
 
 
 def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict

@@ -91,7 +91,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     plan = SheetPlan(sheet, name, found.columns, findings=[
         *(_line_unit_finding(name, line) for line in found.line_units),
         *(_form_unit_finding(name, header, unit, found.header_rows[-1])
-          for header, unit in found.form_units)], index=found.index)
+          for header, unit in found.form_units),
+        *(_derived_finding(name, col, parts, found.header_rows[-1])
+          for col, parts in found.derived)], index=found.index, derived=found.derived)
     kinds = row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
@@ -190,6 +192,14 @@ def _line_unit_finding(name: str, line: LineUnit) -> Finding:
                    f"{line.header}: no unit in the header; read in {line.unit} as row "
                    f"{line.row + 1} states (else {line.default})",
                    sheet=name, row=line.row + 1, column=line.header)
+
+
+def _derived_finding(name: str, col, parts: tuple, row: int) -> Finding:
+    """A total the sheet does not give, computed from its parts (期末供养人数 = 集中 + 分散)."""
+    summed = " + ".join(p.header for p in parts)
+    return Finding("derived_column", f"{col.header} 未单列,按 {summed} 计算",
+                   f"{col.header} is not given: computed as {summed}", sheet=name, row=row + 1,
+                   column=col.header)
 
 
 def _form_unit_finding(name: str, header: str, unit: str, row: int) -> Finding:

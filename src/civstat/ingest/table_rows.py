@@ -15,6 +15,8 @@ means — and what a sheet of one row means.
   finding (:mod:`civstat.ingest.choices`).
 * A figure with a note stating a part of it (``210人(含残疾5人)``: read as 210) is named in a
   finding, the note quoted: it is no part of the figure, and the statistician should see it.
+* A total the sheet gives only as its parts (期末供养人数 as 集中 | 分散) is their sum, the
+  contract saying they add up to it (``parts_add_up``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> li
     """The sheet's rows after the checks above (``names``: its columns' names)."""
     sheet, single = plan.sheet, plan.sheet.row_kind == "single"
     _notes(plan)
+    for col, parts in plan.derived:
+        _add_up(rows, col, parts)
     if not single and rows and all(row.get("is_total") for row in rows):
         _parts_missing(plan, rows, names)
     if sheet.row_kind == "category" and len(rows) > 1:
@@ -54,6 +58,15 @@ def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> li
 
 
 _FIGURES = ("int", "money", "decimal")
+
+
+def _add_up(rows: list[dict], col, parts: tuple) -> None:
+    """Each row's ``col`` as the sum of its parts (期末供养人数 = 集中 + 分散: the contract's
+    ``parts_add_up``), the sheet giving only them; none when every part is empty."""
+    for row in rows:
+        values = [row.get(p.name) for p in parts]
+        given = [v for v in values if v is not None]
+        row[col.name] = sum(given) if given else None
 
 
 def _notes(plan: SheetPlan) -> None:
