@@ -17,7 +17,6 @@ import datetime as dt
 import handmade as hm
 import pytest
 
-from civstat.ingest.cover import parse_cover
 from civstat.ingest.normalize import AmbiguousDate, parse_date
 
 
