@@ -276,6 +276,36 @@ def test_a_category_numbered_by_the_clerk_is_its_category(tmp_path, numbers):
         f"SELECT category, {', '.join(TEKUN_COLUMNS)} FROM raw.tekun").fetchall()} == TEKUN
 
 
+def test_a_qizhong_row_under_a_category_is_left_out_with_a_finding(tmp_path):
+    """马店 put ``其中:残疾人`` under 城市低保 in 表1 and 表2 (a part of the row above, no category
+    of the form): before, refused unknown_category (a good return); now left out, a finding
+    naming it, and the categories load as written. 白庙 wrote its categories as 其中 rows under
+    a 合计 row (合计 | 其中:城市低保 | 其中:农村低保): each is its category."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets["表1 最低生活保障"].insert(2, ["其中:残疾人", 10, 15, 1, 1, 0, 0, 20_000, 800])
+    sheets["表2 特困人员救助供养"].insert(2, ["  其中：残疾人", 1, 1, 0, 0, 5_000, 14_000, 9_000])
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(), sheets)
+    sheets = canonical_sheets()
+    dibao = sheets["表1 最低生活保障"]
+    dibao[1][0], dibao[2][0] = "其中:城市低保", "其中：农村低保"
+    dibao.insert(1, ["合计", *(u + r for u, r in zip(DIBAO["urban"][:7], DIBAO["rural"][:7])), None])
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    con, result = run_ingest(tmp_path)
+    assert result.ok, [q.line for q in result.quarantined]
+    for town in ("马店镇", "白庙乡"):
+        assert {c: list(rest) for c, *rest in con.execute(
+            f"SELECT category, {', '.join(DIBAO_COLUMNS)} FROM raw.dibao JOIN raw.submissions "
+            "USING (submission_id) WHERE unit_name = ? AND NOT is_total", [town]).fetchall()} == DIBAO
+    assert {c: list(rest) for c, *rest in con.execute(
+        f"SELECT category, {', '.join(TEKUN_COLUMNS)} FROM raw.tekun JOIN raw.submissions "
+        "USING (submission_id) WHERE unit_name = '马店镇'").fetchall()} == TEKUN
+    assert con.execute("SELECT sheet, row, message_zh FROM raw.findings WHERE code = 'part_row' "
+                       "ORDER BY sheet").fetchall() == [
+        ("表1 最低生活保障", 3, "第3行 其中:残疾人 是上一行的其中数,不是报表中的类别,未读取"),
+        ("表2 特困人员救助供养", 3, "第3行 其中：残疾人 是上一行的其中数,不是报表中的类别,未读取")]
+
+
 @pytest.mark.parametrize("header", ["累计支出低保资金【万元】", "累计支出低保资金[万元]", "累计支出低保资金〔万元〕"])
 def test_a_unit_in_other_brackets_is_the_headers_unit(tmp_path, header):
     """【万元】, [万元], 〔万元〕 after a header state its unit as (万元) does: 38 and 177.5475 are

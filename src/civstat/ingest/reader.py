@@ -44,7 +44,7 @@ from civstat.ingest.merges import spread_merges
 from civstat.ingest.part_periods import part_rows
 from civstat.ingest.qualifiers import LineUnit
 from civstat.ingest.refusal import Finding, Refusal
-from civstat.ingest.row_kinds import PART_PERIOD, row_kinds
+from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
@@ -115,6 +115,12 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
             continue  # a footer, or a 合计 row of a one-row sheet
         is_total, code = kind
         if category:
+            if code is PART_ROW:
+                plan.findings.append(Finding(
+                    "part_row", f"第{r + 1}行 {str(label).strip()} 是上一行的其中数,不是报表中的类别,未读取",
+                    f"row {r + 1} ({str(label).strip()}) is a part of the row above, no category of the "
+                    "form: not read", sheet=name, row=r + 1, column=sheet.label.header if sheet.label else None))
+                continue
             if code is None:
                 return plan, _unknown_category(sheet, name, r, label)
             record = {"source_row": r + 1, "category": code, "is_total": is_total}

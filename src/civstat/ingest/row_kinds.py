@@ -34,7 +34,7 @@ _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
 def _category(sheet: Sheet, label: str) -> str | None:
     """The code of the first category whose label or synonym is ``label`` (normalised), or is
     once the number a clerk put before it is taken off (一、城市低保, (一)城市低保, 1.农村低保,
-    ①城市低保)."""
+    ①城市低保), or the 其中 before it (合计 over 其中:城市低保 | 其中:农村低保)."""
     entry = _CATEGORY_INDEX.get(id(sheet))
     if entry is None or entry[0] is not sheet:
         index: dict[str, str] = {}
@@ -44,10 +44,15 @@ def _category(sheet: Sheet, label: str) -> str | None:
         entry = _CATEGORY_INDEX[id(sheet)] = (sheet, index)
     key = norm(label)
     code = entry[1].get(key)
-    return code if code is not None else entry[1].get(LABEL_NUMBER.sub("", key, count=1))
+    if code is None:
+        code = entry[1].get(LABEL_NUMBER.sub("", key, count=1))
+    if code is None and key.startswith("其中"):
+        code = entry[1].get(key.removeprefix("其中").lstrip(":"))
+    return code
 
 
 PART_PERIOD = "part_period"  # the code of a one-row sheet's row of a quarter or month alone
+PART_ROW = "part_row"  # the code of a category sheet's 其中 row (其中:残疾人 under 城市低保)
 
 
 class RowKinds(dict):
@@ -80,6 +85,8 @@ class RowKinds(dict):
         is_total = key in totals
         if self.sheet.row_kind == "category":
             code = "total" if is_total else _category(self.sheet, label) if label is not None else None
+            if code is None and key.startswith("其中"):
+                return False, PART_ROW  # 其中:残疾人 under 城市低保: a part of it, no category
             return is_total, code
         if key.startswith("其中"):
             return None  # 其中:公办 under a row: a part of it, not an institution or event of its own
