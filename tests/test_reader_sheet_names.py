@@ -135,3 +135,18 @@ def test_a_cover_left_as_sheet1_is_read_by_its_labels(tmp_path):
     assert con.execute("SELECT code, message_zh FROM raw.findings WHERE sheet = 'Sheet1'"
                        ).fetchall() == [("sheet_by_header",
                                          "工作表名称 Sheet1 不是报表制度中的表名,按其内容读作 封面(请将工作表改名)")]
+
+
+def test_a_refusal_on_a_cover_read_by_its_labels_names_its_sheet(tmp_path):
+    """白庙's cover, left as Sheet1, names a township of no county's (未知镇) and 马店's, also
+    Sheet1, states the second quarter in the third's folder: each refusal names Sheet1, the
+    sheet the clerk has to open, not 封面."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="未知镇", code=None), canonical_sheets(),
+               cover_name="Sheet1")
+    cover = [row if row[0] != "报告期" else ["报告期", "2024年第2季度"] for row in cover_rows()]
+    write_xlsx(folder / "马店.xlsx", cover, canonical_sheets(), cover_name="Sheet1")
+    con, _ = run_ingest(tmp_path)
+    assert [r[:4] for r in quarantine_rows(con)] == [
+        ("2024Q3/白庙.xlsx", "unknown_township", "Sheet1", None),
+        ("2024Q3/马店.xlsx", "period_mismatch", "Sheet1", 4)]

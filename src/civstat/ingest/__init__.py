@@ -108,7 +108,8 @@ def _check_period(parsed: ParsedReturn, folder_name: str) -> tuple[int, int]:
     stated = parsed.cover.get("period")
     if stated is None:
         return folder
-    read, where = stated.read, {"sheet": "封面", "row": stated.row, "column": stated.column}
+    read, where = stated.read, {"sheet": parsed.cover.get("sheet") or "封面", "row": stated.row,
+                                "column": stated.column}
     text, cell = repr(stated.text.strip()), stated.cell
     if read.quarter is None:
         raise Refusal("period_mismatch",

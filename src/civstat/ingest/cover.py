@@ -423,6 +423,7 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     if (item := found.get("fill_date")) is not None:  # checked against the period in ingest
         cover["fill_date_at"] = (sheet, item.row, item.col, item.field.header)
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
+    cover["sheet"] = sheet
     findings += _missing_findings(sheet, cover, found)
     return cover, findings
 

@@ -35,6 +35,12 @@ from civstat.ingest.refusal import Finding
 _COVER = {"sheet": "封面"}
 
 
+def _on_cover(cover: dict) -> dict:
+    """Where a refusal or finding on the cover is: its sheet (封面, or a Sheet1 read as the
+    cover by its labels: ``cover["sheet"]``, set by the reader)."""
+    return {"sheet": cover.get("sheet") or _COVER["sheet"]}
+
+
 class Divisions:
     """Match a cover to a township: 12-digit code, 9-digit code, then name or short name."""
 
@@ -75,7 +81,7 @@ class Divisions:
     def _related(self, a: str, b: str) -> bool:
         return b in self._successors(a) or a in self._successors(b)
 
-    def _code(self, text: str) -> str | None:
+    def _code(self, text: str, cover: dict | None = None) -> str | None:
         """The 12-digit code a well-formed cover code names; refuses one not in ref.divisions."""
         full = text + "000" if re.fullmatch(r"\d{9}", text) else text
         if not re.fullmatch(r"\d{12}", full):
@@ -86,7 +92,8 @@ class Divisions:
             raise Refusal("identity_conflict",
                           f"统计用区划代码 {text} 不是本县区划表(ref.divisions)中的乡镇(外县代码?)",
                           f"division code {text} is not a township of ref.divisions "
-                          f"(another county's code?)", **_COVER, column="统计用区划代码")
+                          f"(another county's code?)", **_on_cover(cover or {}),
+                          column="统计用区划代码")
         return full
 
     def _named(self, name: str) -> list[str]:
@@ -122,13 +129,13 @@ class Divisions:
                 "cover_code_not_township",
                 f"统计用区划代码 {text} 是{above}的代码,不是乡镇的代码:按填报单位确定乡镇",
                 f"division code {text} is {above}'s, not a township's: the unit name decides",
-                **_COVER, row=_row(cover, "division_code"), column="统计用区划代码"))
+                **_on_cover(cover), row=_row(cover, "division_code"), column="统计用区划代码"))
         return full
 
     def resolve(self, cover: dict, findings: list | None = None) -> str:
         """The township's 12-digit code, or :class:`Refusal` when identity is unknown or
         conflicting (``findings``: where a finding on the cover is added)."""
-        code = self._code(norm(cover.get("division_code") or ""))
+        code = self._code(norm(cover.get("division_code") or ""), cover)
         county = None if code else self._county_code(cover, findings)
         name = cover.get("unit_name")
         named = self._named(name) if name else []
@@ -142,26 +149,26 @@ class Divisions:
                               f"the division code is {above}'s, not a township's, and unit name "
                               f"{name!r} {'belongs to several' if named else 'is none of its'} "
                               "townships: fill in the township's division code",
-                              **_COVER, row=_row(cover, "division_code"), column="统计用区划代码")
+                              **_on_cover(cover), row=_row(cover, "division_code"), column="统计用区划代码")
         if code and named and not any(self._related(code, n) for n in named):
             raise Refusal("identity_conflict",
                           f"封面区划代码与填报单位不一致:代码为 {self._label(code)},"
                           f"填报单位 {name!r} 为 {self._label(named[0])}",
                           f"cover code and name disagree: code is {self._label(code)}, "
-                          f"unit {name!r} is {self._label(named[0])}", **_COVER, column="填报单位")
+                          f"unit {name!r} is {self._label(named[0])}", **_on_cover(cover), column="填报单位")
         if code:
             return code
         if len(named) > 1:
             raise Refusal("identity_conflict",
                           f"填报单位 {name!r} 有多个同名乡镇({', '.join(named)}),请在封面填写统计用区划代码",
                           f"unit name {name!r} belongs to several townships ({', '.join(named)}): "
-                          "the cover needs its division code", **_COVER, column="统计用区划代码")
+                          "the cover needs its division code", **_on_cover(cover), column="统计用区划代码")
         if named:
             return named[0]
         raise Refusal("unknown_township",
                       f"未知乡镇:填报单位 {name!r},区划代码 {cover.get('division_code')!r}",
                       f"unknown township {name!r} (code {cover.get('division_code')!r})",
-                      **_COVER, column="填报单位")
+                      **_on_cover(cover), column="填报单位")
 
 
     def check_file_name(self, code: str, file: str) -> None:
