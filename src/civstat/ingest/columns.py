@@ -36,6 +36,7 @@ import numpy as np
 import polars as pl
 
 from civstat.contract import Column, Sheet
+from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.cell_units import (
     CELL_UNIT,
     VagueNumber,
@@ -55,6 +56,7 @@ from civstat.ingest.normalize import (
     ScientificNumber,
     SpacedNumber,
     is_blank,
+    norm,
     null_markers,
     parse_date,
     parse_number,
@@ -411,6 +413,9 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
                 findings.append(note_finding(raw, value, _where(plan, record, text)))
             elif k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
                 value = read_cell(col, raw, factor, _where(plan, record, text))
+                if value is not None and raw.__class__ is str and (
+                        note := unread_note(norm(raw))) is not None:  # 210人(含残疾5人)
+                    findings.append(part_note_finding(raw, value, note, _where(plan, record, text)))
             k += 1
         elif is_total:
             value = None  # a 合计 label sitting in a date/text column
@@ -421,11 +426,25 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
             _set_period(plan, record, (col, text, period), raw, findings)
 
 
+def _shown(value) -> str:
+    """A figure as a finding quotes it: 1,234 or 1,234.5."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def part_note_finding(raw: str, value, note: str, where: dict) -> Finding:
+    """A figure read from a cell holding a note on a part of it (``210人(含残疾5人)``: 210, the
+    note kept here: :func:`civstat.ingest.cell_notes.unread_note`)."""
+    read, column = _shown(value), where["column"]
+    return Finding("cell_note", f"{column} 单元格 {show(raw)} 按 {read} 读取,括号中的“{note}”是说明,未计入数值",
+                   f"{column}: cell {show(raw)} read as {read}; the note in brackets ({note}) is "
+                   "no part of the figure", **where)
+
+
 def note_finding(raw, value, where: dict) -> Finding:
     """A figure read from a cell whose words after the number are no unit the reader knows
     (``380000元(含补发)``: 380,000, the words 元(含补发) kept here, not in the figure)."""
     words = cell_unit(raw)
-    read = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    read = _shown(value)
     return Finding("cell_note",
                    f"{where['column']} 单元格 {show(raw)} 按 {read} 读取,数字后的“{words}”不是可换算的单位,未读取",
                    f"{where['column']}: cell {show(raw)} read as {read}; the words after the "

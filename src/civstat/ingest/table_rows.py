@@ -25,7 +25,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from civstat.contract import load_contract
-from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.choices import settle_choices
 from civstat.ingest.normalize import norm
 from civstat.ingest.refusal import Finding, Refusal
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> list[dict]:
     """The sheet's rows after the checks above (``names``: its columns' names)."""
     sheet, single = plan.sheet, plan.sheet.row_kind == "single"
-    _notes(plan)
     for col, parts in plan.derived:
         _add_up(rows, col, parts)
     if not single and rows and all(row.get("is_total") for row in rows):
@@ -67,27 +65,6 @@ def _add_up(rows: list[dict], col, parts: tuple) -> None:
         values = [row.get(p.name) for p in parts]
         given = [v for v in values if v is not None]
         row[col.name] = sum(given) if given else None
-
-
-def _notes(plan: SheetPlan) -> None:
-    """A finding for each figure read from a cell that holds a note stating a part of it, which
-    the per-cell reader reads without a word (:func:`civstat.ingest.cell_notes.unread_note`):
-    ``210人(含残疾5人)`` is 210, the note kept here."""
-    from civstat.ingest.columns import show  # columns imports this module
-
-    for record, cells, _ in plan.rows:
-        for (col, text, _, _), raw in zip(plan.columns, cells, strict=True):
-            if raw.__class__ is not str or col.type not in _FIGURES or not raw.endswith((")", "）")):
-                continue
-            note, value = unread_note(norm(raw)), record.get(col.name)
-            if note is None or value is None:
-                continue
-            read = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
-            r = record["source_row"]
-            plan.findings.append(Finding(
-                "cell_note", f"{text} 单元格 {show(raw)} 按 {read} 读取,括号中的“{note}”是说明,未计入数值",
-                f"{text}: cell {show(raw)} read as {read}; the note in brackets ({note}) is no "
-                "part of the figure", sheet=plan.name, row=r, column=text))
 
 
 @cache
