@@ -37,6 +37,7 @@ from civstat.ingest.column_units import (
 )
 from civstat.ingest.header_candidates import candidates as _candidates
 from civstat.ingest.header_candidates import column_index as _column_index
+from civstat.ingest.header_candidates import derived_totals
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
@@ -306,9 +307,7 @@ class Layout:
         header_rows, mapping = found
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
-        derived = tuple((c, parts) for c in sheet.columns if c.parts_add_up and id(c) not in ids
-                        and (parts := tuple(p for p in sheet.columns if p.of == c.name))
-                        and all(id(p) in ids for p in parts))
+        derived = derived_totals(sheet, ids)
         given = ids | {id(c) for c, _ in derived}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in given), None)
         under = units_line_under(grid, header_rows)  # 单位:户次 under the header: no data

@@ -12,6 +12,15 @@ from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import count_units, period_word
 
 
+def derived_totals(sheet, found: set[int]) -> tuple[tuple[Column, tuple[Column, ...]], ...]:
+    """(total, its parts) for each total the header has not and whose parts it has, the contract
+    saying they add up to it (``parts_add_up``: 期末供养人数 = 集中 + 分散); ``found``: the ids of
+    the columns the header has."""
+    return tuple((c, parts) for c in sheet.columns if c.parts_add_up and id(c) not in found
+                 and (parts := tuple(p for p in sheet.columns if p.of == c.name))
+                 and all(id(p) in found for p in parts))
+
+
 @cache
 def column_index(family: str) -> dict[str, Column]:
     """Header key → the family's column it names (its header, synonyms, group and short name)."""
