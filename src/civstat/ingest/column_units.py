@@ -8,8 +8,6 @@ column cannot be in, or another than its header's or a units line's, is refused.
 
 from __future__ import annotations
 
-from functools import cache
-
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import header_period, period_factor
 from civstat.ingest.normalize import is_blank, norm
@@ -32,18 +30,14 @@ from civstat.ingest.qualifiers import (
     unknown_unit,
     unread_period,
 )
-
-
-@cache
-def _numbering_labels() -> frozenset[str]:
-    return frozenset(norm(t) for t in load_contract().column_number_labels)
+from civstat.ingest.row_kinds import label_sets
 
 
 def numbers_columns(row) -> bool:
     """The row numbers the header's columns (甲 | 乙 | 1 | 2 …, 栏次 | 1 | 2 …): its first cell
     not blank is one of the contract's ``column_number_labels``."""
     first = next((c for c in row if not is_blank(c)), None)
-    return first.__class__ is str and norm(first) in _numbering_labels()
+    return first.__class__ is str and norm(first) in label_sets()[2]
 
 
 def rows_under(grid: list, header_rows: tuple[int, ...]) -> tuple[int, ...]:

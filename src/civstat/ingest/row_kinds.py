@@ -13,7 +13,7 @@ from civstat.ingest.qualifiers import part_word, period_word, units_statement
 
 
 @cache
-def _label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+def label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
     """合计 labels, footer words, and the first cells of a row numbering the columns (甲, 栏次)."""
     contract = load_contract()
     return (frozenset(norm(t) for t in contract.total_labels),
@@ -25,7 +25,7 @@ def _label_sets() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
 def _total_words() -> tuple[str, ...]:
     """The 合计 labels of two characters (合计, 小计, 总计, 共计): a label starting or ending with
     one (公办小计, 小计(公办)) totals a group of institutions or events."""
-    return tuple(t for t in _label_sets()[0] if len(t) == 2)
+    return tuple(t for t in label_sets()[0] if len(t) == 2)
 
 
 _CATEGORY_INDEX: dict[int, tuple[Sheet, dict[str, str]]] = {}
@@ -75,7 +75,7 @@ class RowKinds(dict):
         return value
 
     def classify(self, first, label):
-        totals, footers, numbering = _label_sets()
+        totals, footers, numbering = label_sets()
         key = norm(first)
         if key.startswith(footers) or key in numbering or period_word(first) == "other":
             return None  # a footer, the columns' numbers (甲 | 乙 | 1 | 2 …), another period's row
@@ -104,7 +104,7 @@ def _words_apart() -> bool:
     """No 合计 or footer word starts with an ASCII character (so a row whose first cell is ASCII
     text — a number, a date — is no footer nor total, whatever it holds; ASCII holds no period
     word)."""
-    totals, footers, numbering = _label_sets()
+    totals, footers, numbering = label_sets()
     return not any(w[:1].isascii() for w in (*totals, *footers, *numbering))
 
 
