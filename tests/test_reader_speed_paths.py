@@ -22,7 +22,7 @@ import pytest
 from handmade import canonical_sheets, cover_rows, write_xlsx
 
 from civstat.contract import load_contract
-from civstat.ingest import cover, header, limits, row_kinds, store
+from civstat.ingest import cover, header, header_standins, limits, row_kinds, store
 from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.reader import Refusal, finish_returns, plan_return
 
@@ -140,17 +140,17 @@ def test_titles_of_many_townships_are_one_memo_entry():
     """A province's titles (高塘街道2024年第四季度…) are worked out once, not once per township;
     a name that could read as a header (保障, a header word of 低保) is never replaced."""
     family, sheet = "dibao", CONTRACT.sheet("dibao")
-    cells = header._LAYOUT_CELLS.setdefault(family, header._LayoutCells(family))
+    cells = header_standins.LAYOUT_CELLS.setdefault(family, header_standins.LayoutCells(family))
     towns = [f"{a}{b}镇" for a in "东西南北中" for b in "山水林田湖"]
     heads = [["类别", *[c.header for c in sheet.columns]], ["城市低保", *["1"] * len(sheet.columns)]]
     before = len(cells)
     found = [header.layout(family, [[f"{t}2024年第四季度民政统计季报"], *heads], t) for t in towns]
     assert all(f is found[0] for f in found) and found[0].full
     assert len(cells) - before <= 2  # the placed title, and 类别 … once
-    assert header._place_name(family, "马店镇", "马店镇2024年第四季度") == "\u34002024年第四季度"
-    assert header._place_name(family, "马店镇", "马店镇民政统计季报") is None  # runs on
-    assert header._place_name(family, "保障", "保障2024年") is None  # a header word
-    assert header._place_name(family, "马店镇", "马店镇 单位:户、人") is None  # units read from it
+    assert header_standins.place_name(family, "马店镇", "马店镇2024年第四季度") == "\u34002024年第四季度"
+    assert header_standins.place_name(family, "马店镇", "马店镇民政统计季报") is None  # runs on
+    assert header_standins.place_name(family, "保障", "保障2024年") is None  # a header word
+    assert header_standins.place_name(family, "马店镇", "马店镇 单位:户、人") is None  # units read from it
 
 
 @pytest.mark.parametrize("family", ["temp_assist", "dibao", "eldercare", "disaster"])

@@ -211,8 +211,9 @@ def test_a_note_under_the_table_stating_units_is_read_like_a_units_line(tmp_path
 
 
 def test_a_note_does_not_overrule_a_header_or_a_line_above(tmp_path):
-    """A note under the table naming 万元 changes nothing where the header says (元), and the
-    line above the table decides where both state a unit (the first line decides)."""
+    """A note under the table naming 万元 changes nothing where the header says (元) (the
+    disagreement is a finding), and the line above the table decides where both state a unit
+    (the first line decides)."""
     folder = raw_folder(tmp_path)
     stated = dibao("马店镇", None, 380_000, 1_775_475)
     stated[2] = [*DIBAO_HEAD[:7], "累计支出低保资金(元)", DIBAO_HEAD[8]]
@@ -226,6 +227,11 @@ def test_a_note_does_not_overrule_a_header_or_a_line_above(tmp_path):
     assert con.execute("SELECT DISTINCT funds_ytd FROM raw.dibao ORDER BY 1").fetchall() == [
         (380_000.0,), (1_775_475.0,)]
     assert unit_findings(con) == []
+    assert con.execute('SELECT s.division_code, f.sheet, f."row", f."column", f.message_zh '
+                       "FROM raw.findings f JOIN raw.submissions s USING (submission_id) "
+                       "WHERE f.code = 'unit_line_overruled'").fetchall() == [
+        (MADIAN, DIBAO, 3, "累计支出低保资金(元)",
+         "累计支出低保资金(元) 表头注明元,与第6行注明的万元不同,按表头的元读取(请核对该列的单位)")]
 
 
 def test_notes_stating_units():

@@ -14,6 +14,7 @@ from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
+    UnitsLine,
     default_unit,
     line_unit,
     row_unit_conflict,
@@ -89,10 +90,12 @@ def row_unit_problem(col: Column, text: str, unit: str | None, stated: str, row:
         return row_unit_mismatch(col, text, stated, row)
     if unit is not None and not same_unit(unit, stated):
         return row_unit_conflict(text, unit, stated, row)
-    for r, units in lines if unit is None else ():
-        said = [u for u in units if unit_kind(u) == col.unit]
+    for line in lines if unit is None else ():
+        if line.sheet is not None:
+            continue  # the cover's units: the sheet's own units row states the column's
+        said = [u for u in line.units if unit_kind(u) == col.unit]
         if said and not any(same_unit(u, stated) for u in said):
-            return row_unit_conflict(text, "、".join(said), stated, row, said_at=r)
+            return row_unit_conflict(text, "、".join(said), stated, row, said_at=line.row)
     return None
 
 
@@ -110,25 +113,36 @@ def _fits(col: Column, unit: str) -> bool:
     return bool(header_period(col, unit, "")) or period_factor(col.unit, unit) is not None
 
 
-def read_unit(col: Column, text: str, unit: str | None, lines: list, row: int
+def read_unit(col: Column, text: str, unit: str | None, lines: list[UnitsLine], row: int
               ) -> tuple[str | None, LineUnit | None, Problem | None]:
     """(the unit a column is read in, the :class:`LineUnit` noting it, why it cannot be read):
     its header's (or its units row's) ``unit``, else the one a units line states for its kind
-    (``lines``: (row, units), :func:`units_lines`); a problem for two units of its kind in the
+    (``lines``: the sheet's, :func:`units_lines`, then the cover's); a problem for two units of its kind in the
     lines, or a unit with a magnitude the reader does not convert (百万元), in the header or in
     the line."""
     if lines and states_no_unit(unit):
         used, line = line_unit(col, lines)
         if line is not None and used is None:
-            return used, None, two_units(text, line[1], line[0])
+            return used, None, two_units(text, line)
         if line is not None and unknown_magnitude(col, used):  # 单位:百万元
-            return used, None, unknown_line_unit(col, text, used, line[0])
+            return used, None, unknown_line_unit(col, text, used, line)
         if line is not None:
-            return used, LineUnit(text, used, default_unit(col), line[0]), None
+            return used, LineUnit(text, used, default_unit(col), line), None
         return used, None, None
     if unknown_magnitude(col, unit):
         return unit, None, unknown_unit(col, text, unit, row)
+    if unit and (line := _other_than(col, unit, lines)) is not None:  # 万元 over 资金(元)
+        return unit, LineUnit(text, unit, line.units[0], line, overruled=True), None
     return unit, None, None
+
+
+def _other_than(col: Column, unit: str, lines: list[UnitsLine]) -> UnitsLine | None:
+    """The first line stating a unit of the column's kind, when it states another than the
+    header's ``unit`` (a title's 金额单位:万元 over 资金(元)): the header is read, the line noted."""
+    for line in lines:
+        if kind := tuple(u for u in line.units if unit_kind(u) == col.unit):
+            return None if any(same_unit(u, unit) for u in kind) else line._replace(units=kind)
+    return None
 
 
 def form_unit(col: Column) -> str | None:

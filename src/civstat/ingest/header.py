@@ -3,13 +3,14 @@ contract's columns (synonyms, merged two-row headers: what each column may be re
 :mod:`civstat.ingest.header_candidates`'), each column's unit factor and period.
 
 A column's unit is the one its header (or a units row) states (``累计支出低保资金(万元)``), else the
-one a units line above the table states (:mod:`civstat.ingest.column_units`); a column of another
+one a units line above the table (or the cover) states (:mod:`civstat.ingest.column_units`); a column of another
 period (上年同期) is never read, and a column of the form that two columns read as is refused
 (:mod:`civstat.ingest.qualifiers`).
 
 Every return of a province is filled in on a few templates, so the answer is memoised per
 layout (:func:`layout`): the scan rows with every cell that cannot match a column (a number,
-a title naming the township) replaced by a stand-in of the same flags. A header that matches
+a title naming the township) replaced by a stand-in of the same flags
+(:mod:`civstat.ingest.header_standins`). A header that matches
 every column is decided by the rows down to it alone (no later row can beat it), so it is
 also remembered under those rows only, and a return's data rows never need to be looked at
 to find it.
@@ -17,10 +18,9 @@ to find it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from itertools import pairwise
+from functools import lru_cache
+from itertools import starmap
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import header_period
@@ -38,22 +38,25 @@ from civstat.ingest.column_units import (
 from civstat.ingest.header_candidates import candidates as _candidates
 from civstat.ingest.header_candidates import column_index as _column_index
 from civstat.ingest.header_candidates import derived_totals
+from civstat.ingest.header_standins import (
+    LAYOUT_CELLS,
+    LayoutCells,
+    is_text,
+    label_words,
+    note_headers,
+)
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
     Problem,
+    UnitsLine,
     has_period_word,
-    key_period,
     other_count,
     part_period,
     period_word,
-    period_words,
-    row_unit,
-    stated_units,
     units_lines,
     units_notes,
     units_row,
-    units_statement,
     unread_period_unit,
 )
 
@@ -101,9 +104,6 @@ def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: d
     return None
 
 
-_NUMERIC = re.compile(r"\s*[-+]?[\d,.，．]+\s*%?\s*")
-
-
 def _blank(cell) -> bool:
     """:func:`is_blank`, without normalising ASCII text (NFKC and OpenCC leave it alone, so
     it is blank when empty or white space only)."""
@@ -112,46 +112,10 @@ def _blank(cell) -> bool:
     return is_blank(cell)
 
 
-def _is_text(cell) -> bool:
-    """Text that could be a header: not blank, not a number written as text."""
-    return isinstance(cell, str) and not _NUMERIC.fullmatch(cell) and not is_blank(cell)
-
-
 @lru_cache(maxsize=4096)
 def _row_flags(row: tuple) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
     """(could be header text, is blank) per cell; memoised: a province's returns share headers."""
-    return tuple(_is_text(c) for c in row), tuple(is_blank(c) for c in row)
-
-
-@cache
-def _affixes(family: str) -> frozenset[str]:
-    """Every non-empty prefix and suffix of the family's header keys (the keys included): a
-    cell whose key is none of them can match no column, alone or joined to another cell."""
-    out = set()
-    for key in _column_index(family):
-        for i in range(1, len(key) + 1):
-            out.add(key[:i])
-            out.add(key[-i:])
-    return frozenset(out)
-
-
-@cache
-def _digits_free(family: str) -> bool:
-    """No header key holds a digit (nor the text stand-in): a number matches no column."""
-    return not any(ch.isdigit() or ch == _TEXT_MARK for key in _affixes(family) for ch in key)
-
-
-_PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
-_TEXT_MARK, _NUMBER_MARK = "\x00", "0"  # stand-ins that match nothing, of the same flags
-
-
-@cache
-def _label_words(family: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Header keys of the family's row label (类别, 项目 …) and of a row-number column (序号 …)."""
-    sheet = load_contract().sheet(family)
-    labels = (sheet.label.header, *sheet.label.synonyms) if sheet.label else ()
-    return (frozenset(header_key(t)[0] for t in labels),
-            frozenset(header_key(t)[0] for t in load_contract().row_number_headers))
+    return tuple(is_text(c) for c in row), tuple(is_blank(c) for c in row)
 
 
 def _label_column(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
@@ -159,7 +123,7 @@ def _label_column(family: str, grid: list, header_rows: tuple[int, ...], mapping
     """The column holding each row's label: the first one not mapped that is headed as the
     label (类别), else the first not mapped that is no row-number column (序号 | 类别 …)."""
     free = [i for i in range(len(grid[header_rows[0]])) if i not in mapping]
-    labels, numbers = _label_words(family)
+    labels, numbers = label_words(family)
 
     def keys(i: int) -> set[str]:
         return {header_key(c)[0] for r in header_rows if isinstance(c := _cell(grid[r], i), str)}
@@ -169,119 +133,6 @@ def _label_column(family: str, grid: list, header_rows: tuple[int, ...], mapping
         if found is not None:
             return found
     return None
-
-
-@cache
-def _kept(family: str) -> frozenset[str]:
-    """Keys of cells that stand for themselves in a layout: the row label's (类别) and a
-    row-number column's (序号) words, which decide the label column, and a 栏次 row's first cell
-    (甲, 栏次), which decides where a units row under it stands."""
-    labels, numbers = _label_words(family)
-    return labels | numbers | {header_key(t)[0] for t in load_contract().column_number_labels}
-
-
-def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozenset[str]):
-    """A cell of the header scan as it matters to :func:`_locate_header`: cells that can match
-    no column (numbers, a title naming the township) become a stand-in with the same flags."""
-    if cell.isascii():
-        if digits_free and _PLAIN_NUMBER.fullmatch(cell):
-            return _NUMBER_MARK  # its key holds a digit, which no header key does
-        if not cell or cell.isspace():
-            return cell
-    elif is_blank(cell):
-        return cell
-    key, unit = header_key(cell)
-    if not key or key in affixes or key in kept:  # kept: 类别 / 序号 / 栏次 (:func:`_kept`)
-        return cell
-    if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
-        return _TEXT_MARK + "unit:" + unit
-    if norm(cell).startswith(_note_headers()):  # 备注, 填表人:张三: no column the form lacks
-        return _TEXT_MARK + "note"
-    # a units line: its units decide columns' units (and the text may name the township); one
-    # stating none the reader converts (单位:户次) holds no data under the header
-    if "单位" in norm(cell) and (units := stated_units(cell) or units_statement(cell)):
-        return _TEXT_MARK + "、".join(units)
-    period = key_period(key, unit)
-    if period is not None:  # 上年同期 / 本期 over a column decide whether it is read
-        return _TEXT_MARK + period
-    if _is_text(cell):  # a title naming the township: whatever the keys hold, \x00 is in none
-        return _TEXT_MARK
-    return _NUMBER_MARK if digits_free else cell  # "0" could be an affix where keys hold digits
-
-
-class _LayoutCells(dict):
-    """cell → :func:`_layout_cell` of one family, filled on first sight of a cell."""
-
-    township: str | None = None  # the name the return's cover gives (set per sheet)
-
-    def __init__(self, family: str):
-        super().__init__()
-        self.family = family
-        self[None] = None
-
-    def __missing__(self, cell):
-        if cell.__class__ is not str:  # 1, 1.0 and True are equal keys: never memoised
-            return (cell.__class__, cell)
-        name = self.township
-        if name is not None and name in cell:
-            placed = _place_name(self.family, name, cell)
-            if placed is not None:  # the same title in every return: worked out once …
-                value = self[placed]
-                if _PLACE not in value:  # … unless the cell is its own stand-in (a header's
-                    return value         # text, (马店镇) read as a unit): then it is itself
-        value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family),
-                             _kept(self.family))
-        self[cell] = value
-        return value
-
-
-_LAYOUT_CELLS: dict[str, _LayoutCells] = {}
-
-# A title naming the township (高塘街道2024年第四季度民政统计季报——最低生活保障) is new text in
-# every return. Where the name stands apart in it (no Chinese character either side), the cell
-# reads as it would with any other name, so its stand-in is looked up with the name replaced by
-# _PLACE and a province's titles are worked out once. A name that could change how the cell
-# reads is never replaced: one holding anything but Chinese characters, a traditional
-# character, a header's words (保障), a period word (上年), a numeral first (二十、 numbers an
-# item), 其中 first; nor is a cell holding 单位 (its units are read from the text), nor one that
-# is its own stand-in (a header's text, or (马店镇) read as a unit).
-_PLACE = "\u3400"  # 㐀: a character no header, label or period word holds
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_CJK_NAME = re.compile(f"[{_CJK}]{{2,20}}")
-
-
-@lru_cache(maxsize=4096)
-def _name_apart(name: str) -> bool:
-    """The name can be replaced where it stands apart in a cell (whatever the sheet)."""
-    if not _CJK_NAME.fullmatch(name) or _PLACE in name or norm(name) != name:
-        return False
-    if name[0] in "一二三四五六七八九十" or name.startswith("其中") or "单位" in name:
-        return False
-    other, current = period_words()
-    return not any(w and (w in name or name in w) for w in (*other, *current))
-
-
-@cache
-def _family_words(family: str) -> str:
-    """The family's header keys, row-label and row-number words, one a line (a name found in
-    them is never replaced: it could be read as a header)."""
-    labels, numbers = _label_words(family)
-    return "\n".join((*_column_index(family), *labels, *numbers))
-
-
-_is_cjk = re.compile(f"[{_CJK}]").match  # a Chinese character (the range _CJK_NAME holds)
-
-
-def _place_name(family: str, name: str, cell: str) -> str | None:
-    """``cell`` with the township's name replaced by :data:`_PLACE`, or None when it is kept."""
-    if (not _name_apart(name) or name in _family_words(family)
-            or "单位" in cell or "單位" in cell):
-        return None
-    parts = cell.split(name)
-    for left, right in pairwise(parts):  # each place the name stands: apart, or kept
-        if (left and _is_cjk(left[-1])) or (right and _is_cjk(right[0])):
-            return None
-    return _PLACE.join(parts)
 
 
 @dataclass(frozen=True)
@@ -303,7 +154,9 @@ class Layout:
     derived: tuple[tuple[Column, tuple[Column, ...]], ...] = ()  # a total not given, its parts
 
     @classmethod
-    def of(cls, family: str, grid: list, found: tuple) -> Layout:
+    def of(cls, family: str, grid: list, found: tuple, cover: tuple[UnitsLine, ...] = ()
+           ) -> Layout:
+        """``cover``: the units the cover states for every table (:func:`cover_units`)."""
         header_rows, mapping = found
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
@@ -311,9 +164,9 @@ class Layout:
         given = ids | {id(c) for c, _ in derived}
         missing = next((c.header for c in sheet.columns if c.required and id(c) not in given), None)
         under = units_line_under(grid, header_rows)  # 单位:户次 under the header: no data
-        lines = [] if header_rows is None else sorted(
+        lines = [] if header_rows is None else [*starmap(UnitsLine, sorted(
             {*units_lines(grid, header_rows[-1]), *units_notes(grid),
-             *((under,) if under and under[1] else ())})  # above first: they decide
+             *((under,) if under and under[1] else ())})), *cover]  # above first: they decide
         line_units, problems, columns, form_units = [], [], [], []
         groups = _groups(grid, header_rows)
         stated, at = header_units_row(grid, header_rows)
@@ -358,11 +211,11 @@ def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
     so it is never reported.) Indexes only: a layout is shared by returns whose headers read
     alike, and two added columns' words read alike."""
     groups = _groups(grid, header_rows)
-    _, numbers = _label_words(family)
-    notes = _note_headers()
+    _, numbers = label_words(family)
+    notes = note_headers()
     out = []
     for i, cell in enumerate(grid[header_rows[-1]]):
-        if i in mapping or not _is_text(cell):
+        if i in mapping or not is_text(cell):
             continue
         group = groups.get(i, "")
         if (header_key(cell)[0] in numbers or norm(cell).startswith(notes) or period_word(cell)
@@ -370,14 +223,6 @@ def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
             continue
         out.append(i)
     return tuple(out)
-
-
-@cache
-def _note_headers() -> tuple[str, ...]:
-    """Headers of a column of notes or contacts (备注, 说明, 联系电话: the contract's footer and
-    note words), never an indicator the form lacks."""
-    contract = load_contract()
-    return tuple(norm(w) for w in (*contract.footer_prefixes, *contract.note_prefixes, "电话", "手机"))
 
 
 def unread_header(grid: list, header_rows: tuple[int, ...], i: int) -> str:
@@ -412,15 +257,17 @@ _HEADER_CACHE: dict[tuple, Layout] = {}
 _FULL_ENDS: dict[str, tuple[int, ...]] = {}  # family → last header rows of full matches
 
 
-def layout(family: str, grid: list[list], township: str | None = None) -> Layout:
+def layout(family: str, grid: list[list], township: str | None = None,
+           cover: tuple[UnitsLine, ...] = ()) -> Layout:
     """:func:`_scan_header` of the sheet and what follows from it, memoised per layout
-    (``township``: the name on the return's cover, which titles repeat)."""
-    cells = _LAYOUT_CELLS.get(family)
+    (``township``: the name on the return's cover, which titles repeat; ``cover``: the units
+    it states for every table)."""
+    cells = LAYOUT_CELLS.get(family)
     if cells is None or len(cells) > 1 << 16:
-        cells = _LAYOUT_CELLS[family] = _LayoutCells(family)
+        cells = LAYOUT_CELLS[family] = LayoutCells(family)
     cells.township = township.strip() if township.__class__ is str else None
     standin = cells.__getitem__
-    notes = units_notes(grid)  # a note stating units, under the table too: part of every key
+    notes = units_notes(grid), cover  # units stated under the table or on the cover: in every key
     rows: list[tuple] = []
     for end in _FULL_ENDS.get(family, ()):
         if end >= len(grid):
@@ -434,7 +281,7 @@ def layout(family: str, grid: list[list], township: str | None = None) -> Layout
     if hit is None:
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
-        hit = Layout.of(family, grid, _scan_header(family, grid))
+        hit = Layout.of(family, grid, _scan_header(family, grid), cover)
         if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期, or
             # a units row, is under it): remembered under those alone
             end = hit.header_rows[-1] + 1

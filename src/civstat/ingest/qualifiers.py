@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.normalize import MAGNITUDE, header_key, is_empty, norm, unit_key
@@ -30,6 +31,7 @@ class Problem:
     en: str
     row: int
     column: str
+    sheet: str | None = None  # the sheet stating what cannot be read, when not this one (封面)
 
 
 # -- units lines: 单位:户、人、元 / 金额单位:万元 above the table --------------------------------------
@@ -113,14 +115,49 @@ def _note_words() -> tuple[str, ...]:
     return tuple(norm(w) for w in load_contract().note_prefixes)
 
 
+class UnitsLine(NamedTuple):
+    """A line stating units: its row (0-based) and units, on the table's sheet or, ``sheet``
+    named, on another that states them for every table (the cover)."""
+
+    row: int
+    units: tuple[str, ...]
+    sheet: str | None = None
+
+    def where(self) -> tuple[str, str]:
+        """Where the line stands, in words (zh, en): ``第3行``, ``封面第12行``."""
+        if self.sheet is None:
+            return f"第{self.row + 1}行", f"row {self.row + 1}"
+        return f"{self.sheet}第{self.row + 1}行", f"row {self.row + 1} of sheet {self.sheet}"
+
+
+def cover_units(sheet: str, grid: list) -> tuple[UnitsLine, ...]:
+    """The units the cover states for every table: a cell stating them (``金额单位:万元``, a title
+    ending ``(金额单位:万元)``), or a label of its own and the value beside it (``金额单位`` |
+    ``万元``). Read after each table's own lines, as a units line over every table would be."""
+    out = []
+    for r, row in enumerate(grid):
+        cells = [c for c in row if c.__class__ is str and c.strip()]
+        for i, cell in enumerate(cells):
+            if "单位" not in cell and "單位" not in cell:
+                continue
+            text = norm(cell)
+            if _STATEMENT.fullmatch(text) and i + 1 < len(cells):  # 金额单位 | 万元
+                text = f"{text.rstrip(':')}:{norm(cells[i + 1])}"
+            if units := stated_units(text):
+                out.append(UnitsLine(r, units, sheet))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class LineUnit:
-    """A column read in the unit a units line states (its header states none)."""
+    """A column read in the unit a units line states (its header states none); or, when
+    ``overruled``, in its header's though a units line states another."""
 
     header: str         # the column's header text
-    unit: str           # the unit the line states (万元)
-    default: str | None  # the unit the column is read in without the line (元)
-    row: int            # the line's row (0-based)
+    unit: str           # the unit it is read in (万元)
+    default: str | None  # the unit the column is read in without the line (元); overruled: the line's
+    line: UnitsLine     # the line stating it
+    overruled: bool = False
 
 
 # -- a units row: 单位 | 户 | 人 | 万元 | 元/人·月 under the header ----------------------------------
@@ -240,18 +277,19 @@ def default_unit(col: Column) -> str | None:
     return col.header_unit if col.header_unit in load_contract().unit_conversions else col.unit
 
 
-def line_unit(col: Column, lines: list) -> tuple[str | None, tuple | None]:
-    """(unit, (row, units) of the line stating it) for a column whose header states no unit:
-    (None, None) when no line states a unit of its kind, or only the form's own; (None, line)
-    when it names two of its kind, 元 and 万元 (which one is this column in?)."""
+def line_unit(col: Column, lines: list[UnitsLine]) -> tuple[str | None, UnitsLine | None]:
+    """(unit, the line stating it, with the units it states of the column's kind) for a column
+    whose header states no unit: (None, None) when no line states a unit of its kind, or only
+    the form's own; (None, line) when it names two of its kind, 元 and 万元 (which one is this
+    column in?)."""
     default = default_unit(col)
-    for r, units in lines:  # the first line stating a unit of its kind decides
-        kind = tuple(u for u in units if unit_kind(u) == col.unit)
+    for line in lines:  # the first line stating a unit of its kind decides
+        kind = tuple(u for u in line.units if unit_kind(u) == col.unit)
         if not kind:
             continue
         if kind == (default,):
             return None, None
-        return (kind[0] if len(kind) == 1 else None), (r, kind)
+        return (kind[0] if len(kind) == 1 else None), line._replace(units=kind)
     return None, None
 
 
@@ -320,24 +358,25 @@ def unread_period_unit(header: str, unit: str | None, row: int) -> Problem | Non
                    row + 1, header)
 
 
-def two_units(header: str, units: tuple[str, ...], row: int) -> Problem:
+def two_units(header: str, line: UnitsLine) -> Problem:
     """A column stating no unit under a units line naming two of its kind (元、万元)."""
+    (zh, en), units = line.where(), line.units
     return Problem("ambiguous_unit",
-                   f"{header} 表头未注明单位,而第{row + 1}行的单位同时写了{'和'.join(units)},无法确定该列的"
+                   f"{header} 表头未注明单位,而{zh}的单位同时写了{'和'.join(units)},无法确定该列的"
                    f"单位(请在表头注明,如 {header}({units[0]}))",
-                   f"{header}: no unit in the header, and row {row + 1} states both "
+                   f"{header}: no unit in the header, and {en} states both "
                    f"{' and '.join(units)}: the column's unit cannot be told (state it in the header)",
-                   row + 1, header)
+                   line.row + 1, header, line.sheet)
 
 
-def unknown_line_unit(col: Column, header: str, unit: str, row: int) -> Problem:
+def unknown_line_unit(col: Column, header: str, unit: str, line: UnitsLine) -> Problem:
     """A column stating no unit under a units line stating one of its kind with a magnitude the
     reader does not convert (单位:百万元): read as 元 it would be off by that magnitude."""
-    known = convertible_units(col)
+    known, (zh, en) = convertible_units(col), line.where()
     return Problem("ambiguous_unit",
-                   f"{header} 表头未注明单位,第{row + 1}行注明的单位 {unit} 无法识别(可用 {known})",
-                   f"{header}: no unit in the header, and row {row + 1} states {unit}, which is "
-                   f"not recognised (use {known})", row + 1, header)
+                   f"{header} 表头未注明单位,{zh}注明的单位 {unit} 无法识别(可用 {known})",
+                   f"{header}: no unit in the header, and {en} states {unit}, which is "
+                   f"not recognised (use {known})", line.row + 1, header, line.sheet)
 
 
 def convertible_units(col: Column) -> str:

@@ -32,7 +32,6 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
     _blank,
-    _LayoutCells,
     _locate_header,
     _scan_header,
     layout,
@@ -42,7 +41,7 @@ from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
 from civstat.ingest.part_periods import part_rows
-from civstat.ingest.qualifiers import LineUnit
+from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
@@ -73,12 +72,13 @@ class ParsedReturn:
 
 
 # -- parsing ---------------------------------------------------------------------------------
-def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
-                ) -> tuple[SheetPlan, Refusal | None]:
+def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None,
+                cover: tuple[UnitsLine, ...] = ()) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
     (its refusal is returned, to be raised after the cells of the rows before it are typed;
-    ``township``: the name on the cover, which the sheet's title may repeat)."""
-    found = layout(sheet.family, grid, township)
+    ``township``: the name on the cover, which the sheet's title may repeat; ``cover``: the
+    units the cover states for every table)."""
+    found = layout(sheet.family, grid, township, cover)
     if found.header_rows is None or found.missing:
         col = found.missing
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
@@ -86,10 +86,10 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
                       sheet=name, column=col)
     if found.problem is not None:
         problem = found.problem
-        raise Refusal(problem.code, problem.zh, problem.en, sheet=name, row=problem.row,
-                      column=problem.column)
+        raise Refusal(problem.code, problem.zh, problem.en, sheet=problem.sheet or name,
+                      row=problem.row, column=problem.column)
     plan = SheetPlan(sheet, name, found.columns, findings=[
-        *(_line_unit_finding(name, line) for line in found.line_units),
+        *(_line_unit_finding(name, line, found.header_rows[-1]) for line in found.line_units),
         *(_form_unit_finding(name, header, unit, found.header_rows[-1])
           for header, unit in found.form_units),
         *(_derived_finding(name, col, parts, found.header_rows[-1])
@@ -190,14 +190,23 @@ def _column_numbers(cells: tuple) -> bool:
     return len(cells) >= 3 and all(c == str(i) for i, c in enumerate(cells, start=1))
 
 
-def _line_unit_finding(name: str, line: LineUnit) -> Finding:
-    """A column read in the unit a units line states (its header states none)."""
+def _line_unit_finding(name: str, line: LineUnit, header_row: int) -> Finding:
+    """A column read in the unit a units line states (its header states none): named at the
+    line, or at the header when the line is on the cover."""
+    zh, en = line.line.where()
+    if line.overruled:
+        return Finding("unit_line_overruled",
+                       f"{line.header} 表头注明{line.unit},与{zh}注明的{line.default}不同,按表头的"
+                       f"{line.unit}读取(请核对该列的单位)",
+                       f"{line.header}: the header states {line.unit}, {en} states {line.default}: "
+                       f"read in the header's {line.unit} (check the column's unit)", sheet=name,
+                       row=header_row + 1, column=line.header)
     return Finding("unit_from_line",
-                   f"{line.header} 表头未注明单位,按第{line.row + 1}行注明的{line.unit}读取"
+                   f"{line.header} 表头未注明单位,按{zh}注明的{line.unit}读取"
                    f"(未注明时按{line.default})",
-                   f"{line.header}: no unit in the header; read in {line.unit} as row "
-                   f"{line.row + 1} states (else {line.default})",
-                   sheet=name, row=line.row + 1, column=line.header)
+                   f"{line.header}: no unit in the header; read in {line.unit} as {en} "
+                   f"states (else {line.default})", sheet=name,
+                   row=(header_row if line.line.sheet else line.line.row) + 1, column=line.header)
 
 
 def _derived_finding(name: str, col, parts: tuple, row: int) -> Finding:
@@ -278,7 +287,8 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=[*sheet_findings, *cover_findings])
-    plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"))
+    plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"),
+                                  cover_units(by_family["cover"], grids[by_family["cover"]]))
     spread_merges(plans, grids.merges, grids.leads)
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
@@ -338,9 +348,10 @@ def _finish_alone(item: PlannedReturn) -> ParsedReturn | BaseException:
         return exc
 
 
-def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str | None = None
-                 ) -> tuple[list, Refusal | None]:
-    """The plans of a return's sheets in contract order, up to the first refusal (returned)."""
+def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str | None = None,
+                 cover: tuple[UnitsLine, ...] = ()) -> tuple[list, Refusal | None]:
+    """The plans of a return's sheets in contract order, up to the first refusal (returned;
+    ``township``, ``cover``: the cover's name and units, :func:`_plan_sheet`)."""
     plans: list[SheetPlan] = []
     for sheet in sheets:
         name = by_family.get(sheet.family)
@@ -350,7 +361,7 @@ def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str |
                     raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}",
                                   f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
                 continue
-            plan, refusal = _plan_sheet(sheet, name, grids[name], township)
+            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover)
         except Refusal as exc:
             return plans, exc
         plans.append(plan)
