@@ -51,12 +51,14 @@ def test_code_and_name_of_different_townships_conflict(divisions):
     ("2024Q3/民政季报.xlsx", False),                   # no township named
 ])
 def test_a_file_named_after_another_township_is_refused(divisions, file, refused):
+    cover = {"sheet": "Sheet1", "rows": {"unit_name": 2}}  # a cover read by its labels
     if not refused:
-        divisions.check_file_name(A, file)
+        divisions.check_file_name(A, file, cover)
         return
     with pytest.raises(Refusal) as conflict:
-        divisions.check_file_name(A, file)
+        divisions.check_file_name(A, file, cover)
     assert conflict.value.code == "identity_conflict" and conflict.value.column == "填报单位"
+    assert (conflict.value.sheet, conflict.value.row) == ("Sheet1", 2)
     assert f"文件名写的是石桥镇,封面却是城关镇({A})" in conflict.value.zh
 
 
@@ -72,5 +74,26 @@ def test_a_copied_neighbours_return_does_not_replace_the_township(tmp_path):
     con, result = run_ingest(tmp_path)
     [item] = result.quarantined
     assert (item.file, item.reason_code, item.column) == ("2024Q3/白庙乡.xlsx", "identity_conflict", "填报单位")
+    assert (item.sheet, item.row) == ("封面", 2)  # the cover's 填报单位 row
     assert con.execute("SELECT persons FROM raw.dibao d JOIN raw.submissions s USING (submission_id) "
                        "WHERE s.is_current AND category = 'rural'").fetchall() == [(DIBAO["rural"][1],)]
+
+
+def test_refusals_on_a_cover_left_in_sheet1_name_that_sheet_and_the_row(tmp_path):
+    """The covers of 马店镇's return and of its copy are left in ``Sheet1`` (found by their
+    labels). The copy, sent as 白庙乡.xlsx, is refused naming Sheet1 and its 填报单位 row (2),
+    not a 封面 the workbook does not have; two returns of 马店镇 with one 填报日期 are refused
+    naming Sheet1 and the 填报日期 row (12)."""
+    folder = raw_folder(tmp_path)
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(), canonical_sheets(), cover_name="Sheet1")
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(fill_date="2024年10月9日"), canonical_sheets(),
+               cover_name="Sheet1")
+    corrected = canonical_sheets()
+    corrected["表1 最低生活保障"][1][2] = 211
+    write_xlsx(folder / "马店镇(更正).xlsx", cover_rows(), corrected, cover_name="Sheet1")
+    _, result = run_ingest(tmp_path)
+    refused = {(q.file, q.reason_code, q.sheet, q.row, q.column) for q in result.quarantined}
+    assert refused == {
+        ("2024Q3/白庙乡.xlsx", "identity_conflict", "Sheet1", 2, "填报单位"),
+        ("2024Q3/马店镇.xlsx", "identity_conflict", "Sheet1", 12, "填报日期"),
+        ("2024Q3/马店镇(更正).xlsx", "identity_conflict", "Sheet1", 12, "填报日期")}

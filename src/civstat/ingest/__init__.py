@@ -413,14 +413,14 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             continue
         try:
             code = divisions.resolve(payload.cover, payload.findings)
-            divisions.check_file_name(code, unit.rel)
+            divisions.check_file_name(code, unit.rel, payload.cover)
         except Refusal as exc:
             refusals.append((unit, sha, exc))
             continue
         parsed_ok.append((unit, sha, payload, period, mtime, code))
 
     twin_keys = [(u.rel, (code, f"{per[0]}Q{per[1]}", p.cover["fill_date"])
-                  if isinstance(p.cover.get("fill_date"), dt.date) else None)
+                  if isinstance(p.cover.get("fill_date"), dt.date) else None, p.cover)
                  for u, _, p, per, _, code in parsed_ok]
     twins = find_twins(twin_keys, current)
     now, loads, items = dt.datetime.now(), [], {}

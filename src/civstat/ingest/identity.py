@@ -32,13 +32,11 @@ from civstat.ingest.normalize import norm
 from civstat.ingest.reader import Refusal
 from civstat.ingest.refusal import Finding
 
-_COVER = {"sheet": "封面"}
 
-
-def _on_cover(cover: dict) -> dict:
+def _on_cover(cover: dict, field: str | None = None) -> dict:
     """Where a refusal or finding on the cover is: its sheet (封面, or a Sheet1 read as the
-    cover by its labels: ``cover["sheet"]``, set by the reader)."""
-    return {"sheet": cover.get("sheet") or _COVER["sheet"]}
+    cover by its labels: ``cover["sheet"]``, set by the reader), and the row of ``field``."""
+    return {"sheet": cover.get("sheet") or "封面", "row": _row(cover, field) if field else None}
 
 
 class Divisions:
@@ -92,7 +90,7 @@ class Divisions:
             raise Refusal("identity_conflict",
                           f"统计用区划代码 {text} 不是本县区划表(ref.divisions)中的乡镇(外县代码?)",
                           f"division code {text} is not a township of ref.divisions "
-                          f"(another county's code?)", **_on_cover(cover or {}),
+                          f"(another county's code?)", **_on_cover(cover or {}, "division_code"),
                           column="统计用区划代码")
         return full
 
@@ -129,7 +127,7 @@ class Divisions:
                 "cover_code_not_township",
                 f"统计用区划代码 {text} 是{above}的代码,不是乡镇的代码:按填报单位确定乡镇",
                 f"division code {text} is {above}'s, not a township's: the unit name decides",
-                **_on_cover(cover), row=_row(cover, "division_code"), column="统计用区划代码"))
+                **_on_cover(cover, "division_code"), column="统计用区划代码"))
         return full
 
     def resolve(self, cover: dict, findings: list | None = None) -> str:
@@ -149,31 +147,32 @@ class Divisions:
                               f"the division code is {above}'s, not a township's, and unit name "
                               f"{name!r} {'belongs to several' if named else 'is none of its'} "
                               "townships: fill in the township's division code",
-                              **_on_cover(cover), row=_row(cover, "division_code"), column="统计用区划代码")
+                              **_on_cover(cover, "division_code"), column="统计用区划代码")
         if code and named and not any(self._related(code, n) for n in named):
             raise Refusal("identity_conflict",
                           f"封面区划代码与填报单位不一致:代码为 {self._label(code)},"
                           f"填报单位 {name!r} 为 {self._label(named[0])}",
                           f"cover code and name disagree: code is {self._label(code)}, "
-                          f"unit {name!r} is {self._label(named[0])}", **_on_cover(cover), column="填报单位")
+                          f"unit {name!r} is {self._label(named[0])}", **_on_cover(cover, "unit_name"),
+                          column="填报单位")
         if code:
             return code
         if len(named) > 1:
             raise Refusal("identity_conflict",
                           f"填报单位 {name!r} 有多个同名乡镇({', '.join(named)}),请在封面填写统计用区划代码",
                           f"unit name {name!r} belongs to several townships ({', '.join(named)}): "
-                          "the cover needs its division code", **_on_cover(cover), column="统计用区划代码")
+                          "the cover needs its division code", **_on_cover(cover, "division_code"),
+                          column="统计用区划代码")
         if named:
             return named[0]
         raise Refusal("unknown_township",
                       f"未知乡镇:填报单位 {name!r},区划代码 {cover.get('division_code')!r}",
                       f"unknown township {name!r} (code {cover.get('division_code')!r})",
-                      **_on_cover(cover), column="填报单位")
+                      **_on_cover(cover, "unit_name"), column="填报单位")
 
-
-    def check_file_name(self, code: str, file: str) -> None:
+    def check_file_name(self, code: str, file: str, cover: dict) -> None:
         """Refuse a return whose file name names another township of the county and not the
-        one it was resolved to (``file``: its path in the drop zone)."""
+        one its cover was resolved to (``file``: its path in the drop zone)."""
         stem = norm(file.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
         own = self.townships.get(code)
         if own is None or any(n and norm(n) in stem for n in own[1:3]):
@@ -188,7 +187,7 @@ class Divisions:
                 f"the file name names {self.townships[other][1]} but the cover names "
                 f"{self._label(code)}: another township's return used as a template, its cover "
                 "unchanged? Check the cover (or the file name) and resend",
-                **_COVER, column="填报单位")
+                **_on_cover(cover, "unit_name"), column="填报单位")
 
 
 def _code_head(code: str) -> str:
@@ -208,28 +207,30 @@ def _row(cover: dict, name: str) -> int | None:
 TwinKey = tuple[str, str, dt.date]
 
 
-def _twin(other: str, loaded: bool) -> Refusal:
+def _twin(other: str, loaded: bool, cover: dict) -> Refusal:
     zh_state, en_state = ("已读取的", "the loaded ") if loaded else ("同批的", "")
     return Refusal("identity_conflict",
                    f"与{zh_state}报表 {other} 为同一乡镇同一季度且填报日期相同,无法判断哪份为准",
                    f"same township, quarter and 填报日期 as {en_state}return {other}: "
-                   f"cannot tell which one is current", **_COVER, column="填报日期")
+                   f"cannot tell which one is current", **_on_cover(cover, "fill_date"),
+                   column="填报日期")
 
 
-def find_twins(new: list[tuple[str, TwinKey | None]],
+def find_twins(new: list[tuple[str, TwinKey | None, dict]],
                loaded: dict[TwinKey, str]) -> dict[str, Refusal]:
-    """Refusals for returns (``(file, key)``) that share township, quarter and 填报日期 with
-    another new return or with a loaded current one (``loaded``: key → its file)."""
+    """Refusals for returns (``(file, key, cover)``) that share township, quarter and 填报日期
+    with another new return or with a loaded current one (``loaded``: key → its file)."""
     by_key: dict[TwinKey, list[str]] = defaultdict(list)
-    for rel, key in new:
+    covers = {rel: cover for rel, _, cover in new}
+    for rel, key, _ in new:
         if key is not None:
             by_key[key].append(rel)
     refused: dict[str, Refusal] = {}
     for key, files in by_key.items():
         if key in loaded and loaded[key] not in files:
             for rel in files:
-                refused[rel] = _twin(loaded[key], loaded=True)
+                refused[rel] = _twin(loaded[key], True, covers[rel])
         elif len(files) > 1:
             for rel in files:
-                refused[rel] = _twin("、".join(f for f in files if f != rel), loaded=False)
+                refused[rel] = _twin("、".join(f for f in files if f != rel), False, covers[rel])
     return refused
