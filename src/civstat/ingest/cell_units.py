@@ -12,7 +12,13 @@ import re
 from civstat.contract import Column, load_contract
 from civstat.ingest.cell_notes import CURRENCY, without_note
 from civstat.ingest.normalize import MAGNITUDE, header_key, norm, unit_key
-from civstat.ingest.qualifiers import known_units, rate_keys, unread_period
+from civstat.ingest.qualifiers import (
+    counts_alike,
+    known_units,
+    rate_keys,
+    rates_money,
+    unread_period,
+)
 from civstat.ingest.refusal import Finding
 
 CELL_UNIT = re.compile(r"^[-+]?\d[\d,.]*([^\d.]+)$")  # the unit typed after a cell's number
@@ -98,9 +104,9 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     unit = norm(unit).removesuffix("整")
     if unit.startswith("(") and unit.endswith(")"):
         unit = unit[1:-1]  # 380000(元)
-    if col_unit and unit.rstrip("次") == col_unit.rstrip("次"):
+    if col_unit and counts_alike(unit, col_unit):
         return 1.0  # 96人 under 累计救助人次: the same people counted
-    if col_unit and "/" in col_unit and unit_key(unit) == unit_key(col_unit)[:-1]:
+    if col_unit and rates_money(col_unit, unit):
         return 1.0  # 1700元 (or 元/人) under 标准(元/人·月): the rate's money, its period the header's
     if unread_period(unit):
         raise UnreadPeriod(unit)

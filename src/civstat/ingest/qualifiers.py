@@ -236,16 +236,25 @@ def units_row(row) -> tuple[tuple[int, str], ...] | None:
 _DATE_FORMAT = re.compile(r"年[-/.]?月[-/.]?日|yyyy[-/.]?mm[-/.]?dd", re.IGNORECASE)  # a date's "unit"
 
 
+def counts_alike(a: str, b: str) -> bool:
+    """Two normalised units counting the same things: equal, or the same people (人, 人次)."""
+    return a == b or a.rstrip("次") == b.rstrip("次")
+
+
+def rates_money(rate: str, money: str) -> bool:
+    """``money`` is the money of the rate ``rate`` (元 of 元/人·月: the period is the rate's)."""
+    return "/" in rate and unit_key(money) == unit_key(rate)[:-1]
+
+
 def same_unit(a: str, b: str) -> bool:
     """Two units that read a column alike: the same (``(元)`` and ``元``), the same people
     counted (人, 人次), or a rate and its money (元/人·月 and 元: the period is the header's)."""
     a, b = norm(a).removeprefix("(").removesuffix(")"), norm(b).removeprefix("(").removesuffix(")")
-    if a == b or a.rstrip("次") == b.rstrip("次"):
+    if counts_alike(a, b):
         return True
     if not any(s in a + b for s in "/每"):
         return False
-    ka, kb = unit_key(a), unit_key(b)
-    return ka == kb or ("/" in a and kb == ka[:-1]) or ("/" in b and ka == kb[:-1])
+    return unit_key(a) == unit_key(b) or rates_money(a, b) or rates_money(b, a)
 
 
 def row_unit_conflict(header: str, unit: str, stated: str, row: int,
@@ -323,8 +332,7 @@ def other_count_unit(col_unit: str | None, unit: str | None) -> bool:
         return False
     unit = norm(unit)
     counts = count_units()
-    return not (unit == col_unit or unit not in counts or col_unit not in counts
-                or unit.rstrip("次") == col_unit.rstrip("次"))
+    return unit in counts and col_unit in counts and not counts_alike(unit, col_unit)
 
 
 @cache
