@@ -138,14 +138,14 @@ def write_batch(raw: Path, reference: Path) -> dict[str, Expect]:
     _variant(chengguan, put("封面大数.xlsx", _q("bad_value", "封面", None, "户籍人口")),
              cover={"户籍人口(人)": "1e308"})
     # identity: 城关's code with 石桥镇's name; another county's code
-    _variant(chengguan, put("代码名称冲突.xlsx", _q("identity_conflict", "封面", None, "填报单位")),
+    _variant(chengguan, put("代码名称冲突.xlsx", _q("identity_conflict", "封面", 2, "填报单位")),
              cover={"填报单位": "石桥镇", "填报日期": fill + dt.timedelta(days=9)})
-    _variant(shiqiao, put("外县代码.xlsx", _q("identity_conflict", "封面", None, "区划代码")),
+    _variant(shiqiao, put("外县代码.xlsx", _q("identity_conflict", "封面", 3, "区划代码")),
              cover={"填报单位": "新区街道", "统计用区划代码": OTHER_COUNTY_CODE})
     # twins: two new returns of 石桥镇 2025Q1 with the same (later) 填报日期
     later = fill + dt.timedelta(days=20)
     for name, filler in (("石桥镇_甲.xlsx", "甲"), ("石桥镇_乙.xlsx", "乙")):
-        _variant(shiqiao, put(name, _q("identity_conflict", "封面", None, "填报日期")),
+        _variant(shiqiao, put(name, _q("identity_conflict", "封面", 12, "填报日期")),
                  cover={"填报日期": later, "填报人": filler})
     # a merged township's old name with its successor's code is not a conflict (later: current)
     _variant(madian, put("白庙乡并入马店.xlsx", LOADED),

@@ -143,14 +143,14 @@ def test_a_unit_named_with_its_office_and_another_townships_code_is_refused(tmp_
     """Before, the office's name matched no township, so the code alone decided: 马店镇's
     return loaded as 白庙乡's."""
     con, result = _ingest(tmp_path, hm.cover_rows(unit="马店镇民政办", code=hm.BAIMIAO))
-    zh = _refused(con, result, ("identity_conflict", "封面", None, "填报单位"))
+    zh = _refused(con, result, ("identity_conflict", "封面", 2, "填报单位"))
     assert "白庙乡" in zh and "马店镇民政办" in zh
 
 
 def test_an_office_word_is_no_township_of_its_own(tmp_path):
     """Guard: a name that is only an office's words names no township."""
     con, result = _ingest(tmp_path, hm.cover_rows(unit="民政办公室", code=None))
-    _refused(con, result, ("unknown_township", "封面", None, "填报单位"))
+    _refused(con, result, ("unknown_township", "封面", 2, "填报单位"))
 
 
 # -- 统计用区划代码 of the county ---------------------------------------------------------------

@@ -148,5 +148,5 @@ def test_a_refusal_on_a_cover_read_by_its_labels_names_its_sheet(tmp_path):
     write_xlsx(folder / "马店.xlsx", cover, canonical_sheets(), cover_name="Sheet1")
     con, _ = run_ingest(tmp_path)
     assert [r[:4] for r in quarantine_rows(con)] == [
-        ("2024Q3/白庙.xlsx", "unknown_township", "Sheet1", None),
+        ("2024Q3/白庙.xlsx", "unknown_township", "Sheet1", 2),  # its 填报单位 row
         ("2024Q3/马店.xlsx", "period_mismatch", "Sheet1", 4)]
