@@ -90,3 +90,30 @@ def test_merges_that_cover_no_figure_change_nothing(tmp_path):
         (dt.date(2024, 6, 20), "暴雨洪涝", 200), (dt.date(2024, 6, 20), "暴雨洪涝", 800)]
     assert [(f[0], f[2], f[3]) for f in findings(con, DISASTER_SHEET)] == [
         ("merged_cell", 5, "灾害发生日期"), ("merged_cell", 5, "灾害种类")]
+
+
+YOUFU_SHEET = "表7 优抚安置"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_a_group_is_over_the_columns_its_merge_covers_and_no_further(tmp_path, fmt):
+    """表7 adds last year's 重点优抚对象人数 and 本年接收退役士兵 under 上年同期, merged over those two
+    columns (J1:K1), and then 其中:待安置(人), headed in the lower row alone, its upper cell left
+    blank. Before, 上年同期 was carried over the blank cell too: the return was refused
+    (重点优抚对象人数 twice, a good return) — or 待安置 would have been left out as last year's.
+    Now the group reaches as far as its merge: this year's figures load, 待安置 = 1, and last
+    year's 60 and 4 are not read."""
+    sheets = canonical_sheets()
+    head, values = sheets[YOUFU_SHEET]
+    sheets[YOUFU_SHEET] = [[None] * 9 + ["上年同期", None, None],
+                           [*head, "重点优抚对象人数", "本年接收退役士兵(人)", "其中:待安置(人)"],
+                           [*values, 60, 4, 1]]
+    merges = {YOUFU_SHEET: ["J1:K1"]}
+    if fmt == "xls":
+        write_xls(raw_folder(tmp_path) / "马店镇.xls", {"封面": cover_rows(), **sheets}, merges)
+        con, result = run_ingest(tmp_path)
+    else:
+        con, result = _run(tmp_path, sheets, merges)
+    assert result.ok, quarantine_rows(con)
+    assert con.execute("SELECT entitled_persons, veterans_received_ytd, veterans_pending "
+                       "FROM raw.youfu").fetchall() == [(67, 5, 1)]

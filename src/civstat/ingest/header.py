@@ -37,7 +37,7 @@ from civstat.ingest.column_units import (
 )
 from civstat.ingest.header_candidates import candidates as _candidates
 from civstat.ingest.header_candidates import column_index as _column_index
-from civstat.ingest.header_candidates import derived_totals
+from civstat.ingest.header_candidates import derived_totals, groups_over
 from civstat.ingest.header_standins import (
     LAYOUT_CELLS,
     LayoutCells,
@@ -67,18 +67,39 @@ def _cell(row: list, i: int):
     return row[i] if i < len(row) else None
 
 
-def _match_header(family: str, upper: list | None, lower: list) -> dict[int, tuple[Column, str | None, str]]:
-    """Column index → (contract column, unit in header, header text)."""
-    return dict(_match_rows(family, None if upper is None else tuple(upper), tuple(lower)))
+Spans = tuple[tuple[int, tuple[tuple[int, int], ...]], ...]  # row → its merges across columns
+
+
+def header_spans(merges: list | None, lead: int = 0) -> Spans | None:
+    """The merges across columns in the rows a header may take (row → (first, last) columns,
+    0-based as the sheet's rows are, ``lead`` empty columns dropped): a group in the upper row
+    of a header is over the columns its merge covers (:func:`groups_over`); None without any."""
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for (r1, c1), (_, c2) in merges or ():
+        if c2 > c1 and r1 <= HEADER_SCAN_ROWS:
+            rows.setdefault(r1, []).append((c1 - lead, c2 - lead))
+    return tuple(sorted((r, tuple(sorted(s))) for r, s in rows.items())) or None
+
+
+def _row_spans(spans: Spans | None, r: int) -> tuple[tuple[int, int], ...] | None:
+    return next((s for row, s in spans if row == r), None) if spans else None
+
+
+def _match_header(family: str, upper: list | None, lower: list,
+                  spans: tuple | None = None) -> dict[int, tuple[Column, str | None, str]]:
+    """Column index → (contract column, unit in header, header text); ``spans``: the upper
+    row's merges across columns."""
+    return dict(_match_rows(family, None if upper is None else tuple(upper), tuple(lower), spans))
 
 
 @lru_cache(maxsize=4096)
-def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
+def _match_rows(family: str, upper: tuple | None, lower: tuple, spans: tuple | None = None
+                ) -> tuple:
     """:func:`_match_header` on hashable rows, memoised: every return of a province is filled
     in on the same template, so the same header rows come back hundreds of times."""
     index = _column_index(family)
     found: dict[int, tuple[Column, str | None, str]] = {}
-    for i, candidates in enumerate(_candidates(family, upper, lower)):
+    for i, candidates in enumerate(_candidates(family, upper, lower, spans)):
         for key, unit, text in candidates:
             col = index.get(key)
             if col is not None and all(c is not col for c, _, _ in found.values()):
@@ -87,14 +108,16 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple) -> tuple:
     return tuple(found.items())
 
 
-def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
+def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict,
+               spans: Spans | None = None
                ) -> tuple[Column, str, str] | None:
     """A column of the contract that a second column of the header reads as too (the first of
     them is mapped): (column, the mapped header's text, the other's text), else None."""
     index = _column_index(family)
     upper = tuple(grid[header_rows[0]]) if len(header_rows) == 2 else None
     taken = {id(col): text for col, _, text in mapping.values()}
-    for i, candidates in enumerate(_candidates(family, upper, tuple(grid[header_rows[-1]]))):
+    for i, candidates in enumerate(_candidates(family, upper, tuple(grid[header_rows[-1]]),
+                                               _row_spans(spans, header_rows[0]))):
         if i in mapping:
             continue
         for key, _, text in candidates:
@@ -152,11 +175,13 @@ class Layout:
     unread: tuple[int, ...] = ()  # columns the form has not (:func:`unread_header` names them)
     form_units: tuple[tuple[str, str], ...] = ()  # (header, unit) read in the form's unit (万元)
     derived: tuple[tuple[Column, tuple[Column, ...]], ...] = ()  # a total not given, its parts
+    spans: Spans | None = None  # the header rows' merges across columns (:func:`header_spans`)
 
     @classmethod
-    def of(cls, family: str, grid: list, found: tuple, cover: tuple[UnitsLine, ...] = ()
-           ) -> Layout:
-        """``cover``: the units the cover states for every table (:func:`cover_units`)."""
+    def of(cls, family: str, grid: list, found: tuple, cover: tuple[UnitsLine, ...] = (),
+           spans: Spans | None = None) -> Layout:
+        """``cover``: the units the cover states for every table (:func:`cover_units`);
+        ``spans``: the header rows' merges across columns (:func:`header_spans`)."""
         header_rows, mapping = found
         sheet = load_contract().sheet(family)
         ids = {id(m[0]) for m in mapping.values()}
@@ -168,7 +193,7 @@ class Layout:
             {*units_lines(grid, header_rows[-1]), *units_notes(grid),
              *((under,) if under and under[1] else ())})), *cover]  # above first: they decide
         line_units, problems, columns, form_units = [], [], [], []
-        groups = _groups(grid, header_rows)
+        groups = _groups(grid, header_rows, spans)
         stated, at = header_units_row(grid, header_rows)
         for i, (col, unit, text) in mapping.items():
             if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
@@ -190,27 +215,29 @@ class Layout:
                 problems.append(problem)
             columns.append((col, text, header_factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
-        twice = _duplicate(family, grid, header_rows, mapping) if header_rows is not None else None
+        twice = (_duplicate(family, grid, header_rows, mapping, spans)
+                 if header_rows is not None else None)
         if twice is not None:
             problems.append(_twice(*twice, header_rows[-1]))
         label_col = None if header_rows is None else _label_column(family, grid, header_rows,
                                                                     mapping)
-        unread = () if header_rows is None else _unread(family, grid, header_rows, mapping)
+        unread = () if header_rows is None else _unread(family, grid, header_rows, mapping, spans)
         return cls(header_rows, mapping, missing, columns, tuple(mapping), label_col,
                    header_rows is not None and len(mapping) >= len(sheet.columns),
                    tuple(line_units), problems[0] if problems else None,
                    at if stated and at in rows_under(grid, header_rows)
-                   else under[0] if under else None, unread, tuple(form_units), derived)
+                   else under[0] if under else None, unread, tuple(form_units), derived, spans)
 
 
-def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
+def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict,
+            spans: Spans | None = None
             ) -> tuple[int, ...]:
     """The header's columns the form has no column for (其中:残疾人 added by a township): not a
     row-number column (序号), nor notes or contacts (备注, 联系电话), nor one of another period (上年同期, 比上年增减) or the period's own
     word alone. (The rows' label column is one of them: its cells are labels, never figures,
     so it is never reported.) Indexes only: a layout is shared by returns whose headers read
     alike, and two added columns' words read alike."""
-    groups = _groups(grid, header_rows)
+    groups = _groups(grid, header_rows, spans)
     _, numbers = label_words(family)
     notes = note_headers()
     out = []
@@ -225,22 +252,23 @@ def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
     return tuple(out)
 
 
-def unread_header(grid: list, header_rows: tuple[int, ...], i: int) -> str:
+def unread_header(grid: list, header_rows: tuple[int, ...], i: int,
+                  spans: Spans | None = None) -> str:
     """The header of column ``i`` as the sheet writes it: the group over it, then its own."""
     text = norm(grid[header_rows[-1]][i])
-    group = _groups(grid, header_rows).get(i, "")
+    group = _groups(grid, header_rows, spans).get(i, "")
     return f"{group}{text}" if group and group != text else text
 
 
-def _groups(grid: list, header_rows: tuple[int, ...] | None) -> dict[int, str]:
-    """Column → the upper row's text over it in a two-row header (merged cells filled right)."""
+def _groups(grid: list, header_rows: tuple[int, ...] | None, spans: Spans | None = None
+            ) -> dict[int, str]:
+    """Column → the upper row's text over it in a two-row header (merged cells filled right,
+    as far as the merge reaches where ``spans`` knows it: :func:`groups_over`)."""
     if header_rows is None or len(header_rows) < 2:
         return {}
-    groups, carry = {}, ""
-    for i, cell in enumerate(grid[header_rows[0]]):
-        carry = norm(cell) if not is_blank(cell) else carry
-        groups[i] = carry
-    return groups
+    upper = grid[header_rows[0]]
+    over = groups_over(upper, len(upper), _row_spans(spans, header_rows[0]))
+    return {i: "" if g is None else norm(g) for i, g in enumerate(over)}
 
 
 def _twice(col: Column, first: str, second: str, row: int) -> Problem:
@@ -258,16 +286,18 @@ _FULL_ENDS: dict[str, tuple[int, ...]] = {}  # family → last header rows of fu
 
 
 def layout(family: str, grid: list[list], township: str | None = None,
-           cover: tuple[UnitsLine, ...] = ()) -> Layout:
+           cover: tuple[UnitsLine, ...] = (), spans: Spans | None = None) -> Layout:
     """:func:`_scan_header` of the sheet and what follows from it, memoised per layout
     (``township``: the name on the return's cover, which titles repeat; ``cover``: the units
-    it states for every table)."""
+    it states for every table; ``spans``: the sheet's merges across columns in the rows a
+    header may take, :func:`header_spans`)."""
     cells = LAYOUT_CELLS.get(family)
     if cells is None or len(cells) > 1 << 16:
         cells = LAYOUT_CELLS[family] = LayoutCells(family)
     cells.township = township.strip() if township.__class__ is str else None
     standin = cells.__getitem__
-    notes = units_notes(grid), cover  # units stated under the table or on the cover: in every key
+    notes = units_notes(grid), cover, spans  # in every key: units stated under the table or on
+    # the cover, and the header rows' merges (which columns a group is over)
     rows: list[tuple] = []
     for end in _FULL_ENDS.get(family, ()):
         if end >= len(grid):
@@ -281,7 +311,7 @@ def layout(family: str, grid: list[list], township: str | None = None,
     if hit is None:
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
-        hit = Layout.of(family, grid, _scan_header(family, grid), cover)
+        hit = Layout.of(family, grid, _scan_header(family, grid, spans), cover, spans)
         if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期, or
             # a units row, is under it): remembered under those alone
             end = hit.header_rows[-1] + 1
@@ -315,7 +345,7 @@ def _locate_header(family: str, grid: list[list]):
     return hit.header_rows, dict(hit.mapping)
 
 
-def _scan_header(family: str, grid: list[list]):
+def _scan_header(family: str, grid: list[list], spans: Spans | None = None):
     """The header: the row, or pair of rows (two-row merged headers), matching most columns.
 
     Only text can match a header, and under an upper row a column matches on the lower row's
@@ -341,7 +371,7 @@ def _scan_header(family: str, grid: list[list]):
             # 本期 | 上年同期 under the row: the pair wins a tie (it leaves last year's columns out)
             periods = best[1] == (r,) and has_period_word(scan[r + 1])
             if bound > best[0] or (periods and bound == best[0]):
-                pair = _match_header(family, grid[r], grid[r + 1])
+                pair = _match_header(family, grid[r], grid[r + 1], _row_spans(spans, r))
                 if len(pair) > best[0] or (periods and len(pair) == best[0]):
                     best = (len(pair), (r, r + 1), pair)
     return best[1], best[2] or {}

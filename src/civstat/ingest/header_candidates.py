@@ -45,7 +45,25 @@ def _total_words() -> frozenset[str]:
     return frozenset(norm(t) for t in load_contract().total_labels)
 
 
-def candidates(family: str, upper: tuple | None, lower: tuple) -> list[list[tuple[str, str | None, str]]]:
+def groups_over(upper: tuple, width: int, spans: tuple | None = None) -> list:
+    """Column → the upper row's cell over it (``width`` columns): its own, else the nearest one
+    not blank on its left — within that cell's merged range where the row's merges are known
+    (``spans``: (first, last) column of each merge across the row, the columns the group is over;
+    None: not known, as in a CSV, or the row merges none: a group then reaches the next one)."""
+    starts = None if spans is None else dict(spans)
+    out, carry, end = [], None, None
+    for i in range(width):
+        cell = _cell(upper, i)
+        if not is_blank(cell):
+            carry, end = cell, None if starts is None else starts.get(i, i)
+        elif end is not None and i > end:
+            carry = None  # right of a merged group: a column headed in the lower row alone
+        out.append(carry)
+    return out
+
+
+def candidates(family: str, upper: tuple | None, lower: tuple, spans: tuple | None = None
+               ) -> list[list[tuple[str, str | None, str]]]:
     """Per column of a header (one row, or two: a merged group over its parts), the (key, unit,
     text) it may be read as, best first: group and the count its part names (期末保障 over 户 or
     (户): 期末保障户数), group and part joined (期末保障 | 户数), part and group joined (集中 under
@@ -54,14 +72,15 @@ def candidates(family: str, upper: tuple | None, lower: tuple) -> list[list[tupl
     group's column (集中 under 期末供养人数: 集中供养人数, of 期末供养人数; under a 其中 group, of
     the column left of it), the group alone
     over a blank part or over the period's own word (累计救助人次 over 本期). None for a column of
-    another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期))."""
+    another period (上年同期 over it, or 比上年增减, 累计救助人次(上年同期)). ``spans``: the upper
+    row's merges (:func:`groups_over`)."""
     out: list[list[tuple[str, str | None, str]]] = []
-    carry = previous = None
+    previous = None
+    groups = groups_over(upper, len(lower), spans) if upper is not None else None
     for i in range(len(lower)):
         up = _cell(upper, i) if upper is not None else None
-        if upper is not None:
-            carry = up if not is_blank(up) else carry  # merged cells: forward-fill the upper row
-            up = carry if is_blank(_cell(lower, i)) is False else up
+        if groups is not None and not is_blank(_cell(lower, i)):
+            up = groups[i]  # a part under its group (merged cells: the upper row filled right)
         lo = _cell(lower, i)
         found: list[tuple[str, str | None, str]] = []
         out.append(found)

@@ -31,9 +31,12 @@ from civstat.ingest.formulas import (
 from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, for tests and tools
     _HEADER_CACHE,
     HEADER_SCAN_ROWS,
+    Layout,
+    Spans,
     _blank,
     _locate_header,
     _scan_header,
+    header_spans,
     layout,
     unread_header,
 )
@@ -73,12 +76,13 @@ class ParsedReturn:
 
 # -- parsing ---------------------------------------------------------------------------------
 def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None,
-                cover: tuple[UnitsLine, ...] = ()) -> tuple[SheetPlan, Refusal | None]:
+                cover: tuple[UnitsLine, ...] = (), spans: Spans | None = None
+                ) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
     (its refusal is returned, to be raised after the cells of the rows before it are typed;
     ``township``: the name on the cover, which the sheet's title may repeat; ``cover``: the
-    units the cover states for every table)."""
-    found = layout(sheet.family, grid, township, cover)
+    units the cover states for every table; ``spans``: the merges of its header rows)."""
+    found = layout(sheet.family, grid, township, cover, spans)
     if found.header_rows is None or found.missing:
         col = found.missing
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
@@ -143,7 +147,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     head = grid[found.header_rows[-1]]
     label = head[label_col] if label_col is not None and label_col < len(head) else None
     if found.unread and plan.rows:
-        _unread_columns(plan, grid, found.unread, found.header_rows)
+        _unread_columns(plan, grid, found)
     return plan, part_rows(plan, parts, label if isinstance(label, str) and label else None)
 
 
@@ -162,15 +166,14 @@ def _unknown_category(sheet: Sheet, name: str, r: int, label) -> Refusal:
                    sheet=name, row=r + 1, column=column)
 
 
-def _unread_columns(plan: SheetPlan, grid: list, unread: tuple[int, ...],
-                    header_rows: tuple[int, ...]) -> None:
+def _unread_columns(plan: SheetPlan, grid: list, found: Layout) -> None:
     """A finding for each column the form has not that holds figures in the rows read (其中:残疾人
     added to 表1): its figures are in no table, and the statistician should know."""
     rows = [grid[record["source_row"] - 1] for record, _, _ in plan.rows]
-    header_row = header_rows[-1]
-    for i in unread:
+    header_row = found.header_rows[-1]
+    for i in found.unread:
         if any(i < len(row) and _is_figure(row[i]) for row in rows):
-            header = unread_header(grid, header_rows, i)
+            header = unread_header(grid, found.header_rows, i, found.spans)
             plan.findings.append(Finding(
                 "unread_column", f"{header} 不是报表制度中本表的指标,该列的数未读取",
                 f"{header} is no indicator of this table in the return's form: its figures are "
@@ -361,7 +364,8 @@ def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str |
                     raise Refusal("missing_sheet", f"缺少工作表 {sheet.sheet}",
                                   f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
                 continue
-            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover)
+            spans = header_spans(grids.merges.get(name), grids.leads.get(name, 0))
+            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover, spans)
         except Refusal as exc:
             return plans, exc
         plans.append(plan)
