@@ -203,6 +203,7 @@ def test_a_second_phone_number_is_a_finding(tmp_path):
     ("马店镇", "3.71599E+11", 3, "统计用区划代码"),   # Excel already destroyed the code
     ("马店镇", "37159910100", 3, "统计用区划代码"),   # eleven digits
     ("12345", MADIAN, 2, "填报单位"),                # a number, not a unit name
+    ("马店镇", "371599101000000", 3, "统计用区划代码"),  # fifteen digits (a village's, padded?)
 ])
 def test_unreadable_required_field_refuses_naming_the_cell(tmp_path, unit, code, row, column):
     write_xlsx(raw_folder(tmp_path) / "坏封面.xlsx", cover_rows(unit=unit, code=code), canonical_sheets())
@@ -316,3 +317,14 @@ def test_a_population_that_cannot_be_read_in_people_is_a_finding(tmp_path, label
     [(code, sheet, row, column, zh, en)] = findings(con)
     assert (code, sheet, row, column) == ("cover_unreadable", "封面", 5, "户籍人口")
     assert message in zh and "cell B5" in en
+
+
+@pytest.mark.parametrize("code", ["371599-101-000", "371599 101 000", "'371599101000", "３７１５９９１０１０００"])
+def test_a_code_written_with_separators_or_a_quote_is_the_code(tmp_path, code):
+    """The code as clerks type it: in groups (hyphens or spaces), after a quote that keeps Excel
+    from turning it into 3.71599E+11, in full-width digits — 马店镇's 371599101000 each time."""
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(code=code), canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert result.ok, quarantine_rows(con)
+    assert con.execute("SELECT division_code, division_code_reported FROM raw.submissions"
+                       ).fetchall() == [(MADIAN, MADIAN)]

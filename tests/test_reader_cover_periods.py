@@ -131,7 +131,8 @@ def test_a_title_agreeing_or_stating_no_quarter_is_no_matter(tmp_path, title):
 
 # -- 填报单位 ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("unit", ["马店镇民政办公室", "马店镇民政办", "马店镇人民政府", "马店镇(盖章)",
-                                  "清河县马店镇", "马店镇民政办公室（盖章）", "清河县马店镇人民政府"])
+                                  "清河县马店镇", "马店镇民政办公室（盖章）", "清河县马店镇人民政府",
+                                  "马店镇党政办", "马店镇党政综合办公室", "马店镇民政助理员"])
 def test_a_unit_named_with_its_office_or_county_is_the_township(tmp_path, unit):
     con, result = _ingest(tmp_path, hm.cover_rows(unit=unit, code=None))
     assert result.ok

@@ -73,6 +73,7 @@ _BARE_UNIT = re.compile(r"^(?:\(([^()]{0,6})\)|人|户|元|万元|张|个|岁)$"
 _EXCEL_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NUM!|NULL!|SPILL!|CALC!)",
                           re.IGNORECASE)
 _CODE = re.compile(r"^(\d{9}|\d{12})(?:\.0+)?$")
+_CODE_MARKS = re.compile(r"[-‐‑–—－'’`]")  # 371599-101-000, a quote typed before the digits
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_POPULATION = 2 ** 53
 
@@ -359,7 +360,7 @@ def _read_text(field: Column, raw: object) -> str | None:
     if _EXCEL_ERROR.match(norm(text)):
         raise _Unreadable("单元格是 Excel 错误值", "the cell holds an Excel error value")
     if field.name == "division_code":
-        m = _CODE.match(norm(text))
+        m = _CODE.match(_CODE_MARKS.sub("", norm(text)))
         if not m:
             raise _Unreadable("应为9位或12位数字", "expected 9 or 12 digits")
         return m[1]
