@@ -73,6 +73,31 @@ def test_a_unit_after_a_slash_a_dash_or_a_space_is_the_headers_unit(tmp_path, fu
                            (3, "rural", 529, 1_775_475.0, 7200.0, "year")]
 
 
+def test_a_unit_written_right_after_the_words_is_the_headers_unit(tmp_path):
+    """累计支出低保资金万元, with no bracket or mark (马店), and 累计支出低保资金千元 (白庙), in one
+    batch: 38 万元 and 380 千元 are both 380,000 元 (the two headers are two layouts, never one);
+    期末保障人数万人 0.021 → 210 人, 农作物受灾面积公顷 25.4 → 381 亩. Before: missing_column
+    (or the column left unread)."""
+    folder = raw_folder(tmp_path)
+    madian = {T1: [[*HEAD[:2], "期末保障人数万人", *HEAD[3:7], "累计支出低保资金万元", HEAD[8]],
+                   [*URBAN[:2], 0.021, *URBAN[3:]], [*RURAL[:2], 0.0664, *RURAL[3:]]]}
+    disaster = canonical_sheets()["表5 自然灾害"]
+    disaster[0][4], disaster[1][4] = "农作物受灾面积公顷", 25.4
+    write_xlsx(folder / "马店.xlsx", cover_rows(), {**canonical_sheets(), **madian,
+                                                  "表5 自然灾害": disaster})
+    baimiao = {T1: [[*HEAD[:7], "累计支出低保资金千元", HEAD[8]],
+                    [*URBAN[:7], 380, 800], [*RURAL[:7], 1775.475, 600]]}
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+               {**canonical_sheets(), **baimiao})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT s.division_code, d.category, d.persons, d.funds_ytd FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall() == [
+        (MADIAN, "rural", 664, 1_775_475.0), (MADIAN, "urban", 210, 380_000.0),
+        (BAIMIAO, "rural", 664, 1_775_475.0), (BAIMIAO, "urban", 210, 380_000.0)]
+    assert con.execute("SELECT DISTINCT crop_area_mu FROM raw.disaster_events").fetchall() == [(381.0,)]
+
+
 def test_words_ending_like_a_unit_are_not_split():
     """Only one of the forms' units after the mark is a unit: 户数, 人次, 其中:女, 持证/参训护理员,
     7-9月 and a units row's 元/人·月 keep their words whole."""

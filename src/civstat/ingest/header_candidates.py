@@ -97,8 +97,7 @@ def candidates(family: str, upper: tuple | None, lower: tuple, spans: tuple | No
             if lk in _total_words():  # 期末供养人数 over 合计: the group's own column
                 found.append((uk, lu or uu, f"{norm(up)}{norm(lo)}"))
         if not is_blank(lo):
-            k, u = header_key(lo)
-            found.append((k, u, norm(lo)))
+            found += _own(lo)
         if joined and lk:  # 集中 under 期末供养人数 (集中供养人数), under 累计支出供养资金 (集中供养资金),
             # under 其中 right of 期末供养人数 (期末供养人数 | 其中, over 集中 | 分散)
             whole = uk or (previous if norm(up).rstrip(":") == "其中" else "")
@@ -106,9 +105,32 @@ def candidates(family: str, upper: tuple | None, lower: tuple, spans: tuple | No
         elif up is not None and not is_blank(up) and is_blank(lo):
             previous = header_key(up)[0]  # a column of its own, headed in the upper row
         if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
-            k, u = header_key(up)
-            found.append((k, u, norm(up)))
+            found += _own(up)
     return out
+
+
+def _own(cell) -> list[tuple[str, str | None, str]]:
+    """A header cell read alone: its key and the unit it states; then, where it states none
+    and its words end in a unit the reader converts (资金万元, 面积公顷), the words before it in
+    that unit — tried last, only where the whole words name no column."""
+    key, unit = header_key(cell)
+    out = [(key, unit, norm(cell))]
+    if unit is None and (tail := unit_tail(key)) is not None:
+        out.append((key[:-len(tail)], tail, norm(cell)))
+    return out
+
+
+@cache
+def _tails() -> tuple[str, ...]:
+    """The units a header's words may end in with no bracket or mark before them: those the
+    reader converts (``unit_conversions``), longest first (万元 before 元); not 万 alone."""
+    return tuple(sorted((u for u in load_contract().unit_conversions if len(u) > 1 or u != "万"),
+                        key=len, reverse=True))
+
+
+def unit_tail(key: str) -> str | None:
+    """The unit ``key`` (a header key) ends in, with words before it (:func:`_own`), else None."""
+    return next((u for u in _tails() if key.endswith(u) and len(key) > len(u)), None)
 
 
 def _parts(family: str, group: str, part: str, unit: str | None, text: str

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from civstat.contract import load_contract
 from civstat.ingest.header_candidates import column_index as _column_index
+from civstat.ingest.header_candidates import unit_tail
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     key_period,
@@ -93,6 +94,8 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
         return cell
     key, unit = header_key(cell)
     if not key or key in affixes or key in kept:  # kept: 类别 / 序号 / 栏次 (:func:`_kept`)
+        return cell
+    if unit is None and unit_tail(key) is not None:  # 资金万元: its unit decides the column's
         return cell
     if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
         return _TEXT_MARK + "unit:" + unit
