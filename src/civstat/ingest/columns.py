@@ -8,7 +8,8 @@ column-wise:
 
 * one polars cast reads the plain numbers (``1185250``, ``12.5``) of the whole column;
 * the cells it cannot read go through polars expressions (:func:`_cleaning`): NFKC
-  (``１２３``, ``1，775``), no white space or thousands separators, null markers
+  (``１２３``, ``1，775``), no white space, characters that show nothing (a zero-width space, a
+  BOM), thousands separators or apostrophe marking a number as text (``'120``), null markers
   (``— - / 无 …``, those of :func:`civstat.ingest.normalize.parse_number`), a trailing unit
   (``529户``, ``3,300元/年``) or ``67%`` (a unit the column is not in, a percentage, a rate per
   quarter: the per-cell reader refuses it; a unit it reads replaces the header's factor:
@@ -19,7 +20,8 @@ column-wise:
 
 A bad cell is refused by the per-cell reader (:func:`read_cell`), so the refusal names sheet,
 Excel row and column, worded exactly as before; the first in reading order (row by row) wins.
-Dates and text (a few cells per return) are read per cell. Standards (``period_units``
+Dates and text (a few cells per return) are read per cell, a ditto mark (``同上``, ``〃``) in
+them as the row above's (:mod:`civstat.ingest.dittos`). Standards (``period_units``
 columns) get their period and how it was decided
 (:func:`civstat.ingest.cell_units.decide_period`, rules in the contract's programme files).
 """
@@ -46,10 +48,13 @@ from civstat.ingest.cell_units import (
     stated_period_misfits,
     unit_finding,
 )
+from civstat.ingest.dittos import ditto_refusal, fill_dittos
 from civstat.ingest.normalize import (
     DIGIT_GAP,
     GROUPED,
+    INVISIBLE,
     NUMBER_HEAD,
+    QUOTE_PREFIX,
     SCIENTIFIC,
     AmbiguousDate,
     MisgroupedNumber,
@@ -60,6 +65,7 @@ from civstat.ingest.normalize import (
     null_markers,
     parse_date,
     parse_number,
+    visible,
 )
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.table_rows import settle_rows
@@ -101,7 +107,7 @@ def _cleaning() -> list[pl.Expr]:
     null markers, a trailing unit or %, as :func:`civstat.ingest.normalize.parse_number`."""
     raw = pl.col("raw")
     nfkc = raw.str.normalize("NFKC")
-    spaced = nfkc.str.replace_all(r"\s+", "")
+    spaced = nfkc.str.replace_all(rf"[\s{INVISIBLE}]+", "").str.replace(QUOTE_PREFIX, "$1")
     text = spaced.str.replace_all(",", "", literal=True)
     head = spaced.str.extract(f"({NUMBER_HEAD})", 1)
     misgrouped = head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
@@ -206,7 +212,7 @@ def read_cell(col: Column, raw, factor: float, where: dict):
         if col.type == "date":
             return parse_date(raw)
         if col.type == "text":
-            return None if is_blank(raw) else str(raw).strip()
+            return None if is_blank(raw) else visible(str(raw)).strip()
         number = parse_number(raw)
         factor = cell_factor(typing_unit(col), cell_unit(raw)) or factor
     except ScientificNumber:
@@ -232,6 +238,8 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                       f"date {show(raw)}: day and month can be read either way, {first} or "
                       f"{second}? Write it year-month-day (2024-06-20)", **where) from None
     except (ValueError, OverflowError):
+        if (ditto := ditto_refusal(raw, where)) is not None:  # 同上 for a figure: its own words
+            raise ditto from None
         if col.type == "date" and _NO_YEAR.fullmatch(str(raw).strip()):
             raise Refusal("bad_value", f"日期 {show(raw)} 没有年份:请填写完整的日期(如 2024年6月20日)",
                           f"date {show(raw)} has no year: write the whole date (2024-06-20)",
@@ -385,6 +393,8 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding],
     sheet, rows, spec = plan.sheet, [], _spec(plan.columns)
     names, distinct = _sheet_names(sheet)
     width = len(spec.numeric)
+    if not spec.plain:
+        fill_dittos(plan, spec.numeric)  # 同上 in a text or date cell: the row above's
     for record, cells, k in plan.rows:
         if spec.plain and (not bad or bad.isdisjoint(range(k, k + width))):
             filled = values[k:k + width]

@@ -13,7 +13,14 @@ import opencc
 from civstat.ingest.cell_notes import CURRENCY, without_note
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
-_SPACE = re.compile(r"\s+")
+# White space, and the characters that show nothing (zero-width space, BOM, soft hyphen, a
+# direction mark: copied in from web pages and other systems): no part of a label or a number
+INVISIBLE = "\u00ad\u200b-\u200f\u2060\ufeff"
+_SPACE = re.compile(rf"[\s{INVISIBLE}]+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+# The mark a spreadsheet keeps a number typed as text by ('120, or ‘120 in a Chinese input mode)
+QUOTE_PREFIX = "^['‘’]([-+]?\\d)"
+_QUOTE_PREFIX = re.compile(QUOTE_PREFIX)
 _NULLS = frozenset({"", "—", "——", "-", "--", "–", "/", "\\", "－", "无", "(无)", "none", "null"})
 _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 # a number's digits with separators (1,775,475.5); grouped right they are three by three
@@ -21,7 +28,9 @@ NUMBER_HEAD = r"^[-+]?[\d,]*\d(?:\.\d+)?"
 GROUPED = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _NUMBER_HEAD, _GROUPED = re.compile(NUMBER_HEAD), re.compile(GROUPED)
 _LEADING_NUMBER = re.compile(r"^[-+]?\d")
-_DATE = re.compile(r"^(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+# year, month, day; a "day" followed by 月 is a second month (2024年6-7月, 2024年6月至7月: no day)
+_DATE = re.compile(r"^(\d{4})(\D{1,3})(\d{1,2})(\D{1,3})(\d{1,2})(?!月)")
+_RANGE_MARKS = frozenset("至到~、—–")  # 2024.6-7: months 6 to 7, not 7 June
 # A period as covers and titles state it: its year, then the months it runs over (a quarter,
 # 前三季度, 1-9月, 上半年, 1月1日至9月30日, 2024.1-2024.9, 9月底). Years are written 2024, 24年 or
 # 二〇二四年; months 9, 九 or 十二.
@@ -79,6 +88,11 @@ def norm(value: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
     return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters that show nothing (``敬老院`` and a zero-width space → ``敬老院``)."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 def header_key(value: object) -> tuple[str, str | None]:
@@ -207,7 +221,7 @@ def parse_number(value: object) -> float | None:
         return None
     if text in _ZEROS:
         return 0.0
-    text = CURRENCY.sub(r"\1", without_note(text, all_notes=True))
+    text = CURRENCY.sub(r"\1", without_note(_QUOTE_PREFIX.sub(r"\1", text), all_notes=True))
     if _SCIENTIFIC.match(text):
         raise ScientificNumber(text)
     head = _NUMBER_HEAD.match(text)
@@ -256,9 +270,16 @@ def parse_date(value: object) -> dt.date | None:
     if _EXCEL_SERIAL.fullmatch(text):
         return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
     m = _DATE.match(text)
-    if m:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if m and not _months_apart(m[2], m[4]):
+        return dt.date(int(m[1]), int(m[3]), int(m[5]))
     return _other_date(text)
+
+
+def _months_apart(after_year: str, after_month: str) -> bool:
+    """The marks between a date's numbers say its "day" is a second month: a range mark
+    (2024年6月至7, 2024.6~7), or another mark than the year's (2024.6-7, not 2024.6.7)."""
+    return (not _RANGE_MARKS.isdisjoint(after_month)
+            or (after_year in (".", "/", "-") and after_month != after_year))
 
 
 def _other_date(text: str) -> dt.date:
