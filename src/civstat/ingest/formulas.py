@@ -40,6 +40,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from civstat.ingest.biff import ERRORS, xls_sheet
 from civstat.ingest.limits import Checked, member_reader
+from civstat.ingest.normalize import is_empty
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.sheetxml import CELL, REF, sheet_members
 
@@ -191,7 +192,9 @@ _FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"'
 def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
     """Refuse the return when a figure it reads is a formula saved with the result 0 in a
     workbook flagged to compute its formulas on opening (written by a program: the 0 is no
-    result). A 合计 row beside its rows is left to the H1 rule."""
+    result). A 合计 row beside its rows is left to the H1 rule. First, rows read as empty
+    (:func:`refuse_blank_rows`): this is the reader's one look into every xlsx's formulas."""
+    refuse_blank_rows(checked, grids, plans)
     formulas = {member: xml for member, xml in checked.worksheets.items()
                 if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)}
     if not formulas:
@@ -223,6 +226,51 @@ def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
                         "program that leaves the computing to the spreadsheet: the 0 is no result; "
                         "open and save the file in Excel or WPS and resend (or type 0 if it is 0)",
                         sheet=plan.name, row=r + 1, column=plan.columns[j][1])
+
+
+# a formula cell saved without a result (<f>…</f></c>, <f t="shared" si="0"/><v/></c>), or an
+# error value: a sheet holding neither has no false blank
+_NO_RESULT = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+                        rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+
+
+def refuse_blank_rows(checked: Checked, grids, plans) -> None:
+    """Refuse the return when a row the reader passes over as empty holds, in a column it
+    reads, a formula saved without its result or an error value. Such a row has no cell
+    calamine reads, so it is no row of the table: a 表3 whose one row is formulas a program
+    wrote (``=20+21`` …) or links to a deleted sheet (all ``#REF!``) loaded as no 临时救助 at
+    all. The cells of the rows read are :func:`refuse_false_blanks`'s."""
+    flagged = {member: xml for member, xml in checked.worksheets.items()
+               if _ERROR_TYPE in xml or (_FORMULA.search(xml) and _NO_RESULT.search(xml))}
+    if not flagged or not plans:
+        return
+    try:
+        members = sheet_members(checked.member_reader())
+    except (KeyError, ValueError):
+        return
+    for plan in plans:
+        xml = flagged.get(members.get(plan.name))
+        if xml is None:
+            continue
+        grid, lead = grids[plan.name], grids.leads.get(plan.name, 0)
+        read = {c + lead: j for j, c in enumerate(plan.index)}
+        # (a row calamine holds no value of lies beyond its grid, or is blank in it)
+        found = [(r, c, blank) for (r, c), blank in sorted(_in_sheet(xml).items())
+                 if c in read and (r >= len(grid) or all(is_empty(cell) for cell in grid[r]))]
+        below = found and _header_end(plan, grid)  # (a title's formula over the header is none)
+        for r, c, blank in found:
+            if r > below:
+                raise _refusal(plan.name, r, plan.columns[read[c]][0].header,
+                               xl_rowcol_to_cell(r, c), blank)
+
+
+def _header_end(plan, grid: list) -> int:
+    """The last row of the plan's header (its first row read, failing that)."""
+    from civstat.ingest.header import layout
+
+    rows = layout(plan.sheet.family, grid).header_rows
+    return rows[-1] if rows else min((record["source_row"] - 2 for record, *_ in plan.rows),
+                                     default=-1)
 
 
 def _zero_formulas(xml: bytes) -> dict[tuple[int, int], str]:

@@ -27,6 +27,8 @@ from civstat.ingest.workbook import Grids
 # A header matching fewer of a table's columns than this (unless all of them) names no table.
 _MIN_COLUMNS = 3
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# a month or a quarter in a sheet's name (7月, 九月份, 三季度, 第3季度)
+_PART_OF_YEAR = re.compile(r"(?:(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]?|[一二三四五六七八九])月|[一二三四1-4]季度")
 
 
 @cache
@@ -65,7 +67,10 @@ def family_of(sheet_name: str) -> str | None:
 def sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
     """Family (or ``cover``) → the sheet holding it. Of two sheets of one family a visible one
     is read before a hidden one (an old copy hidden away: a finding names it); two both visible,
-    or both hidden, are refused — which one holds this quarter's figures cannot be told."""
+    or both hidden, are refused — which one holds this quarter's figures cannot be told. A
+    family named by hidden sheets alone is looked for among the visible sheets of no known name
+    first (by header, :func:`_by_header`): one carrying it is the table the clerk sees; else the
+    hidden one is read, with a finding (nobody looking at the workbook sees it)."""
     named: dict[str, list[str]] = {}
     loose: list[str] = []
     for name in grids:
@@ -74,23 +79,40 @@ def sheets_by_family(grids: Grids) -> tuple[dict[str, str], list[Finding]]:
             named.setdefault(family, []).append(name)
         else:
             loose.append(name)
-    hidden = grids.hidden() if loose or any(len(n) > 1 for n in named.values()) else frozenset()
+    hidden = grids.hidden()
     by_family: dict[str, str] = {}
+    unseen: dict[str, str] = {}  # family → its one sheet, hidden
     findings: list[Finding] = []
     for family, names in named.items():
         shown = [n for n in names if n not in hidden] or names
         if len(shown) > 1:
             raise _twice(family, shown)
+        if shown[0] in hidden:
+            unseen[family] = shown[0]
+            continue
         by_family[family] = shown[0]
-        findings += [Finding("hidden_sheet", f"隐藏的工作表 {n} 也是 {_title(family)},未读取(读取的是 {shown[0]})",
-                             f"hidden sheet {n} is {_title(family)} too; not read ({shown[0]} is)", sheet=n)
-                     for n in names if n != shown[0]]
+        findings += [_hidden_copy(n, family, shown[0]) for n in names if n != shown[0]]
     loose = [n for n in loose if n not in hidden and not _another_period(n)]
     findings += _by_header(grids, loose, by_family)
     if "cover" not in by_family:
         findings += _cover_by_labels(grids, [n for n in loose if n not in by_family.values()],
                                      by_family)
+    for family, name in unseen.items():
+        if family in by_family:
+            findings.append(_hidden_copy(name, family, by_family[family]))
+            continue
+        by_family[family] = name
+        findings.append(Finding(
+            "hidden_sheet_read", f"工作表 {name} 是隐藏的,仍读作 {_title(family)}(表上看不到:请核对后取消隐藏)",
+            f"sheet {name} is hidden; read as {_title(family)} all the same (nobody looking at "
+            "the workbook sees it: check it and unhide it)", sheet=name))
     return by_family, findings
+
+
+def _hidden_copy(name: str, family: str, read: str) -> Finding:
+    """The finding on a hidden sheet of ``family`` not read (``read`` is)."""
+    return Finding("hidden_sheet", f"隐藏的工作表 {name} 也是 {_title(family)},未读取(读取的是 {read})",
+                   f"hidden sheet {name} is {_title(family)} too; not read ({read} is)", sheet=name)
 
 
 def _by_header(grids: Grids, loose: list[str], by_family: dict[str, str]) -> list[Finding]:
@@ -180,6 +202,14 @@ def _title(family: str) -> str:
 
 def _twice(family: str, names: list[str]) -> Refusal:
     title = _title(family)
+    if all(_PART_OF_YEAR.search(n) for n in names):  # 7月, 8月, 9月: a sheet per month
+        return Refusal(
+            "duplicate_sheet",
+            f"工作表 {'、'.join(names)} 都是 {title}(按月或按季度分表?):季报只报一张 {title},填1月至本期末"
+            "的累计数(期末数填本期末的):请只留这一张后重新报送",
+            f"sheets {', '.join(names)} are all {title} (a sheet per month or quarter?): a return "
+            f"holds one {title}, of the year's figures to the period's end (stocks at its end): "
+            "keep that one alone and resend", sheet=names[1])
     return Refusal("duplicate_sheet",
                    f"工作表 {'、'.join(names)} 都是 {title},无法确定读取哪一张(请删去多余的)",
                    f"sheets {', '.join(names)} are all {title}: which one to read cannot be "
