@@ -156,6 +156,7 @@ class Contract:
     sheet_name_suffixes: tuple[str, ...] = ()  # 低保统计表: words after a sheet's name
     nothing_texts: tuple[str, ...] = ()  # 本季度无灾情: nothing happened, no figure
     note_part_words: tuple[str, ...] = ()  # 210人(含残疾5人): a note on a part of the figure
+    ditto_marks: tuple[str, ...] = ()  # 同上, 〃: the same as the row above (a text or date cell)
     other_spreadsheets: dict[str, str] = field(default_factory=dict)
     programmes: tuple[Programme, ...] = ()
     cover_measures: tuple[dict, ...] = ()
@@ -299,6 +300,7 @@ def load_contract(path: Path | None = None) -> Contract:
         sheet_name_suffixes=tuple(raw.get("sheet_name_suffixes") or ()),
         nothing_texts=tuple(str(w) for w in raw.get("nothing_texts") or ()),
         note_part_words=tuple(str(w) for w in raw.get("note_part_words") or ()),
+        ditto_marks=tuple(str(w) for w in raw.get("ditto_marks") or ()),
         other_spreadsheets=dict(raw.get("other_spreadsheets") or {}),
         programmes=tuple(programmes),
         cover_measures=tuple(raw.get("measures") or ()),

@@ -20,9 +20,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import yaml
-
-from civstat.contract import CONTRACT_DIR
+from civstat.contract import load_contract
 from civstat.ingest.normalize import norm, parse_date
 from civstat.ingest.refusal import Finding, Refusal
 
@@ -34,11 +32,8 @@ _LONGEST = 4  # no mark is longer (同上。): longer text is never one
 
 @cache
 def ditto_marks() -> frozenset[str]:
-    """The contract's ``ditto_marks`` (return.yaml), normalised, a trailing 。 alike. Read from
-    the file here: the contract's loader has no field for them yet."""
-    raw = yaml.safe_load((CONTRACT_DIR / "return.yaml").read_text(encoding="utf-8"))
-    marks = raw.get("ditto_marks") or ()
-    return frozenset(norm(str(m)) + end for m in marks for end in ("", "。", "."))
+    """The contract's ``ditto_marks`` (return.yaml), normalised, a trailing 。 alike."""
+    return frozenset(norm(m) + end for m in load_contract().ditto_marks for end in ("", "。", "."))
 
 
 def is_ditto(value: object) -> bool:

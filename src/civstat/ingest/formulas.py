@@ -192,9 +192,7 @@ _FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"'
 def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
     """Refuse the return when a figure it reads is a formula saved with the result 0 in a
     workbook flagged to compute its formulas on opening (written by a program: the 0 is no
-    result). A 合计 row beside its rows is left to the H1 rule. First, rows read as empty
-    (:func:`refuse_blank_rows`): this is the reader's one look into every xlsx's formulas."""
-    refuse_blank_rows(checked, grids, plans)
+    result). A 合计 row beside its rows is left to the H1 rule."""
     formulas = {member: xml for member, xml in checked.worksheets.items()
                 if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)}
     if not formulas:
@@ -241,7 +239,8 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
     wrote (``=20+21`` …) or links to a deleted sheet (all ``#REF!``) loaded as no 临时救助 at
     all. The cells of the rows read are :func:`refuse_false_blanks`'s."""
     flagged = {member: xml for member, xml in checked.worksheets.items()
-               if _ERROR_TYPE in xml or (_FORMULA.search(xml) and _NO_RESULT.search(xml))}
+               if _ERROR_TYPE in xml or ((b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)
+                                         and _NO_RESULT.search(xml))}
     if not flagged or not plans:
         return
     try:

@@ -23,6 +23,7 @@ from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets
 from civstat.ingest.cover import parse_cover
 from civstat.ingest.formats import read_shown_units
 from civstat.ingest.formulas import (
+    refuse_blank_rows,
     refuse_false_blanks,
     refuse_zero_formulas,
     xls_blanks,
@@ -299,6 +300,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         checked = content or Checked.of(first.read_bytes())
         read_shown_units(checked, grids, plans)
         refuse_hidden(xlsx_hidden(checked), grids, plans)
+        refuse_blank_rows(checked, grids, plans)
         refuse_zero_formulas(checked, grids, plans)
         if blanks:
             refuse_false_blanks(xlsx_blanks(checked), grids, (by_family["cover"], cover_findings),
