@@ -7,6 +7,7 @@ A sheet whose name says another year or period is never taken for this quarter's
 
 from __future__ import annotations
 
+import pytest
 from handmade import (
     BAIMIAO,
     CHENGGUAN,
@@ -96,6 +97,31 @@ def test_a_sheet_named_for_another_year_or_period_is_not_taken_for_the_table(tmp
     assert "工作表 2023年低保 的名称是2023年的,与报告期 2024 年不一致(上年的表?)" in refused[1][5]
     assert [i.file for i in result.loaded] == ["2024Q3/城关.xlsx"]
     assert con.execute("SELECT DISTINCT source_sheet FROM raw.dibao").fetchall() == [("2024年三季度",)]
+
+
+@pytest.mark.parametrize(("name", "months"), [("二季度低保", "1-6月"), ("6月", "1-6月"), ("上半年", "1-6月"),
+                                            ("Q2", "1-6月"), ("表1 最低生活保障(二季度)", "1-6月"),
+                                            ("低保1至6月", "1-6月")])
+def test_a_table_in_a_sheet_named_for_another_quarter_is_refused(tmp_path, name, months):
+    """马店's only 低保 table, in its third quarter's return, is in a sheet named for the second
+    (kept from last quarter's workbook): read, its figures would load as 1-9月's, silently (before,
+    a sheet of no table's name got only a 'please rename' finding; one named 表1 … (二季度) not even
+    that). Refused, naming the sheet and the months it states."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), _renamed(dibao=name))
+    con, result = run_ingest(tmp_path)
+    refused = quarantine_rows(con)
+    assert not result.loaded
+    assert [r[1:3] for r in refused] == [("period_mismatch", name)]
+    assert f"工作表 {name} 的名称说的是{months}" in refused[0][5] and "2024年第3季度" in refused[0][5]
+
+
+@pytest.mark.parametrize("name", ["三季度低保", "低保1-9月", "表1 最低生活保障(截至9月底)", "九月份", "前三季度"])
+def test_a_sheet_named_for_this_quarter_is_read(tmp_path, name):
+    """Guard: a name ending with the return's quarter (三季度, 1-9月, 9月底) is no matter."""
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), _renamed(dibao=name))
+    con, result = run_ingest(tmp_path)
+    assert result.ok, quarantine_rows(con)
+    assert _dibao(con) == {"rural": DIBAO["rural"], "urban": DIBAO["urban"]}
 
 
 def test_an_unnamed_sheet_of_another_layout_is_no_table(tmp_path):

@@ -39,7 +39,7 @@ from civstat.ingest.reader import (
     read_return,
 )
 from civstat.ingest.reference import RefResult, load_reference
-from civstat.ingest.sheet_families import refuse_other_years
+from civstat.ingest.sheet_families import refuse_other_periods
 from civstat.ingest.store import (
     Block,
     Load,
@@ -152,7 +152,7 @@ def _parse_unit(job: tuple) -> tuple:
 def _outcome(parsed: ParsedReturn, folder_name: str, files: list[Path]) -> tuple:
     period = _check_period(parsed, folder_name)
     refuse_dates_outside(parsed, period)
-    refuse_other_years(parsed.findings, period[0])
+    refuse_other_periods([rows.sheet_name for rows in parsed.sheets.values()], *period)
     parsed.findings += fill_date_finding(parsed.cover, *period)
     return "ok", parsed, period, max(f.stat().st_mtime for f in files)
 

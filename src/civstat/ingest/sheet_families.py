@@ -6,9 +6,10 @@ same without the words clerks add (低保统计表, 1.低保, 一、低保情况
 工作表2) is given the table whose header it carries, when exactly one table's header matches
 it in full (every required column) and no table found by name is that one; and the one such
 sheet carrying a cover's labels (填报单位 …) is the cover when no sheet is named so. The clerk is
-told by a finding. A sheet whose name says another period (上年低保) is never read so, and one
-whose name states another year than the return's (2023年低保 in a 2024 return) refuses it
-(:func:`refuse_other_years`, once the period is known).
+told by a finding. A sheet whose name says another period (上年低保) is never read so, and a
+table read from a sheet whose name states another year or quarter than the return's (2023年低保
+in a 2024 return, 二季度低保 in a third quarter's) refuses it (:func:`refuse_other_periods`, once
+the period is known).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cache, lru_cache
 from civstat.contract import load_contract
 from civstat.ingest.cover import labels_a_cover
 from civstat.ingest.header import layout
-from civstat.ingest.normalize import LABEL_NUMBER, sheet_key
+from civstat.ingest.normalize import LABEL_NUMBER, norm, read_period, sheet_key
 from civstat.ingest.qualifiers import period_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.workbook import Grids
@@ -178,21 +179,49 @@ def _another_period(name: str) -> bool:
     return period_word(name) == "other"
 
 
-def refuse_other_years(findings: list[Finding], year: int) -> None:
-    """Refuse a return one of whose sheets was read by its header (``sheet_by_header``) when the
-    sheet's name states another year than the return's (2023年低保 in 2024): last year's table,
-    whose figures would load as this year's."""
-    for finding in findings:
-        if finding.code != "sheet_by_header":
-            continue
-        years = {int(y) for y in _YEAR.findall(finding.sheet)}
+def refuse_other_periods(sheets: list[str], year: int, quarter: int) -> None:
+    """Refuse a return one of whose tables was read from a sheet whose name states another
+    period than the return's: another year (2023年低保 in 2024: last year's table), or a
+    quarter or month ending elsewhere than this quarter (二季度低保, 6月, 上半年, Q2 in a third
+    quarter's return: a sheet kept from an earlier quarter), whose figures would load as this
+    period's. A name ending with this quarter (三季度, 1-9月, 9月底) is no matter."""
+    for name in sheets:
+        years = {int(y) for y in _YEAR.findall(name)}
         if years and year not in years:
             raise Refusal("period_mismatch",
-                          f"工作表 {finding.sheet} 的名称是{min(years)}年的,与报告期 {year} 年不一致"
+                          f"工作表 {name} 的名称是{min(years)}年的,与报告期 {year} 年不一致"
                           "(上年的表?):请把本期的表以表名命名",
-                          f"sheet {finding.sheet} is named for {min(years)}, not the return's "
+                          f"sheet {name} is named for {min(years)}, not the return's "
                           f"{year} (last year's table?): name this period's table for it",
-                          sheet=finding.sheet)
+                          sheet=name)
+        stated = _stated_months(name, year)
+        if stated is not None and (stated.last != 3 * quarter or not stated.whole):
+            months = (f"{stated.first}-{stated.last}月" if stated.first < stated.last
+                      else f"{stated.last}月")
+            raise Refusal("period_mismatch",
+                          f"工作表 {name} 的名称说的是{months},与报告期 {year}年第{quarter}季度 不一致"
+                          "(以前季度的表?):请核对,并把本期的表以表名命名",
+                          f"sheet {name} is named for {months}, not the return's {year}Q{quarter} "
+                          "(an earlier quarter's table?): check it, and name this period's table "
+                          "for the table", sheet=name)
+
+
+# where a sheet's name states months or a quarter without a year (二季度, 6月, 1-6月, 上半年, Q2)
+_FRAGMENT = re.compile(r"(?:前|第)?[1-4一二三四](?:[、,至到-]第?[1-4一二三四])?季|Q[1-4]|[上下]?半年|"
+                       r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月?(?:份|底|末)?"
+                       r"(?:[-~—–至到](?:\d{1,2}|十[一二]?|[一二三四五六七八九]))?月", re.IGNORECASE)
+
+
+def _stated_months(name: str, year: int):
+    """The months a sheet's name states (:func:`read_period`), its year the return's where it
+    states none; None when it states no period."""
+    text = norm(name)
+    if not _YEAR.search(text):
+        m = _FRAGMENT.search(text)
+        if m is None:
+            return None
+        text = f"{text[:m.start()]}{year}年{text[m.start():]}"
+    return read_period(text, whole_year=False)
 
 
 def _title(family: str) -> str:
