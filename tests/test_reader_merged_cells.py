@@ -27,8 +27,12 @@ from handmade import (
 DIBAO_SHEET, TEKUN_SHEET, DISASTER_SHEET = "表1 最低生活保障", "表2 特困人员救助供养", "表5 自然灾害"
 
 
-def _run(tmp_path, sheets, merges):
-    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets, merges=merges)
+def _run(tmp_path, sheets, merges, fmt: str = "xlsx"):
+    """马店镇's return with ``sheets`` and ``merges``, as an .xlsx (openpyxl) or .xls (xlwt)."""
+    if fmt == "xls":
+        write_xls(raw_folder(tmp_path) / "马店镇.xls", {"封面": cover_rows(), **sheets}, merges)
+    else:
+        write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets, merges=merges)
     return run_ingest(tmp_path)
 
 
@@ -50,12 +54,7 @@ def test_a_count_merged_over_two_rows_is_refused(tmp_path, fmt):
     same in an .xls written by xlwt."""
     sheets = canonical_sheets()
     sheets[DIBAO_SHEET][1][2], sheets[DIBAO_SHEET][2][2] = DIBAO["rural"][1], None
-    merges = {DIBAO_SHEET: ["C2:C3"]}
-    if fmt == "xls":
-        write_xls(raw_folder(tmp_path) / "马店镇.xls", {"封面": cover_rows(), **sheets}, merges)
-        con, result = run_ingest(tmp_path)
-    else:
-        con, result = _run(tmp_path, sheets, merges)
+    con, result = _run(tmp_path, sheets, {DIBAO_SHEET: ["C2:C3"]}, fmt)
     assert not result.loaded
     [row] = quarantine_rows(con)
     assert row[1:5] == ("merged_cells", DIBAO_SHEET, 3, "期末保障人数")
@@ -108,12 +107,7 @@ def test_a_group_is_over_the_columns_its_merge_covers_and_no_further(tmp_path, f
     sheets[YOUFU_SHEET] = [[None] * 9 + ["上年同期", None, None],
                            [*head, "重点优抚对象人数", "本年接收退役士兵(人)", "其中:待安置(人)"],
                            [*values, 60, 4, 1]]
-    merges = {YOUFU_SHEET: ["J1:K1"]}
-    if fmt == "xls":
-        write_xls(raw_folder(tmp_path) / "马店镇.xls", {"封面": cover_rows(), **sheets}, merges)
-        con, result = run_ingest(tmp_path)
-    else:
-        con, result = _run(tmp_path, sheets, merges)
+    con, result = _run(tmp_path, sheets, {YOUFU_SHEET: ["J1:K1"]}, fmt)
     assert result.ok, quarantine_rows(con)
     assert con.execute("SELECT entitled_persons, veterans_received_ytd, veterans_pending "
                        "FROM raw.youfu").fetchall() == [(67, 5, 1)]
