@@ -13,7 +13,9 @@ column-wise:
   (``— - / 无 …``, those of :func:`civstat.ingest.normalize.parse_number`), a trailing unit
   (``529户``, ``3,300元/年``) or ``67%`` (a unit the column is not in, a percentage, a rate per
   quarter: the per-cell reader refuses it; a unit it reads replaces the header's factor:
-  :func:`civstat.ingest.cell_units.cell_factor`);
+  :func:`civstat.ingest.cell_units.cell_factor`); a figure in a cell formatted as a date
+  (``1900-04-29 00:00:00``: 120) is the serial the cell stores, a plausible date refused
+  (:mod:`civstat.ingest.date_figures`);
 * unit factor of the header (万元 ×10,000, 公顷 ×15), then the checks over the whole column
   (numpy on the cast column): not a number, not finite or beyond the column's range, not whole
   in an integer column.
@@ -38,6 +40,7 @@ import numpy as np
 import polars as pl
 
 from civstat.contract import Column, Sheet
+from civstat.ingest.cell_findings import noted_finding, part_note_finding, show
 from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.cell_units import (
     CELL_UNIT,
@@ -47,6 +50,15 @@ from civstat.ingest.cell_units import (
     decide_period,
     stated_period_misfits,
     unit_finding,
+)
+from civstat.ingest.date_figures import (
+    DATE_TEXT,
+    DateInFigure,
+    date_refusal,
+    is_date_text,
+    serial,
+    serials,
+    shown_serial,
 )
 from civstat.ingest.dittos import ditto_refusal, fill_dittos
 from civstat.ingest.normalize import (
@@ -68,7 +80,7 @@ from civstat.ingest.normalize import (
     visible,
 )
 from civstat.ingest.refusal import Finding, Refusal
-from civstat.ingest.table_rows import settle_rows
+from civstat.ingest.table_rows import nothing_alone, says_nothing, settle_rows
 
 # No return holds a figure beyond 2^53 (exact in a double); integer columns also obey their type.
 MAX_ABS_NUMBER = 2 ** 53
@@ -96,7 +108,7 @@ def limit_of(col: Column) -> int:
 @cache
 def number_nulls() -> list[str]:
     """parse_number's null markers after NFKC, in the cases townships type them (无/無, None,
-    NULL …; 本季度无灾情)."""
+    NULL …; not 本季度无灾情, which is no figure: :func:`civstat.ingest.normalize.nothing_texts`)."""
     nulls = null_markers()
     return sorted(nulls | {"無"} | {m.upper() for m in nulls} | {m.title() for m in nulls})
 
@@ -125,7 +137,8 @@ class Typed:
 
     values: list
     bad: list[int]  # indexes of cells to refuse, ascending
-    noted: list[int] = field(default_factory=list)  # read, with words after the number not read
+    # read, with a finding: words after the number not read, or a cell formatted as a date
+    noted: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -187,13 +200,25 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
     """The cells a plain cast could not read, through :func:`_cleaning` (number, blank); a unit
     typed in a cell replaces the header's factor (:func:`cell_factor`) in ``factor``; a cell
     whose words after the number state no unit the reader knows (``380000元(含补发)``) is put
-    in ``noted``."""
+    in ``noted``, and so is a figure in a cell formatted as a date (``1900-04-29 00:00:00``:
+    120, :mod:`civstat.ingest.date_figures`; a plausible date, not read, is refused)."""
     at = (number.is_null() & raw.is_not_null()).arg_true()
-    cleaned = pl.DataFrame({"raw": raw.gather(at)}).select(_cleaning())
+    unread = raw.gather(at)
+    cleaned = pl.DataFrame({"raw": unread}).select(_cleaning())
     blank = blank.copy()
     where = at.to_numpy()
     blank[where] = cleaned.get_column("blank").to_numpy()
-    for i, unit in zip(where.tolist(), cleaned.get_column("unit").to_list(), strict=True):
+    read = cleaned.get_column("number")
+    if unread.str.contains(DATE_TEXT).any():  # a figure formatted as a date: its serial, or not read (refused)
+        is_date, days = serials(unread)
+        read = read.scatter(np.flatnonzero(is_date), days[is_date]).fill_nan(None)
+        noted.extend(where[is_date & ~np.isnan(days)].tolist())
+    else:
+        is_date = np.zeros(len(where), dtype=bool)
+    for i, unit, dated in zip(where.tolist(), cleaned.get_column("unit").to_list(),
+                              is_date.tolist(), strict=True):
+        if dated:
+            continue
         try:
             stated = cell_factor(units[i], unit)
         except VagueNumber:
@@ -202,12 +227,13 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
             factor[i] = stated
         elif unit is not None and units[i] is not None:  # (a standard's period: decide_period)
             noted.append(i)
-    return number.scatter(at, cleaned.get_column("number")), blank
+    return number.scatter(at, read), blank
 
 
 # -- a return's sheets: batch, then rows ---------------------------------------------------
 def read_cell(col: Column, raw, factor: float, where: dict):
     """One cell the per-cell way (dates, text; a numeric cell the batch flagged: its refusal)."""
+    shown = raw
     try:
         if col.type == "date":
             return parse_date(raw)
@@ -215,16 +241,23 @@ def read_cell(col: Column, raw, factor: float, where: dict):
             return None if is_blank(raw) else visible(str(raw)).strip()
         number = parse_number(raw)
         factor = cell_factor(typing_unit(col), cell_unit(raw)) or factor
+    except SpacedNumber:
+        if not is_date_text(raw):
+            raise Refusal("bad_value", f"{show(raw)} 的数字中间有空格或换行:是千分位,还是一格里填了两个数?"
+                          "请只填一个数,不加空格",
+                          f"{show(raw)} has white space between its digits: thousands apart, or "
+                          "two figures in one cell? Fill in one figure, without spaces",
+                          **where) from None
+        try:
+            number = serial(raw)  # a figure in a cell formatted as a date (1900-04-29: 120)
+        except DateInFigure as exc:
+            raise date_refusal(raw, exc.day, where) from None
+        shown = shown_serial(raw, number)
     except ScientificNumber:
         raise Refusal("bad_value", f"{show(raw)} 是科学计数法,只留下了几位有效数字(多半是从显示的值复制的):"
                       "请填写完整的数",
                       f"{show(raw)} is in exponent form, a few digits of the figure (most likely "
                       "copied from what a cell showed): fill in the whole figure", **where) from None
-    except SpacedNumber:
-        raise Refusal("bad_value", f"{show(raw)} 的数字中间有空格或换行:是千分位,还是一格里填了两个数?"
-                      "请只填一个数,不加空格",
-                      f"{show(raw)} has white space between its digits: thousands apart, or two "
-                      "figures in one cell? Fill in one figure, without spaces", **where) from None
     except MisgroupedNumber:
         raise Refusal("bad_value", f"数值的逗号不是千分位(应每三位一个):{show(raw)},是小数点吗?",
                       f"the commas of {show(raw)} are no thousands separators (three digits "
@@ -240,6 +273,12 @@ def read_cell(col: Column, raw, factor: float, where: dict):
     except (ValueError, OverflowError):
         if (ditto := ditto_refusal(raw, where)) is not None:  # 同上 for a figure: its own words
             raise ditto from None
+        if (said := says_nothing(raw)) is not None:
+            if col.type == "date":  # 表5's 本季度无灾情: no event (table_rows)
+                return None
+            raise Refusal("bad_value", f"数字栏填了“{said}”,不是数字:请填写数字(没有发生的填 0)",
+                          f"a figure's cell says {said!r}, which is no figure: fill in a figure "
+                          "(0 for none)", **where) from None
         if col.type == "date" and _NO_YEAR.fullmatch(str(raw).strip()):
             raise Refusal("bad_value", f"日期 {show(raw)} 没有年份:请填写完整的日期(如 2024年6月20日)",
                           f"date {show(raw)} has no year: write the whole date (2024-06-20)",
@@ -252,24 +291,18 @@ def read_cell(col: Column, raw, factor: float, where: dict):
     number *= factor
     limit = limit_of(col)
     if not math.isfinite(number) or abs(number) > limit:
-        raise Refusal("bad_value", f"数值超出可能范围(非有限数或绝对值大于 {limit}):{show(raw)}",
-                      f"value out of range (not finite or beyond ±{limit}): {show(raw)}", **where)
+        raise Refusal("bad_value", f"数值超出可能范围(非有限数或绝对值大于 {limit}):{show(shown)}",
+                      f"value out of range (not finite or beyond ±{limit}): {show(shown)}", **where)
     if col.type == "int":
         if abs(number - round(number)) > 1e-6:
-            raise Refusal("not_whole", f"应为整数,实为 {raw!r}", f"expected a whole number, got {raw!r}",
-                          **where)
+            raise Refusal("not_whole", f"应为整数,实为 {shown!r}",
+                          f"expected a whole number, got {shown!r}", **where)
         return round(number)
     return round(number, 2)
 
 
 _NO_YEAR = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?"
                       r"|\d{1,2}[./]\d{1,2}")  # 6月20日, 六月二十日, 6.20: a day of no year
-
-
-def show(raw) -> str:
-    """A cell for a one-line message: repr, at most 60 characters."""
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass
@@ -420,9 +453,10 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
         if numeric:
             value = values[k]
             if k in noted:
-                findings.append(note_finding(raw, value, _where(plan, record, text)))
+                findings.append(noted_finding(raw, value, _where(plan, record, text)))
             elif k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
-                value = read_cell(col, raw, factor, _where(plan, record, text))
+                value = None if nothing_alone(plan, cells, raw) else read_cell(
+                    col, raw, factor, _where(plan, record, text))
                 if value is not None and raw.__class__ is str and (
                         note := unread_note(norm(raw))) is not None:  # 210人(含残疾5人)
                     findings.append(part_note_finding(raw, value, note, _where(plan, record, text)))
@@ -434,31 +468,6 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
         record[col.name] = value
         if col.period_units:
             _set_period(plan, record, (col, text, period), raw, findings)
-
-
-def _shown(value) -> str:
-    """A figure as a finding quotes it: 1,234 or 1,234.5."""
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def part_note_finding(raw: str, value, note: str, where: dict) -> Finding:
-    """A figure read from a cell holding a note on a part of it (``210人(含残疾5人)``: 210, the
-    note kept here: :func:`civstat.ingest.cell_notes.unread_note`)."""
-    read, column = _shown(value), where["column"]
-    return Finding("cell_note", f"{column} 单元格 {show(raw)} 按 {read} 读取,括号中的“{note}”是说明,未计入数值",
-                   f"{column}: cell {show(raw)} read as {read}; the note in brackets ({note}) is "
-                   "no part of the figure", **where)
-
-
-def note_finding(raw, value, where: dict) -> Finding:
-    """A figure read from a cell whose words after the number are no unit the reader knows
-    (``380000元(含补发)``: 380,000, the words 元(含补发) kept here, not in the figure)."""
-    words = cell_unit(raw)
-    read = _shown(value)
-    return Finding("cell_note",
-                   f"{where['column']} 单元格 {show(raw)} 按 {read} 读取,数字后的“{words}”不是可换算的单位,未读取",
-                   f"{where['column']}: cell {show(raw)} read as {read}; the words after the "
-                   f"number ({words}) are no unit the reader converts, not read", **where)
 
 
 def _where(plan: SheetPlan, record: dict, text: str) -> dict:

@@ -161,18 +161,31 @@ def is_blank(value: object) -> bool:
 
 
 def is_empty(value: object) -> bool:
-    """Blank, or a figure's null marker (``—``, ``/``, ``无``): a cell stating no figure."""
-    return is_blank(value) or (value.__class__ is str and norm(value).lower() in null_markers())
+    """Blank, or a figure's null marker (``—``, ``/``, ``无``), or words saying nothing happened
+    (:func:`nothing_texts`): a cell stating no figure."""
+    if is_blank(value):
+        return True
+    if value.__class__ is not str:
+        return False
+    text = norm(value)
+    return text.lower() in null_markers() or text.rstrip("。.") in nothing_texts()
 
 
 @cache
 def null_markers() -> frozenset[str]:
-    """What a cell states no figure with (normalised, lower case): ``—``, ``/``, ``无`` … and what
-    says nothing happened (contract ``nothing_texts``: 本季度无灾情, a trailing 。 alike)."""
+    """What a figure's cell states no figure with (normalised, lower case): ``—``, ``/``, ``无`` …
+    Not the words saying nothing happened (:func:`nothing_texts`): in a figure's cell they are
+    no figure."""
+    return _NULLS
+
+
+@cache
+def nothing_texts() -> frozenset[str]:
+    """What says nothing happened (contract ``nothing_texts``: 本季度无灾情), normalised: 表5's
+    date cell saying so is no event (:mod:`civstat.ingest.table_rows`)."""
     from civstat.contract import load_contract  # the contract's loader uses this module
 
-    nothing = (norm(text) + end for text in load_contract().nothing_texts for end in ("", "。", "."))
-    return _NULLS | {text.lower() for text in nothing}
+    return frozenset(norm(text) for text in load_contract().nothing_texts)
 
 
 class MisgroupedNumber(ValueError):

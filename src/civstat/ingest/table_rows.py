@@ -21,12 +21,10 @@ means — and what a sheet of one row means.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
-from civstat.contract import load_contract
 from civstat.ingest.choices import settle_choices
-from civstat.ingest.normalize import norm
+from civstat.ingest.normalize import is_empty, norm, nothing_texts
 from civstat.ingest.refusal import Finding, Refusal
 
 if TYPE_CHECKING:
@@ -67,17 +65,21 @@ def _add_up(rows: list[dict], col, parts: tuple) -> None:
         row[col.name] = sum(given) if given else None
 
 
-@cache
-def _nothing() -> frozenset[str]:
-    """What says nothing happened (contract ``nothing_texts``, and 无), normalised."""
-    return frozenset({*(norm(t) for t in load_contract().nothing_texts), "无", "(无)"})
-
-
-def _says_nothing(cell) -> str | None:
-    """The cell's text when it says nothing happened (本季度无灾情, 无灾情。, 无), else None."""
+def says_nothing(cell) -> str | None:
+    """The cell's text when it says nothing happened (本季度无灾情, 无灾情。, 无: contract
+    ``nothing_texts``), else None."""
     if cell.__class__ is not str:
         return None
-    return cell.strip() if norm(cell).rstrip("。.") in _nothing() else None
+    text = norm(cell).rstrip("。.")
+    return cell.strip() if text in ("无", "(无)") or text in nothing_texts() else None
+
+
+def nothing_alone(plan: SheetPlan, cells: tuple, raw) -> bool:
+    """An event row's figure cell ``raw`` saying nothing happened, in a row holding nothing else
+    (本季度无灾情 typed in a figure's column): no figure — :func:`_no_events` leaves the row out
+    with a finding. In any other row, such words are no figure: the cell is refused."""
+    return plan.sheet.row_kind == "event" and says_nothing(raw) is not None and all(
+        is_empty(cell) for cell in cells)
 
 
 def _no_events(plan: SheetPlan, rows: list[dict]) -> list[dict]:
@@ -91,7 +93,7 @@ def _no_events(plan: SheetPlan, rows: list[dict]) -> list[dict]:
     for record, cells, _ in plan.rows:
         if record.get("is_total"):
             continue
-        said = next((t for i in dates if (t := _says_nothing(cells[i]))), None)
+        said = next((t for i in dates if (t := says_nothing(cells[i]))), None)
         if id(record) in kept:
             if said is None:
                 continue
@@ -106,7 +108,7 @@ def _no_events(plan: SheetPlan, rows: list[dict]) -> list[dict]:
                               sheet=plan.name, row=record["source_row"], column=header)
             left.add(id(record))
         elif said is None:
-            said = next((t for c in cells if (t := _says_nothing(c))), None)
+            said = next((t for c in cells if (t := says_nothing(c))), None)
             if said is None:
                 continue
         r = record["source_row"]
