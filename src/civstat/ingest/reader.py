@@ -45,6 +45,7 @@ from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
 from civstat.ingest.part_periods import part_rows
+from civstat.ingest.period_titles import PeriodTitles
 from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
@@ -105,20 +106,32 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     take = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
     category = sheet.row_kind == "category"
     parts: list[tuple[int, str]] = []  # rows of a quarter or month alone (本季度)
+    titles = PeriodTitles(plan, parts, label_col, kinds.part_rows, category)  # 本期 | … | 上年同期
+    head = grid[found.header_rows[-2 if titles.header(grid, found.header_rows) else -1]]
+    label = head[label_col] if label_col is not None and label_col < len(head) else None
+    label = label if isinstance(label, str) and label else None  # 项目: the rows' label column
+    titles.column = sheet.label.header if sheet.label else label
     for r in range(found.header_rows[-1] + 1, len(grid)):
         if r == found.units_row:
             continue  # 单位 | 户 | 人 | 万元: the columns' units (found.columns), no data
         row = grid[r]
         first = row[0] if row and not _blank(row[0]) else next(
             (c for c in row if not _blank(c)), None)
-        if first is None:
-            continue
+        if first is None or (first.__class__ is str and not first.isascii()
+                             and titles.row(r, row, first)):
+            continue  # nothing, or a period's sub-title (上年同期 alone)
         label = row[label_col] if label_col is not None and label_col < len(row) else None
         kind = kinds[first, label] if first.__class__ is str and (
             label is None or label.__class__ is str) else kinds.classify(first, label)
         if kind is None:
             continue  # a footer, or a 合计 row of a one-row sheet
         is_total, code = kind
+        if not category or code is not None:  # a row under a sub-title of another period
+            under = titles.under(r)
+            if under is True:
+                continue
+            if under is not False:
+                return plan, under
         if category:
             if code is PART_ROW:
                 plan.findings.append(Finding(
@@ -145,11 +158,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         if None in cells:
             plan.blanks += [(r, index[j], j) for j, c in enumerate(cells) if c is None]
         plan.rows.append((record, cells, 0))
-    head = grid[found.header_rows[-1]]
-    label = head[label_col] if label_col is not None and label_col < len(head) else None
     if found.unread and plan.rows:
         _unread_columns(plan, grid, found)
-    return plan, part_rows(plan, parts, label if isinstance(label, str) and label else None)
+    return plan, titles.finish() or part_rows(plan, parts, titles.column)
 
 
 def _unknown_category(sheet: Sheet, name: str, r: int, label) -> Refusal:

@@ -5,7 +5,8 @@ an event). Memoised per sheet and per (first cell, label): labels repeat across 
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.normalize import LABEL_NUMBER, norm
@@ -51,6 +52,24 @@ def _category(sheet: Sheet, label: str) -> str | None:
     return code
 
 
+# a year before another period's word: 2023年同期, 二〇二三年同期数 (the year named is another)
+_YEAR = re.compile(r"\s*(?:(?:19|20)\d{2}|[一二][〇零○][一二三四五六七八九〇零○]{2})\s*年度?")
+
+
+def row_period(cell) -> str | None:
+    """``other`` for a row label of another period (上年同期, 比上年增减, 2023年同期), ``current``
+    for the period's own word alone (本期, 本年), else None (:func:`qualifiers.period_word`)."""
+    return _text_period(cell) if cell.__class__ is str and not cell.isascii() else None
+
+
+@lru_cache(maxsize=4096)
+def _text_period(cell: str) -> str | None:
+    word = period_word(cell)
+    if word is None and (year := _YEAR.match(cell)) is not None and year.end() < len(cell):
+        return "other" if period_word(cell[year.end():]) == "other" else None
+    return word
+
+
 PART_PERIOD = "part_period"  # the code of a one-row sheet's row of a quarter or month alone
 PART_ROW = "part_row"  # the code of a category sheet's 其中 row (其中:残疾人 under 城市低保)
 
@@ -77,8 +96,9 @@ class RowKinds(dict):
     def classify(self, first, label):
         totals, footers, numbering = label_sets()
         key = norm(first)
-        if key.startswith(footers) or key in numbering or period_word(first) == "other":
+        if key.startswith(footers) or key in numbering or row_period(first) == "other":
             return None  # a footer, the columns' numbers (甲 | 乙 | 1 | 2 …), another period's row
+            # (上年同期, 2023年同期); one of a sub-title's: :mod:`civstat.ingest.period_titles`
         if "单位" in key and units_statement(first) is not None:
             return None  # 单位:万元 under the table: read as a units line (qualifiers.units_notes)
         key = norm(label if label is not None else first).rstrip(":")
