@@ -25,8 +25,9 @@ from a formula whose saved result is 0 is refused the same way (:func:`refuse_ze
 a 合计 row beside its rows is left to the H1 rule, which compares it with them.
 
 An .xls (BIFF, the format WPS long saved by default) keeps its error values in records calamine
-reads as empty as well; xlrd reads them (:func:`xls_blanks`), for the same refusal. Its
-formulas cannot be told from their results there, so an .xls names the error alone.
+reads as empty as well; xlrd reads them (:func:`xls_blanks`, :func:`refuse_xls_blank_rows`), for
+the same refusals. Its formulas cannot be told from their results there, so an .xls names the
+error alone.
 """
 
 from __future__ import annotations
@@ -129,17 +130,23 @@ def xlsx_blanks(checked: Checked) -> Blanks:
 def xls_blanks(data: bytes) -> Blanks:
     """The error values in the named sheets of an .xls (BIFF) workbook (xlrd reads them)."""
     def find(sheets: list[str]) -> dict[str, dict[tuple[int, int], FalseBlank]]:
-        from xlrd import XL_CELL_ERROR
-
-        out = {}
-        for name in sheets:
-            sheet = xls_sheet(data, name)
-            out[name] = {} if sheet is None else {
-                (r, c): FalseBlank(None, ERRORS.get(code, "#N/A")) for r in range(sheet.nrows)
-                for c, (kind, code) in enumerate(zip(sheet.row_types(r), sheet.row_values(r)))
-                if kind == XL_CELL_ERROR}
-        return out
+        return {name: _xls_errors(data, name) for name in sheets}
     return find
+
+
+def _xls_errors(data: bytes, name: str, rows: Callable[[int], bool] | None = None
+                ) -> dict[tuple[int, int], FalseBlank]:
+    """(row, column) → :class:`FalseBlank` of the error values in sheet ``name`` of an .xls
+    (those rows alone for which ``rows`` holds, when given)."""
+    from xlrd import XL_CELL_ERROR
+
+    sheet = xls_sheet(data, name)
+    if sheet is None:
+        return {}
+    return {(r, c): FalseBlank(None, ERRORS.get(code, "#N/A"))
+            for r in range(sheet.nrows) if rows is None or rows(r)
+            for c, (kind, code) in enumerate(zip(sheet.row_types(r), sheet.row_values(r)))
+            if kind == XL_CELL_ERROR}
 
 
 def refuse_false_blanks(blanks: Blanks, grids, cover: tuple[str, list[Finding]], plans) -> None:
@@ -247,17 +254,38 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
         members = sheet_members(checked.member_reader())
     except (KeyError, ValueError):
         return
+    sheets = {plan.name: flagged.get(members.get(plan.name)) for plan in plans}
+    _refuse_in_blank_rows({name: _in_sheet(xml) for name, xml in sheets.items()
+                           if xml is not None}, grids, plans)
+
+
+def refuse_xls_blank_rows(data: bytes, grids, plans) -> None:
+    """:func:`refuse_blank_rows` of an .xls (BIFF): its error values (``#DIV/0!``, ``#REF!``,
+    which calamine reads as empty) in a row the reader passes over as empty."""
+    found = {}
     for plan in plans:
-        xml = flagged.get(members.get(plan.name))
-        if xml is None:
+        grid = grids[plan.name]
+        found[plan.name] = _xls_errors(data, plan.name, lambda r, grid=grid: r >= len(grid) or all(
+            is_empty(cell) for cell in grid[r]))
+    _refuse_in_blank_rows(found, grids, plans)
+
+
+def _refuse_in_blank_rows(found: dict[str, dict[tuple[int, int], FalseBlank]], grids,
+                          plans) -> None:
+    """Refuse at the first of each sheet's false blanks (``found``: sheet → (row, column) →
+    :class:`FalseBlank`) in a column the plan reads, in a row the reader passed over as empty
+    below the header."""
+    for plan in plans:
+        cells = found.get(plan.name)
+        if not cells:
             continue
         grid, lead = grids[plan.name], grids.leads.get(plan.name, 0)
         read = {c + lead: j for j, c in enumerate(plan.index)}
         # (a row calamine holds no value of lies beyond its grid, or is blank in it)
-        found = [(r, c, blank) for (r, c), blank in sorted(_in_sheet(xml).items())
-                 if c in read and (r >= len(grid) or all(is_empty(cell) for cell in grid[r]))]
-        below = found and _header_end(plan, grid)  # (a title's formula over the header is none)
-        for r, c, blank in found:
+        hits = [(r, c, blank) for (r, c), blank in sorted(cells.items())
+                if c in read and (r >= len(grid) or all(is_empty(cell) for cell in grid[r]))]
+        below = hits and _header_end(plan, grid)  # (a title's formula over the header is none)
+        for r, c, blank in hits:
             if r > below:
                 raise _refusal(plan.name, r, plan.columns[read[c]][0].header,
                                xl_rowcol_to_cell(r, c), blank)

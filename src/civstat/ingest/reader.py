@@ -25,6 +25,7 @@ from civstat.ingest.formats import read_shown_units
 from civstat.ingest.formulas import (
     refuse_blank_rows,
     refuse_false_blanks,
+    refuse_xls_blank_rows,
     refuse_zero_formulas,
     xls_blanks,
     xlsx_blanks,
@@ -174,6 +175,15 @@ def _unknown_category(sheet: Sheet, name: str, r: int, label) -> Refusal:
                        f"第{r + 1}行起是另一张表({title}):每张表请放在单独的工作表中,以表名命名",
                        f"row {r + 1} starts another table ({title}): put each table on a sheet "
                        "of its own, named for it", sheet=name, row=r + 1, column=column)
+    if label is None or (isinstance(label, str) and not label.strip()):
+        # (an error value, #REF! after a deleted row, is read as an empty cell too)
+        return Refusal(
+            "unknown_category",
+            "类别单元格为空(或是 #REF!、#N/A 等错误值),无法确定这一行的数是哪一类:"
+            "请填写类别(或删去这一行)后重新报送",
+            "the row has no category (its cell is empty or holds an error value such as "
+            "#REF!): which category its figures are cannot be told; fill in the category (or "
+            "delete the row) and resend", sheet=name, row=r + 1, column=column)
     return Refusal("unknown_category", f"无法识别的类别 {label!r}", f"unknown category {label!r}",
                    sheet=name, row=r + 1, column=column)
 
@@ -319,6 +329,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     elif fmt == "xls":  # hidden rows, and error values calamine reads as empty (BIFF records)
         data = content.data if content else first.read_bytes()
         refuse_hidden(xls_hidden(data), grids, plans)
+        refuse_xls_blank_rows(data, grids, plans)
         if blanks:
             refuse_false_blanks(xls_blanks(data), grids, (by_family["cover"], cover_findings),
                                 plans)
