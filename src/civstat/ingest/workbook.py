@@ -5,7 +5,8 @@ Python rows straight from calamine: for the 16 small sheets of a return this cos
 the parse into Arrow (fastexcel) and a conversion back to rows. Cells are then given the text
 fastexcel writes for them (``dtypes="string"``), so the reader sees one kind of cell whatever
 wrote the file: numbers as plain decimals (``1185250``, ``384560.63``; whole numbers without
-``.0``), dates as ``2025-01-03 00:00:00``, booleans as ``true``/``false``; empty and error
+``.0``), dates as ``2025-01-03 00:00:00``, a duration (``[h]:mm``) as the days it stores
+(``120``, not a date 120 days on), booleans as ``true``/``false``; empty and error
 cells are ``None``. Leading empty columns are dropped, as fastexcel drops them (rows keep their
 Excel numbers). A group of per-sheet CSV exports is decoded (UTF-8 or GBK) and split by the
 ``csv`` module.
@@ -112,6 +113,9 @@ def _number_text(x: float) -> str:
 
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
+_ONE_DAY = dt.timedelta(days=1)  # Excel's 1.0 in a duration-formatted cell ([h]:mm: 120 → 2880:00)
+# calamine rounds a duration to the millisecond (1.2e-8 of a day): the figure, to 7 decimals
+_DURATION_DIGITS = 7
 
 
 class _CellText(dict):
@@ -136,8 +140,8 @@ class _CellText(dict):
             value = f"{cell.isoformat()} 00:00:00"
         elif kind is dt.time:
             value = dt.datetime.combine(_EXCEL_EPOCH, cell).isoformat(sep=" ", timespec="seconds")
-        elif kind is dt.timedelta:
-            value = (_EXCEL_EPOCH + cell).isoformat(sep=" ", timespec="seconds")
+        elif kind is dt.timedelta:  # a duration format ([h]:mm): the days Excel stores
+            value = _number_text(round(cell / _ONE_DAY, _DURATION_DIGITS) + 0.0)
         elif cell is None:
             value = None
         else:
