@@ -200,8 +200,8 @@ def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
     """Refuse the return when a figure it reads is a formula saved with the result 0 in a
     workbook flagged to compute its formulas on opening (written by a program: the 0 is no
     result). A 合计 row beside its rows is left to the H1 rule."""
-    formulas = {member: xml for member, xml in checked.worksheets.items()
-                if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)}
+    formulas = {member: xml for member, xml in checked.with_formulas.items()
+                if _FORMULA.search(xml)}
     if not formulas:
         return
     read = checked.member_reader()
@@ -245,9 +245,8 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
     calamine reads, so it is no row of the table: a 表3 whose one row is formulas a program
     wrote (``=20+21`` …) or links to a deleted sheet (all ``#REF!``) loaded as no 临时救助 at
     all. The cells of the rows read are :func:`refuse_false_blanks`'s."""
-    flagged = {member: xml for member, xml in checked.worksheets.items()
-               if _ERROR_TYPE in xml or ((b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)
-                                         and _NO_RESULT.search(xml))}
+    flagged = {**{member: xml for member, xml in checked.with_formulas.items()
+                  if _FORMULA.search(xml) and _NO_RESULT.search(xml)}, **checked.with_errors}
     if not flagged or not plans:
         return
     try:

@@ -104,6 +104,18 @@ class Checked:
         return _member_reader(self.data, self.directory)
 
     @cached_property
+    def with_formulas(self) -> dict[str, bytes]:
+        """The :attr:`worksheets` whose XML may hold a formula (an ``<f>`` element, or one
+        with a prefix), looked for once for the checks on formulas and on error values."""
+        return {member: xml for member, xml in self.worksheets.items()
+                if b"<f" in xml or b":f" in xml}
+
+    @cached_property
+    def with_errors(self) -> dict[str, bytes]:
+        """The :attr:`worksheets` holding a cell of an error value (``t="e"``: #REF!, #DIV/0!)."""
+        return {member: xml for member, xml in self.worksheets.items() if b't="e"' in xml}
+
+    @cached_property
     def worksheets(self) -> dict[str, bytes]:
         """Member name (``xl/worksheets/sheet2.xml``) → XML of every worksheet, inflated once
         for the checks that look into them; a member that cannot be read is left out."""
