@@ -317,6 +317,7 @@ class SheetPlan:
     blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read (row, col, plan col)
     index: tuple[int, ...] = ()  # per plan column, the grid column it is read from
     derived: tuple = ()  # (column, its parts): a total the sheet gives only as its parts
+    header_row: int = -1  # the last row of the sheet's header (0-based)
 
     def counted(self) -> list[tuple[dict, tuple]]:
         """The rows read whose figures count (record, cells): all but a 合计 beside its rows,

@@ -283,20 +283,10 @@ def _refuse_in_blank_rows(found: dict[str, dict[tuple[int, int], FalseBlank]], g
         # (a row calamine holds no value of lies beyond its grid, or is blank in it)
         hits = [(r, c, blank) for (r, c), blank in sorted(cells.items())
                 if c in read and (r >= len(grid) or all(is_empty(cell) for cell in grid[r]))]
-        below = hits and _header_end(plan, grid)  # (a title's formula over the header is none)
         for r, c, blank in hits:
-            if r > below:
+            if r > plan.header_row:  # (a title's formula over the header is none)
                 raise _refusal(plan.name, r, plan.columns[read[c]][0].header,
                                xl_rowcol_to_cell(r, c), blank)
-
-
-def _header_end(plan, grid: list) -> int:
-    """The last row of the plan's header (its first row read, failing that)."""
-    from civstat.ingest.header import layout
-
-    rows = layout(plan.sheet.family, grid).header_rows
-    return rows[-1] if rows else min((record["source_row"] - 2 for record, *_ in plan.rows),
-                                     default=-1)
 
 
 def _zero_formulas(xml: bytes) -> dict[tuple[int, int], str]:

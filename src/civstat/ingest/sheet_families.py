@@ -28,8 +28,6 @@ from civstat.ingest.workbook import Grids
 # A header matching fewer of a table's columns than this (unless all of them) names no table.
 _MIN_COLUMNS = 3
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-# a month or a quarter in a sheet's name (7月, 九月份, 三季度, 第3季度)
-_PART_OF_YEAR = re.compile(r"(?:(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]?|[一二三四五六七八九])月|[一二三四1-4]季度")
 
 
 @cache
@@ -231,7 +229,7 @@ def _title(family: str) -> str:
 
 def _twice(family: str, names: list[str]) -> Refusal:
     title = _title(family)
-    if all(_PART_OF_YEAR.search(n) for n in names):  # 7月, 8月, 9月: a sheet per month
+    if all(_FRAGMENT.search(norm(n)) for n in names):  # 7月, 8月, 9月: a sheet per month
         return Refusal(
             "duplicate_sheet",
             f"工作表 {'、'.join(names)} 都是 {title}(按月或按季度分表?):季报只报一张 {title},填1月至本期末"
