@@ -145,3 +145,29 @@ def test_sql_exports_use_the_same_writer(warehouse, tmp_path):
         "--xlsx", str(xlsx), "--header", "en"])
     assert res.exit_code == 0
     assert openpyxl.load_workbook(xlsx).active["A1"].value == "division_code"
+
+
+def test_every_mart_column_has_a_chinese_header_of_its_own():
+    """The XLSX header of a column is the first clause of its dbt description: two columns of a
+    mart whose descriptions start alike (地级市、省:…) would be told apart only by their English
+    names, ``地级市、省(counties_expected)``. Read from the project's manifest (dbt parse, as
+    ``make test`` prepares it), so a new mart column is checked as it is written."""
+    import json
+    from collections import Counter
+
+    from civstat.dbtrun import MANIFEST_PATH, prepare_manifest
+
+    prepare_manifest()
+    nodes = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))["nodes"].values()
+    marts = [n for n in nodes if n["resource_type"] == "model"
+             and n["original_file_path"].startswith("models/marts/")]
+    assert len(marts) > 10
+    clashes = {}
+    for node in marts:
+        headers = {name: header_of(col.get("description", "")) for name, col in
+                   node["columns"].items()}
+        counts = Counter(headers.values())
+        bad = {name: h for name, h in headers.items() if not h or counts[h] > 1}
+        if bad:
+            clashes[node["name"]] = bad
+    assert clashes == {}
