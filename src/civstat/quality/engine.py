@@ -54,7 +54,9 @@ def _kind(catalogue: Catalogue, name: str) -> str:
 
 def _create_views(con, catalogue: Catalogue, scope: list[str]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE q_window (period VARCHAR)")
-    con.executemany("INSERT INTO q_window VALUES (?)", [[p] for p in lookback(scope)])
+    window = lookback(scope)
+    if window:  # (none: the periods asked for have no current return — nothing to evaluate)
+        con.executemany("INSERT INTO q_window VALUES (?)", [[p] for p in window])
     for name, sql in catalogue.views.items():
         con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 
