@@ -90,8 +90,8 @@ def test_a_sheets_own_units_line_decides_before_the_cover(tmp_path):
 def test_a_header_stating_another_unit_than_a_line_is_read_as_stated_and_noted(tmp_path):
     """马店's cover says 万元 over 累计支出低保资金(元); 白庙's 表1 title says (单位:万元) over the
     same header. Both are read in the header's 元 (the nearer statement), and the disagreement is
-    a finding on the column for the statistician to check; 表3's (元) headers under 马店's cover
-    are noted too, each once."""
+    a finding on the column for the statistician to check; 表3's two (元) headers under 马店's
+    cover are noted too, in one finding naming both."""
     folder = raw_folder(tmp_path)
     head = f"{FUNDS}(元)"
     write_xlsx(folder / "马店.xlsx", _cover("a cell"),
@@ -108,8 +108,9 @@ def test_a_header_stating_another_unit_than_a_line_is_read_as_stated_and_noted(t
             f"{head} 表头注明元,与封面第13行注明的万元不同,按表头的元读取(请核对该列的单位)") in noted
     assert (BAIMIAO, DIBAO, 2, head,
             f"{head} 表头注明元,与第1行注明的万元不同,按表头的元读取(请核对该列的单位)") in noted
-    assert sorted(c for d, s, _, c, _ in noted if d == MADIAN and s == TEMP) == [
-        "其中:实物折款(元)", "累计支出救助资金(元)"]
+    assert [m for d, s, _, _, m in noted if d == MADIAN and s == TEMP] == [
+        ("累计支出救助资金(元)、其中:实物折款(元) 表头注明元,与封面第13行注明的万元不同,按表头的元读取"
+        "(请核对这2列的单位)")]
     assert [d for d, s, *_ in noted if d == BAIMIAO] == [BAIMIAO]
 
 

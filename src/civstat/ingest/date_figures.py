@@ -9,7 +9,9 @@ a time on 1899-12-31). In a figure's column such a cell is read back as its seri
 1900-02-29 that never was — when its day is implausible as a date (before 1950, or 2100 and
 after: 380000.5 shows as 2940-05-26 12:00), with a finding (``figure_as_date``). A plausible
 date (a date typed where a figure belongs, or columns shifted) is refused, and so is 1900-02-28,
-which calamine gives for 59 and for 60 alike.
+which calamine gives for 59 and for 60 alike, and a time on 1899-12-31, which it gives for 0 and
+every negative whole number alike (-5 and -1000 read as 0), for a fraction below 1 and a negative
+figure's fraction alike (-1000.25 read as 0.75): the figure the cell stores cannot be read.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ PLAUSIBLE = (1950, 2100)  # the years a date in a return may be of: from 1950, b
 _LEAP_BUG = dt.datetime(1900, 3, 1)  # from here Excel's serials count its 1900-02-29
 _EPOCH = dt.datetime(1899, 12, 30)
 _UNTOLD = dt.date(1900, 2, 28)  # 59 and 60 alike (60 is Excel's 1900-02-29)
+_BELOW_ONE = dt.date(1899, 12, 31)  # 0 and every negative figure (its fraction the time) alike
 _DAY = 86_400.0
 
 
 class DateInFigure(ValueError):
     """A figure's cell holding a date as a date (2024-06-20), or one whose figure cannot be
-    told (1900-02-28: 59 or 60)."""
+    told (1900-02-28: 59 or 60; 1899-12-31: 0, or a negative figure)."""
 
     def __init__(self, day: dt.date):
         super().__init__(day.isoformat())
@@ -53,11 +56,11 @@ def _parse(text: str) -> dt.datetime | None:
 
 def serial(text: str) -> float:
     """The figure a date cell's text stands for (``1900-04-29 00:00:00`` → 120.0); raises
-    :class:`DateInFigure` for a plausible date, or 1900-02-28."""
+    :class:`DateInFigure` for a plausible date, or 1900-02-28 or 1899-12-31."""
     when = _parse(text)
     if when is None:
         raise ValueError(text)
-    if PLAUSIBLE[0] <= when.year < PLAUSIBLE[1] or when.date() == _UNTOLD:
+    if PLAUSIBLE[0] <= when.year < PLAUSIBLE[1] or when.date() in (_UNTOLD, _BELOW_ONE):
         raise DateInFigure(when.date())
     days = (when - _EPOCH).total_seconds() / _DAY
     return days - 1 if when < _LEAP_BUG else days
@@ -65,20 +68,28 @@ def serial(text: str) -> float:
 
 def serials(text: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """Over a column of cell texts: (is a date's text, its figure, NaN where the date is
-    plausible or 1900-02-28 and where the text is no date's) — as :func:`serial` per cell."""
+    plausible, 1900-02-28 or 1899-12-31 and where the text is no date's) — as :func:`serial`
+    per cell."""
     when = text.str.strptime(pl.Datetime("ms"), _FORMAT, strict=False)
     is_date = (text.str.contains(DATE_TEXT) & when.is_not_null()).fill_null(False).to_numpy()
     year = when.dt.year().fill_null(PLAUSIBLE[0]).to_numpy()
     days = ((when - _EPOCH).dt.total_milliseconds().to_numpy(allow_copy=True).astype(np.float64)
             / (_DAY * 1000))
     days = np.where(when.fill_null(_LEAP_BUG).to_numpy() < np.datetime64(_LEAP_BUG), days - 1, days)
-    untold = (when.dt.date() == _UNTOLD).fill_null(False).to_numpy()
+    untold = when.dt.date().is_in([_UNTOLD, _BELOW_ONE]).fill_null(False).to_numpy()
     plausible = (year >= PLAUSIBLE[0]) & (year < PLAUSIBLE[1])
     return is_date, np.where(is_date & ~plausible & ~untold, days, np.nan)
 
 
 def date_refusal(raw: str, day: dt.date, where: dict) -> Refusal:
     """A figure's cell holding a date: its own words (:class:`DateInFigure`)."""
+    if day == _BELOW_ONE:
+        return Refusal("bad_value",
+                       f"单元格设置成了日期格式(读出为日期 {_as_read(raw)}),0、负数和小于1的数都读出为"
+                       "1899-12-31 这一天,无法读出其中存的数:请把单元格设为数值格式后重填",
+                       f"the cell is formatted as a date (read as the date {_as_read(raw)}), as 0, "
+                       "a negative figure and one below 1 all are: the figure it holds cannot be "
+                       "read; format the cell as a number and fill it in again", **where)
     if day == _UNTOLD:
         return Refusal("bad_value",
                        f"单元格设置成了日期格式(读出为日期 {_as_read(raw)}),59 和 60 都读出为这一天,"
@@ -98,17 +109,14 @@ def _as_read(raw: str) -> str:
 
 
 def date_finding(raw: str, shown: str, where: dict) -> Finding:
-    """A figure read from a cell formatted as a date (``shown``: the figure as findings quote it).
-    A negative figure is read as a time on 1899-12-31 as well, which the finding then says."""
+    """A figure read from a cell formatted as a date (``shown``: the figure as findings quote it)."""
     column, day = where["column"], _as_read(raw)
-    below = raw.startswith("1899-12-31 ")
     return Finding("figure_as_date",
-                   f"{column} 单元格设置成了日期格式(读出为日期 {day}),按其中存的数 {shown} 读取"
-                   + (",负数也读出为这一天" if below else "") + ":请核对,并把单元格设为数值格式",
+                   f"{column} 单元格设置成了日期格式(读出为日期 {day}),按其中存的数 {shown} 读取:"
+                   "请核对,并把单元格设为数值格式",
                    f"{column}: the cell is formatted as a date (read as the date {day}); read as "
-                   f"the figure it stores, {shown}"
-                   + (", a negative figure reads as this day too" if below else "")
-                   + ": check it, and format the cell as a number", **where)
+                   f"the figure it stores, {shown}: check it, and format the cell as a number",
+                   **where)
 
 
 def shown_serial(raw: str, number: float) -> str:

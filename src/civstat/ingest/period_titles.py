@@ -17,15 +17,25 @@ table, under a row holding a period's word alone (本期 | 城市低保 | 农村
   no 本期 between: whether the rows under it are last year's or this period's cannot be told. A
   row of another period with figures under a row read (城市低保 | 上年同期 | 农村低保 | 上年同期)
   is that row's comparison: not read, as before.
+* A year alone is a sub-title too (2024年 | 城市低保 | 农村低保 | 2023年 | 城市低保 | 农村低保; 2024,
+  2024年度, 2024年1-9月, 2024年第三季度): of the return's own period when it is the return's year
+  (its months, if stated, ending with the return's quarter: 2024年7-9月 is the quarter's alone, as
+  本季度), else another's (2023年, 2024年1-6月 in a third quarter's return). Only a year written
+  alone, or with the months or quarter it runs over: 2024年城市低保 or a title naming a year is no
+  sub-title; nor is 2024年9月 (the month alone, or the year to it?). A year in digits alone
+  (``2024``, a number cell) only in the rows' label column: elsewhere it may be a figure. The
+  return's period (``period``: year, quarter) is what the ingest takes it to be (the cover's, else
+  the folder's); unknown, no year is a sub-title.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
 from civstat.contract import load_contract
-from civstat.ingest.normalize import is_blank, norm
+from civstat.ingest.normalize import _year, is_blank, norm, read_period
 from civstat.ingest.qualifiers import month_span, part_word
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import row_period
@@ -37,6 +47,37 @@ if TYPE_CHECKING:
 @cache
 def _cumulative() -> tuple[str, ...]:
     return tuple(norm(w) for w in load_contract().cumulative_words)
+
+
+# a year alone (2024年, 2024年度, 二〇二四年), the months or quarter it runs over after it, as written
+# (2024年1-9月, 2024年第三季度, 2024Q3): the rest is checked by year_title
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2}|[一二][〇零○][一二三四五六七八九〇零○]{2})(?:年度?)?(.*?)"
+                         r"(?:累计数?|数)?")
+_QUARTER = re.compile(r"(?:第|前)?[1-4一二三四]个?季度?|Q[1-4]", re.IGNORECASE)
+
+
+def year_title(text: str, period: tuple[int, int]) -> str | None:
+    """``current`` for a sub-title that is the return's year (``period``: year, quarter) alone or
+    with its months to the quarter's end (2024年, 2024, 2024年度, 2024年1-9月, 2024年7-9月), ``other``
+    for another year's or period's (2023年, 2024年1-6月), else None (no year alone: 2024年城市低保;
+    2024年9月, a month alone or the year to it)."""
+    key = norm(text)
+    m = _YEAR_TITLE.fullmatch(key)
+    if m is None:
+        return None
+    rest = m[2]
+    if rest and not _QUARTER.fullmatch(rest) and not (
+            (span := month_span(rest)) and span[0] < span[1]):
+        return None
+    year, quarter = period
+    if _year(m[1]) != year:
+        return "other"
+    if not rest:
+        return "current"
+    read = read_period(key)
+    if read is None or read.year != year:
+        return None
+    return "current" if read.last == 3 * quarter else "other"
 
 
 def _lone(row, label_col: int | None, index: tuple[int, ...]) -> str | None:
@@ -59,8 +100,9 @@ class PeriodTitles:
     (``parts``: its rows of a quarter alone, which rows under a 本季度 sub-title join)."""
 
     def __init__(self, plan: SheetPlan, parts: list, label_col: int | None, part_sheet: bool,
-                 category: bool):
+                 category: bool, period: tuple[int, int] | None = None):
         self.plan, self.parts, self.label_col = plan, parts, label_col
+        self.period = period  # the return's (year, quarter), for a year's sub-title (2023年)
         self.column: str | None = None  # the label column's header, to name
         self.part_sheet = part_sheet  # a one-row sheet whose columns take the year's so far
         self.ytd = category and any(c.kind == "ytd" for c in plan.sheet.columns)
@@ -85,6 +127,8 @@ class PeriodTitles:
         False (a row: another period's is dropped by :mod:`civstat.ingest.row_kinds`)."""
         period = row_period(first)
         if period is None:
+            if self._year(r, row, first):
+                return True
             return self.block is not None and self.block[1] == "part" and self._so_far(row)
         text = _lone(row, self.label_col, self.plan.index)
         if text is not None:
@@ -139,6 +183,18 @@ class PeriodTitles:
             self.block = (r, "other", text)
         elif part_word(text) and (self.part_sheet or self.ytd):
             self.block = (r, "part", text)
+
+    def _year(self, r: int, row, first: str) -> bool:
+        """A year alone (2024年, 2023年; a number 2024 only in the label column): a sub-title."""
+        if self.period is None or (first.isascii() and not (
+                self.label_col is not None and self.label_col < len(row)
+                and row[self.label_col] is first)):
+            return False
+        text = _lone(row, self.label_col, self.plan.index)
+        if text is None or (period := year_title(text, self.period)) is None:
+            return False
+        self._title(r, text.strip(), period)
+        return True
 
     def _so_far(self, row) -> bool:
         """A sub-title of the year's so far (1-9月累计 alone) under one of a quarter's: ends it."""

@@ -57,6 +57,7 @@ from civstat.ingest.workbook import (
     grids_csv,
     grids_excel,
 )
+from civstat.periods import QUARTER_FOLDER
 
 
 @dataclass
@@ -79,12 +80,13 @@ class ParsedReturn:
 
 # -- parsing ---------------------------------------------------------------------------------
 def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None,
-                cover: tuple[UnitsLine, ...] = (), spans: Spans | None = None
-                ) -> tuple[SheetPlan, Refusal | None]:
+                cover: tuple[UnitsLine, ...] = (), spans: Spans | None = None,
+                period: tuple[int, int] | None = None) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
     (its refusal is returned, to be raised after the cells of the rows before it are typed;
     ``township``: the name on the cover, which the sheet's title may repeat; ``cover``: the
-    units the cover states for every table; ``spans``: the merges of its header rows)."""
+    units the cover states for every table; ``spans``: the merges of its header rows;
+    ``period``: the return's (year, quarter), which a sub-title of a year alone is told by)."""
     found = layout(sheet.family, grid, township, cover, spans)
     if found.header_rows is None or found.missing:
         col = found.missing
@@ -96,7 +98,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         raise Refusal(problem.code, problem.zh, problem.en, sheet=problem.sheet or name,
                       row=problem.row, column=problem.column)
     plan = SheetPlan(sheet, name, found.columns, findings=[
-        *(_line_unit_finding(name, line, found.header_rows[-1]) for line in found.line_units),
+        *_line_unit_findings(name, found.line_units, found.header_rows[-1]),
         *(_form_unit_finding(name, header, unit, found.header_rows[-1])
           for header, unit in found.form_units),
         *(_derived_finding(name, col, parts, found.header_rows[-1])
@@ -108,7 +110,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     take = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
     category = sheet.row_kind == "category"
     parts: list[tuple[int, str]] = []  # rows of a quarter or month alone (本季度)
-    titles = PeriodTitles(plan, parts, label_col, kinds.part_rows, category)  # 本期 | … | 上年同期
+    titles = PeriodTitles(plan, parts, label_col, kinds.part_rows, category,  # 本期 | … | 上年同期
+                          period)
     head = grid[found.header_rows[-2 if titles.header(grid, found.header_rows) else -1]]
     label = head[label_col] if label_col is not None and label_col < len(head) else None
     label = label if isinstance(label, str) and label else None  # 项目: the rows' label column
@@ -119,9 +122,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         row = grid[r]
         first = row[0] if row and not _blank(row[0]) else next(
             (c for c in row if not _blank(c)), None)
-        if first is None or (first.__class__ is str and not first.isascii()
-                             and titles.row(r, row, first)):
-            continue  # nothing, or a period's sub-title (上年同期 alone)
+        if first is None or (first.__class__ is str and (not first.isascii() or (
+                len(first) == 4 and first.isdigit())) and titles.row(r, row, first)):
+            continue  # nothing, or a period's sub-title (上年同期 alone, 2023年, 2024)
         label = row[label_col] if label_col is not None and label_col < len(row) else None
         kind = kinds[first, label] if first.__class__ is str and (
             label is None or label.__class__ is str) else kinds.classify(first, label)
@@ -216,17 +219,51 @@ def _column_numbers(cells: tuple) -> bool:
     return len(cells) >= 3 and all(c == str(i) for i, c in enumerate(cells, start=1))
 
 
+def _line_unit_findings(name: str, lines: list[LineUnit], header_row: int) -> list[Finding]:
+    """The findings of the columns read in a units line's unit, one each; those whose header
+    states another unit than the line (资金(元) under the cover's 金额单位:万元: every money column
+    of the return) one per sheet and line, naming the columns."""
+    out: list = []  # a finding, or the key of the overruled columns', in its first's place
+    overruled: dict[tuple, list[str]] = {}
+    for line in lines:
+        if not line.overruled:
+            out.append(_line_unit_finding(name, line, header_row))
+        elif (key := (line.line, line.unit, line.default)) in overruled:
+            overruled[key].append(line.header)
+        else:
+            overruled[key] = [line.header]
+            out.append(key)
+    return [_overruled_finding(name, overruled[item], *item, header_row)
+            if isinstance(item, tuple) else item for item in out]
+
+
+_NAMED = 3  # the columns an overruled line's finding names; more are counted
+
+
+def _overruled_finding(name: str, headers: list[str], line: UnitsLine, unit: str,
+                       default: str | None, header_row: int) -> Finding:
+    """Columns whose headers state ``unit``, a units line ``default``: read as the headers
+    state, one finding naming them (the first three, and how many), at the first."""
+    zh, en = line.where()
+    n = len(headers)
+    cols_zh = "、".join(headers[:_NAMED]) + (f"等{n}列" if n > _NAMED else "")
+    cols_en = ", ".join(headers[:_NAMED]) + (f" and {n - _NAMED} more" if n > _NAMED else "")
+    if n == 1:
+        which_zh, which_en = "该列", "the column's"
+    else:
+        which_zh, which_en = f"这{n}列", f"these {n} columns'"
+    return Finding("unit_line_overruled",
+                   f"{cols_zh} 表头注明{unit},与{zh}注明的{default}不同,按表头的{unit}读取"
+                   f"(请核对{which_zh}的单位)",
+                   f"{cols_en}: the header{'s' if n > 1 else ''} state{'' if n > 1 else 's'} "
+                   f"{unit}, {en} states {default}: read in the header's {unit} (check "
+                   f"{which_en} unit)", sheet=name, row=header_row + 1, column=headers[0])
+
+
 def _line_unit_finding(name: str, line: LineUnit, header_row: int) -> Finding:
     """A column read in the unit a units line states (its header states none): named at the
     line, or at the header when the line is on the cover."""
     zh, en = line.line.where()
-    if line.overruled:
-        return Finding("unit_line_overruled",
-                       f"{line.header} 表头注明{line.unit},与{zh}注明的{line.default}不同,按表头的"
-                       f"{line.unit}读取(请核对该列的单位)",
-                       f"{line.header}: the header states {line.unit}, {en} states {line.default}: "
-                       f"read in the header's {line.unit} (check the column's unit)", sheet=name,
-                       row=header_row + 1, column=line.header)
     return Finding("unit_from_line",
                    f"{line.header} 表头未注明单位,按{zh}注明的{line.unit}读取"
                    f"(未注明时按{line.default})",
@@ -314,7 +351,8 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=[*sheet_findings, *cover_findings])
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"),
-                                  cover_units(by_family["cover"], grids[by_family["cover"]]))
+                                  cover_units(by_family["cover"], grids[by_family["cover"]]),
+                                  _return_period(cover.get("period"), first))
     spread_merges(plans, grids.merges, grids.leads)
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
@@ -377,9 +415,11 @@ def _finish_alone(item: PlannedReturn) -> ParsedReturn | BaseException:
 
 
 def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str | None = None,
-                 cover: tuple[UnitsLine, ...] = ()) -> tuple[list, Refusal | None]:
+                 cover: tuple[UnitsLine, ...] = (), period: tuple[int, int] | None = None
+                 ) -> tuple[list, Refusal | None]:
     """The plans of a return's sheets in contract order, up to the first refusal (returned;
-    ``township``, ``cover``: the cover's name and units, :func:`_plan_sheet`)."""
+    ``township``, ``cover``, ``period``: the cover's name and units, the return's period,
+    :func:`_plan_sheet`)."""
     plans: list[SheetPlan] = []
     for sheet in sheets:
         name = by_family.get(sheet.family)
@@ -390,13 +430,24 @@ def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str |
                                   f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
                 continue
             spans = header_spans(grids.merges.get(name), grids.leads.get(name, 0))
-            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover, spans)
+            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover, spans, period)
         except Refusal as exc:
             return plans, exc
         plans.append(plan)
         if refusal is not None:
             return plans, refusal
     return plans, None
+
+
+def _return_period(stated, source: Path) -> tuple[int, int] | None:
+    """The return's (year, quarter) as the ingest takes it (``ingest._check_period``): the
+    period its cover states (a :class:`StatedPeriod`), else its folder's (2024Q3); None when
+    neither says one (a return read alone, or a cover stating no quarter's end: refused later)."""
+    if stated is not None:
+        read = stated.read
+        return (read.year, read.quarter) if read.quarter and read.cumulative else None
+    m = QUARTER_FOLDER.match(source.parent.name)
+    return (int(m[1]), int(m[2])) if m else None
 
 
 def fill_date_time(cover: dict) -> dt.datetime | None:
