@@ -154,8 +154,10 @@ def test_quarterly_schedule_requests_the_quarter_just_ended(definitions):
         assert request.partition_key == "2024Q4"
 
 
-def test_sensor_requests_new_and_changed_quarters(tmp_path, definitions):
+def test_sensor_requests_new_and_changed_quarters(tmp_path, definitions, monkeypatch):
     from civstat.defs.raw import raw_drop_zone_sensor
+
+    monkeypatch.setenv("CIVSTAT_SETTLE_SECONDS", "0")  # files written just now count as settled
     from civstat.defs.resources import WarehouseResource
 
     raw = tmp_path / "raw"
@@ -245,10 +247,12 @@ def test_materialise_one_quarter_of_raw_assets(tmp_path, definitions):
         assert n > 0 and row_counts[dg.AssetKey(table.split("."))] == n
 
 
-def test_sensor_starts_from_what_the_published_warehouse_holds(tmp_path, definitions):
+def test_sensor_starts_from_what_the_published_warehouse_holds(tmp_path, definitions, monkeypatch):
     """`make dev` after `make demo`: a new instance (no cursor) requests nothing for quarters
     whose returns are all loaded or quarantined, but does request a folder with a new file."""
     from civstat.defs.raw import raw_drop_zone_sensor
+
+    monkeypatch.setenv("CIVSTAT_SETTLE_SECONDS", "0")  # files written just now count as settled
     from civstat.defs.resources import WarehouseResource
 
     raw = tmp_path / "raw"

@@ -41,7 +41,9 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """click's own errors in Chinese and English; exit 2 for usage errors, 130 on Ctrl-C."""
+        """click's own errors in Chinese and English; exit 2 for usage errors, 130 on Ctrl-C, 3
+        when civstat itself failed (an unexpected exception: its traceback, then one line saying
+        so — never 1, which says the data failed a check)."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         from civstat.cliutil import show_error
@@ -54,6 +56,15 @@ class LazyGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("\n已中止 / aborted", err=True)
             sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 — a crash is civstat's fault, not the data's
+            import traceback
+
+            traceback.print_exc()
+            detail = (str(exc).strip().splitlines() or [""])[0][:300]
+            click.echo(f"程序出错(不是报表数据的问题),请把以上信息报告给维护者 / civstat failed "
+                       f"(not a problem of the returns); please report the lines above: "
+                       f"{type(exc).__name__}: {detail}", err=True)
+            sys.exit(3)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 

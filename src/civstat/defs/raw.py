@@ -2,6 +2,9 @@
 
 
 import json
+import os
+import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -70,6 +73,7 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read one quarter's township returns (partition = drop-zone folder) into the raw tables."""
     from civstat.ingest import ingest
+    from civstat.ingest.cli import left_drop_zone
 
     period = context.partition_key
     wh = warehouse.warehouse
@@ -81,6 +85,7 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             if t != "quarantine"
         }
         totals = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
+        left = left_drop_zone(con, warehouse.raw_path, [period])
     summary = {
         "loaded": len(result.loaded),
         "resubmitted": len(result.resubmitted),
@@ -90,8 +95,12 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         "ignored": len(result.ignored),
     }
     context.log.info(f"{period}: {summary}")
+    for line in left:
+        context.log.warning(line)
     for t in RAW_TABLES:
         meta = {**summary} if t in ("submissions", "quarantine") else {}
+        if t == "submissions":
+            meta["left_drop_zone"] = dg.MetadataValue.md("\n".join(f"- {x}" for x in left) or "无")
         meta["dagster/row_count"] = totals[t]
         if t in counts:
             meta["rows_in_period"] = counts[t]
@@ -139,7 +148,11 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
     folders whose every return the published warehouse already holds (loaded or quarantined)
     count as seen, so nothing already loaded is refreshed again. The drop zone and each
     reference CSV are observed (:mod:`civstat.defs.sources`) whenever their fingerprint
-    changes, the first tick included."""
+    changes, the first tick included.
+
+    A folder with a file written in the last :func:`settle_seconds` (a copy still under way:
+    a CSV cut short mid-row reads as a smaller figure) is left to a later tick, with a line in
+    the sensor's log; its files are read once they have stopped changing."""
     folders = quarter_folders(warehouse.raw_path)
     seen: dict[str, str] = (json.loads(context.cursor) if context.cursor
                             else already_loaded(warehouse, folders))
@@ -147,10 +160,15 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
     new_keys = [f.name for f in folders if f.name not in existing]
     years = set(context.instance.get_dynamic_partitions(year_partitions.name))
     new_years = sorted({k[:4] for k in new_keys} - years)
-    requests = []
+    requests, settle = [], settle_seconds()
     for folder in folders:
         fp = folder_fingerprint(folder)
         if seen.get(folder.name) != fp:
+            busy = still_written(folder, settle)
+            if busy:
+                context.log.info(f"{folder.name}: 文件仍在写入,稍后再读 / still being written, read "
+                                 f"later: {', '.join(busy)}")
+                continue
             seen[folder.name] = fp
             requests.append(dg.RunRequest(run_key=f"{folder.name}:{fp}", partition_key=folder.name))
     observations = []
@@ -167,6 +185,34 @@ def raw_drop_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
         ],
         cursor=json.dumps(seen, sort_keys=True),
     )
+
+
+SETTLE_SECONDS = 60.0
+
+
+def settle_seconds() -> float:
+    """How long a drop-zone file must have stayed unchanged before the sensor reads its folder
+    (``CIVSTAT_SETTLE_SECONDS``, default 60)."""
+    try:
+        return max(0.0, float(os.environ.get("CIVSTAT_SETTLE_SECONDS", SETTLE_SECONDS)))
+    except ValueError:
+        return SETTLE_SECONDS
+
+
+def still_written(folder: Path, settle: float, now: float | None = None) -> list[str]:
+    """Files of ``folder`` changed less than ``settle`` seconds ago. The inode's change time
+    counts as well as the modification time: a copy that keeps the source's modification time
+    (Explorer, ``cp -p``, rsync) still changes it while it writes."""
+    now = time.time() if now is None else now
+    busy = []
+    for f in sorted(folder.rglob("*")):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if f.is_file() and now - max(st.st_mtime, st.st_ctime) < settle:
+            busy.append(f.relative_to(folder).as_posix())
+    return busy
 
 
 def already_loaded(warehouse: WarehouseResource, folders) -> dict[str, str]:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from civstat import paths
+from civstat import duck, paths
 from civstat.warehouse import Warehouse, WarehouseBusy
 
 
@@ -46,13 +46,85 @@ def _check_periods(periods: tuple[str, ...], raw: Path, console: Console) -> lis
     return list(dict.fromkeys(keys))
 
 
-def _say_unchanged(console: Console, last, wh: Warehouse) -> None:
+def left_drop_zone(con, raw: Path, periods: list[str] | None) -> list[str]:
+    """One line per current return whose file is no longer in the drop zone (of the folders
+    read, or of every folder): its figures stay in the warehouse, which deleting a file does
+    not change — said, never silently kept."""
+    from civstat.ingest.discover import scan
+
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                       "'raw' AND table_name = 'submissions'").fetchone()[0]:
+        return []
+    present = {unit.rel for unit in scan(raw, periods).units}
+    rows = con.execute(
+        "SELECT file_path, coalesce(unit_name, division_code), period, folder_period "
+        "FROM raw.submissions WHERE is_current ORDER BY file_path").fetchall()
+    return [f"{file}({unit} {period}):文件已不在投递目录,仓库仍保留其数字(删除文件不等于撤回报表;"
+            f"放回原文件,或投递更正的报表)/ {file} ({period}) is no longer in the drop zone; the "
+            "warehouse keeps its figures (deleting a file does not withdraw a return: put it back, "
+            "or drop a corrected return)"
+            for file, unit, period, folder in rows
+            if file not in present and (not periods or folder in periods)]
+
+
+def _dated(fill_date, submitted_at) -> tuple[str, str]:
+    """When a return counts as sent: its 填报日期, else its file's time (zh, en)."""
+    if fill_date is not None:
+        return f"填报日期 {fill_date:%Y-%m-%d}", f"填报日期 {fill_date:%Y-%m-%d}"
+    return (f"无填报日期,文件时间 {submitted_at:%Y-%m-%d %H:%M}",
+            f"no 填报日期, file time {submitted_at:%Y-%m-%d %H:%M}")
+
+
+def resubmission_notes(con, files: list[str]) -> list[tuple[bool, str]]:
+    """For each resubmitted file: (it became current, one line naming the return it replaced,
+    or the current one that stays because it was sent later: the latest 填报日期 wins)."""
+    notes = []
+    for file in files:
+        row = con.execute(
+            "SELECT s.is_current, s.period, s.fill_date, s.submitted_at, o.file_path, o.fill_date, "
+            "o.submitted_at FROM raw.submissions s JOIN raw.submissions o "
+            "ON o.division_code = s.division_code AND o.period = s.period "
+            "AND o.submission_id <> s.submission_id "
+            "AND (o.superseded_by = s.submission_id OR (NOT s.is_current AND o.is_current)) "
+            "WHERE s.file_path = ? ORDER BY s.ingested_at DESC, o.submitted_at DESC LIMIT 1",
+            [file]).fetchone()
+        if row is None:
+            continue
+        current, period, fill, when, other, other_fill, other_when = row
+        (zh, en), (other_zh, other_en) = _dated(fill, when), _dated(other_fill, other_when)
+        same = "同名文件的上一版本 " if other == file else ""
+        if current:
+            line = (f"{file}({zh})取代{same}{other}({other_zh}, {period}),后者保留备查"
+                    f" / {file} ({en}) replaces {'the earlier version of ' if same else ''}"
+                    f"{other} ({other_en}, {period}), which stays on record")
+        else:
+            line = (f"{file}({zh})未取代现行的{same}{other}({other_zh}, {period}):"
+                    "以填报日期最新者为准;如它才是更正的报表,请改正其填报日期 / "
+                    f"{file} ({en}) did not replace the current {other} ({other_en}, "
+                    f"{period}): the latest 填报日期 wins; if it is the correction, "
+                    "correct its 填报日期")
+        notes.append((bool(current), line))
+    return notes
+
+
+def _say_left(console: Console, lines: list[str]) -> None:
+    for line in lines:
+        console.print(f"[yellow]已不在投递目录 / no longer in the drop zone:[/] {escape(line)}")
+
+
+def _say_unchanged(console: Console, last, wh: Warehouse, raw: Path,
+                   periods: list[str] | None) -> None:
     """Nothing to read: repeat the last outcome and exit with its status."""
     console.print(f"没有新的变化:投递目录、参考数据和读取程序与上次读取({last.ingested_at:%Y-%m-%d %H:%M})"
                   "完全相同,工作副本未改动 / nothing changed since the last ingest (drop zone, "
                   "reference data, reader): the working copy is left as it is")
     for line in last.quarantined:
         console.print(f"[red]隔离 / quarantined:[/] {escape(line)}")
+    con = duck.connect(str(wh.working), read_only=True)
+    try:
+        _say_left(console, left_drop_zone(con, raw, periods))
+    finally:
+        con.close()
     sys.exit(0 if last.ok else 1)
 
 
@@ -91,12 +163,14 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
             current = inputs.fingerprint(raw, reference, asked)
             last = inputs.unchanged(wh.working, asked, current)
             if last is not None:
-                _say_unchanged(console, last, wh)
+                _say_unchanged(console, last, wh, raw, asked)
             with wh.connect_writer() as con:
                 result = ingest(con, raw, reference, periods=asked,
                                 quarantine_dir=quarantine_dir, progress=True)
                 inputs.record(con, asked, current, ok=result.ok,
                               quarantined=[i.line for i in result.still_quarantined])
+                notes = resubmission_notes(con, [i.file for i in result.resubmitted])
+                left = left_drop_zone(con, raw, asked)
     except WarehouseBusy as exc:
         console.print(f"[red]错误 / error: {escape(str(exc))}[/]")
         sys.exit(2)
@@ -117,6 +191,10 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
                           f"{escape(f'{file} {where} [{column}] {zh}')}")
     for ignored in result.ignored:
         console.print(f"[dim]忽略 / ignored:[/] {escape(ignored.line)}")
+    for replaced, line in notes:
+        style = "" if replaced else "[yellow]"
+        console.print(f"{style}更正重报 / resubmitted:{'[/]' if style else ''} {escape(line)}")
+    _say_left(console, left)
     for item in result.still_quarantined:
         console.print(f"[red]隔离 / quarantined:[/] {escape(item.line)}")
     console.print(f"已暂存到工作副本 {escape(str(wh.working))},运行 civstat build 发布 / "
