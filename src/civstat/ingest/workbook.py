@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_range
 
+from civstat.ingest.normalize import norm
 from civstat.ingest.refusal import Refusal
+from civstat.ingest.row_kinds import label_sets
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
@@ -176,9 +178,35 @@ def grids_csv(files: list[Path]) -> Grids:
             raise Refusal("not_a_workbook", "CSV 文件名应为 <工作簿>__<工作表>.csv",
                           "a CSV must be named <workbook>__<sheet>.csv")
         sheet = f.stem.split("__", 1)[1]
-        rows = list(csv.reader(io.StringIO(_decode(f.read_bytes()))))
+        text = _decode(f.read_bytes())
+        rows = list(csv.reader(io.StringIO(text)))
+        _refuse_cut_short(text, rows, sheet)
         grids[sheet] = [[c if c != "" else None for c in r] for r in rows]
     return grids
+
+
+def _refuse_cut_short(text: str, rows: list[list[str]], sheet: str) -> None:
+    """Refuse a CSV that ends inside its last line, shorter than the rows above it (or inside a
+    quoted cell): a file still being copied, or cut off, whose last row would load as smaller
+    figures (``城市低保,120,21`` of ``…,210,8,…``) and the rows after it as not reported. Every
+    spreadsheet's CSV export ends each line with a line break and writes each row of the table
+    as wide as the others; a footer (填表人:张三) is no row of figures, however short."""
+    if not rows or text.endswith(("\n", "\r")):
+        return
+    last = rows[-1]
+    line = text[text.rfind("\n") + 1:]
+    unclosed = line.count('"') % 2 == 1
+    first = next((c for c in last if c.strip()), None)
+    if not unclosed and (first is None or len(last) >= max(map(len, rows[:-1]), default=0)
+                         or norm(first).startswith(label_sets()[1])):
+        return
+    raise Refusal("unreadable",
+                  f"文件在第{len(rows)}行中间结束(这一行比上面的行短,且没有换行结尾):多半是文件还没"
+                  "复制完或被截断,这一行的数字可能不全;请重新投递完整的文件",
+                  f"the file ends in the middle of row {len(rows)} (shorter than the rows above, "
+                  "with no line break at its end): most likely it was still being copied or was "
+                  "cut off, and the row's figures may be incomplete; drop the whole file again",
+                  sheet=sheet, row=len(rows))
 
 
 def file_sha256(files: list[Path] | tuple[Path, ...]) -> str:
