@@ -15,7 +15,7 @@ column-wise:
   quarter: the per-cell reader refuses it; a unit it reads replaces the header's factor:
   :func:`civstat.ingest.cell_units.cell_factor`); a figure in a cell formatted as a date
   (``1900-04-29 00:00:00``: 120) is the serial the cell stores, a plausible date refused
-  (:mod:`civstat.ingest.date_figures`);
+  (:mod:`civstat.ingest.date_figures`; 1899-12-31, 0 or -5: the workbook's, SheetPlan.stored);
 * unit factor of the header (万元 ×10,000, 公顷 ×15), then the checks over the whole column
   (numpy on the cast column): not a number, not finite or beyond the column's range, not whole
   in an integer column.
@@ -104,6 +104,10 @@ def limit_of(col: Column) -> int:
     return min(MAX_ABS_NUMBER, TYPE_LIMITS.get(col.duckdb_type, MAX_ABS_NUMBER))
 
 
+def numeric_at(columns: list) -> tuple[int, ...]:
+    return _spec(columns).at  # a plan's numeric columns (memoised per columns list)
+
+
 # -- the expressions (built once per process) -------------------------------------------------
 @cache
 def number_nulls() -> list[str]:
@@ -151,6 +155,7 @@ class CellBatch:
     limit: list[float] = field(default_factory=list)
     whole: list[bool] = field(default_factory=list)
     unit: list[str | None] = field(default_factory=list)  # the column's unit (元, 亩, 人 …)
+    stored: dict[int, float] = field(default_factory=dict)  # cell → figure (SheetPlan.stored)
 
     def add(self, raw, factor: float, limit: float, whole: bool, unit: str | None = None) -> None:
         self.raw.append(None if raw is None else str(raw))
@@ -178,7 +183,7 @@ class CellBatch:
         factor = np.asarray(self.factor, dtype=np.float64)
         noted: list[int] = []
         if number.null_count() > blank.sum():
-            number, blank = _clean(raw, number, blank, factor, self.unit, noted)
+            number, blank = _clean(raw, number, blank, factor, self.unit, noted, self.stored)
         with np.errstate(invalid="ignore", over="ignore"):
             value = number.to_numpy() * factor
             finite = np.isfinite(value)
@@ -196,12 +201,13 @@ class CellBatch:
 
 
 def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndarray,
-           units: list, noted: list[int]) -> tuple[pl.Series, np.ndarray]:
+           units: list, noted: list[int], stored: dict[int, float]) -> tuple[pl.Series, np.ndarray]:
     """The cells a plain cast could not read, through :func:`_cleaning` (number, blank); a unit
     typed in a cell replaces the header's factor (:func:`cell_factor`) in ``factor``; a cell
     whose words after the number state no unit the reader knows (``380000元(含补发)``) is put
     in ``noted``, and so is a figure in a cell formatted as a date (``1900-04-29 00:00:00``:
-    120, :mod:`civstat.ingest.date_figures`; a plausible date, not read, is refused)."""
+    120, :mod:`civstat.ingest.date_figures`; a plausible date, not read, is refused; 1899-12-31:
+    the figure its workbook stores, ``stored``, else refused)."""
     at = (number.is_null() & raw.is_not_null()).arg_true()
     unread = raw.gather(at)
     cleaned = pl.DataFrame({"raw": unread}).select(_cleaning())
@@ -210,7 +216,8 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
     blank[where] = cleaned.get_column("blank").to_numpy()
     read = cleaned.get_column("number")
     if unread.str.contains(DATE_TEXT).any():  # a figure formatted as a date: its serial, or not read (refused)
-        is_date, days = serials(unread)
+        is_date, days = serials(unread, {int(np.searchsorted(where, k)): figure
+                                         for k, figure in stored.items()})
         read = read.scatter(np.flatnonzero(is_date), days[is_date]).fill_nan(None)
         noted.extend(where[is_date & ~np.isnan(days)].tolist())
     else:
@@ -231,8 +238,9 @@ def _clean(raw: pl.Series, number: pl.Series, blank: np.ndarray, factor: np.ndar
 
 
 # -- a return's sheets: batch, then rows ---------------------------------------------------
-def read_cell(col: Column, raw, factor: float, where: dict):
-    """One cell the per-cell way (dates, text; a numeric cell the batch flagged: its refusal)."""
+def read_cell(col: Column, raw, factor: float, where: dict, stored: float | None = None):
+    """One cell the per-cell way (dates, text; a numeric cell the batch flagged: its refusal;
+    ``stored``: the figure the workbook stores for a date that cannot tell it, 1899-12-31)."""
     shown = raw
     try:
         if col.type == "date":
@@ -249,7 +257,7 @@ def read_cell(col: Column, raw, factor: float, where: dict):
                           "two figures in one cell? Fill in one figure, without spaces",
                           **where) from None
         try:
-            number = serial(raw)  # a figure in a cell formatted as a date (1900-04-29: 120)
+            number = serial(raw, stored)  # a figure in a cell formatted as a date (1900-04-29: 120)
         except DateInFigure as exc:
             raise date_refusal(raw, exc.day, where) from None
         shown = shown_serial(raw, number)
@@ -318,6 +326,8 @@ class SheetPlan:
     index: tuple[int, ...] = ()  # per plan column, the grid column it is read from
     derived: tuple = ()  # (column, its parts): a total the sheet gives only as its parts
     header_row: int = -1  # the last row of the sheet's header (0-based)
+    stored: dict[tuple[int, int], float] = field(default_factory=dict)  # (row, col) → figure
+    # (the figure the workbook stores in a cell whose date cannot tell it: stored_figures)
 
     def counted(self) -> list[tuple[dict, tuple]]:
         """The rows read whose figures count (record, cells): all but a 合计 beside its rows,
@@ -391,6 +401,9 @@ def add_sheets(batch: CellBatch, plans: list[SheetPlan]) -> None:
             batch.limit.extend(spec.limits * count)
             batch.whole.extend(spec.wholes * count)
             batch.unit.extend(spec.units * count)
+        starts = {record["source_row"]: k for record, _, k in plan.rows} if plan.stored else {}
+        for (row, j), figure in plan.stored.items():  # (rare: a date whose figure it cannot tell)
+            batch.stored[starts[row] + spec.at.index(j)] = figure
 
 
 def fill_sheets(plans: list[SheetPlan], values: list, bad: set[int],
@@ -449,15 +462,16 @@ def _fill(plan: SheetPlan, values: list, bad: set[int], findings: list[Finding],
 def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, values: list,
               bad: set[int], findings: list[Finding], noted: frozenset[int] | set[int]) -> None:
     is_total = record.get("is_total", False)
-    for (col, text, factor, period), raw, numeric in zip(plan.columns, cells, spec.numeric,
-                                                         strict=True):
+    for j, ((col, text, factor, period), raw, numeric) in enumerate(zip(
+            plan.columns, cells, spec.numeric, strict=True)):
         if numeric:
             value = values[k]
             if k in noted:
                 findings.append(noted_finding(raw, value, _where(plan, record, text)))
             elif k in bad:  # the per-cell reader words the refusal (or, if it can, reads it)
                 value = None if nothing_alone(plan, cells, raw) else read_cell(
-                    col, raw, factor, _where(plan, record, text))
+                    col, raw, factor, _where(plan, record, text),
+                    plan.stored.get((record["source_row"], j)) if plan.stored else None)
                 if value is not None and raw.__class__ is str and (
                         note := unread_note(norm(raw))) is not None:  # 210人(含残疾5人)
                     findings.append(part_note_finding(raw, value, note, _where(plan, record, text)))

@@ -11,12 +11,16 @@ after: 380000.5 shows as 2940-05-26 12:00), with a finding (``figure_as_date``).
 date (a date typed where a figure belongs, or columns shifted) is refused, and so is 1900-02-28,
 which calamine gives for 59 and for 60 alike, and a time on 1899-12-31, which it gives for 0 and
 every negative whole number alike (-5 and -1000 read as 0), for a fraction below 1 and a negative
-figure's fraction alike (-1000.25 read as 0.75): the figure the cell stores cannot be read.
+figure's fraction alike (-1000.25 read as 0.75): the figure the cell stores cannot be read from
+its date. An .xlsx or .xls holds it (:mod:`civstat.ingest.stored_figures` reads it for these
+cells alone); read from there (``stored``), it is the figure, with the same finding. Where it
+cannot be found (a CSV) the cell is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import polars as pl
@@ -31,6 +35,7 @@ _EPOCH = dt.datetime(1899, 12, 30)
 _UNTOLD = dt.date(1900, 2, 28)  # 59 and 60 alike (60 is Excel's 1900-02-29)
 _BELOW_ONE = dt.date(1899, 12, 31)  # 0 and every negative figure (its fraction the time) alike
 _DAY = 86_400.0
+UNTOLD_HEADS = frozenset(f"{day.isoformat()} " for day in (_UNTOLD, _BELOW_ONE))  # their text's first 11
 
 
 class DateInFigure(ValueError):
@@ -54,22 +59,46 @@ def _parse(text: str) -> dt.datetime | None:
         return None
 
 
-def serial(text: str) -> float:
+def is_untold(raw: object) -> bool:
+    """A cell's text is a date whose figure cannot be told from it (1900-02-28: 59 or 60;
+    1899-12-31: 0, a negative figure, a fraction below 1)."""
+    return raw.__class__ is str and raw[:11] in UNTOLD_HEADS and is_date_text(raw)
+
+
+def stores(text: str, number: float) -> bool:
+    """Whether ``number`` is a figure calamine gives as the untold date ``text``: 59 or 60
+    (and its fraction) as 1900-02-28, a figure below 1 as 1899-12-31 at its fraction of a day
+    (-1000.25: 18:00), to the second."""
+    when = _parse(text)
+    if when is None or not math.isfinite(number) or not (
+            number < 1 if when.date() == _BELOW_ONE else
+            59 <= number < 61 if when.date() == _UNTOLD else False):
+        return False
+    seconds = (number - math.floor(number)) * _DAY - (when - when.replace(
+        hour=0, minute=0, second=0)).total_seconds()
+    return min(seconds % _DAY, -seconds % _DAY) <= 1  # (calamine keeps the second)
+
+
+def serial(text: str, stored: float | None = None) -> float:
     """The figure a date cell's text stands for (``1900-04-29 00:00:00`` → 120.0); raises
-    :class:`DateInFigure` for a plausible date, or 1900-02-28 or 1899-12-31."""
+    :class:`DateInFigure` for a plausible date, or 1900-02-28 or 1899-12-31 unless the figure
+    the workbook stores for it (``stored``: :mod:`civstat.ingest.stored_figures`) is given."""
     when = _parse(text)
     if when is None:
         raise ValueError(text)
+    if stored is not None and when.date() in (_UNTOLD, _BELOW_ONE):
+        return stored
     if PLAUSIBLE[0] <= when.year < PLAUSIBLE[1] or when.date() in (_UNTOLD, _BELOW_ONE):
         raise DateInFigure(when.date())
     days = (when - _EPOCH).total_seconds() / _DAY
     return days - 1 if when < _LEAP_BUG else days
 
 
-def serials(text: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+def serials(text: pl.Series, stored: dict[int, float] | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Over a column of cell texts: (is a date's text, its figure, NaN where the date is
     plausible, 1900-02-28 or 1899-12-31 and where the text is no date's) — as :func:`serial`
-    per cell."""
+    per cell (``stored``: position → the figure the workbook stores for such a date)."""
     when = text.str.strptime(pl.Datetime("ms"), _FORMAT, strict=False)
     is_date = (text.str.contains(DATE_TEXT) & when.is_not_null()).fill_null(False).to_numpy()
     year = when.dt.year().fill_null(PLAUSIBLE[0]).to_numpy()
@@ -78,7 +107,11 @@ def serials(text: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     days = np.where(when.fill_null(_LEAP_BUG).to_numpy() < np.datetime64(_LEAP_BUG), days - 1, days)
     untold = when.dt.date().is_in([_UNTOLD, _BELOW_ONE]).fill_null(False).to_numpy()
     plausible = (year >= PLAUSIBLE[0]) & (year < PLAUSIBLE[1])
-    return is_date, np.where(is_date & ~plausible & ~untold, days, np.nan)
+    days = np.where(is_date & ~plausible & ~untold, days, np.nan)
+    for i, figure in (stored or {}).items():
+        if is_date[i] and untold[i]:
+            days[i] = figure
+    return is_date, days
 
 
 def date_refusal(raw: str, day: dt.date, where: dict) -> Refusal:

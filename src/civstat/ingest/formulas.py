@@ -28,6 +28,10 @@ An .xls (BIFF, the format WPS long saved by default) keeps its error values in r
 reads as empty as well; xlrd reads them (:func:`xls_blanks`, :func:`refuse_xls_blank_rows`), for
 the same refusals. Its formulas cannot be told from their results there, so an .xls names the
 error alone.
+
+The same passes over a workbook's own cells read, for the figures the reader reads whose date
+calamine gives cannot tell them (a 0 or a -5 formatted as a date: 1899-12-31), the number the
+cell stores (:mod:`civstat.ingest.stored_figures`).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from civstat.ingest.biff import ERRORS, xls_sheet
 from civstat.ingest.limits import Checked, member_reader
 from civstat.ingest.normalize import is_empty
 from civstat.ingest.refusal import Finding, Refusal
-from civstat.ingest.sheetxml import CELL, REF, sheet_members
+from civstat.ingest.sheetxml import CELL, REF, TYPE, VALUE, sheet_members
+from civstat.ingest.stored_figures import read_stored, xls_stored, xlsx_stored
 
 
 class FalseBlank(NamedTuple):
@@ -52,11 +57,9 @@ class FalseBlank(NamedTuple):
     formula: str | None  # the formula's text (None: no formula)
     error: str | None    # the Excel error value saved (#REF!); None: no result saved at all
 
-_TYPE = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _ERROR_TYPE = b't="e"'
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.DOTALL)
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 
 
 def uncomputed(content: bytes, sheet: str) -> dict[tuple[int, int], str]:
@@ -95,9 +98,9 @@ def _in_sheet(xml: bytes) -> dict[tuple[int, int], FalseBlank]:
     for attributes, body in CELL.findall(xml):
         if not body:
             continue
-        kind = _TYPE.search(attributes)
+        kind = TYPE.search(attributes)
         kind = kind[1] if kind else None
-        value = _VALUE.search(body)
+        value = VALUE.search(body)
         if kind == b"e":
             error = html.unescape(value[1].decode("utf-8", "replace")).strip() if value else "#N/A"
         elif _FORMULA.search(body) and not value and kind not in (b"str", b"inlineStr"):
@@ -244,7 +247,9 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
     reads, a formula saved without its result or an error value. Such a row has no cell
     calamine reads, so it is no row of the table: a 表3 whose one row is formulas a program
     wrote (``=20+21`` …) or links to a deleted sheet (all ``#REF!``) loaded as no 临时救助 at
-    all. The cells of the rows read are :func:`refuse_false_blanks`'s."""
+    all. The cells of the rows read are :func:`refuse_false_blanks`'s. (First, the figures of
+    the cells read whose date calamine gives cannot tell them: :mod:`stored_figures`.)"""
+    read_stored(xlsx_stored(checked), grids, plans)
     flagged = {**{member: xml for member, xml in checked.with_formulas.items()
                   if _FORMULA.search(xml) and _NO_RESULT.search(xml)}, **checked.with_errors}
     if not flagged or not plans:
@@ -260,7 +265,9 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
 
 def refuse_xls_blank_rows(data: bytes, grids, plans) -> None:
     """:func:`refuse_blank_rows` of an .xls (BIFF): its error values (``#DIV/0!``, ``#REF!``,
-    which calamine reads as empty) in a row the reader passes over as empty."""
+    which calamine reads as empty) in a row the reader passes over as empty. (First, the
+    figures of the cells read whose date calamine gives cannot tell them: :mod:`stored_figures`.)"""
+    read_stored(xls_stored(data), grids, plans)
     found = {}
     for plan in plans:
         grid = grids[plan.name]
@@ -295,7 +302,7 @@ def _zero_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     for attributes, body in CELL.findall(xml):
         if not body or not _FORMULA.search(body):
             continue
-        value, kind = _VALUE.search(body), _TYPE.search(attributes)
+        value, kind = VALUE.search(body), TYPE.search(attributes)
         if value is None or (kind and kind[1] != b"n") or not _is_zero(value[1]):
             continue
         if (ref := REF.search(attributes)) is not None:
