@@ -28,10 +28,6 @@ An .xls (BIFF, the format WPS long saved by default) keeps its error values in r
 reads as empty as well; xlrd reads them (:func:`xls_blanks`, :func:`refuse_xls_blank_rows`), for
 the same refusals. Its formulas cannot be told from their results there, so an .xls names the
 error alone.
-
-The same passes over a workbook's own cells read, for the figures the reader reads whose date
-calamine gives cannot tell them (a 0 or a -5 formatted as a date: 1899-12-31), the number the
-cell stores (:mod:`civstat.ingest.stored_figures`).
 """
 
 from __future__ import annotations
@@ -48,7 +44,6 @@ from civstat.ingest.limits import Checked, member_reader
 from civstat.ingest.normalize import is_empty
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.sheetxml import CELL, REF, TYPE, VALUE, sheet_members
-from civstat.ingest.stored_figures import read_stored, xls_stored, xlsx_stored
 
 
 class FalseBlank(NamedTuple):
@@ -247,9 +242,7 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
     reads, a formula saved without its result or an error value. Such a row has no cell
     calamine reads, so it is no row of the table: a 表3 whose one row is formulas a program
     wrote (``=20+21`` …) or links to a deleted sheet (all ``#REF!``) loaded as no 临时救助 at
-    all. The cells of the rows read are :func:`refuse_false_blanks`'s. (First, the figures of
-    the cells read whose date calamine gives cannot tell them: :mod:`stored_figures`.)"""
-    read_stored(xlsx_stored(checked), grids, plans)
+    all. The cells of the rows read are :func:`refuse_false_blanks`'s."""
     flagged = {**{member: xml for member, xml in checked.with_formulas.items()
                   if _FORMULA.search(xml) and _NO_RESULT.search(xml)}, **checked.with_errors}
     if not flagged or not plans:
@@ -265,9 +258,7 @@ def refuse_blank_rows(checked: Checked, grids, plans) -> None:
 
 def refuse_xls_blank_rows(data: bytes, grids, plans) -> None:
     """:func:`refuse_blank_rows` of an .xls (BIFF): its error values (``#DIV/0!``, ``#REF!``,
-    which calamine reads as empty) in a row the reader passes over as empty. (First, the
-    figures of the cells read whose date calamine gives cannot tell them: :mod:`stored_figures`.)"""
-    read_stored(xls_stored(data), grids, plans)
+    which calamine reads as empty) in a row the reader passes over as empty."""
     found = {}
     for plan in plans:
         grid = grids[plan.name]
