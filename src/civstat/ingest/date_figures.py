@@ -32,10 +32,12 @@ _FORMAT = "%Y-%m-%d %H:%M:%S"
 PLAUSIBLE = (1950, 2100)  # the years a date in a return may be of: from 1950, before 2100
 _LEAP_BUG = dt.datetime(1900, 3, 1)  # from here Excel's serials count its 1900-02-29
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)  # day 0 of the 1904 date system (workbookPr date1904)
 _UNTOLD = dt.date(1900, 2, 28)  # 59 and 60 alike (60 is Excel's 1900-02-29)
 _BELOW_ONE = dt.date(1899, 12, 31)  # 0 and every negative figure (its fraction the time) alike
 _DAY = 86_400.0
 UNTOLD_HEADS = frozenset(f"{day.isoformat()} " for day in (_UNTOLD, _BELOW_ONE))  # their text's first 11
+BELOW_ONE_HEAD = f"{_BELOW_ONE.isoformat()} "
 
 
 class DateInFigure(ValueError):
@@ -79,14 +81,27 @@ def stores(text: str, number: float) -> bool:
     return min(seconds % _DAY, -seconds % _DAY) <= 1  # (calamine keeps the second)
 
 
+def implausible_date(raw: object) -> bool:
+    """A cell's text is a date no return's date is (before 1950, or 2100 and after): in a figure's
+    column, a figure formatted as a date."""
+    return is_date_text(raw) and not PLAUSIBLE[0] <= int(raw[:4]) < PLAUSIBLE[1]
+
+
+def serial_1904(text: str) -> float:
+    """The figure a date cell's text stands for in a workbook of the 1904 date system (Excel for
+    Mac's of old: day 0 is 1904-01-01, and no 1900-02-29): ``1904-07-29 00:00:00`` → 210.0."""
+    return (dt.datetime.strptime(text, _FORMAT) - _EPOCH_1904).total_seconds() / _DAY
+
+
 def serial(text: str, stored: float | None = None) -> float:
     """The figure a date cell's text stands for (``1900-04-29 00:00:00`` → 120.0); raises
-    :class:`DateInFigure` for a plausible date, or 1900-02-28 or 1899-12-31 unless the figure
-    the workbook stores for it (``stored``: :mod:`civstat.ingest.stored_figures`) is given."""
+    :class:`DateInFigure` for a plausible date, or 1900-02-28 or 1899-12-31 — unless the figure
+    is given (``stored``: the workbook's own number for such a date, or every figure of a 1904
+    workbook's: :mod:`civstat.ingest.stored_figures`)."""
     when = _parse(text)
     if when is None:
         raise ValueError(text)
-    if stored is not None and when.date() in (_UNTOLD, _BELOW_ONE):
+    if stored is not None:
         return stored
     if PLAUSIBLE[0] <= when.year < PLAUSIBLE[1] or when.date() in (_UNTOLD, _BELOW_ONE):
         raise DateInFigure(when.date())
@@ -109,7 +124,7 @@ def serials(text: pl.Series, stored: dict[int, float] | None = None
     plausible = (year >= PLAUSIBLE[0]) & (year < PLAUSIBLE[1])
     days = np.where(is_date & ~plausible & ~untold, days, np.nan)
     for i, figure in (stored or {}).items():
-        if is_date[i] and untold[i]:
+        if is_date[i]:
             days[i] = figure
     return is_date, days
 

@@ -51,7 +51,13 @@ from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
-from civstat.ingest.stored_figures import read_stored, xls_stored, xlsx_stored
+from civstat.ingest.stored_figures import (
+    read_stored,
+    xls_1904,
+    xls_stored,
+    xlsx_1904,
+    xlsx_stored,
+)
 from civstat.ingest.workbook import (
     WORKBOOK_SUFFIXES,
     file_sha256,
@@ -361,7 +367,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         checked = content or Checked.of(first.read_bytes())
         read_shown_units(checked, grids, plans)
         refuse_hidden(xlsx_hidden(checked), grids, plans)
-        read_stored(xlsx_stored(checked), grids, plans)  # 0 or -5 formatted as a date
+        read_stored(xlsx_stored(checked), grids, plans, xlsx_1904(checked))  # 0 formatted as a date
         refuse_blank_rows(checked, grids, plans)
         refuse_zero_formulas(checked, grids, plans)
         if blanks:
@@ -370,7 +376,7 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     elif fmt == "xls":  # hidden rows, and error values calamine reads as empty (BIFF records)
         data = content.data if content else first.read_bytes()
         refuse_hidden(xls_hidden(data), grids, plans)
-        read_stored(xls_stored(data), grids, plans)
+        read_stored(xls_stored(data), grids, plans, xls_1904(data))
         refuse_xls_blank_rows(data, grids, plans)
         if blanks:
             refuse_false_blanks(xls_blanks(data), grids, (by_family["cover"], cover_findings),
