@@ -133,7 +133,7 @@ def test_s3_needs_every_quarter_of_the_year_so_far(tmp_path):
     }, rules=["S3"])
     assert found(result) == [
         ("S3", "soft", hm.BAIMIAO, "2024Q2", T1, 3, "funds_ytd",
-         ("表1 最低生活保障第3行农村低保:月人均补助 602.41 元(累计支出 2,400,000 ÷ 累计保障人月 "
+         ("表1 最低生活保障第3行农村低保:月人均补助 602.41 元(累计支出 2,400,000元(240万元) ÷ 累计保障人月 "
           "3,984),高于月保障标准 600 元"))]
 
 

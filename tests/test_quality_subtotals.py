@@ -59,8 +59,8 @@ def test_a_return_with_correct_subtotals_passes(tmp_path, case, rows):
 def test_a_wrong_subtotal_is_found_on_its_row(tmp_path):
     rows = [A, A2, total("小计", A, A2, beds_off=5), B, total("小计", B), total("合计", A, A2, B)]
     assert gate(tmp_path, rows) == [
-        (4, "H1", "beds", ("表6 养老服务机构第4行合计「床位数」为 105,各明细行之和为 160,"
-                           "本组(相邻合计/小计行之间)明细行之和为 100"))]
+        (4, "H1", "beds", ("表6 养老服务机构第4行合计「床位数」为 105张,各明细行之和为 160张,"
+                           "本组(相邻合计/小计行之间)明细行之和为 100张"))]
 
 
 def test_a_wrong_grand_total_beside_subtotals_is_found(tmp_path):

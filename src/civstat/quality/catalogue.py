@@ -62,6 +62,12 @@ class Rule:
     description: str = ""
     programme: str | None = None  # the programme file that defines it; None: rules.yaml
     excluded_tables: tuple[str, ...] = ()  # tables a programme rule supersedes it on
+    # fields quoted as figures with their unit (civstat.quality.amounts): of the column of that
+    # name in the violation's table, else of the violation's column
+    amounts: tuple[str, ...] = ()
+    # texts shown only when their field has a value: name → {field, zh, en} (the messages use
+    # {name_zh} / {name_en})
+    optional: dict = field(default_factory=dict)
 
     @property
     def is_hard(self) -> bool:
@@ -250,6 +256,8 @@ def _rule(d: dict, contract: Contract, owner: str | None) -> Rule:
             description=d.get("description", ""),
             programme=owner,
             excluded_tables=excluded,
+            amounts=tuple(d.get("amounts") or ()),
+            optional=_render(d.get("optional") or {}, params),
         )
     except KeyError as exc:
         raise CatalogueError(f"规则 {code} 缺少字段 {exc} / rule {code} lacks {exc}") from None

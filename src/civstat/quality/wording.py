@@ -5,10 +5,10 @@ messages and the township's 说明 (explanation) when it gave one."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from civstat.contract import Contract, load_contract
 from civstat.periods import PERIOD_KEY as PERIOD
+from civstat.quality.amounts import amount_text, contract_column, fmt_value
 from civstat.quality.catalogue import Rule
 from civstat.quality.gx import Finding, Frame
 from civstat.quality.result import Violation
@@ -19,12 +19,14 @@ def gx_fields(frame: Frame, finding: Finding, contract: Contract) -> dict:
     row["table_name"] = frame.table
     labels = frame.labels
     lab = lambda c, lang="zh": column_label(frame.table, c, labels, lang, contract)
+    fig = lambda c, lang="zh": amount_text(row.get(c), contract_column(contract, frame.table, c),
+                                           contract, lang)
     t = spec["type"]
     if "column_A" in spec:
         a, b = spec["column_A"], spec["column_B"]
         row["column_name"] = spec.get("report_column", b)
-        row["value"] = f"{lab(b)} {fmt_value(row.get(b))},{lab(a)} {fmt_value(row.get(a))}"
-        row["value_en"] = f"{lab(b, 'en')} {fmt_value(row.get(b))}, {lab(a, 'en')} {fmt_value(row.get(a))}"
+        row["value"] = f"{lab(b)} {fig(b)},{lab(a)} {fig(a)}"
+        row["value_en"] = f"{lab(b, 'en')} {fig(b, 'en')}, {lab(a, 'en')} {fig(a, 'en')}"
         if t == "ExpectColumnPairValuesToBeEqual":
             exp = (f"{lab(b)} = {lab(a)}", f"{lab(b, 'en')} = {lab(a, 'en')}")
         else:
@@ -36,8 +38,7 @@ def gx_fields(frame: Frame, finding: Finding, contract: Contract) -> dict:
         if c in labels and "report_column" not in spec:
             row["column_label"] = lab(c)
         pct = c in frame.percent
-        v = row.get(c)
-        row["value"] = fmt_value(v, percent=pct)
+        row["value"] = fmt_value(row.get(c), percent=True) if pct else fig(c)
         lo, hi = spec.get("min_value"), spec.get("max_value")
         lo = None if lo is None else fmt_value(float(lo), percent=pct)
         hi = None if hi is None else fmt_value(float(hi), percent=pct)
@@ -75,24 +76,6 @@ def column_label(table: str | None, column: str | None, extra: dict | None = Non
                 if c.name == column:
                     return c.header
     return column
-
-
-def fmt_value(v: Any, percent: bool = False) -> str:
-    if v is None:
-        return "空"
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        if percent:
-            return f"{v * 100:.1f}%"
-        if v.is_integer() and abs(v) < 1e15:
-            return f"{int(v):,}"
-        return f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) >= 0.01 else f"{v:.4g}"
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()[:10]
-    return str(v)
 
 
 class _SafeDict(dict):
@@ -140,15 +123,18 @@ class Context:
             category=category or "",
             category_label=cat_label,
         )
+        fmt_en = self._amounts(rule, fields, fmt, table, column)
         if "value" not in fields or fields.get("value") is None:
             fmt["value"] = rule.value.format_map(_SafeDict(fmt)) if rule.value else ""
+            fmt_en["value"] = rule.value.format_map(_SafeDict(fmt_en)) if rule.value else ""
         exp_zh = fields.get("expected_zh") or (
             rule.expected_zh.format_map(_SafeDict(fmt)) if rule.expected_zh else "")
         exp_en = fields.get("expected_en") or (
-            rule.expected_en.format_map(_SafeDict(fmt)) if rule.expected_en else "")
-        fmt["expected_zh"], fmt["expected_en"] = exp_zh, exp_en
+            rule.expected_en.format_map(_SafeDict(fmt_en)) if rule.expected_en else "")
+        fmt["expected_zh"] = fmt_en["expected_zh"] = exp_zh
+        fmt["expected_en"] = fmt_en["expected_en"] = exp_en
         message_zh = rule.message_zh.format_map(_SafeDict(fmt))
-        message_en = rule.message_en.format_map(_SafeDict(fmt))
+        message_en = rule.message_en.format_map(_SafeDict(fmt_en))
         value = fmt["value"]
         return Violation(
             rule_code=rule.code,
@@ -171,3 +157,19 @@ class Context:
             column_label=fmt["column_label"] or None,
             expected_en=exp_en or None,
         )
+
+    def _amounts(self, rule: Rule, fields: dict, fmt: dict, table: str | None,
+                 column: str | None) -> dict:
+        """Put the rule's figures (``amounts``) with their units and its ``optional`` texts in
+        ``fmt`` (the Chinese message's fields); return the English message's fields."""
+        fmt_en = dict(fmt)
+        for name in rule.amounts:
+            col = (contract_column(self.contract, table, name)
+                   or contract_column(self.contract, table, column))
+            fmt[name] = amount_text(fields.get(name), col, self.contract)
+            fmt_en[name] = amount_text(fields.get(name), col, self.contract, "en")
+        for name, spec in rule.optional.items():
+            shown = fields.get(spec["field"]) is not None
+            fmt[f"{name}_zh"] = spec["zh"].format_map(_SafeDict(fmt)) if shown else ""
+            fmt_en[f"{name}_en"] = spec["en"].format_map(_SafeDict(fmt_en)) if shown else ""
+        return fmt_en
