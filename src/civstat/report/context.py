@@ -93,6 +93,9 @@ class Context(Figures):
         now = self.coverage.filter(
             (pl.col("year") == self.year) & (pl.col("quarter") == self.quarter)
         )
+        # the year before's sums short of a township, as 数据说明 states them: no comparison is
+        # made with them (set by :meth:`comparable`)
+        self.no_comparison: list[str] = []
         self.period_missing: list[str] = (
             codes_of(now["townships_missing"][0])
             if now.height and now["complete"][0] is False
@@ -256,6 +259,26 @@ class Context(Figures):
             set(df["division_code"].to_list()),
             set(now.filter(pl.col("status") == "published")["division_code"].to_list()),
         )
+
+    def comparable(self, code: str | None = None, quarter: int | None = None) -> bool:
+        """Whether a figure may be compared with the same period a year before (``quarter``:
+        another one of that year, e.g. 4 for a growth over the previous year-end): not when
+        the year before's sum over the scope lacks a township then in force (blocked or not
+        reported) — 比上年增长 would count the township left out as growth — nor, for a KPI,
+        when that year's own figure is short of one (kpi_* ``complete`` false). The shortfall
+        is stated once in 数据说明. A year without data is no shortfall: the figure is None."""
+        q = quarter or self.quarter
+        prev = self.coverage.filter((pl.col("year") == self.year - 1) & (pl.col("quarter") == q))
+        gap = codes_of(prev["townships_missing"][0]) if prev.height else []
+        row = self._row(self.k_prev, code) if code and self.is_kpi(code) and q == self.quarter else None
+        if row and row.get("complete") is False:
+            gap += [c for c in codes_of(row["townships_missing"]) if c not in gap]
+        if not gap:
+            return True
+        text = self.missing_text(sorted(gap), self.year - 1, q)
+        if text not in self.no_comparison:
+            self.no_comparison.append(text)
+        return False
 
     def take_notes(self) -> list[str]:
         notes, self._notes = self._notes, []

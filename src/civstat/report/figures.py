@@ -100,7 +100,14 @@ class Figures:
         text = self.fmt(code, v)
         return self.marked(text, code) if own else text
 
+    def comparable(self, code: str | None = None, quarter: int | None = None) -> bool:
+        """Whether the figure may be compared with a year before; :class:`Context` checks that
+        year's coverage (figures over stated values compare always)."""
+        return True
+
     def pp(self, code: str) -> str | None:
+        if self.kval(code, prev=True) is not None and not self.comparable(code):
+            return None  # 上年 short of a township
         return self.tracer.change(
             f.pp_change(self.kval(code), self.kval(code, prev=True), self.ph["words"]["change"]),
             code,
@@ -205,6 +212,8 @@ class Figures:
         """Against the same period a year before: 比上年提高1.2个百分点 (rates), 比上年减少89对，
         下降3.5% (counts and amounts), 比上年增长1.6% (levels per something), 与上年持平."""
         now, before = self.value(code), self.value(code, prev=True)
+        if before is not None and not self.comparable(code):  # 上年 short of a township
+            return None
         words = self.ph["words"]["change"]
         if self.is_rate(code):
             return f.pp_change(now, before, words, base=base)

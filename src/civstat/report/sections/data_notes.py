@@ -9,7 +9,7 @@ import polars as pl
 
 from civstat.report import formatting as f
 from civstat.report import levels
-from civstat.report.context import Context, Reporting, clean
+from civstat.report.context import Context, Reporting, clean, codes_of
 from civstat.report.model import Section, Table
 from civstat.report.phrases import _format, sentence
 from civstat.report.trace import Traced
@@ -89,7 +89,12 @@ def render(ctx: Context) -> Section:
     published = set(status.filter(pl.col("status") == "published")["division_code"].to_list())
     reported = set(status["division_code"].to_list())
     quarter = f.CN_QUARTER[ctx.quarter]
-    not_now = [f"{names.get(c, c)}（未报送）" for c in ctx.codes if c not in reported]
+    # the period's townships in force and those published (period_coverage), as the figures count
+    # them: a township not yet in force (a 街道 set up later) is not one that failed to report
+    now = ctx.coverage.filter((pl.col("year") == ctx.year) & (pl.col("quarter") == ctx.quarter))
+    left_out = set(codes_of(now["townships_missing"][0])) if now.height else set(ctx.codes)
+    in_force = [c for c in ctx.codes if c in reported or c in left_out]
+    not_now = [f"{names.get(c, c)}（未报送）" for c in in_force if c not in reported]
     hard = ctx.r.hard_violations(ctx.year, ctx.quarter, ctx.codes)
     soft = ctx.r.soft_warnings(ctx.year, ctx.quarter, ctx.codes)
     blocked: dict[tuple[str, str], list[str]] = {}
@@ -109,15 +114,13 @@ def render(ctx: Context) -> Section:
         for r in status.filter(pl.col("status") != "published").iter_rows(named=True)
         if r["division_code"] not in published and r["division_code"] not in in_table
     ]
-    # the period's townships in force and those published (period_coverage), as the figures count them
-    now = ctx.coverage.filter((pl.col("year") == ctx.year) & (pl.col("quarter") == ctx.quarter))
     expected = now["townships_expected"][0] if now.height else len(ctx.codes)
     included = now["townships_included"][0] if now.height else len(published)
     explained = soft.filter(pl.col("explanation").is_not_null()).height if soft.height else 0
     short = [f"{label}{text}" for label, text in ctx.short_figures.items()]
     state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
     towns = [
-        {"name": names.get(c, c), "text": STATUS.get(state.get(c), "未报送")} for c in ctx.codes
+        {"name": names.get(c, c), "text": STATUS.get(state.get(c), "未报送")} for c in in_force
     ]
     cov = f"period_coverage（{ctx.year}年{quarter}）"
     expected_fig = count(
@@ -214,6 +217,13 @@ def render(ctx: Context) -> Section:
             else None,
             *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
+            *(
+                sentence(
+                    "data_notes.no_comparison", ctx.ph, prev_year=ctx.year - 1, scope=ctx.scope_word,
+                    gap=gap,
+                )
+                for gap in ctx.no_comparison
+            ),
             sentence(
                 "data_notes.soft",
                 ctx.ph,

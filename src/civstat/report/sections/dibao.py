@@ -73,9 +73,12 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
 
         std_now = standard_row(stds, cat.code, ctx.year)
         std_text = standard_text(std_now)
-        raised = standard_change(std_now, standard_row(stds, cat.code, ctx.year - 1), words)
         per_capita = f"{code}_monthly_per_capita_{cat.code}"
         standard_code = f"{code}_standard_{cat.code}"
+        std_before = standard_row(stds, cat.code, ctx.year - 1)
+        raised = standard_change(
+            std_now, std_before if std_before and ctx.comparable(standard_code) else None, words
+        )
         coverage = f"{code}_coverage_rate_{cat.code}"
         paras += [
             ctx.say(

@@ -60,7 +60,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "beds_per_1000",
-                beds_per_1000=ctx.tracer.figure(
+                beds_per_1000=ctx.marked(
                     f.fmt_num(None if per_1000 is None else round(per_1000, 1), 1),
                     "beds_per_1000_elderly",
                 ),
@@ -68,10 +68,13 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "growth",
+                # a growth over the year-end before: not against a sum short of a township
                 beds_growth=ctx.marked(
                     f.growth_rate(ctx.kval(GROWTH), ctx.ph["words"]["change"], base="上年末"),
                     GROWTH,
-                ),
+                )
+                if ctx.kval(GROWTH) is None or ctx.comparable(quarter=4)
+                else None,
             ),
             ctx.say(
                 prog,
