@@ -193,3 +193,23 @@ def test_dotted_placeholders_and_chinese_numerals():
         "二十",
         "二十三",
     ]
+
+
+def test_figures_round_half_up_on_their_own_digits():
+    """四舍五入 as statistics print it: a figure exactly halfway goes up, whatever binary floats
+    and Python's round-half-even make of it (3 ÷ 2,000 = 0.15% was printed 0.1%; 12.5 as 12;
+    a 2.25 growth as 2.2%)."""
+    words = load_phrases()["words"]["change"]
+    assert f.fmt_pct(3 / 2000) == "0.2%"
+    assert f.fmt_pct(0.285) == "28.5%"  # 28.499999999999996 in binary
+    assert f.fmt_pct(0.0145) == "1.5%"
+    assert f.fmt_pct(-0.0004) == "0.0%"  # no −0.0%
+    assert f.fmt_int(12.5) == "13" and f.fmt_int(2_500_000.5, "元") == "2,500,001元"
+    assert f.fmt_num(2.25) == "2.3"
+    assert f.level_number(4.45) == "4.5" and f.level_number(1362.5) == "1,363"
+    assert f.fmt_wan(1_234_565) == "123.46"  # 123.4565 万元
+    assert f.MoneyFormat("万元").cell(1_234_565) == "123.46"
+    assert f.pp_change(0.2015, 0.2, words) == "比上年提高0.2个百分点"  # 0.15 points
+    assert f.growth(1_000_125, 1_000_000, words, decimals=2) == "比上年增长0.01%"  # 0.0125 %
+    assert f.growth_rate(0.0225, words) == "比上年增长2.3%"
+    assert f.level_change(1_150, 1_000_000, "998,850元", words) == "比上年减少998,850元，下降99.9%"

@@ -32,6 +32,8 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from civstat.report.formatting import fixed
+
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 # matplotlib: the first family that is installed draws the text (fonts-noto-cjk on Debian)
 STATIC_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei"]
@@ -209,7 +211,7 @@ def value_labels(values: Sequence, percent: bool = False) -> list[str]:
     """Labels on bars: every bar with the same number of decimals."""
     vals = [float(v) for v in values if v is not None]
     if percent:
-        return ["" if v is None else f"{float(v) * 100:.1f}%" for v in values]
+        return ["" if v is None else f"{fixed(float(v) * 100, 1, sep=False)}%" for v in values]
     d = min(_decimals(vals, 2), 2) if vals else 0
     return ["" if v is None else f"{float(v):,.{d}f}" for v in values]
 
@@ -217,7 +219,7 @@ def value_labels(values: Sequence, percent: bool = False) -> list[str]:
 def shares(values: Sequence[float]) -> list[str]:
     """A composition's shares, each with one decimal: '7.4%', '92.6%'."""
     total = sum(values)
-    return [f"{v / total * 100:.1f}%" if total else "" for v in values]
+    return [f"{fixed(v / total * 100, 1, sep=False)}%" if total else "" for v in values]
 
 
 def unit_text(unit: str | None) -> str | None:

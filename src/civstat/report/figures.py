@@ -177,7 +177,7 @@ class Figures:
             n = f.level_number(value)
             pattern = f.LEVEL_WORDS.get(u)
             return pattern.format(n=n) if pattern else f"{n}元"
-        return f.fmt_num(round(value, 1), 1, u if unit else "")
+        return f.fmt_num(float(f.rounded(value, 1)), 1, u if unit else "")
 
     def amount(self, code: str, value) -> str | None:
         """A difference of the figure with its plain unit (89对, 12.5万元, 35元)."""
@@ -265,7 +265,7 @@ class Figures:
         """A township's value in a ranking sentence: 6.0%, 615元, 18.3个 (每万人 in the name)."""
         u = self.unit(code)
         if "/" in u and not u.startswith("元/"):
-            return f.fmt_num(round(value, 1), 1, u.split("/")[0])
+            return f.fmt_num(float(f.rounded(value, 1)), 1, u.split("/")[0])
         return self.amount(code, value) if u.startswith("元/") else self.fmt(code, value)
 
     def ranking_varies(self, code: str, among: list[str] | None = None) -> bool:

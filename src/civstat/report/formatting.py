@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 MONEY_UNITS = ("auto", "元", "万元")
 
@@ -27,11 +28,31 @@ def _finite_or_none(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
+_EXACT = Context(prec=60)  # room for 10^18 to 10^-9 without rounding
+
+
+def rounded(x, decimals: int = 0) -> Decimal:
+    """``x`` to ``decimals`` decimals as statistics round (四舍五入, GB/T 8170's half up on the
+    figure's own digits): 3 ÷ 2,000 = 0.15% → 0.2%, where binary floats (0.15 is
+    0.1499999…) and Python's round-half-even (round(12.5) is 12) would print 0.1% and 12. A
+    float's binary noise below 10⁻⁹ is taken off first (0.285 × 100 is 28.499999999999996)."""
+    d = _EXACT.create_decimal(repr(float(x))).quantize(Decimal("1e-9"), ROUND_HALF_EVEN,
+                                                       context=_EXACT)
+    return d.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, context=_EXACT)
+
+
+def fixed(x, decimals: int = 0, sep: bool = True) -> str:
+    """``x`` rounded as :func:`rounded`, written with ``decimals`` decimals (and separators)."""
+    d = rounded(x, decimals)
+    text = f"{d:,.{decimals}f}" if sep else f"{d:.{decimals}f}"
+    return "0" + text[2:] if text.startswith("-0") and rounded(abs(x), decimals) == 0 else text
+
+
 def fmt_int(x, unit: str = "") -> str | None:
     """1775475 → '1,775,475' (+ unit)."""
     if _missing(x):
         return None
-    return f"{round(x):,}{unit}"
+    return f"{fixed(x)}{unit}"
 
 
 def fmt_num(x, decimals: int = 1, unit: str = "") -> str | None:
@@ -40,7 +61,7 @@ def fmt_num(x, decimals: int = 1, unit: str = "") -> str | None:
         return None
     if float(x).is_integer():
         return f"{int(x):,}{unit}"
-    return f"{x:,.{decimals}f}{unit}"
+    return f"{fixed(x, decimals)}{unit}"
 
 
 def fmt_pct(rate, decimals: int = 1) -> str | None:
@@ -48,7 +69,7 @@ def fmt_pct(rate, decimals: int = 1) -> str | None:
     pct = None if _missing(rate) else _finite_or_none(rate * 100)
     if pct is None:
         return None
-    return f"{pct:.{decimals}f}%"
+    return f"{fixed(pct, decimals, sep=False)}%"
 
 
 def fmt_yuan(yuan) -> str | None:
@@ -85,7 +106,7 @@ def fmt_wan(yuan, decimals: int = 2) -> str | None:
     (5,980,000 → '598', 174,221,929 → '17,422.19', 227,000 → '22.7')."""
     if _missing(yuan):
         return None
-    text = f"{float(yuan) / 10000:,.{decimals}f}"
+    text = fixed(float(yuan) / 10000, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -134,7 +155,7 @@ class MoneyFormat:
         if _missing(yuan):
             return None
         if self.unit == "万元":
-            return f"{yuan / 10000:,.2f}"
+            return fixed(yuan / 10000, 2)
         return fmt_yuan(yuan)
 
     def scale(self, yuan) -> float | None:
@@ -156,9 +177,9 @@ def level_number(x) -> str | None:
     if _missing(x):
         return None
     v = float(x)
-    if abs(v) < 10 and round(v, 1) != round(v):
-        return f"{v:.1f}"
-    return f"{round(v):,}"
+    if abs(v) < 10 and rounded(v, 1) != rounded(v):
+        return fixed(v, 1)
+    return fixed(v)
 
 
 # 元/人·月 → 月人均860元 (the seeds: 由月人均440元提高到月人均500元); other per-units keep theirs
@@ -180,7 +201,7 @@ def fmt_target(x, rate: bool) -> str | None:
     if _missing(x):
         return None
     v = float(x) * 100 if rate else float(x)
-    text = f"{v:,.1f}".rstrip("0").rstrip(".")
+    text = fixed(v, 1).rstrip("0").rstrip(".")
     return f"{text}%" if rate else text
 
 
@@ -202,7 +223,7 @@ def pp_change(
     diff = _finite_or_none((rate_now - rate_before) * 100)
     if diff is None:
         return None
-    delta = round(diff, decimals)
+    delta = rounded(diff, decimals)
     if delta == 0:
         return change_text("pp", words, None, base=base)
     return change_text("pp", words, delta > 0, f"{abs(delta):.{decimals}f}", base)
@@ -225,7 +246,7 @@ def growth_rate(rate, words: dict, decimals: int = 1, base: str = "上年") -> s
     pct = _finite_or_none(rate * 100)
     if pct is None:
         return None
-    delta = round(pct, decimals)
+    delta = rounded(pct, decimals)
     if delta == 0:
         return change_text("growth", words, None, base=base)
     return change_text("growth", words, delta > 0, f"{abs(delta):.{decimals}f}%", base)
@@ -249,8 +270,9 @@ def level_change(
     text = change_text("level", words, up, amount, base)
     if before:
         pct = _finite_or_none((now / before - 1) * 100)
-        if pct is not None and round(abs(pct), decimals) > 0:
-            text += words["pct"][("up" if up else "down")].format(x=f"{abs(pct):.{decimals}f}%")
+        if pct is not None and rounded(abs(pct), decimals) > 0:
+            text += words["pct"][("up" if up else "down")].format(
+                x=f"{fixed(abs(pct), decimals, sep=False)}%")
     return text
 
 

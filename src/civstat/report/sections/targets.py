@@ -87,10 +87,10 @@ def _gap(ctx: Context, code: str, gap) -> str | None:
         return None
     g = ctx.ph["targets"]["gap"]
     if ctx.is_rate(code):
-        d = round(gap * 100, 1)
+        d = f.rounded(gap * 100, 1)
         amount = f"{abs(d):.1f}个百分点"
     else:
-        d = round(gap, 1)
+        d = f.rounded(gap, 1)
         amount = ctx.amount(code, abs(gap)) or ""
     if d == 0:
         return g["met"]
