@@ -18,7 +18,8 @@ from test_reader_units import DIBAO, DIBAO_HEADER, county, load, sheets_of, town
 
 from civstat.contract import load_contract
 from civstat.ingest import read_return
-from civstat.ingest.columns import CellBatch, limit_of, read_cell, typing_unit
+from civstat.ingest.cell_batch import CellBatch
+from civstat.ingest.columns import limit_of, read_cell, typing_unit
 from civstat.ingest.reader import Refusal
 
 __all__ = ["county", "township"]  # module fixtures shared with test_reader_units

@@ -21,7 +21,8 @@ from handmade import (
 )
 
 from civstat.contract import load_contract
-from civstat.ingest.columns import CellBatch, limit_of, read_cell, typing_unit
+from civstat.ingest.cell_batch import CellBatch
+from civstat.ingest.columns import limit_of, read_cell, typing_unit
 from civstat.ingest.refusal import Refusal
 
 T1, T5 = "表1 最低生活保障", "表5 自然灾害"

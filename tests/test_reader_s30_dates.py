@@ -27,7 +27,8 @@ from handmade import (
 from test_reader_date_figures import DATE, DATE_TIME, T1, _return
 
 from civstat.contract import load_contract
-from civstat.ingest.columns import CellBatch, limit_of, read_cell, typing_unit
+from civstat.ingest.cell_batch import CellBatch
+from civstat.ingest.columns import limit_of, read_cell, typing_unit
 from civstat.ingest.date_figures import stores
 
 URBAN = "SELECT households, persons, new_households, new_persons, funds_ytd FROM raw.dibao " \

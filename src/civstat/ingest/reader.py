@@ -19,7 +19,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from civstat.contract import Sheet, load_contract
-from civstat.ingest.columns import CellBatch, SheetPlan, add_sheets, fill_sheets, type_sheets
+from civstat.ingest.cell_batch import CellBatch
+from civstat.ingest.columns import SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover
 from civstat.ingest.formats import read_shown_units
 from civstat.ingest.formulas import (
