@@ -18,6 +18,7 @@ from handmade import (
     BAIMIAO,
     CHENGGUAN,
     DIBAO,
+    MADIAN,
     canonical_sheets,
     cover_rows,
     quarantine_rows,
@@ -213,12 +214,15 @@ def test_error_values_in_an_xls_are_refused_at_their_cells(tmp_path):
     assert _dibao(con) == {"urban": (120, 210), "rural": (529, 664)}
 
 
-def _write_by_program(path: Path, sheets: dict, formulas: dict) -> Path:
+def _write_by_program(path: Path, sheets: dict, formulas: dict, manual: bool = False) -> Path:
     """A return written by a program with xlsxwriter, cell by cell: its formulas (sheet →
     {(row, column): (formula, saved result or None)}) saved as xlsxwriter saves them — the
-    result 0 unless one is given, the workbook flagged to compute them on opening."""
+    result 0 unless one is given, the workbook flagged to compute them on opening (``manual``:
+    set to compute by hand, and not before saving)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(path)
+    if manual:
+        book.set_calc_mode("manual")
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -271,3 +275,33 @@ def test_a_formula_excel_computed_as_0_is_read(tmp_path):
     con, result = run_ingest(tmp_path)
     assert not result.quarantined, quarantine_rows(con)
     assert con.execute("SELECT new_persons FROM raw.dibao WHERE category = 'rural'").fetchone() == (0,)
+
+
+def test_figures_by_formula_in_a_workbook_computed_by_hand_are_read_with_a_finding(tmp_path):
+    """A workbook set to compute by hand and not before saving (calcMode manual, calcOnSave 0):
+    the results saved may predate the last change of the cells they sum. They are read (210,
+    664), with one finding naming the first such cell and how many; Excel's own manual mode,
+    which computes before saving, is no matter (guard)."""
+    folder = raw_folder(tmp_path)
+    formulas = {DIBAO_SHEET: {(1, 2): ("=100+110", 210), (2, 2): ("=600+64", 664)}}
+    path = _write_by_program(folder / "马店镇.xlsx", {"封面": cover_rows(), **canonical_sheets()},
+                             formulas, manual=True)
+    assert b'calcMode="manual" calcOnSave="0"' in zipfile.ZipFile(path).read("xl/workbook.xml")
+    saved = _write_by_program(folder / "白庙乡.xlsx", {"封面": cover_rows(unit="白庙乡", code=BAIMIAO),
+                                                   **canonical_sheets()}, formulas, manual=True)
+    with zipfile.ZipFile(saved) as zf:
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, data.replace(b' calcOnSave="0"', b"")
+                         if info.filename == "xl/workbook.xml" else data)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined
+    assert con.execute("SELECT division_code, persons FROM raw.dibao ORDER BY 1, category DESC"
+                       ).fetchall() == [(MADIAN, 210), (MADIAN, 664), (BAIMIAO, 210), (BAIMIAO, 664)]
+    stale = con.execute('SELECT s.division_code, f.sheet, f."row", f."column", f.message_zh '
+                        "FROM raw.findings f JOIN raw.submissions s USING (submission_id) "
+                        "WHERE f.code = 'stale_formulas'").fetchall()
+    assert stale == [(MADIAN, DIBAO_SHEET, 2, "期末保障人数",
+                      ("期末保障人数(单元格 C2)等2个读取的数是公式的结果,而工作簿设为手动计算、保存前不重算:"
+                      "公式的结果可能不是最新的,请核对(在 Excel 或 WPS 中按 F9 重算后保存,或改为自动计算)"))]

@@ -211,7 +211,7 @@ def refuse_zero_formulas(checked: Checked, grids, plans) -> None:
         return
     for plan in plans:
         xml = formulas.get(members.get(plan.name))
-        zeros = _zero_formulas(xml) if xml is not None and plan.rows else None
+        zeros = _formula_cells(xml, zero=True) if xml is not None and plan.rows else None
         if not zeros:
             continue
         lead = grids.leads.get(plan.name, 0)
@@ -287,15 +287,64 @@ def _refuse_in_blank_rows(found: dict[str, dict[tuple[int, int], FalseBlank]], g
                                xl_rowcol_to_cell(r, c), blank)
 
 
-def _zero_formulas(xml: bytes) -> dict[tuple[int, int], str]:
-    """(row, column) → formula text of the sheet's formula cells saved with the result 0."""
+# a workbook computed by hand (工具→重新计算→手动) and saved without computing: Excel's default
+# for manual mode computes before saving (calcOnSave on); with it off, results may be stale
+_MANUAL = re.compile(rb'<(?:\w+:)?calcPr\b(?=[^>]*\bcalcMode="manual")'
+                     rb'(?=[^>]*\bcalcOnSave="(?:0|false)")')
+
+
+def stale_formulas(checked: Checked, grids, plans) -> Finding | None:
+    """A finding when figures the reader reads are formulas' results saved in a workbook set to
+    compute by hand and not to compute before saving (``calcMode="manual"``,
+    ``calcOnSave="0"``): a result may predate the last change of the cells it sums. Whether it
+    does cannot be told from the file (nor would a refusal help: computing (F9) and saving
+    leaves the setting as it is), so the statistician is told where, to check."""
+    if not checked.with_formulas:
+        return None
+    read = checked.member_reader()
+    try:
+        if not _MANUAL.search(read("xl/workbook.xml")):
+            return None
+        members = sheet_members(read)
+    except (KeyError, ValueError):
+        return None
+    found: list[tuple[str, int, str, str]] = []  # (sheet, row, column's header, cell)
+    for plan in plans:
+        xml = checked.with_formulas.get(members.get(plan.name))
+        cells = _formula_cells(xml) if xml is not None and plan.rows else None
+        if not cells:
+            continue
+        lead = grids.leads.get(plan.name, 0)
+        found += [(plan.name, record["source_row"], plan.columns[j][1],
+                   xl_rowcol_to_cell(record["source_row"] - 1, c + lead))
+                  for record, _ in plan.counted() for j, c in enumerate(plan.index)
+                  if (record["source_row"] - 1, c + lead) in cells]
+    if not found:
+        return None
+    sheet, row, column, cell = found[0]
+    more_zh = f"等{len(found)}个" if len(found) > 1 else ""
+    more_en = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return Finding(
+        "stale_formulas",
+        f"{column}(单元格 {cell}){more_zh}读取的数是公式的结果,而工作簿设为手动计算、保存前不重算:"
+        "公式的结果可能不是最新的,请核对(在 Excel 或 WPS 中按 F9 重算后保存,或改为自动计算)",
+        f"{column} (cell {cell}){more_en}: the figures read are formulas' results in a workbook "
+        "set to compute by hand and saved without computing; a result may be out of date: check "
+        "them (compute with F9 and save, or set computing to automatic)",
+        sheet=sheet, row=row, column=column)
+
+
+def _formula_cells(xml: bytes, zero: bool = False) -> dict[tuple[int, int], str]:
+    """(row, column) → formula text of the sheet's formula cells (``zero``: only those saved
+    with the result 0)."""
     found = {}
     for attributes, body in CELL.findall(xml):
         if not body or not _FORMULA.search(body):
             continue
-        value, kind = VALUE.search(body), TYPE.search(attributes)
-        if value is None or (kind and kind[1] != b"n") or not _is_zero(value[1]):
-            continue
+        if zero:
+            value, kind = VALUE.search(body), TYPE.search(attributes)
+            if value is None or (kind and kind[1] != b"n") or not _is_zero(value[1]):
+                continue
         if (ref := REF.search(attributes)) is not None:
             formula = _FORMULA_TEXT.search(body)
             found[xl_cell_to_rowcol(ref[1].decode())] = (

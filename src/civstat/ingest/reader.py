@@ -28,6 +28,7 @@ from civstat.ingest.formulas import (
     refuse_false_blanks,
     refuse_xls_blank_rows,
     refuse_zero_formulas,
+    stale_formulas,
     xls_blanks,
     xlsx_blanks,
 )
@@ -371,6 +372,8 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
         read_stored(xlsx_stored(checked), grids, plans, xlsx_1904(checked))  # 0 formatted as a date
         refuse_blank_rows(checked, grids, plans)
         refuse_zero_formulas(checked, grids, plans)
+        if (stale := stale_formulas(checked, grids, plans)) is not None:
+            parsed.findings.append(stale)
         if blanks:
             refuse_false_blanks(xlsx_blanks(checked), grids, (by_family["cover"], cover_findings),
                                 plans)
