@@ -131,8 +131,14 @@ def parse_date(value: str | None) -> dt.date | None:
                         f"not a valid date (month or day out of range): {text}") from None
 
 
+class Percent(float):
+    """A number the cell wrote with a per-cent sign (``150%`` → 1.5): a ratio's target stated so
+    may pass 100%, one written ``95`` for 95% may not (see ``target_not_fraction``)."""
+
+
 def parse_number(value: str | None) -> float:
-    """A finite number; ``1,000``, full-width digits and ``30%`` (→ 0.3) are accepted."""
+    """A finite number; ``1,000``, full-width digits and ``30%`` (→ :class:`Percent` 0.3) are
+    accepted."""
     text = compact(value).replace(",", "")
     _required(text, True)
     percent = text.endswith("%")
@@ -142,7 +148,7 @@ def parse_number(value: str | None) -> float:
         raise CellError(f"应为数值:{text}", f"must be a number: {text}") from None
     if not math.isfinite(number):
         raise CellError(f"应为有限数值:{text}", f"must be a finite number: {text}")
-    return number / 100 if percent else number
+    return Percent(number / 100) if percent else number
 
 
 def parse_year(value: str | None) -> int:
