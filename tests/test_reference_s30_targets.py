@@ -2,7 +2,8 @@
 whole per cent (95 for 95%, 15 for 增长15%) was loaded as 95.0 and 15.0, so 计划完成情况 said 未完成
 with a gap of −94 and nothing else was said → refused, naming the cell and what to write, while
 95%, 0.95, 150% (stated with its sign) and a count KPI's 35 are read; a KPI named by its Chinese
-name (护理型床位占比, 村（居）委会女性成员比例) was refused unknown_kpi → read as its code."""
+name (护理型床位占比, 村（居）委会女性成员比例) was refused unknown_kpi → read as its code; a decimal
+comma (35,5) was dropped (355) → refused."""
 
 from __future__ import annotations
 
@@ -102,3 +103,24 @@ def test_a_kpi_by_its_name_and_by_its_code_is_one_key(tmp_path):
     assert named(result) == {("plan_targets.csv", 4, "target", "duplicate_conflict"),
                              ("plan_targets.csv", 5, "target", "duplicate_conflict")}
     assert tables["plan_targets"] == [(C, 2025, "nursing_bed_share", 0.55, ">=", "要点")]
+
+
+def test_a_decimal_comma_in_a_target_is_refused_not_dropped(tmp_path):
+    """"35,5" (35.5 typed with a decimal comma) loaded as 355 and "0,950" as 950; a comma that
+    separates thousands (1,200; 12,0000 in 万 groups) is read."""
+    write_all(tmp_path / "ref", plans=[
+        f'{C},2025,beds_per_1000_elderly,"35,5",>=,要点',         # row 2
+        f'{T1},2025,beds_per_1000_elderly,"0,950",>=,要点',       # row 3
+        f'{C},2025,social_workers_per_10k,"1,200",>=,要点',       # row 4
+        f'{T1},2025,social_workers_per_10k,"12,0000",>=,要点',    # row 5
+        f'{C},2025,temp_assist_per_case,"1,234.5",>=,要点',       # row 6
+    ], expl=[])
+    result, tables, _ = load(tmp_path)
+    assert named(result) == {("plan_targets.csv", 2, "target", "bad_value"),
+                             ("plan_targets.csv", 3, "target", "bad_value")}
+    assert all("逗号不是千位分隔符" in r.message_zh for r in result.refusals)
+    assert sorted(tables["plan_targets"]) == [
+        (C, 2025, "social_workers_per_10k", 1200.0, ">=", "要点"),
+        (C, 2025, "temp_assist_per_case", 1234.5, ">=", "要点"),
+        (T1, 2025, "social_workers_per_10k", 120000.0, ">=", "要点"),
+    ]

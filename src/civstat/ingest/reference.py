@@ -29,7 +29,8 @@ Policy: **keep the last good row.**
 
 Refusal kinds (``ref.rejected_rows.kind``): ``file_missing``, ``file_unreadable``,
 ``missing_column``, ``duplicate_column``, ``bad_value`` (a cell that cannot be read: codes that
-are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers,
+are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers
+(a decimal comma ``35,5`` included: only a thousands comma ``1,200`` / ``12,0000`` is read),
 years, periods, choices, empty required cells), ``extra_cells``, ``duplicate_conflict``,
 ``valid_to_before_from``, ``unknown_parent``, ``parent_not_county``, ``parent_wrong_level``
 (a county's parent not a city, a city's not a province, a province with a parent),

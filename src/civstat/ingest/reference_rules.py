@@ -28,6 +28,7 @@ _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _TIME_PART = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _PERIOD_Q = re.compile(r"(\d{4})(?:年)?-?Q([1-4])", re.IGNORECASE)
 _PERIOD_CN = re.compile(r"(\d{4})年第?([1-4一二三四])季度?")
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,3}(?:,\d{3,4})+(?:\.\d*)?%?")  # 1,200  12,0000  1,234.5
 _CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 
@@ -137,9 +138,14 @@ class Percent(float):
 
 
 def parse_number(value: str | None) -> float:
-    """A finite number; ``1,000``, full-width digits and ``30%`` (→ :class:`Percent` 0.3) are
-    accepted."""
-    text = compact(value).replace(",", "")
+    """A finite number; ``1,000`` (or ``12,0000``), full-width digits and ``30%`` (→
+    :class:`Percent` 0.3) are accepted; a comma that cannot separate thousands (``0,95``, ``35,5``:
+    a decimal comma) is refused rather than dropped."""
+    text = compact(value)
+    if "," in text and not _GROUPED.fullmatch(text):
+        raise CellError(f"逗号不是千位分隔符(小数点请用 . ):{text}",
+                        f"the comma does not separate thousands (write the decimal point as .): {text}")
+    text = text.replace(",", "")
     _required(text, True)
     percent = text.endswith("%")
     try:
