@@ -29,12 +29,15 @@ Policy: **keep the last good row.**
 
 Refusal kinds (``ref.rejected_rows.kind``): ``file_missing``, ``file_unreadable``,
 ``missing_column``, ``duplicate_column``, ``bad_value`` (a cell that cannot be read: codes that
-are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers,
+are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers
+(a decimal comma ``35,5`` included: only a thousands comma ``1,200`` / ``12,0000`` is read),
 years, periods, choices, empty required cells), ``extra_cells``, ``duplicate_conflict``,
 ``valid_to_before_from``, ``unknown_parent``, ``parent_not_county``, ``parent_wrong_level``
 (a county's parent not a city, a city's not a province, a province with a parent),
 ``unknown_successor``,
-``successor_cycle``, ``division_removed``, ``unknown_kpi`` (not in ``seeds/kpi_definitions.csv``),
+``successor_cycle``, ``division_removed``, ``unknown_kpi`` (not in ``seeds/kpi_definitions.csv``,
+by code or by its Chinese name), ``target_not_fraction`` (a ratio KPI's target over 1 written
+without a per-cent sign — ``95`` for 95% — which would read as 9500%; ``150%`` stated so is read),
 ``unknown_rule`` (not in ``quality/rules.yaml``), ``hard_rule_explained`` (hard failures are
 corrected and resubmitted, not explained), ``unknown_division``, ``not_township`` (explanations
 are for township returns), ``last_good_invalid`` (the kept row no longer fits either: removed).
@@ -43,7 +46,8 @@ Accepted as Excel writes it: UTF-8 with or without BOM, GBK/GB18030, UTF-16 (“
 tab-separated); header names with spaces or in another case; dates ``2011-01-01``,
 ``2011/1/1``, ``2011/01/01``, ``2011.1.1``, ``2011年1月1日`` (a time part is dropped); codes with
 stray spaces, full-width digits, a leading apostrophe or written as ``371599101000.0``;
-targets as ``30%``; comparisons ``≥``/``≤``; periods ``2024q4``/``2024年第4季度``.
+targets as ``30%``; a KPI named by its ``name_zh`` (护理型床位占比); comparisons ``≥``/``≤``;
+periods ``2024q4``/``2024年第4季度``.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ from civstat.ingest.reference_checks import (
     division_problem,
     key_of,
     key_text,
-    kpi_codes,
+    read_kpis,
     settle,
 )
 from civstat.ingest.reference_rules import CellError
@@ -202,6 +206,8 @@ def _parse_row(table: str, label: str, row: int, header: list[str], cells: list[
             values[col] = parse(raw.get(col))
         except CellError as exc:
             errors.append((col, exc))
+    if table == "plan_targets" and "kpi_code" in values:
+        values["kpi_code"] = run.kpis.code_of(values["kpi_code"])
     key_cols = KEYS[table]
     key = None if any(c in key_cols for c, _ in errors) else tuple(values[c] for c in key_cols)
     for col, exc in errors:
@@ -330,7 +336,7 @@ def load_reference(reference_dir: Path, con) -> RefResult:
     refusal goes to ``ref.rejected_rows``. Tables exist (empty) even without CSVs."""
     reference_dir = Path(reference_dir)
     tables = _existing_tables(con)
-    run = Run(kpi_codes=kpi_codes(), rules=RuleSeverities(), in_use=_in_use(con, tables))
+    run = Run(kpis=read_kpis(), rules=RuleSeverities(), in_use=_in_use(con, tables))
     final: dict[str, dict[Key, Rec]] = {}
     for table, paths in _sources(reference_dir).items():
         previous = _previous(con, table, tables)

@@ -69,6 +69,19 @@ class Rec:
         return f"{self.file} row {self.row}" if self.file else "the last load"
 
 
+@dataclass(frozen=True)
+class Kpis:
+    """What a plan target's ``kpi_code`` is checked against."""
+
+    codes: frozenset[str] = frozenset()
+    ratios: frozenset[str] = frozenset()  # unit ``ratio``: targets are fractions (0.95)
+    by_name: Mapping[str, str] = field(default_factory=dict)  # name_zh (as parsed) → kpi_code
+
+    def code_of(self, text: str) -> str:
+        """The code of a KPI named by its code or by its Chinese name (护理型床位占比)."""
+        return self.by_name.get(text, text)
+
+
 @dataclass
 class Pending:
     """A refusal whose outcome (last good row kept, other row used, nothing) is not known yet."""
@@ -89,7 +102,7 @@ class Run:
 
     pending: list[Pending] = field(default_factory=list)
     whole: list[RefRefusal] = field(default_factory=list)
-    kpi_codes: frozenset[str] = frozenset()
+    kpis: Kpis = field(default_factory=Kpis)
     rules: Mapping[str, str] = field(default_factory=dict)  # code → severity
     in_use: frozenset[str] = frozenset()
 
@@ -101,11 +114,17 @@ class Run:
 
 # -- context -----------------------------------------------------------------------------------
 
-def kpi_codes() -> frozenset[str]:
+def read_kpis() -> Kpis:
+    """The KPIs of ``seeds/kpi_definitions.csv``."""
     from civstat.paths import DBT_PROJECT_DIR
 
     with (DBT_PROJECT_DIR / "seeds" / "kpi_definitions.csv").open(encoding="utf-8-sig") as fh:
-        return frozenset(r["kpi_code"].strip() for r in csv.DictReader(fh))
+        rows = [(r["kpi_code"].strip(), r["name_zh"], r["unit"].strip()) for r in csv.DictReader(fh)]
+    names = [rr.kpi_code(name) for _, name, _ in rows if rr.clean(name)]
+    return Kpis(frozenset(code for code, _, _ in rows),
+                frozenset(code for code, _, unit in rows if unit == "ratio"),
+                {rr.kpi_code(name): code for code, name, _ in rows  # a name two KPIs share: neither
+                 if rr.clean(name) and names.count(rr.kpi_code(name)) == 1})
 
 
 def rule_severities() -> dict[str, str]:
@@ -152,9 +171,16 @@ def check_row(table: str, values: dict, run: Run) -> Problem | None:
             return ("valid_to", f"失效日期 {end} 早于生效日期 {start}",
                     f"valid_to {end} is before valid_from {start}", "valid_to_before_from")
     elif table == "plan_targets":
-        if values["kpi_code"] not in run.kpi_codes:
-            return ("kpi_code", f"指标代码不在指标定义(kpi_definitions)中:{values['kpi_code']}",
-                    f"kpi_code not in kpi_definitions: {values['kpi_code']}", "unknown_kpi")
+        kpi, target = values["kpi_code"], values["target"]
+        if kpi not in run.kpis.codes:
+            return ("kpi_code", f"指标代码不在指标定义(kpi_definitions)中:{kpi}",
+                    f"kpi_code not in kpi_definitions: {kpi}", "unknown_kpi")
+        if kpi in run.kpis.ratios and abs(target) > 1 and not isinstance(target, rr.Percent):
+            return ("target", (f"{kpi} 是比率指标,目标以小数计(95% 即 0.95),{target:g} 会读成 "
+                               f"{target * 100:g}%:请写成 {target:g}% 或 {target / 100:g}"),
+                    (f"{kpi} is a ratio and its target a fraction (95% is 0.95): {target:g} would "
+                     f"read as {target * 100:g}%; write {target:g}% or {target / 100:g}"),
+                    "target_not_fraction")
     elif table == "explanations":
         code = values["rule_code"]
         if code not in run.rules:

@@ -28,6 +28,7 @@ _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _TIME_PART = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _PERIOD_Q = re.compile(r"(\d{4})(?:年)?-?Q([1-4])", re.IGNORECASE)
 _PERIOD_CN = re.compile(r"(\d{4})年第?([1-4一二三四])季度?")
+_GROUPED = re.compile(r"[-+]?[1-9]\d{0,3}(?:,\d{3,4})+(?:\.\d*)?%?")  # 1,200  12,0000  1,234.5
 _CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 
@@ -131,9 +132,20 @@ def parse_date(value: str | None) -> dt.date | None:
                         f"not a valid date (month or day out of range): {text}") from None
 
 
+class Percent(float):
+    """A number the cell wrote with a per-cent sign (``150%`` → 1.5): a ratio's target stated so
+    may pass 100%, one written ``95`` for 95% may not (see ``target_not_fraction``)."""
+
+
 def parse_number(value: str | None) -> float:
-    """A finite number; ``1,000``, full-width digits and ``30%`` (→ 0.3) are accepted."""
-    text = compact(value).replace(",", "")
+    """A finite number; ``1,000`` (or ``12,0000``), full-width digits and ``30%`` (→
+    :class:`Percent` 0.3) are accepted; a comma that cannot separate thousands (``0,95``, ``35,5``:
+    a decimal comma) is refused rather than dropped."""
+    text = compact(value)
+    if "," in text and not _GROUPED.fullmatch(text):
+        raise CellError(f"逗号不是千位分隔符(小数点请用 . ):{text}",
+                        f"the comma does not separate thousands (write the decimal point as .): {text}")
+    text = text.replace(",", "")
     _required(text, True)
     percent = text.endswith("%")
     try:
@@ -142,7 +154,7 @@ def parse_number(value: str | None) -> float:
         raise CellError(f"应为数值:{text}", f"must be a number: {text}") from None
     if not math.isfinite(number):
         raise CellError(f"应为有限数值:{text}", f"must be a finite number: {text}")
-    return number / 100 if percent else number
+    return Percent(number / 100) if percent else number
 
 
 def parse_year(value: str | None) -> int:
