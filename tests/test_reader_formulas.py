@@ -46,6 +46,16 @@ def _patch_sheet(path: Path, sheet: str, edit) -> None:
     shutil.move(tmp, path)
 
 
+def _edit_workbook_xml(path: Path, old: bytes, new: bytes) -> None:
+    """Rewrite the workbook's xl/workbook.xml (its calculation flags) as another writer saves it."""
+    with zipfile.ZipFile(path) as zf:
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, data.replace(old, new) if info.filename == "xl/workbook.xml"
+                         else data)
+
+
 def _write(tmp_path: Path, sheets: dict) -> Path:
     return write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
 
@@ -266,12 +276,7 @@ def test_a_formula_excel_computed_as_0_is_read(tmp_path):
     path = _write_by_program(raw_folder(tmp_path) / "马店镇.xlsx",
                              {"封面": cover_rows(), **canonical_sheets()},
                              {DIBAO_SHEET: {(2, 4): ("=D3-50", None)}})  # 本年新增人数 of 农村低保
-    with zipfile.ZipFile(path) as zf:
-        items = [(info, zf.read(info)) for info in zf.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in items:
-            out.writestr(info, data.replace(b' fullCalcOnLoad="1"', b"")
-                         if info.filename == "xl/workbook.xml" else data)
+    _edit_workbook_xml(path, b' fullCalcOnLoad="1"', b"")
     con, result = run_ingest(tmp_path)
     assert not result.quarantined, quarantine_rows(con)
     assert con.execute("SELECT new_persons FROM raw.dibao WHERE category = 'rural'").fetchone() == (0,)
@@ -289,12 +294,7 @@ def test_figures_by_formula_in_a_workbook_computed_by_hand_are_read_with_a_findi
     assert b'calcMode="manual" calcOnSave="0"' in zipfile.ZipFile(path).read("xl/workbook.xml")
     saved = _write_by_program(folder / "白庙乡.xlsx", {"封面": cover_rows(unit="白庙乡", code=BAIMIAO),
                                                    **canonical_sheets()}, formulas, manual=True)
-    with zipfile.ZipFile(saved) as zf:
-        items = [(info, zf.read(info)) for info in zf.infolist()]
-    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in items:
-            out.writestr(info, data.replace(b' calcOnSave="0"', b"")
-                         if info.filename == "xl/workbook.xml" else data)
+    _edit_workbook_xml(saved, b' calcOnSave="0"', b"")  # as Excel saves its manual mode
     con, result = run_ingest(tmp_path)
     assert not result.quarantined
     assert con.execute("SELECT division_code, persons FROM raw.dibao ORDER BY 1, category DESC"
