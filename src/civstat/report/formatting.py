@@ -32,9 +32,10 @@ _EXACT = Context(prec=60)  # room for 10^18 to 10^-9 without rounding
 
 
 def rounded(x, decimals: int = 0) -> Decimal:
-    """``x`` to ``decimals`` decimals as statistics round (四舍五入, GB/T 8170's half up on the
-    figure's own digits): 3 ÷ 2,000 = 0.15% → 0.2%, where binary floats (0.15 is
-    0.1499999…) and Python's round-half-even (round(12.5) is 12) would print 0.1% and 12. A
+    """``x`` to ``decimals`` decimals as statistical publications round, 四舍五入 on the figure's
+    own decimal digits (half up; not GB/T 8170's 奇进偶舍 for measurements): 3 ÷ 2,000 = 0.15%
+    → 0.2%, 5 ÷ 2,000 = 0.25% → 0.3%, where binary floats (0.15 is 0.1499999…) and Python's
+    round-half-even (round(12.5) is 12, f"{0.25:.1f}" is 0.2) printed 0.1%, 12 and 0.2%. A
     float's binary noise below 10⁻⁹ is taken off first (0.285 × 100 is 28.499999999999996)."""
     d = _EXACT.create_decimal(repr(float(x))).quantize(Decimal("1e-9"), ROUND_HALF_EVEN,
                                                        context=_EXACT)
