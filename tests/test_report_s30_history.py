@@ -189,7 +189,8 @@ def test_2011_after_a_gap_year_states_no_change(county):
     assert "全年共实施临时救助40户次、100人次，发放临时救助资金84,002.40元" in text
     assert "平均每人次救助840元" in text
     # Q3 lacks 河口镇 (refused) and 山前乡 (sends Q4 only): the trend's 2011Q3 is marked
-    assert "2011年三季度全县合计：不含河口镇（2011年三季度未报送）、山前乡（2011年三季度未报送）" in text
+    assert ("2011年三季度全县合计：不含河口镇（2011年三季度报送的报表未通过读取、被拒收）、"
+            "山前乡（2011年三季度未报送）") in text
     assert "四季度应报4个乡镇（街道），已发布4个" in text
 
 

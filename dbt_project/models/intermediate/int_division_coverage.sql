@@ -11,6 +11,11 @@
 -- counts its townships; city and province rows also count their counties: expected (a county
 -- with a township in force) and complete (every township of the county included), and list
 -- the incomplete ones.
+-- A figure against the previous year-end (a growth, KPI denominator_period previous_year_end)
+-- needs both sums whole: the *_vs_base columns count this period's townships and those in
+-- force at the previous year-end (when that quarter has any return at all; a year with no
+-- data has no base to be short of) — included: in force now and published in both; missing:
+-- unpublished in either (an absorbed township missing at the base counts for its successor).
 with
 
 returns as (
@@ -64,6 +69,49 @@ status as (
         e.city_code, e.province_code
 ),
 
+-- this period's townships and those in force at the previous year-end (its Q4), each once:
+-- whether expected now, and whether missing from either sum
+base_status as (
+    select period, township_code, current_division_code, county_code, city_code, province_code,
+        true as is_now, not is_included as is_missing, false as is_missing_base
+    from status
+    union all
+    select n.period, b.township_code, b.current_division_code, b.county_code, b.city_code,
+        b.province_code, false, not b.is_included, not b.is_included
+    from periods as n
+    inner join status as b on b.year = n.year - 1 and b.quarter = 4
+),
+
+vs_base as (
+    select period, township_code, current_division_code, county_code, city_code, province_code,
+        bool_or(is_now) as is_now, bool_or(is_missing) as is_missing,
+        bool_or(is_missing_base) as is_missing_base
+    from base_status
+    group by period, township_code, current_division_code, county_code, city_code, province_code
+),
+
+vs_base_levels as (
+    {{ division_level_rows('vs_base') }}
+),
+
+vs_base_coverage as (
+    select
+        division_code,
+        division_level,
+        period,
+        count(*) filter (where is_now and not is_missing) as townships_included_vs_base,
+        count(*) filter (where is_missing_base) = 0 as base_complete,
+        coalesce(array_agg(township_code order by township_code) filter (where is_missing), {{ civstat_empty_array('varchar') }}) as townships_missing_vs_base,
+        count(distinct county_code) filter (where is_missing) as counties_short_vs_base,
+        case when division_level in ('city', 'province')
+            then coalesce(array_agg(distinct county_code order by county_code) filter (where is_missing),
+                {{ civstat_empty_array('varchar') }})
+        end as counties_incomplete_vs_base
+    from vs_base_levels
+    where division_code is not null
+    group by division_code, division_level, period
+),
+
 -- whether every township of the county is included (this quarter / every quarter of the year)
 with_county as (
     select
@@ -75,28 +123,41 @@ with_county as (
 
 levels as (
     {{ division_level_rows('with_county') }}
+),
+
+coverage as (
+    select
+        division_code,
+        division_level,
+        period,
+        year,
+        quarter,
+        count(*) as townships_expected,
+        count(*) filter (where is_included) as townships_included,
+        count(*) filter (where is_included_year) as townships_included_year,
+        coalesce(array_agg(township_code order by township_code) filter (where not is_included), {{ civstat_empty_array('varchar') }}) as townships_missing,
+        coalesce(array_agg(township_code order by township_code) filter (where not is_included_year), {{ civstat_empty_array('varchar') }}) as townships_missing_year,
+        case when division_level in ('city', 'province') then count(distinct county_code) end as counties_expected,
+        {%- for suffix in ['', '_year'] %}
+        case when division_level in ('city', 'province')
+            then count(distinct county_code) filter (where county_complete{{ suffix }}) end as counties_complete{{ suffix }},
+        case when division_level in ('city', 'province')
+            then coalesce(array_agg(distinct county_code order by county_code) filter (where not county_complete{{ suffix }}),
+                {{ civstat_empty_array('varchar') }})
+        end as counties_incomplete{{ suffix }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from levels
+    where division_code is not null
+    group by division_code, division_level, period, year, quarter
 )
 
 select
-    division_code,
-    division_level,
-    period,
-    year,
-    quarter,
-    count(*) as townships_expected,
-    count(*) filter (where is_included) as townships_included,
-    count(*) filter (where is_included_year) as townships_included_year,
-    coalesce(array_agg(township_code order by township_code) filter (where not is_included), {{ civstat_empty_array('varchar') }}) as townships_missing,
-    coalesce(array_agg(township_code order by township_code) filter (where not is_included_year), {{ civstat_empty_array('varchar') }}) as townships_missing_year,
-    case when division_level in ('city', 'province') then count(distinct county_code) end as counties_expected,
-    {%- for suffix in ['', '_year'] %}
-    case when division_level in ('city', 'province')
-        then count(distinct county_code) filter (where county_complete{{ suffix }}) end as counties_complete{{ suffix }},
-    case when division_level in ('city', 'province')
-        then coalesce(array_agg(distinct county_code order by county_code) filter (where not county_complete{{ suffix }}),
-            {{ civstat_empty_array('varchar') }})
-    end as counties_incomplete{{ suffix }}{{ ',' if not loop.last }}
-    {%- endfor %}
-from levels
-where division_code is not null
-group by division_code, division_level, period, year, quarter
+    c.*,
+    cast(v.townships_included_vs_base as bigint) as townships_included_vs_base,
+    v.townships_missing_vs_base,
+    coalesce(v.base_complete, true) as base_complete,
+    case when c.division_level in ('city', 'province')
+        then c.counties_expected - least(v.counties_short_vs_base, c.counties_expected) end as counties_complete_vs_base,
+    v.counties_incomplete_vs_base
+from coverage as c
+left join vs_base_coverage as v using (division_code, division_level, period)

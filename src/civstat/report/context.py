@@ -192,6 +192,7 @@ class Context(Figures):
         quarter, or (figures accumulated over the year) the first earlier one not published."""
         names = self.r.division_names(codes)
         status = self.r.return_status(year, codes)
+        refused = self.r.refused_returns(year, codes)
         parts = []
         for code in codes:
             st = dict(
@@ -202,12 +203,20 @@ class Context(Figures):
             reason = None
             for q in [quarter, *range(1, quarter)]:
                 if st.get(q) != "published":
-                    what = "数据未通过审核" if st.get(q) == "blocked" else "未报送"
-                    reason = f"{year}年{f.CN_QUARTER[q]}{what}"
+                    reason = self.return_reason(st.get(q), (code, q) in refused, year, q)
                     break
             name = names.get(code, code)
             parts.append(f"{name}（{reason}）" if reason else name)
         return "不含" + "、".join(parts)
+
+    def return_reason(self, status: str | None, refused: bool, year: int | None = None,
+                      quarter: int | None = None) -> str:
+        """Why a return is not in the sums (phrases ``data_notes.return_reason``): held back
+        by the gate (``status`` blocked), sent but refused at ingest, or not received; ``year``
+        and ``quarter`` name the return (2025年二季度…), else the words stand alone."""
+        kind = "blocked" if status == "blocked" else "refused" if refused else "missing"
+        when = f"{year}年{f.CN_QUARTER[quarter]}" if year and quarter else ""
+        return self.fill(self.ph["data_notes"]["return_reason"][kind], {"when": when})
 
     def flag(self, label: str, missing: list[str], year: int, quarter: int) -> str:
         """Record the footnote of an incomplete figure; returns the marker to print after it."""

@@ -11,9 +11,10 @@ import polars as pl
 
 from civstat.report import levels
 from civstat.report.levels import Scope  # the report imports it from here
+from civstat.report.returns import ReturnQueries
 
 
-class MartReader(levels.LevelQueries):
+class MartReader(levels.LevelQueries, ReturnQueries):
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self._tables: dict[tuple[str, str | None], bool] = {}  # _has, asked once per reader

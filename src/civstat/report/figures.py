@@ -31,6 +31,12 @@ class Figures:
             self.siblings = list(self.r.scope(county).township_codes) if county else self.codes
         self.k_now = self.r.kpis(self.year, self.quarter, self._wanted())
         self.k_prev = self.r.kpis(self.year - 1, self.quarter, [self.scope.division_code])
+        # the tables and rankings list only the divisions in force in the period (a 街道 set up
+        # the year after has no row of —), and any with figures then
+        in_force = self.r.in_force(f"{self.year}Q{self.quarter}", self.siblings)
+        if in_force is not None:
+            have = set(self.k_now["division_code"].to_list()) if self.k_now.height else set()
+            self.siblings = [s for s in self.siblings if s in in_force or s in have]
         self._m_now: pl.DataFrame | None = None
         self._m_prev: pl.DataFrame | None = None
 

@@ -7,6 +7,11 @@
 -- township in force (int_division_coverage), city / province rows how many of their counties
 -- are complete (counties_expected / counties_complete / counties_incomplete); a KPI built on a measure accumulated over the
 -- year's quarters (seed measure_definitions, kind ytd_quarters) needs every quarter so far.
+-- A KPI against the previous year-end (a growth) is complete only when both year-ends are:
+-- townships_missing lists the townships missing from either, townships_included those in
+-- both, and its value is NULL while the previous year-end's sum lacks a township (a growth
+-- over a base short of a township would count that township as growth; numerator and
+-- denominator stay for audit). A previous year with no data at all leaves the value NULL.
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -18,7 +23,8 @@ measures as (
 definitions as (
     select
         k.*,
-        coalesce(n.kind = 'ytd_quarters', false) or coalesce(d.kind = 'ytd_quarters', false) as needs_year
+        coalesce(n.kind = 'ytd_quarters', false) or coalesce(d.kind = 'ytd_quarters', false) as needs_year,
+        k.denominator_period = 'previous_year_end' as needs_base
     from {{ ref('kpi_definitions') }} as k
     left join {{ ref('measure_definitions') }} as n on n.measure_code = k.numerator_measure
     left join {{ ref('measure_definitions') }} as d on d.measure_code = k.denominator_measure
@@ -26,6 +32,42 @@ definitions as (
 
 coverage as (
     select * from {{ ref('int_division_coverage') }}
+),
+
+-- the coverage a KPI takes: this quarter's, every quarter's of the year (needs_year), or this
+-- quarter's and the previous year-end's (needs_base; the *_vs_base columns)
+kpi_coverage as (
+    select
+        c.division_code,
+        c.division_level,
+        c.period,
+        f.needs_year,
+        f.needs_base,
+        c.townships_expected,
+        c.counties_expected,
+        c.base_complete,
+        case
+            when f.needs_base then c.townships_included_vs_base
+            when f.needs_year then c.townships_included_year
+            else c.townships_included
+        end as townships_included_kpi,
+        case
+            when f.needs_base then c.townships_missing_vs_base
+            when f.needs_year then c.townships_missing_year
+            else c.townships_missing
+        end as townships_missing_kpi,
+        case
+            when f.needs_base then c.counties_complete_vs_base
+            when f.needs_year then c.counties_complete_year
+            else c.counties_complete
+        end as counties_complete_kpi,
+        case
+            when f.needs_base then c.counties_incomplete_vs_base
+            when f.needs_year then c.counties_incomplete_year
+            else c.counties_incomplete
+        end as counties_incomplete_kpi
+    from coverage as c
+    cross join (select distinct needs_year, needs_base from definitions) as f
 ),
 
 scope as (
@@ -74,30 +116,30 @@ select
     cast(j.kpi_code as varchar) as kpi_code,
     cast(j.name_zh as varchar) as kpi_name_zh,
     cast(
-        case j.formula
-            when 'ratio' then j.numerator / nullif(j.denominator, 0) * j.scale
-            when 'ratio_minus_one' then j.numerator / nullif(j.denominator, 0) - 1
-            when 'difference' then j.numerator - j.denominator
-            when 'value' then j.numerator * j.scale
+        case
+            when j.needs_base and not c.base_complete then null
+            when j.formula = 'ratio' then j.numerator / nullif(j.denominator, 0) * j.scale
+            when j.formula = 'ratio_minus_one' then j.numerator / nullif(j.denominator, 0) - 1
+            when j.formula = 'difference' then j.numerator - j.denominator
+            when j.formula = 'value' then j.numerator * j.scale
         end as double
     ) as value,
     cast(j.numerator as double) as numerator,
     cast(j.denominator as double) as denominator,
     cast(j.unit as varchar) as unit,
     cast(c.townships_expected as integer) as townships_expected,
-    cast(case when j.needs_year then c.townships_included_year else c.townships_included end as integer) as townships_included,
-    cast(
-        (case when j.needs_year then c.townships_included_year else c.townships_included end)
-        >= c.townships_expected as boolean
-    ) as complete,
-    cast(case when j.needs_year then c.townships_missing_year else c.townships_missing end as {{ civstat_array_type('varchar') }}) as townships_missing,
+    cast(c.townships_included_kpi as integer) as townships_included,
+    cast(c.townships_included_kpi >= c.townships_expected and (not j.needs_base or c.base_complete) as boolean) as complete,
+    cast(c.townships_missing_kpi as {{ civstat_array_type('varchar') }}) as townships_missing,
     cast(c.counties_expected as integer) as counties_expected,
-    cast(case when j.needs_year then c.counties_complete_year else c.counties_complete end as integer) as counties_complete,
-    cast(case when j.needs_year then c.counties_incomplete_year else c.counties_incomplete end as {{ civstat_array_type('varchar') }}) as counties_incomplete,
+    cast(c.counties_complete_kpi as integer) as counties_complete,
+    cast(c.counties_incomplete_kpi as {{ civstat_array_type('varchar') }}) as counties_incomplete,
     cast(j.fingerprint as varchar) as build_fingerprint
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
-left join coverage as c
+left join kpi_coverage as c
     on c.division_code = j.division_code
     and c.division_level = j.division_level
     and c.period = j.period
+    and c.needs_year = j.needs_year
+    and c.needs_base = j.needs_base

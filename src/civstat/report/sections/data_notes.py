@@ -94,7 +94,10 @@ def render(ctx: Context) -> Section:
     now = ctx.coverage.filter((pl.col("year") == ctx.year) & (pl.col("quarter") == ctx.quarter))
     left_out = set(codes_of(now["townships_missing"][0])) if now.height else set(ctx.codes)
     in_force = [c for c in ctx.codes if c in reported or c in left_out]
-    not_now = [f"{names.get(c, c)}（未报送）" for c in in_force if c not in reported]
+    # not received, or sent but refused at ingest (raw.quarantine): said as the clerk would
+    refused = {c for c, q in ctx.r.refused_returns(ctx.year, in_force) if q == ctx.quarter}
+    unsent = {c: ctx.return_reason(None, c in refused) for c in in_force if c not in reported}
+    not_now = [f"{names.get(c, c)}（{why}）" for c, why in unsent.items()]
     hard = ctx.r.hard_violations(ctx.year, ctx.quarter, ctx.codes)
     soft = ctx.r.soft_warnings(ctx.year, ctx.quarter, ctx.codes)
     blocked: dict[tuple[str, str], list[str]] = {}
@@ -120,7 +123,8 @@ def render(ctx: Context) -> Section:
     short = [f"{label}{text}" for label, text in ctx.short_figures.items()]
     state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
     towns = [
-        {"name": names.get(c, c), "text": STATUS.get(state.get(c), "未报送")} for c in in_force
+        {"name": names.get(c, c), "text": STATUS.get(state.get(c)) or unsent.get(c, "")}
+        for c in in_force
     ]
     cov = f"period_coverage（{ctx.year}年{quarter}）"
     expected_fig = count(

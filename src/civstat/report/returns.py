@@ -1,0 +1,52 @@
+"""Whose returns a report names for a period, and how it says they are missing: the divisions
+in force then (period_coverage: a 街道 set up later has no row before it exists) and the
+townships whose return was sent but refused at the door (raw.quarantine, not yet resolved) —
+not to be told 未报送 when the clerk did send it."""
+
+from __future__ import annotations
+
+from civstat.ingest.normalize import norm
+
+
+class ReturnQueries:
+    """Mixed into the report's :class:`~civstat.report.data.MartReader` (``_q``, ``_has``)."""
+
+    def in_force(self, period: str, codes: list[str]) -> set[str] | None:
+        """Those of ``codes`` (townships or counties) in force in the period — with a
+        period_coverage row; None when the warehouse has no period_coverage."""
+        if not self._has("period_coverage"):
+            return None
+        df = self._q(
+            "SELECT DISTINCT division_code FROM period_coverage "
+            "WHERE period = ? AND list_contains(?, division_code)",
+            [period, codes],
+        )
+        return set(df["division_code"].to_list())
+
+    def refused_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:
+        """(township, quarter) of the year whose return stays refused at ingest: a file of that
+        quarter's folder still quarantined whose name names that township of ``codes`` and no
+        other township (as the reader checks a file's name against its cover). A refused file
+        is not read, so its name is all that says whose it is; one naming no township, or
+        several, is attributed to none."""
+        if not self._has("raw.quarantine", "folder_period"):
+            return set()
+        files = self._q(
+            "SELECT file_path, folder_period FROM raw.quarantine "
+            "WHERE resolved_at IS NULL AND folder_period LIKE ?",
+            [f"{year}Q_"],
+        )
+        if files.is_empty():
+            return set()
+        towns = self._q(
+            "SELECT DISTINCT division_code, division_name FROM dim_division "
+            "WHERE division_level = 'township'"
+        )
+        names = [(c, norm(n)) for c, n in towns.iter_rows() if n and len(norm(n)) >= 2]
+        out = set()
+        for path, folder in files.iter_rows():
+            stem = norm(path.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
+            named = {c for c, n in names if n in stem}
+            if len(named) == 1 and (code := named.pop()) in codes:
+                out.add((code, int(folder[-1])))
+        return out
