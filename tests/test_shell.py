@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -235,25 +238,16 @@ def test_missing_warehouse_is_exit_2(tmp_path, monkeypatch):
 
 def test_a_busy_workspace_falls_back_to_memory(published, tmp_path):
     first = shell_for(published, tmp_path)
-    from multiprocessing import get_context
-
-    # DuckDB shares an open file within one process: a second process finds it locked
-    ctx = get_context("spawn")
-    with ctx.Pool(1) as pool:
-        note = pool.apply(_open_in_other_process, (str(published.path),
-                                                    str(tmp_path / "ws" / "tester.duckdb")))
-    assert "另一会话" in note
+    # DuckDB shares an open file within one process: a second process (another statistician's
+    # `civstat sql`) finds it locked, works in memory and says so before its statement runs
+    exe = Path(sys.executable).with_name("civstat")
+    other = subprocess.run(
+        [str(exe), "sql", "CREATE TABLE mine AS SELECT 1 AS n", "--warehouse", str(published.path)],
+        env={**os.environ, "CIVSTAT_WORKSPACE": str(tmp_path / "ws" / "tester.duckdb")},
+        capture_output=True, text=True, timeout=300, check=False)
+    assert other.returncode == 0, other.stdout + other.stderr
+    assert "另一会话" in other.stderr and "不会保存" in other.stderr
     first.session.close()
-
-
-def _open_in_other_process(warehouse: str, workspace: str) -> str:
-    from pathlib import Path
-
-    session = open_session(Warehouse(Path(warehouse)), Path(workspace))
-    try:
-        return session.note
-    finally:
-        session.close()
 
 
 def test_export_needs_a_result(published, tmp_path):

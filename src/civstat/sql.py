@@ -92,6 +92,8 @@ def sql_command(statement: str | None, warehouse_path: Path | None, workspace_pa
 
             interactive(shell, history_path(session.workspace))
             return
+        if session.note:  # said before the statement runs: its tables may not be kept
+            click.echo(session.note, err=True)
         try:
             click.echo(shell.run(statement))
         except ShellError as exc:
