@@ -94,6 +94,7 @@ class Checked:
 
     data: bytes
     directory: tuple | None = None  # :func:`_zip_directory`'s: None for no ordinary zip
+    inflated: dict[str, bytes] | None = None  # the worksheets' XML, when check_file inflated it
 
     @classmethod
     def of(cls, data: bytes) -> Checked:
@@ -119,6 +120,8 @@ class Checked:
     def worksheets(self) -> dict[str, bytes]:
         """Member name (``xl/worksheets/sheet2.xml``) → XML of every worksheet, inflated once
         for the checks that look into them; a member that cannot be read is left out."""
+        if self.inflated is not None:
+            return self.inflated
         if self.directory is not None:
             names = [member[0] for member in self.directory[2] if _is_worksheet(member[0])]
         else:
@@ -153,10 +156,19 @@ def check_file(path: Path) -> Checked | None:
                       "the file is empty (0 bytes); save it again and resend")
     if data[:4] != ZIP_MAGIC:
         return Checked(data)
-    directory = _zip_directory(data)
+    directory, inflated = _zip_directory(data), None
     if directory is not None:
         _check_directory(*directory[:2])
-        heads = [_member_head(data, *member) for member in directory[2] if _is_worksheet(member[0])]
+        # every worksheet inflated once, whole (the sizes were just checked): its head states
+        # its area, and the checks on hidden rows, formulas and errors read the rest
+        inflated, heads, read = {}, [], _member_reader(data, directory)
+        for member in directory[2]:
+            if _is_worksheet(name := member[0]):
+                try:
+                    xml = inflated[name] = read(name)
+                    heads.append((name, xml[:HEAD]))
+                except ValueError:  # not inflatable whole: its head alone, the parse decides
+                    heads.append(_member_head(data, *member))
     else:  # not an ordinary zip: zipfile reads it, or words why it cannot
         names, unpacked, heads = _zipfile_directory(path)
         _check_directory(names, unpacked)
@@ -165,7 +177,7 @@ def check_file(path: Path) -> Checked | None:
         area = _dimension_area(head)
         if area is not None and area[0] > limit:
             raise sheet_too_large(_sheet_name(path, name), *area, limit)
-    return Checked(data, directory)
+    return Checked(data, directory, inflated)
 
 
 def sheet_too_large(sheet: str, cells: int, span: str, limit: int) -> Refusal:
