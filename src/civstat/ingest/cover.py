@@ -170,28 +170,29 @@ def _labels(grid: list[list]) -> list[_Label]:
 # layout.
 _BLANK_CELL = (True, False, None, False, None)
 _OTHER_CELL = (False, False, None, False, None)
-_KINDS: dict[str, tuple] = {}
-_LAYOUTS: dict[tuple, tuple] = {}
 
 
-def _kind(cell) -> tuple[bool, bool, str | None, bool, str | None]:
-    if cell is None:
-        return _BLANK_CELL
-    if not isinstance(cell, str):
-        return _OTHER_CELL
-    kind = _KINDS.get(cell)
-    if kind is None:
-        if len(_KINDS) > 1 << 16:
-            _KINDS.clear()
+class _Kinds(dict):
+    """cell → :func:`_kind` (a dict, so a cover's cells are looked up by ``map`` alone)."""
+
+    def __missing__(self, cell) -> tuple[bool, bool, str | None, bool, str | None]:
+        if cell is None:
+            return _BLANK_CELL
+        if not isinstance(cell, str):
+            return _OTHER_CELL
         if cell.isascii():  # NFKC and OpenCC leave it alone: a unit only in brackets
             blank, unit = not cell or cell.isspace(), "(" in cell and _is_bare_unit(cell)
             label = None if _ascii_unlabelled() else _cell_label(cell)
         else:
             blank, unit, label = is_blank(cell), _is_bare_unit(cell), _cell_label(cell)
-        kind = _KINDS[cell] = (blank, unit, label.field.name if label else None,
-                               bool(label) and label.inline is not None,
-                               label.unit if label else None)
-    return kind
+        kind = self[cell] = (blank, unit, label.field.name if label else None,
+                             bool(label) and label.inline is not None,
+                             label.unit if label else None)
+        return kind
+
+
+_KINDS = _Kinds()
+_LAYOUTS: dict[tuple, tuple] = {}
 
 
 def _locate(grid: list[list]) -> dict[str, _Found]:
@@ -209,7 +210,10 @@ def labels_a_cover(grid: list[list]) -> bool:
 
 def _locate_all(grid: list[list]) -> tuple[dict[str, _Found], list[_Found]]:
     """:func:`_locate`, and the values written under a field's label again (填报单位 twice)."""
-    kinds = tuple(tuple(map(_kind, row)) for row in grid)
+    if len(_KINDS) > 1 << 16:
+        _KINDS.clear()
+    kind = _KINDS.__getitem__
+    kinds = tuple(tuple(map(kind, row)) for row in grid)
     layout = _LAYOUTS.get(kinds)
     if layout is None:
         if len(_LAYOUTS) > 4096:

@@ -208,6 +208,7 @@ class ScientificNumber(ValueError):
 
 SCIENTIFIC = r"^[-+]?\d[\d,]*(?:\.\d*)?[eE][-+]?\d+$"
 _SCIENTIFIC = re.compile(SCIENTIFIC)
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 _ZEROS = {"零", "〇"}  # a zero written as a word (本年新增户数 | 零)
 
 
@@ -227,6 +228,8 @@ def parse_number(value: object) -> float | None:
         raise ValueError(str(value))  # noqa: TRY004 -- callers treat every bad cell as ValueError
     if isinstance(value, (int, float)):
         return float(value)
+    if value.__class__ is str and _PLAIN_NUMBER.fullmatch(value):
+        return float(value)  # 35210, 12.5: digits alone, nothing to normalise or refuse
     if _DIGIT_GAP.search(unicodedata.normalize("NFKC", value)):
         raise SpacedNumber(value)
     text = norm(value)
