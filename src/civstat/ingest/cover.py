@@ -33,33 +33,24 @@ out.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.cell_units import cell_factor, cell_unit
-from civstat.ingest.column_units import header_factor
 from civstat.ingest.cover_period import (
     cell_address,
-    dated_period,
     period_finding,
     quoted,
 )
+from civstat.ingest.cover_values import BadNumber, Unreadable, read_value
 from civstat.ingest.normalize import (
-    AmbiguousDate,
-    ScientificNumber,
     header_key,
     is_blank,
     norm,
-    parse_date,
-    parse_number,
     read_period,
 )
-from civstat.ingest.qualifiers import convertible_units, unknown_magnitude
 from civstat.ingest.refusal import Finding, Refusal
 
 # A value that cannot be read refuses the return for these (who sent it); a finding otherwise.
@@ -70,12 +61,6 @@ EXPECTED_FIELDS = ("pop_total", "pop_urban", "pop_rural", "fill_date")
 _QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
 _COLON = re.compile(r"\s*[:：]\s*")
 _BARE_UNIT = re.compile(r"^(?:\(([^()]{0,6})\)|人|户|元|万元|张|个|岁)$")
-_EXCEL_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NUM!|NULL!|SPILL!|CALC!)",
-                          re.IGNORECASE)
-_CODE = re.compile(r"^(\d{9}|\d{12})(?:\.0+)?$")
-_CODE_MARKS = re.compile(r"[-‐‑–—－'’`]")  # 371599-101-000, a quote typed before the digits
-_HAN = re.compile(r"[\u3400-\u9fff]")
-MAX_POPULATION = 2 ** 53
 
 
 @dataclass(frozen=True)
@@ -289,102 +274,8 @@ def _value_at(kinds: tuple, r: int, c: int, kind: tuple, label_row: bool
     return name, "none", r, c, stated
 
 
-# -- values --------------------------------------------------------------------------------
-class _Unreadable(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-
-class _BadNumber(_Unreadable):
-    """A number no return can hold (``99999999999999999999``, ``Infinity``) or a rounded copy in
-    exponent form (``1.78E+06``): refused like a sheet's cell."""
-
-
-def _label_factor(field: Column, unit: str | None) -> float:
-    """The factor of the unit a label states (户籍人口(万人): ×10,000; (人), none: ×1)."""
-    if unknown_magnitude(field, unit):
-        known = convertible_units(field)
-        raise _Unreadable(f"标签的单位 {unit} 无法换算(可用 {known})",
-                          f"the label's unit {unit} cannot be converted (use {known.replace('、', ', ')})")
-    return header_factor(field, unit)
-
-
-def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None:
-    """A count in the label's unit (户籍人口(万人) 3.2: 32,000), or in the unit typed after the
-    number (``3.2万``, ``32000人``), which replaces the label's."""
-    try:
-        number = parse_number(raw)
-        typed = cell_factor(field.unit, cell_unit(raw))
-    except ScientificNumber:
-        raise _BadNumber("是科学计数法,只留下了几位有效数字:请填写完整的数",
-                         "in exponent form, a few digits of the figure: fill in the whole figure"
-                         ) from None
-    except (ValueError, OverflowError):
-        raise _Unreadable("不是数字", "not a number") from None
-    if number is None:
-        return None
-    factor = typed if typed is not None else _label_factor(field, unit)
-    if factor != 1:  # 3.2 万人 is 32,000 people; a fraction of a person is the float's
-        number = round(number * factor, 6) if math.isfinite(number) else number
-    if not math.isfinite(number) or abs(number) > MAX_POPULATION:
-        raise _BadNumber(f"数值超出可能范围(非有限数或绝对值大于 {MAX_POPULATION})",
-                          f"value out of range (not finite or beyond ±{MAX_POPULATION})")
-    most = load_contract().cover_max_population
-    if field.unit == "人" and number > most:
-        read = f"按{unit}计为" if factor != 1 and typed is None else "为"
-        raise _Unreadable(f"{read} {number:,.0f} 人,超过一个乡镇(街道)可能的人口 {most:,}",
-                          f"{number:,.0f} people, more than a township can hold ({most:,})")
-    if number < 0 or abs(number - round(number)) > 1e-6:
-        raise _Unreadable("应为非负整数", "expected a whole number, not negative")
-    return round(number)
-
-
-def _read_date(raw: object) -> dt.date | None:
-    try:
-        value = parse_date(raw)
-    except AmbiguousDate as exc:
-        one, other = exc.dates[:2]
-        raise _Unreadable(f"日、月的次序不明:{one:%Y-%m-%d} 还是 {other:%Y-%m-%d}?"
-                          "请按 2024年10月8日 的格式填写",
-                          f"day and month in an unknown order: {one} or {other}? "
-                          "Write it as 2024-10-08") from None
-    except (ValueError, OverflowError):
-        raise _Unreadable("不是完整的日期(应含年、月、日,如 2024年10月8日)",
-                          "not a full date (year, month and day, e.g. 2024-10-08)") from None
-    if value is not None and not 1990 <= value.year <= 2100:
-        raise _Unreadable(f"年份 {value.year} 不可能", f"impossible year {value.year}")
-    return value
-
-
-def _read_text(field: Column, raw: object) -> str | None:
-    text = str(raw).strip()
-    if is_blank(text):
-        return None
-    if _EXCEL_ERROR.match(norm(text)):
-        raise _Unreadable("单元格是 Excel 错误值", "the cell holds an Excel error value")
-    if field.name == "division_code":
-        m = _CODE.match(_CODE_MARKS.sub("", norm(text)))
-        if not m:
-            raise _Unreadable("应为9位或12位数字", "expected 9 or 12 digits")
-        return m[1]
-    if field.name == "unit_name" and not _HAN.search(norm(text)):
-        raise _Unreadable("不是单位名称", "not a unit name")
-    return text
-
-
-def _read(field: Column, raw: object, unit: str | None = None):
-    if field.type == "int":
-        return _read_int(field, raw, unit)
-    if field.type == "date":
-        return _read_date(raw)
-    if field.name == "period_text" and (text := dated_period(raw)) is not None:
-        return text  # a date cell: 2024-09-30 is 2024年9月30日
-    return _read_text(field, raw)
-
-
 # -- the cover -----------------------------------------------------------------------------
-def _unreadable(sheet: str, found: _Found, exc: _Unreadable) -> tuple[str, str, dict]:
+def _unreadable(sheet: str, found: _Found, exc: Unreadable) -> tuple[str, str, dict]:
     cell = cell_address(found.row, found.col)
     zh = f"封面 {found.field.header} 无法识别:{quoted(found.raw)}({exc.zh},单元格 {cell})"
     en = f"cover {found.field.header} unreadable: {quoted(found.raw)} ({exc.en}, cell {cell})"
@@ -405,10 +296,10 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
         if item.raw is None or is_blank(item.raw):
             continue
         try:
-            value = _read(item.field, item.raw, item.unit)
-        except _Unreadable as exc:
+            value = read_value(item.field, item.raw, item.unit)
+        except Unreadable as exc:
             zh, en, where = _unreadable(sheet, item, exc)
-            if isinstance(exc, _BadNumber):
+            if isinstance(exc, BadNumber):
                 raise Refusal("bad_value", zh, en, **where) from None
             if name in IDENTITY_FIELDS:
                 raise Refusal("bad_cover", zh, en, **where) from None
@@ -447,8 +338,8 @@ def _written_again(sheet: str, cover: dict, found: dict[str, _Found], again: lis
     for item in again:
         name = item.field.name
         try:
-            value = None if is_blank(item.raw) else _read(item.field, item.raw, item.unit)
-        except _Unreadable:
+            value = None if is_blank(item.raw) else read_value(item.field, item.raw, item.unit)
+        except Unreadable:
             continue  # the first value stands; it alone is read
         first = found[name]
         if value is None or name not in cover or _same(name, cover[name], value):
