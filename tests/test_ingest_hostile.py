@@ -163,7 +163,7 @@ def test_unexpected_reader_failure_is_that_files_refusal(tmp_path, monkeypatch):
     def boom(*_args, **_kwargs):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(ingest_module, "read_return", boom)
+    monkeypatch.setattr(ingest_module, "plan_return", boom)  # _parse_unit: plan, then finish
     (tmp_path / "a.xlsx").write_bytes(b"not a zip: the size checks pass it to the reader")
     status, payload, *_ = _parse_unit((tmp_path / "a.xlsx", "2025Q1"))
     assert status == "refused" and payload["code"] == "reader_error" and "KeyError" in payload["en"]

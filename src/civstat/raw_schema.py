@@ -3,8 +3,8 @@
 Every sheet family becomes one table ``raw.<table>`` with the lineage columns first, then the
 row label (category / is_total) where the sheet has one, then the contract's columns in their
 canonical units. ``raw.submissions`` is the manifest (one row per workbook received, current or
-superseded) and ``raw.quarantine`` keeps every refused file with the reason (and when it was resolved);
-``raw.findings`` what the reader noticed on a loaded return without refusing it.
+superseded) and ``raw.quarantine`` keeps every refused file with the reason, the township it
+could be told from (and when it was resolved); ``raw.findings`` what the reader noticed on a loaded return without refusing it.
 """
 
 from __future__ import annotations
@@ -74,9 +74,22 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 # Added later: ALTER … IF NOT EXISTS migrates warehouses created before. A refusal is resolved
 # when its file loads (``loaded``), changes (``replaced``) or leaves the drop zone (``withdrawn``);
 # the row stays as history.
+# The township a refused return belongs to, as far as the ingest could tell it (its cover when the
+# reader got that far, else its file's name: civstat.ingest.identity.Divisions.tell), so that the
+# report and edit rule H12 say "sent but refused" of that township rather than "not sent".
+QUARANTINE_DIVISION_COLUMNS: list[tuple[str, str, str]] = [
+    ("division_code", "VARCHAR",
+     ("统计用区划代码(12位,封面能确定时按封面,否则按文件名中的乡镇名;都不能确定时为空) / "
+      "division code: the cover's, else the township the file's name names; NULL when neither tells")),
+    ("division_source", "VARCHAR",
+     "区划代码的来源:cover(封面)、file_name(文件名) / how division_code was told: cover | file_name"),
+]
 QUARANTINE_MIGRATIONS = [
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolution VARCHAR",
+    *(stmt for name, ddl, comment in QUARANTINE_DIVISION_COLUMNS for stmt in (
+        f"ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS {name} {ddl}",
+        "COMMENT ON COLUMN raw.quarantine.{} IS '{}'".format(name, comment.replace("'", "''")))),
 ]
 
 # What the reader noticed on a loaded return without refusing it (an optional cover field it

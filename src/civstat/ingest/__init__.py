@@ -3,8 +3,9 @@
 ``ingest`` reads every return (subfolders included), resolves the township against
 ``ref.divisions``, writes typed rows with lineage into ``raw.*``, keeps every submission on
 record (the newest per township and quarter is current), and quarantines what it must refuse —
-copying the file with a one-line reason beside it; raw files are never modified, moved or
-deleted. Every file is isolated: whatever it contains, it is loaded or refused on its own line
+copying the file with a one-line reason beside it, recording the township it can tell (its cover's
+when the reader got that far: :attr:`Refusal.identity`; else its file name's:
+:meth:`Divisions.tell`); raw files are never modified, moved or deleted. Every file is isolated: whatever it contains, it is loaded or refused on its own line
 and the rest of the batch loads. Refused files are re-read on every run, so a file refused for
 a cause since fixed (a reference CSV, a reader limitation) loads then; ``raw.quarantine`` keeps
 the history with ``resolved_at`` / ``resolution``. Re-running on the same files changes nothing.
@@ -137,16 +138,29 @@ def _check_period(parsed: ParsedReturn, folder_name: str) -> tuple[int, int]:
 
 def _parse_unit(job: tuple) -> tuple:
     """Worker: parse one return. Returns plain data, never raises:
-    ``("ok", ParsedReturn, (year, quarter), mtime)`` or ``("refused", refusal dict, None, None)``."""
+    ``("ok", ParsedReturn, (year, quarter), mtime)`` or ``("refused", refusal dict, None, None)``
+    (:func:`_refused`)."""
     source, folder_name, *known = job  # known: the return's sha256, hashed by the caller
     files = source if isinstance(source, list) else [source]
-    try:
-        parsed = read_return(source, *known, content=check_files(files))
+    cover = None
+    try:  # read_return, keeping the cover for a refusal after it
+        planned = plan_return(source, *known, content=check_files(files))
+        cover = planned.parsed.cover
+        parsed = finish_returns([planned])[0]
+        if isinstance(parsed, BaseException):
+            raise parsed
         return _outcome(parsed, folder_name, files)
-    except Refusal as exc:
-        return "refused", exc.as_dict(), None, None
     except Exception as exc:  # noqa: BLE001 — any failure of one file is that file's refusal
-        return "refused", _reader_error(exc), None, None
+        return _refused(exc, cover)
+
+
+def _refused(exc: BaseException, cover: dict | None = None) -> tuple:
+    """A worker's outcome for a refused return: the refusal (an unexpected error: ``reader_error``)
+    as plain data, carrying the identity its cover states when the reader got that far."""
+    refusal = exc if isinstance(exc, Refusal) else Refusal.from_dict(_reader_error(exc))
+    if cover is not None:
+        refusal.with_identity(cover)
+    return "refused", refusal.as_dict(), None, None
 
 
 def _outcome(parsed: ParsedReturn, folder_name: str, files: list[Path]) -> tuple:
@@ -166,20 +180,16 @@ def _parse_chunk(jobs: list[tuple]) -> list[tuple]:
         try:
             content = check_files(files)
             planned.append((i, folder_name, files, plan_return(source, *known, content=content)))
-        except Refusal as exc:
-            outcomes[i] = "refused", exc.as_dict(), None, None
         except Exception as exc:  # noqa: BLE001 — any failure of one file is that file's refusal
-            outcomes[i] = "refused", _reader_error(exc), None, None
+            outcomes[i] = _refused(exc)
     results = finish_returns([p for *_, p in planned])
-    for (i, folder_name, files, _), result in zip(planned, results, strict=True):
+    for (i, folder_name, files, plan), result in zip(planned, results, strict=True):
         try:
             if isinstance(result, BaseException):
                 raise result
             outcomes[i] = _outcome(result, folder_name, files)
-        except Refusal as exc:
-            outcomes[i] = "refused", exc.as_dict(), None, None
         except Exception as exc:  # noqa: BLE001 — any failure of one file is that file's refusal
-            outcomes[i] = "refused", _reader_error(exc), None, None
+            outcomes[i] = _refused(exc, plan.parsed.cover)
     return outcomes
 
 
@@ -249,7 +259,9 @@ def _copy_if_changed(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
-def _quarantine_row(item: Item, unit: Unit, sha: str, qdir: Path) -> list:
+def _quarantine_row(item: Item, unit: Unit, sha: str, qdir: Path, told: tuple) -> list:
+    """The ``raw.quarantine`` row of a refused return (``told``: its township and how it was
+    told, :meth:`Divisions.tell`), its copy and reason file written beside it in ``qdir``."""
     target = (qdir / item.file).parent
     target.mkdir(parents=True, exist_ok=True)
     for f in unit.files:
@@ -259,7 +271,7 @@ def _quarantine_row(item: Item, unit: Unit, sha: str, qdir: Path) -> list:
             pass  # unreadable: the reason file and raw.quarantine still record it
     (qdir / (item.file + ".reason.txt")).write_text(item.line + "\n", encoding="utf-8")
     return [item.file, sha, unit.folder, item.sheet, item.row, item.column, item.reason_code,
-            item.message_zh, item.message_en, dt.datetime.now(), str(target)]
+            item.message_zh, item.message_en, dt.datetime.now(), str(target), *told]
 
 
 def _unit_present(raw_dir: Path, rel: str) -> bool:
@@ -415,7 +427,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             code = divisions.resolve(payload.cover, payload.findings)
             divisions.check_file_name(code, unit.rel, payload.cover)
         except Refusal as exc:
-            refusals.append((unit, sha, exc))
+            refusals.append((unit, sha, exc.with_identity(payload.cover)))
             continue
         parsed_ok.append((unit, sha, payload, period, mtime, code))
 
@@ -426,7 +438,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     now, loads, items = dt.datetime.now(), [], {}
     for unit, sha, parsed, period, mtime, code in parsed_ok:
         if unit.rel in twins:
-            refusals.append((unit, sha, twins[unit.rel]))
+            refusals.append((unit, sha, twins[unit.rel].with_identity(parsed.cover)))
             continue
         load, item, key = _submission(unit.rel, sha, parsed, unit.folder, period, code, mtime, now)
         loads.append(load)
@@ -435,9 +447,11 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     units = {unit.rel: unit for unit in zone.units}
     existing = {tuple(r) for r in con.execute(
         "SELECT DISTINCT division_code, period FROM raw.submissions").fetchall()}
+    covers = {unit.rel: parsed.cover for unit, _, parsed, *_ in parsed_ok}
     for load, error in write_loads(con, loads):
         refusals.append((units[load.file], load.sha, Refusal(
-            "write_error", f"写入数据库失败:{error}", f"the database refused the return: {error}")))
+            "write_error", f"写入数据库失败:{error}", f"the database refused the return: {error}"
+        ).with_identity(covers[load.file])))
         items.pop(load.file)
     seen: set[tuple[str, str]] = set()
     for item, key in items.values():
@@ -447,7 +461,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     rows = []
     for unit, sha, exc in sorted(refusals, key=lambda r: r[0].rel):
         item = _refusal_item(unit.rel, exc)
-        rows.append(_quarantine_row(item, unit, sha, qdir))
+        rows.append(_quarantine_row(item, unit, sha, qdir, divisions.tell(unit.rel, exc.identity)))
         result.quarantined.append(item)
     write_quarantine(con, rows)
     loaded_now = {(x.file, x.sha) for x in loads if x.file in items} | pairs

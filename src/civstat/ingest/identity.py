@@ -19,6 +19,9 @@ Identity must be unambiguous, or another township's figures would be replaced si
   (``白庙乡.xlsx`` with 马店镇 on the cover: a neighbour's return copied as a template, the cover
   left unchanged), is refused (``identity_conflict``): loaded, it would replace 马店镇's own
   figures as a correction.
+
+A refused return is recorded with the township it can be told from (:meth:`Divisions.tell`):
+the cover's when the reader read it, else the one its file's name names.
 """
 
 from __future__ import annotations
@@ -173,7 +176,7 @@ class Divisions:
     def check_file_name(self, code: str, file: str, cover: dict) -> None:
         """Refuse a return whose file name names another township of the county and not the
         one its cover was resolved to (``file``: its path in the drop zone)."""
-        stem = norm(file.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
+        stem = file_stem(file)
         own = self.townships.get(code)
         if own is None or any(n and norm(n) in stem for n in own[1:3]):
             return
@@ -188,6 +191,34 @@ class Divisions:
                 f"{self._label(code)}: another township's return used as a template, its cover "
                 "unchanged? Check the cover (or the file name) and resend",
                 **_on_cover(cover, "unit_name"), column="填报单位")
+
+    def named_by_file(self, file: str) -> str | None:
+        """The township a file's name names, as :meth:`check_file_name` looks for another
+        township's: the one whose full name is in the name (a name inside a longer one found
+        there — 城关镇 in 东城关镇 — not counted); None when it names none or several."""
+        stem = file_stem(file)
+        found = {(c, n) for towns in self.by_county.values() for c, n in towns if n in stem}
+        codes = {c for c, n in found if not any(n != m and n in m for _, m in found)}
+        return codes.pop() if len(codes) == 1 else None
+
+    def tell(self, file: str, identity: dict | None) -> tuple[str | None, str | None]:
+        """Whose a refused return is, as far as it can be told: ``(code, "cover")`` when the
+        cover the reader got to (``identity``: :attr:`Refusal.identity`) names one township,
+        else ``(code, "file_name")`` when the file's name does (:meth:`named_by_file`), else
+        ``(None, None)``."""
+        if identity is not None:
+            try:
+                return self.resolve(identity), "cover"
+            except Refusal:
+                pass
+        code = self.named_by_file(file)
+        return (code, "file_name") if code else (None, None)
+
+
+def file_stem(file: str) -> str:
+    """A return's file name as a township's name is looked for in it: without its folders, its
+    extension and a CSV's ``__<sheet>``, normalised (:func:`civstat.ingest.normalize.norm`)."""
+    return norm(file.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
 
 
 def _code_head(code: str) -> str:

@@ -18,10 +18,11 @@ import numpy as np
 import polars as pl
 
 from civstat.contract import load_contract
-from civstat.raw_schema import FINDINGS_COLUMNS, sheet_columns
+from civstat.raw_schema import FINDINGS_COLUMNS, QUARANTINE_DIVISION_COLUMNS, sheet_columns
 
 QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row", "column",
-                      "reason_code", "message_zh", "message_en", "quarantined_at", "quarantine_copy")
+                      "reason_code", "message_zh", "message_en", "quarantined_at", "quarantine_copy",
+                      *(name for name, _, _ in QUARANTINE_DIVISION_COLUMNS))
 
 
 @dataclass

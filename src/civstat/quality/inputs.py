@@ -8,7 +8,8 @@ fingerprint hashes all of that — the rules and the code evaluating them
 (:func:`civstat.buildplan.gate_fingerprint`), every ``ref`` table, and the current returns (their
 submission id, the file's content hash, township and load time) of that quarter *and of every
 earlier one* — so a corrected 2024Q2 return makes 2024Q2 and every later quarter stale, a new
-quarter only itself, a new merger or 说明 all of them.
+quarter only itself, a new merger or 说明 all of them. The refusals a quarter's folder holds open
+that name a township count too (H12's message names them).
 
 ``store`` records the fingerprints of the quarters it wrote in ``quality.gate_inputs``;
 :func:`stale_periods` compares them with today's. Cumulative over earlier quarters is more than
@@ -75,12 +76,30 @@ def fingerprints(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dic
         "SELECT period, string_agg(submission_id || ':' || file_sha256 || ':' || division_code "
         "|| ':' || CAST(ingested_at AS VARCHAR), ',' ORDER BY submission_id) "
         "FROM raw.submissions WHERE is_current GROUP BY period").fetchall()
+    refused = _refused(con)
     running, out = base, {}
     for period, text in sorted(rows, key=lambda r: Quarter.parse(r[0])):
         running = running.copy()
         running.update(f"{period}={text}\n".encode())
+        if period in refused:
+            running.update(f"refused={refused[period]}\n".encode())
         out[period] = running.hexdigest()
     return out
+
+
+def _refused(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per quarter, the refusals still open in its folder that name a township (H12 says of
+    that township "sent but refused", naming the file and why); none before the ingest recorded
+    a refusal's township."""
+    try:
+        rows = con.execute(
+            "SELECT folder_period, string_agg(file_path || ':' || file_sha256 || ':' || "
+            "division_code || ':' || message_zh, ',' ORDER BY file_path, file_sha256) "
+            "FROM raw.quarantine WHERE resolved_at IS NULL AND division_code IS NOT NULL "
+            "AND folder_period IS NOT NULL GROUP BY folder_period").fetchall()
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return {}
+    return dict(rows)
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -5,8 +5,6 @@ not to be told 未报送 when the clerk did send it."""
 
 from __future__ import annotations
 
-from civstat.ingest.normalize import norm
-
 
 class ReturnQueries:
     """Mixed into the report's :class:`~civstat.report.data.MartReader` (``_q``, ``_has``)."""
@@ -25,28 +23,15 @@ class ReturnQueries:
 
     def refused_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:
         """(township, quarter) of the year whose return stays refused at ingest: a file of that
-        quarter's folder still quarantined whose name names that township of ``codes`` and no
-        other township (as the reader checks a file's name against its cover). A refused file
-        is not read, so its name is all that says whose it is; one naming no township, or
-        several, is attributed to none."""
-        if not self._has("raw.quarantine", "folder_period"):
+        quarter's folder still quarantined that the ingest attributed to that township of
+        ``codes`` (``raw.quarantine.division_code``: its cover's, else the township its file's
+        name names; none when neither told)."""
+        if not self._has("raw.quarantine", "division_code"):
             return set()
-        files = self._q(
-            "SELECT file_path, folder_period FROM raw.quarantine "
-            "WHERE resolved_at IS NULL AND folder_period LIKE ?",
-            [f"{year}Q_"],
+        rows = self._q(
+            "SELECT DISTINCT division_code, folder_period FROM raw.quarantine "
+            "WHERE resolved_at IS NULL AND folder_period LIKE ? "
+            "AND list_contains(?, division_code)",
+            [f"{year}Q_", codes],
         )
-        if files.is_empty():
-            return set()
-        towns = self._q(
-            "SELECT DISTINCT division_code, division_name FROM dim_division "
-            "WHERE division_level = 'township'"
-        )
-        names = [(c, norm(n)) for c, n in towns.iter_rows() if n and len(norm(n)) >= 2]
-        out = set()
-        for path, folder in files.iter_rows():
-            stem = norm(path.rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__", 1)[0])
-            named = {c for c, n in names if n in stem}
-            if len(named) == 1 and (code := named.pop()) in codes:
-                out.add((code, int(folder[-1])))
-        return out
+        return {(code, int(folder[-1])) for code, folder in rows.iter_rows()}
