@@ -129,3 +129,18 @@ def test_report_says_refused_by_the_recorded_township(tmp_path):
     assert reader.refused_returns(2024, [MADIAN, BAIMIAO, CHENGGUAN]) == {(BAIMIAO, 3), (MADIAN, 3)}
     assert reader.refused_returns(2024, [CHENGGUAN]) == set()
     assert reader.refused_returns(2023, [MADIAN, BAIMIAO]) == set()
+
+
+def test_a_return_refused_past_its_cover_is_its_covers(tmp_path):
+    """Refused by a check on the workbook's XML after the cover was read (a hidden row of
+    figures in 表1), in a file whose name names no township: told by its cover (白庙乡). Before,
+    such a refusal carried no cover, and the file was attributed to nobody."""
+    import openpyxl
+
+    path = write_xlsx(raw_folder(tmp_path) / "三季度.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO),
+                      canonical_sheets())
+    book = openpyxl.load_workbook(path)
+    book[DIBAO].row_dimensions[3].hidden = True  # 农村低保, figures and all
+    book.save(path)
+    con, _ = run_ingest(tmp_path)
+    assert _told(con) == {f"{PERIOD}/三季度.xlsx": ("hidden_row", BAIMIAO, "cover")}

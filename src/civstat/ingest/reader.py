@@ -351,7 +351,6 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
                           "and resend")
         raise Refusal("not_a_workbook", f"不是工作簿文件(扩展名 {first.suffix or '无'})",
                       f"not a workbook (extension {first.suffix or 'none'})")
-    contract = load_contract()
     by_family, sheet_findings = sheets_by_family(grids)
     if "cover" not in by_family:
         raise Refusal("no_cover", "找不到封面(封面工作表缺失或无法识别)",
@@ -359,6 +358,17 @@ def plan_return(source: Path | list[Path], sha256: str | None = None,
     cover, cover_findings = _parse_cover(by_family["cover"], grids[by_family["cover"]])
     parsed = ParsedReturn(source=first, files=files, file_format=fmt, sha256=sha256 or file_sha256(files),
                           cover=cover, findings=[*sheet_findings, *cover_findings])
+    try:
+        return _plan_tables(parsed, grids, by_family, cover_findings, content)
+    except Refusal as exc:  # refused after its cover was read: the quarantine says whose it is
+        raise exc.with_identity(cover)
+
+
+def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
+                 cover_findings: list[Finding], content: Checked | None) -> PlannedReturn:
+    """:func:`plan_return` past the cover: every table's plan, and the checks on what the
+    workbook's XML or BIFF records say beyond calamine's cells."""
+    contract, cover, first, fmt = load_contract(), parsed.cover, parsed.source, parsed.file_format
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"),
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
