@@ -30,6 +30,7 @@ import yaml
 
 from civstat import paths
 from civstat.contract import Column, Contract, Sheet, load_contract
+from civstat.quality.inputs import LOOKBACK_YEARS
 
 CATALOGUE_PATH = Path(__file__).with_name("rules.yaml")
 # dbt macro files the quality views render too (plain Jinja + SQL, no ref/source inside)
@@ -370,6 +371,7 @@ def sql_context(rule: Rule, contract: Contract | None = None) -> dict:
         "event_keys": event_keys,
         "reported": reported,
         "tol": tol,
+        "lookback_years": LOOKBACK_YEARS,
         "programme": programme,
         "sheet": programme.sheet if programme else None,
     }

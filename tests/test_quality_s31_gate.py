@@ -1,0 +1,125 @@
+"""Three faults of the edit-rule gate, on returns written cell by cell (tests/handmade.py, the
+helpers of tests/test_quality_s30_boundaries.py), read by the reader into a DuckDB file on disk:
+
+* S1 skipped a category going from no one to some (0 → 50 城市低保): a division by a zero base
+  was left out instead of flagged; now flagged, its message saying the category had no one.
+* S9 took a year-to-date figure starting the year on a few hundred 元 for a unit slip (慈善募集
+  200 元 in Q1, 860,000 元 after the 慈善一日捐 in Q2: 4,300 ×); now a base below the rule's
+  `min_base` is not tested — a slip of this quarter's own figure still is.
+* H5 blocked a right return because the quarter before it was wrong (a cascade): now a return
+  whose previous return failed H5 is checked against the last return that passed, with the flows
+  of every quarter since; the wrong return keeps its own finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import handmade as hm
+from test_quality_s30_boundaries import T1, found, gate, sheets, with_dibao
+
+T12 = "表12 福利彩票与慈善"
+URBAN = [100, 200, 0, 0, 0, 0]   # 期末户数, 期末人数, 新增户数, 新增人数, 退出户数, 退出人数: no change
+
+
+# -- S1 ------------------------------------------------------------------------------------------
+def test_s1_flags_a_category_that_had_no_one_last_quarter(tmp_path):
+    rural = [300, 600, 10, 20, 0, 0]
+    result = gate(tmp_path, {
+        # 马店: no 城市低保 in Q2, 50 persons of 20 households in Q3
+        (hm.MADIAN, "2024Q2"): with_dibao("2024Q2", [0, 0, 0, 0, 0, 0, 0.0], rural),
+        (hm.MADIAN, "2024Q3"): with_dibao("2024Q3", [20, 50, 20, 50, 0, 0, 30_000.0], rural),
+        # 白庙: none in either quarter — no change
+        (hm.BAIMIAO, "2024Q2"): with_dibao("2024Q2", [0, 0, 0, 0, 0, 0, 0.0], rural),
+        (hm.BAIMIAO, "2024Q3"): with_dibao("2024Q3", [0, 0, 0, 0, 0, 0, 0.0], rural),
+    }, rules=["S1"])
+    assert found(result) == [
+        ("S1", "soft", hm.MADIAN, "2024Q3", T1, 2, "persons",
+         f"{T1}第2行城市低保:低保人数由上季(2024Q2)0 变为 50(上季该类别无保障对象)")]
+    (v,) = result.violations
+    assert "%" not in v.message_zh and "%" not in v.message_en
+    assert v.message_en.endswith("→ 50 (none in this category last quarter)")
+    assert v.expected == "上季无低保对象,本季新增的对象请说明"
+
+
+# -- S9 ------------------------------------------------------------------------------------------
+def with_charity(period: str, donations: float) -> dict[str, hm.Rows]:
+    """The canonical return with 表12, its 慈善募集款物折款 (元, 1月至本期) alone filled."""
+    book = sheets(period)
+    book[T12] = [["福利彩票销售额(元)", "筹集彩票公益金(元)", "慈善募集款物折款(元)", "慈善救助(人次)"],
+                 [None, None, donations, None]]
+    return book
+
+
+def test_s9_a_small_first_quarter_base_is_no_unit_slip(tmp_path):
+    madian_q1, madian_q2 = 200.0, 860_000.0    # one donation, then the 慈善一日捐
+    baimiao_q1, baimiao_q2 = 12_000.0, 2.4     # Q2's 2.4 万元 typed in the 元 column
+    result = gate(tmp_path, {
+        (hm.MADIAN, "2024Q1"): with_charity("2024Q1", madian_q1),
+        (hm.MADIAN, "2024Q2"): with_charity("2024Q2", madian_q2),
+        (hm.BAIMIAO, "2024Q1"): with_charity("2024Q1", baimiao_q1),
+        (hm.BAIMIAO, "2024Q2"): with_charity("2024Q2", baimiao_q2),
+    }, rules=["S9"])
+    assert round(madian_q2 / madian_q1) == 4300          # in S9's band around 10,000, before: flagged
+    assert [(v.division_code, v.period, v.sheet, v.source_row, v.column_name)
+            for v in result.violations] == [(hm.BAIMIAO, "2024Q2", T12, 2, "charity_donations_ytd")]
+    (v,) = result.violations
+    assert f"约为上季(2024Q1)12,000元(1.2万元) 的 1/{round(baimiao_q1 / baimiao_q2)} 倍" in v.message_zh
+    assert v.message_zh.endswith("疑似单位填错(元与万元)")
+
+
+# -- H5 ------------------------------------------------------------------------------------------
+RURAL_Q1 = [300, 660, 10, 20, 0, 0]   # 660 at the end of Q1; 20 new, none exited so far this year
+RURAL_Q2 = [305, 700, 15, 30, 5, 10]  # 10 new, 10 exited in Q2: 660 is right, 700 typed
+Q2_EXPECTED = RURAL_Q1[1] + (RURAL_Q2[3] - RURAL_Q1[3]) - (RURAL_Q2[5] - RURAL_Q1[5])
+Q2_MESSAGE = (f"{T1}第3行农村低保:上期(2024Q1)期末 {RURAL_Q1[1]} + 本季新增 {RURAL_Q2[3] - RURAL_Q1[3]} "
+              f"− 本季退出 {RURAL_Q2[5] - RURAL_Q1[5]} = {Q2_EXPECTED},但本期期末为 {RURAL_Q2[1]}")
+
+
+def h5(tmp_path: Path, rural: dict[str, list], periods: list[str] | None = None):
+    return gate(tmp_path, {(hm.MADIAN, p): with_dibao(p, URBAN, r) for p, r in rural.items()},
+                rules=["H5"], periods=periods)
+
+
+def test_h5_a_right_return_after_a_wrong_one_is_not_blocked(tmp_path):
+    # Q3: 15 new and 5 exited in the quarter, on the 660 Q2 should have said
+    q3 = [310, Q2_EXPECTED + 15 - 5, 20, 45, 10, 15]
+    returns = {"2024Q1": RURAL_Q1, "2024Q2": RURAL_Q2, "2024Q3": q3}
+    result = h5(tmp_path, returns)
+    assert found(result) == [("H5", "hard", hm.MADIAN, "2024Q2", T1, 3, "persons", Q2_MESSAGE)]
+    assert result.blocked == [(hm.MADIAN, "2024Q2")]
+    # the same verdict when the gate evaluates Q3 alone (an incremental build)
+    assert h5(tmp_path / "alone", returns, ["2024Q3"]).violations == []
+
+
+def test_h5_a_return_wrong_against_both_names_the_last_that_passed(tmp_path):
+    q3 = [310, 690, 20, 45, 10, 15]     # neither 700 + 15 − 5 nor 660 + Q2's and Q3's flows
+    result = h5(tmp_path, {"2024Q1": RURAL_Q1, "2024Q2": RURAL_Q2, "2024Q3": q3})
+    new, exited = q3[3] - RURAL_Q1[3], q3[5] - RURAL_Q1[5]     # Q2 and Q3 together
+    assert found(result) == [
+        ("H5", "hard", hm.MADIAN, "2024Q2", T1, 3, "persons", Q2_MESSAGE),
+        ("H5", "hard", hm.MADIAN, "2024Q3", T1, 3, "persons",
+         (f"{T1}第3行农村低保:2024Q1期末 {RURAL_Q1[1]} + 2024Q2至本季新增 {new} − 2024Q2至本季退出 {exited} "
+          f"= {RURAL_Q1[1] + new - exited},但本期期末为 {q3[1]}(2024Q2 的报表本项未通过审核,已另行列出;"
+          "本期按最近一期通过审核的 2024Q1 报表衔接)"))]
+    # one carrying Q2's 700 forward agrees with its previous quarter: it passes, as before
+    carried = [310, RURAL_Q2[1] + 15 - 5, 20, 45, 10, 15]
+    assert h5(tmp_path / "carried", {"2024Q1": RURAL_Q1, "2024Q2": RURAL_Q2,
+                                     "2024Q3": carried}).blocked == [(hm.MADIAN, "2024Q2")]
+
+
+def test_h5_across_the_year_end_and_two_wrong_quarters(tmp_path):
+    q3 = [300, 660, 30, 60, 20, 40]
+    q4 = [305, 900, 40, 80, 25, 50]           # 20 new, 10 exited in Q4: 670, 900 typed
+    y1 = [310, 600, 5, 8, 1, 3]               # wrong again (675 = 670 + 8 − 3 is right)
+    y2 = [312, 670 + 12 - 9, 8, 12, 4, 9]     # right: 670 at 2024's end, 12 new and 9 exited in 2025
+    result = h5(tmp_path, {"2024Q3": q3, "2024Q4": q4, "2025Q1": y1, "2025Q2": y2})
+    assert [(v.period, v.division_code) for v in result.violations] == [
+        ("2024Q4", hm.MADIAN), ("2025Q1", hm.MADIAN)]
+    last_passed = q3[1]
+    new, exited = (q4[3] - q3[3]) + y1[3], (q4[5] - q3[5]) + y1[5]
+    assert result.violations[1].message_zh == (
+        f"{T1}第3行农村低保:2024Q3期末 {last_passed} + 2024Q4至本季新增 {new} − 2024Q4至本季退出 {exited} "
+        f"= {last_passed + new - exited},但本期期末为 {y1[1]}(2024Q4 的报表本项未通过审核,已另行列出;"
+        "本期按最近一期通过审核的 2024Q3 报表衔接)")
+    assert result.blocked == [(hm.MADIAN, "2024Q4"), (hm.MADIAN, "2025Q1")]
