@@ -262,3 +262,20 @@ def test_the_report_names_the_township_as_it_was_called_that_year(county):
     text = county["text"]
     assert "河口乡" in text[2011] and "河口镇" not in text[2011]
     assert "河口镇" in text[2014] and "河口乡" not in text[2014]
+
+
+def test_a_return_naming_the_former_name_without_code_is_matched(tmp_path):
+    """A cover giving 填报单位 only: 河口乡 (2011) and 河口镇 (2014) both name code B. Before:
+    only the version last read named the code (河口乡 unknown: the return quarantined)."""
+    from civstat.ingest.identity import Divisions
+
+    write_csv(tmp_path / "ref" / "divisions.csv", EN_DIV, [COUNTY_ROW, EAST, NEW, OLD])
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    try:
+        load_reference(tmp_path / "ref", con)
+        divisions = Divisions(con)
+        assert divisions.resolve({"unit_name": "河口乡"}) == B
+        assert divisions.resolve({"unit_name": "河口镇"}) == B
+        assert divisions.townships[B][1] == "河口镇"  # the code's row: the version in force
+    finally:
+        con.close()

@@ -45,9 +45,12 @@ class Divisions:
     def __init__(self, con):
         # a code may have several versions (a township renamed: 河口乡, then 河口镇): the one in
         # force last, so that it is the code's row; every version's names name the code
+        dated = {"valid_from", "valid_to"} <= {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'ref' AND table_name = 'divisions'").fetchall()}
         rows = con.execute(
-            "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions "
-            "ORDER BY division_code, valid_to IS NULL, valid_to, valid_from"
+            "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions"
+            + (" ORDER BY division_code, valid_to IS NULL, valid_to, valid_from" if dated else "")
         ).fetchall()
         self.townships = {r[0]: r for r in rows if r[3] == "township"}
         versions = [r for r in rows if r[3] == "township"]
