@@ -242,8 +242,9 @@ def test_conflicting_duplicates_keep_the_last_good_row(tmp_path):
     load(tmp_path)
     write_all(ref, divisions=[*GOOD_DIVISIONS, f"{T1},马店镇,马店,township,镇,{C},2012-01-01,,"])
     result, tables, _ = load(tmp_path)
-    assert named(result) == {("divisions.csv", 3, "valid_from", "duplicate_conflict"),
-                             ("divisions.csv", 6, "valid_from", "duplicate_conflict")}
+    # two open versions of one code overlap (s31: versions that follow one another load)
+    assert named(result) == {("divisions.csv", 3, "valid_from", "validity_overlap"),
+                             ("divisions.csv", 6, "valid_from", "validity_overlap")}
     assert all(r.kept_last_good and "沿用上次的有效记录" in r.message_zh for r in result.refusals)
     assert division(tables, T1)[6] == dt.date(2011, 1, 1)
 

@@ -5,7 +5,10 @@
   Emits three CTEs for a `with recursive` clause (pure, portable SQL: no ref/source inside, no
   dbt macro; the caller passes the relation and its columns):
 
-    <name>_latest   one row per division code of `divisions` (its valid version, else the latest)
+    <name>_latest   one row per division code of `divisions` (its valid version, else the latest),
+                    valid from the first version's valid_from to the last one's valid_to: a code
+                    may have several versions that follow one another (a township renamed:
+                    河口乡 to 2012-12-31, 河口镇 from 2013-01-01), in force over all of them
     <name>_chain    the successor_code chain of every code (recursive, at most `max_depth` steps)
     <name>          `columns` + `current`: the code each one belongs to today
 
@@ -17,10 +20,17 @@
                         code='division_code', successor='successor_code',
                         valid_from='valid_from', valid_to='valid_to', max_depth=20) -%}
 {{ name }}_latest as (
-    select {{ columns | join(', ') }}
+    select
+        {%- for column in columns %}
+        {% if column == valid_from %}span_from as {{ column }}{% elif column == valid_to %}span_to as {{ column }}{% else %}{{ column }}{% endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
     from (
         select
             {{ columns | join(', ') }},
+            case when count({{ valid_from }}) over (partition by {{ code }}) = count(*) over (partition by {{ code }})
+                then min({{ valid_from }}) over (partition by {{ code }}) end as span_from,
+            case when count({{ valid_to }}) over (partition by {{ code }}) = count(*) over (partition by {{ code }})
+                then max({{ valid_to }}) over (partition by {{ code }}) end as span_to,
             row_number() over (
                 partition by {{ code }}
                 order by case when {{ valid_to }} is null then 0 else 1 end, {{ valid_from }} desc nulls last

@@ -4,7 +4,7 @@
 -- kpi_quarterly / kpi_annual carry the same columns per KPI.
 select
     cast(c.division_code as varchar) as division_code,
-    cast(d.division_name as varchar) as division_name,
+    cast(coalesce(named.division_name, d.division_name) as varchar) as division_name,
     cast(c.division_level as varchar) as division_level,
     cast(c.year as integer) as year,
     cast(c.quarter as integer) as quarter,
@@ -20,3 +20,4 @@ select
     cast(c.counties_incomplete as {{ civstat_array_type('varchar') }}) as counties_incomplete
 from {{ ref('int_division_coverage') }} as c
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
+{{ division_name_in_force('c.division_code', 'c.year', 'c.quarter') }}

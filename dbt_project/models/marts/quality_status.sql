@@ -1,6 +1,6 @@
 select
     cast(q.division_code as varchar) as division_code,
-    cast(d.division_name as varchar) as division_name,
+    cast(coalesce(named.division_name, d.division_name) as varchar) as division_name,
     cast(q.current_division_code as varchar) as current_division_code,
     cast(q.period as varchar) as period,
     cast(q.year as integer) as year,
@@ -14,3 +14,4 @@ select
     cast(q.soft_rules as varchar) as soft_rules
 from {{ ref('int_submission_quality') }} as q
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
+{{ division_name_in_force('q.division_code', 'q.year', 'q.quarter') }}

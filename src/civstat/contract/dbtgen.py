@@ -280,6 +280,10 @@ def kpi_examples_yml(contract: Contract) -> str:
             "      - input: ref('int_divisions_resolved')",
             "        rows:",
             "          - {division_code: X, division_name: 测试镇}",
+            "      - input: ref('int_division_names')",
+            "        rows:",
+            ("          - {division_code: X, division_name: 测试镇, valid_from: '1900-01-01', "
+             "valid_to: '9999-12-31'}"),
             "      - input: ref('int_division_coverage')",
             "        rows:",
             ("          - {division_code: X, division_level: township, period: 2023Q4, "

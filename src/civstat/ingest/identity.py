@@ -46,10 +46,17 @@ class Divisions:
     """Match a cover to a township: 12-digit code, 9-digit code, then name or short name."""
 
     def __init__(self, con):
+        # a code may have several versions (a township renamed: 河口乡, then 河口镇): the one in
+        # force last, so that it is the code's row; every version's names name the code
+        dated = {"valid_from", "valid_to"} <= {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'ref' AND table_name = 'divisions'").fetchall()}
         rows = con.execute(
             "SELECT division_code, name, short_name, level, successor_code FROM ref.divisions"
+            + (" ORDER BY division_code, valid_to IS NULL, valid_to, valid_from" if dated else "")
         ).fetchall()
         self.townships = {r[0]: r for r in rows if r[3] == "township"}
+        versions = [r for r in rows if r[3] == "township"]
         self.above = {r[0]: r for r in rows if r[3] != "township"}  # the county (a province's: all)
         # the names of the divisions above a township, longest first (清河县 before 清河), and
         # the start of their townships' codes
@@ -59,13 +66,13 @@ class Divisions:
                                key=len, reverse=True)
         # one name may belong to townships of several counties (a province's reference data)
         self.by_name: dict[str, set[str]] = defaultdict(set)
-        for code, name, short, *_ in self.townships.values():
+        for code, name, short, *_ in versions:
             for n in (name, short):
                 if n:
                     self.by_name[norm(n)].add(code)
         self.by_county: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code[:6] → names
-        for code, name, *_ in self.townships.values():
-            if name and len(norm(name)) >= 2:
+        for code, name, *_ in versions:
+            if name and len(norm(name)) >= 2 and (code, norm(name)) not in self.by_county[code[:6]]:
                 self.by_county[code[:6]].append((code, norm(name)))
 
     def _label(self, code: str) -> str:

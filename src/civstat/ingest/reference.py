@@ -22,16 +22,25 @@ Policy: **keep the last good row.**
 * A division row deleted from ``divisions.csv`` whose code is still used — by a return in
   ``raw.submissions`` or as another division's parent/successor — is kept from the last load and
   named (撤并请填写 valid_to 与 successor_code,不要删除行).
+* Versions: a division code may have several rows, one per validity period — how a rename is
+  recorded (河口乡 valid to 2012-12-31, then 河口镇 from 2013-01-01, one 12-digit code). Versions
+  whose periods overlap are all refused, each naming the others (``validity_overlap``). A
+  code's versions go together: when one of them is refused and the code had good rows before,
+  those last good rows are kept in place of all the file's rows of that code.
 * Duplicates: rows identical after parsing collapse silently into one; rows with the same key
-  but different content are all refused (each names the other rows) and the key keeps its last
-  good row if any. A bad row whose key also has a good row in the file is refused alone; the
-  good row loads.
+  (a division: code and valid_from) but different content are all refused (each names the
+  other rows) and the key keeps its last good row if any. A bad row whose key also has a good
+  row in the file is refused alone; the good row loads.
+* Header names: a column is named by its English name or by one of its Chinese names in
+  ``contract/reference.yaml`` (统计用区划代码, 名称, 启用日期 …), traditional characters alike;
+  a header naming no column is refused alone (``unknown_column``: its column is not read), and
+  a required column missing names those unknown headers and the names accepted.
 
 Refusal kinds (``ref.rejected_rows.kind``): ``file_missing``, ``file_unreadable``,
-``missing_column``, ``duplicate_column``, ``bad_value`` (a cell that cannot be read: codes that
+``missing_column``, ``duplicate_column``, ``unknown_column``, ``bad_value`` (a cell that cannot be read: codes that
 are not exactly 12 digits — scientific notation that lost digits included —, dates, numbers
 (a decimal comma ``35,5`` included: only a thousands comma ``1,200`` / ``12,0000`` is read),
-years, periods, choices, empty required cells), ``extra_cells``, ``duplicate_conflict``,
+years, periods, choices, empty required cells), ``extra_cells``, ``duplicate_conflict``, ``validity_overlap``,
 ``valid_to_before_from``, ``unknown_parent``, ``parent_not_county``, ``parent_wrong_level``
 (a county's parent not a city, a city's not a province, a province with a parent),
 ``unknown_successor``,
@@ -59,6 +68,7 @@ from pathlib import Path
 
 import duckdb
 
+from civstat.ingest import reference_headers as rh
 from civstat.ingest import reference_rules as rr
 from civstat.ingest.reference_checks import (
     KEPT_EN,
@@ -66,6 +76,7 @@ from civstat.ingest.reference_checks import (
     KEYS,
     MAIN_FILE,
     OPTIONAL_COLUMNS,
+    ROW_KEYS,
     SPECS,
     Key,
     Pending,
@@ -74,12 +85,17 @@ from civstat.ingest.reference_checks import (
     RefRefusal,
     RuleSeverities,
     Run,
+    by_code,
     division_known,
     division_problem,
+    fall_back,
     key_of,
     key_text,
+    overlaps,
     read_kpis,
+    record_of,
     settle,
+    versions,
 )
 from civstat.ingest.reference_rules import CellError
 
@@ -133,7 +149,8 @@ def _existing_tables(con) -> set[str]:
 
 
 def _previous(con, table: str, tables: set[str]) -> dict[Key, Rec]:
-    """The current rows of ``ref.<table>`` by key (the first of any duplicates), before replacing."""
+    """The current rows of ``ref.<table>`` by row key (the first of any duplicates), before
+    replacing."""
     if f"ref.{table}" not in tables:
         return {}
     cols = list(SPECS[table])
@@ -170,20 +187,37 @@ def _label(path: Path, reference_dir: Path) -> str:
         return path.name
 
 
-def _open(table: str, path: Path) -> rr.CsvFile | tuple[int, Problem]:
-    """The decoded file, or (row, problem) saying why it cannot be used (row 0: the file, 1: the
-    header)."""
+def _open(table: str, path: Path, label: str, run: Run) -> rr.CsvFile | tuple[int, Problem]:
+    """The decoded file with its header read as the table's columns (English names or the
+    names of ``contract/reference.yaml``), or (row, problem) saying why it cannot be used (row 0:
+    the file, 1: the header). A header cell naming no column is refused alone (its column is not
+    read)."""
     try:
         f = rr.read_csv(path)
     except CellError as exc:
         return 0, ("", exc.zh, exc.en, "file_unreadable")
-    repeated = sorted({c for c in f.header if c and f.header.count(c) > 1} & set(SPECS[table]))
+    columns = list(SPECS[table])
+    f.header, unknown = rh.read_header(table, f.header_cells, columns)
+    repeated = sorted({c for c in f.header if c and f.header.count(c) > 1} & set(columns))
     if repeated:
-        return 1, (repeated[0], f"表头中列 {repeated[0]} 出现了多次",
-                   f"column {repeated[0]} appears more than once in the header", "duplicate_column")
-    missing = [c for c in SPECS[table] if c not in f.header and c not in OPTIONAL_COLUMNS]
+        same = "、".join(rr.clean(cell) for cell, c in zip(f.header_cells, f.header, strict=True)
+                        if c == repeated[0])
+        return 1, (repeated[0], f"表头中列 {rh.shown(table, repeated[0])} 出现了多次({same})",
+                   f"column {repeated[0]} appears more than once in the header ({same})",
+                   "duplicate_column")
+    known = "、".join(rh.shown(table, c) for c in columns)
+    missing = [c for c in columns if c not in f.header and c not in OPTIONAL_COLUMNS]
     if missing:
-        return 1, (missing[0], f"缺少列 {missing[0]}", f"missing column {missing[0]}", "missing_column")
+        also = (f";表头中 {'、'.join(unknown)} 不是已知的列名" if unknown else "", 
+                f"; header {', '.join(unknown)} names no known column" if unknown else "")
+        return 1, (missing[0], f"缺少列 {rh.shown(table, missing[0])}{also[0]}(可用列名:{known})",
+                   f"missing column {missing[0]}{also[1]}", "missing_column")
+    for name in unknown:
+        run.whole.append(RefRefusal(label, 1, name, (
+            f"表头 {name} 不是 {MAIN_FILE[table]} 的列名,该列未读取(可用列名:{known};"
+            f"同义名见 contract/reference.yaml)"),
+            f"header {name} names no column of {MAIN_FILE[table]}: the column is not read "
+            f"(see contract/reference.yaml for the names accepted)", "unknown_column"))
     return f
 
 
@@ -210,6 +244,7 @@ def _parse_row(table: str, label: str, row: int, header: list[str], cells: list[
         values["kpi_code"] = run.kpis.code_of(values["kpi_code"])
     key_cols = KEYS[table]
     key = None if any(c in key_cols for c, _ in errors) else tuple(values[c] for c in key_cols)
+    # (the record: a division's code, whichever version the row is)
     for col, exc in errors:
         run.refuse(table, label, row, (col, exc.zh, exc.en, "bad_value"), key)
     for p in run.pending[n_before:]:
@@ -218,7 +253,8 @@ def _parse_row(table: str, label: str, row: int, header: list[str], cells: list[
 
 
 def _collapse(table: str, candidates: dict[Key, list[Rec]], run: Run) -> dict[Key, Rec]:
-    """Identical duplicates → one row; conflicting duplicates → all refused."""
+    """Identical duplicates → one row; conflicting duplicates → all refused; versions of a
+    division whose validity periods overlap → all refused."""
     out: dict[Key, Rec] = {}
     for key, recs in candidates.items():
         distinct = {tuple(r.values.items()) for r in recs}
@@ -229,12 +265,40 @@ def _collapse(table: str, candidates: dict[Key, list[Rec]], run: Run) -> dict[Ke
             others = "、".join(r.where for r in recs if r is not rec)
             others_en = ", ".join(r.where_en for r in recs if r is not rec)
             diff = next(c for c in SPECS[table] if any(r.values[c] != rec.values[c] for r in recs))
-            keys = ", ".join(KEYS[table])
+            keys = ", ".join(ROW_KEYS[table])
             run.refuse(table, rec.file or "", rec.row or 0, (
                 diff, f"与{others}的 {keys} 相同但内容不同,这几行都不采用",
                 f"same {keys} as {others_en} but different content: none of these rows is used",
-                "duplicate_conflict"), key)
-    return out
+                "duplicate_conflict"), record_of(table, key))
+    return _without_overlaps(out, run) if table == "divisions" else out
+
+
+def _without_overlaps(rows: dict[Key, Rec], run: Run) -> dict[Key, Rec]:
+    """A division code's versions must follow one another (河口乡 to 2012-12-31, 河口镇 from
+    2013-01-01); every version whose validity period overlaps another's is refused, naming it."""
+    def span(v: dict) -> str:
+        return f"{v['valid_from'] or '…'} 至 {v['valid_to'] or '今'}"
+
+    refused: set[Key] = set()
+    for recs in by_code(rows).values():
+        for rec in recs:
+            clash = [r for r in recs if r is not rec and overlaps(r.values, rec.values)]
+            if not clash:
+                continue
+            refused.add(key_of("divisions", rec.values))
+            v = rec.values
+            run.refuse("divisions", rec.file or "", rec.row or 0, (
+                "valid_from",
+                (f"区划代码 {v['division_code']} 的有效期({span(v)},{v['name']})与"
+                 + "、".join(f"{r.where}({span(r.values)},{r.values['name']})" for r in clash)
+                 + " 重叠:同一代码的各行有效期不能重叠(更名请把旧名称的 valid_to 填为新名称 "
+                 "valid_from 的前一天),这几行都不采用"),
+                (f"the validity of division {v['division_code']} ({span(v)}) overlaps "
+                 + ", ".join(r.where_en for r in clash)
+                 + " (versions of one code must not overlap: a rename ends the old name the day "
+                 "before the new one starts); none of these rows is used"),
+                "validity_overlap"), (v["division_code"],))
+    return {k: r for k, r in rows.items() if k not in refused}
 
 
 def _read_table(table: str, paths: list[Path], reference_dir: Path, previous: dict[Key, Rec],
@@ -246,7 +310,8 @@ def _read_table(table: str, paths: list[Path], reference_dir: Path, previous: di
             run.whole.append(_whole(table, MAIN_FILE[table], 0, ("", "找不到文件", "file not found",
                                                                  "file_missing"), len(previous)))
         return dict(previous)
-    files = [(_label(p, reference_dir), _open(table, p)) for p in existing]
+    files = [(label, _open(table, p, label, run))
+             for p in existing for label in [_label(p, reference_dir)]]
     unusable = [(label, f) for label, f in files if isinstance(f, tuple)]
     for label, (row, problem) in unusable:
         run.whole.append(_whole(table, label, row, problem, len(previous)))
@@ -256,15 +321,15 @@ def _read_table(table: str, paths: list[Path], reference_dir: Path, previous: di
     seen: set[Key] = set()
     for label, f in files:
         for row, cells in f.records:
-            key, values = _parse_row(table, label, row, f.header, cells, run)
-            if key is not None:
-                seen.add(key)
+            record, values = _parse_row(table, label, row, f.header, cells, run)
+            if record is not None:
+                seen.add(record)
             if values is not None:
-                candidates.setdefault(key, []).append(Rec(values, label, row))
+                candidates.setdefault(key_of(table, values), []).append(Rec(values, label, row))
     rows = _collapse(table, candidates, run)
-    for key in seen - rows.keys():
-        if key in previous:
-            rows[key] = previous[key]
+    refused = {p.key for p in run.pending if p.table == table}
+    for record in sorted(seen, key=str):
+        fall_back(table, rows, previous, record, refused=record in refused)
     return rows
 
 
@@ -293,15 +358,16 @@ def _fallout(table: str, key: Key) -> tuple[str, str]:
 
 
 def _finish(p: Pending, rows: dict[Key, Rec]) -> RefRefusal:
-    final = rows.get(p.key) if p.key is not None else None
-    kept = final is not None and final.file is None
+    final = [rows[k] for k in versions(p.table, rows, p.key)] if p.key is not None else []
+    kept = bool(final) and all(r.file is None for r in final)
     if kept:
         zh, en = f"{p.zh};{KEPT_ZH}", f"{p.en}; {KEPT_EN}"
     elif p.key is None:
         zh, en = p.zh, p.en
-    elif final is not None:
-        zh, en = (f"{p.zh};本行不采用,采用{final.where}",
-                  f"{p.en}; this row is not used, {final.where_en} is")
+    elif final:
+        used = [r for r in final if r.file is not None]
+        zh, en = (f"{p.zh};本行不采用,采用{'、'.join(r.where for r in used)}",
+                  f"{p.en}; this row is not used, {', '.join(r.where_en for r in used)} is")
     else:
         fz, fe = _fallout(p.table, p.key)
         zh, en = f"{p.zh};{fz}", f"{p.en}; {fe}"
@@ -342,10 +408,11 @@ def load_reference(reference_dir: Path, con) -> RefResult:
         previous = _previous(con, table, tables)
         rows = _read_table(table, paths, reference_dir, previous, run)
         if table == "divisions":
-            final[table] = settle(table, rows, previous, lambda r: r, division_problem, run)
+            final[table] = settle(table, rows, previous, by_code, division_problem, run)
         else:
-            final[table] = settle(table, rows, previous, lambda _r: final["divisions"],
-                                   division_known(table), run)
+            divisions = by_code(final["divisions"])
+            final[table] = settle(table, rows, previous, lambda _r, d=divisions: d,
+                                  division_known(table), run)
     result = RefResult()
     result.refusals = run.whole + [_finish(p, final[p.table]) for p in run.pending]
     create_ref_schema(con)

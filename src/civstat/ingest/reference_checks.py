@@ -6,6 +6,7 @@ by :func:`settle` with the last good rows of ``ref.*`` as the fall-back. See
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -25,8 +26,12 @@ SPECS: dict[str, dict[str, rr.Parser]] = {
                      "rule_code": rr.rule_code, "text": rr.required_text},
 }
 OPTIONAL_COLUMNS = {"short_name", "type", "valid_to", "successor_code", "source"}
+# a record's key: what a refusal names and what keeps its last good rows
 KEYS = {"divisions": ("division_code",), "plan_targets": ("division_code", "year", "kpi_code"),
         "explanations": ("division_code", "period", "rule_code")}
+# a row's key: a division code may have several versions (a township renamed: 河口乡 to
+# 2012-12-31, 河口镇 from 2013-01-01), one per valid_from, whose validity periods do not overlap
+ROW_KEYS = {**KEYS, "divisions": ("division_code", "valid_from")}
 MAIN_FILE = {"divisions": "divisions.csv", "plan_targets": "plan_targets.csv",
              "explanations": "explanations.csv"}
 KEPT_ZH, KEPT_EN = "沿用上次的有效记录", "kept the last good row"
@@ -156,7 +161,42 @@ class RuleSeverities(Mapping):
 
 
 def key_of(table: str, values: dict) -> Key:
-    return tuple(values[c] for c in KEYS[table])
+    """The row's key (:data:`ROW_KEYS`)."""
+    return tuple(values[c] for c in ROW_KEYS[table])
+
+
+def record_of(table: str, row_key: Key) -> Key:
+    """The record a row key belongs to (:data:`KEYS`: a division's code)."""
+    return row_key[:len(KEYS[table])]
+
+
+def versions(table: str, rows: dict[Key, Rec], record: Key) -> list[Key]:
+    """The row keys of ``rows`` that belong to ``record``."""
+    return [k for k in rows if record_of(table, k) == record]
+
+
+Divisions = dict[str, list[Rec]]  # code → its versions, oldest first
+
+
+def by_code(rows: dict[Key, Rec]) -> Divisions:
+    out: Divisions = {}
+    for rec in rows.values():
+        out.setdefault(rec.values["division_code"], []).append(rec)
+    for recs in out.values():
+        recs.sort(key=lambda r: r.values["valid_from"] or dt.date.min)
+    return out
+
+
+def current(recs: list[Rec]) -> Rec:
+    """A code's version in force (no valid_to), else its latest."""
+    return next((r for r in reversed(recs) if r.values["valid_to"] is None), recs[-1])
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    """Whether two versions' validity periods (empty: open) share a day."""
+    lo, hi = dt.date.min, dt.date.max
+    return ((a["valid_from"] or lo) <= (b["valid_to"] or hi)
+            and (b["valid_from"] or lo) <= (a["valid_to"] or hi))
 
 
 def key_text(key: Key | None) -> str | None:
@@ -195,13 +235,13 @@ def check_row(table: str, values: dict, run: Run) -> Problem | None:
 
 # -- rows that depend on other rows ------------------------------------------------------------
 
-def _successor_cycle(code: str, rows: dict[Key, Rec]) -> bool:
-    seen, current = {code}, rows[(code,)].values["successor_code"]
-    while current and (current,) in rows:
-        if current in seen:
+def _successor_cycle(code: str, rows: Divisions) -> bool:
+    seen, step = {code}, current(rows[code]).values["successor_code"]
+    while step and step in rows:
+        if step in seen:
             return True
-        seen.add(current)
-        current = rows[(current,)].values["successor_code"]
+        seen.add(step)
+        step = current(rows[step]).values["successor_code"]
     return False
 
 
@@ -211,25 +251,25 @@ PARENT_LEVEL = {"county": ("city", "县(区)的上级应为区划表中的地级
                 "city": ("province", "地级市的上级应为区划表中的省")}
 
 
-def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
+def division_problem(rec: Rec, rows: Divisions) -> Problem | None:
     v = rec.values
     code, parent, successor = v["division_code"], v["parent_code"], v["successor_code"]
-    if parent and (parent,) not in rows:
+    if parent and parent not in rows:
         return ("parent_code", f"上级区划代码不在区划表中:{parent}",
                 f"parent_code is not a division in the file: {parent}", "unknown_parent")
-    if v["level"] == "township" and (not parent or rows[(parent,)].values["level"] != "county"):
+    if v["level"] == "township" and (not parent or current(rows[parent]).values["level"] != "county"):
         return ("parent_code", f"乡镇(街道)的上级应为区划表中的县(区):{parent or '空'}",
                 f"a township's parent must be a county in the file: {parent or 'empty'}",
                 "parent_not_county")
     above = PARENT_LEVEL.get(v["level"])
-    if parent and above and rows[(parent,)].values["level"] != above[0]:
+    if parent and above and current(rows[parent]).values["level"] != above[0]:
         return ("parent_code", f"{above[1]}:{parent}",
                 f"a {v['level']}'s parent must be a {above[0]} in the file: {parent}",
                 "parent_wrong_level")
     if parent and v["level"] == "province":
         return ("parent_code", f"省级区划没有上级:{parent}",
                 f"a province has no parent: {parent}", "parent_wrong_level")
-    if successor and (successor == code or (successor,) not in rows):
+    if successor and (successor == code or successor not in rows):
         return ("successor_code", f"撤并后的区划代码不在区划表中(或是自身):{successor}",
                 f"successor_code is not another division in the file: {successor}",
                 "unknown_successor")
@@ -239,15 +279,15 @@ def division_problem(rec: Rec, rows: dict[Key, Rec]) -> Problem | None:
     return None
 
 
-def derived_upper(divisions: dict[Key, Rec]) -> set[str]:
+def derived_upper(divisions: Divisions) -> set[str]:
     """The prefecture-city and province codes the warehouse derives from the counties' code
     prefixes (``int_divisions_resolved``: only when the file holds more than one county or any
     city or province row) — a plan target may be set for them without listing them."""
-    levels = [r.values["level"] for r in divisions.values()]
+    levels = [current(recs).values["level"] for recs in divisions.values()]
     if levels.count("county") <= 1 and not {"city", "province"} & set(levels):
         return set()
     out = set()
-    for rec in divisions.values():
+    for rec in (current(recs) for recs in divisions.values()):
         code = rec.values["division_code"]
         if rec.values["level"] in ("county", "city"):
             out.add(code[:2] + "0" * 10)
@@ -256,12 +296,12 @@ def derived_upper(divisions: dict[Key, Rec]) -> set[str]:
     return out
 
 
-def division_known(table: str) -> Callable[[Rec, dict[Key, Rec]], Problem | None]:
+def division_known(table: str) -> Callable[[Rec, Divisions], Problem | None]:
     derived: dict[int, set[str]] = {}  # per divisions table seen (one per run)
 
-    def problem(rec: Rec, divisions: dict[Key, Rec]) -> Problem | None:
+    def problem(rec: Rec, divisions: Divisions) -> Problem | None:
         code = rec.values["division_code"]
-        division = divisions.get((code,))
+        division = current(divisions[code]) if code in divisions else None
         if division is None and table == "plan_targets":
             if id(divisions) not in derived:
                 derived.clear()
@@ -279,24 +319,43 @@ def division_known(table: str) -> Callable[[Rec, dict[Key, Rec]], Problem | None
     return problem
 
 
+def fall_back(table: str, rows: dict[Key, Rec], previous: dict[Key, Rec], record: Key,
+              dropped: set[Key] = frozenset(), refused: bool = False) -> bool:
+    """Put back the last good rows of ``record`` when no row of the file is left for it; True if
+    any was. A division's versions go together (河口乡 to 2012, 河口镇 from 2013): when a row of a
+    code is ``refused`` and the code had good rows before, all of them replace the file's."""
+    before = [k for k in versions(table, previous, record) if k not in dropped]
+    mine = versions(table, rows, record)
+    if table == "divisions" and refused and before:
+        for k in mine:
+            if rows[k].file is not None:
+                del rows[k]
+    elif any(rows[k].file is not None for k in mine):
+        return False
+    back = [k for k in before if k not in rows]
+    for k in back:
+        rows[k] = previous[k]
+    return bool(back)
+
+
 def _restore_needed(rows: dict[Key, Rec], previous: dict[Key, Rec], dropped: set[Key],
                     run: Run) -> bool:
     """Put back deleted division rows whose code is still used; True if any was restored."""
     needed = set(run.in_use) | {c for r in rows.values()
                                 for c in (r.values["parent_code"], r.values["successor_code"]) if c}
+    present = {k[0] for k in rows} | {k[0] for k in dropped}
     restored = False
-    for code in sorted(needed):
-        key = (code,)
-        if key in rows or key in dropped or key not in previous:
+    for code in sorted(needed - present):
+        record = (code,)
+        if not fall_back("divisions", rows, previous, record, dropped):
             continue
-        rows[key] = previous[key]
-        name = previous[key].values["name"]
+        name = current(by_code(previous)[code]).values["name"]
         run.refuse("divisions", MAIN_FILE["divisions"], 0, (
             "division_code", (f"区划 {code}({name})已从文件中删除,但仍有报表或其他区划使用该代码"
             "(撤并请填写 valid_to 与 successor_code,不要删除行)"),
             (f"division {code} ({name}) was deleted from the file but returns or other divisions "
             "still use it (for a merger fill in valid_to and successor_code instead)"),
-            "division_removed"), key)
+            "division_removed"), record)
         restored = True
     return restored
 
@@ -314,12 +373,11 @@ def settle(table: str, rows: dict[Key, Rec], previous: dict[Key, Rec], against: 
                     if (problem := check_row(table, rec.values, run) or problem_of(rec, others))]
         for key, rec, problem in problems:  # all judged against the same rows, then applied
             changed = True
+            record = record_of(table, key)
             if rec.file is not None:
-                run.refuse(table, rec.file, rec.row or 0, problem, key)
-                if key in previous and previous[key] is not rec:
-                    rows[key] = previous[key]
-                else:
-                    del rows[key]
+                run.refuse(table, rec.file, rec.row or 0, problem, record)
+                del rows[key]
+                fall_back(table, rows, previous, record, dropped, refused=True)
             else:
                 column, zh, en, _ = problem
                 run.refuse(table, MAIN_FILE[table], 0, (

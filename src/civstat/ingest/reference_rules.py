@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -231,6 +231,7 @@ class CsvFile:
     header: list[str]
     records: list[tuple[int, list[str]]]
     encoding: str
+    header_cells: list[str] = field(default_factory=list)  # the header row as written
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -265,4 +266,4 @@ def read_csv(path: Path) -> CsvFile:
         raise CellError("文件为空或没有表头行", "the file is empty or has no header row")
     header = [header_name(c) for c in rows[0]]
     records = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(clean(c) for c in r)]
-    return CsvFile(header, records, encoding)
+    return CsvFile(header, records, encoding, rows[0])

@@ -7,11 +7,12 @@ and phrase them with their programme file's ``summary:`` texts (:meth:`Context.s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from civstat.contract import Contract, Programme, load_contract
+from civstat.periods import Quarter
 from civstat.report import formatting as f
 from civstat.report.data import MartReader, Scope
 from civstat.report.figures import Figures
@@ -69,6 +70,11 @@ class Context(Figures):
             self.partial_year = False
         self.annual = opts.quarter is None or opts.quarter == 4
         self.year = opts.year
+        # divisions are named as they were called at the period's end (a township renamed)
+        reader.name_divisions_as_of(Quarter(self.year, self.quarter).end)
+        name = reader.division_names([self.scope.division_code]).get(self.scope.division_code)
+        if name:
+            self.scope = replace(self.scope, division_name=name)
         self.span = f.period_span(self.quarter)
         self.period_end = (
             f"{self.year}年{'年底' if self.quarter == 4 else f.CN_QUARTER[self.quarter] + '末'}"

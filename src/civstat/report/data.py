@@ -53,6 +53,7 @@ class MartReader(levels.LevelQueries, ReturnQueries):
         if self._names is None:
             self._names = dict(self.con.execute(
                 "SELECT division_code, division_name FROM dim_division").fetchall())
+            self._names.update(self.names_in_force())  # as called at the report's period end
         return {c: self._names[c] for c in codes if c in self._names}
 
     def township_names(self, scope: Scope) -> dict[str, str]:
@@ -64,6 +65,7 @@ class MartReader(levels.LevelQueries, ReturnQueries):
             [list(dict.fromkeys([*scope.township_codes, *scope.units]))],
         )
         names = dict(df.iter_rows())
+        names.update(self.division_names(list(names)))  # the names in force then
         if scope.above_county:  # township names repeat across counties: 甲县乙镇
             names.update(self.township_labels(list(scope.township_codes)))
         return names

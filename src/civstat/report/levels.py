@@ -110,11 +110,13 @@ class LevelQueries:
     def township_labels(self, codes: list[str]) -> dict[str, str]:
         """Townships named with their county (甲县乙镇): above the county names repeat."""
         df = self._q(
-            "SELECT division_code, coalesce(county_name, '') || division_name FROM dim_division "
+            "SELECT division_code, coalesce(county_name, ''), county_code FROM dim_division "
             "WHERE list_contains(?, division_code)",
             [codes],
         )
-        return dict(df.iter_rows())
+        names = self.division_names(codes + [c for c in df["county_code"] if c])  # then in force
+        return {code: f"{names.get(county, county_name)}{names.get(code, '')}"
+                for code, county_name, county in df.iter_rows()}
 
 
 def county_notes(ctx, quarter_word: str) -> list[str | None]:

@@ -1,13 +1,33 @@
 """Whose returns a report names for a period, and how it says they are missing: the divisions
-in force then (period_coverage: a 街道 set up later has no row before it exists) and the
-townships whose return was sent but refused at the door (raw.quarantine, not yet resolved) —
-not to be told 未报送 when the clerk did send it."""
+in force then (period_coverage: a 街道 set up later has no row before it exists), the names they
+had then (dim_division_names: a township renamed keeps its code, and a 2011 report names 河口乡
+what a 2014 one names 河口镇) and the townships whose return was sent but refused at the door
+(raw.quarantine, not yet resolved) — not to be told 未报送 when the clerk did send it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 
 class ReturnQueries:
     """Mixed into the report's :class:`~civstat.report.data.MartReader` (``_q``, ``_has``)."""
+
+    as_of: dt.date | None = None  # the day whose names the report uses (its period's end)
+
+    def name_divisions_as_of(self, day: dt.date) -> None:
+        """Name divisions as they were called on ``day`` from now on (the report's period end)."""
+        if day != self.as_of:
+            self.as_of = day
+            self._names = None
+
+    def names_in_force(self) -> dict[str, str]:
+        """code → the name in force on :attr:`as_of`, for the codes renamed then (versions of
+        dim_division_names); empty without a day or without that mart."""
+        if self.as_of is None or not self._has("dim_division_names"):
+            return {}
+        return dict(self.con.execute(
+            "SELECT division_code, division_name FROM dim_division_names "
+            "WHERE ? BETWEEN valid_from AND valid_to", [self.as_of]).fetchall())
 
     def in_force(self, period: str, codes: list[str]) -> set[str] | None:
         """Those of ``codes`` (townships or counties) in force in the period — with a

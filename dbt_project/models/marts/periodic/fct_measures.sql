@@ -13,7 +13,7 @@ measures as (
 
 select
     cast(m.division_code as varchar) as division_code,
-    cast(d.division_name as varchar) as division_name,
+    cast(coalesce(named.division_name, d.division_name) as varchar) as division_name,
     cast(m.division_level as varchar) as division_level,
     cast(m.year as integer) as year,
     cast(m.quarter as integer) as quarter,
@@ -29,6 +29,7 @@ select
 from measures as m
 left join {{ ref('measure_definitions') }} as md using (measure_code)
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
+{{ division_name_in_force('m.division_code', 'm.year', 'm.quarter') }}
 left join {{ ref('int_division_coverage') }} as c
     on c.division_code = m.division_code
     and c.division_level = m.division_level

@@ -108,7 +108,7 @@ joined as (
 
 select
     cast(j.division_code as varchar) as division_code,
-    cast(d.division_name as varchar) as division_name,
+    cast(coalesce(named.division_name, d.division_name) as varchar) as division_name,
     cast(j.division_level as varchar) as division_level,
     cast(j.year as integer) as year,
     cast(j.quarter as integer) as quarter,
@@ -137,6 +137,7 @@ select
     cast(j.fingerprint as varchar) as build_fingerprint
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
+{{ division_name_in_force('j.division_code', 'j.year', 'j.quarter') }}
 left join kpi_coverage as c
     on c.division_code = j.division_code
     and c.division_level = j.division_level
