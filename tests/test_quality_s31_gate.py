@@ -51,8 +51,12 @@ def with_charity(period: str, donations: float) -> dict[str, hm.Rows]:
     return book
 
 
-def test_s9_a_small_first_quarter_base_is_no_unit_slip(tmp_path):
-    madian_q1, madian_q2 = 200.0, 860_000.0    # one donation, then the 慈善一日捐
+def test_s9_a_small_first_quarter_base_also_names_last_quarters_return(tmp_path):
+    """From a small base the ratio cannot tell a genuine small Q1 (one donation, then the 慈善一日捐)
+    from a Q1 typed in 万元: still flagged (a figure published 10,000 times too small is the worst
+    outcome; a 说明 the cheapest), the message naming last quarter's return too. A slip in this
+    quarter's return, from a large base, is worded as before."""
+    madian_q1, madian_q2 = 200.0, 860_000.0    # one donation, then the 慈善一日捐 — or 86 万元
     baimiao_q1, baimiao_q2 = 12_000.0, 2.4     # Q2's 2.4 万元 typed in the 元 column
     result = gate(tmp_path, {
         (hm.MADIAN, "2024Q1"): with_charity("2024Q1", madian_q1),
@@ -60,12 +64,17 @@ def test_s9_a_small_first_quarter_base_is_no_unit_slip(tmp_path):
         (hm.BAIMIAO, "2024Q1"): with_charity("2024Q1", baimiao_q1),
         (hm.BAIMIAO, "2024Q2"): with_charity("2024Q2", baimiao_q2),
     }, rules=["S9"])
-    assert round(madian_q2 / madian_q1) == 4300          # in S9's band around 10,000, before: flagged
-    assert [(v.division_code, v.period, v.sheet, v.source_row, v.column_name)
-            for v in result.violations] == [(hm.BAIMIAO, "2024Q2", T12, 2, "charity_donations_ytd")]
-    (v,) = result.violations
-    assert f"约为上季(2024Q1)12,000元(1.2万元) 的 1/{round(baimiao_q1 / baimiao_q2)} 倍" in v.message_zh
-    assert v.message_zh.endswith("疑似单位填错(元与万元)")
+    assert sorted((v.division_code, v.period, v.sheet, v.source_row, v.column_name)
+                  for v in result.violations) == sorted([
+        (hm.BAIMIAO, "2024Q2", T12, 2, "charity_donations_ytd"),
+        (hm.MADIAN, "2024Q2", T12, 2, "charity_donations_ytd")])
+    by = {v.division_code: v for v in result.violations}
+    slip = by[hm.BAIMIAO].message_zh
+    assert f"约为上季(2024Q1)12,000元(1.2万元) 的 1/{round(baimiao_q1 / baimiao_q2)} 倍" in slip
+    assert slip.endswith("疑似单位填错(元与万元)")
+    small = by[hm.MADIAN].message_zh
+    assert f"的 {round(madian_q2 / madian_q1)} 倍,疑似单位填错(元与万元)" in small
+    assert small.endswith(";上季数额很小,也可能是上季的报表按万元填报:请核对上季报表,确为小额请说明")
 
 
 # -- H5 ------------------------------------------------------------------------------------------
