@@ -111,10 +111,15 @@ def test_h5_a_return_wrong_against_both_names_the_last_that_passed(tmp_path):
          (f"{T1}第3行农村低保:2024Q1期末 {RURAL_Q1[1]} + 2024Q2至本季新增 {new} − 2024Q2至本季退出 {exited} "
           f"= {RURAL_Q1[1] + new - exited},但本期期末为 {q3[1]}(2024Q2 的报表本项未通过审核,已另行列出;"
           "本期按最近一期通过审核的 2024Q1 报表衔接)"))]
-    # one carrying Q2's 700 forward agrees with its previous quarter: it passes, as before
+    # one carrying Q2's 700 forward agrees with Q2, not with Q1's 660 and the flows since: before,
+    # it passed, and 2024Q3's 710 was published on a stock that was never published
     carried = [310, RURAL_Q2[1] + 15 - 5, 20, 45, 10, 15]
-    assert h5(tmp_path / "carried", {"2024Q1": RURAL_Q1, "2024Q2": RURAL_Q2,
-                                     "2024Q3": carried}).blocked == [(hm.MADIAN, "2024Q2")]
+    result = h5(tmp_path / "carried", {"2024Q1": RURAL_Q1, "2024Q2": RURAL_Q2, "2024Q3": carried})
+    assert result.blocked == [(hm.MADIAN, "2024Q2"), (hm.MADIAN, "2024Q3")]
+    assert result.violations[1].message_zh == (
+        f"{T1}第3行农村低保:2024Q1期末 {RURAL_Q1[1]} + 2024Q2至本季新增 {new} − 2024Q2至本季退出 {exited} "
+        f"= {RURAL_Q1[1] + new - exited},但本期期末为 {carried[1]}(2024Q2 的报表本项未通过审核,已另行列出;"
+        "本期按最近一期通过审核的 2024Q1 报表衔接)")
 
 
 def test_h5_across_the_year_end_and_two_wrong_quarters(tmp_path):
