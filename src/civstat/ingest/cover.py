@@ -51,10 +51,10 @@ from civstat.ingest.normalize import (
     norm,
     read_period,
 )
-from civstat.ingest.refusal import Finding, Refusal
+from civstat.ingest.refusal import IDENTITY_FIELDS, Finding, Refusal
 
-# A value that cannot be read refuses the return for these (who sent it); a finding otherwise.
-IDENTITY_FIELDS = ("unit_name", "division_code")
+# A value that cannot be read refuses the return for the identity fields (who sent it:
+# refusal.IDENTITY_FIELDS, which a refusal carries for the quarantine); a finding otherwise.
 # Left out, these make figures missing (coverage rates) or ambiguous (which correction is newest).
 EXPECTED_FIELDS = ("pop_total", "pop_urban", "pop_rural", "fill_date")
 
