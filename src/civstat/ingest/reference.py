@@ -328,7 +328,10 @@ def _read_table(table: str, paths: list[Path], reference_dir: Path, previous: di
                 candidates.setdefault(key_of(table, values), []).append(Rec(values, label, row))
     rows = _collapse(table, candidates, run)
     refused = {p.key for p in run.pending if p.table == table}
-    for record in sorted(seen, key=str):
+    # fall_back changes nothing for a record that kept a file row and had none refused: skip
+    # those (every record, normally), else each call scans every row (quadratic in the table)
+    kept = {record_of(table, k) for k, r in rows.items() if r.file is not None}
+    for record in sorted((r for r in seen if r in refused or r not in kept), key=str):
         fall_back(table, rows, previous, record, refused=record in refused)
     return rows
 
