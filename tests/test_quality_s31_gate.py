@@ -2,7 +2,8 @@
 helpers of tests/test_quality_s30_boundaries.py), read by the reader into a DuckDB file on disk:
 
 * S1 skipped a category going from no one to some (0 → 50 城市低保): a division by a zero base
-  was left out instead of flagged; now flagged, its message saying the category had no one.
+  was left out instead of flagged; now flagged, its message saying the category had no one. Nor
+  did it compare a category last quarter's return had no row for; now it is as from none.
 * S9 took a year-to-date figure starting the year on a few hundred 元 for a unit slip (慈善募集
   200 元 in Q1, 860,000 元 after the 慈善一日捐 in Q2: 4,300 ×); now a base below the rule's
   `min_base` is not tested — a slip of this quarter's own figure still is.
@@ -39,6 +40,27 @@ def test_s1_flags_a_category_that_had_no_one_last_quarter(tmp_path):
     (v,) = result.violations
     assert "%" not in v.message_zh and "%" not in v.message_en
     assert v.message_en.endswith("→ 50 (none in this category last quarter)")
+    assert v.expected == "上季无低保对象,本季新增的对象请说明"
+
+
+def test_s1_flags_a_category_last_quarters_return_had_no_row_for(tmp_path):
+    """A rural township's Q2 表1 has no 城市低保 row at all (a clerk deletes the row she has nothing
+    for); Q3 reports 50 persons: as from none, flagged, saying the row was not there. A township
+    whose Q2 return is missing altogether is no change from anything (S1 says nothing)."""
+    rural = [300, 600, 10, 20, 0, 0]
+    no_urban = with_dibao("2024Q2", None, rural)
+    del no_urban[T1][1]
+    assert [row[0] for row in no_urban[T1][1:]] == ["农村低保"]
+    result = gate(tmp_path, {
+        (hm.MADIAN, "2024Q2"): no_urban,
+        (hm.MADIAN, "2024Q3"): with_dibao("2024Q3", [20, 50, 20, 50, 0, 0, 30_000.0], rural),
+        (hm.BAIMIAO, "2024Q3"): with_dibao("2024Q3", [20, 50, 20, 50, 0, 0, 30_000.0], rural),
+    }, rules=["S1"])
+    assert found(result) == [
+        ("S1", "soft", hm.MADIAN, "2024Q3", T1, 2, "persons",
+         f"{T1}第2行城市低保:低保人数由上季(2024Q2)0 变为 50(上季报表没有该类别的行)")]
+    (v,) = result.violations
+    assert v.message_en.endswith("→ 50 (no row of this category last quarter)")
     assert v.expected == "上季无低保对象,本季新增的对象请说明"
 
 

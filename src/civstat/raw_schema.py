@@ -84,6 +84,13 @@ QUARANTINE_DIVISION_COLUMNS: list[tuple[str, str, str]] = [
     ("division_source", "VARCHAR",
      "区划代码的来源:cover(封面)、file_name(文件名) / how division_code was told: cover | file_name"),
 ]
+# The refusals still open, with the township the ingest told: what edit rule H12 (the gate's view
+# q_refused; its inputs' fingerprint) and the summary's footnotes (report.returns) read as "sent
+# but refused"
+OPEN_REFUSALS = ("SELECT file_path, file_sha256, folder_period, division_code, division_source, "
+                 "reason_code, "
+                 "message_zh, message_en FROM raw.quarantine "
+                 "WHERE resolved_at IS NULL AND division_code IS NOT NULL")
 QUARANTINE_MIGRATIONS = [
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolution VARCHAR",

@@ -22,6 +22,7 @@ from civstat.quality.result import (
     Violation,
 )
 from civstat.quality.wording import Context, gx_fields
+from civstat.raw_schema import OPEN_REFUSALS
 
 # -- evaluation ---------------------------------------------------------------------------
 
@@ -55,10 +56,8 @@ def _kind(catalogue: Catalogue, name: str) -> str:
 # q_refused: the refusals raw.quarantine still holds open, with the township the ingest told
 # (H12 tells a return sent but refused from one not sent); none on a warehouse written before
 # raw.quarantine had division_code (or without raw.quarantine), where H12 says 缺报 as before
-REFUSED_VIEW = ("SELECT file_path, folder_period, division_code, division_source, reason_code, "
-                "message_zh, message_en FROM raw.quarantine "
-                "WHERE resolved_at IS NULL AND division_code IS NOT NULL")
-NO_REFUSED = ("SELECT NULL::VARCHAR AS file_path, NULL::VARCHAR AS folder_period, "
+NO_REFUSED = ("SELECT NULL::VARCHAR AS file_path, NULL::VARCHAR AS file_sha256, "
+              "NULL::VARCHAR AS folder_period, "
               "NULL::VARCHAR AS division_code, NULL::VARCHAR AS division_source, "
               "NULL::VARCHAR AS reason_code, NULL::VARCHAR AS message_zh, "
               "NULL::VARCHAR AS message_en WHERE false")
@@ -76,7 +75,7 @@ def _create_views(con, catalogue: Catalogue, scope: list[str]) -> None:
     if window:  # (none: the periods asked for have no current return — nothing to evaluate)
         con.executemany("INSERT INTO q_window VALUES (?)", [[p] for p in window])
     con.execute("CREATE OR REPLACE TEMP VIEW q_refused AS "
-                + (REFUSED_VIEW if _has_refused(con) else NO_REFUSED))
+                + (OPEN_REFUSALS if _has_refused(con) else NO_REFUSED))
     for name, sql in catalogue.views.items():
         con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 

@@ -24,6 +24,7 @@ import hashlib
 import duckdb
 
 from civstat.periods import Quarter
+from civstat.raw_schema import OPEN_REFUSALS
 
 GATE_INPUTS_DDL = """
 CREATE TABLE IF NOT EXISTS quality.gate_inputs (
@@ -95,8 +96,8 @@ def _refused(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         rows = con.execute(
             "SELECT folder_period, string_agg(file_path || ':' || file_sha256 || ':' || "
             "division_code || ':' || message_zh, ',' ORDER BY file_path, file_sha256) "
-            "FROM raw.quarantine WHERE resolved_at IS NULL AND division_code IS NOT NULL "
-            "AND folder_period IS NOT NULL GROUP BY folder_period").fetchall()
+            f"FROM ({OPEN_REFUSALS}) WHERE folder_period IS NOT NULL "
+            "GROUP BY folder_period").fetchall()
     except (duckdb.CatalogException, duckdb.BinderException):
         return {}
     return dict(rows)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from civstat.raw_schema import OPEN_REFUSALS
+
 
 class ReturnQueries:
     """Mixed into the report's :class:`~civstat.report.data.MartReader` (``_q``, ``_has``)."""
@@ -49,9 +51,8 @@ class ReturnQueries:
         if not self._has("raw.quarantine", "division_code"):
             return set()
         rows = self._q(
-            "SELECT DISTINCT division_code, folder_period FROM raw.quarantine "
-            "WHERE resolved_at IS NULL AND folder_period LIKE ? "
-            "AND list_contains(?, division_code)",
+            f"SELECT DISTINCT division_code, folder_period FROM ({OPEN_REFUSALS}) "
+            "WHERE folder_period LIKE ? AND list_contains(?, division_code)",
             [f"{year}Q_", codes],
         )
         return {(code, int(folder[-1])) for code, folder in rows.iter_rows()}
