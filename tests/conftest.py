@@ -66,14 +66,36 @@ def civstat_env(root: Path) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def demo_env(tmp_path_factory):
-    """Build and publish the demo county's warehouse once for the whole session."""
-    root = tmp_path_factory.mktemp("demo")
+def _build_demo(root: Path) -> None:
     env = civstat_env(root)
     wh, raw, ref = env["CIVSTAT_WAREHOUSE"], env["CIVSTAT_RAW_DIR"], env["CIVSTAT_REFERENCE_DIR"]
     _civstat("generate", "--out", raw, "--reference", ref, env=env)
     _civstat("ingest", "--raw", raw, "--reference", ref, "--warehouse", wh, env=env)
     _civstat("build", "--warehouse", wh, env=env)  # the gate runs first: that return stays out
     _civstat("check", env=env, expect=1)  # the demo county carries planted hard failures
-    return {"root": root, "warehouse": Path(wh), "env": env}
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory, worker_id):
+    """The demo county's published warehouse, built once for the whole run: the first test
+    worker to need it builds it (under a lock, in the run's shared temporary folder) and every
+    worker takes a copy of its own (drop zone, reference, warehouse, reports), which its tests
+    may change. The warehouse holds no absolute path, so a copy works where it lies."""
+    import shutil
+
+    from filelock import FileLock
+
+    root = tmp_path_factory.mktemp("demo")
+    if worker_id == "master":  # not under xdist: build in place
+        _build_demo(root)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "demo_shared"
+        with FileLock(f"{shared}.lock"):
+            if not (shared / "built").exists():
+                shutil.rmtree(shared, ignore_errors=True)
+                _build_demo(shared)
+                (shared / "built").touch()
+        shutil.copytree(shared, root, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("built"))
+    env = civstat_env(root)
+    return {"root": root, "warehouse": Path(env["CIVSTAT_WAREHOUSE"]), "env": env}
