@@ -4,11 +4,13 @@ workers never write the same files (the project's own manifest is prepared once,
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -81,10 +83,6 @@ def demo_env(tmp_path_factory, worker_id):
     worker to need it builds it (under a lock, in the run's shared temporary folder) and every
     worker takes a copy of its own (drop zone, reference, warehouse, reports), which its tests
     may change. The warehouse holds no absolute path, so a copy works where it lies."""
-    import shutil
-
-    from filelock import FileLock
-
     root = tmp_path_factory.mktemp("demo")
     if worker_id == "master":  # not under xdist: build in place
         _build_demo(root)

@@ -87,10 +87,22 @@ QUARANTINE_DIVISION_COLUMNS: list[tuple[str, str, str]] = [
 # The refusals still open, with the township the ingest told: what edit rule H12 (the gate's view
 # q_refused; its inputs' fingerprint) and the summary's footnotes (report.returns) read as "sent
 # but refused"
-OPEN_REFUSALS = ("SELECT file_path, file_sha256, folder_period, division_code, division_source, "
-                 "reason_code, "
-                 "message_zh, message_en FROM raw.quarantine "
+_OPEN_REFUSAL_COLUMNS = ("file_path", "file_sha256", "folder_period", "division_code",
+                         "division_source", "reason_code", "message_zh", "message_en")
+OPEN_REFUSALS = (f"SELECT {', '.join(_OPEN_REFUSAL_COLUMNS)} FROM raw.quarantine "
                  "WHERE resolved_at IS NULL AND division_code IS NOT NULL")
+
+
+def open_refusals(con) -> str:
+    """:data:`OPEN_REFUSALS`, or no rows (the same columns) on a warehouse written before
+    raw.quarantine recorded a refusal's township, or without raw.quarantine."""
+    has = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' "
+                      "AND table_name = 'quarantine' AND column_name = 'division_code'").fetchone()[0]
+    if has:
+        return OPEN_REFUSALS
+    return "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in _OPEN_REFUSAL_COLUMNS) + " WHERE false"
+
+
 QUARANTINE_MIGRATIONS = [
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolution VARCHAR",

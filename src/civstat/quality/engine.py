@@ -22,7 +22,7 @@ from civstat.quality.result import (
     Violation,
 )
 from civstat.quality.wording import Context, gx_fields
-from civstat.raw_schema import OPEN_REFUSALS
+from civstat.raw_schema import open_refusals
 
 # -- evaluation ---------------------------------------------------------------------------
 
@@ -53,29 +53,15 @@ def _kind(catalogue: Catalogue, name: str) -> str:
     return "TABLE" if name in catalogue.materialised else "VIEW"
 
 
-# q_refused: the refusals raw.quarantine still holds open, with the township the ingest told
-# (H12 tells a return sent but refused from one not sent); none on a warehouse written before
-# raw.quarantine had division_code (or without raw.quarantine), where H12 says 缺报 as before
-NO_REFUSED = ("SELECT NULL::VARCHAR AS file_path, NULL::VARCHAR AS file_sha256, "
-              "NULL::VARCHAR AS folder_period, "
-              "NULL::VARCHAR AS division_code, NULL::VARCHAR AS division_source, "
-              "NULL::VARCHAR AS reason_code, NULL::VARCHAR AS message_zh, "
-              "NULL::VARCHAR AS message_en WHERE false")
-
-
-def _has_refused(con) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' "
-        "AND table_name = 'quarantine' AND column_name = 'division_code'").fetchone()[0])
-
-
 def _create_views(con, catalogue: Catalogue, scope: list[str]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE q_window (period VARCHAR)")
     window = lookback(scope)
     if window:  # (none: the periods asked for have no current return — nothing to evaluate)
         con.executemany("INSERT INTO q_window VALUES (?)", [[p] for p in window])
-    con.execute("CREATE OR REPLACE TEMP VIEW q_refused AS "
-                + (OPEN_REFUSALS if _has_refused(con) else NO_REFUSED))
+    # q_refused: the refusals still open, with the township the ingest told (H12 tells a return
+    # sent but refused from one not sent); none on a warehouse older than raw.quarantine's
+    # division_code, where H12 says 缺报 as before
+    con.execute(f"CREATE OR REPLACE TEMP VIEW q_refused AS {open_refusals(con)}")
     for name, sql in catalogue.views.items():
         con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 

@@ -24,7 +24,7 @@ import hashlib
 import duckdb
 
 from civstat.periods import Quarter
-from civstat.raw_schema import OPEN_REFUSALS
+from civstat.raw_schema import open_refusals
 
 GATE_INPUTS_DDL = """
 CREATE TABLE IF NOT EXISTS quality.gate_inputs (
@@ -92,15 +92,11 @@ def _refused(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Per quarter, the refusals still open in its folder that name a township (H12 says of
     that township "sent but refused", naming the file and why); none before the ingest recorded
     a refusal's township."""
-    try:
-        rows = con.execute(
-            "SELECT folder_period, string_agg(file_path || ':' || file_sha256 || ':' || "
-            "division_code || ':' || message_zh, ',' ORDER BY file_path, file_sha256) "
-            f"FROM ({OPEN_REFUSALS}) WHERE folder_period IS NOT NULL "
-            "GROUP BY folder_period").fetchall()
-    except (duckdb.CatalogException, duckdb.BinderException):
-        return {}
-    return dict(rows)
+    return dict(con.execute(
+        "SELECT folder_period, string_agg(file_path || ':' || file_sha256 || ':' || "
+        "division_code || ':' || message_zh, ',' ORDER BY file_path, file_sha256) "
+        f"FROM ({open_refusals(con)}) WHERE folder_period IS NOT NULL "
+        "GROUP BY folder_period").fetchall())
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
