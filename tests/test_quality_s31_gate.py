@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import handmade as hm
-from test_quality_s30_boundaries import T1, found, gate, sheets, with_dibao
+from test_quality_s30_boundaries import T1, TOWN, cover, found, gate, sheets, with_dibao
+
+from civstat.ingest import ingest
+from civstat.quality import evaluate
 
 T12 = "表12 福利彩票与慈善"
 URBAN = [100, 200, 0, 0, 0, 0]   # 期末户数, 期末人数, 新增户数, 新增人数, 退出户数, 退出人数: no change
@@ -159,3 +163,54 @@ def test_h5_across_the_year_end_and_two_wrong_quarters(tmp_path):
         f"= {last_passed + new - exited},但本期期末为 {y1[1]}(2024Q4 的报表本项未通过审核,已另行列出;"
         "本期按最近一期通过审核的 2024Q3 报表衔接)")
     assert result.blocked == [(hm.MADIAN, "2024Q4"), (hm.MADIAN, "2025Q1")]
+
+
+def merger_h5(tmp_path: Path, madian_q3: list) -> object:
+    """马店镇 absorbs 白庙乡 from 2024Q3 (divisions.csv: 白庙乡 in force to 2024-06-30, its
+    successor 马店镇). 白庙乡's Q2 stock is wrong (340 typed; 300 + 10 new = 310), so its Q2 is
+    blocked; 马店镇's Q3 (``madian_q3``: its 农村低保 row) continues both townships' Q2 stocks."""
+    baimiao = {"2024Q1": [150, 300, 0, 0, 0, 0], "2024Q2": [155, 340, 5, 10, 0, 0]}
+    madian = {"2024Q1": RURAL_Q1, "2024Q2": [305, 670, 15, 30, 0, 0]}   # 660 + 10 − 0: right
+    returns = {**{(hm.BAIMIAO, p): with_dibao(p, URBAN, r) for p, r in baimiao.items()},
+               **{(hm.MADIAN, p): with_dibao(p, URBAN, r) for p, r in madian.items()},
+               # 城市低保 both townships' 200, unchanged
+               (hm.MADIAN, "2024Q3"): with_dibao("2024Q3", [200, 400, 0, 0, 0, 0], madian_q3)}
+    for (code, period), book in returns.items():
+        hm.write_xlsx(tmp_path / "raw" / period / f"{TOWN[code]}.xlsx", cover(code, period), book)
+    ref = hm.write_reference(tmp_path / "reference")
+    divisions = ref / "divisions.csv"
+    lines = divisions.read_text(encoding="utf-8").splitlines()
+    lines = [line.replace(",2011-01-01,,", f",2011-01-01,2024-06-30,{hm.MADIAN}")
+             if line.startswith(hm.BAIMIAO) else line for line in lines]
+    divisions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    try:
+        ingest(con, tmp_path / "raw", ref, quarantine_dir=tmp_path / "quarantine")
+        assert hm.quarantine_rows(con) == []
+        assert con.execute("SELECT successor_code FROM ref.divisions WHERE division_code = ?",
+                           [hm.BAIMIAO]).fetchone() == (hm.MADIAN,)
+        return evaluate(con, rules=["H5"])
+    finally:
+        con.close()
+
+
+def test_h5_a_merger_quarter_runs_on_from_the_absorbed_townships_last_stock_that_passed(tmp_path):
+    """The stock published after a merger is 马店镇's 670 plus the 310 白庙乡's Q2 should have had,
+    and Q3's flows (1月至本期: both townships' Q2 figures are this year's). Before, a merger quarter
+    was checked against the stocks as typed: 马店镇's Q3 carrying 白庙乡's wrong 340 on passed (and
+    was published on a stock never published), and a right one was blocked."""
+    new_ytd, exited_ytd = 30 + 10 + 12, 0 + 0 + 7          # both townships' Q2, and Q3's 12 and 7
+    right = 670 + 310 + 12 - 7
+    ok = merger_h5(tmp_path / "right", [460, right, 20, new_ytd, 8, exited_ytd])
+    assert [(v.division_code, v.period) for v in ok.violations] == [(hm.BAIMIAO, "2024Q2")]
+    assert ok.blocked == [(hm.BAIMIAO, "2024Q2")]
+
+    carried = 670 + 340 + 12 - 7
+    bad = merger_h5(tmp_path / "carried", [460, carried, 20, new_ytd, 8, exited_ytd])
+    assert sorted(bad.blocked) == sorted([(hm.BAIMIAO, "2024Q2"), (hm.MADIAN, "2024Q3")])
+    (v,) = [v for v in bad.violations if v.period == "2024Q3"]
+    assert v.message_zh == (
+        # 白庙乡's 2024Q1 (its last that passed) and 马店镇's 2024Q2; 白庙乡's Q2 flows and Q3's
+        f"{T1}第3行农村低保:2024Q1、2024Q2期末 {300 + 670} + 2024Q2至本季新增 {10 + 12} "
+        f"− 2024Q2至本季退出 {0 + 7} = {right:,},但本期期末为 {carried:,}"
+        "(2024Q2 的报表本项未通过审核,已另行列出;本期按最近一期通过审核的 2024Q1、2024Q2 报表衔接)")
