@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("civstat.template:template_command", "写出空白季报模板(.xlsx) / write the blank return template"),
     "generate": ("civstat.generate.cli:generate_command", "生成演示县或省级规模数据 / generate the demo county or province-scale returns"),
     "ingest": ("civstat.ingest.cli:ingest_command", "读取季报进入原始层 / read returns into the raw layer"),
+    "withdraw": ("civstat.ingest.withdraw:withdraw_command", "撤回已读取的报表 / withdraw a loaded return"),
     "build": ("civstat.build:build_command", "dbt 构建数仓并原子发布 / build the warehouse with dbt and publish it"),
     "check": ("civstat.quality.cli:check_command", "审核关系质量闸门 / run the edit rules (quality gate)"),
     "report": ("civstat.report.cli:report_command", "生成年度工作总结 / render the year-end summary (HTML/PDF/DOCX/XLSX)"),

@@ -71,6 +71,27 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 )
 """
 
+# Returns the bureau withdrew (civstat withdraw): a withdrawn submission is never current, so the
+# township's earlier return of that quarter is current again, or none is (缺报). One row per
+# withdrawal, kept as history: a withdrawn file dropped into the drop zone again is restored
+# (restored_at), and may be withdrawn again.
+WITHDRAWALS_DDL = """
+CREATE TABLE IF NOT EXISTS raw.withdrawals (
+    submission_id VARCHAR NOT NULL,
+    file_path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    division_code VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,             -- 撤回原因, as the statistician wrote it
+    withdrawn_by VARCHAR,                -- the operating-system user who ran the command
+    withdrawn_at TIMESTAMP NOT NULL,
+    restored_at TIMESTAMP,               -- when the same file came back into the drop zone
+    PRIMARY KEY (submission_id, withdrawn_at)
+)
+"""
+# The withdrawals in force (not restored)
+OPEN_WITHDRAWALS = "SELECT * FROM raw.withdrawals WHERE restored_at IS NULL"
+
 # Added later: ALTER … IF NOT EXISTS migrates warehouses created before. A refusal is resolved
 # when its file loads (``loaded``), changes (``replaced``) or leaves the drop zone (``withdrawn``);
 # the row stays as history.
@@ -216,6 +237,7 @@ def all_ddl() -> list[str]:
         QUARANTINE_DDL,
         *QUARANTINE_MIGRATIONS,
         FINDINGS_DDL,
+        WITHDRAWALS_DDL,
         *(sheet_ddl(s) for s in contract.sheets),
         *(stmt for s in contract.sheets for stmt in sheet_migrations(s)),
         *QUALITY_DDL,

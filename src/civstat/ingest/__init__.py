@@ -45,10 +45,12 @@ from civstat.ingest.store import (
     Block,
     Load,
     open_quarantine,
+    refresh_current,
     resolve_quarantine,
     write_loads,
     write_quarantine,
 )
+from civstat.ingest.withdraw import restore
 from civstat.raw_schema import create_raw_schema
 
 __all__ = ["Ignored", "IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest",
@@ -81,6 +83,7 @@ class IngestResult:
     loaded: list[Item] = field(default_factory=list)
     resubmitted: list[Item] = field(default_factory=list)
     skipped: list[Item] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  # withdrawn returns dropped again (a line each)
     quarantined: list[Item] = field(default_factory=list)        # refused in this run
     still_quarantined: list[Item] = field(default_factory=list)  # every refused file in the drop zone
     ignored: list[Ignored] = field(default_factory=list)
@@ -409,6 +412,10 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             batch_sha[sha] = unit.rel
             todo.append((unit, sha))
     todo.sort(key=lambda t: t[0].rel)
+    # a withdrawn return whose very file is back in the drop zone is sent again
+    result.restored = restore(con, set(present.items()))
+    if result.restored:
+        refresh_current(con)
 
     jobs = [(unit.source, unit.folder, sha) for unit, sha in todo]
     workers = workers if workers is not None else (2 if len(jobs) > 100 else 1)

@@ -195,6 +195,8 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
         style = "" if replaced else "[yellow]"
         console.print(f"{style}更正重报 / resubmitted:{'[/]' if style else ''} {escape(line)}")
     _say_left(console, left)
+    for line in result.restored:
+        console.print(f"[yellow]恢复 / restored:[/] {escape(line)}")
     for item in result.still_quarantined:
         console.print(f"[red]隔离 / quarantined:[/] {escape(item.line)}")
     console.print(f"已暂存到工作副本 {escape(str(wh.working))},运行 civstat build 发布 / "

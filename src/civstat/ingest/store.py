@@ -18,7 +18,12 @@ import numpy as np
 import polars as pl
 
 from civstat.contract import load_contract
-from civstat.raw_schema import FINDINGS_COLUMNS, QUARANTINE_DIVISION_COLUMNS, sheet_columns
+from civstat.raw_schema import (
+    FINDINGS_COLUMNS,
+    OPEN_WITHDRAWALS,
+    QUARANTINE_DIVISION_COLUMNS,
+    sheet_columns,
+)
 
 QUARANTINE_COLUMNS = ("file_path", "file_sha256", "folder_period", "sheet", "row", "column",
                       "reason_code", "message_zh", "message_en", "quarantined_at", "quarantine_copy",
@@ -159,22 +164,27 @@ def _write_one_by_one(con, loads: list[Load]) -> list[tuple[Load, str]]:
 
 
 def refresh_current(con) -> None:
-    """Newest return per (township, quarter) is current; earlier ones point at it."""
+    """Newest return per (township, quarter) is current; earlier ones point at it. A withdrawn
+    return (raw.withdrawals, not restored) is never current and points at nothing: the newest
+    of the others is current, or none is."""
     con.execute(
-        """
-        UPDATE raw.submissions s SET is_current = r.rn = 1,
-               superseded_by = CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END
+        f"""
+        UPDATE raw.submissions s SET is_current = r.rn = 1 AND NOT r.withdrawn,
+               superseded_by = CASE WHEN r.rn = 1 OR r.withdrawn THEN NULL ELSE r.newest END
         FROM (
-            SELECT submission_id,
+            SELECT submission_id, withdrawn,
                    row_number() OVER w AS rn,
                    first_value(submission_id) OVER w AS newest
-            FROM raw.submissions
+            FROM (SELECT *, submission_id IN (SELECT submission_id FROM ({OPEN_WITHDRAWALS}))
+                              AS withdrawn
+                  FROM raw.submissions)
             WINDOW w AS (PARTITION BY division_code, period
-                         ORDER BY submitted_at DESC, file_mtime DESC, file_path DESC)
+                         ORDER BY withdrawn, submitted_at DESC, file_mtime DESC, file_path DESC)
         ) r
         WHERE s.submission_id = r.submission_id
-          AND (s.is_current IS DISTINCT FROM (r.rn = 1)
-               OR s.superseded_by IS DISTINCT FROM CASE WHEN r.rn = 1 THEN NULL ELSE r.newest END)
+          AND (s.is_current IS DISTINCT FROM (r.rn = 1 AND NOT r.withdrawn)
+               OR s.superseded_by IS DISTINCT FROM
+                  CASE WHEN r.rn = 1 OR r.withdrawn THEN NULL ELSE r.newest END)
         """
     )
 

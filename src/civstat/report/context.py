@@ -198,7 +198,7 @@ class Context(Figures):
         quarter, or (figures accumulated over the year) the first earlier one not published."""
         names = self.r.division_names(codes)
         status = self.r.return_status(year, codes)
-        refused = self.r.refused_returns(year, codes)
+        absent = self.absent_returns(year, codes)
         parts = []
         for code in codes:
             st = dict(
@@ -209,18 +209,26 @@ class Context(Figures):
             reason = None
             for q in [quarter, *range(1, quarter)]:
                 if st.get(q) != "published":
-                    reason = self.return_reason(st.get(q), (code, q) in refused, year, q)
+                    reason = self.return_reason(st.get(q), absent.get((code, q)), year, q)
                     break
             name = names.get(code, code)
             parts.append(f"{name}（{reason}）" if reason else name)
         return "不含" + "、".join(parts)
 
-    def return_reason(self, status: str | None, refused: bool, year: int | None = None,
+    def absent_returns(self, year: int, codes: list[str]) -> dict[tuple[str, int], str]:
+        """(township, quarter) → why no return of it is loaded, where the warehouse knows: sent
+        but refused at ingest (``refused``), or withdrawn by the bureau (``withdrawn``)."""
+        out = dict.fromkeys(self.r.refused_returns(year, codes), "refused")
+        out.update(dict.fromkeys(self.r.withdrawn_returns(year, codes), "withdrawn"))
+        return out
+
+    def return_reason(self, status: str | None, absent: str | None = None, year: int | None = None,
                       quarter: int | None = None) -> str:
         """Why a return is not in the sums (phrases ``data_notes.return_reason``): held back
-        by the gate (``status`` blocked), sent but refused at ingest, or not received; ``year``
-        and ``quarter`` name the return (2025年二季度…), else the words stand alone."""
-        kind = "blocked" if status == "blocked" else "refused" if refused else "missing"
+        by the gate (``status`` blocked), sent but refused at ingest or withdrawn (``absent``:
+        refused | withdrawn), or not received; ``year`` and ``quarter`` name the return
+        (2025年二季度…), else the words stand alone."""
+        kind = "blocked" if status == "blocked" else absent or "missing"
         when = f"{year}年{f.CN_QUARTER[quarter]}" if year and quarter else ""
         return self.fill(self.ph["data_notes"]["return_reason"][kind], {"when": when})
 

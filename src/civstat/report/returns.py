@@ -2,13 +2,14 @@
 in force then (period_coverage: a 街道 set up later has no row before it exists), the names they
 had then (dim_division_names: a township renamed keeps its code, and a 2011 report names 河口乡
 what a 2014 one names 河口镇) and the townships whose return was sent but refused at the door
-(raw.quarantine, not yet resolved) — not to be told 未报送 when the clerk did send it."""
+(raw.quarantine, not yet resolved) or sent and withdrawn by the bureau (raw.withdrawals) — not
+to be told 未报送 when the clerk did send it."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from civstat.raw_schema import OPEN_REFUSALS
+from civstat.raw_schema import OPEN_REFUSALS, OPEN_WITHDRAWALS
 
 
 class ReturnQueries:
@@ -56,3 +57,17 @@ class ReturnQueries:
             [f"{year}Q_", codes],
         )
         return {(code, int(folder[-1])) for code, folder in rows.iter_rows()}
+
+    def withdrawn_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:
+        """(township, quarter) of the year, of ``codes``, left with no current return because
+        the bureau withdrew what was loaded (``civstat withdraw``)."""
+        if not self._has("raw.withdrawals"):
+            return set()
+        rows = self._q(
+            f"SELECT DISTINCT w.division_code, w.period FROM ({OPEN_WITHDRAWALS}) w "
+            "WHERE w.period LIKE ? AND list_contains(?, w.division_code) AND NOT EXISTS ("
+            "SELECT 1 FROM raw.submissions s WHERE s.is_current "
+            "AND s.division_code = w.division_code AND s.period = w.period)",
+            [f"{year}Q_", codes],
+        )
+        return {(code, int(period[-1])) for code, period in rows.iter_rows()}

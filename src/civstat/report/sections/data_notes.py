@@ -94,9 +94,10 @@ def render(ctx: Context) -> Section:
     now = ctx.coverage.filter((pl.col("year") == ctx.year) & (pl.col("quarter") == ctx.quarter))
     left_out = set(codes_of(now["townships_missing"][0])) if now.height else set(ctx.codes)
     in_force = [c for c in ctx.codes if c in reported or c in left_out]
-    # not received, or sent but refused at ingest (raw.quarantine): said as the clerk would
-    refused = {c for c, q in ctx.r.refused_returns(ctx.year, in_force) if q == ctx.quarter}
-    unsent = {c: ctx.return_reason(None, c in refused) for c in in_force if c not in reported}
+    # not received, sent but refused at ingest (raw.quarantine) or withdrawn: said as the clerk would
+    absent = {c: why for (c, q), why in ctx.absent_returns(ctx.year, in_force).items()
+              if q == ctx.quarter}
+    unsent = {c: ctx.return_reason(None, absent.get(c)) for c in in_force if c not in reported}
     not_now = [f"{names.get(c, c)}（{why}）" for c, why in unsent.items()]
     hard = ctx.r.hard_violations(ctx.year, ctx.quarter, ctx.codes)
     soft = ctx.r.soft_warnings(ctx.year, ctx.quarter, ctx.codes)

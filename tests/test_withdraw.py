@@ -1,0 +1,144 @@
+"""``civstat withdraw``: a return loaded by mistake is withdrawn by name, with a reason, once its
+file has left the drop zone; the township's earlier return of the quarter is current again, or
+none is (and the report says 报表已撤回, not 未报送); the same file dropped again is restored.
+
+Before: a return could not be withdrawn at all — deleting its file left its figures in every
+build (said at each ingest, but nothing could be done short of a corrected return). Returns
+written cell by cell (tests/handmade.py); ``civstat`` run as a process on a DuckDB file on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from handmade import (
+    BAIMIAO,
+    MADIAN,
+    PERIOD,
+    canonical_sheets,
+    cover_rows,
+    raw_folder,
+    write_reference,
+    write_xlsx,
+)
+
+from civstat.report.data import MartReader
+
+FIRST, CORRECTION = f"{PERIOD}/马店镇.xlsx", f"{PERIOD}/马店镇(更正).xlsx"
+
+
+def civstat(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
+           "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"), "CIVSTAT_RAW_DIR": str(root / "raw"),
+           "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
+           "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine")}
+    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root, env=env,
+                          check=False, capture_output=True, text=True, timeout=300)
+
+
+def county(root: Path) -> None:
+    """马店镇's 2024Q3 return (填报日期 10月8日) and its correction (10月12日, 城市低保 persons
+    210 for 200), 白庙乡's return; ingested."""
+    folder = raw_folder(root)
+    sheets = canonical_sheets()
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(fill_date="2024年10月8日"), sheets)
+    corrected = canonical_sheets()
+    corrected["表1 最低生活保障"][1][2] += 10
+    write_xlsx(folder / "马店镇(更正).xlsx", cover_rows(fill_date="2024年10月12日"), corrected)
+    write_xlsx(folder / "白庙乡.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    write_reference(root / "reference")
+    proc = civstat(root, "ingest")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def current(root: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(root / "civstat.build.duckdb"), read_only=True)
+    try:
+        return {f: (cur, sup) for f, cur, sup in con.execute(
+            "SELECT s.file_path, s.is_current, o.file_path FROM raw.submissions s "
+            "LEFT JOIN raw.submissions o ON o.submission_id = s.superseded_by").fetchall()}
+    finally:
+        con.close()
+
+
+def urban_persons(root: Path) -> int:
+    con = duckdb.connect(str(root / "civstat.build.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT d.persons FROM raw.dibao d JOIN raw.submissions s "
+                           "USING (submission_id) WHERE s.is_current AND s.division_code = ? "
+                           "AND d.category = 'urban'", [MADIAN]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_withdrawn_correction_gives_the_quarter_back_to_the_first_return(tmp_path):
+    county(tmp_path)
+    assert current(tmp_path)[CORRECTION] == (True, None)
+    assert urban_persons(tmp_path) == canonical_sheets()["表1 最低生活保障"][1][2] + 10
+
+    # still in the drop zone: refused, nothing written
+    proc = civstat(tmp_path, "withdraw", CORRECTION, "--reason", "乡镇来电:更正表填错了")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{CORRECTION} 仍在投递目录中" in proc.stdout + proc.stderr
+    assert current(tmp_path)[CORRECTION] == (True, None)
+
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.move(tmp_path / "raw" / CORRECTION, moved / "马店镇(更正).xlsx")
+    # a reason is required; a file never loaded is named
+    assert civstat(tmp_path, "withdraw", CORRECTION, "--reason", " ").returncode == 2
+    proc = civstat(tmp_path, "withdraw", f"{PERIOD}/马店.xlsx", "--reason", "错投")
+    assert proc.returncode == 2 and f"仓库中没有读取过 {PERIOD}/马店.xlsx" in proc.stdout + proc.stderr
+
+    # named as a path under the drop zone, as a clerk would type it
+    proc = civstat(tmp_path, "withdraw", str(tmp_path / "raw" / CORRECTION), "--reason",
+                   "乡镇来电:更正表填错了")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"已撤回 / withdrawn: {CORRECTION}(马店镇 {PERIOD}):现行报表改为 {FIRST}" in proc.stdout
+    assert current(tmp_path)[FIRST] == (True, None)
+    assert current(tmp_path)[CORRECTION] == (False, None)   # withdrawn, not superseded
+    assert urban_persons(tmp_path) == canonical_sheets()["表1 最低生活保障"][1][2]
+    con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT file_path, division_code, period, reason, restored_at "
+                           "FROM raw.withdrawals").fetchall() == [
+            (CORRECTION, MADIAN, PERIOD, "乡镇来电:更正表填错了", None)]
+    finally:
+        con.close()
+
+    # again: said, nothing changes; an ingest keeps the withdrawal
+    proc = civstat(tmp_path, "withdraw", CORRECTION, "--reason", "再次")
+    assert proc.returncode == 0 and "已撤回过" in proc.stdout
+    assert civstat(tmp_path, "ingest").returncode == 0
+    assert current(tmp_path)[CORRECTION] == (False, None)
+
+    # the same file dropped again is sent again: restored, and said
+    shutil.move(moved / "马店镇(更正).xlsx", tmp_path / "raw" / CORRECTION)
+    proc = civstat(tmp_path, "ingest")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"恢复 / restored: {CORRECTION}(马店镇 {PERIOD}):撤回后又放回投递目录" in proc.stdout
+    assert current(tmp_path)[CORRECTION] == (True, None)
+    assert current(tmp_path)[FIRST] == (False, CORRECTION)
+
+
+def test_withdrawing_a_townships_only_return_leaves_the_quarter_unsent_and_says_why(tmp_path):
+    county(tmp_path)
+    (tmp_path / "raw" / PERIOD / "白庙乡.xlsx").unlink()
+    proc = civstat(tmp_path, "withdraw", f"{PERIOD}/白庙乡.xlsx", "--reason", "不是本季度的报表")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "该季度已无现行报表,按未报送处理" in proc.stdout
+    assert current(tmp_path)[f"{PERIOD}/白庙乡.xlsx"] == (False, None)
+    # the report's footnotes say the return was withdrawn, not that it was never sent
+    con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"))
+    try:
+        reader = MartReader(con)
+        assert reader.withdrawn_returns(2024, [MADIAN, BAIMIAO]) == {(BAIMIAO, 3)}
+        assert reader.withdrawn_returns(2023, [MADIAN, BAIMIAO]) == set()
+        assert reader.refused_returns(2024, [BAIMIAO]) == set()
+    finally:
+        con.close()
