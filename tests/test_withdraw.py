@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 from handmade import (
     BAIMIAO,
+    CHENGGUAN,
     MADIAN,
     PERIOD,
     canonical_sheets,
@@ -27,6 +28,7 @@ from handmade import (
     write_xlsx,
 )
 
+from civstat.quality import evaluate
 from civstat.report.data import MartReader
 
 FIRST, CORRECTION = f"{PERIOD}/马店镇.xlsx", f"{PERIOD}/马店镇(更正).xlsx"
@@ -133,9 +135,17 @@ def test_withdrawing_a_townships_only_return_leaves_the_quarter_unsent_and_says_
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "该季度已无现行报表,按未报送处理" in proc.stdout
     assert current(tmp_path)[f"{PERIOD}/白庙乡.xlsx"] == (False, None)
-    # the report's footnotes say the return was withdrawn, not that it was never sent
+    # the gate and the report's footnotes say the return was withdrawn, not that it was never sent
     con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"))
     try:
+        found = evaluate(con, rules=["H12"], periods=[PERIOD]).violations
+        (v,) = [v for v in found if v.division_code == BAIMIAO]
+        assert (v.period, v.source_file) == (PERIOD, f"{PERIOD}/白庙乡.xlsx")
+        # 城关街道 sent nothing: 缺报, as before
+        assert [v.message_zh for v in found if v.division_code == CHENGGUAN] == [
+            f"城关街道{PERIOD}:缺报:城关街道 本季度没有报表"]
+        assert v.message_zh == (f"白庙乡{PERIOD}:报表已撤回:白庙乡 本季度的报表已撤回({PERIOD}/白庙乡.xlsx:"
+                                "不是本季度的报表),本季度没有现行报表")
         reader = MartReader(con)
         assert reader.withdrawn_returns(2024, [MADIAN, BAIMIAO]) == {(BAIMIAO, 3)}
         assert reader.withdrawn_returns(2023, [MADIAN, BAIMIAO]) == set()

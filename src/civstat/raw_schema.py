@@ -89,8 +89,12 @@ CREATE TABLE IF NOT EXISTS raw.withdrawals (
     PRIMARY KEY (submission_id, withdrawn_at)
 )
 """
-# The withdrawals in force (not restored)
-OPEN_WITHDRAWALS = "SELECT * FROM raw.withdrawals WHERE restored_at IS NULL"
+# The withdrawals in force (not restored): what the ingest, edit rule H12 (the gate's view
+# q_withdrawn) and the summary's footnotes read
+_WITHDRAWAL_COLUMNS = ("submission_id", "file_path", "file_sha256", "division_code", "period",
+                       "reason", "withdrawn_by", "withdrawn_at")
+OPEN_WITHDRAWALS = (f"SELECT {', '.join(_WITHDRAWAL_COLUMNS)} FROM raw.withdrawals "
+                    "WHERE restored_at IS NULL")
 
 # Added later: ALTER … IF NOT EXISTS migrates warehouses created before. A refusal is resolved
 # when its file loads (``loaded``), changes (``replaced``) or leaves the drop zone (``withdrawn``);
@@ -114,14 +118,31 @@ OPEN_REFUSALS = (f"SELECT {', '.join(_OPEN_REFUSAL_COLUMNS)} FROM raw.quarantine
                  "WHERE resolved_at IS NULL AND division_code IS NOT NULL")
 
 
+def _has_column(con, table: str, column: str) -> bool:
+    # fetchall: a result left unfinished (fetchone) blocks the caller's next con.sql on DuckDB 2
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' "
+        "AND table_name = ? AND column_name = ?", [table, column]).fetchall()[0][0])
+
+
+def _no_rows(columns: tuple[str, ...]) -> str:
+    return "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in columns) + " WHERE false"
+
+
 def open_refusals(con) -> str:
     """:data:`OPEN_REFUSALS`, or no rows (the same columns) on a warehouse written before
     raw.quarantine recorded a refusal's township, or without raw.quarantine."""
-    has = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' "
-                      "AND table_name = 'quarantine' AND column_name = 'division_code'").fetchone()[0]
-    if has:
+    if _has_column(con, "quarantine", "division_code"):
         return OPEN_REFUSALS
-    return "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in _OPEN_REFUSAL_COLUMNS) + " WHERE false"
+    return _no_rows(_OPEN_REFUSAL_COLUMNS)
+
+
+def open_withdrawals(con) -> str:
+    """:data:`OPEN_WITHDRAWALS`, or no rows (the same columns) on a warehouse written before
+    returns could be withdrawn."""
+    if _has_column(con, "withdrawals", "submission_id"):
+        return OPEN_WITHDRAWALS
+    return _no_rows(_WITHDRAWAL_COLUMNS)
 
 
 QUARANTINE_MIGRATIONS = [

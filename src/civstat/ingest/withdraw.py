@@ -26,7 +26,7 @@ from pathlib import Path
 import click
 
 from civstat import duck, paths
-from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema
+from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema, open_withdrawals
 
 _SUBMISSION_ID = re.compile(r"[0-9a-f]{16}")
 
@@ -73,11 +73,6 @@ class Plan:
     already: list[str]
 
 
-def _has_table(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                            "'raw' AND table_name = ?", [table]).fetchone()[0])
-
-
 def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
     """Check a withdrawal of ``names`` (paths or submission ids) without writing: every name
     must be a loaded return whose file is no longer in the drop zone (:class:`WithdrawRefused`,
@@ -87,10 +82,11 @@ def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
     if not reason.strip():
         raise WithdrawRefused("请用 --reason 写明撤回原因(记入仓库备查) / give the reason for the "
                               "withdrawal with --reason (it is kept on record)")
-    if not _has_table(con, "submissions"):
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                       "'raw' AND table_name = 'submissions'").fetchone()[0]:
         raise WithdrawRefused("仓库中还没有读取过报表 / no return has been loaded yet")
-    withdrawn = ({sid for (sid,) in con.execute(f"SELECT submission_id FROM ({OPEN_WITHDRAWALS})")
-                  .fetchall()} if _has_table(con, "withdrawals") else set())
+    withdrawn = {sid for (sid,) in con.execute(
+        f"SELECT submission_id FROM ({open_withdrawals(con)})").fetchall()}
     present = {unit.rel for unit in scan(raw, None).units}
     rows, already = [], []
     for name in names:

@@ -22,7 +22,7 @@ from civstat.quality.result import (
     Violation,
 )
 from civstat.quality.wording import Context, gx_fields
-from civstat.raw_schema import open_refusals
+from civstat.raw_schema import open_refusals, open_withdrawals
 
 # -- evaluation ---------------------------------------------------------------------------
 
@@ -62,6 +62,9 @@ def _create_views(con, catalogue: Catalogue, scope: list[str]) -> None:
     # sent but refused from one not sent); none on a warehouse older than raw.quarantine's
     # division_code, where H12 says 缺报 as before
     con.execute(f"CREATE OR REPLACE TEMP VIEW q_refused AS {open_refusals(con)}")
+    # q_withdrawn: the returns the bureau withdrew (H12 tells a quarter left without a return so
+    # from one never sent)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW q_withdrawn AS {open_withdrawals(con)}")
     for name, sql in catalogue.views.items():
         con.execute(f"CREATE OR REPLACE TEMP {_kind(catalogue, name)} {name} AS {sql}")
 
@@ -73,6 +76,7 @@ def _drop_views(con, catalogue: Catalogue) -> None:
         except duckdb.Error:
             pass
     con.execute("DROP VIEW IF EXISTS temp.q_refused")
+    con.execute("DROP VIEW IF EXISTS temp.q_withdrawn")
     con.execute("DROP TABLE IF EXISTS temp.q_window")
 
 
