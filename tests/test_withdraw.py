@@ -113,6 +113,22 @@ def test_a_withdrawn_correction_gives_the_quarter_back_to_the_first_return(tmp_p
     finally:
         con.close()
 
+    # built and published: the marts hold the first return's figures, the audit mart the withdrawal
+    proc = civstat(tmp_path, "build")
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr   # 1: the county's other townships' H12
+    con = duckdb.connect(str(tmp_path / "civstat.duckdb"), read_only=True)
+    try:
+        assert con.execute(
+            "SELECT persons FROM fct_recipients WHERE division_code = ? AND period = ? "
+            "AND programme_code = 'dibao' AND category = 'urban'", [MADIAN, PERIOD]).fetchall() == [
+            (canonical_sheets()["表1 最低生活保障"][1][2],)]
+        assert con.execute(
+            "SELECT file_path, superseded_by, current_file_path, withdrawal_reason "
+            "FROM audit_superseded_submissions WHERE division_code = ?", [MADIAN]).fetchall() == [
+            (CORRECTION, None, FIRST, "乡镇来电:更正表填错了")]
+    finally:
+        con.close()
+
     # again: said, nothing changes; an ingest keeps the withdrawal
     proc = civstat(tmp_path, "withdraw", CORRECTION, "--reason", "再次")
     assert proc.returncode == 0 and "已撤回过" in proc.stdout

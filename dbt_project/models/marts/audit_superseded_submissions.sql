@@ -1,5 +1,6 @@
--- Returns replaced by a later submission for the same township and quarter (kept on record,
--- never fed to the marts).
+-- Returns replaced by a later submission for the same township and quarter, or withdrawn by the
+-- bureau (civstat withdraw): kept on record, never fed to the marts. A withdrawn return is
+-- replaced by nothing (superseded_by NULL); the quarter's current return, if any, is beside it.
 with submissions as (
     select * from {{ ref('stg_submissions') }}
 ),
@@ -19,9 +20,12 @@ select
     cast(s.file_sha256 as varchar) as file_sha256,
     cast(s.submitted_at as timestamp) as submitted_at,
     cast(s.ingested_at as timestamp) as ingested_at,
-    cast(coalesce(s.superseded_by, c.submission_id) as varchar) as superseded_by,
+    cast(case when s.withdrawn_at is null then coalesce(s.superseded_by, c.submission_id) end
+        as varchar) as superseded_by,
     cast(c.file_path as varchar) as current_file_path,
-    cast(c.submitted_at as timestamp) as current_submitted_at
+    cast(c.submitted_at as timestamp) as current_submitted_at,
+    cast(s.withdrawn_at as timestamp) as withdrawn_at,
+    cast(s.withdrawal_reason as varchar) as withdrawal_reason
 from submissions as s
 left join current_submissions as c
     on c.division_code = s.division_code and c.period = s.period

@@ -2,6 +2,15 @@ with source as (
     select * from {{ source('raw', 'submissions') }}
 ),
 
+-- the withdrawals in force (civstat withdraw; restored ones left out): a withdrawn return is
+-- never current and replaced by nothing
+withdrawals as (
+    select submission_id, withdrawn_at, reason
+    from {{ source('raw', 'withdrawals') }}
+    where restored_at is null
+    qualify row_number() over (partition by submission_id order by withdrawn_at desc) = 1
+),
+
 renamed as (
     select
         submission_id,
@@ -27,6 +36,15 @@ renamed as (
         is_current,
         superseded_by
     from source
+),
+
+withdrawn as (
+    select
+        renamed.*,
+        withdrawals.withdrawn_at,
+        withdrawals.reason as withdrawal_reason
+    from renamed
+    left join withdrawals using (submission_id)
 )
 
-select * from renamed
+select * from withdrawn

@@ -180,7 +180,13 @@ def raw_sources_yml(contract: Contract) -> str:
              "        description: " + _q("报表提交清单(每个收到的工作簿一行,含被替代的) / "
                                          "manifest of every workbook received, current or superseded"),
              "        config:", "          meta:", "            dagster:",
-             '              asset_key: ["raw", "submissions"]']
+             '              asset_key: ["raw", "submissions"]',
+             "      - name: withdrawals",
+             "        description: " + _q("撤回的报表(civstat withdraw:撤回人、时间、原因;restored_at 非空为已恢复) / "
+                                         "returns the bureau withdrew (who, when, why; restored_at: "
+                                         "dropped again)"),
+             "        config:", "          meta:", "            dagster:",
+             '              asset_key: ["raw", "withdrawals"]']
     for prog in contract.programmes:
         sheet = prog.sheet
         lines += [f"      - name: {sheet.table}",

@@ -19,7 +19,8 @@ from civstat.defs.partitions import (
 from civstat.defs.resources import WarehouseResource
 from civstat.defs.sources import DROP_ZONE_KEY, REFERENCE_FILES, observe, reference_key, version_of
 
-RAW_TABLES = ["submissions", "quarantine", *(s.table for s in load_contract().sheets)]
+RAW_TABLES = ["submissions", "quarantine", "withdrawals",
+              *(s.table for s in load_contract().sheets)]
 _DOMAINS = {p.sheet.table: p.domain for p in load_contract().programmes}
 
 
