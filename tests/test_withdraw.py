@@ -168,3 +168,29 @@ def test_withdrawing_a_townships_only_return_leaves_the_quarter_unsent_and_says_
         assert reader.refused_returns(2024, [BAIMIAO]) == set()
     finally:
         con.close()
+
+
+def test_a_quarter_whose_every_return_is_withdrawn_leaves_the_marts(tmp_path):
+    """Built, then every return of the quarter withdrawn and built again (incrementally): its rows
+    leave every period-keyed mart. Before, the quarter had no fingerprint left (only quarters with
+    a current return had one), so it was never rebuilt and its withdrawn figures stayed published."""
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), canonical_sheets())
+    write_reference(tmp_path / "reference")
+    assert civstat(tmp_path, "ingest").returncode == 0
+    assert civstat(tmp_path, "build").returncode in (0, 1)
+
+    def rows() -> list[int]:
+        con = duckdb.connect(str(tmp_path / "civstat.duckdb"), read_only=True)
+        try:
+            return [con.execute(f"SELECT count(*) FROM {mart} WHERE period = ?", [PERIOD]).fetchone()[0]
+                    for mart in ("fct_recipients", "fct_funds", "fct_measures", "kpi_quarterly")]
+        finally:
+            con.close()
+
+    assert all(rows())
+    (tmp_path / "raw" / FIRST).unlink()
+    assert civstat(tmp_path, "withdraw", FIRST, "--reason", "测试文件误投").returncode == 0
+    proc = civstat(tmp_path, "build")
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert "增量构建" in proc.stdout
+    assert rows() == [0, 0, 0, 0]

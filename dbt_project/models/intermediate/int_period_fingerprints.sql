@@ -10,16 +10,20 @@
 } %}
 with
 
+-- every period any return was received for, with or without a current one: a quarter whose
+-- returns were all withdrawn still changes its fingerprint, so its rows leave the marts
 per_period as (
     select
-        period,
-        year,
-        quarter,
-        {{ dbt.hash(dbt.listagg(
-            "submission_id || ':' || cast(is_published as varchar) || ':' || coalesce(current_division_code, '?')",
-            "','", "order by submission_id")) }} as fp
-    from {{ ref('int_submission_quality') }}
-    group by period, year, quarter
+        p.period,
+        p.year,
+        p.quarter,
+        {{ dbt.hash("coalesce(" ~ dbt.listagg(
+            "s.submission_id || ':' || cast(s.is_published as varchar) || ':' || coalesce(s.current_division_code, '?')",
+            "','", "order by s.submission_id") ~ ", '')") }} as fp
+    from (select distinct period, year, quarter from {{ ref('stg_submissions') }}) as p
+    left join {{ ref('int_submission_quality') }} as s
+        on s.period = p.period
+    group by p.period, p.year, p.quarter
 ),
 
 -- every row of the divisions and the KPI / measure definitions, as text
