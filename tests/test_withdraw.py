@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,7 @@ from handmade import (
     canonical_sheets,
     cover_rows,
     raw_folder,
+    write_csv_group,
     write_reference,
     write_xlsx,
 )
@@ -194,3 +196,67 @@ def test_a_quarter_whose_every_return_is_withdrawn_leaves_the_marts(tmp_path):
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     assert "增量构建" in proc.stdout
     assert rows() == [0, 0, 0, 0]
+
+
+def test_returns_are_named_as_a_clerk_types_them_and_their_bytes_must_be_gone(tmp_path):
+    """A CSV group by one of its files, a name copied from a Mac (NFD) typed in NFC, a submission
+    id in capitals; refused while the same bytes lie in the drop zone under another name, or when
+    --raw names no folder (every file would seem gone); an original already replaced is said to
+    stay replaced."""
+    county(tmp_path)
+    folder = raw_folder(tmp_path)
+    write_csv_group(folder, "城关街道", cover_rows(unit="城关街道", code=CHENGGUAN), canonical_sheets())
+    nfd = unicodedata.normalize("NFD", "白庙乡-révisé.xlsx")
+    shutil.move(folder / "白庙乡.xlsx", folder / nfd)   # a Mac's copy of the same file, renamed
+    # 城关街道's Q2 return, its name written on a Mac (NFD)
+    q2 = [row if row[0] != "报告期" else ["报告期", "2024年第2季度"]
+          for row in cover_rows(unit="城关街道", code=CHENGGUAN, fill_date="2024年7月8日")]
+    q2_name = unicodedata.normalize("NFD", "城关街道-révisé.xlsx")
+    write_xlsx(tmp_path / "raw" / "2024Q2" / q2_name, q2, canonical_sheets())
+    assert civstat(tmp_path, "ingest").returncode == 1   # the renamed copy: a duplicate, refused
+    moved = tmp_path / "moved"
+    moved.mkdir()
+
+    # the same bytes under another name are still there
+    proc = civstat(tmp_path, "withdraw", f"{PERIOD}/白庙乡.xlsx", "--reason", "错投")
+    assert proc.returncode == 2
+    assert f"{PERIOD}/白庙乡.xlsx 仍在投递目录中(以 {PERIOD}/白庙乡-révisé.xlsx 的名字)" in proc.stdout + proc.stderr
+    shutil.move(folder / nfd, moved / nfd)
+    # a drop zone that is not there is not an empty one
+    proc = civstat(tmp_path, "withdraw", f"{PERIOD}/白庙乡.xlsx", "--reason", "错投",
+                   "--raw", str(tmp_path / "Raw"))
+    assert proc.returncode == 2 and "投递目录不存在" in proc.stdout + proc.stderr
+
+    for f in folder.glob("城关街道__*.csv"):
+        shutil.move(f, moved / f.name)
+    (folder / "马店镇.xlsx").unlink()
+    (tmp_path / "raw" / "2024Q2" / q2_name).unlink()
+    con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"), read_only=True)
+    try:
+        (sid,) = con.execute("SELECT submission_id FROM raw.submissions WHERE file_path = ?",
+                             [f"{PERIOD}/白庙乡.xlsx"]).fetchone()
+    finally:
+        con.close()
+    proc = civstat(tmp_path, "withdraw", f"{PERIOD}/城关街道__封面.csv", sid.upper(), FIRST,
+                   "2024Q2/城关街道-révisé.xlsx", "--reason", "错投")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{PERIOD}/城关街道(城关街道 {PERIOD}):该季度已无现行报表" in proc.stdout
+    assert f"{PERIOD}/白庙乡.xlsx(白庙乡 {PERIOD}):该季度已无现行报表" in proc.stdout
+    assert f"{FIRST}(马店镇 {PERIOD}):原已被替代,现行报表仍为 {CORRECTION}" in proc.stdout
+    assert f"2024Q2/{q2_name}(城关街道 2024Q2):该季度已无现行报表" in proc.stdout
+    assert {f: c for f, (c, _) in current(tmp_path).items()} == {
+        f"{PERIOD}/城关街道": False, f"{PERIOD}/白庙乡.xlsx": False, FIRST: False, CORRECTION: True,
+        f"2024Q2/{q2_name}": False}
+
+    # its bytes under another name while it is withdrawn: refused, saying how to restore it
+    shutil.copy(moved / nfd, folder / "白庙乡(副本).xlsx")
+    assert civstat(tmp_path, "ingest").returncode == 1
+    con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"), read_only=True)
+    try:
+        message = (f"与已撤回的文件 {PERIOD}/白庙乡.xlsx 内容完全相同:"
+                   f"如要恢复该报表,请以原名 {PERIOD}/白庙乡.xlsx 放回投递目录")
+        assert con.execute("SELECT message_zh FROM raw.quarantine WHERE file_path = ? AND "
+                           "resolved_at IS NULL", [f"{PERIOD}/白庙乡(副本).xlsx"]).fetchall() == [
+            (f"{PERIOD}/白庙乡(副本).xlsx:{message}",)]
+    finally:
+        con.close()

@@ -51,7 +51,7 @@ from civstat.ingest.store import (
     write_quarantine,
 )
 from civstat.ingest.withdraw import restore
-from civstat.raw_schema import create_raw_schema
+from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema
 
 __all__ = ["Ignored", "IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest",
            "load_reference", "read_return"]
@@ -336,7 +336,7 @@ def _finding_rows(parsed: ParsedReturn, sid: str, code: str, period: str, source
             for i, f in enumerate(parsed.findings, start=1)]
 
 
-def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict]:
+def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict, set[str]]:
     rows = con.execute("SELECT file_path, file_sha256, division_code, period, fill_date, is_current "
                        "FROM raw.submissions ORDER BY file_path").fetchall()
     pairs = {(p, s) for p, s, *_ in rows}
@@ -344,10 +344,16 @@ def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict]:
     for p, s, *_ in rows:
         by_sha.setdefault(s, p)
     current = {(c, per, d): p for p, _, c, per, d, cur in rows if cur and d is not None}
-    return pairs, by_sha, current
+    withdrawn = {p for (p,) in con.execute(f"SELECT file_path FROM ({OPEN_WITHDRAWALS})").fetchall()}
+    return pairs, by_sha, current, withdrawn
 
 
-def _duplicate(other: str, loaded: bool) -> Refusal:
+def _duplicate(other: str, loaded: bool, withdrawn: bool = False) -> Refusal:
+    if withdrawn:  # the bytes of a withdrawn return, under another name
+        return Refusal("duplicate_file",
+                       f"与已撤回的文件 {other} 内容完全相同:如要恢复该报表,请以原名 {other} 放回投递目录",
+                       f"byte-identical to the withdrawn file {other}: to restore that return, put "
+                       f"it back as {other}")
     zh = "已读取的" if loaded else "同批的"
     return Refusal("duplicate_file", f"与{zh}文件 {other} 内容完全相同(重复投递)",
                    f"byte-identical to {'the loaded' if loaded else 'the batch'} file {other} "
@@ -385,7 +391,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     divisions = Divisions(con)
     zone = scan(raw_dir, list(periods) if periods else None)
     result.ignored = zone.ignored
-    pairs, by_sha, current = _known(con)
+    pairs, by_sha, current, withdrawn = _known(con)
 
     refusals: list[tuple[Unit, str, Refusal]] = []
     todo: list[tuple[Unit, str]] = []
@@ -407,7 +413,8 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         if (unit.rel, sha) in pairs:
             result.skipped.append(Item(file=unit.rel))
         elif sha in by_sha or sha in batch_sha:
-            refusals.append((unit, sha, _duplicate(by_sha.get(sha) or batch_sha[sha], sha in by_sha)))
+            other = by_sha.get(sha) or batch_sha[sha]
+            refusals.append((unit, sha, _duplicate(other, sha in by_sha, other in withdrawn)))
         else:
             batch_sha[sha] = unit.rel
             todo.append((unit, sha))

@@ -20,6 +20,7 @@ import datetime as dt
 import getpass
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,12 +38,17 @@ class Withdrawn:
     unit: str                 # the township as its cover named it (else its code)
     period: str
     now_current: str | None   # the township's return of that quarter current now, if any
+    was_current: bool = True  # it was the current one (else a return already replaced)
 
     def line(self) -> str:
-        then = (f"现行报表改为 {self.now_current} / the current return is now {self.now_current}"
-                if self.now_current else
-                "该季度已无现行报表,按未报送处理 / no current return left for the quarter "
-                "(counted as not sent)")
+        if self.now_current and not self.was_current:
+            then = (f"原已被替代,现行报表仍为 {self.now_current} / it had been replaced already; "
+                    f"the current return is still {self.now_current}")
+        elif self.now_current:
+            then = f"现行报表改为 {self.now_current} / the current return is now {self.now_current}"
+        else:
+            then = ("该季度已无现行报表,按未报送处理 / no current return left for the quarter "
+                    "(counted as not sent)")
         return f"{self.file_path}({self.unit} {self.period}):{then}"
 
 
@@ -51,23 +57,28 @@ class WithdrawRefused(click.UsageError):
 
 
 def _target(raw: Path, text: str) -> str:
-    """A file named on the command line → its path as the warehouse records it (relative to
-    the drop zone, ``/``-separated); a submission id stays as it is."""
-    if _SUBMISSION_ID.fullmatch(text):
-        return text
+    """A return named on the command line → its path as the warehouse records it (relative to
+    the drop zone, ``/``-separated, NFC: a name copied from a Mac is NFD); a member of a CSV
+    group (``马店镇__封面.csv``) names the group (its stem); a submission id is lower-cased."""
+    text = unicodedata.normalize("NFC", text.strip())
+    if _SUBMISSION_ID.fullmatch(text.lower()):
+        return text.lower()
     path = Path(text)
     for candidate in (path, Path.cwd() / path):
         try:
-            return candidate.resolve().relative_to(raw).as_posix()
+            path = Path(candidate.resolve().relative_to(raw))
+            break
         except ValueError:
             continue
+    if path.suffix.lower() == ".csv" and "__" in path.stem:
+        path = path.with_name(path.stem.split("__", 1)[0])
     return path.as_posix()
 
 
 @dataclass(frozen=True)
 class Plan:
     """What :func:`plan` found: the returns to withdraw (submission id, file, sha, township
-    code, period, township), and one line for each named return already withdrawn."""
+    code, period, township, current), and one line for each named return already withdrawn."""
 
     rows: list[tuple]
     already: list[str]
@@ -75,26 +86,30 @@ class Plan:
 
 def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
     """Check a withdrawal of ``names`` (paths or submission ids) without writing: every name
-    must be a loaded return whose file is no longer in the drop zone (:class:`WithdrawRefused`,
-    naming the first that is not)."""
+    must be a loaded return whose file — under its name or any other — is no longer in the drop
+    zone (:class:`WithdrawRefused`, naming the first that is not)."""
     from civstat.ingest.discover import scan
+    from civstat.ingest.workbook import file_sha256
 
     if not reason.strip():
         raise WithdrawRefused("请用 --reason 写明撤回原因(记入仓库备查) / give the reason for the "
                               "withdrawal with --reason (it is kept on record)")
+    if not raw.is_dir():  # else every file would seem gone from it
+        raise WithdrawRefused(f"投递目录不存在 / no drop zone at {raw} (--raw)")
     if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                       "'raw' AND table_name = 'submissions'").fetchone()[0]:
+                       "'raw' AND table_name = 'submissions'").fetchall()[0][0]:
         raise WithdrawRefused("仓库中还没有读取过报表 / no return has been loaded yet")
     withdrawn = {sid for (sid,) in con.execute(
         f"SELECT submission_id FROM ({open_withdrawals(con)})").fetchall()}
-    present = {unit.rel for unit in scan(raw, None).units}
+    units = scan(raw, None).units
+    present = {unicodedata.normalize("NFC", unit.rel): unit for unit in units}
     rows, already = [], []
     for name in names:
         target = _target(raw, name)
         found = con.execute(
             "SELECT submission_id, file_path, file_sha256, division_code, period, "
-            "coalesce(unit_name, division_code) FROM raw.submissions "
-            "WHERE file_path = ? OR submission_id = ? ORDER BY ingested_at",
+            "coalesce(unit_name, division_code), is_current FROM raw.submissions "
+            "WHERE nfc_normalize(file_path) = ? OR submission_id = ? ORDER BY ingested_at",
             [target, target]).fetchall()
         if not found:
             raise WithdrawRefused(
@@ -102,17 +117,32 @@ def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
                 f" / no return loaded from {target} (give its path in the drop zone, e.g. "
                 "2025Q2/杨庄镇.xlsx, or its submission id)")
         for row in found:
-            sid, file, _, _, period, unit = row
+            sid, file, _, _, period, unit, _ = row
             if sid in withdrawn:
                 already.append(f"{file}({unit} {period})已撤回过 / was withdrawn already")
-            elif file in present:
-                raise WithdrawRefused(
-                    f"{file} 仍在投递目录中:请先把文件移出投递目录再撤回,否则下次读取会把它当作重新报送"
-                    f" / {file} is still in the drop zone: move it out first, or the next ingest "
-                    "takes it as sent again")
+            elif unicodedata.normalize("NFC", file) in present:
+                raise _still_there(file, file)
             elif row not in rows:
                 rows.append(row)
+    if rows:  # the same bytes under another name are the same return, still there
+        shas = {row[2]: row[1] for row in rows}
+        for rel, unit in present.items():
+            try:
+                sha = file_sha256(unit.files)
+            except OSError:
+                continue
+            if sha in shas:
+                raise _still_there(shas[sha], rel)
     return Plan(rows, already)
+
+
+def _still_there(file: str, where: str) -> WithdrawRefused:
+    at = "" if where == file else f"(以 {where} 的名字)"
+    at_en = "" if where == file else f" (as {where})"
+    return WithdrawRefused(
+        f"{file} 仍在投递目录中{at}:请先把文件移出投递目录再撤回,否则下次读取会把它当作重新报送"
+        f" / {file} is still in the drop zone{at_en}: move it out first, or the next ingest takes "
+        "it as sent again")
 
 
 def withdraw(con, planned: Plan, reason: str, who: str | None = None) -> list[Withdrawn]:
@@ -128,17 +158,17 @@ def withdraw(con, planned: Plan, reason: str, who: str | None = None) -> list[Wi
             "INSERT INTO raw.withdrawals (submission_id, file_path, file_sha256, division_code, "
             "period, reason, withdrawn_by, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [[sid, file, sha, code, period, reason.strip(), who, now]
-             for sid, file, sha, code, period, _ in planned.rows])
+             for sid, file, sha, code, period, _, _ in planned.rows])
         refresh_current(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     out = []
-    for _, file, _, code, period, unit in planned.rows:
+    for _, file, _, code, period, unit, was_current in planned.rows:
         current = con.execute("SELECT file_path FROM raw.submissions WHERE is_current "
-                              "AND division_code = ? AND period = ?", [code, period]).fetchone()
-        out.append(Withdrawn(file, unit, period, current[0] if current else None))
+                              "AND division_code = ? AND period = ?", [code, period]).fetchall()
+        out.append(Withdrawn(file, unit, period, current[0][0] if current else None, was_current))
     return out
 
 
