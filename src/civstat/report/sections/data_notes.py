@@ -113,6 +113,11 @@ def render(ctx: Context) -> Section:
         for (period, code), rules in blocked.items()
     ]
     in_table = {code for _, code in blocked}
+    # a soft finding on a return the gate blocked was not published with it: counted apart
+    blocked_keys = [f"{period}|{code}" for period, code in blocked]
+    soft = soft.with_columns(
+        on_blocked=pl.concat_str("period", "division_code", separator="|").is_in(blocked_keys))
+    soft_published = soft.filter(~pl.col("on_blocked"))
     not_now += [
         f"{names.get(r['division_code'], r['division_name'])}（质量审核未通过）"
         for r in status.filter(pl.col("status") != "published").iter_rows(named=True)
@@ -120,7 +125,7 @@ def render(ctx: Context) -> Section:
     ]
     expected = now["townships_expected"][0] if now.height else len(ctx.codes)
     included = now["townships_included"][0] if now.height else len(published)
-    explained = soft.filter(pl.col("explanation").is_not_null()).height if soft.height else 0
+    explained = soft_published.filter(pl.col("explanation").is_not_null()).height
     short = [f"{label}{text}" for label, text in ctx.short_figures.items()]
     state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
     towns = [
@@ -232,12 +237,18 @@ def render(ctx: Context) -> Section:
             sentence(
                 "data_notes.soft",
                 ctx.ph,
-                count=soft_fig(soft, "soft", "全部"),
-                explained=soft_fig(soft.filter(has_note), "explained", "已附说明")
+                count=soft_fig(soft_published, "soft", "全部")
+                if soft_published.height
+                else None,
+                explained=soft_fig(soft_published.filter(has_note), "explained", "已附说明")
                 if explained
                 else None,
-                unexplained=soft_fig(soft.filter(~has_note), "unexplained", "未附说明")
-                if soft.height - explained
+                unexplained=soft_fig(soft_published.filter(~has_note), "unexplained", "未附说明")
+                if soft_published.height - explained
+                else None,
+                blocked=soft_fig(soft.filter(pl.col("on_blocked")), "soft_blocked",
+                                 "所在报表未通过审核")
+                if soft.height > soft_published.height
                 else None,
             )
             if soft.height
@@ -285,7 +296,8 @@ def render(ctx: Context) -> Section:
                         town(r),
                         r["rule_code"],
                         finding(ctx, r, soft_rows, "soft", town(r)),
-                        r["explanation"] or "（未说明）",
+                        (r["explanation"] or "（未说明）")
+                        + ("；该期报表未通过硬性审核，未发布" if r["on_blocked"] else ""),
                     ]
                     for r in soft.iter_rows(named=True)
                 ],
