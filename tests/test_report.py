@@ -789,3 +789,37 @@ def test_the_document_as_the_bureau_sends_it(demo_env, county_2025_html):
     hazards = re.search(r"按灾种分：([^。]*)。", body)
     if hazards and "其他" in hazards.group(1):
         assert hazards.group(1).split("、")[-1].startswith("其他")
+
+
+def test_xlsx_says_which_figures_leave_a_township_out(demo_env, tmp_path):
+    """The XLSX companion of the 2025 summary: a KPI, a measure or a sum short of a township says
+    which and why in its 说明 column, as the text marks it "*" and footnotes it. Before, the sheets
+    had no marker at all: 城市低保累计支出 of the townships with every quarter's person-months
+    (48,529,117 of 52,498,204: 杨庄镇 and 王营镇 each had a quarter blocked) sat unmarked beside
+    last year's complete figure, and 杨庄镇's blank cells were unexplained."""
+    import openpyxl
+
+    from civstat.report import render_reports
+
+    wh = demo_env["warehouse"]
+    code, _ = county(wh)
+    (xlsx,) = render_reports(2025, formats=["xlsx"], out_dir=tmp_path, warehouse=wh)
+    wb = openpyxl.load_workbook(xlsx)
+    kpis = {r[0]: r for r in wb["主要指标"].iter_rows(min_row=4, values_only=True)}
+    # 月人均补助水平 (a year's funds over its person-months) lacks the townships with a blocked quarter
+    note = kpis["dibao_monthly_per_capita_urban"][-1]
+    assert note.startswith("2025年不含") and "杨庄镇（2025年二季度数据未通过审核）" in note
+    assert kpis["tekun_centralized_rate"][-1] == ""   # a year-end stock: every township's Q4
+    complete = dict(q(wh, "SELECT kpi_code, complete FROM kpi_annual WHERE division_code = ? "
+                          "AND year = 2025", [code]))
+    assert {k for k, r in kpis.items() if (r[-1] or "").startswith("2025年不含")} == {
+        k for k, c in complete.items() if c is False}
+    measures = {r[1]: r for r in wb["基础数据"].iter_rows(min_row=4, values_only=True)}
+    funds, note = measures["dibao_funds_ytd_urban"][3], measures["dibao_funds_ytd_urban"][-1]
+    (whole,) = q(wh, "SELECT sum(funds_ytd) FROM fct_funds WHERE period = '2025Q4' AND "
+                     "programme_code = 'dibao' AND category = 'urban' AND county_code = ?", [code])[0]
+    assert funds < whole
+    assert note.startswith("2025年不含") and "杨庄镇（2025年二季度数据未通过审核）" in note
+    towns = {r[0]: r[-1] for r in wb["最低生活保障"].iter_rows(min_row=4, values_only=True)}
+    assert towns["杨庄镇"] == "2025年二季度数据未通过审核"
+    assert [t for t, n in towns.items() if n] == ["杨庄镇", "王营镇"]

@@ -197,23 +197,31 @@ class Context(Figures):
         """'不含杨庄镇（2025年二季度数据未通过审核）': who is left out and why — the return of the
         quarter, or (figures accumulated over the year) the first earlier one not published."""
         names = self.r.division_names(codes)
+        reasons = self.shortfalls(codes, year, quarter)
+        parts = []
+        for code in codes:
+            name, reason = names.get(code, code), reasons.get(code)
+            parts.append(f"{name}（{reason}）" if reason else name)
+        return "不含" + "、".join(parts)
+
+    def shortfalls(self, codes: list[str], year: int, quarter: int) -> dict[str, str]:
+        """Township → why its figures of the year to ``quarter`` are not all in the sums: the
+        first of its returns (this quarter's, then the earlier ones) not published; a township
+        whose returns all are is left out."""
         status = self.r.return_status(year, codes)
         absent = self.absent_returns(year, codes)
-        parts = []
+        out = {}
         for code in codes:
             st = dict(
                 status.filter(pl.col("division_code") == code)
                 .select("quarter", "status")
                 .iter_rows()
             )
-            reason = None
             for q in [quarter, *range(1, quarter)]:
                 if st.get(q) != "published":
-                    reason = self.return_reason(st.get(q), absent.get((code, q)), year, q)
+                    out[code] = self.return_reason(st.get(q), absent.get((code, q)), year, q)
                     break
-            name = names.get(code, code)
-            parts.append(f"{name}（{reason}）" if reason else name)
-        return "不含" + "、".join(parts)
+        return out
 
     def absent_returns(self, year: int, codes: list[str]) -> dict[tuple[str, int], str]:
         """(township, quarter) → why no return of it is loaded, where the warehouse knows: sent

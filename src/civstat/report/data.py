@@ -111,11 +111,16 @@ class MartReader(levels.LevelQueries, ReturnQueries):
                     "measure_code": pl.String,
                     "value": pl.Float64,
                     "townships": pl.Int64,
+                    "townships_expected": pl.Int64,
+                    "complete": pl.Boolean,
                 }
             )
+        # completeness: NULL on a mart without it (then nothing is said short)
+        whole = ("townships_expected, complete" if self._has(self._MEASURES, "complete")
+                 else "NULL::BIGINT AS townships_expected, NULL::BOOLEAN AS complete")
         return self._q(
-            "SELECT division_code, measure_code, value, townships_included AS townships "
-            f"FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
+            "SELECT division_code, measure_code, value, townships_included AS townships, "
+            f"{whole} FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
             "AND list_contains(?, division_code)",
             [year, quarter, division_codes],
         )

@@ -61,8 +61,8 @@ class Figures:
             hit = cache[id(frame)] = (frame, index)
         return hit[1]
 
-    def kpi(self, code: str) -> dict | None:
-        return self._row(self.k_now, code)
+    def kpi(self, code: str, prev: bool = False) -> dict | None:
+        return self._row(self.k_prev if prev else self.k_now, code)
 
     def kval(self, code: str, prev: bool = False):
         row = self._row(self.k_prev if prev else self.k_now, code)
@@ -125,11 +125,14 @@ class Figures:
             self._m_now = self.r.measures(self.year, self.quarter, self._wanted())
             self._m_prev = self.r.measures(self.year - 1, self.quarter, [self.scope.division_code])
 
-    def mval(self, code: str, prev: bool = False, division: str | None = None):
+    def mrow(self, code: str, prev: bool = False, division: str | None = None) -> dict | None:
+        """The measure's fct_measures row (value, townships included and expected, complete)."""
         self._measures()
         frame = self._m_prev if prev else self._m_now
-        d = division or self.scope.division_code
-        row = self._index(frame, "measure_code").get((d, code))
+        return self._index(frame, "measure_code").get((division or self.scope.division_code, code))
+
+    def mval(self, code: str, prev: bool = False, division: str | None = None):
+        row = self.mrow(code, prev, division)
         return row["value"] if row else None
 
     def measure_townships(self, code: str) -> set[str]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from civstat.report.context import Context
+from civstat.report.context import Context, codes_of
 from civstat.report.model import Sheet
+
+# the column saying which townships a figure leaves out, as 数据说明 does (the text marks them "*")
+NOTE = "说明（未包含全部乡镇的数）"
 
 
 def _catalogue_order(ctx: Context) -> tuple[dict[str, int], dict[str, str]]:
@@ -33,6 +36,43 @@ def _kind(ctx: Context, code: str) -> str:
     if ctx.is_rate(code):
         return "pct"
     return "money" if ctx.unit(code) == "元" else "decimal"
+
+
+def _cell(value, kind: str):
+    """A figure with its format: a count (7,147 persons) without a decimal place."""
+    if kind == "decimal" and isinstance(value, float) and value.is_integer():
+        kind = "int"
+    return (value, kind)
+
+
+def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
+    """Who a KPI of the scope leaves out (kpi_* ``complete`` false), as 数据说明 says it."""
+    row = ctx.kpi(code, prev)
+    if not row or row.get("complete") is not False:
+        return ""
+    year = ctx.year - 1 if prev else ctx.year
+    return ctx.missing_text(codes_of(row["townships_missing"]), year, ctx.quarter)
+
+
+def _short_measure(ctx: Context, code: str, prev: bool) -> str:
+    """Who a measure of the scope leaves out (fct_measures ``complete`` false): named this year,
+    counted the year before."""
+    row = ctx.mrow(code, prev)
+    if not row or row.get("complete") is not False:
+        return ""
+    if not prev:
+        year, quarter = ctx.year, ctx.quarter
+        in_force = ctx.r.in_force(f"{year}Q{quarter}", ctx.codes) or set(ctx.codes)
+        missing = sorted(in_force - ctx.measure_townships(code))
+        if missing:
+            return ctx.missing_text(missing, year, quarter)
+    return f"计入{row['townships']}个乡镇（街道），应报{row['townships_expected']}个"
+
+
+def _note(now: str, before: str, year: int) -> str:
+    """The 说明 cell of a row: this year's and last year's shortfall (empty: both complete)."""
+    parts = [f"{year}年{now}" if now else "", f"{year - 1}年{before}" if before else ""]
+    return "；".join(p for p in parts if p)
 
 
 def sheets(ctx: Context) -> list[Sheet]:
@@ -57,6 +97,8 @@ def sheets(ctx: Context) -> list[Sheet]:
                 r["denominator"],
                 "比率" if rate else r["unit"],
                 owner.get(r["kpi_code"], ""),
+                _note(_short_kpi(ctx, r["kpi_code"], False), _short_kpi(ctx, r["kpi_code"], True),
+                      ctx.year),
             ]
         )
     years = [(f"{ctx.year}年", "decimal"), (f"{ctx.year - 1}年", "decimal")]
@@ -71,6 +113,7 @@ def sheets(ctx: Context) -> list[Sheet]:
                 ("分母", "decimal"),
                 ("单位", "text"),
                 ("项目", "text"),
+                (NOTE, "text"),
             ],
             kpi_rows,
         )
@@ -86,15 +129,17 @@ def sheets(ctx: Context) -> list[Sheet]:
                 owner.get(code, ""),
                 code,
                 m.get("name_zh") or code,
-                (now, kind),
-                (before, kind),
+                _cell(now, kind),
+                _cell(before, kind),
                 m.get("unit") or "",
+                _note(_short_measure(ctx, code, False), _short_measure(ctx, code, True), ctx.year),
             ]
         )
     out.append(
         Sheet(
             "基础数据",
-            [("项目", "text"), ("指标代码", "text"), ("指标", "text"), *years, ("单位", "text")],
+            [("项目", "text"), ("指标代码", "text"), ("指标", "text"), *years, ("单位", "text"),
+             (NOTE, "text")],
             measure_rows,
         )
     )
@@ -178,14 +223,21 @@ def programme_sheet(ctx: Context, prog) -> Sheet | None:
                 _kind(ctx, c),
             )
         )
+    # 说明: a township's return not published this year so far, the scope's sums short of one
+    towns = [] if ctx.scope.above_county else [d for d, _ in divisions if d != ctx.scope.division_code]
+    short = ctx.shortfalls(towns, ctx.year, ctx.quarter)
+    if ctx.period_missing:
+        short[ctx.scope.division_code] = ctx.missing_text(ctx.period_missing, ctx.year, ctx.quarter)
     rows = [
         [
             name,
             *(
-                ctx.value(c, division=d) if d != ctx.scope.division_code else ctx.value(c)
+                _cell(ctx.value(c, division=d) if d != ctx.scope.division_code else ctx.value(c),
+                      _kind(ctx, c))
                 for c in codes
             ),
+            short.get(d, ""),
         ]
         for d, name in divisions
     ]
-    return Sheet(prog.sheet.title, columns, rows)
+    return Sheet(prog.sheet.title, [*columns, (NOTE, "text")], rows)
