@@ -613,6 +613,8 @@ def test_data_notes_agree_with_their_tables(demo_env):
     assert held and all((r[0], r[1]) in blocked for r in held)
     assert {(r[0], r[1]) for r in soft.rows if r not in held}.isdisjoint(blocked)
     assert f"另有{len(held)}条提示所在的报表未通过硬性审核、未发布" in notes
+    # 城关街道 filled in 表8 (选报表) in Q1–Q3, not in Q4: its 1月至三季度 figures are in no sum
+    assert "城关街道本年前几季度填报了该表、四季度未填报，其本年累计数未计入" in notes
     published = [r for r in soft.rows if r not in held]
     unexplained = sum(1 for r in published if r[-1] == "（未说明）")
     explained = len(published) - unexplained

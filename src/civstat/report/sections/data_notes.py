@@ -387,6 +387,8 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
                     [{"name": n, "text": "已填报"} for n in _names(ctx, rep.now)],
                     "乡镇（街道）",
                 ),
+                # filled in earlier this year, not now: its figures to date are in no sum
+                dropped="、".join(_names(ctx, rep.year - rep.now)) or None,
             )
         )
     return out
