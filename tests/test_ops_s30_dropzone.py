@@ -111,17 +111,27 @@ def test_a_resubmission_says_what_it_replaced_or_why_it_did_not(site):
     assert persons == {"2024Q3/城关.xlsx": 230, "2024Q3/白庙.xlsx": 210, "2024Q3/马店.xlsx": 210}
 
 
-def test_a_crash_exits_3_not_1(site):
+def test_a_damaged_database_file_exits_2_not_1(site):
     """A working copy that is no DuckDB file made `civstat ingest` and `check` end in a Python
     traceback with exit 1 — the status that says the data failed (files quarantined, a hard
-    edit-rule failure). They exit 3 and say it is civstat's failure, not the returns'."""
+    edit-rule failure) —, later 3 (civstat's own failure). It is the set-up's: one line saying
+    the file cannot be opened and why, exit 2, no traceback; so is a warehouse path that is a
+    folder."""
     (site / "civstat.build.duckdb").write_bytes(b"not a database")
     (site / "civstat.duckdb").write_bytes(b"not a database")
     for args in (("ingest",), ("check", "--period", "2024Q3")):
         run = _run(site, *args)
-        assert run.returncode == 3, (args, run.stdout, run.stderr)
-        last = run.stderr.strip().splitlines()[-1]
-        assert last.startswith("程序出错(不是报表数据的问题)") and "IOException" in last
+        assert run.returncode == 2, (args, run.stdout, run.stderr)
+        assert "Traceback" not in run.stderr
+        (line,) = run.stderr.strip().splitlines()
+        assert line.startswith("错误 / error: 数据库文件无法打开(损坏、未复制完整或被其他程序占用)")
+        assert "not a valid DuckDB database file" in line
+    (site / "civstat.build.duckdb").unlink()
+    (site / "civstat.duckdb").unlink()
+    (site / "civstat.duckdb").mkdir()
+    run = _run(site, "withdraw", "2024Q3/马店.xlsx", "--reason", "错投")
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert "无法使用该路径" in run.stderr and "Is a directory" in run.stderr
 
 
 # -- the drop-zone sensor ----------------------------------------------------------------------

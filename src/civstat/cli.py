@@ -42,9 +42,10 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """click's own errors in Chinese and English; exit 2 for usage errors, 130 on Ctrl-C, 3
-        when civstat itself failed (an unexpected exception: its traceback, then one line saying
-        so — never 1, which says the data failed a check)."""
+        """click's own errors in Chinese and English; exit 2 for usage errors and set-up errors
+        (a path that is a folder or not readable, a database file DuckDB cannot open: one line),
+        130 on Ctrl-C, 3 when civstat itself failed (an unexpected exception: its traceback, then
+        one line saying so — never 1, which says the data failed a check)."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         from civstat.cliutil import show_error
@@ -57,11 +58,21 @@ class LazyGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("\n已中止 / aborted", err=True)
             sys.exit(130)
+        except (IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+            # the set-up: a warehouse path that is a folder, a file not readable
+            click.echo(f"错误 / error: 无法使用该路径 / cannot use the path: {exc}", err=True)
+            sys.exit(2)
         except Exception as exc:  # noqa: BLE001 — a crash is civstat's fault, not the data's
+            detail = (str(exc).strip().splitlines() or [""])[0][:300]
+            if type(exc).__name__ == "IOException" and type(exc).__module__.startswith("_duckdb"):
+                # DuckDB cannot open a file: damaged, half copied, held by another program
+                click.echo(f"错误 / error: 数据库文件无法打开(损坏、未复制完整或被其他程序占用)/ "
+                           f"cannot open a database file (damaged, half copied or held by another "
+                           f"program): {detail}", err=True)
+                sys.exit(2)
             import traceback
 
             traceback.print_exc()
-            detail = (str(exc).strip().splitlines() or [""])[0][:300]
             click.echo(f"程序出错(不是报表数据的问题),请把以上信息报告给维护者 / civstat failed "
                        f"(not a problem of the returns); please report the lines above: "
                        f"{type(exc).__name__}: {detail}", err=True)
