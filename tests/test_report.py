@@ -825,3 +825,20 @@ def test_xlsx_says_which_figures_leave_a_township_out(demo_env, tmp_path):
     towns = {r[0]: r[-1] for r in wb["最低生活保障"].iter_rows(min_row=4, values_only=True)}
     assert towns["杨庄镇"] == "2025年二季度数据未通过审核"
     assert [t for t, n in towns.items() if n] == ["杨庄镇", "王营镇"]
+
+
+def test_an_annex_table_with_a_marked_figure_carries_its_footnote(demo_env):
+    """附件1 表1 (低保) prints 月人均补助水平 615* and 498* (2025: 杨庄镇 and 王营镇 each had a
+    quarter blocked); its footnote stayed under the text in part 一, so the table read on its
+    own did not say whom the figures leave out."""
+    con, b = _builder(demo_env, 2025)
+    try:
+        report = b.build()
+    finally:
+        con.close()
+    tables = [t for s in report.sections for blk in s.blocks for t in blk.tables]
+    (dibao,) = [t for t in tables if "最低生活保障" in t.caption and "乡镇" not in t.caption]
+    marked = [c for row in dibao.rows for c in row if isinstance(c, str) and c.endswith("*")]
+    assert marked, dibao.rows
+    assert dibao.note and "城市低保月人均补助水平：不含" in dibao.note
+    assert "杨庄镇（2025年二季度数据未通过审核）" in dibao.note

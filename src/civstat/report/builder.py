@@ -32,7 +32,7 @@ from civstat import paths
 from civstat.contract import Contract, Programme
 from civstat.report import formatting as f
 from civstat.report import narrative as nv
-from civstat.report.context import Context, Options
+from civstat.report.context import MARK, Context, Options
 from civstat.report.data import MartReader
 from civstat.report.model import Block, Part, Report, Section, Table
 from civstat.report.phrases import text
@@ -260,9 +260,15 @@ class Builder(Context):
                 ]
 
     def take_tables(self, body: list[Section]) -> list[Block]:
-        """Move every table of part 一 to 附件1: one block per section, in document order."""
+        """Move every table of part 一 to 附件1: one block per section, in document order. A
+        table with a marked (*) figure takes its block's footnotes along (they stay under the
+        text too): a table read on its own still says whom the figure leaves out."""
         out = []
         for s in body:
+            for b in s.blocks:
+                for t in b.tables:
+                    if b.notes and t.note is None and _marked(t):
+                        t.note = "；".join(b.notes)
             tables = s.tables + [t for b in s.blocks for t in b.tables]
             s.tables = []
             for b in s.blocks:
@@ -270,6 +276,12 @@ class Builder(Context):
             if tables:
                 out.append(Block(s.title, "tables-" + s.anchor, tables=tables))
         return out
+
+
+def _marked(table: Table) -> bool:
+    """Whether the table holds a figure marked short of a township (caption or cells)."""
+    return MARK in table.caption or any(
+        isinstance(c, str) and c.endswith(MARK) for row in table.rows for c in row)
 
 
 def heading_names(prog: Programme) -> list[str]:
