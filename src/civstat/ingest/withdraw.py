@@ -52,8 +52,10 @@ class Withdrawn:
         return f"{self.file_path}({self.unit} {self.period}):{then}"
 
 
-class WithdrawRefused(click.UsageError):
-    """A withdrawal that cannot be done as asked (exit 2), said in one line."""
+class WithdrawRefused(click.ClickException):
+    """A withdrawal that cannot be done as asked: one line, exit 2 (nothing is written)."""
+
+    exit_code = 2
 
 
 def _target(raw: Path, text: str) -> str:
