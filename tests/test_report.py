@@ -842,3 +842,32 @@ def test_an_annex_table_with_a_marked_figure_carries_its_footnote(demo_env):
     assert marked, dibao.rows
     assert dibao.note and "城市低保月人均补助水平：不含" in dibao.note
     assert "杨庄镇（2025年二季度数据未通过审核）" in dibao.note
+
+
+def _text(report) -> str:
+    def walk(section):
+        yield from section.paragraphs
+        for block in section.blocks:
+            yield from block.paragraphs
+
+    return "".join(p for s in report.sections for p in walk(s))
+
+
+def test_an_optional_sheet_filled_in_by_other_townships_last_year_is_not_compared(demo_env):
+    """表12 (选报表): in 2024 白庙乡 filled it in and 马店镇 did not; 马店镇 absorbed 白庙乡 in 2025
+    and filled it in. The 2025 sums cover the merged 马店镇 whole, 2024's only its 白庙乡 part:
+    志愿者占户籍人口8.2%，与上年持平 compared different townships (like for like 8.23% → 8.66%).
+    No 比上年 for 表12's figures then, and 数据说明 says why."""
+    con, b = _builder(demo_env, 2025)
+    try:
+        report = b.build()
+    finally:
+        con.close()
+    text = _text(report)
+    lottery = text[text.index("全年全县销售福利彩票"):]
+    lottery = lottery[:lottery.index("注册志愿者占户籍人口比例")]
+    assert "上年" not in lottery
+    assert ("2024年全县合计中“表12 福利彩票与慈善”的填报乡镇（街道）与本年不同（马店镇），"
+            "文中未与上年比较") in _notes(report)
+    # the required sheets' figures are compared as before
+    assert "比上年" in text[:text.index("全年全县销售福利彩票")]

@@ -102,6 +102,8 @@ class Context(Figures):
         # the year before's sums short of a township, as 数据说明 states them: no comparison is
         # made with them (set by :meth:`comparable`)
         self.no_comparison: list[str] = []
+        self._other_reporters: dict[tuple[str, int], str | None] = {}
+        self._owners: dict[str, Programme] | None = None
         self.period_missing: list[str] = (
             codes_of(now["townships_missing"][0])
             if now.height and now["complete"][0] is False
@@ -305,11 +307,46 @@ class Context(Figures):
         if row and row.get("complete") is False:
             gap += [c for c in codes_of(row["townships_missing"]) if c not in gap]
         if not gap:
-            return True
-        text = self.missing_text(sorted(gap), self.year - 1, q)
+            text = self.other_reporters(code, q) if code else None
+            if text is None:
+                return True
+        else:
+            text = self.missing_text(sorted(gap), self.year - 1, q)
         if text not in self.no_comparison:
             self.no_comparison.append(text)
         return False
+
+    def other_reporters(self, code: str, quarter: int) -> str | None:
+        """For a figure of an optional sheet: None when each township (at current boundaries)
+        filled the sheet in wholly or not at all, the same way this year and the year before;
+        else what 数据说明 says of the year before (中“表12 …”的填报乡镇（街道）与本年不同（马店镇）).
+        A township merged since counts whole: 白庙乡's 表12 of last year is not 马店镇's of this
+        year when the old 马店镇 filled in none."""
+        prog = self._owner().get(code)
+        if prog is None or prog.sheet.required:
+            return None
+        key = (prog.code, quarter)
+        if key not in self._other_reporters:
+            now = self.r.sheet_returns(self.year, quarter, self.codes, prog.sheet.table)
+            before = self.r.sheet_returns(self.year - 1, quarter, self.codes, prog.sheet.table)
+            differ = []
+            if now is not None and before is not None:
+                for town in sorted(set(now[0].values()) | set(before[0].values())):
+                    states = [_filled(returns, town) for returns in (now, before)]
+                    if states[0] != states[1] or "part" in states:
+                        differ.append(town)
+            names = self.r.division_names(differ)
+            self._other_reporters[key] = (
+                f"中{sheet_name(prog)}的填报乡镇（街道）与本年不同（"
+                + "、".join(names.get(c, c) for c in differ) + "）" if differ else None)
+        return self._other_reporters[key]
+
+    def _owner(self) -> dict[str, Programme]:
+        """KPI and measure code → the programme whose sheet gives it."""
+        if self._owners is None:
+            self._owners = {d["code"]: prog for prog in self.contract.programmes
+                            for d in (*prog.kpis, *prog.measures)}
+        return self._owners
 
     def take_notes(self) -> list[str]:
         notes, self._notes = self._notes, []
@@ -384,6 +421,20 @@ class _Lenient(dict):
 
     def __missing__(self, key):
         return "{" + key + "}"
+
+
+def _filled(returns: tuple[dict[str, str], set[str]], town: str) -> str:
+    """How the returns of the township ``town`` (current code) filled an optional sheet: all of
+    them (``all``), none, or some (``part``: of townships merged into it since)."""
+    of_town = [code for code, now in returns[0].items() if now == town]
+    filled = [code for code in of_town if code in returns[1]]
+    return "none" if not filled else "all" if len(filled) == len(of_town) else "part"
+
+
+def sheet_name(prog) -> str:
+    """“表14 流浪乞讨人员救助”, after 季报 in the sentence — the return's sheet, never to be
+    taken for a table of the document (表1、表2 … of 附件1)."""
+    return f"“表{prog.sheet.no} {prog.sheet.title}”"
 
 
 def codes_of(value) -> list[str]:

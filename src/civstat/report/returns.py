@@ -71,3 +71,21 @@ class ReturnQueries:
             [f"{year}Q_", codes],
         )
         return {(code, int(period[-1])) for code, period in rows.iter_rows()}
+
+    def sheet_returns(self, year: int, quarter: int, codes: list[str],
+                      table: str) -> tuple[dict[str, str], set[str]] | None:
+        """The quarter's current returns of townships now ``codes`` (at current boundaries: a
+        township merged since counts under its successor): township as it reported → its
+        current code, and those whose return holds rows of the sheet ``raw.<table>``. None
+        when the warehouse keeps no raw layer to tell."""
+        if not (self._has(f"raw.{table}") and self._has("quality_status", "submission_id")):
+            return None
+        rows = self._q(
+            "SELECT q.division_code, coalesce(q.current_division_code, q.division_code) AS now, "
+            f"q.submission_id IN (SELECT submission_id FROM raw.{table}) AS has_sheet "
+            "FROM quality_status AS q WHERE q.year = ? AND q.quarter = ? "
+            "AND list_contains(?, coalesce(q.current_division_code, q.division_code))",
+            [year, quarter, codes],
+        )
+        return ({code: now for code, now, _ in rows.iter_rows()},
+                {code for code, _, has in rows.iter_rows() if has})

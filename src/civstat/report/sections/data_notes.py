@@ -9,7 +9,7 @@ import polars as pl
 
 from civstat.report import formatting as f
 from civstat.report import levels
-from civstat.report.context import Context, Reporting, clean, codes_of
+from civstat.report.context import Context, Reporting, clean, codes_of, sheet_name
 from civstat.report.model import Section, Table
 from civstat.report.phrases import _format, sentence
 from civstat.report.trace import Traced
@@ -306,10 +306,6 @@ def render(ctx: Context) -> Section:
     return Section(ctx.ph["sections"]["data_notes"], "data-notes", paragraphs=paras, tables=tables)
 
 
-def sheet_name(prog) -> str:
-    """“表14 流浪乞讨人员救助”, after 季报 in the sentence — the return's sheet, never to be
-    taken for a table of the document (表1、表2 … of 附件1)."""
-    return f"“表{prog.sheet.no} {prog.sheet.title}”"
 
 
 def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
