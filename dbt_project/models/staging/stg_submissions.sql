@@ -6,9 +6,16 @@ with source as (
 -- never current and replaced by nothing
 withdrawals as (
     select submission_id, withdrawn_at, reason
-    from {{ source('raw', 'withdrawals') }}
-    where restored_at is null
-    qualify row_number() over (partition by submission_id order by withdrawn_at desc) = 1
+    from (
+        select
+            submission_id,
+            withdrawn_at,
+            reason,
+            row_number() over (partition by submission_id order by withdrawn_at desc) as nth
+        from {{ source('raw', 'withdrawals') }}
+        where restored_at is null
+    ) as ranked
+    where nth = 1
 ),
 
 renamed as (
