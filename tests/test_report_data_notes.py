@@ -34,7 +34,8 @@ def _copy(text: str, code: str, title: str, number: int, order: int) -> str:
 
 def _raw_layer(path, reported: dict[str, list[tuple[str, int, str]]]) -> None:
     """quality_status gains submission ids; raw.<table> holds one row per (township, quarter)
-    that reported the sheet; ``status`` 'blocked' marks a township's quarter as held back."""
+    that reported the sheet, this year and (the same townships) the year before; ``status``
+    'blocked' marks a township's quarter of this year as held back."""
     con = duckdb.connect(str(path))
     try:
         con.execute("ALTER TABLE quality_status ADD COLUMN submission_id VARCHAR")
@@ -44,7 +45,8 @@ def _raw_layer(path, reported: dict[str, list[tuple[str, int, str]]]) -> None:
             con.execute(f"CREATE TABLE raw.{table} (submission_id VARCHAR, division_code VARCHAR)")
             for town, quarter, status in rows:
                 sid = f"{town}-{YEAR}Q{quarter}"
-                con.execute(f"INSERT INTO raw.{table} VALUES (?, ?)", [sid, town])
+                con.executemany(f"INSERT INTO raw.{table} VALUES (?, ?)",
+                                [[sid, town], [f"{town}-{YEAR - 1}Q{quarter}", town]])
                 con.execute(
                     "UPDATE quality_status SET status = ? WHERE submission_id = ?", [status, sid]
                 )

@@ -318,7 +318,7 @@ class Context(Figures):
 
     def other_reporters(self, code: str, quarter: int) -> str | None:
         """For a figure of an optional sheet: None when each township (at current boundaries)
-        filled the sheet in wholly or not at all, the same way this year and the year before;
+        with returns both years filled the sheet in wholly or not at all, the same way both years;
         else what 数据说明 says of the year before (中“表12 …”的填报乡镇（街道）与本年不同（马店镇）).
         A township merged since counts whole: 白庙乡's 表12 of last year is not 马店镇's of this
         year when the old 马店镇 filled in none."""
@@ -331,7 +331,9 @@ class Context(Figures):
             before = self.r.sheet_returns(self.year - 1, quarter, self.codes, prog.sheet.table)
             differ = []
             if now is not None and before is not None:
-                for town in sorted(set(now[0].values()) | set(before[0].values())):
+                # the townships with returns both years (one without is a missing return, said
+                # as such; a year without any return has no figure to compare)
+                for town in sorted(set(now[0].values()) & set(before[0].values())):
                     states = [_filled(returns, town) for returns in (now, before)]
                     if states[0] != states[1] or "part" in states:
                         differ.append(town)
