@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from civstat.raw_schema import OPEN_REFUSALS, open_withdrawals
+from civstat.raw_schema import OPEN_REFUSALS, OPEN_WITHDRAWALS
 
 
 class ReturnQueries:
@@ -61,10 +61,10 @@ class ReturnQueries:
     def withdrawn_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:
         """(township, quarter) of the year, of ``codes``, left with no current return because
         the bureau withdrew what was loaded (``civstat withdraw``)."""
-        if not self._has("raw.submissions"):
+        if not self._has("raw.withdrawals"):
             return set()
         rows = self._q(
-            f"SELECT DISTINCT w.division_code, w.period FROM ({open_withdrawals(self.con)}) w "
+            f"SELECT DISTINCT w.division_code, w.period FROM ({OPEN_WITHDRAWALS}) w "
             "WHERE w.period LIKE ? AND list_contains(?, w.division_code) AND NOT EXISTS ("
             "SELECT 1 FROM raw.submissions s WHERE s.is_current "
             "AND s.division_code = w.division_code AND s.period = w.period)",
