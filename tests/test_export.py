@@ -171,3 +171,30 @@ def test_every_mart_column_has_a_chinese_header_of_its_own():
         if bad:
             clashes[node["name"]] = bad
     assert clashes == {}
+
+
+def test_plan_targets_of_rates_are_exported_as_percentages(demo_env, tmp_path):
+    """kpi_plan_completion of the demo county: a rate's target, actual and gap are fractions
+    (0.3 = 30 %), shown as percentages; a target in another unit keeps its own number format."""
+    wh, out = demo_env["warehouse"], tmp_path / "e"
+    res = CliRunner().invoke(export_command, ["--warehouse", str(wh), "--out", str(out),
+                                              "--format", "xlsx", "--table", "kpi_plan_completion"])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(wh), read_only=True) as con:
+        units = dict(con.execute("SELECT kpi_code, unit FROM dim_kpi").fetchall())
+    ws = openpyxl.load_workbook(out / "civstat_集市.xlsx")["kpi_plan_completion"]
+    head = [ws.cell(1, j).comment.text if ws.cell(1, j).comment else ws.cell(1, j).value
+            for j in range(1, ws.max_column + 1)]
+    at = {name: head.index(name) for name in ("kpi_code", "unit", "target", "actual", "gap")}
+    rows = list(ws.iter_rows(min_row=2))
+    assert rows and {r[at["unit"]].value for r in rows} >= {"ratio"}
+    for row in rows:
+        assert row[at["unit"]].value == units[row[at["kpi_code"]].value]
+        for col in ("target", "actual", "gap"):
+            cell = row[at[col]]
+            if cell.value is None:
+                continue
+            if row[at["unit"]].value == "ratio":
+                assert cell.number_format == "0.0%", (row[at["kpi_code"]].value, col)
+            else:
+                assert "%" not in cell.number_format, (row[at["kpi_code"]].value, col)

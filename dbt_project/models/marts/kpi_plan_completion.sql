@@ -6,6 +6,7 @@ select
     t.year,
     t.kpi_code,
     t.kpi_name_zh,
+    k.unit,
     t.target,
     t.comparison,
     a.value as actual,
@@ -20,6 +21,8 @@ select
     a.value - t.target as gap,
     t.source
 from {{ ref('plan_targets') }} as t
+left join {{ ref('dim_kpi') }} as k
+    on k.kpi_code = t.kpi_code
 left join {{ ref('kpi_annual') }} as a
     on a.division_code = t.division_code
     and a.year = t.year
