@@ -207,7 +207,9 @@ def test_returns_are_named_as_a_clerk_types_them_and_their_bytes_must_be_gone(tm
     folder = raw_folder(tmp_path)
     write_csv_group(folder, "城关街道", cover_rows(unit="城关街道", code=CHENGGUAN), canonical_sheets())
     nfd = unicodedata.normalize("NFD", "白庙乡-révisé.xlsx")
-    shutil.move(folder / "白庙乡.xlsx", folder / nfd)   # a Mac's copy of the same file, renamed
+    q4 = tmp_path / "raw" / "2024Q4"  # a Mac's copy of the same file, renamed, in another quarter
+    q4.mkdir()
+    shutil.move(folder / "白庙乡.xlsx", q4 / nfd)
     # 城关街道's Q2 return, its name written on a Mac (NFD)
     q2 = [row if row[0] != "报告期" else ["报告期", "2024年第2季度"]
           for row in cover_rows(unit="城关街道", code=CHENGGUAN, fill_date="2024年7月8日")]
@@ -220,8 +222,8 @@ def test_returns_are_named_as_a_clerk_types_them_and_their_bytes_must_be_gone(tm
     # the same bytes under another name are still there
     proc = civstat(tmp_path, "withdraw", f"{PERIOD}/白庙乡.xlsx", "--reason", "错投")
     assert proc.returncode == 2
-    assert f"{PERIOD}/白庙乡.xlsx 仍在投递目录中(以 {PERIOD}/白庙乡-révisé.xlsx 的名字)" in proc.stdout + proc.stderr
-    shutil.move(folder / nfd, moved / nfd)
+    assert f"{PERIOD}/白庙乡.xlsx 仍在投递目录中(以 2024Q4/白庙乡-révisé.xlsx 的名字)" in proc.stdout + proc.stderr
+    shutil.move(q4 / nfd, moved / nfd)
     # a drop zone that is not there is not an empty one
     proc = civstat(tmp_path, "withdraw", f"{PERIOD}/白庙乡.xlsx", "--reason", "错投",
                    "--raw", str(tmp_path / "Raw"))

@@ -89,6 +89,18 @@ CREATE TABLE IF NOT EXISTS raw.withdrawals (
     PRIMARY KEY (submission_id, withdrawn_at)
 )
 """
+# Loaded returns whose file the bureau moved or renamed inside its quarter's folder (the same
+# bytes, the old name gone: civstat.ingest.moves): file_path and every row's source_file follow the
+# file; where it was is kept here.
+MOVES_DDL = """
+CREATE TABLE IF NOT EXISTS raw.file_moves (
+    submission_id VARCHAR NOT NULL,
+    from_path VARCHAR NOT NULL,          -- relative to the drop zone, as loaded (or last moved)
+    to_path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    moved_at TIMESTAMP NOT NULL
+)
+"""
 # The withdrawals in force (not restored): what the ingest, edit rule H12 (the gate's view
 # q_withdrawn) and the summary's footnotes read
 _WITHDRAWAL_COLUMNS = ("submission_id", "file_path", "file_sha256", "division_code", "period",
@@ -116,6 +128,13 @@ _OPEN_REFUSAL_COLUMNS = ("file_path", "file_sha256", "folder_period", "division_
                          "division_source", "reason_code", "message_zh", "message_en")
 OPEN_REFUSALS = (f"SELECT {', '.join(_OPEN_REFUSAL_COLUMNS)} FROM raw.quarantine "
                  "WHERE resolved_at IS NULL AND division_code IS NOT NULL")
+
+
+def has_table(con, table: str) -> bool:
+    """Whether ``raw.<table>`` exists (a warehouse written before it was added has none)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+        "AND table_name = ?", [table]).fetchall()[0][0])
 
 
 def _has_column(con, table: str, column: str) -> bool:
@@ -259,6 +278,7 @@ def all_ddl() -> list[str]:
         *QUARANTINE_MIGRATIONS,
         FINDINGS_DDL,
         WITHDRAWALS_DDL,
+        MOVES_DDL,
         *(sheet_ddl(s) for s in contract.sheets),
         *(stmt for s in contract.sheets for stmt in sheet_migrations(s)),
         *QUALITY_DDL,

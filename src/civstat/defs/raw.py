@@ -94,14 +94,19 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         "quarantined": len(result.quarantined),
         "still_quarantined": len(result.still_quarantined),
         "ignored": len(result.ignored),
+        "moved": len(result.moved),
     }
     context.log.info(f"{period}: {summary}")
     for line in left:
         context.log.warning(line)
+    for line in result.moved:
+        context.log.info(f"移动 / moved: {line}")
     for t in RAW_TABLES:
         meta = {**summary} if t in ("submissions", "quarantine") else {}
         if t == "submissions":
             meta["left_drop_zone"] = dg.MetadataValue.md("\n".join(f"- {x}" for x in left) or "无")
+            meta["moved_files"] = dg.MetadataValue.md(
+                "\n".join(f"- {x}" for x in result.moved) or "无")
         meta["dagster/row_count"] = totals[t]
         if t in counts:
             meta["rows_in_period"] = counts[t]

@@ -30,6 +30,7 @@ from civstat.ingest.dated_rows import refuse_dates_outside
 from civstat.ingest.discover import QUARTER_FOLDER, Ignored, Unit, scan
 from civstat.ingest.identity import Divisions, find_twins
 from civstat.ingest.limits import check_files
+from civstat.ingest.moves import Move, moved_from, record_moves
 from civstat.ingest.reader import (
     ParsedReturn,
     Refusal,
@@ -84,6 +85,7 @@ class IngestResult:
     resubmitted: list[Item] = field(default_factory=list)
     skipped: list[Item] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # withdrawn returns dropped again (a line each)
+    moved: list[str] = field(default_factory=list)  # loaded files moved or renamed (a line each)
     quarantined: list[Item] = field(default_factory=list)        # refused in this run
     still_quarantined: list[Item] = field(default_factory=list)  # every refused file in the drop zone
     ignored: list[Ignored] = field(default_factory=list)
@@ -336,14 +338,18 @@ def _finding_rows(parsed: ParsedReturn, sid: str, code: str, period: str, source
             for i, f in enumerate(parsed.findings, start=1)]
 
 
-def _known(con) -> tuple[set[tuple[str, str]], dict[str, str], dict, set[str]]:
-    rows = con.execute("SELECT file_path, file_sha256, division_code, period, fill_date, is_current "
-                       "FROM raw.submissions ORDER BY file_path").fetchall()
+def _known(con) -> tuple[set[tuple[str, str]], dict[str, tuple], dict, set[str]]:
+    """What the raw layer holds: its (path, sha) pairs; per sha, the first return loaded with
+    those bytes (path, folder, submission id); the current returns by (township, quarter, 填报日期);
+    the withdrawn paths."""
+    rows = con.execute("SELECT file_path, file_sha256, division_code, period, fill_date, is_current, "
+                       "folder_period, submission_id FROM raw.submissions ORDER BY file_path"
+                       ).fetchall()
     pairs = {(p, s) for p, s, *_ in rows}
-    by_sha: dict[str, str] = {}
-    for p, s, *_ in rows:
-        by_sha.setdefault(s, p)
-    current = {(c, per, d): p for p, _, c, per, d, cur in rows if cur and d is not None}
+    by_sha: dict[str, tuple] = {}
+    for p, s, *_, folder, sid in rows:
+        by_sha.setdefault(s, (p, folder, sid))
+    current = {(c, per, d): p for p, _, c, per, d, cur, *_ in rows if cur and d is not None}
     withdrawn = {p for (p,) in con.execute(f"SELECT file_path FROM ({OPEN_WITHDRAWALS})").fetchall()}
     return pairs, by_sha, current, withdrawn
 
@@ -397,6 +403,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     todo: list[tuple[Unit, str]] = []
     present: dict[str, str] = {}
     batch_sha: dict[str, str] = {}
+    moves: list[Move] = []
     mtimes: dict[str, float] = {}
     for unit in zone.units:
         try:
@@ -412,14 +419,19 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         sha = present[unit.rel]
         if (unit.rel, sha) in pairs:
             result.skipped.append(Item(file=unit.rel))
+        elif sha not in batch_sha and (
+                moved := moved_from(sha, unit.folder, present, by_sha, withdrawn)) is not None:
+            batch_sha[sha] = unit.rel
+            moves.append(Move(moved[0], moved[1], unit.rel, sha))
         elif sha in by_sha or sha in batch_sha:
-            other = by_sha.get(sha) or batch_sha[sha]
+            other = batch_sha.get(sha) or by_sha[sha][0]  # (a moved file: where it is now)
             refusals.append((unit, sha, _duplicate(other, sha in by_sha, other in withdrawn)))
         else:
             batch_sha[sha] = unit.rel
             todo.append((unit, sha))
     todo.sort(key=lambda t: t[0].rel)
     # a withdrawn return whose very file is back in the drop zone is sent again
+    result.moved = record_moves(con, moves, dt.datetime.now())
     result.restored = restore(con, set(present.items()))
     if result.restored:
         refresh_current(con)
@@ -478,7 +490,8 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         rows.append(_quarantine_row(item, unit, sha, qdir, divisions.tell(unit.rel, exc.identity)))
         result.quarantined.append(item)
     write_quarantine(con, rows)
-    loaded_now = {(x.file, x.sha) for x in loads if x.file in items} | pairs
+    loaded_now = ({(x.file, x.sha) for x in loads if x.file in items} | pairs
+                  | {(m.new, m.sha) for m in moves})
     scanned = set(zone.folders) & set(periods) if periods else set(zone.folders)
     others = _close_quarantine(con, raw_dir, scanned, present, {(r[0], r[1]) for r in rows},
                                loaded_now)

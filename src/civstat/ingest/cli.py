@@ -51,9 +51,9 @@ def left_drop_zone(con, raw: Path, periods: list[str] | None) -> list[str]:
     read, or of every folder): its figures stay in the warehouse, which deleting a file does
     not change — said, never silently kept."""
     from civstat.ingest.discover import scan
+    from civstat.raw_schema import has_table
 
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                       "'raw' AND table_name = 'submissions'").fetchone()[0]:
+    if not has_table(con, "submissions"):
         return []
     present = {unit.rel for unit in scan(raw, periods).units}
     rows = con.execute(
@@ -180,6 +180,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     table.add_column("文件数 / files", justify="right")
     for label, items in (("已读取 / loaded", result.loaded), ("更正重报 / resubmitted", result.resubmitted),
                          ("已读取过,跳过 / already loaded", result.skipped),
+                         ("移动或改名 / moved", result.moved),
                          ("仍被隔离 / still quarantined", result.still_quarantined),
                          ("已忽略 / ignored", result.ignored)):
         table.add_row(label, str(len(items)))
@@ -195,6 +196,8 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
         style = "" if replaced else "[yellow]"
         console.print(f"{style}更正重报 / resubmitted:{'[/]' if style else ''} {escape(line)}")
     _say_left(console, left)
+    for line in result.moved:
+        console.print(f"移动 / moved: {escape(line)}")
     for line in result.restored:
         console.print(f"[yellow]恢复 / restored:[/] {escape(line)}")
     for item in result.still_quarantined:

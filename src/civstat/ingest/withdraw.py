@@ -27,7 +27,7 @@ from pathlib import Path
 import click
 
 from civstat import duck, paths
-from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema, open_withdrawals
+from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema, has_table, open_withdrawals
 
 _SUBMISSION_ID = re.compile(r"[0-9a-f]{16}")
 
@@ -98,21 +98,22 @@ def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
                               "withdrawal with --reason (it is kept on record)")
     if not raw.is_dir():  # else every file would seem gone from it
         raise WithdrawRefused(f"投递目录不存在 / no drop zone at {raw} (--raw)")
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-                       "'raw' AND table_name = 'submissions'").fetchall()[0][0]:
+    if not has_table(con, "submissions"):
         raise WithdrawRefused("仓库中还没有读取过报表 / no return has been loaded yet")
     withdrawn = {sid for (sid,) in con.execute(
         f"SELECT submission_id FROM ({open_withdrawals(con)})").fetchall()}
     units = scan(raw, None).units
     present = {unicodedata.normalize("NFC", unit.rel): unit for unit in units}
     rows, already = [], []
+    moved = ("submission_id IN (SELECT submission_id FROM raw.file_moves "  # a name it had
+             "WHERE nfc_normalize(from_path) = ?)" if has_table(con, "file_moves") else "?::VARCHAR IS NULL")
     for name in names:
         target = _target(raw, name)
         found = con.execute(
             "SELECT submission_id, file_path, file_sha256, division_code, period, "
             "coalesce(unit_name, division_code), is_current FROM raw.submissions "
-            "WHERE nfc_normalize(file_path) = ? OR submission_id = ? ORDER BY ingested_at",
-            [target, target]).fetchall()
+            f"WHERE nfc_normalize(file_path) = ? OR submission_id = ? OR {moved} "
+            "ORDER BY ingested_at", [target, target, target]).fetchall()
         if not found:
             raise WithdrawRefused(
                 f"仓库中没有读取过 {target}(请写投递目录中的路径,如 2025Q2/杨庄镇.xlsx,或提交编号)"
@@ -122,8 +123,9 @@ def plan(con, raw: Path, names: list[str], reason: str) -> Plan:
             sid, file, _, _, period, unit, _ = row
             if sid in withdrawn:
                 already.append(f"{file}({unit} {period})已撤回过 / was withdrawn already")
-            elif unicodedata.normalize("NFC", file) in present:
-                raise _still_there(file, file)
+            elif unicodedata.normalize("NFC", file) in present:  # (named as it was: where it is)
+                named = target in (unicodedata.normalize("NFC", file), sid)
+                raise _still_there(file if named else target, file)
             elif row not in rows:
                 rows.append(row)
     if rows:  # the same bytes under another name are the same return, still there
