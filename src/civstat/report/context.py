@@ -49,7 +49,7 @@ class Context(Figures):
         self.contract = contract or load_contract()
         self.ph = summary_phrases(self.contract)
         self.money = f.MoneyFormat(opts.money_unit)
-        self.scope: Scope = reader.scope(opts.division)
+        self.scope: Scope = reader.scope(opts.division, opts.year)
         self.codes = list(self.scope.township_codes)
         present = reader.periods_present(opts.year, self.codes)
         if not present:

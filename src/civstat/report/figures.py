@@ -28,7 +28,8 @@ class Figures:
             self.siblings = list(self.scope.units)
         else:
             county = self.r.county_of(self.scope.division_code)
-            self.siblings = list(self.r.scope(county).township_codes) if county else self.codes
+            self.siblings = (list(self.r.scope(county, self.year).township_codes) if county
+                             else self.codes)
         self.k_now = self.r.kpis(self.year, self.quarter, self._wanted())
         self.k_prev = self.r.kpis(self.year - 1, self.quarter, [self.scope.division_code])
         # the tables and rankings list only the divisions in force in the period (a 街道 set up

@@ -91,9 +91,13 @@ def under(divs: pl.DataFrame, code: str, level: str, below: str) -> tuple[str, .
 class LevelQueries:
     """The :class:`~civstat.report.data.MartReader` queries about divisions and levels."""
 
-    def scope(self, division_code: str | None) -> Scope:
+    def scope(self, division_code: str | None, year: int | None = None) -> Scope:
         """The report's division (any level; None: the single top one, :mod:`levels`), every
-        current township under it and the divisions it compares (its ``units``)."""
+        current township under it and the divisions it compares (its ``units``). With ``year``,
+        also the townships under it that were in force in that year or the one before and have
+        ended since without a successor (撤销, not 撤并: their figures are nobody's today, and
+        the county's totals of those years hold them, as ``kpi_annual`` does); a township
+        merged into another is summed under its successor's code."""
         cols = ["division_code", "division_name", "division_level", "county_code"]
         cols += [c for c in ("city_code", "province_code") if self._has("dim_division", c)]
         divs = self._q(f"SELECT {', '.join(cols)} FROM dim_division WHERE is_current")
@@ -105,6 +109,16 @@ class LevelQueries:
         level = r["division_level"]
         towns = under(divs, code, level, "township")
         units = under(divs, code, level, UNIT_LEVEL.get(level, "township"))
+        if year is not None and level != "township":
+            ended = self._q(
+                f"SELECT {', '.join(cols)} FROM dim_division WHERE NOT is_current "
+                "AND division_level = 'township' AND current_division_code = division_code "
+                "AND (valid_from IS NULL OR valid_from <= make_date(?, 12, 31)) "
+                "AND valid_to >= make_date(?, 1, 1)", [year, year - 1])
+            gone = under(ended, code, level, "township")
+            towns = tuple(sorted({*towns, *gone}))
+            if UNIT_LEVEL.get(level) == "township":
+                units = tuple(sorted({*units, *gone}))
         return Scope(code, r["division_name"], level, towns, units)
 
     def township_labels(self, codes: list[str]) -> dict[str, str]:
