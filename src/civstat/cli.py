@@ -3,6 +3,7 @@ so ``civstat --help`` is instant and a command only pays for the libraries it us
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -64,6 +65,12 @@ class LazyGroup(click.Group):
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 — a crash is civstat's fault, not the data's
             detail = (str(exc).strip().splitlines() or [""])[0][:300]
+            if _no_room(exc, detail):
+                # the machine's: a full disk, a read-only mount (OSError, or DuckDB's words)
+                click.echo(f"错误 / error: 磁盘已满或为只读,无法写入 / the disk is full or "
+                           f"read-only: {detail}", err=True)
+                sys.unraisablehook = lambda _: None  # a writer's half-closed file, at exit
+                sys.exit(2)
             if type(exc).__name__ == "IOException" and type(exc).__module__.startswith("_duckdb"):
                 # DuckDB cannot open a file: damaged, half copied, held by another program
                 click.echo(f"错误 / error: 数据库文件无法打开(损坏、未复制完整或被其他程序占用)/ "
@@ -78,6 +85,23 @@ class LazyGroup(click.Group):
                        f"{type(exc).__name__}: {detail}", err=True)
             sys.exit(3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_NO_ROOM = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
+_NO_ROOM_WORDS = ("No space left on device", "Read-only file system", "Disk quota exceeded")
+
+
+def _no_room(exc: BaseException | None, detail: str) -> bool:
+    """A write the machine refused: disk full, read-only file system, quota — the error itself,
+    one it was raised from (xlsxwriter's FileCreateError) or DuckDB's words for it."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+            return True
+        if type(exc).__module__.startswith("_duckdb") and any(w in str(exc) for w in _NO_ROOM_WORDS):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _version() -> str:

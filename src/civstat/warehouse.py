@@ -193,9 +193,13 @@ class Warehouse:
             raise NotPublishable(f"未发布,已发布的仓库保持不变:{reason} / nothing published "
                                  f"({self.path} unchanged)")
         tmp = self.path.with_name(f".{self.path.stem}.{os.getpid()}.publishing.duckdb")
-        shutil.copy2(self.working, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        try:
+            shutil.copy2(self.working, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+        except OSError:  # a full disk: the half copy would keep it full until the next build
+            tmp.unlink(missing_ok=True)
+            raise
         faults.point("publish.after_copy")
         os.replace(tmp, self.path)
         return self.path

@@ -75,9 +75,12 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     """Read one quarter's township returns (partition = drop-zone folder) into the raw tables."""
     from civstat.ingest import ingest
     from civstat.ingest.cli import left_drop_zone
+    from civstat.ingest.reference import missing_reference
 
     period = context.partition_key
     wh = warehouse.warehouse
+    if (why := missing_reference(warehouse.reference_path)) is not None:
+        raise dg.Failure(why)  # nothing read: every return would be refused
     with wh.lock(), wh.connect_writer() as con:
         result = ingest(con, warehouse.raw_path, warehouse.reference_path, periods=[period])
         counts = {

@@ -148,6 +148,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     zone stay quarantined; 2 用法或环境错误 / usage or set-up error.
     """
     from civstat.ingest import ingest, inputs
+    from civstat.ingest.reference import missing_reference
 
     console = Console(highlight=False, soft_wrap=True)
     raw = (raw_dir or paths.raw_dir()).resolve()
@@ -157,6 +158,9 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     periods = tuple(_check_periods(periods, raw, console))
     wh = Warehouse.at(warehouse_path)
     reference = (reference_dir or paths.reference_dir()).resolve()
+    if (why := missing_reference(reference)) is not None:
+        console.print(f"[red]{escape(why)}[/]")
+        sys.exit(2)
     asked = list(periods) or None
     try:
         with wh.lock():

@@ -171,6 +171,19 @@ def _in_use(con, tables: set[str]) -> frozenset[str]:
 
 # -- reading rows ------------------------------------------------------------------------------
 
+def missing_reference(reference_dir: Path) -> str | None:
+    """Why ``reference_dir`` cannot be the reference data (one line, zh / en), or None: a folder
+    that is not there, or holds no divisions.csv, would refuse every return as of no known
+    township (and a first build would publish an empty warehouse) — a set-up error, not bad
+    returns."""
+    if not Path(reference_dir).is_dir():
+        return f"参考数据目录不存在 / reference folder not found: {reference_dir}"
+    if not (Path(reference_dir) / "divisions.csv").is_file():
+        return (f"参考数据目录中没有区划表 divisions.csv / no divisions.csv in the reference "
+                f"folder: {reference_dir}")
+    return None
+
+
 def _sources(reference_dir: Path) -> dict[str, list[Path]]:
     return {
         "divisions": [reference_dir / "divisions.csv"],
