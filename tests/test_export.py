@@ -198,3 +198,37 @@ def test_plan_targets_of_rates_are_exported_as_percentages(demo_env, tmp_path):
                 assert cell.number_format == "0.0%", (row[at["kpi_code"]].value, col)
             else:
                 assert "%" not in cell.number_format, (row[at["kpi_code"]].value, col)
+
+
+def test_an_export_cut_short_leaves_the_previous_one_whole(warehouse, tmp_path, monkeypatch):
+    """A Parquet folder or workbook is swapped in whole: an export that fails half-way (here the
+    second mart's query) leaves the previous export as it was — before, the folder held the new
+    build's first files beside the old build's others, and the workbook was truncated."""
+    from civstat.export import writers
+
+    out = tmp_path / "e"
+    res = CliRunner().invoke(export_command, ["--warehouse", str(warehouse), "--out", str(out),
+                                              "--format", "xlsx,parquet"])
+    assert res.exit_code == 0, res.output
+    (out / "parquet" / "dropped_mart.parquet").write_bytes(b"a mart of an older build")
+    before = {p.name: p.read_bytes() for p in (out / "parquet").iterdir()}
+    book = (out / "civstat_集市.xlsx").read_bytes()
+
+    real = writers.marts
+    monkeypatch.setattr(writers, "marts", lambda con, catalog, only=(): [
+        *real(con, catalog, only), ("no_such_mart", "")])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        with pytest.raises(duckdb.CatalogException):
+            writers.write_marts_parquet(con, "civstat", out / "parquet")
+        with pytest.raises(duckdb.CatalogException):
+            writers.write_marts_xlsx(con, "civstat", out / "civstat_集市.xlsx")
+    assert {p.name: p.read_bytes() for p in (out / "parquet").iterdir()} == before
+    assert (out / "civstat_集市.xlsx").read_bytes() == book
+    assert sorted(p.name for p in out.iterdir()) == ["civstat_集市.xlsx", "parquet"]
+
+    monkeypatch.setattr(writers, "marts", real)
+    res = CliRunner().invoke(export_command, ["--warehouse", str(warehouse), "--out", str(out),
+                                              "--format", "parquet"])
+    assert res.exit_code == 0, res.output  # a whole export: the folder is this build's alone
+    assert sorted(p.name for p in (out / "parquet").iterdir()) == [
+        "fct_recipients.parquet", "kpi_annual.parquet"]

@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -298,8 +300,22 @@ def _rows(cur, size: int = 10_000):
 
 def write_marts_xlsx(con, catalog: str, path: Path, *, only: Sequence[str] = (),
                      header: str = "zh", progress=None) -> list[tuple[str, int]]:
-    """Every mart into one workbook (a contents sheet ``目录`` first); (table, rows) written."""
+    """Every mart into one workbook (a contents sheet ``目录`` first); (table, rows) written.
+    Written aside and renamed into place: an export cut short (killed, a full disk) leaves the
+    previous workbook, never a truncated one."""
     tables = marts(con, catalog, only)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        written = _write_marts_xlsx(con, catalog, tables, partial, header, progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, path)
+    return written
+
+
+def _write_marts_xlsx(con, catalog: str, tables, path: Path, header: str,
+                      progress) -> list[tuple[str, int]]:
     wb = _workbook(path)
     written = []
     try:
@@ -367,16 +383,39 @@ def write_csv(df, path: Path, *, raw: bool = False) -> None:
 # -- Parquet and the DuckDB 1.x copy ----------------------------------------------------------
 def write_marts_parquet(con, catalog: str, folder: Path, *, only: Sequence[str] = (),
                         progress=None) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for table, _ in marts(con, catalog, only):
-        if progress:
-            progress(table)
-        target = folder / f"{table}.parquet"
-        con.execute(f"COPY (SELECT * FROM \"{catalog}\".main.\"{table}\") TO "
-                    f"'{_sq(str(target))}' (FORMAT parquet, COMPRESSION zstd)")
-        out.append(target)
-    return out
+    """A Parquet file per mart in ``folder``, all of one build: written in a folder aside and
+    swapped in once every file is there, so that an export cut short (killed, a full disk) never
+    leaves files of two builds side by side. With ``only``, those files replace theirs (each
+    renamed into place) and the others stay."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    names = []
+    try:
+        for table, _ in marts(con, catalog, only):
+            if progress:
+                progress(table)
+            target = partial / f"{table}.parquet"
+            con.execute(f"COPY (SELECT * FROM \"{catalog}\".main.\"{table}\") TO "
+                        f"'{_sq(str(target))}' (FORMAT parquet, COMPRESSION zstd)")
+            names.append(target.name)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if only:
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            os.replace(partial / name, folder / name)
+        shutil.rmtree(partial, ignore_errors=True)
+    else:
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(partial, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    return [folder / name for name in names]
 
 
 def _sq(text: str) -> str:
