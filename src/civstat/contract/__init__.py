@@ -48,11 +48,24 @@ class Column:
     period_headers: dict[str, str] = field(default_factory=dict)
     period_convention: dict[str, str] = field(default_factory=dict)
     period_magnitude: dict[str, float] = field(default_factory=dict)
+    # the bounds of returns of earlier years, when standards were lower: (until, bounds), the
+    # first whose ``until`` (a year, inclusive) is not before the return's year applies
+    period_magnitude_until: tuple[tuple[int, dict[str, float]], ...] = ()
     # quarters in which the column is reported (表11's 年检 columns: [4]); blank in the others
     reported_in: tuple[int, ...] = (1, 2, 3, 4)
     # its `of` parts add up to it by definition (期末供养人数 = 集中 + 分散): a return giving
     # the parts without it is read with it computed from them
     parts_add_up: bool = False
+
+    def magnitude_bounds(self, year: int | None) -> dict[str, float]:
+        """``period_magnitude`` for a return of ``year``: the first ``period_magnitude_until``
+        entry covering it over the column's own bounds (a return of no known year, or of a year
+        after every entry: the column's own)."""
+        if year is not None:
+            for until, bounds in self.period_magnitude_until:
+                if year <= until:
+                    return {**self.period_magnitude, **bounds}
+        return self.period_magnitude
 
     @property
     def duckdb_type(self) -> str:
@@ -200,6 +213,9 @@ def _column(d: dict) -> Column:
         period_headers=dict(d.get("period_headers") or {}),
         period_convention=dict(d.get("period_convention") or {}),
         period_magnitude={k: float(v) for k, v in (d.get("period_magnitude") or {}).items()},
+        period_magnitude_until=tuple(sorted(
+            (int(e["until"]), {k: float(v) for k, v in e.items() if k != "until"})
+            for e in d.get("period_magnitude_until") or ())),
         reported_in=tuple(int(q) for q in d.get("reported_in") or (1, 2, 3, 4)),
         parts_add_up=bool(d.get("parts_add_up", False)),
     )

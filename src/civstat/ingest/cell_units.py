@@ -154,9 +154,83 @@ def unit_period(col: Column, unit: str | None) -> str | None:
     return next((p for u, p in col.period_units.items() if unit_key(u) == key), None)
 
 
-def header_period(col: Column, unit: str | None, text: str) -> str | None:
-    """The period a header states: its unit (``保障标准(元/人·年)``) or its words (``月保障标准``)."""
-    return unit_period(col, unit) or col.period_headers.get(header_key(text)[0])
+# A header's period: month | year for every row, or (category code, period) pairs when it names
+# a unit per category (保障标准(城市元/人·月,农村元/人·年)); None when it states none.
+HeaderPeriod = str | tuple[tuple[str, str], ...] | None
+
+# what may stand between a category's word and its unit, or after the unit (城镇:元/人/月;农村…)
+_BETWEEN = ":,、;/()=为按"
+
+
+def header_period(col: Column, unit: str | None, text: str) -> HeaderPeriod:
+    """The period a header states: its unit (``保障标准(元/人·年)``) or its words (``月保障标准``),
+    or a unit per category (``保障标准(城市元/人·月,农村元/人·年)``: :func:`category_periods`)."""
+    return (unit_period(col, unit) or col.period_headers.get(header_key(text)[0])
+            or category_periods(col, text) or category_periods(col, unit))
+
+
+def category_periods(col: Column, text: str | None) -> tuple[tuple[str, str], ...] | None:
+    """((category code, period), …) of a header naming a unit per category: each of the sheet's
+    category words (its ``categories``' labels and synonyms: 城市, 城镇, 农村低保 …) followed by
+    one of the column's period units (``城市元/人·月,农村元/人·年``, ``城镇:元/人/月;农村:元/年``,
+    ``城市元/月、农村元/年``); words named together take the unit after them (``城镇、农村:元/人·月``).
+    None when it names no category, a category's words are followed by no period unit, or one
+    category is named twice with two periods."""
+    if not text or not col.period_units:
+        return None
+    words = _category_words(col)
+    if words is None:
+        return None
+    text = norm(text)
+    found = list(words[0].finditer(text))
+    if not found:
+        return None
+    out: dict[str, str] = {}
+    waiting: list[str] = []  # categories named with no unit yet (城镇、农村:元/人·月)
+    for n, m in enumerate(found):
+        end = found[n + 1].start() if n + 1 < len(found) else len(text)
+        said = text[m.end():end].strip(_BETWEEN)
+        waiting.append(words[1][m[0]])
+        if not said:
+            continue
+        period = unit_period(col, said)
+        if period is None:
+            return None
+        for code in waiting:
+            if out.setdefault(code, period) != period:
+                return None
+        waiting = []
+    return tuple(sorted(out.items())) if out and not waiting else None
+
+
+def _category_words(col: Column) -> tuple[re.Pattern, dict[str, str]] | None:
+    """(a pattern of the category words of the sheet holding ``col``, longest first; word →
+    category code), None when the column is on no sheet of categories."""
+    key = id(col)
+    if key not in _CATEGORY_WORDS or _CATEGORY_WORDS[key][0] is not col:
+        sheet = next((s for s in load_contract().sheets
+                      if any(c is col for c in s.columns)), None)
+        codes = {norm(w): c.code for c in (sheet.categories if sheet else ())
+                 for w in (c.label, *c.synonyms)}
+        _CATEGORY_WORDS[key] = (col, (re.compile("|".join(
+            re.escape(w) for w in sorted(codes, key=len, reverse=True))), codes) if codes else None)
+    return _CATEGORY_WORDS[key][1]
+
+
+_CATEGORY_WORDS: dict[int, tuple[Column, tuple[re.Pattern, dict[str, str]] | None]] = {}
+
+
+def stated_header(header: HeaderPeriod, category: str | None) -> str | None:
+    """The period a header states for a row of ``category``: its one period, or the one it names
+    for the category; a row of no category it names (合计) takes the period it names for every
+    category when they are alike, else none."""
+    if header is None or isinstance(header, str):
+        return header
+    named = dict(header)
+    if category in named:
+        return named[category]
+    periods = set(named.values())
+    return periods.pop() if len(named) > 1 and len(periods) == 1 else None
 
 
 def cell_unit(raw) -> str | None:
@@ -175,21 +249,25 @@ def cell_unit(raw) -> str | None:
     return m[1] if m else None
 
 
-def decide_period(col: Column, header: str | None, raw, value: float | None,
-                  category: str | None) -> tuple[str | None, str | None]:
-    """(period, how it was decided) of one standard: the cell's unit, else the header's, else
-    the category's convention checked against the value's magnitude (thresholds: contract)."""
+def decide_period(col: Column, header: HeaderPeriod, raw, value: float | None,
+                  category: str | None, year: int | None = None
+                  ) -> tuple[str | None, str | None]:
+    """(period, how it was decided) of one standard: the cell's unit, else the header's (its
+    one, or its category's: :func:`stated_header`), else the category's convention checked
+    against the value's magnitude (thresholds: contract, those of the return's ``year``:
+    :meth:`Column.magnitude_bounds`). A stated unit is never overruled by magnitude
+    (:func:`stated_period_misfits` refuses one the figure cannot be)."""
     cell = unit_period(col, cell_unit(raw)) if value is not None else None
-    if cell:  # typed after the figure (7200元/年), it overrules the header's, as a magnitude does
+    if cell:  # typed after the figure (7200元/年), it overrules the header's
         return cell, "cell"
-    if header:
-        return header, "header"
+    if stated := stated_header(header, category):
+        return stated, "header"
     if value is None:
         return None, None
     conventions = col.period_convention
     convention = conventions.get(category or "") or conventions.get("default") or "month"
-    year_min = col.period_magnitude.get("year_min")
-    month_max = col.period_magnitude.get("month_max")
+    bounds = col.magnitude_bounds(year)
+    year_min, month_max = bounds.get("year_min"), bounds.get("month_max")
     if convention == "year" and year_min is not None and abs(value) < year_min:
         return "month", "magnitude"
     if convention == "month" and month_max is not None and abs(value) > month_max:
@@ -197,17 +275,18 @@ def decide_period(col: Column, header: str | None, raw, value: float | None,
     return convention, "convention"
 
 
-def stated_period_misfits(col: Column, decided: tuple[str | None, str | None], value: float | None
-                          ) -> tuple[str, str] | None:
+def stated_period_misfits(col: Column, decided: tuple[str | None, str | None], value: float | None,
+                          year: int | None = None) -> tuple[str, str] | None:
     """(zh, en) when a standard's stated period (header or cell) cannot be its value's: above
     ``month_max`` a month (7,200 under 元/人·月 is a year's), below ``year_min`` a year (800 under
-    元/人·年 is a month's) — the bounds no county's standard crosses (contract
-    ``period_magnitude``); None when it fits or nothing was stated."""
+    元/人·年 is a month's) — the bounds no county's standard crossed in the return's ``year``
+    (contract ``period_magnitude``, ``period_magnitude_until``: 960 元/人·年 fits 2009, not
+    2024); None when it fits or nothing was stated."""
     period, source = decided
     if value is None or source not in ("header", "cell"):
         return None
-    year_min = col.period_magnitude.get("year_min")
-    month_max = col.period_magnitude.get("month_max")
+    bounds = col.magnitude_bounds(year)
+    year_min, month_max = bounds.get("year_min"), bounds.get("month_max")
     if period == "month" and month_max is not None and abs(value) > month_max:
         bound_zh, bound_en = f"月标准不超过 {month_max:g} 元", f"no monthly standard is above {month_max:g}"
     elif period == "year" and year_min is not None and abs(value) < year_min:

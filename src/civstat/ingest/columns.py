@@ -40,6 +40,7 @@ from civstat.ingest.cell_batch import CellBatch
 from civstat.ingest.cell_findings import noted_finding, part_note_finding, show
 from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.cell_units import (
+    HeaderPeriod,
     VagueNumber,
     cell_factor,
     cell_unit,
@@ -175,7 +176,7 @@ class SheetPlan:
 
     sheet: Sheet
     name: str
-    columns: list[tuple[Column, str, float, str | None]]  # column, header text, factor, period
+    columns: list[tuple[Column, str, float, HeaderPeriod]]  # column, header text, factor, period
     rows: list[tuple[dict, tuple, int]] = field(default_factory=list)  # record, cells, batch index
     findings: list[Finding] = field(default_factory=list)  # the planning's (a units line's unit)
     blanks: list[tuple[int, int, int]] = field(default_factory=list)  # empty cells read (row, col, plan col)
@@ -184,6 +185,7 @@ class SheetPlan:
     header_row: int = -1  # the last row of the sheet's header (0-based)
     stored: dict[tuple[int, int], float] = field(default_factory=dict)  # (row, col) → figure
     # (the figure the workbook stores in a cell whose date cannot tell it: stored_figures)
+    period: tuple[int, int] | None = None  # the return's (year, quarter): a standard's bounds
 
     def counted(self) -> list[tuple[dict, tuple]]:
         """The rows read whose figures count (record, cells): all but a 合计 beside its rows,
@@ -346,11 +348,13 @@ def _where(plan: SheetPlan, record: dict, text: str) -> dict:
 
 
 def _set_period(plan: SheetPlan, record: dict, column: tuple, raw, findings: list) -> None:
-    """``<col>_period`` and ``<col>_unit_source`` of a standard; a finding when inferred."""
+    """``<col>_period`` and ``<col>_unit_source`` of a standard; a finding when inferred (the
+    magnitudes that decide or refuse are those of the return's year, ``plan.period``)."""
     col, text, period = column
     value, category = record[col.name], record.get("category")
-    decided = decide_period(col, period, raw, value, category)
-    if (wrong := stated_period_misfits(col, decided, value)) is not None:
+    year = plan.period[0] if plan.period else None
+    decided = decide_period(col, period, raw, value, category, year)
+    if (wrong := stated_period_misfits(col, decided, value, year)) is not None:
         raise Refusal("unit_mismatch", *wrong, **_where(plan, record, text))
     record[f"{col.name}_period"], record[f"{col.name}_unit_source"] = decided
     if decided[1] in ("convention", "magnitude"):

@@ -112,7 +112,7 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
           for header, unit in found.form_units),
         *(_derived_finding(name, col, parts, found.header_rows[-1])
           for col, parts in found.derived)], index=found.index, derived=found.derived,
-        header_row=found.header_rows[-1])
+        header_row=found.header_rows[-1], period=period)
     kinds = row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
