@@ -798,7 +798,8 @@ def test_xlsx_says_which_figures_leave_a_township_out(demo_env, tmp_path):
     which and why in its 说明 column, as the text marks it "*" and footnotes it. Before, the sheets
     had no marker at all: 城市低保累计支出 of the townships with every quarter's person-months
     (48,529,117 of 52,498,204: 杨庄镇 and 王营镇 each had a quarter blocked) sat unmarked beside
-    last year's complete figure, and 杨庄镇's blank cells were unexplained."""
+    last year's complete figure, and 杨庄镇's blank cells were unexplained. Now 城市低保累计支出 is
+    every township's, and the per-capita basis is a row of its own."""
     import openpyxl
 
     from civstat.report import render_reports
@@ -817,11 +818,15 @@ def test_xlsx_says_which_figures_leave_a_township_out(demo_env, tmp_path):
     assert {k for k, r in kpis.items() if (r[-1] or "").startswith("2025年不含")} == {
         k for k, c in complete.items() if c is False}
     measures = {r[1]: r for r in wb["基础数据"].iter_rows(min_row=4, values_only=True)}
-    funds, note = measures["dibao_funds_ytd_urban"][3], measures["dibao_funds_ytd_urban"][-1]
     (whole,) = q(wh, "SELECT sum(funds_ytd) FROM fct_funds WHERE period = '2025Q4' AND "
                      "programme_code = 'dibao' AND category = 'urban' AND county_code = ?", [code])[0]
-    assert funds < whole
-    assert note.startswith("2025年不含") and "杨庄镇（2025年二季度数据未通过审核）" in note
+    # 城市低保累计支出 is every township's (their Q4 returns are published), as the text's is
+    funds, note = measures["dibao_funds_ytd_urban"][3], measures["dibao_funds_ytd_urban"][-1]
+    assert funds == pytest.approx(whole, abs=0.005) and note == ""
+    # the per-capita basis (townships with every quarter's persons) is its own row, marked
+    basis = measures["dibao_funds_for_per_capita_urban"]
+    assert basis[3] < whole and "月人均补助口径" in basis[2]
+    assert basis[-1].startswith("2025年不含") and "杨庄镇（2025年二季度数据未通过审核）" in basis[-1]
     towns = {r[0]: r[-1] for r in wb["最低生活保障"].iter_rows(min_row=4, values_only=True)}
     assert towns["杨庄镇"] == "2025年二季度数据未通过审核"
     assert [t for t, n in towns.items() if n] == ["杨庄镇", "王营镇"]

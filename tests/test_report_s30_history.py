@@ -227,3 +227,21 @@ def test_2008_names_no_township_not_yet_in_force(county):
     assert "每千名老年人拥有养老床位12.3*张" in text
     assert "* 每千名老年人养老床位：不含河口镇（2008年四季度数据未通过审核）" in text
     assert f"城市低保户105户{_sum('2008Q4', 1, 'urban')}人" in text and _sum("2008Q4", 1, "urban") == 188
+
+
+def test_a_growth_rate_short_of_its_base_says_the_base_year_in_the_xlsx(county, tmp_path):
+    """2009's growth rates are against 2008's year end, which lacks 河口镇 (blocked): the XLSX's
+    说明 says so of 2008 with 2008's reason — before it read 2009年不含河口镇, a year whose
+    returns of 河口镇 are all published."""
+    import openpyxl
+
+    from civstat.report import render_reports
+
+    (xlsx,) = render_reports(2009, formats=["xlsx"], out_dir=tmp_path, warehouse=county["wh"].path)
+    rows = {r[0]: r for r in openpyxl.load_workbook(xlsx)["主要指标"].iter_rows(
+        min_row=4, values_only=True)}
+    note = rows["dibao_standard_growth_urban"][-1]
+    # this year's rate against its base; then the 2008 column's own rate (against 2007)
+    assert note == ("2008年末（比较基数）不含河口镇（2008年四季度数据未通过审核）；"
+                    "2008年不含河口镇（2008年四季度数据未通过审核）"), note
+    assert not any((r[-1] or "").startswith("2009年不含河口镇") for r in rows.values())

@@ -74,12 +74,26 @@
    "code": "dibao_funds_ytd_urban",
    "flow": "funds",
    "line": "dibao",
+   "programme": "dibao"
+  },
+  {
+   "category": "urban",
+   "code": "dibao_funds_for_per_capita_urban",
+   "flow": "funds",
+   "line": "dibao",
    "programme": "dibao",
    "requires": "dibao_person_months_ytd_urban"
   },
   {
    "category": "rural",
    "code": "dibao_funds_ytd_rural",
+   "flow": "funds",
+   "line": "dibao",
+   "programme": "dibao"
+  },
+  {
+   "category": "rural",
+   "code": "dibao_funds_for_per_capita_rural",
    "flow": "funds",
    "line": "dibao",
    "programme": "dibao",

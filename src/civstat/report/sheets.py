@@ -46,12 +46,31 @@ def _cell(value, kind: str):
 
 
 def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
-    """Who a KPI of the scope leaves out (kpi_* ``complete`` false), as 数据说明 says it."""
+    """Who a KPI of the scope leaves out (kpi_* ``complete`` false), as 数据说明 says it, with
+    its year: ``2025年不含杨庄镇（2025年二季度数据未通过审核）``. A KPI against the year before's
+    end (a growth rate) also lacks the townships missing from that base: those whose returns of
+    its own period's end is published are said as the base's, with the base's reason
+    (``2024年末（比较基数）不含杏花乡（2024年四季度数据未通过审核）``), not as this year's."""
     row = ctx.kpi(code, prev)
     if not row or row.get("complete") is not False:
         return ""
     year = ctx.year - 1 if prev else ctx.year
-    return ctx.missing_text(codes_of(row["townships_missing"]), year, ctx.quarter)
+    codes = codes_of(row["townships_missing"])
+    base = []
+    if _against_year_end(ctx, code):  # stocks at the period's end: its return, or the base's
+        status = ctx.r.return_status(year, codes)
+        published = set(status.filter((pl.col("quarter") == ctx.quarter)
+                                      & (pl.col("status") == "published"))["division_code"])
+        base = [c for c in codes if c in published]
+        codes = [c for c in codes if c not in published]
+    parts = [f"{year}年{ctx.missing_text(codes, year, ctx.quarter)}" if codes else "",
+             f"{year - 1}年末（比较基数）{ctx.missing_text(base, year - 1, 4)}" if base else ""]
+    return "；".join(p for p in parts if p)
+
+
+def _against_year_end(ctx: Context, code: str) -> bool:
+    return any(k["code"] == code and k.get("denominator_period") == "previous_year_end"
+               for k in ctx.contract.kpis)
 
 
 def _short_measure(ctx: Context, code: str, prev: bool) -> str:
@@ -97,8 +116,8 @@ def sheets(ctx: Context) -> list[Sheet]:
                 r["denominator"],
                 "比率" if rate else r["unit"],
                 owner.get(r["kpi_code"], ""),
-                _note(_short_kpi(ctx, r["kpi_code"], False), _short_kpi(ctx, r["kpi_code"], True),
-                      ctx.year),
+                "；".join(t for t in (_short_kpi(ctx, r["kpi_code"], False),
+                                      _short_kpi(ctx, r["kpi_code"], True)) if t),
             ]
         )
     years = [(f"{ctx.year}年", "decimal"), (f"{ctx.year - 1}年", "decimal")]
