@@ -6,6 +6,9 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -90,6 +93,37 @@ def cover_rows(*, unit: str = "马店镇", code: str | None = MADIAN, fill_date:
              ["审核人", "李四"], ["联系电话", "0530-1234567"], ["填报日期", fill_date]]
     return rows
 
+
+
+def quarter_cover(unit: str, code: str, period: str) -> Rows:
+    """The plain cover of a township's return for ``period`` (2024Q2), filed on the 8th of the
+    month after the quarter ended."""
+    year, quarter = int(period[:4]), int(period[-1])
+    end = dt.date(year, quarter * 3, 1)
+    rows = cover_rows(unit=unit, code=code,
+                      fill_date=f"{end.year + end.month // 12}年{end.month % 12 + 1}月8日")
+    for row in rows:
+        if row[0] == "报告期":
+            row[1] = f"{year}年第{quarter}季度"
+    return rows
+
+
+def quarter_sheets(period: str) -> dict[str, Rows]:
+    """The canonical sheets, their 表5 event dated inside ``period``."""
+    year, quarter = int(period[:4]), int(period[-1])
+    out = canonical_sheets(year)
+    out["表5 自然灾害"][1][0] = dt.date(year, quarter * 3 - 1, 10)
+    return out
+
+
+def run_civstat(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``civstat`` as a process, every folder and file of it under ``root``."""
+    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
+           "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"), "CIVSTAT_RAW_DIR": str(root / "raw"),
+           "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
+           "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine")}
+    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root, env=env,
+                          check=False, capture_output=True, text=True, timeout=300)
 
 def write_xlsx(path: Path, cover: Rows, sheets: dict[str, Rows], *, cover_name: str = "封面",
                merges: dict[str, list[str]] | None = None) -> Path:

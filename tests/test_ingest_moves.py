@@ -9,10 +9,7 @@ on disk.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,19 +19,13 @@ from handmade import (
     canonical_sheets,
     cover_rows,
     raw_folder,
+    run_civstat,
     write_csv_group,
     write_reference,
     write_xlsx,
 )
 
-
-def civstat(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
-           "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"), "CIVSTAT_RAW_DIR": str(root / "raw"),
-           "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
-           "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine")}
-    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root, env=env,
-                          check=False, capture_output=True, text=True, timeout=300)
+civstat = run_civstat
 
 
 def paths(root: Path) -> dict:

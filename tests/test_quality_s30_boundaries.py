@@ -7,7 +7,6 @@ to nothing instead of failing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import handmade as hm
@@ -19,23 +18,11 @@ TOWN = {hm.MADIAN: "马店镇", hm.BAIMIAO: "白庙乡"}
 
 
 def cover(code: str, period: str) -> hm.Rows:
-    """The plain cover of ``code``'s return for ``period`` (2024Q2), filed after it ended."""
-    year, quarter = int(period[:4]), int(period[-1])
-    end = dt.date(year, quarter * 3, 1)
-    rows = hm.cover_rows(unit=TOWN[code], code=code,
-                         fill_date=f"{end.year + end.month // 12}年{end.month % 12 + 1}月8日")
-    for row in rows:
-        if row[0] == "报告期":
-            row[1] = f"{year}年第{quarter}季度"
-    return rows
+    return hm.quarter_cover(TOWN[code], code, period)
 
 
 def sheets(period: str) -> dict[str, hm.Rows]:
-    """The canonical sheets, their 表5 event dated inside ``period``."""
-    year, quarter = int(period[:4]), int(period[-1])
-    out = hm.canonical_sheets(year)
-    out[T5][1][0] = dt.date(year, quarter * 3 - 1, 10)
-    return out
+    return hm.quarter_sheets(period)
 
 
 def gate(tmp_path: Path, returns: dict[tuple[str, str], dict[str, hm.Rows]], rules: list[str],

@@ -16,7 +16,6 @@ divisions.csv of dated versions written here."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -65,23 +64,11 @@ def write_divisions(ref: Path) -> Path:
 
 
 def cover(code: str, period: str) -> hm.Rows:
-    """The plain cover of ``code``'s return for ``period``, filed after the quarter ended."""
-    year, quarter = int(period[:4]), int(period[-1])
-    end = dt.date(year, quarter * 3, 1)
-    rows = hm.cover_rows(unit=NAMES[code], code=code,
-                         fill_date=f"{end.year + end.month // 12}年{end.month % 12 + 1}月8日")
-    for row in rows:
-        if row[0] == "报告期":
-            row[1] = f"{year}年第{quarter}季度"
-    return rows
+    return hm.quarter_cover(NAMES[code], code, period)
 
 
 def sheets(period: str) -> dict[str, hm.Rows]:
-    """The canonical sheets, their 表5 event dated inside ``period``."""
-    year, quarter = int(period[:4]), int(period[-1])
-    out = hm.canonical_sheets(year)
-    out[T5][1][0] = dt.date(year, quarter * 3 - 1, 10)
-    return out
+    return hm.quarter_sheets(period)
 
 
 def gate(tmp_path: Path, returns: list[tuple[str, str]], rules: list[str]):

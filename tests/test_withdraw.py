@@ -9,10 +9,7 @@ written cell by cell (tests/handmade.py); ``civstat`` run as a process on a Duck
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from handmade import (
     canonical_sheets,
     cover_rows,
     raw_folder,
+    run_civstat,
     write_csv_group,
     write_reference,
     write_xlsx,
@@ -36,13 +34,7 @@ from civstat.report.data import MartReader
 FIRST, CORRECTION = f"{PERIOD}/马店镇.xlsx", f"{PERIOD}/马店镇(更正).xlsx"
 
 
-def civstat(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
-           "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"), "CIVSTAT_RAW_DIR": str(root / "raw"),
-           "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
-           "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine")}
-    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root, env=env,
-                          check=False, capture_output=True, text=True, timeout=300)
+civstat = run_civstat
 
 
 def county(root: Path) -> None:
