@@ -109,7 +109,8 @@ class LevelQueries:
         level = r["division_level"]
         towns = under(divs, code, level, "township")
         units = under(divs, code, level, UNIT_LEVEL.get(level, "township"))
-        if year is not None and level != "township":
+        if year is not None and level != "township" and all(
+                self._has("dim_division", c) for c in ("current_division_code", "valid_from", "valid_to")):
             ended = self._q(
                 f"SELECT {', '.join(cols)} FROM dim_division WHERE NOT is_current "
                 "AND division_level = 'township' AND current_division_code = division_code "
