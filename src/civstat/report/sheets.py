@@ -48,7 +48,7 @@ def _cell(value, kind: str):
 def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
     """Who a KPI of the scope leaves out (kpi_* ``complete`` false), as 数据说明 says it, with
     its year: ``2025年不含杨庄镇（2025年二季度数据未通过审核）``. A KPI against the year before's
-    end (a growth rate) also lacks the townships missing from that base: those whose returns of
+    end (a growth rate) also lacks the townships missing from that base: those whose return at
     its own period's end is published are said as the base's, with the base's reason
     (``2024年末（比较基数）不含杏花乡（2024年四季度数据未通过审核）``), not as this year's."""
     row = ctx.kpi(code, prev)
