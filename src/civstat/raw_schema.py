@@ -101,6 +101,34 @@ CREATE TABLE IF NOT EXISTS raw.file_moves (
     moved_at TIMESTAMP NOT NULL
 )
 """
+# The reader a loaded return was read by (civstat.ingest.inputs.reader_fingerprint; NULL: read
+# before versions were recorded). An ingest counts the returns an older reader read; ``civstat
+# ingest --reread`` reads them again (civstat.ingest.reread).
+SUBMISSIONS_MIGRATIONS = [
+    "ALTER TABLE raw.submissions ADD COLUMN IF NOT EXISTS reader_version VARCHAR",
+    ("COMMENT ON COLUMN raw.submissions.reader_version IS '读取这份报表的读取程序版本(读取程序代码的"
+     "SHA-256;为空:记录版本之前读取)/ the reader version that read the return'"),
+]
+# Loaded returns read again by a newer reader (civstat ingest --reread): one row per reread, kept
+# as history. outcome: unchanged (same cover, rows and findings) | changed (the submission's rows
+# were replaced: ``changes`` cells, rows or findings differ; ``detail`` lists them, one a line) |
+# refused (the newer reader refuses the file: its rows left the raw layer, it is quarantined).
+REREADS_DDL = """
+CREATE TABLE IF NOT EXISTS raw.rereads (
+    submission_id VARCHAR NOT NULL,
+    file_path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    division_code VARCHAR NOT NULL,      -- as read before
+    period VARCHAR NOT NULL,             -- as read before
+    reader_before VARCHAR,               -- NULL: read before versions were recorded
+    reader_after VARCHAR NOT NULL,
+    ingested_before TIMESTAMP NOT NULL,  -- when the rows it replaced were written
+    outcome VARCHAR NOT NULL,            -- unchanged | changed | refused
+    changes INTEGER NOT NULL,            -- cells, rows, cover fields and findings that differ
+    detail VARCHAR,                      -- the differences (or the refusal), one a line
+    reread_at TIMESTAMP NOT NULL
+)
+"""
 # The withdrawals in force (not restored): what the ingest, edit rule H12 (the gate's view
 # q_withdrawn) and the summary's footnotes read
 _WITHDRAWAL_COLUMNS = ("submission_id", "file_path", "file_sha256", "division_code", "period",
@@ -274,11 +302,13 @@ def all_ddl() -> list[str]:
     return [
         "CREATE SCHEMA IF NOT EXISTS raw",
         SUBMISSIONS_DDL,
+        *SUBMISSIONS_MIGRATIONS,
         QUARANTINE_DDL,
         *QUARANTINE_MIGRATIONS,
         FINDINGS_DDL,
         WITHDRAWALS_DDL,
         MOVES_DDL,
+        REREADS_DDL,
         *(sheet_ddl(s) for s in contract.sheets),
         *(stmt for s in contract.sheets for stmt in sheet_migrations(s)),
         *QUALITY_DDL,

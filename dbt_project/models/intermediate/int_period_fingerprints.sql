@@ -11,14 +11,17 @@
 with
 
 -- every period any return was received for, with or without a current one: a quarter whose
--- returns were all withdrawn still changes its fingerprint, so its rows leave the marts
+-- returns were all withdrawn still changes its fingerprint, so its rows leave the marts; a
+-- return read again by a newer reader (civstat ingest --reread) keeps its id and changes its
+-- ingested_at
 per_period as (
     select
         p.period,
         p.year,
         p.quarter,
         {{ dbt.hash("coalesce(" ~ dbt.listagg(
-            "s.submission_id || ':' || cast(s.is_published as varchar) || ':' || coalesce(s.current_division_code, '?')",
+            "s.submission_id || ':' || cast(s.is_published as varchar) || ':' || coalesce(s.current_division_code, '?')"
+            ~ " || ':' || coalesce(cast(s.ingested_at as varchar), '?')",
             "','", "order by s.submission_id") ~ ", '')") }} as fp
     from (select distinct period, year, quarter from {{ ref('stg_submissions') }}) as p
     left join {{ ref('int_submission_quality') }} as s

@@ -50,6 +50,8 @@ select
     s.unit_name,
     s.file_path,
     s.submitted_at,
+    -- when its rows were written (a return read again by a newer reader: then)
+    s.ingested_at,
     s.pop_total,
     s.pop_urban,
     s.pop_rural,

@@ -56,6 +56,12 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         context.log.warning(f"{len(result.rejected)} reference rows refused; see ref.rejected_rows")
 
 
+class RawConfig(dg.Config):
+    """Run configuration of the raw layer."""
+
+    reread: bool = False  # 重新读取旧版读取程序读取过的报表 (civstat ingest --reread)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", t], group_name="raw", kinds={"duckdb", "excel"},
@@ -71,8 +77,10 @@ def reference_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     partitions_def=quarter_partitions,
     pool="duckdb_writer",
 )
-def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Read one quarter's township returns (partition = drop-zone folder) into the raw tables."""
+def raw_returns(context: dg.AssetExecutionContext, config: RawConfig,
+                warehouse: WarehouseResource):
+    """Read one quarter's township returns (partition = drop-zone folder) into the raw tables;
+    with ``reread``, read again the loaded returns an older reader read."""
     from civstat.ingest import ingest
     from civstat.ingest.cli import left_drop_zone
     from civstat.ingest.reference import missing_reference
@@ -82,7 +90,8 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     if (why := missing_reference(warehouse.reference_path)) is not None:
         raise dg.Failure(why)  # nothing read: every return would be refused
     with wh.lock(), wh.connect_writer() as con:
-        result = ingest(con, warehouse.raw_path, warehouse.reference_path, periods=[period])
+        result = ingest(con, warehouse.raw_path, warehouse.reference_path, periods=[period],
+                        reread=config.reread)
         counts = {
             t: con.execute(f"SELECT count(*) FROM raw.{t} WHERE period = ?", [period]).fetchone()[0]
             for t in RAW_TABLES
@@ -98,18 +107,26 @@ def raw_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         "still_quarantined": len(result.still_quarantined),
         "ignored": len(result.ignored),
         "moved": len(result.moved),
+        "reread": len(result.reread),
     }
     context.log.info(f"{period}: {summary}")
     for line in left:
         context.log.warning(line)
     for line in result.moved:
         context.log.info(f"移动 / moved: {line}")
+    for reread in result.reread:
+        context.log.info(f"重新读取 / reread: {reread.line}")
+    if result.stale:
+        context.log.warning(result.stale)
     for t in RAW_TABLES:
         meta = {**summary} if t in ("submissions", "quarantine") else {}
         if t == "submissions":
             meta["left_drop_zone"] = dg.MetadataValue.md("\n".join(f"- {x}" for x in left) or "无")
             meta["moved_files"] = dg.MetadataValue.md(
                 "\n".join(f"- {x}" for x in result.moved) or "无")
+            meta["reread_files"] = dg.MetadataValue.md(
+                "\n".join(f"- {r.line}" for r in result.reread) or "无")
+            meta["read_by_older_reader"] = result.stale or "无"
         meta["dagster/row_count"] = totals[t]
         if t in counts:
             meta["rows_in_period"] = counts[t]

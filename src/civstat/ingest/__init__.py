@@ -25,10 +25,12 @@ from pathlib import Path
 
 from civstat import paths
 from civstat.contract import load_contract
+from civstat.ingest import reread as rereads
 from civstat.ingest.cover_period import fill_date_finding
 from civstat.ingest.dated_rows import refuse_dates_outside
 from civstat.ingest.discover import QUARTER_FOLDER, Ignored, Unit, scan
 from civstat.ingest.identity import Divisions, find_twins
+from civstat.ingest.inputs import reader_fingerprint
 from civstat.ingest.limits import check_files
 from civstat.ingest.moves import Move, moved_from, record_moves
 from civstat.ingest.reader import (
@@ -86,6 +88,8 @@ class IngestResult:
     skipped: list[Item] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # withdrawn returns dropped again (a line each)
     moved: list[str] = field(default_factory=list)  # loaded files moved or renamed (a line each)
+    reread: list[rereads.Reread] = field(default_factory=list)  # loaded returns read again (--reread)
+    stale: str | None = None  # one line: loaded returns an older reader read (without --reread)
     quarantined: list[Item] = field(default_factory=list)        # refused in this run
     still_quarantined: list[Item] = field(default_factory=list)  # every refused file in the drop zone
     ignored: list[Ignored] = field(default_factory=list)
@@ -311,12 +315,14 @@ def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, peri
     file_mtime = dt.datetime.fromtimestamp(mtime)
     submitted = fill_date_time(parsed.cover) or file_mtime
     sid, c = sha[:16], parsed.cover
-    load = Load(load_rel, sha, [
-        sid, load_rel, sha, parsed.file_format, folder, key, year, quarter, code,
-        c.get("division_code"), c.get("unit_name"), c.get("pop_total"), c.get("pop_urban"),
-        c.get("pop_rural"), c.get("pop_60plus"), c.get("filled_by"), c.get("reviewed_by"),
-        c.get("phone"), c.get("fill_date"), file_mtime, submitted, now,
-        sorted(b.sheet_name for b in parsed.sheets.values()), True, None])
+    load = Load(load_rel, sha, {
+        "submission_id": sid, "file_path": load_rel, "file_sha256": sha,
+        "file_format": parsed.file_format, "folder_period": folder, "period": key, "year": year,
+        "quarter": quarter, "division_code": code,
+        **{column: c.get(field) for column, field in COVER_FIELDS.items()},
+        "file_mtime": file_mtime, "submitted_at": submitted, "ingested_at": now,
+        "sheets_found": sorted(b.sheet_name for b in parsed.sheets.values()),
+        "is_current": True, "superseded_by": None, "reader_version": reader_fingerprint()})
     lineage = {"submission_id": sid, "division_code": code, "period": key, "year": year,
                "quarter": quarter, "source_file": load_rel, "file_sha256": sha,
                "submitted_at": submitted}
@@ -327,6 +333,12 @@ def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, peri
     load.findings = _finding_rows(parsed, sid, code, key, load_rel, now)
     return load, Item(file=load_rel, division_code=code, period=key,
                       findings=len(load.findings)), key
+
+
+# raw.submissions' columns of the cover, as the cover read them: column → cover field
+COVER_FIELDS = {"division_code_reported": "division_code",
+                **{f: f for f in ("unit_name", "pop_total", "pop_urban", "pop_rural", "pop_60plus",
+                                  "filled_by", "reviewed_by", "phone", "fill_date")}}
 
 
 def _finding_rows(parsed: ParsedReturn, sid: str, code: str, period: str, source_file: str,
@@ -381,15 +393,19 @@ def _gc_paused():
 
 
 def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
-           progress: bool = False, workers: int | None = None) -> IngestResult:
-    """Read the drop zone (all ``YYYYQq`` folders, or only ``periods``) into the raw layer."""
+           progress: bool = False, workers: int | None = None,
+           reread: bool = False) -> IngestResult:
+    """Read the drop zone (all ``YYYYQq`` folders, or only ``periods``) into the raw layer;
+    with ``reread``, read again the loaded returns an older reader read
+    (:mod:`civstat.ingest.reread`)."""
     with _gc_paused():
         return _ingest(con, raw_dir, reference_dir, periods=periods,
-                       quarantine_dir=quarantine_dir, progress=progress, workers=workers)
+                       quarantine_dir=quarantine_dir, progress=progress, workers=workers,
+                       reread=reread)
 
 
-def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, workers
-            ) -> IngestResult:
+def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, workers,
+            reread) -> IngestResult:
     raw_dir = Path(raw_dir).resolve()
     qdir = Path(quarantine_dir) if quarantine_dir else paths.quarantine_dir()
     create_raw_schema(con)
@@ -398,6 +414,8 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     zone = scan(raw_dir, list(periods) if periods else None)
     result.ignored = zone.ignored
     pairs, by_sha, current, withdrawn = _known(con)
+    older = rereads.stale(con)
+    rereading: dict[str, rereads.Loaded] = {}  # file → as loaded, for the loaded files read again
 
     refusals: list[tuple[Unit, str, Refusal]] = []
     todo: list[tuple[Unit, str]] = []
@@ -417,7 +435,11 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
     for unit in sorted((u for u in zone.units if u.rel in mtimes),
                        key=lambda u: (mtimes[u.rel], u.rel)):
         sha = present[unit.rel]
-        if (unit.rel, sha) in pairs:
+        if (unit.rel, sha) in pairs and reread and (unit.rel, sha) in older:
+            rereading[unit.rel] = older[unit.rel, sha]
+            batch_sha[sha] = unit.rel
+            todo.append((unit, sha))
+        elif (unit.rel, sha) in pairs:
             result.skipped.append(Item(file=unit.rel))
         elif sha not in batch_sha and (
                 moved := moved_from(sha, unit.folder, present, by_sha, withdrawn)) is not None:
@@ -468,7 +490,12 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
             continue
         load, item, key = _submission(unit.rel, sha, parsed, unit.folder, period, code, mtime, now)
         loads.append(load)
-        items[unit.rel] = (item, (code, key))
+        if unit.rel in rereading:
+            load.replaces = rereading[unit.rel].submission_id
+        else:
+            items[unit.rel] = (item, (code, key))
+    # a loaded return read again: written only where it reads differently now
+    reread_done = rereads.compare(con, loads, {r.submission_id: r for r in rereading.values()})
 
     units = {unit.rel: unit for unit in zone.units}
     existing = {tuple(r) for r in con.execute(
@@ -478,12 +505,21 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         refusals.append((units[load.file], load.sha, Refusal(
             "write_error", f"写入数据库失败:{error}", f"the database refused the return: {error}"
         ).with_identity(covers[load.file])))
-        items.pop(load.file)
+        items.pop(load.file, None)
+        reread_done = [r for r in reread_done if r.file != load.file]  # as it was loaded
     seen: set[tuple[str, str]] = set()
     for item, key in items.values():
         (result.resubmitted if key in existing or key in seen else result.loaded).append(item)
         seen.add(key)
 
+    refused_again = {unit.rel: exc for unit, _, exc in refusals if unit.rel in rereading}
+    reread_done += [rereads.refused(rereading[rel], rel, _refusal_item(rel, exc).message_zh)
+                    for rel, exc in refused_again.items()]
+    rereads.record(con, reread_done, present, now)
+    result.reread = sorted(reread_done, key=lambda r: r.file)
+    result.stale = rereads.stale_line(
+        [(rel, loaded) for (rel, sha), loaded in older.items()
+         if present.get(rel) == sha and rel not in rereading])
     rows = []
     for unit, sha, exc in sorted(refusals, key=lambda r: r[0].rel):
         item = _refusal_item(unit.rel, exc)
@@ -491,7 +527,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         result.quarantined.append(item)
     write_quarantine(con, rows)
     loaded_now = ({(x.file, x.sha) for x in loads if x.file in items} | pairs
-                  | {(m.new, m.sha) for m in moves})
+                  | {(m.new, m.sha) for m in moves}) - {(rel, present[rel]) for rel in refused_again}
     scanned = set(zone.folders) & set(periods) if periods else set(zone.folders)
     others = _close_quarantine(con, raw_dir, scanned, present, {(r[0], r[1]) for r in rows},
                                loaded_now)

@@ -120,12 +120,26 @@ def _say_unchanged(console: Console, last, wh: Warehouse, raw: Path,
                   "reference data, reader): the working copy is left as it is")
     for line in last.quarantined:
         console.print(f"[red]隔离 / quarantined:[/] {escape(line)}")
+    from civstat.ingest.reread import stale_in_drop_zone
+
     con = duck.connect(str(wh.working), read_only=True)
     try:
         _say_left(console, left_drop_zone(con, raw, periods))
+        _say_stale(console, stale_in_drop_zone(con, raw, periods))
     finally:
         con.close()
     sys.exit(0 if last.ok else 1)
+
+
+def _say_stale(console: Console, line: str | None) -> None:
+    if line:
+        console.print(f"[yellow]旧版读取 / read by an older reader:[/] {escape(line)}")
+
+
+def _say_rereads(console: Console, rereads) -> None:
+    for r in rereads:
+        style = {"unchanged": "dim", "changed": "yellow", "refused": "red"}[r.outcome]
+        console.print(f"[{style}]重新读取 / reread:[/] {escape(r.line)}")
 
 
 @click.command("ingest")
@@ -140,7 +154,11 @@ def _say_unchanged(console: Console, last, wh: Warehouse, raw: Path,
                    "(repeatable)")
 @click.option("--quarantine", "quarantine_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="隔离目录 / quarantine folder (default data/quarantine)")
-def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_dir) -> None:
+@click.option("--reread", is_flag=True,
+              help="重新读取旧版读取程序读取过的报表,逐项列出变化 / read again the loaded returns "
+                   "an older reader read, listing what changed")
+def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_dir,
+                   reread) -> None:
     """读取季报进入原始层(暂存,civstat build 发布)/ read the returns into the raw layer
     (staged; `civstat build` publishes).
 
@@ -165,12 +183,12 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     try:
         with wh.lock():
             current = inputs.fingerprint(raw, reference, asked)
-            last = inputs.unchanged(wh.working, asked, current)
+            last = None if reread else inputs.unchanged(wh.working, asked, current)
             if last is not None:
                 _say_unchanged(console, last, wh, raw, asked)
             with wh.connect_writer() as con:
                 result = ingest(con, raw, reference, periods=asked,
-                                quarantine_dir=quarantine_dir, progress=True)
+                                quarantine_dir=quarantine_dir, progress=True, reread=reread)
                 inputs.record(con, asked, current, ok=result.ok,
                               quarantined=[i.line for i in result.still_quarantined])
                 notes = resubmission_notes(con, [i.file for i in result.resubmitted])
@@ -185,6 +203,7 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     for label, items in (("已读取 / loaded", result.loaded), ("更正重报 / resubmitted", result.resubmitted),
                          ("已读取过,跳过 / already loaded", result.skipped),
                          ("移动或改名 / moved", result.moved),
+                         ("重新读取 / reread", result.reread),
                          ("仍被隔离 / still quarantined", result.still_quarantined),
                          ("已忽略 / ignored", result.ignored)):
         table.add_row(label, str(len(items)))
@@ -202,6 +221,8 @@ def ingest_command(raw_dir, reference_dir, warehouse_path, periods, quarantine_d
     _say_left(console, left)
     for line in result.moved:
         console.print(f"移动 / moved: {escape(line)}")
+    _say_rereads(console, result.reread)
+    _say_stale(console, result.stale)
     for line in result.restored:
         console.print(f"[yellow]恢复 / restored:[/] {escape(line)}")
     for item in result.still_quarantined:

@@ -16,6 +16,7 @@ that point has recorded nothing, and the next one reads everything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -64,7 +65,15 @@ def fingerprint(raw_dir: Path, reference_dir: Path, periods: list[str] | None) -
         digest.update(b"reference\0")
         _digest_tree(digest, reference_dir,
                      sorted(p for p in reference_dir.rglob("*") if p.is_file()))
-    digest.update(b"reader\0")
+    digest.update(b"reader\0" + reader_fingerprint().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def reader_fingerprint() -> str:
+    """sha256 over the reader's code (:data:`READER_PATHS`, paths and contents): the version of
+    the reader a return was read by (``raw.submissions.reader_version``). Read once a process."""
+    digest = hashlib.sha256()
     for entry in READER_PATHS:
         base = paths.PACKAGE_DIR / entry
         files = sorted(base.rglob("*")) if base.is_dir() else [base]

@@ -41,14 +41,17 @@ class Block:
 
 @dataclass
 class Load:
-    """One return ready to write: its ``raw.submissions`` row, its sheets' rows per raw table
-    and its ``raw.findings`` rows (written in the same transaction)."""
+    """One return ready to write: its ``raw.submissions`` row (column → value), its sheets' rows
+    per raw table and its ``raw.findings`` rows (written in the same transaction). ``replaces``:
+    a return read again (:mod:`civstat.ingest.reread`) — the rows it was loaded with are deleted
+    in that transaction."""
 
     file: str
     sha: str
-    submission: list
+    submission: dict
     blocks: dict[str, list[Block]] = field(default_factory=lambda: defaultdict(list))
     findings: list[dict] = field(default_factory=list)
+    replaces: str | None = None
 
 
 def _polars_type(ddl: str):
@@ -82,11 +85,11 @@ def _plain_times(values: list, dtype) -> bool:
     return True
 
 
-def _schema(columns: list[tuple[str, str]]) -> dict:
+def frame_schema(columns: list[tuple[str, str]]) -> dict:
     return {name: _polars_type(ddl) for name, ddl in columns}
 
 
-def _block_frame(schema: dict, blocks: list[Block]) -> pl.DataFrame:
+def block_frame(schema: dict, blocks: list[Block]) -> pl.DataFrame:
     """The blocks' rows as one frame: the data columns from the rows, the lineage columns
     from each block's lineage repeated over its rows."""
     if not any(b.rows for b in blocks):
@@ -117,24 +120,37 @@ def _transaction(con, loads: list[Load]) -> None:
     contract = load_contract()
     con.execute("BEGIN TRANSACTION")
     try:
+        delete_submissions(con, [load.replaces for load in loads if load.replaces])
         columns = con.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'raw' AND table_name = 'submissions' ORDER BY ordinal_position"
         ).fetchall()
-        names = [c for c, _ in columns]
         _insert(con, "raw.submissions", _frame(
-            _schema(columns), [dict(zip(names, load.submission, strict=True)) for load in loads]))
+            frame_schema([c for c in columns if c[0] in loads[0].submission]),
+            [load.submission for load in loads]))
         for sheet in contract.sheets:
-            _insert(con, f"raw.{sheet.table}", _block_frame(
-                _schema(sheet_columns(sheet)),
+            _insert(con, f"raw.{sheet.table}", block_frame(
+                frame_schema(sheet_columns(sheet)),
                 [b for load in loads for b in load.blocks.get(sheet.table, ())]))
-        _insert(con, "raw.findings", _frame(_schema(FINDINGS_COLUMNS),
+        _insert(con, "raw.findings", _frame(frame_schema(FINDINGS_COLUMNS),
                                             [f for load in loads for f in load.findings]))
         refresh_current(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def delete_submissions(con, ids: list[str]) -> None:
+    """Remove submissions with their rows in every raw table and their findings (inside the
+    caller's transaction): a return read again is written anew, or refused."""
+    if not ids:
+        return
+    for sheet in load_contract().sheets:
+        con.execute(f"DELETE FROM raw.{sheet.table} WHERE submission_id IN (SELECT unnest(?))",
+                    [ids])
+    for table in ("findings", "submissions"):
+        con.execute(f"DELETE FROM raw.{table} WHERE submission_id IN (SELECT unnest(?))", [ids])
 
 
 def _one_line(exc: BaseException) -> str:
