@@ -232,3 +232,54 @@ def test_lock_wait_gives_up_with_exit_2(site):
             assert run.returncode == 2, (cmd, run.stdout, run.stderr)
             assert "等待写锁" in run.stderr and "CIVSTAT_LOCK_TIMEOUT" in run.stdout + run.stderr
     assert _published(site) == before
+
+
+DAGSTER_REFRESH = """
+import dagster as dg
+from civstat.demo import QUIET, load_definitions
+with dg.instance_for_test() as instance:
+    load_definitions().resolve_job_def("refresh_warehouse").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=QUIET)
+"""
+
+
+def test_a_dagster_run_killed_while_dbt_runs_takes_dbt_with_it(site):
+    """kill -9 of a Dagster run (in-process executor: the run's process starts dbt through
+    dagster-dbt, which passes no lock and no PDEATHSIG): its dbt dies with it (civstat-dbt), no
+    orphan keeps writing the working copy unlocked; nothing is published, the CLI recovers.
+    Before: dbt built on after the run was gone, and the next `civstat build` failed on
+    DuckDB's file lock."""
+    before = _published(site)
+    assert _civstat(site, "ingest").returncode == 0
+    run = subprocess.Popen([sys.executable, "-c", DAGSTER_REFRESH], env=_env(site),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dbt_pid = _wait_for_dbt(run, timeout=300)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while _alive(dbt_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(dbt_pid)
+    assert _published(site) == before
+    _recovers(site, before)
+
+
+def test_a_build_leaves_the_manifest_dagster_loads_alone(site):
+    """`civstat build` writes dbt's artifacts in the warehouse's own target folder: the
+    project's target/manifest.json, which Dagster's code server loads, is not rewritten under
+    it (before: rewritten in place by every build, `dbt ls` and `docs`; a code server loading it
+    then read a truncated file)."""
+    from civstat.dbtrun import MANIFEST_PATH, prepare_manifest
+
+    prepare_manifest()
+    stamp = MANIFEST_PATH.stat().st_mtime_ns, MANIFEST_PATH.stat().st_ino
+    assert _civstat(site, "ingest").returncode == 0
+    env = _env(site)
+    for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):  # as a statistician runs it, not as tests do
+        env.pop(name, None)
+    build = subprocess.run([CIVSTAT, "build"], env=env, capture_output=True, text=True,
+                           check=False, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert (MANIFEST_PATH.stat().st_mtime_ns, MANIFEST_PATH.stat().st_ino) == stamp
+    assert (site / "wh" / ".civstat.dbt" / "manifest.json").is_file()
+    assert (site / "wh" / ".civstat.dbt" / "run_results.json").is_file()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from civstat.dbtrun import DBT_TARGET_DIR, DbtFailed, run_dbt
+from civstat.dbtrun import DbtFailed, run_dbt
 from civstat.refresh import BuildFailed, refresh
 from civstat.warehouse import NotPublishable, Warehouse, WarehouseBusy
 
@@ -115,7 +115,7 @@ def docs_command(warehouse_path: Path | None, port: int, serve: bool) -> None:
     except WarehouseBusy as exc:  # a set-up condition: exit 2
         click.echo(f"错误 / error: {exc}", err=True)
         sys.exit(2)
-    index = DBT_TARGET_DIR / "index.html"
+    index = wh.dbt_target / "index.html"
     click.echo(f"文档已生成 / docs generated: {index}")
     if not serve:
         return

@@ -3,6 +3,8 @@
 dbt's profile (``dbt_project/profiles.yml``) derives the working copy ``<stem>.build.duckdb``
 from ``CIVSTAT_WAREHOUSE``, the same variable :class:`civstat.warehouse.Warehouse` reads, so
 every entry point sets that variable to the published path and dbt writes beside it.
+Each warehouse has its own dbt target folder (:attr:`Warehouse.dbt_target`); the project's
+``target/manifest.json``, which Dagster loads, is written only by :func:`prepare_manifest`.
 dbt runs in a subprocess that inherits the writer lock (so the lock is held for as long as dbt
 writes, even if its parent is killed) and is killed with its parent (``PR_SET_PDEATHSIG``).
 """
@@ -37,6 +39,33 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+# the pid of the process that starts dbt through civstat-dbt (:func:`exec_dbt`)
+PARENT_ENV = "CIVSTAT_DBT_PARENT"
+
+
+def exec_dbt() -> None:
+    """``civstat-dbt``: dbt that dies with the process that started it.
+
+    Dagster's ``DbtCliResource`` starts dbt itself, with neither a ``preexec_fn`` nor the
+    writer lock: a run killed with SIGKILL left dbt building on, unlocked. This entry point is
+    its ``dbt_executable`` (:func:`dagster_dbt_executable`): it asks the kernel for SIGTERM when
+    its parent dies (``PR_SET_PDEATHSIG`` holds across exec) and becomes dbt. A parent that
+    died before that (named in :data:`PARENT_ENV`) ends it at once."""
+    _die_with_parent()
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and os.getppid() != int(parent):
+        sys.exit(128 + signal.SIGTERM)
+    dbt = dbt_executable()
+    os.execv(dbt, [dbt, *sys.argv[1:]])
+
+
+def dagster_dbt_executable() -> str:
+    """``civstat-dbt`` beside dbt (installed with civstat), else dbt itself."""
+    dbt = Path(dbt_executable())
+    wrapper = dbt.with_name("civstat-dbt")
+    return str(wrapper) if wrapper.exists() else str(dbt)
 
 
 def dbt_executable() -> str:
@@ -82,6 +111,8 @@ def run_dbt(
     dbtgen.sync()
     cmd = [dbt_executable(), *args, "--project-dir", str(paths.DBT_PROJECT_DIR),
            "--profiles-dir", str(paths.DBT_PROJECT_DIR)]
+    if warehouse is not None and "--target-path" not in args:
+        cmd += ["--target-path", str(warehouse.dbt_target)]
     lock_fd = warehouse.lock_fd() if warehouse is not None else None
     proc = subprocess.run(
         cmd,
@@ -103,12 +134,16 @@ def run_dbt(
 
 
 def prepare_manifest(warehouse: Warehouse | None = None) -> Path:
-    """``dbt parse`` once, so ``target/manifest.json`` exists before Dagster imports it."""
+    """``dbt parse`` once, so ``target/manifest.json`` exists before Dagster imports it. The
+    manifest is parsed aside and renamed into place: a process loading it reads the old one or
+    the new one whole, never a half-written file."""
     DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
     with open(DBT_TARGET_DIR / ".prepare.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers / processes parse one at a time
-        run_dbt(["parse", "--quiet", "--target-path", str(DBT_TARGET_DIR)],
+        aside = DBT_TARGET_DIR / ".prepare"
+        run_dbt(["parse", "--quiet", "--target-path", str(aside)],
                 warehouse or Warehouse.default(), capture=True)
+        os.replace(aside / "manifest.json", MANIFEST_PATH)
     return MANIFEST_PATH
 
 

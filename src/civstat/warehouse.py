@@ -80,6 +80,13 @@ class Warehouse:
         return self.path.with_name(self.path.stem + ".build.duckdb")
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for the commands run on this warehouse (``data/.civstat.dbt``):
+        its own manifest, compiled SQL and docs, so that a build never rewrites the manifest
+        another process (Dagster's code server, another warehouse's build) is reading."""
+        return self.path.with_name(f".{self.path.stem}.dbt")
+
+    @property
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.stem + ".lock")
 

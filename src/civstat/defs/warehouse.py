@@ -31,7 +31,7 @@ from dagster_dbt.utils import select_unique_ids
 from civstat import duck, paths
 from civstat.buildplan import SELECTOR
 from civstat.contract import Contract, load_contract
-from civstat.dbtrun import MANIFEST_PATH, dbt_executable, prepare_manifest
+from civstat.dbtrun import MANIFEST_PATH, PARENT_ENV, dagster_dbt_executable, prepare_manifest
 from civstat.defs.ownership import owners, tags
 from civstat.defs.resources import WarehouseResource
 from civstat.refresh import begin_build, finish_build
@@ -281,9 +281,11 @@ def _unchanged(context: AssetExecutionContext, keys: list[dg.AssetKey]):
 
 @contextlib.contextmanager
 def _warehouse_env(path):
-    """dbt's profile derives the working copy from CIVSTAT_WAREHOUSE (the published path)."""
-    saved = {k: os.environ.get(k) for k in ("CIVSTAT_WAREHOUSE", "DO_NOT_TRACK")}
+    """dbt's profile derives the working copy from CIVSTAT_WAREHOUSE (the published path); dbt
+    (through civstat-dbt) dies with this process."""
+    saved = {k: os.environ.get(k) for k in ("CIVSTAT_WAREHOUSE", "DO_NOT_TRACK", PARENT_ENV)}
     os.environ["CIVSTAT_WAREHOUSE"] = str(path)
+    os.environ[PARENT_ENV] = str(os.getpid())  # civstat-dbt dies with this process
     os.environ.setdefault("DO_NOT_TRACK", "1")
     try:
         yield
@@ -298,5 +300,5 @@ def _warehouse_env(path):
 defs = dg.Definitions(
     assets=[civstat_dbt_assets],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(paths.DBT_PROJECT_DIR),
-                                     dbt_executable=dbt_executable())},
+                                     dbt_executable=dagster_dbt_executable())},
 )
