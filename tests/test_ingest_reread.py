@@ -21,8 +21,11 @@ from handmade import (
     PERIOD,
     canonical_sheets,
     cover_rows,
+    quarter_cover,
+    quarter_sheets,
     raw_folder,
     run_civstat,
+    write_csv_group,
     write_reference,
     write_xlsx,
 )
@@ -211,3 +214,32 @@ def test_dagster_reads_again_when_asked_and_says_what_an_older_reader_read(tmp_p
     meta = run({"ops": {"raw_returns": {"config": {"reread": True}}}})
     assert meta["reread"] == 1 and meta["read_by_older_reader"] == "无"
     assert "表1 最低生活保障 第2行 保障标准:9600 → 800" in meta["reread_files"]
+
+
+def test_only_the_folders_asked_for_are_read_again_and_a_moved_file_by_its_new_name(tmp_path):
+    """A CSV group reads again like a workbook; ``--period`` limits the reread to its folders;
+    a file moved in the same run is named by its new name and read again on the next one."""
+    folder = raw_folder(tmp_path)
+    write_csv_group(folder, "白庙乡", cover_rows(unit="白庙乡", code=BAIMIAO), canonical_sheets())
+    write_xlsx(folder / "马店镇.xlsx", cover_rows(), canonical_sheets())
+    write_xlsx(tmp_path / "raw" / "2024Q2" / "马店镇.xlsx", quarter_cover("马店镇", MADIAN, "2024Q2"),
+               quarter_sheets("2024Q2"))
+    write_reference(tmp_path / "reference")
+    assert run_civstat(tmp_path, "ingest").returncode == 0
+    for file in (f"{PERIOD}/白庙乡", f"{PERIOD}/马店镇.xlsx", "2024Q2/马店镇.xlsx"):
+        _older_reader(tmp_path, file, standard=1.0 if file.endswith("白庙乡") else None)
+    (folder / "马店镇.xlsx").rename(folder / "马店镇三季度.xlsx")
+
+    proc = run_civstat(tmp_path, "ingest", "--reread", "--period", PERIOD)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert f"重新读取 / reread: {PERIOD}/白庙乡({PERIOD}):" in out and "保障标准:1 → 800" in out
+    assert f"1 份已读取的报表({PERIOD})是旧版读取程序读取的" in out  # moved: by its new name
+    assert "2024Q2" not in out
+    proc = run_civstat(tmp_path, "ingest", "--reread")
+    assert proc.returncode == 0
+    assert [line for line in proc.stdout.splitlines() if "重新读取 / reread:" in line] == [
+        "重新读取 / reread: 2024Q2/马店镇.xlsx(2024Q2):结果相同 / same",
+        f"重新读取 / reread: {PERIOD}/马店镇三季度.xlsx({PERIOD}):结果相同 / same"]
+    assert _query(tmp_path, "SELECT DISTINCT standard FROM raw.dibao WHERE division_code = ? "
+                  "AND category = 'urban'", [BAIMIAO]) == [(DIBAO["urban"][-1],)]

@@ -189,3 +189,23 @@ def test_a_publish_killed_before_its_rename_leaves_nothing_behind(tmp_path):
     assert not list(tmp_path.glob(".*.publishing.duckdb"))
     with wh.reader() as con:
         assert con.execute("SELECT v FROM t").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("name", ["civstat.duckdb", "县局.v2.duckdb", "warehouse", "wh.", ".hidden",
+                                  ".hidden.duckdb"])
+def test_dbt_writes_the_working_copy_civstat_names(tmp_path, name):
+    """dbt's profile derives the working copy from CIVSTAT_WAREHOUSE as Warehouse.working does
+    (before: a name ending in '.' gave dbt ``wh.build.duckdb`` and civstat ``wh..build.duckdb``:
+    dbt built a file civstat never gated nor published)."""
+    import jinja2
+    import yaml
+
+    from civstat import paths
+
+    profile = yaml.safe_load((paths.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    template = profile["civstat"]["outputs"]["dev"]["path"]
+    published = tmp_path / name
+    env = jinja2.Environment()
+    rendered = env.from_string(template).render(
+        env_var=lambda key, default=None: str(published) if key == "CIVSTAT_WAREHOUSE" else default)
+    assert rendered == str(Warehouse(published).working)

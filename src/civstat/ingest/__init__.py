@@ -517,9 +517,9 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
                     for rel, exc in refused_again.items()]
     rereads.record(con, reread_done, present, now)
     result.reread = sorted(reread_done, key=lambda r: r.file)
-    result.stale = rereads.stale_line(
-        [(rel, loaded) for (rel, sha), loaded in older.items()
-         if present.get(rel) == sha and rel not in rereading])
+    result.stale = rereads.stale_line(  # (a file moved in this run: by its new name)
+        [(rel, loaded) for (rel, sha), loaded in rereads.stale(con).items()
+         if present.get(rel) == sha])
     rows = []
     for unit, sha, exc in sorted(refusals, key=lambda r: r[0].rel):
         item = _refusal_item(unit.rel, exc)
