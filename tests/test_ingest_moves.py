@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 from handmade import (
     BAIMIAO,
+    CHENGGUAN,
     PERIOD,
     canonical_sheets,
     cover_rows,
@@ -127,3 +128,39 @@ def test_a_copy_beside_the_file_another_quarter_or_a_withdrawn_file_is_no_move(t
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "移动 / moved:" not in out, out
     assert f"与已撤回的文件 {PERIOD}/白庙乡.xlsx 内容完全相同" in out
+
+
+def test_renaming_one_of_two_returns_sent_at_the_same_time_does_not_change_which_is_current(
+        tmp_path):
+    """Two returns of one township and quarter with no 填报日期 and the same file time: which is
+    current was decided by file name, so renaming one (tidying the folder) could swap the
+    published figures. Now by content, the same before and after a rename."""
+    import os
+
+    folder = raw_folder(tmp_path)
+    first, second = canonical_sheets(), canonical_sheets()
+    second["表1 最低生活保障"][1][2] += 1  # another urban 期末保障人数
+    for name, sheets in (("马店镇甲.xlsx", first), ("马店镇乙.xlsx", second)):
+        write_xlsx(folder / name, cover_rows(fill_date=None), sheets)
+        os.utime(folder / name, (1_720_000_000, 1_720_000_000))
+    write_reference(tmp_path / "reference")
+    assert civstat(tmp_path, "ingest").returncode == 0
+
+    def current() -> str:
+        con = duckdb.connect(str(tmp_path / "civstat.build.duckdb"), read_only=True)
+        try:
+            return con.execute("SELECT submission_id FROM raw.submissions WHERE is_current"
+                               ).fetchone()[0]
+        finally:
+            con.close()
+
+    before = current()
+    # each renamed in turn (so that one rename would flip it), with another township's return
+    # loaded in the same run (current is worked out again)
+    for name, (unit, code) in (("马店镇甲.xlsx", ("白庙乡", BAIMIAO)),
+                               ("马店镇乙.xlsx", ("城关街道", CHENGGUAN))):
+        (folder / name).rename(folder / f"0{name}")
+        write_xlsx(folder / f"{unit}.xlsx", cover_rows(unit=unit, code=code), canonical_sheets())
+        proc = civstat(tmp_path, "ingest")
+        assert proc.returncode == 0 and "移动 / moved:" in proc.stdout, proc.stdout + proc.stderr
+        assert current() == before

@@ -182,7 +182,9 @@ def _write_one_by_one(con, loads: list[Load]) -> list[tuple[Load, str]]:
 def refresh_current(con) -> None:
     """Newest return per (township, quarter) is current; earlier ones point at it. A withdrawn
     return (raw.withdrawals, not restored) is never current and points at nothing: the newest
-    of the others is current, or none is."""
+    of the others is current, or none is. Returns sent at the same time (no 填报日期, the same
+    file time) are told apart by their content (submission id), never by their file's name,
+    which a move or rename changes."""
     con.execute(
         f"""
         UPDATE raw.submissions s SET is_current = r.rn = 1 AND NOT r.withdrawn,
@@ -195,7 +197,7 @@ def refresh_current(con) -> None:
                               AS withdrawn
                   FROM raw.submissions)
             WINDOW w AS (PARTITION BY division_code, period
-                         ORDER BY withdrawn, submitted_at DESC, file_mtime DESC, file_path DESC)
+                         ORDER BY withdrawn, submitted_at DESC, file_mtime DESC, submission_id DESC)
         ) r
         WHERE s.submission_id = r.submission_id
           AND (s.is_current IS DISTINCT FROM (r.rn = 1 AND NOT r.withdrawn)
