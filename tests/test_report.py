@@ -656,13 +656,16 @@ def test_placement_rate_with_pending_veterans(demo_env, tmp_path):
 
 def test_no_rate_that_is_100_percent_by_construction(demo_env):
     wh = demo_env["warehouse"]
-    # a township without 待安置: 安排工作 ÷ (接收 − 自主就业) is 100 % whenever the return balances
+    # a township without 待安置: 安排工作 ÷ (接收 − 自主就业) is 100 % whenever the return balances,
+    # so it has no rate (kpi_annual's value is NULL)
     code = q(
         wh,
         "SELECT f.current_division_code FROM fct_veteran_placement f JOIN kpi_annual k "
         "ON k.division_code = f.current_division_code AND k.year = f.year "
         "AND k.kpi_code = 'veteran_placement_rate' WHERE f.year = ? AND f.quarter = 4 "
-        "GROUP BY ALL HAVING count(f.veterans_pending) = 0 AND max(k.value) = 1 "
+        "GROUP BY ALL HAVING count(f.veterans_pending) = 0 AND count(k.value) = 0 "
+        "AND sum(f.veterans_received_ytd) = sum(f.veterans_placed_ytd) "
+        "+ sum(f.veterans_self_employed_ytd) AND sum(f.veterans_received_ytd) > 0 "
         "ORDER BY 1 LIMIT 1",
         [YEAR],
     )[0][0]

@@ -333,7 +333,14 @@
    "code": "veterans_to_place_ytd",
    "model": "stg_youfu",
    "programme": "youfu",
-   "value": "case when veterans_pending is not null then coalesce(veterans_placed_ytd, 0) + veterans_pending else veterans_received_ytd - coalesce(veterans_self_employed_ytd, 0) end"
+   "value": "case when veterans_pending is not null then coalesce(veterans_placed_ytd, 0) + veterans_pending when veterans_received_ytd - coalesce(veterans_self_employed_ytd, 0) <> coalesce(veterans_placed_ytd, 0) then veterans_received_ytd - coalesce(veterans_self_employed_ytd, 0) end"
+  },
+  {
+   "code": "veterans_placed_for_rate_ytd",
+   "model": "stg_youfu",
+   "programme": "youfu",
+   "requires": "veterans_to_place_ytd",
+   "value": "veterans_placed_ytd"
   },
   {
    "code": "veterans_pending",

@@ -101,7 +101,8 @@ class Context(Figures):
         )
         # the year before's sums short of a township, as 数据说明 states them: no comparison is
         # made with them (set by :meth:`comparable`)
-        self.no_comparison: list[str] = []
+        # (year, who its sum lacks): 数据说明's "…合计不含…，文中未与上年比较"
+        self.no_comparison: list[tuple[int, str]] = []
         self._other_reporters: dict[tuple[str, int], str | None] = {}
         self._owners: dict[str, Programme] | None = None
         self.period_missing: list[str] = (
@@ -254,16 +255,18 @@ class Context(Figures):
         self.short_figures.setdefault(label, text)
         return MARK
 
-    def part_mark(self, label: str, have: set[str], whole: set[str]) -> str:
+    def part_mark(self, label: str, have: set[str], whole: set[str],
+                  why: str = "未填报该项") -> str:
         """MARK when some townships that report a whole (两项补贴资金) leave out an optional part
         of it (其中:困难残疾人生活补贴资金): the part's sum covers only the others. No mark when
-        no township states the part (its clause is dropped) or all of them do."""
+        no township states the part (its clause is dropped) or all of them do. ``why``: why
+        the others are not in it, as 数据说明 says it."""
         lacking = sorted(whole - have)
         if not have or not lacking:
             return ""
         names = self.r.division_names(lacking)
         return self.flag_text(
-            label, "不含" + "、".join(names.get(c, c) for c in lacking) + "（未填报该项）"
+            label, "不含" + "、".join(names.get(c, c) for c in lacking) + f"（{why}）"
         )
 
     def measure_mark(self, code: str, whole: str) -> str:
@@ -306,15 +309,30 @@ class Context(Figures):
         row = self._row(self.k_prev, code) if code and self.is_kpi(code) and q == self.quarter else None
         if row and row.get("complete") is False:
             gap += [c for c in codes_of(row["townships_missing"]) if c not in gap]
-        if not gap:
+        # nor when this period's sum lacks one (blocked or not reported): 比上年 would count
+        # the township left out as a fall
+        now = list(self.period_missing)
+        row = self._row(self.k_now, code) if code and self.is_kpi(code) else None
+        if row and row.get("complete") is False and not self.against_base(code):
+            now += [c for c in codes_of(row["townships_missing"]) if c not in now]
+        if gap:
+            year, text = self.year - 1, self.missing_text(sorted(gap), self.year - 1, q)
+        elif now:
+            year = self.year
+            text = self.missing_text(sorted(now), self.year, self.quarter)
+        else:
             text = self.other_reporters(code, q) if code else None
             if text is None:
                 return True
-        else:
-            text = self.missing_text(sorted(gap), self.year - 1, q)
-        if text not in self.no_comparison:
-            self.no_comparison.append(text)
+            year = self.year - 1
+        if (year, text) not in self.no_comparison:
+            self.no_comparison.append((year, text))
         return False
+
+    def against_base(self, code: str) -> bool:
+        """A KPI against the previous year-end (a growth): its ``complete`` covers the base."""
+        return any(k["code"] == code and k.get("denominator_period") == "previous_year_end"
+                   for k in self.contract.kpis)
 
     def other_reporters(self, code: str, quarter: int) -> str | None:
         """For a figure of an optional sheet: None when each township (at current boundaries)

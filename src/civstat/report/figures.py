@@ -278,6 +278,17 @@ class Figures:
             return f.fmt_num(float(f.rounded(value, 1)), 1, u.split("/")[0])
         return self.amount(code, value) if u.startswith("元/") else self.fmt(code, value)
 
+    def places(self, code: str, among: list[str] | None = None) -> list[tuple[int, str, float]]:
+        """(place, name, value) of :meth:`ranking`: divisions equal as printed share a place
+        (1, 1, 3), as the ranking sentences say 并列."""
+        out, place, last = [], 0, None
+        for i, (_, name, value) in enumerate(self.ranking(code, among), 1):
+            text = self._rank_text(code, value)
+            if text != last:
+                place, last = i, text
+            out.append((place, name, value))
+        return out
+
     def ranking_varies(self, code: str, among: list[str] | None = None) -> bool:
         """False when the top and bottom values are equal as printed: no ranking to speak of."""
         rows = self.ranking(code, among)

@@ -57,7 +57,7 @@ def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
     year = ctx.year - 1 if prev else ctx.year
     codes = codes_of(row["townships_missing"])
     base = []
-    if _against_year_end(ctx, code):  # stocks at the period's end: its return, or the base's
+    if ctx.against_base(code):  # stocks at the period's end: its return, or the base's
         status = ctx.r.return_status(year, codes)
         published = set(status.filter((pl.col("quarter") == ctx.quarter)
                                       & (pl.col("status") == "published"))["division_code"])
@@ -66,11 +66,6 @@ def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
     parts = [f"{year}年{ctx.missing_text(codes, year, ctx.quarter)}" if codes else "",
              f"{year - 1}年末（比较基数）{ctx.missing_text(base, year - 1, 4)}" if base else ""]
     return "；".join(p for p in parts if p)
-
-
-def _against_year_end(ctx: Context, code: str) -> bool:
-    return any(k["code"] == code and k.get("denominator_period") == "previous_year_end"
-               for k in ctx.contract.kpis)
 
 
 def _short_measure(ctx: Context, code: str, prev: bool) -> str:
@@ -194,13 +189,16 @@ def sheets(ctx: Context) -> list[Sheet]:
     town = ctx.k_now.filter(pl.col("division_code").is_in(ctx.siblings))
     if town.height:
         rank_rows = []
+        # a KPI whose divisions are all equal as printed is not ranked (no 1, 2, 3 of equals)
         for code in sorted(town["kpi_code"].unique().to_list(), key=order):
-            for i, (_, name, value) in enumerate(ctx.ranking(code), 1):
+            if not ctx.ranking_varies(code):
+                continue
+            for place, name, value in ctx.places(code):
                 rank_rows.append(
                     [
                         code,
                         ctx.kname(code),
-                        i,
+                        place,
                         name,
                         (value, "pct" if ctx.is_rate(code) else "decimal"),
                     ]

@@ -9,9 +9,10 @@
 -- year's quarters (seed measure_definitions, kind ytd_quarters) needs every quarter so far.
 -- A KPI against the previous year-end (a growth) is complete only when both year-ends are:
 -- townships_missing lists the townships missing from either, townships_included those in
--- both, and its value is NULL while the previous year-end's sum lacks a township (a growth
--- over a base short of a township would count that township as growth; numerator and
--- denominator stay for audit). A previous year with no data at all leaves the value NULL.
+-- both, and its value is NULL while either year-end's sum lacks a township (a growth over a
+-- base short of a township would count that township as growth, a sum short of one over a
+-- whole base as a fall; numerator and denominator stay for audit). A previous year with no
+-- data at all leaves the value NULL.
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -117,7 +118,8 @@ select
     cast(j.name_zh as varchar) as kpi_name_zh,
     cast(
         case
-            when j.needs_base and not c.base_complete then null
+            when j.needs_base and not (c.base_complete
+                                       and c.townships_included_kpi >= c.townships_expected) then null
             when j.formula = 'ratio' then j.numerator / nullif(j.denominator, 0) * j.scale
             when j.formula = 'ratio_minus_one' then j.numerator / nullif(j.denominator, 0) - 1
             when j.formula = 'difference' then j.numerator - j.denominator

@@ -229,10 +229,9 @@ def render(ctx: Context) -> Section:
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
             *(
                 sentence(
-                    "data_notes.no_comparison", ctx.ph, prev_year=ctx.year - 1, scope=ctx.scope_word,
-                    gap=gap,
+                    "data_notes.no_comparison", ctx.ph, year=year, scope=ctx.scope_word, gap=gap,
                 )
-                for gap in ctx.no_comparison
+                for year, gap in ctx.no_comparison
             ),
             sentence(
                 "data_notes.soft",

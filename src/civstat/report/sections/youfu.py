@@ -16,11 +16,18 @@ from civstat.report.model import Block
 
 def placement_rate(ctx: Context, v: dict) -> str | None:
     """退役士兵安置率, unless it is 100 % by construction: without 待安置 the rate is
-    安排工作 ÷ (接收 − 自主就业), which is 100 % whenever the return balances."""
+    安排工作 ÷ (接收 − 自主就业), which is 100 % whenever the return balances. Such returns are
+    in neither its numerator nor its denominator (measure ``veterans_to_place_ytd``); when
+    other townships' returns give the rate, it is marked as leaving them out."""
     value = ctx.kval("veteran_placement_rate")
     if value is None or (not v.get("n_pending") and round(value, 3) >= 1.0):
         return None
-    return ctx.kfmt("veteran_placement_rate")
+    text = ctx.kfmt("veteran_placement_rate")
+    mark = ctx.part_mark(
+        "退役士兵安置率", ctx.measure_townships("veterans_to_place_ytd"),
+        ctx.measure_townships("veterans_received_ytd"),
+        "未填报待安置，其接收人数恰为安排工作与自主就业之和，安置率必为100%，不计入")
+    return text if text.endswith(mark) else text + mark  # one marker, however many notes
 
 
 def render(ctx: Context, prog: Programme) -> list[Block]:
@@ -65,6 +72,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 ),
                 trained=fig(f.fmt_int(v["trained"]), "veterans_trained_ytd", "参加教育培训"),
                 pending=fig(f.fmt_int(v.get("pending")), "veterans_pending", "期末待安置")
+                + ctx.measure_mark("veterans_pending", "veterans_received_ytd")
                 if v.get("n_pending")
                 else None,
                 placement_rate=rate,

@@ -1,0 +1,142 @@
+"""退役士兵安置率 over the townships where it can be short of 100 %.
+
+Three townships' year-end returns: 马店镇 adds the optional column 其中:待安置 (6 received, 2
+placed, 3 self-employed, 1 pending: 2 ÷ 3); 白庙乡 and 城关街道 leave it out and their 接收 is
+exactly 安排工作 + 自主就业, so the old formula gives them 100 % by construction. Before: the
+county's rate summed all three (6 ÷ 7 = 85.7 %) with no mark, the ranking sentence and the XLSX
+ranked the two by-construction 100 % first, and the XLSX ranked equal values 1, 2, 3. Returns
+typed cell by cell (tests/handmade.py); ingested, gated, built, published; HTML and XLSX
+rendered.
+"""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from handmade import (
+    BAIMIAO,
+    CHENGGUAN,
+    COUNTY,
+    MADIAN,
+    canonical_sheets,
+    cover_rows,
+    write_cells,
+    write_reference,
+)
+
+from civstat.ingest import ingest
+from civstat.refresh import refresh
+from civstat.warehouse import Warehouse
+
+pytestmark = pytest.mark.slow
+
+NAMES = {MADIAN: "马店镇", BAIMIAO: "白庙乡", CHENGGUAN: "城关街道"}
+# 表7's veterans: received, placed, self-employed, pending (None: the column is not on the sheet)
+VETERANS = {MADIAN: (6, 2, 3, 1), BAIMIAO: (5, 2, 3, None), CHENGGUAN: (4, 1, 3, None)}
+
+
+def sheets(code: str, year: int = 2024) -> dict[str, list[list]]:
+    out = canonical_sheets(year)
+    head, row = out["表7 优抚安置"]
+    received, placed, self_employed, pending = VETERANS[code]
+    row[4:7] = [received, placed, self_employed]
+    if pending is not None:
+        head.append("其中:待安置(人)")
+        row.append(pending)
+    out["表6 养老服务机构"][1][0] = f"{NAMES[code]}敬老院"
+    if code == CHENGGUAN:  # 集中供养率 22 ÷ 51 here, 32 ÷ 51 in the two others (tied first)
+        out["表2 特困人员救助供养"][2][2:4] = [20, 25]
+    return out
+
+
+def cover(code: str) -> list[list]:
+    rows = cover_rows(unit=NAMES[code], code=code, fill_date="2025年1月8日")
+    return [[r[0], "2024年第4季度"] if r[0] == "报告期" else r for r in rows]
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    from civstat.report import render_reports
+
+    root = tmp_path_factory.mktemp("s35county")
+    for code in VETERANS:
+        write_cells(root / "raw" / "2024Q4" / f"{NAMES[code]}.xlsx",
+                    {"封面": cover(code), **sheets(code)})
+    write_reference(root / "reference", valid_from="2000-01-01")
+    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
+    with wh.lock(), wh.connect_writer() as con:
+        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
+    assert result.ok, [i.line for i in result.still_quarantined]
+    assert refresh(wh, capture=True).published
+    files = render_reports(2024, formats=["html", "xlsx"], out_dir=root / "out", warehouse=wh.path)
+    html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+    return {"wh": wh, "text": re.sub(r"<[^>]+>", "", html),
+            "xlsx": next(p for p in files if p.suffix == ".xlsx")}
+
+
+def test_the_rate_counts_only_the_townships_where_it_can_vary(county):
+    with county["wh"].reader() as con:
+        rows = dict(con.execute(
+            "SELECT division_code, [numerator, denominator, value] FROM kpi_annual "
+            "WHERE year = 2024 AND kpi_code = 'veteran_placement_rate'").fetchall())
+    _, placed, _, pending = VETERANS[MADIAN]
+    assert rows[MADIAN] == [placed, placed + pending, pytest.approx(2 / 3)]
+    assert rows[COUNTY] == rows[MADIAN]  # not 6 ÷ 7 = 85.7 % with the two 100 % by construction
+    assert rows[BAIMIAO] == [None, None, None] and rows[CHENGGUAN] == [None, None, None]
+    text = county["text"]
+    assert "退役士兵安置率66.7%*" in text
+    assert ("* 退役士兵安置率：不含城关街道、白庙乡（未填报待安置，其接收人数恰为安排工作与自主就业之和，"
+            "安置率必为100%，不计入）") in text
+    assert "85.7%" not in text
+    assert "期末待安置1*人" in text and "* 待安置退役士兵：不含城关街道、白庙乡（未填报该项）" in text
+    assert not re.search(r"退役士兵安置率以\S+最高", text)  # one township: nothing to rank
+
+
+def test_the_xlsx_ranks_neither_the_rate_nor_equal_values(county):
+    wb = openpyxl.load_workbook(county["xlsx"])
+    ranks = [r for r in wb["乡镇排名"].iter_rows(min_row=4, values_only=True) if r[0]]
+    kpis = {r[0] for r in ranks}
+    assert "veteran_placement_rate" not in kpis  # one township's rate
+    assert "veteran_training_rate" not in kpis  # 3 ÷ 3 everywhere: equal, not 1, 2, 3
+    tekun = [(r[2], r[3]) for r in ranks if r[0] == "tekun_centralized_rate"]
+    assert sorted(tekun[:2]) == [(1, "白庙乡"), (1, "马店镇")] and tekun[2] == (3, "城关街道")
+
+
+@pytest.fixture(scope="module")
+def short_year(tmp_path_factory):
+    """2023: the three townships' year-end returns; 2024: 城关街道's is not sent."""
+    from civstat.report import render_reports
+
+    root = tmp_path_factory.mktemp("s35short")
+    for year, towns in ((2023, VETERANS), (2024, (MADIAN, BAIMIAO))):
+        for code in towns:
+            cov = [[r[0], f"{year}年第4季度"] if r[0] == "报告期" else
+                   [r[0], f"{year + 1}年1月8日"] if r[0] == "填报日期" else r for r in cover(code)]
+            write_cells(root / "raw" / f"{year}Q4" / f"{NAMES[code]}.xlsx",
+                        {"封面": cov, **sheets(code, year)})
+    write_reference(root / "reference", valid_from="2000-01-01")
+    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
+    with wh.lock(), wh.connect_writer() as con:
+        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
+    assert result.ok, [i.line for i in result.still_quarantined]
+    assert refresh(wh, capture=True).published
+    files = render_reports(2024, formats=["html"], out_dir=root / "out", warehouse=wh.path)
+    html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+    return {"wh": wh, "text": re.sub(r"<[^>]+>", "", html)}
+
+
+def test_no_change_on_the_year_before_is_stated_for_a_sum_short_of_a_township(short_year):
+    """城关街道 not sent in 2024: its 2024 sums lack it, so every 比上年 of them would count its
+    figures as a fall (养老机构床位 80 → 160 − 80: "比上年末下降33.3%"). None is stated, 数据说明
+    says why, and the growth KPI has no value (numerator and denominator kept)."""
+    with short_year["wh"].reader() as con:
+        growth = con.execute(
+            "SELECT value, numerator, denominator, complete FROM kpi_annual WHERE year = 2024 "
+            "AND kpi_code = 'eldercare_beds_growth' AND division_code = ?", [COUNTY]).fetchone()
+    beds = canonical_sheets()["表6 养老服务机构"][1][3]
+    assert growth == (None, 2 * beds, 3 * beds, False)
+    text = short_year["text"]
+    assert "比上年" not in text and "上年末下降" not in text
+    assert "2024年全县合计不含城关街道（2024年四季度未报送），文中未与上年比较" in text
