@@ -140,3 +140,8 @@ def test_no_change_on_the_year_before_is_stated_for_a_sum_short_of_a_township(sh
     text = short_year["text"]
     assert "比上年" not in text and "上年末下降" not in text
     assert "2024年全县合计不含城关街道（2024年四季度未报送），文中未与上年比较" in text
+    # and every programme's sums over the townships say they lack it, not 低保's and 养老's alone
+    persons = 2 * sum(row[1] for row in canonical_sheets()["表2 特困人员救助供养"][1:])
+    assert f"已纳入供养范围的特困人员{persons}*人" in text
+    assert "全年*共实施临时救助" in text and "全年*资助" in text
+    assert "全县*现有重点优抚对象" in text and "全年*接收退役士兵" in text

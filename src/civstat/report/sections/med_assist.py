@@ -17,7 +17,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "summary",
-                span=ctx.span,
+                span=ctx.span + ctx.fact_mark(),  # its sums lack a township short this period
                 insured_persons=ctx.case_fig(prog, cases, "med_insured_persons", "资助参保人数"),
                 insured_funds=ctx.line_fig(prog, "med_assist_insurance", "资助参保资金"),
                 direct_times=ctx.case_fig(prog, cases, "med_direct_times", "直接医疗救助人次"),

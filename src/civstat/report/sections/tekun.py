@@ -53,7 +53,8 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         ctx.say(
             prog,
             "summary",
-            persons=fig(f.fmt_int(tk["persons"].sum()), "persons", "特困供养人员"),
+            persons=fig(f.fmt_int(tk["persons"].sum()), "persons", "特困供养人员")
+            + ctx.fact_mark(),  # its sums lack a township short this period
             centralized=fig(f.fmt_int(centralized), "centralized_persons", "集中供养"),
             dispersed=fig(f.fmt_int(dispersed), "dispersed_persons", "分散供养"),
             span=ctx.span,

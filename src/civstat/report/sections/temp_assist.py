@@ -23,7 +23,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "summary",
-                span=ctx.span,
+                span=ctx.span + ctx.fact_mark(),  # its sums lack a township short this period
                 household_times=ctx.case_fig(prog, cases, "temp_household_times", "临时救助户次"),
                 person_times=ctx.case_fig(prog, cases, "temp_person_times", "临时救助人次"),
                 funds=ctx.line_fig(prog, prog.code, "临时救助资金"),

@@ -41,7 +41,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "entitled",
-                scope=ctx.scope_word,
+                scope=ctx.scope_word + ctx.fact_mark(),  # sums short of a township: marked
                 span=ctx.span,
                 entitled=fig(f.fmt_int(v["entitled_persons"]), "entitled_persons", "重点优抚对象"),
                 pension_funds=fig(
@@ -64,7 +64,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             ctx.say(
                 prog,
                 "veterans",
-                span=ctx.span,
+                span=ctx.span + ctx.fact_mark(),
                 received=fig(f.fmt_int(v["received"]), "veterans_received_ytd", "接收退役士兵"),
                 placed=fig(f.fmt_int(v["placed"]), "veterans_placed_ytd", "安排工作"),
                 self_employed=fig(
