@@ -20,6 +20,7 @@ from handmade import (
     CHENGGUAN,
     COUNTY,
     MADIAN,
+    TOWNS,
     canonical_sheets,
     cover_rows,
     write_cells,
@@ -145,3 +146,40 @@ def test_no_change_on_the_year_before_is_stated_for_a_sum_short_of_a_township(sh
     assert f"已纳入供养范围的特困人员{persons}*人" in text
     assert "全年*共实施临时救助" in text and "全年*资助" in text
     assert "全县*现有重点优抚对象" in text and "全年*接收退役士兵" in text
+
+
+def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_path):
+    """表15's stocks carry over: 白庙乡 sent it in 2024Q3, not in Q4, so its Q3 表15 counts in
+    the year-end figures (int_committees_carried). 数据说明 said its figures were "未计入" beside
+    sums that held them; now it says they carry over."""
+    from civstat.report import render_reports
+
+    community = {MADIAN: {"2024Q3": [20, 3], "2024Q4": [21, 3]}, BAIMIAO: {"2024Q3": [15, 2]}}
+    for period, fill in (("2024Q3", "2024年10月8日"), ("2024Q4", "2025年1月8日")):
+        for code in (MADIAN, BAIMIAO):
+            rows = [[r[0], f"2024年第{period[-1]}季度"] if r[0] == "报告期" else
+                    [r[0], fill] if r[0] == "填报日期" else r for r in cover(code)]
+            book = {"封面": rows, **sheets(code)}
+            if period in community[code]:
+                book["表15 基层政权与社区建设"] = [["村民委员会", "居民委员会"],
+                                           community[code][period]]
+            write_cells(tmp_path / "raw" / period / f"{NAMES[code]}.xlsx", book)
+    write_reference(tmp_path / "reference", towns=[t for t in TOWNS if t[0] != CHENGGUAN],
+                    valid_from="2000-01-01")
+    wh = Warehouse.at(tmp_path / "warehouse" / "civstat.duckdb")
+    with wh.lock(), wh.connect_writer() as con:
+        result = ingest(con, tmp_path / "raw", tmp_path / "reference",
+                        quarantine_dir=tmp_path / "quarantine")
+    assert result.ok, [i.line for i in result.still_quarantined]
+    assert refresh(wh, capture=True).published
+    files = render_reports(2024, formats=["html"], out_dir=tmp_path / "out", warehouse=wh.path)
+    text = re.sub(r"<[^>]+>", "", next(p for p in files if p.suffix == ".html").read_text(
+        encoding="utf-8"))
+    with wh.reader() as con:
+        (villages,) = con.execute(
+            "SELECT value FROM fct_measures WHERE division_code = ? AND period = '2024Q4' "
+            "AND measure_code = 'village_committees'", [COUNTY]).fetchone()
+    assert villages == 21 + 15  # 马店镇's Q4, 白庙乡's Q3
+    assert "白庙乡四季度未填报该表，相关数字沿用其本年此前最近一次填报的数" in text
+    assert "未计入" not in text.split("白庙乡四季度未填报该表")[0][-80:]
+    assert "白庙乡本年前几季度填报了该表、四季度未填报，其本年累计数未计入" not in text

@@ -356,9 +356,10 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
         if progs:
             out.append(sentence(key, ctx.ph, sheets="、".join(sheet_name(p) for p in progs)))
     for prog, rep, returned in sorted(ctx.partial_sheets, key=lambda x: x[0].sheet.no):
+        carried = bool(rep.year - rep.now) and _carried(prog)
         out.append(
             sentence(
-                "data_notes.sheet_partial",
+                "data_notes.sheet_partial_carried" if carried else "data_notes.sheet_partial",
                 ctx.ph,
                 sheet=sheet_name(prog),
                 quarter=quarter,
@@ -382,11 +383,19 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
                     [{"name": n, "text": "已填报"} for n in _names(ctx, rep.now)],
                     "乡镇（街道）",
                 ),
-                # filled in earlier this year, not now: its figures to date are in no sum
+                # filled in earlier this year, not now: its figures to date are in no sum (or,
+                # of a sheet whose stocks carry over, its latest earlier figures are)
                 dropped="、".join(_names(ctx, rep.year - rep.now)) or None,
             )
         )
     return out
+
+
+def _carried(prog) -> bool:
+    """Whether the sheet's figures carry over from a township's latest earlier return of the
+    year when it does not send the sheet (表15: int_committees_carried)."""
+    return any((m.get("from") or {}).get("model") == "int_committees_carried"
+               for m in prog.measures)
 
 
 def _names(ctx: Context, codes) -> list[str]:
