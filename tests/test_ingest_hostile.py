@@ -201,9 +201,11 @@ def test_failed_batch_write_falls_back_to_one_file_at_a_time():
     now = dt.datetime(2025, 4, 1)
 
     def load(name: str, sha: str, code: str | None) -> Load:
-        return Load(name, sha, [sha[:16], name, sha, "xlsx", "2025Q1", "2025Q1", 2025, 1, code,
-                                None, None, None, None, None, None, None, None, None, None, now,
-                                now, now, [], True, None])
+        return Load(name, sha, {
+            "submission_id": sha[:16], "file_path": name, "file_sha256": sha, "file_format": "xlsx",
+            "folder_period": "2025Q1", "period": "2025Q1", "year": 2025, "quarter": 1,
+            "division_code": code, "file_mtime": now, "submitted_at": now, "ingested_at": now,
+            "sheets_found": [], "is_current": True, "superseded_by": None})
 
     good, bad = load("2025Q1/a.xlsx", "a" * 64, "371599001000"), load("2025Q1/b.xlsx", "b" * 64, None)
     failed = write_loads(con, [good, bad])
