@@ -7,6 +7,7 @@ import copy
 import csv
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -249,3 +250,23 @@ def assert_refused_for_missing_column(tmp_path: Path, sheet: str, rows: Rows, mi
     assert len(refused) == 1 and refused[0][1] == "missing_column" and refused[0][2] == sheet
     assert missing in refused[0][5]
     assert con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0] == 0
+
+
+def publish_and_render(root: Path, year: int, formats: tuple[str, ...] = ("html",)) -> dict:
+    """``root/raw`` ingested (with ``root/reference``) into ``root/warehouse``, gated, built and
+    published; the year's summary rendered: the warehouse (``wh``), the HTML's text without
+    tags (``text``) and each file by its suffix (``xlsx`` …)."""
+    from civstat.refresh import refresh
+    from civstat.report import render_reports
+    from civstat.warehouse import Warehouse
+
+    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
+    with wh.lock(), wh.connect_writer() as con:
+        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
+    assert result.ok, [i.line for i in result.still_quarantined]
+    assert refresh(wh, capture=True).published
+    files = render_reports(year, formats=list(formats), out_dir=root / "out", warehouse=wh.path)
+    out = {"wh": wh, **{p.suffix[1:]: p for p in files}}
+    if "html" in out:
+        out["text"] = re.sub(r"<[^>]+>", "", out["html"].read_text(encoding="utf-8"))
+    return out

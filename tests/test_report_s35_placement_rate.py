@@ -23,13 +23,10 @@ from handmade import (
     TOWNS,
     canonical_sheets,
     cover_rows,
+    publish_and_render,
     write_cells,
     write_reference,
 )
-
-from civstat.ingest import ingest
-from civstat.refresh import refresh
-from civstat.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -59,22 +56,12 @@ def cover(code: str) -> list[list]:
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    from civstat.report import render_reports
-
     root = tmp_path_factory.mktemp("s35county")
     for code in VETERANS:
         write_cells(root / "raw" / "2024Q4" / f"{NAMES[code]}.xlsx",
                     {"封面": cover(code), **sheets(code)})
     write_reference(root / "reference", valid_from="2000-01-01")
-    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
-    with wh.lock(), wh.connect_writer() as con:
-        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
-    assert result.ok, [i.line for i in result.still_quarantined]
-    assert refresh(wh, capture=True).published
-    files = render_reports(2024, formats=["html", "xlsx"], out_dir=root / "out", warehouse=wh.path)
-    html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
-    return {"wh": wh, "text": re.sub(r"<[^>]+>", "", html),
-            "xlsx": next(p for p in files if p.suffix == ".xlsx")}
+    return publish_and_render(root, 2024, ("html", "xlsx"))
 
 
 def test_the_rate_counts_only_the_townships_where_it_can_vary(county):
@@ -108,8 +95,6 @@ def test_the_xlsx_ranks_neither_the_rate_nor_equal_values(county):
 @pytest.fixture(scope="module")
 def short_year(tmp_path_factory):
     """2023: the three townships' year-end returns; 2024: 城关街道's is not sent."""
-    from civstat.report import render_reports
-
     root = tmp_path_factory.mktemp("s35short")
     for year, towns in ((2023, VETERANS), (2024, (MADIAN, BAIMIAO))):
         for code in towns:
@@ -118,14 +103,7 @@ def short_year(tmp_path_factory):
             write_cells(root / "raw" / f"{year}Q4" / f"{NAMES[code]}.xlsx",
                         {"封面": cov, **sheets(code, year)})
     write_reference(root / "reference", valid_from="2000-01-01")
-    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
-    with wh.lock(), wh.connect_writer() as con:
-        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
-    assert result.ok, [i.line for i in result.still_quarantined]
-    assert refresh(wh, capture=True).published
-    files = render_reports(2024, formats=["html"], out_dir=root / "out", warehouse=wh.path)
-    html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
-    return {"wh": wh, "text": re.sub(r"<[^>]+>", "", html)}
+    return publish_and_render(root, 2024)
 
 
 def test_no_change_on_the_year_before_is_stated_for_a_sum_short_of_a_township(short_year):
@@ -152,8 +130,6 @@ def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_
     """表15's stocks carry over: 白庙乡 sent it in 2024Q3, not in Q4, so its Q3 表15 counts in
     the year-end figures (int_committees_carried). 数据说明 said its figures were "未计入" beside
     sums that held them; now it says they carry over."""
-    from civstat.report import render_reports
-
     community = {MADIAN: {"2024Q3": [20, 3], "2024Q4": [21, 3]}, BAIMIAO: {"2024Q3": [15, 2]}}
     for period, fill in (("2024Q3", "2024年10月8日"), ("2024Q4", "2025年1月8日")):
         for code in (MADIAN, BAIMIAO):
@@ -166,15 +142,8 @@ def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_
             write_cells(tmp_path / "raw" / period / f"{NAMES[code]}.xlsx", book)
     write_reference(tmp_path / "reference", towns=[t for t in TOWNS if t[0] != CHENGGUAN],
                     valid_from="2000-01-01")
-    wh = Warehouse.at(tmp_path / "warehouse" / "civstat.duckdb")
-    with wh.lock(), wh.connect_writer() as con:
-        result = ingest(con, tmp_path / "raw", tmp_path / "reference",
-                        quarantine_dir=tmp_path / "quarantine")
-    assert result.ok, [i.line for i in result.still_quarantined]
-    assert refresh(wh, capture=True).published
-    files = render_reports(2024, formats=["html"], out_dir=tmp_path / "out", warehouse=wh.path)
-    text = re.sub(r"<[^>]+>", "", next(p for p in files if p.suffix == ".html").read_text(
-        encoding="utf-8"))
+    built = publish_and_render(tmp_path, 2024)
+    wh, text = built["wh"], built["text"]
     with wh.reader() as con:
         (villages,) = con.execute(
             "SELECT value FROM fct_measures WHERE division_code = ? AND period = '2024Q4' "
