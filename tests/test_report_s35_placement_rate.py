@@ -126,10 +126,11 @@ def test_no_change_on_the_year_before_is_stated_for_a_sum_short_of_a_township(sh
     assert "全县*现有重点优抚对象" in text and "全年*接收退役士兵" in text
 
 
-def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_path):
+def test_a_carried_sheet_and_a_blank_column_are_said_as_what_they_are(tmp_path):
     """表15's stocks carry over: 白庙乡 sent it in 2024Q3, not in Q4, so its Q3 表15 counts in
     the year-end figures (int_committees_carried). 数据说明 said its figures were "未计入" beside
-    sums that held them; now it says they carry over."""
+    sums that held them; now it says they carry over. And 白庙乡's 表9 leaves 收养登记 blank:
+    the county's 收养登记 is 马店镇's alone, which it now says (before: unmarked)."""
     community = {MADIAN: {"2024Q3": [20, 3], "2024Q4": [21, 3]}, BAIMIAO: {"2024Q3": [15, 2]}}
     for period, fill in (("2024Q3", "2024年10月8日"), ("2024Q4", "2025年1月8日")):
         for code in (MADIAN, BAIMIAO):
@@ -139,6 +140,9 @@ def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_
             if period in community[code]:
                 book["表15 基层政权与社区建设"] = [["村民委员会", "居民委员会"],
                                            community[code][period]]
+            # 表9 from both; 白庙乡 leaves 收养登记 blank (no 0: unknown)
+            book["表9 婚姻收养登记"] = [["结婚登记(对)", "离婚登记(对)", "收养登记(件)"],
+                                   [300, 100, 3 if code == MADIAN else None]]
             write_cells(tmp_path / "raw" / period / f"{NAMES[code]}.xlsx", book)
     write_reference(tmp_path / "reference", towns=[t for t in TOWNS if t[0] != CHENGGUAN],
                     valid_from="2000-01-01")
@@ -152,3 +156,5 @@ def test_a_sheet_whose_stocks_carry_over_says_so_not_that_they_are_left_out(tmp_
     assert "白庙乡四季度未填报该表，相关数字沿用其本年此前最近一次填报的数" in text
     assert "未计入" not in text.split("白庙乡四季度未填报该表")[0][-80:]
     assert "白庙乡本年前几季度填报了该表、四季度未填报，其本年累计数未计入" not in text
+    # a blank column of a sheet sent is no 0: its sum is marked as the others'
+    assert "办理收养登记3件*" in text and "* 收养登记：不含白庙乡（未填报该项）" in text

@@ -275,6 +275,27 @@ class Context(Figures):
             self.kname(code), self.measure_townships(code), self.measure_townships(whole)
         )
 
+    def column_mark(self, code: str) -> str:
+        """MARK on the sum of an optional column of an optional sheet (表9 收养登记) when some
+        townships whose published returns hold the sheet left that column blank: the sum is
+        the others' (a blank is not a 0). Annual columns blank for all (年检 before Q4) and
+        figures carried or computed across sheets are not marked here."""
+        prog = self._owner().get(code)
+        if prog is None or prog.sheet.required:
+            return ""
+        source = next((m.get("from") or {} for m in prog.measures if m["code"] == code), {})
+        if source.get("table") == prog.sheet.table:  # a column of the sheet, as it is
+            name = source.get("value")
+        else:  # a column's year-to-date flow (flows: column → programme.flow)
+            name = next((col for col, f in prog.flows.items()
+                         if source.get("flow") == f"{f['programme']}.{f['flow']}"), None)
+        column = next((c for c in prog.sheet.columns if c.name == name), None)
+        if column is None or column.required:
+            return ""
+        reporting = self.reporting.get(prog.code) or self.sheet_reporting(prog)
+        return self.part_mark(self.kname(code), self.measure_townships(code),
+                              reporting.published)
+
     def fund_mark(self, label: str, line: str, whole: str) -> str:
         """:meth:`part_mark` of two spending lines of fct_funds (实物折款 of 临时救助)."""
         towns = self.r.fund_townships(self.year, self.quarter, self.codes)

@@ -203,7 +203,11 @@ class Figures:
         return self.money.table_unit if u == "元" else (u or None)
 
     def mark(self, code: str) -> str:
-        return self.kmark(code) if self.is_kpi(code) else self.fact_mark()
+        return self.kmark(code) if self.is_kpi(code) else self.fact_mark() or self.column_mark(code)
+
+    def column_mark(self, code: str) -> str:
+        """MARK on a measure some townships left blank (:class:`Context` knows who did)."""
+        return ""
 
     def fig(self, code: str, *, unit: bool = True) -> str | None:
         """The scope's figure, formatted and marked (``{code}`` in a sentence template)."""
