@@ -75,8 +75,8 @@ def test_the_rate_counts_only_the_townships_where_it_can_vary(county):
     assert rows[BAIMIAO] == [None, None, None] and rows[CHENGGUAN] == [None, None, None]
     text = county["text"]
     assert "退役士兵安置率66.7%*" in text
-    assert ("* 退役士兵安置率：不含城关街道、白庙乡（未填报待安置，其接收人数恰为安排工作与自主就业之和，"
-            "安置率必为100%，不计入）") in text
+    assert ("* 退役士兵安置率：不含城关街道、白庙乡（未填报待安置，且接收人数恰为安排工作与自主就业之和，"
+            "无从计算安置率，不计入）") in text
     assert "85.7%" not in text
     assert "期末待安置1*人" in text and "* 待安置退役士兵：不含城关街道、白庙乡（未填报该项）" in text
     assert not re.search(r"退役士兵安置率以\S+最高", text)  # one township: nothing to rank

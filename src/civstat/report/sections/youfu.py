@@ -26,7 +26,7 @@ def placement_rate(ctx: Context, v: dict) -> str | None:
     mark = ctx.part_mark(
         "退役士兵安置率", ctx.measure_townships("veterans_to_place_ytd"),
         ctx.measure_townships("veterans_received_ytd"),
-        "未填报待安置，其接收人数恰为安排工作与自主就业之和，安置率必为100%，不计入")
+        "未填报待安置，且接收人数恰为安排工作与自主就业之和，无从计算安置率，不计入")
     return text if text.endswith(mark) else text + mark  # one marker, however many notes
 
 
