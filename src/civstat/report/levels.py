@@ -172,3 +172,77 @@ def county_notes(ctx, quarter_word: str) -> list[str | None]:
             "data_notes.counties_incomplete", ctx.ph, quarter=quarter_word, items="、".join(items)
         )
     ]
+
+
+def moved_in(ctx) -> str:
+    """The townships moved into the scope since the previous year-end (``division_moves``), as
+    the 说明 of a growth the warehouse does not compute across the move (kpi_quarterly: a
+    weighted standard's base holds them at their former county's standard):
+    ``柳湾乡2025年1月1日起划入，不计算增长率``; empty when none."""
+    r = ctx.r
+    if not ctx.scope.is_aggregate or not r._has("division_moves"):
+        return ""
+    rows = r._q(
+        "SELECT DISTINCT township_name, moved_on FROM division_moves "
+        "WHERE to_code = ? AND moved_on > make_date(?, 12, 31) "
+        "AND moved_on <= last_day(make_date(?, ? * 3, 1)) ORDER BY moved_on, township_name",
+        [ctx.scope.division_code, ctx.year - 1, ctx.year, ctx.quarter],
+    )
+    if rows.is_empty():
+        return ""
+    days: dict = {}
+    for name, day in rows.iter_rows():
+        days.setdefault(day, []).append(name)
+    return "；".join(ctx.ph["data_notes"]["moved_in"].format(
+        townships="、".join(names), day=f"{day.year}年{day.month}月{day.day}日")
+        for day, names in days.items())
+
+
+def boundary_notes(ctx) -> list[str]:
+    """数据说明 of a report whose figures a boundary change restates (``division_moves``): every
+    figure is at current boundaries, so a township moved to another county (划归) or a county
+    merged into another (并入) since the start of the year before the report's counts, for the
+    years before, under the division it belongs to today — not the one it reported to then. Said
+    for a scope the move touches: the division it left or joined, or one holding both."""
+    from civstat.report.phrases import sentence
+
+    r = ctx.r
+    code = ctx.scope.division_code
+    if not ctx.scope.is_aggregate or not r._has("division_moves"):
+        return []
+    rows = r._q(
+        "SELECT m.township_code, m.township_name, m.division_level, m.move_kind, m.from_code, "
+        "m.to_code, m.moved_on FROM division_moves AS m "
+        "LEFT JOIN dim_division AS d ON d.division_code = m.current_division_code "
+        "WHERE m.moved_on > make_date(?, 1, 1) AND (? IN (m.from_code, m.to_code) "
+        "OR ? IN (d.county_code, d.city_code, d.province_code)) "
+        "ORDER BY m.moved_on, m.from_code, m.to_code, m.township_code",
+        [ctx.year - 1, code, code],
+    )
+    if rows.is_empty():
+        return []
+    # one move per township and day, said at the county level where it has one
+    moves: dict[tuple, dict] = {}
+    for m in rows.iter_rows(named=True):
+        key = (m["township_code"], m["moved_on"])
+        if key not in moves or m["division_level"] == "county":
+            moves[key] = m
+    g = ctx.ph["data_notes"]
+    names = r.division_names([c for m in moves.values() for c in (m["from_code"], m["to_code"]) if c])
+    said: dict[tuple, list[str]] = {}
+    for m in moves.values():
+        day = m["moved_on"]
+        key = (m["move_kind"], m["from_code"], m["to_code"], day)
+        said.setdefault(key, [])
+        if m["township_name"] not in said[key]:
+            said[key].append(m["township_name"])
+    items = [
+        g["boundary_move"][kind].format(
+            townships="、".join(towns),
+            day=f"{day.year}年{day.month}月{day.day}日",
+            source=names.get(src, src),
+            target=names.get(dst, dst) if dst else "",
+        )
+        for (kind, src, dst, day), towns in said.items()
+    ]
+    return [sentence("data_notes.boundary", ctx.ph, items="；".join(items))]

@@ -12,7 +12,8 @@
 -- both, and its value is NULL while either year-end's sum lacks a township (a growth over a
 -- base short of a township would count that township as growth, a sum short of one over a
 -- whole base as a fall; numerator and denominator stay for audit). A previous year with no
--- data at all leaves the value NULL.
+-- data at all leaves the value NULL. A growth of a weighted mean (保障标准) is NULL for a division
+-- a township moved into since the previous year-end (division_moves).
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -25,7 +26,8 @@ definitions as (
     select
         k.*,
         coalesce(n.kind = 'ytd_quarters', false) or coalesce(d.kind = 'ytd_quarters', false) as needs_year,
-        k.denominator_period = 'previous_year_end' as needs_base
+        k.denominator_period = 'previous_year_end' as needs_base,
+        coalesce(n.aggregation = 'weighted_mean', false) as weighted_numerator
     from {{ ref('kpi_definitions') }} as k
     left join {{ ref('measure_definitions') }} as n on n.measure_code = k.numerator_measure
     left join {{ ref('measure_definitions') }} as d on d.measure_code = k.denominator_measure
@@ -77,6 +79,19 @@ scope as (
     inner join refresh using (period)
 ),
 
+-- divisions a township moved into between the previous year-end and the period (division_moves):
+-- at current boundaries their base holds it at its former county's standard, so a weighted
+-- standard's growth would count the move as a raise (a division it left is without it in both)
+moved_since_base as (
+    select distinct scope.division_code, scope.division_level, scope.period
+    from scope
+    inner join {{ ref('division_moves') }} as m
+        on m.division_level = scope.division_level
+        and m.to_code = scope.division_code
+        and m.moved_on > {{ civstat_month_end('scope.year - 1', '12') }}
+        and m.moved_on <= {{ civstat_month_end('scope.year', 'scope.quarter * 3') }}
+),
+
 grid as (
     select
         scope.*,
@@ -91,8 +106,13 @@ joined as (
     select
         grid.*,
         num.value as numerator,
-        den.value as denominator
+        den.value as denominator,
+        moved.period is not null as moved_since_base
     from grid
+    left join moved_since_base as moved
+        on moved.division_code = grid.division_code
+        and moved.division_level = grid.division_level
+        and moved.period = grid.period
     left join measures as num
         on num.division_code = grid.division_code
         and num.division_level = grid.division_level
@@ -120,6 +140,7 @@ select
         case
             when j.needs_base and not (c.base_complete
                                        and c.townships_included_kpi >= c.townships_expected) then null
+            when j.needs_base and j.weighted_numerator and j.moved_since_base then null
             when j.formula = 'ratio' then j.numerator / nullif(j.denominator, 0) * j.scale
             when j.formula = 'ratio_minus_one' then j.numerator / nullif(j.denominator, 0) - 1
             when j.formula = 'difference' then j.numerator - j.denominator
