@@ -216,3 +216,54 @@ def test_a_period_written_as_text_and_again_as_a_date_of_the_same_quarter_is_one
     rows = [*hm.cover_rows(), ["报告期", dt.date(2024, 9, 30)]]
     con, result = _ingest(tmp_path, rows)
     assert result.ok and _codes(con) == []
+
+
+# -- a count in a cell formatted as a date -------------------------------------------------------
+def test_a_population_in_a_cell_formatted_as_a_date_is_read_as_its_figure(tmp_path):
+    """户籍人口 32,000 typed into a cell WPS formatted as a date shows as 1987-08-11, and
+    其中:城镇人口 8,000 as 1921-11-25. Before, both were unread (a cover_unreadable finding), so
+    the coverage rates had no denominator. A cover's population is never a date: the figure the
+    cell stores is read, with a finding naming the cell. A time of day stays unread."""
+    import openpyxl
+
+    path = hm.write_xlsx(tmp_path / "raw" / hm.PERIOD / "马店镇.xlsx", hm.cover_rows(),
+                         hm.canonical_sheets())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["封面"]
+    for row in ws.iter_rows():
+        if row[0].value in ("户籍人口(人)", "其中:城镇人口(人)"):
+            row[1].number_format = "yyyy-mm-dd"
+        if row[0].value == "60岁及以上人口(人)":
+            row[1].value, row[1].number_format = 6100.5, "yyyy-mm-dd hh:mm"
+    wb.save(path)
+    con, result = hm.run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_total, pop_urban, pop_rural, pop_60plus "
+                       "FROM raw.submissions").fetchone() == (32000, 8000, 24000, None)
+    found = {(code, row): zh for code, _, row, _, zh, _ in hm.findings(con)}
+    assert found[("figure_as_date", 5)].startswith(
+        "户籍人口 单元格设置成了日期格式(读出为日期 1987-08-11),按其中存的数 32,000 读取")
+    assert "(读出为日期 1921-11-25),按其中存的数 8,000 读取" in found[("figure_as_date", 6)]
+    assert "无法识别:'1916-09-12 12:00:00'" in found[("cover_unreadable", 8)]
+    assert len(found) == 3
+
+
+def test_a_population_formatted_as_a_date_in_a_1904_workbook_is_counted_from_1904(tmp_path):
+    """Old Excel for Mac counts dates from 1904-01-01: the same 32,000 shows as 1991-08-12, which
+    counted from 1899-12-30 would be 33,462."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    path = hm.write_xlsx(tmp_path / "raw" / hm.PERIOD / "马店镇.xlsx", hm.cover_rows(),
+                         hm.canonical_sheets())
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = CALENDAR_MAC_1904
+    for row in wb["封面"].iter_rows():
+        if row[0].value == "户籍人口(人)":
+            row[1].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    con, result = hm.run_ingest(tmp_path)
+    assert result.ok
+    assert con.execute("SELECT pop_total FROM raw.submissions").fetchone() == (32000,)
+    (zh,) = [zh for code, _, row, _, zh, _ in hm.findings(con) if code == "figure_as_date"]
+    assert "(读出为日期 1991-08-12),按其中存的数 32,000 读取" in zh

@@ -101,6 +101,11 @@ CREATE TABLE IF NOT EXISTS raw.file_moves (
     moved_at TIMESTAMP NOT NULL
 )
 """
+# raw.submissions' columns of the cover, as the cover read them: column → cover field
+COVER_FIELDS = {"division_code_reported": "division_code",
+                **{f: f for f in ("unit_name", "pop_total", "pop_urban", "pop_rural", "pop_60plus",
+                                  "filled_by", "reviewed_by", "phone", "fill_date")}}
+
 # The reader a loaded return was read by (civstat.ingest.inputs.reader_fingerprint; NULL: read
 # before versions were recorded). An ingest counts the returns an older reader read; ``civstat
 # ingest --reread`` reads them again (civstat.ingest.reread).

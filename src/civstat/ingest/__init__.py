@@ -54,7 +54,7 @@ from civstat.ingest.store import (
     write_quarantine,
 )
 from civstat.ingest.withdraw import restore
-from civstat.raw_schema import OPEN_WITHDRAWALS, create_raw_schema
+from civstat.raw_schema import COVER_FIELDS, OPEN_WITHDRAWALS, create_raw_schema
 
 __all__ = ["Ignored", "IngestResult", "Item", "ParsedReturn", "RefResult", "Refusal", "ingest",
            "load_reference", "read_return"]
@@ -333,12 +333,6 @@ def _submission(load_rel: str, sha: str, parsed: ParsedReturn, folder: str, peri
     load.findings = _finding_rows(parsed, sid, code, key, load_rel, now)
     return load, Item(file=load_rel, division_code=code, period=key,
                       findings=len(load.findings)), key
-
-
-# raw.submissions' columns of the cover, as the cover read them: column → cover field
-COVER_FIELDS = {"division_code_reported": "division_code",
-                **{f: f for f in ("unit_name", "pop_total", "pop_urban", "pop_rural", "pop_60plus",
-                                  "filled_by", "reviewed_by", "phone", "fill_date")}}
 
 
 def _finding_rows(parsed: ParsedReturn, sid: str, code: str, period: str, source_file: str,

@@ -45,6 +45,7 @@ from civstat.ingest.cover_period import (
     quoted,
 )
 from civstat.ingest.cover_values import BadNumber, Unreadable, read_value
+from civstat.ingest.date_figures import date_finding, day_serial, serial_1904
 from civstat.ingest.normalize import (
     header_key,
     is_blank,
@@ -282,6 +283,28 @@ def _unreadable(sheet: str, found: _Found, exc: Unreadable) -> tuple[str, str, d
     return zh, en, {"sheet": sheet, "row": found.row + 1, "column": found.field.header}
 
 
+def _date_finding(sheet: str, item: _Found, value: int) -> Finding:
+    return date_finding(str(item.raw), f"{value:,}",
+                        {"sheet": sheet, "row": item.row + 1, "column": item.field.header})
+
+
+def recount_1904(sheet: str, dated: dict, cover: dict, findings: list[Finding]) -> None:
+    """A cover of a workbook in the 1904 date system (old Excel for Mac): its counts in cells
+    formatted as a date (``dated``: field → where :func:`parse_cover` found it) are counted
+    from 1904-01-01, as that workbook stores them, not from 1899-12-30; their findings say so."""
+    for name, item in dated.items():
+        old = _date_finding(sheet, item, cover[name])
+        try:
+            cover[name] = read_value(item.field, round(serial_1904(str(item.raw))), item.unit)
+        except Unreadable as exc:
+            zh, en, where = _unreadable(sheet, item, exc)
+            cover.pop(name)
+            new = Finding("cover_unreadable", f"{zh},该项留空", f"{en}; left empty", **where)
+        else:
+            new = _date_finding(sheet, item, cover[name])
+        findings[:] = [new if f == old else f for f in findings]
+
+
 def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     """The cover's fields (canonical names → values) and the findings on it; besides the
     fields, ``period`` (:class:`~civstat.ingest.cover_period.StatedPeriod`, when the cover
@@ -308,6 +331,9 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
             continue
         if value is not None:
             cover[name] = value
+            if item.field.type == "int" and day_serial(str(item.raw)) is not None:
+                findings.append(_date_finding(sheet, item, value))
+                cover.setdefault("dated", {})[name] = item  # (recount_1904)
     findings += _written_again(sheet, cover, found, again)
     if "unit_name" not in cover and "division_code" not in cover:
         where = found.get("unit_name") or found.get("division_code")

@@ -14,6 +14,7 @@ from civstat.contract import Column, load_contract
 from civstat.ingest.cell_units import cell_factor, cell_unit
 from civstat.ingest.column_units import header_factor
 from civstat.ingest.cover_period import dated_period
+from civstat.ingest.date_figures import day_serial
 from civstat.ingest.normalize import (
     AmbiguousDate,
     ScientificNumber,
@@ -57,6 +58,8 @@ def _label_factor(field: Column, unit: str | None) -> float:
 def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None:
     """A count in the label's unit (户籍人口(万人) 3.2: 32,000), or in the unit typed after the
     number (``3.2万``, ``32000人``), which replaces the label's."""
+    if raw.__class__ is str and (figure := day_serial(raw)) is not None:
+        raw = figure  # a count in a cell formatted as a date: the figure it stores (cover.py says so)
     try:
         number = parse_number(raw)
         typed = cell_factor(field.unit, cell_unit(raw))

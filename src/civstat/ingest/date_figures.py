@@ -109,6 +109,17 @@ def serial(text: str, stored: float | None = None) -> float:
     return days - 1 if when < _LEAP_BUG else days
 
 
+def day_serial(text: str) -> int | None:
+    """The whole figure a date cell's text stands for whatever its year (``1987-08-11 00:00:00``
+    → 32000): for a field no date can fill (a cover's 户籍人口), where a plausible date is no
+    column shifted. None for a time of day (a fraction), or 1900-02-28 / 1899-12-31 (untold)."""
+    when = _parse(text) if is_date_text(text) else None
+    if when is None or when.time() != dt.time() or when.date() in (_UNTOLD, _BELOW_ONE):
+        return None
+    days = (when - _EPOCH).days
+    return days - 1 if when < _LEAP_BUG else days
+
+
 def serials(text: pl.Series, stored: dict[int, float] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
     """Over a column of cell texts: (is a date's text, its figure, NaN where the date is

@@ -21,7 +21,7 @@ from pathlib import Path
 from civstat.contract import Sheet, load_contract
 from civstat.ingest.cell_batch import CellBatch
 from civstat.ingest.columns import SheetPlan, add_sheets, fill_sheets, type_sheets
-from civstat.ingest.cover import parse_cover
+from civstat.ingest.cover import parse_cover, recount_1904
 from civstat.ingest.formats import read_shown_units
 from civstat.ingest.formulas import (
     refuse_blank_rows,
@@ -369,6 +369,7 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
     """:func:`plan_return` past the cover: every table's plan, and the checks on what the
     workbook's XML or BIFF records say beyond calamine's cells."""
     contract, cover, first, fmt = load_contract(), parsed.cover, parsed.source, parsed.file_format
+    dated = cover.pop("dated", None)  # counts in cells formatted as a date (a 1904 workbook's: below)
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"),
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
@@ -380,6 +381,8 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
         read_shown_units(checked, grids, plans)
         refuse_hidden(xlsx_hidden(checked), grids, plans)
         read_stored(xlsx_stored(checked), grids, plans, xlsx_1904(checked))  # 0 formatted as a date
+        if dated and xlsx_1904(checked)():
+            recount_1904(by_family["cover"], dated, cover, parsed.findings)
         refuse_blank_rows(checked, grids, plans)
         refuse_zero_formulas(checked, grids, plans)
         if (stale := stale_formulas(checked, grids, plans)) is not None:
@@ -391,6 +394,8 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
         data = content.data if content else first.read_bytes()
         refuse_hidden(xls_hidden(data), grids, plans)
         read_stored(xls_stored(data), grids, plans, xls_1904(data))
+        if dated and xls_1904(data)():
+            recount_1904(by_family["cover"], dated, cover, parsed.findings)
         refuse_xls_blank_rows(data, grids, plans)
         if blanks:
             refuse_false_blanks(xls_blanks(data), grids, (by_family["cover"], cover_findings),

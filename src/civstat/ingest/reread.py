@@ -37,7 +37,7 @@ from civstat.ingest.store import (
     frame_schema,
     refresh_current,
 )
-from civstat.raw_schema import LINEAGE_COLUMNS, has_table, sheet_columns
+from civstat.raw_schema import COVER_FIELDS, LINEAGE_COLUMNS, has_table, sheet_columns
 
 # the lineage of a row that a reread may change (the rest is the file's, or the key)
 _KEY = ("source_sheet", "source_row")
@@ -154,8 +154,6 @@ def _text(value) -> str:
 
 
 def _compare_submissions(con, ids, by_sid, lines) -> None:
-    from civstat.ingest import COVER_FIELDS
-
     words = {**_SUBMISSION_WORDS,
              **{column: f.header for column, field in COVER_FIELDS.items()
                 for f in load_contract().cover_fields if f.name == field}}
