@@ -96,13 +96,14 @@ def cover_rows(*, unit: str = "马店镇", code: str | None = MADIAN, fill_date:
 
 
 
-def quarter_cover(unit: str, code: str, period: str) -> Rows:
+def quarter_cover(unit: str, code: str, period: str, **figures) -> Rows:
     """The plain cover of a township's return for ``period`` (2024Q2), filed on the 8th of the
-    month after the quarter ended."""
+    month after the quarter ended (``figures``: :func:`cover_rows`' urban and rural)."""
     year, quarter = int(period[:4]), int(period[-1])
     end = dt.date(year, quarter * 3, 1)
     rows = cover_rows(unit=unit, code=code,
-                      fill_date=f"{end.year + end.month // 12}年{end.month % 12 + 1}月8日")
+                      fill_date=f"{end.year + end.month // 12}年{end.month % 12 + 1}月8日",
+                      **figures)
     for row in rows:
         if row[0] == "报告期":
             row[1] = f"{year}年第{quarter}季度"

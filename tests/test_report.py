@@ -435,6 +435,11 @@ def test_quarterly_brief_and_money_in_wan(demo_env, tmp_path):
     assert f"集中供养率{rate * 100:.1f}%*，比上年" not in text and "比上年" not in text
     assert "* 特困人员集中供养率：不含杨庄镇（2025年二季度数据未通过审核）" in text
     assert "2025年全县合计不含杨庄镇（2025年二季度数据未通过审核），文中未与上年比较" in text
+    # the trend charts stop at the brief's quarter (the warehouse holds the whole year)
+    page = html.read_text(encoding="utf-8")
+    points = {p.rstrip("*") for xs in re.findall(r'"x":\[([^\]]*)\]', page)
+              for p in re.findall(r'"(\d{4}Q[1-4]\*?)"', xs)}
+    assert f"{year}Q2" in points and max(points) == f"{year}Q2", sorted(points)
 
 
 def test_xlsx_kpi_and_ranking_tables(county_files, demo_env):
@@ -460,6 +465,12 @@ def test_xlsx_kpi_and_ranking_tables(county_files, demo_env):
             assert kpis[kpi_code][2] == pytest.approx(value)
     cell = next(c for c in wb["主要指标"]["A"] if c.value == "tekun_centralized_rate")
     assert wb["主要指标"].cell(cell.row, 3).number_format == "0.0%"
+    # 分子 and 分母 as their measures are: persons whole, money to the 分 (not 630.0, 5,007,468.0)
+    assert [wb["主要指标"].cell(cell.row, c).number_format for c in (5, 6)] == ["#,##0", "#,##0"]
+    money = next(c for c in wb["主要指标"]["A"] if c.value == "temp_assist_per_case")
+    numerator = wb["主要指标"].cell(money.row, 5)
+    assert numerator.number_format == "#,##0.00"
+    assert numerator.value == round(numerator.value, 2)
     top = [
         r
         for r in wb["乡镇排名"].iter_rows(min_row=4, values_only=True)

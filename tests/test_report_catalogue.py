@@ -253,7 +253,7 @@ def test_township_report_states_its_rank(winter_relief_only):
     report = _report(contract, wh, division="370000002000")
     text = "".join(report.sections[0].paragraphs)
     assert "全年乙乡冬春救助困难群众300人次，比上年增加20人次，增长7.1%" in text
-    assert "每名经办人员救助人次150人次/人，在全县3个乡镇（街道）中居第2位。" in text
+    assert "每名经办人员救助人次150.0人次/人，在全县3个乡镇（街道）中居第2位。" in text
     assert not report.sections[0].tables  # the townships × figures table is the county's
 
 

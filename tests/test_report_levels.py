@@ -86,18 +86,24 @@ def _counties(con) -> dict[str, str]:
 
 
 def test_city_ranks_its_counties_with_the_warehouse_values(city):
+    """The counties whose figure is whole are ranked; the one short of a township (its 2025Q4
+    return dropped) is left out of the ranking, which says so, and marked in the table."""
     con, counties = city["con"], _counties(city["con"])
     rows = con.execute(
-        "SELECT division_code, value FROM kpi_annual WHERE year = ? AND kpi_code = "
+        "SELECT division_code, value, complete FROM kpi_annual WHERE year = ? AND kpi_code = "
         "'dibao_coverage_rate_rural' AND list_contains(?, division_code) ORDER BY value DESC, "
         "division_code", [YEAR, list(counties)]).fetchall()
     assert len(rows) == 4
+    (short,) = [c for c, _, complete in rows if not complete]
+    rows = [r for r in rows if r[2]]
     top, bottom = rows[0], rows[-1]
     assert f.fmt_pct(top[1]) != f.fmt_pct(bottom[1])  # the counties differ: a ranking is stated
     text = body_text(_html(city["files"]))
-    sentence = (f"以{counties[top[0]]}最高（{f.fmt_pct(top[1])}），"
+    sentence = (f"农村低保覆盖率*以{counties[top[0]]}最高（{f.fmt_pct(top[1])}），"
                 f"{counties[bottom[0]]}最低（{f.fmt_pct(bottom[1])}）")
     assert sentence in text, sentence
+    assert f"*农村低保覆盖率排名：未计入{counties[short]}（数据不完整）" in text
+    assert f"*{counties[short]}：不含" in text  # its cells in 表2 are marked and footnoted
     # the city's own rate is the kpi_annual row at city level
     (city_rate,) = con.execute(
         "SELECT value FROM kpi_annual WHERE year = ? AND kpi_code = 'dibao_coverage_rate_rural' "

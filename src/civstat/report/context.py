@@ -104,6 +104,7 @@ class Context(Figures):
         # (year, who its sum lacks): 数据说明's "…合计不含…，文中未与上年比较"
         self.no_comparison: list[tuple[int, str]] = []
         self._other_reporters: dict[tuple[str, int], str | None] = {}
+        self._other_kpi_reporters: dict[str, str | None] = {}
         self._owners: dict[str, Programme] | None = None
         self.period_missing: list[str] = (
             codes_of(now["townships_missing"][0])
@@ -343,6 +344,8 @@ class Context(Figures):
             text = self.missing_text(sorted(now), self.year, self.quarter)
         else:
             text = self.other_reporters(code, q) if code else None
+            if text is None and code and q == self.quarter:
+                text = self.other_kpi_reporters(code)
             if text is None:
                 return True
             year = self.year - 1
@@ -381,6 +384,26 @@ class Context(Figures):
                 f"中{sheet_name(prog)}的填报乡镇（街道）与本年不同（"
                 + "、".join(names.get(c, c) for c in differ) + "）" if differ else None)
         return self._other_reporters[key]
+
+    def other_kpi_reporters(self, code: str) -> str | None:
+        """For a KPI over measures some townships may leave blank (an optional column: 儿童主任
+        of 表13): None when the same townships give both its terms both years, else what
+        数据说明 says of the year before (中儿童主任配备率的填报乡镇（街道）与本年不同（河口乡）) —
+        a rate over other townships is no base to compare with. Reached only when every
+        township's return is published both years (:meth:`comparable`)."""
+        kpi = next((k for k in self.contract.kpis if k["code"] == code), None)
+        if kpi is None or kpi.get("denominator_period") == "previous_year_end":
+            return None
+        terms = [m for m in (kpi.get("numerator"), kpi.get("denominator")) if m]
+        if code not in self._other_kpi_reporters:
+            towns = [self.r.measure_givers(year, self.quarter, self.codes, terms)
+                     for year in (self.year, self.year - 1)]
+            differ = sorted(towns[0] ^ towns[1]) if all(towns) else []
+            names = self.r.division_names(differ)
+            self._other_kpi_reporters[code] = (
+                f"中{self.kname(code)}的填报乡镇（街道）与本年不同（"
+                + "、".join(names.get(c, c) for c in differ) + "）" if differ else None)
+        return self._other_kpi_reporters[code]
 
     def _owner(self) -> dict[str, Programme]:
         """KPI and measure code → the programme whose sheet gives it."""

@@ -14,6 +14,7 @@ import polars as pl
 from civstat.report import charts as ch
 from civstat.report import formatting as f
 from civstat.report.phrases import _format, sentence
+from civstat.report.phrases import text as phrase_text
 from civstat.report.trace import NO_TRACER, Traced
 
 RATE_UNITS = {"ratio", "rate", "%", "比率", "比例", "百分比", "fraction", ""}
@@ -187,6 +188,8 @@ class Figures:
             n = f.level_number(value)
             pattern = f.LEVEL_WORDS.get(u)
             return pattern.format(n=n) if pattern else f"{n}元"
+        if "/" in u:  # a level per something (8.0个/万人): one decimal, 8.0 not 8
+            return f.fixed(value, 1) + (u if unit else "")
         return f.fmt_num(float(f.rounded(value, 1)), 1, u if unit else "")
 
     def amount(self, code: str, value) -> str | None:
@@ -215,9 +218,57 @@ class Figures:
         return None if text is None else self.tracer.figure(text + self.mark(code), code)
 
     def cell(self, code: str, division: str) -> str | None:
-        """A township's figure in a table cell (no unit: the header names it), traced."""
+        """A township's figure in a table cell (no unit: the header names it), traced; above the
+        county a county's figure short of a township is marked (:meth:`unit_mark`)."""
         text = self.fmt(code, self.value(code, division=division), unit=False)
+        if text is not None:
+            text += self.unit_mark(code, division)
         return self.tracer.figure(text, code, division)
+
+    # -- a city's or province's counties short of a township --------------------------------
+    def units_missing(self) -> dict[str, list[str]]:
+        """County → its townships missing from the period's sums (period_coverage), for the
+        counties a city or province compares; empty below the city."""
+        hit = self.__dict__.get("_units_missing")
+        if hit is None:
+            hit = {}
+            if self.scope.above_county and self.siblings:
+                rows = self.r._q(
+                    "SELECT division_code, townships_missing FROM period_coverage "
+                    "WHERE year = ? AND quarter = ? AND list_contains(?, division_code)",
+                    [self.year, self.quarter, list(self.siblings)])
+                hit = {c: list(m) for c, m in rows.iter_rows() if m is not None and len(m)}
+            self.__dict__["_units_missing"] = hit
+        return hit
+
+    def unit_missing(self, code: str, division: str) -> list[str]:
+        """The townships a county's figure lacks (above the county; [] when it is whole): a KPI's
+        own (kpi_* ``complete`` false: a figure over the year's quarters lacks a township missing
+        any of them), a measure's the period's."""
+        if not self.scope.above_county or division == self.scope.division_code:
+            return []
+        if self.is_kpi(code):
+            row = self._row(self.k_now, code, division)
+            if not row or row.get("complete") is not False:
+                return []
+            return list(row.get("townships_missing") or [])
+        return self.units_missing().get(division, [])
+
+    def unit_mark(self, code: str, division: str) -> str:
+        """MARK on a county's figure in a city's or province's table when it lacks a township,
+        footnoted under the county's name (* 西河县：不含西河镇（…）), as its own report marks it."""
+        missing = self.unit_missing(code, division)
+        if not missing:
+            return ""
+        name = self.r.division_names([division]).get(division, division)
+        return self.flag(name, missing, self.year, self.quarter)
+
+    def unranked(self, code: str) -> list[str]:
+        """The counties a city or province leaves out of a ranking: those whose figure lacks a
+        township (a part of a county is no county's figure to compare)."""
+        if not self.scope.above_county:
+            return []
+        return [d for d in self.siblings if self.unit_missing(code, d)]
 
     def change(self, code: str, base: str = "上年") -> str | None:
         return self.tracer.change(self._change(code, base), code)
@@ -266,6 +317,8 @@ class Figures:
                     names, default=pl.col("division_code")
                 )
             )
+        if among is self.siblings:  # counties short of a township are no county's figure
+            among = [d for d in among if d not in self.unranked(code)]
         df = (
             df.filter(pl.col("division_code").is_in(among))
             .filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
@@ -279,7 +332,7 @@ class Figures:
         """A township's value in a ranking sentence: 6.0%, 615元, 18.3个 (每万人 in the name)."""
         u = self.unit(code)
         if "/" in u and not u.startswith("元/"):
-            return f.fmt_num(float(f.rounded(value, 1)), 1, u.split("/")[0])
+            return f.fixed(value, 1) + u.split("/")[0]
         return self.amount(code, value) if u.startswith("元/") else self.fmt(code, value)
 
     def places(self, code: str, among: list[str] | None = None) -> list[tuple[int, str, float]]:
@@ -325,14 +378,18 @@ class Figures:
         printed are named together (以甲镇、乙镇最高；以甲镇等6个乡镇（街道）最高); a township
         report: 在全县17个乡镇（街道）中居第3位 (并列 when tied). Nothing when all are equal."""
         rows = self.ranking(code)
+        towns = self._township_ends(code) if self.scope.above_county else {}
         if not self.ranking_varies(code):
-            return None
+            # above the county, the townships may still differ where the counties (those whose
+            # figure is whole) do not: their extremes alone
+            return sentence("ranking.leader_towns", self.ph, kpi=self.kname(code),
+                            **towns) if towns else None
         printed = [self._rank_text(code, v) for _, _, v in rows]
         if self.scope.is_aggregate:
             ends = self._ends(code, rows, printed, self.unit_word)
-            towns = self._township_ends(code) if self.scope.above_county else {}
             key = "ranking.leader_above" if self.scope.above_county else "ranking.leader"
-            return sentence(key, self.ph, kpi=self.kname(code), **ends, **towns)
+            return sentence(key, self.ph, kpi=self.kname(code) + self.ranking_mark(code),
+                            **ends, **towns)
         mine = [t for (c, _, _), t in zip(rows, printed) if c == self.scope.division_code]
         if not mine:
             return None
@@ -349,6 +406,17 @@ class Figures:
             rank=self._ranked(
                 rank, code, "rank", "名次：数值（按所印位数）高于本乡镇（街道）者加一", ranked
             ),
+        )
+
+    def ranking_mark(self, code: str) -> str:
+        """MARK on a ranking that leaves out a county short of a township (:meth:`unranked`)."""
+        left = self.unranked(code)
+        if not left:
+            return ""
+        names = self.r.division_names(left)
+        return self.flag_text(
+            f"{self.kname(code)}排名",
+            phrase_text("ranking.unranked", self.ph, counties="、".join(names.get(c, c) for c in left)),
         )
 
     def _ends(self, code: str, rows, printed: list, units: str, prefix: str = "") -> dict:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from civstat.report import formatting as f
+from civstat.report import levels
 from civstat.report.context import Context, codes_of
 from civstat.report.model import Sheet
 
@@ -39,10 +41,21 @@ def _kind(ctx: Context, code: str) -> str:
 
 
 def _cell(value, kind: str):
-    """A figure with its format: a count (7,147 persons) without a decimal place."""
+    """A figure with its format: a count (7,147 persons) without a decimal place, an amount in
+    元 to the 分 (a sum of 分 amounts in binary floats, 5007468.029999999, stored as 5007468.03)."""
     if kind == "decimal" and isinstance(value, float) and value.is_integer():
         kind = "int"
+    if kind == "money" and isinstance(value, float):
+        value = float(f.rounded(value, 2))
     return (value, kind)
+
+
+def _terms(ctx: Context, code: str) -> tuple[str, str]:
+    """The formats of a KPI's numerator and denominator: their measures' (元 to the 分, counts
+    whole)."""
+    kpi = next((k for k in ctx.contract.kpis if k["code"] == code), {})
+    return tuple(_kind(ctx, m) if m else "decimal"
+                 for m in (kpi.get("numerator"), kpi.get("denominator")))
 
 
 def _short_kpi(ctx: Context, code: str, prev: bool) -> str:
@@ -83,6 +96,27 @@ def _short_measure(ctx: Context, code: str, prev: bool) -> str:
     return f"计入{row['townships']}个乡镇（街道），应报{row['townships_expected']}个"
 
 
+def _moved_in(ctx: Context, row: dict) -> str:
+    """Why a growth of a whole scope has no value though both its terms do: a township moved in
+    since the base (kpi_quarterly does not compute a weighted standard's growth across it)."""
+    if (row["value"] is not None or row["numerator"] is None or row["denominator"] is None
+            or row.get("complete") is False or not ctx.against_base(row["kpi_code"])):
+        return ""
+    return levels.moved_in(ctx)
+
+
+def _unit_note(ctx: Context, division: str, codes: list[str]) -> str:
+    """The 说明 of a county's row in a city's programme sheet: the townships its sums lack this
+    period, and a KPI's over the year's quarters where it lacks others (a quarter not sent)."""
+    period = ctx.units_missing().get(division, [])
+    parts = [ctx.missing_text(period, ctx.year, ctx.quarter)] if period else []
+    for code in codes:
+        missing = ctx.unit_missing(code, division) if ctx.is_kpi(code) else []
+        if missing and set(missing) != set(period):
+            parts.append(ctx.kname(code) + ctx.missing_text(missing, ctx.year, ctx.quarter))
+    return "；".join(parts)
+
+
 def _note(now: str, before: str, year: int) -> str:
     """The 说明 cell of a row: this year's and last year's shortfall (empty: both complete)."""
     parts = [f"{year}年{now}" if now else "", f"{year - 1}年{before}" if before else ""]
@@ -107,12 +141,13 @@ def sheets(ctx: Context) -> list[Sheet]:
                 r["kpi_name_zh"],
                 (r["value"], kind),
                 (prev.get(r["kpi_code"]), kind),
-                r["numerator"],
-                r["denominator"],
+                *(_cell(v, k) for v, k in zip((r["numerator"], r["denominator"]),
+                                              _terms(ctx, r["kpi_code"]))),
                 "比率" if rate else r["unit"],
                 owner.get(r["kpi_code"], ""),
                 "；".join(t for t in (_short_kpi(ctx, r["kpi_code"], False),
-                                      _short_kpi(ctx, r["kpi_code"], True)) if t),
+                                      _short_kpi(ctx, r["kpi_code"], True),
+                                      _moved_in(ctx, r)) if t),
             ]
         )
     years = [(f"{ctx.year}年", "decimal"), (f"{ctx.year - 1}年", "decimal")]
@@ -243,6 +278,8 @@ def programme_sheet(ctx: Context, prog) -> Sheet | None:
     # 说明: a township's return not published this year so far, the scope's sums short of one
     towns = [] if ctx.scope.above_county else [d for d, _ in divisions if d != ctx.scope.division_code]
     short = ctx.shortfalls(towns, ctx.year, ctx.quarter)
+    if ctx.scope.above_county:  # a city's counties short of a township
+        short.update({d: t for d, _ in divisions if (t := _unit_note(ctx, d, codes))})
     if ctx.period_missing:
         short[ctx.scope.division_code] = ctx.missing_text(ctx.period_missing, ctx.year, ctx.quarter)
     rows = [

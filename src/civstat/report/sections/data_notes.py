@@ -213,6 +213,7 @@ def render(ctx: Context) -> Section:
             if not_now
             else None,
             *levels.county_notes(ctx, quarter),
+            *levels.boundary_notes(ctx),
             sentence(
                 "data_notes.blocked",
                 ctx.ph,

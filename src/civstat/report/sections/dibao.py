@@ -160,10 +160,8 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
     table.caption += ctx.fact_mark()
     charts = [trend(ctx, prog)]
     for kpi in ctx.ranked_kpis(prog):
-        rank = ctx.ranking_chart(kpi)
-        if rank:
-            charts.append(rank)
-            paras.append(ctx.ranking_sentence(kpi))
+        charts.append(ctx.ranking_chart(kpi))
+        paras.append(ctx.ranking_sentence(kpi))  # (a city's townships, its counties unranked)
     return [
         Block(
             ctx.heading(prog),
@@ -236,7 +234,10 @@ def trend(ctx: Context, prog: Programme) -> ch.Chart | None:
     if df.is_empty():
         return None
     df = df.with_columns(period=pl.format("{}Q{}", pl.col("year"), pl.col("quarter")))
-    periods = sorted(df["period"].unique().to_list())
+    upto = f"{ctx.year}Q{ctx.quarter}"  # a brief's trend stops at its quarter
+    periods = sorted(p for p in df["period"].unique().to_list() if p <= upto)
+    if not periods:
+        return None
     series = {}
     for cat in prog.sheet.categories:
         d = dict(df.filter(pl.col("category") == cat.code).select("period", "persons").iter_rows())

@@ -61,7 +61,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "beds_per_1000",
                 beds_per_1000=ctx.marked(
-                    f.fmt_num(None if per_1000 is None else float(f.rounded(per_1000, 1)), 1),
+                    None if per_1000 is None else f.fixed(per_1000, 1),
                     "beds_per_1000_elderly",
                 ),
             ),
