@@ -9,7 +9,8 @@ import polars as pl
 
 from civstat.report import formatting as f
 from civstat.report import levels
-from civstat.report.context import Context, Reporting, clean, codes_of, sheet_name
+from civstat.report.comparisons import sheet_name
+from civstat.report.context import Context, Reporting, clean, codes_of
 from civstat.report.model import Section, Table
 from civstat.report.phrases import _format, sentence
 from civstat.report.trace import Traced
