@@ -84,16 +84,19 @@ class Comparisons:
         """For a KPI over measures some townships may leave blank (an optional column: 儿童主任
         of 表13): None when the same townships give both its terms both years, else what
         数据说明 says of the year before (中儿童主任配备率的填报乡镇（街道）与本年不同（河口乡）) —
-        a rate over other townships is no base to compare with. Reached only when every
-        township's return is published both years (:meth:`comparable`)."""
+        a rate over other townships is no base to compare with. Only townships with published
+        returns both years count: one set up or ended (撤销) between them is no other reporter
+        (its figures are in the year's sums it reported in)."""
         kpi = next((k for k in self.contract.kpis if k["code"] == code), None)
         if kpi is None or kpi.get("denominator_period") == "previous_year_end":
             return None
         terms = [m for m in (kpi.get("numerator"), kpi.get("denominator")) if m]
         if code not in self._other_kpi_reporters:
-            towns = [self.r.measure_givers(year, self.quarter, self.codes, terms)
-                     for year in (self.year, self.year - 1)]
-            differ = sorted(towns[0] ^ towns[1]) if all(towns) else []
+            years = (self.year, self.year - 1)
+            towns = [self.r.measure_givers(year, self.quarter, self.codes, terms) for year in years]
+            both = set.intersection(*(self.r.measure_givers(year, self.quarter, self.codes, None)
+                                      for year in years))
+            differ = sorted((towns[0] ^ towns[1]) & both) if all(towns) else []
             names = self.r.division_names(differ)
             self._other_kpi_reporters[code] = (
                 f"中{self.kname(code)}的填报乡镇（街道）与本年不同（"

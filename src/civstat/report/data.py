@@ -101,17 +101,18 @@ class MartReader(levels.LevelQueries, ReturnQueries):
     _MEASURES = "fct_measures"
 
     def measure_givers(self, year: int, quarter: int, townships: list[str],
-                       measures: list[str]) -> set[str]:
+                       measures: list[str] | None) -> set[str]:
         """The townships (current codes) whose published figures of the period give every one of
-        ``measures`` (fct_measures, value not NULL: a blank column gives none)."""
-        if not self._has(self._MEASURES) or not measures:
+        ``measures`` (fct_measures, value not NULL: a blank column gives none); ``None``: those
+        with any published figure of the period (a return)."""
+        if not self._has(self._MEASURES) or measures == []:
             return set()
         rows = self._q(
             f"SELECT division_code FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
             "AND division_level = 'township' AND list_contains(?, division_code) "
-            "AND list_contains(?, measure_code) AND value IS NOT NULL "
-            "GROUP BY division_code HAVING count(DISTINCT measure_code) = ?",
-            [year, quarter, townships, measures, len(measures)])
+            "AND (? IS NULL OR list_contains(?, measure_code)) AND value IS NOT NULL "
+            "GROUP BY division_code HAVING ? IS NULL OR count(DISTINCT measure_code) = ?",
+            [year, quarter, townships, measures, measures or [], measures, len(measures or [])])
         return set(rows["division_code"].to_list())
 
     def measures(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
