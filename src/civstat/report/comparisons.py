@@ -48,10 +48,13 @@ class Comparisons:
             self.no_comparison.append((year, text))
         return False
 
+    def catalogue_kpi(self, code: str) -> dict:
+        """The KPI's entry in the programme catalogue ({} for no KPI of it)."""
+        return next((k for k in self.contract.kpis if k["code"] == code), {})
+
     def against_base(self, code: str) -> bool:
         """A KPI against the previous year-end (a growth): its ``complete`` covers the base."""
-        return any(k["code"] == code and k.get("denominator_period") == "previous_year_end"
-                   for k in self.contract.kpis)
+        return self.catalogue_kpi(code).get("denominator_period") == "previous_year_end"
 
     def other_reporters(self, code: str, quarter: int) -> str | None:
         """For a figure of an optional sheet: None when each township (at current boundaries)
@@ -87,8 +90,8 @@ class Comparisons:
         a rate over other townships is no base to compare with. Only townships with published
         returns both years count: one set up or ended (撤销) between them is no other reporter
         (its figures are in the year's sums it reported in)."""
-        kpi = next((k for k in self.contract.kpis if k["code"] == code), None)
-        if kpi is None or kpi.get("denominator_period") == "previous_year_end":
+        kpi = self.catalogue_kpi(code)
+        if not kpi or self.against_base(code):
             return None
         terms = [m for m in (kpi.get("numerator"), kpi.get("denominator")) if m]
         if code not in self._other_kpi_reporters:

@@ -107,13 +107,18 @@ class MartReader(levels.LevelQueries, ReturnQueries):
         with any published figure of the period (a return)."""
         if not self._has(self._MEASURES) or measures == []:
             return set()
-        rows = self._q(
-            f"SELECT division_code FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
-            "AND division_level = 'township' AND list_contains(?, division_code) "
-            "AND (? IS NULL OR list_contains(?, measure_code)) AND value IS NOT NULL "
-            "GROUP BY division_code HAVING ? IS NULL OR count(DISTINCT measure_code) = ?",
-            [year, quarter, townships, measures, measures or [], measures, len(measures or [])])
-        return set(rows["division_code"].to_list())
+        sql = (f"SELECT division_code FROM {self._MEASURES} WHERE year = ? AND quarter = ? "
+               "AND division_level = 'township' AND list_contains(?, division_code) "
+               "AND value IS NOT NULL")
+        params = [year, quarter, townships]
+        if measures is not None:
+            sql += " AND list_contains(?, measure_code)"
+            params.append(measures)
+        sql += " GROUP BY division_code"
+        if measures is not None:
+            sql += " HAVING count(DISTINCT measure_code) = ?"
+            params.append(len(measures))
+        return set(self._q(sql, params)["division_code"].to_list())
 
     def measures(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
         """Every measure of the divisions for the period (year to date at ``quarter``): the

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from civstat.report.formatting import cn_date
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -194,7 +196,7 @@ def moved_in(ctx) -> str:
     for name, day in rows.iter_rows():
         days.setdefault(day, []).append(name)
     return "；".join(ctx.ph["data_notes"]["moved_in"].format(
-        townships="、".join(names), day=f"{day.year}年{day.month}月{day.day}日")
+        townships="、".join(names), day=cn_date(day))
         for day, names in days.items())
 
 
@@ -239,7 +241,7 @@ def boundary_notes(ctx) -> list[str]:
     items = [
         g["boundary_move"][kind].format(
             townships="、".join(towns),
-            day=f"{day.year}年{day.month}月{day.day}日",
+            day=cn_date(day),
             source=names.get(src, src),
             target=names.get(dst, dst) if dst else "",
         )

@@ -53,7 +53,7 @@ def _cell(value, kind: str):
 def _terms(ctx: Context, code: str) -> tuple[str, str]:
     """The formats of a KPI's numerator and denominator: their measures' (元 to the 分, counts
     whole)."""
-    kpi = next((k for k in ctx.contract.kpis if k["code"] == code), {})
+    kpi = ctx.catalogue_kpi(code)
     return tuple(_kind(ctx, m) if m else "decimal"
                  for m in (kpi.get("numerator"), kpi.get("denominator")))
 
