@@ -224,7 +224,7 @@ def test_2008_names_no_township_not_yet_in_force(county):
     assert "四季度应报3个乡镇（街道），已发布2个" in text
     assert "2008年被质量审核拦截、未纳入统计的季报1份：河口镇2008年四季度（审核规则H3）" in text
     # 东城 and 山前: 160 beds / (7,000 + 6,000) aged 60+ × 1,000 = 12.3
-    assert "每千名老年人拥有养老床位12.3*张" in text
+    assert "每千名老年人拥有养老床位12.3张*" in text
     assert "* 每千名老年人养老床位：不含河口镇（2008年四季度数据未通过审核）" in text
     assert f"城市低保户105户{_sum('2008Q4', 1, 'urban')}人" in text and _sum("2008Q4", 1, "urban") == 188
 

@@ -183,7 +183,7 @@ def test_a_county_short_of_a_township_is_not_ranked_and_is_marked(short_city):
     row = next(line for line in text.splitlines() if line.strip().startswith("清河县"))
     assert f"{100 * rural / 10_000:.1f}*" in row  # 表2: its rate marked
     # 80 beds per 8,000 people aged 60+ everywhere: a level per something keeps its decimal
-    assert "每千名老年人拥有养老床位10.0*张" in text  # (short of 白庙乡)
+    assert "每千名老年人拥有养老床位10.0张*" in text  # (short of 白庙乡)
     wb = openpyxl.load_workbook(short_city["xlsx"])
     ranked = {r[3] for r in wb["县（市、区）排名"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert "清河县" not in ranked and {"北山县", "河西县"} <= ranked

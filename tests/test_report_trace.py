@@ -32,12 +32,12 @@ def test_sentence_knows_where_its_figures_are():
         b=Fig("增加5人", "t2"),
         missing=None,
     )
-    assert s == "共1,234*人，比上年增加5人。"
+    assert s == "共1,234人*，比上年增加5人。"  # the mark after the unit
     assert isinstance(s, Traced)
     assert segments(s) == [
         ("共", None),
-        ("1,234*", "t1"),
-        ("人，比上年", None),
+        ("1,234", "t1"),
+        ("人*，比上年", None),
         ("增加5人", "t2"),
         ("。", None),
     ]

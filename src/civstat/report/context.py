@@ -18,10 +18,8 @@ from civstat.report.comparisons import Comparisons, codes_of
 from civstat.report.data import MartReader, Scope
 from civstat.report.figures import Figures
 from civstat.report.model import Table
-from civstat.report.phrases import render_clauses, sentence, summary_phrases
+from civstat.report.phrases import MARK, render_clauses, sentence, summary_phrases
 from civstat.report.trace import Tracer
-
-MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
 
 
 @dataclass

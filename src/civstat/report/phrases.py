@@ -16,6 +16,9 @@ import yaml
 from civstat.report.trace import join, spans_of
 
 PHRASES_PATH = Path(__file__).with_name("phrases.yaml")
+MARK = "*"  # a figure built from an aggregate short of a township (footnoted)
+# words a sentence may count in after a figure, beside the catalogue's units (3名, 2起, 1.2个百分点)
+_COUNT_WORDS = ("名", "位", "家", "起", "条", "所", "处", "个百分点")
 
 
 class _Formatter(string.Formatter):
@@ -79,20 +82,52 @@ def render_clauses(clauses, phrases: dict | None = None, **values) -> str | None
     return join(kept, phrases["joiner"], phrases["end"])
 
 
+@lru_cache(maxsize=1)
+def _units() -> tuple[str, ...]:
+    """The units a clause may write after a figure (the catalogue's: 人, 人次, 张 of 张/千人 …,
+    and count words), longest first."""
+    from civstat.contract import load_contract
+
+    contract, found = load_contract(), set(_COUNT_WORDS) | {"万元"}
+    for prog in contract.programmes:
+        found |= {m.get("unit") or "" for m in prog.measures}
+        found |= {c.unit or "" for c in prog.sheet.columns}
+    found |= {k.get("unit") or "" for k in contract.kpis}
+    units = {u.split("/")[0] for u in found if u and "\u4e00" <= u[0] <= "\u9fff"}  # not %, ratio
+    return tuple(sorted(units, key=len, reverse=True))
+
+
+def _unit_after(text: str) -> str | None:
+    """The unit ``text`` starts with, standing alone (``人，``, ``人次``; not 个 of 个乡镇)."""
+    for unit in _units():
+        if text.startswith(unit):
+            rest = text[len(unit):len(unit) + 1]
+            return unit if not rest or not ("\u4e00" <= rest <= "\u9fff") else None
+    return None
+
+
 def _format(clause: str, values: dict) -> tuple[str, list]:
-    """The clause filled in, and where its traced figures stand (:mod:`civstat.report.trace`)."""
+    """The clause filled in, and where its traced figures stand (:mod:`civstat.report.trace`).
+    A figure ending in MARK that the clause writes its unit after has its mark after the unit."""
+    parsed = list(_FMT.parse(clause))
     out, spans, pos = [], [], 0
-    for literal, name, spec, conv in _FMT.parse(clause):
+    for i, (literal, name, spec, conv) in enumerate(parsed):
         out.append(literal)
         pos += len(literal)
         if name is None:
             continue
         value = values[name]
         piece = _FMT.format_field(_FMT.convert_field(value, conv), spec or "")
+        following = parsed[i + 1][0] if i + 1 < len(parsed) else ""
+        moved = piece.endswith(MARK) and (unit := _unit_after(following)) is not None
+        if moved:
+            piece = piece[:-len(MARK)]
         if not conv and not spec:
-            spans += [(a + pos, b + pos, t) for a, b, t in spans_of(value)]
+            spans += [(a + pos, min(b, len(piece)) + pos, t) for a, b, t in spans_of(value)]
         out.append(piece)
         pos += len(piece)
+        if moved:
+            parsed[i + 1] = (unit + MARK + following[len(unit):], *parsed[i + 1][1:])
     return "".join(out), spans
 
 
