@@ -126,16 +126,8 @@ select
     d.*,
     cur.division_name as current_division_name,
     {%- for level in ['county', 'city', 'province'] %}
-    case
-        {%- for s in steps %}
-        when {{ s }}.division_level = '{{ level }}' then {{ s }}.division_code
-        {%- endfor %}
-    end as {{ level }}_code,
-    case
-        {%- for s in steps %}
-        when {{ s }}.division_level = '{{ level }}' then {{ s }}.division_name
-        {%- endfor %}
-    end as {{ level }}_name{{ ',' if not loop.last }}
+    {{ ancestor_at_level(level, steps) }} as {{ level }}_code,
+    {{ ancestor_at_level(level, steps, 'division_name') }} as {{ level }}_name{{ ',' if not loop.last }}
     {%- endfor %}
 from divisions as d
 left join linked as cur on cur.division_code = d.current_division_code

@@ -19,11 +19,7 @@ listed as (
     select
         d.division_code,
         {%- for level in levels %}
-        case
-            {%- for p in ['d', 'p1', 'p2', 'p3'] %}
-            when {{ p }}.division_level = '{{ level }}' then {{ p }}.division_code
-            {%- endfor %}
-        end as {{ level }}_listed{{ ',' if not loop.last }}
+        {{ ancestor_at_level(level, ['d', 'p1', 'p2', 'p3']) }} as {{ level }}_listed{{ ',' if not loop.last }}
         {%- endfor %}
     from divisions as d
     left join divisions as p1 on p1.division_code = d.parent_code
