@@ -305,8 +305,9 @@ class Figures:
     # -- rankings ---------------------------------------------------------------------------
     def ranking(self, code: str, among: list[str] | None = None) -> list[tuple[str, str, float]]:
         """(code, name, value) of the divisions the scope ranks (``among``: others), best
-        (highest) first."""
-        among = self.siblings if among is None else among
+        (highest) first; the scope's own units leave out those short of a township."""
+        own = among is None
+        among = self.siblings if own else among
         if self.is_kpi(code):
             df = self.k_now.filter(pl.col("kpi_code") == code)
         else:
@@ -317,7 +318,7 @@ class Figures:
                     names, default=pl.col("division_code")
                 )
             )
-        if among is self.siblings:  # counties short of a township are no county's figure
+        if own:  # counties short of a township are no county's figure
             among = [d for d in among if d not in self.unranked(code)]
         df = (
             df.filter(pl.col("division_code").is_in(among))
