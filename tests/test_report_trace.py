@@ -44,6 +44,18 @@ def test_sentence_knows_where_its_figures_are():
     assert segments("无数字") == [("无数字", None)]
 
 
+def test_a_mark_stands_after_the_unit_the_clause_writes():
+    phrases = {"joiner": "，", "end": "。"}
+    marked = {"a": Fig("1", "t1") + "*", "b": Fig("10.0", "t2") + "*", "n": Fig("3", "t3") + "*"}
+    s = render_clauses(["期末待安置{a}人次", "养老床位{b}张", "{n}个乡镇未报送"], phrases, **marked)
+    # 人次 whole (the longest unit), 张 before the joiner; 个 of 个乡镇 is no unit standing alone
+    assert s == "期末待安置1人次*，养老床位10.0张*，3*个乡镇未报送。"
+    assert segments(s)[:4] == [("期末待安置", None), ("1", "t1"), ("人次*，养老床位", None),
+                               ("10.0", "t2")]
+    unmarked = render_clauses("期末待安置{a}人", phrases, a=Fig("1", "t1"))
+    assert unmarked == "期末待安置1人。"
+
+
 # -- the county's HTML ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def county(demo_env, tmp_path_factory):
