@@ -214,6 +214,25 @@ def _kpi_trace(data: dict, code: str, division: str) -> dict:
     return hits[0]
 
 
+def test_kpi_trace_says_how_many_townships_gave_its_terms(county, wh):
+    """A KPI of an optional sheet or column (儿童主任配备率 …) that some townships left out: its
+    popover says how many of those counted gave its terms, as kpi_annual counts them; a KPI
+    every township gave says nothing of it."""
+    report, data = county["report"], county["data"]
+    rows = wh.execute(
+        "SELECT kpi_code, townships_included, townships_reporting FROM kpi_annual "
+        "WHERE year = ? AND division_code = ?", [YEAR, report.division_code]).fetchall()
+    traced = {t["code"]: t for t in data["traces"].values() if t["kind"] == "kpi"
+              and t["division"] == report.division_code and t.get("coverage")}
+    short = [(code, rep) for code, inc, rep in rows if rep < inc and code in traced]
+    whole = [code for code, inc, rep in rows if rep == inc and code in traced]
+    assert short and whole  # the demo county has both kinds
+    for code, rep in short:
+        assert f"其中{rep}个填报了该指标的分子和分母" in traced[code]["coverage"], code
+    for code in whole:
+        assert "填报了该指标" not in traced[code]["coverage"], code
+
+
 def test_kpi_trace_quotes_the_warehouse(county, wh):
     report, data = county["report"], county["data"]
     code = "dibao_coverage_rate_rural"

@@ -17,6 +17,7 @@ select
     unit,
     townships_expected,
     townships_included,
+    townships_reporting,
     complete,
     townships_missing,
     counties_expected,

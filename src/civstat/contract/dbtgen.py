@@ -294,6 +294,8 @@ def kpi_examples_yml(contract: Contract) -> str:
             "        rows:",
             ("          - {division_code: X, division_level: township, period: 2023Q4, "
              "townships_expected: 1, townships_included: 1, townships_included_year: 1}"),
+            "      - input: ref('int_township_measures')",
+            "        rows: []",
             "      - input: ref('division_moves')",
             "        rows: []",
             "      - input: ref('int_division_measures')",

@@ -75,18 +75,23 @@ class MartReader(levels.LevelQueries, ReturnQueries):
     _COVERAGE = "townships_expected, townships_included, complete, townships_missing"
 
     def kpis(self, year: int, quarter: int, division_codes: list[str]) -> pl.DataFrame:
-        """KPI rows for the period (year to date at ``quarter``); ``kpi_annual`` at Q4."""
+        """KPI rows for the period (year to date at ``quarter``); ``kpi_annual`` at Q4. Their
+        coverage, and ``townships_reporting``: of those included, the townships that gave the
+        KPI's terms (NULL from a warehouse built before it was counted)."""
+        table = "kpi_annual" if quarter == 4 else "kpi_quarterly"
+        reporting = ("townships_reporting" if self._has(table, "townships_reporting")
+                     else "NULL::INTEGER AS townships_reporting")
         if quarter == 4:
             sql = (
                 "SELECT division_code, division_name, division_level, year, 4 AS quarter, kpi_code, "
-                f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE} FROM kpi_annual "
-                "WHERE year = ? AND list_contains(?, division_code)"
+                f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE}, {reporting} "
+                "FROM kpi_annual WHERE year = ? AND list_contains(?, division_code)"
             )
             return self._q(sql, [year, division_codes])
         sql = (
             "SELECT division_code, division_name, division_level, year, quarter, kpi_code, "
-            f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE} FROM kpi_quarterly "
-            "WHERE year = ? AND quarter = ? AND list_contains(?, division_code)"
+            f"kpi_name_zh, value, numerator, denominator, unit, {self._COVERAGE}, {reporting} "
+            "FROM kpi_quarterly WHERE year = ? AND quarter = ? AND list_contains(?, division_code)"
         )
         return self._q(sql, [year, quarter, division_codes])
 

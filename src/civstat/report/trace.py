@@ -322,6 +322,9 @@ class Tracer:
         if missing:
             names = self.ctx.r.division_names(missing)
             text += "；缺" + "、".join(names.get(c, c) for c in missing)
+        reporting = row.get("townships_reporting")  # a KPI of an optional sheet or column
+        if reporting is not None and reporting < inc:
+            text += f"；其中{reporting}个填报了该指标的分子和分母，其余未填报"
         return text
 
     def _mtext(self, measure: str | None, value) -> str | None:

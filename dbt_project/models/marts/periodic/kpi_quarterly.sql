@@ -14,6 +14,9 @@
 -- whole base as a fall; numerator and denominator stay for audit). A previous year with no
 -- data at all leaves the value NULL. A growth of a weighted mean (保障标准) is NULL for a division
 -- a township moved into since the previous year-end (division_moves).
+-- townships_reporting counts the townships whose published returns gave the KPI's terms: below
+-- townships_included where some left out the optional sheet or column it is built on (the
+-- contract: such a township has no figures for that programme; the report says so).
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -102,6 +105,45 @@ grid as (
     cross join definitions
 ),
 
+-- the townships whose published returns gave each KPI's terms: its numerator in the period and,
+-- from the same township at current boundaries, its denominator in the denominator's period (the
+-- previous year-end for a growth); counted by the code they reported under, as coverage counts
+-- them (before a merger the absorbed township and its successor are two)
+township_terms as (
+    select distinct division_code, current_division_code, county_code, city_code, province_code,
+        year, quarter, measure_code
+    from {{ ref('int_township_measures') }}
+),
+
+term_givers as (
+    select distinct n.division_code as township_code, n.current_division_code, n.county_code,
+        n.city_code, n.province_code, g.period, g.kpi_code
+    from (select distinct period, year, quarter, kpi_code, numerator_measure, denominator_measure,
+              den_year, den_quarter from grid) as g
+    inner join township_terms as n
+        on n.year = g.year
+        and n.quarter = g.quarter
+        and n.measure_code = g.numerator_measure
+    left join township_terms as d
+        on d.current_division_code = n.current_division_code
+        and d.year = g.den_year
+        and d.quarter = g.den_quarter
+        and d.measure_code = g.denominator_measure
+    where g.denominator_measure is null or d.measure_code is not null
+),
+
+giver_levels as (
+    {{ division_level_rows('term_givers', ['period', 'kpi_code', 'township_code']) }}
+),
+
+reporting as (
+    select division_code, division_level, period, kpi_code,
+        count(distinct township_code) as townships_reporting
+    from giver_levels
+    where division_code is not null
+    group by division_code, division_level, period, kpi_code
+),
+
 joined as (
     select
         grid.*,
@@ -152,6 +194,7 @@ select
     cast(j.unit as varchar) as unit,
     cast(c.townships_expected as integer) as townships_expected,
     cast(c.townships_included_kpi as integer) as townships_included,
+    cast(coalesce(r.townships_reporting, 0) as integer) as townships_reporting,
     cast(c.townships_included_kpi >= c.townships_expected and (not j.needs_base or c.base_complete) as boolean) as complete,
     cast(c.townships_missing_kpi as {{ civstat_array_type('varchar') }}) as townships_missing,
     cast(c.counties_expected as integer) as counties_expected,
@@ -161,6 +204,11 @@ select
 from joined as j
 left join {{ ref('int_divisions_resolved') }} as d using (division_code)
 {{ division_name_in_force('j.division_code', 'j.year', 'j.quarter') }}
+left join reporting as r
+    on r.division_code = j.division_code
+    and r.division_level = j.division_level
+    and r.period = j.period
+    and r.kpi_code = j.kpi_code
 left join kpi_coverage as c
     on c.division_code = j.division_code
     and c.division_level = j.division_level
