@@ -391,7 +391,9 @@ def ingest(con, raw_dir, reference_dir, *, periods=None, quarantine_dir=None,
            reread: bool = False) -> IngestResult:
     """Read the drop zone (all ``YYYYQq`` folders, or only ``periods``) into the raw layer;
     with ``reread``, read again the loaded returns an older reader read
-    (:mod:`civstat.ingest.reread`)."""
+    (:mod:`civstat.ingest.reread`). Over 100 returns are parsed in two worker processes unless
+    ``workers`` says otherwise: a script calling this must do so under
+    ``if __name__ == "__main__":``, as the workers import the script again (``forkserver``)."""
     with _gc_paused():
         return _ingest(con, raw_dir, reference_dir, periods=periods,
                        quarantine_dir=quarantine_dir, progress=progress, workers=workers,
