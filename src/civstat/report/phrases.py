@@ -93,8 +93,12 @@ def _units() -> tuple[str, ...]:
         found |= {m.get("unit") or "" for m in prog.measures}
         found |= {c.unit or "" for c in prog.sheet.columns}
     found |= {k.get("unit") or "" for k in contract.kpis}
-    units = {u.split("/")[0] for u in found if u and "\u4e00" <= u[0] <= "\u9fff"}  # not %, ratio
+    units = {u.split("/")[0] for u in found if u and _han(u[0])}  # not %, ratio
     return tuple(sorted(units, key=len, reverse=True))
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _unit_after(text: str) -> str | None:
@@ -102,7 +106,7 @@ def _unit_after(text: str) -> str | None:
     for unit in _units():
         if text.startswith(unit):
             rest = text[len(unit):len(unit) + 1]
-            return unit if not rest or not ("\u4e00" <= rest <= "\u9fff") else None
+            return None if rest and _han(rest) else unit
     return None
 
 

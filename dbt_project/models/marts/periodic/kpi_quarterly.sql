@@ -116,7 +116,7 @@ township_terms as (
 ),
 
 term_givers as (
-    select distinct n.division_code as township_code, n.current_division_code, n.county_code,
+    select n.division_code as township_code, n.current_division_code, n.county_code,
         n.city_code, n.province_code, g.period, g.kpi_code
     from (select distinct period, year, quarter, kpi_code, numerator_measure, denominator_measure,
               den_year, den_quarter from grid) as g
@@ -140,7 +140,6 @@ reporting as (
     select division_code, division_level, period, kpi_code,
         count(distinct township_code) as townships_reporting
     from giver_levels
-    where division_code is not null
     group by division_code, division_level, period, kpi_code
 ),
 
