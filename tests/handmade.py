@@ -16,6 +16,7 @@ import duckdb
 import openpyxl
 import xlwt
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from civstat.ingest import IngestResult, ingest
 
@@ -162,18 +163,24 @@ EXCEL_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17,
 
 def write_xls(path: Path, sheets: dict[str, Rows],
               merges: dict[str, list[str]] | None = None,
-              hidden: dict[str, list[int]] | None = None) -> Path:
+              hidden: dict[str, list[int]] | None = None,
+              formats: dict[str, dict[str, str]] | None = None) -> Path:
     """A workbook written cell by cell with xlwt (the .xls format), whatever ``path`` is named;
     a date is written without a number format (Excel shows its serial, as a clerk's copy may);
     an Excel error text (``#REF!``) is written as an error cell, as openpyxl does in an xlsx;
-    ``merges``: sheet → ranges (A1:B1); ``hidden``: sheet → rows hidden (1-based)."""
+    ``merges``: sheet → ranges (A1:B1); ``hidden``: sheet → rows hidden (1-based);
+    ``formats``: sheet → cell (H2) → its number format (``0.00"万"``)."""
     book = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
+        styled = {coordinate_to_tuple(cell): xlwt.easyxf(num_format_str=code)
+                  for cell, code in (formats or {}).get(name, {}).items()}
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value in EXCEL_ERRORS:
                     sheet.row(r).set_cell_error(c, EXCEL_ERRORS[value])
+                elif (r + 1, c + 1) in styled:
+                    sheet.write(r, c, value, styled[(r + 1, c + 1)])
                 elif value is not None:
                     sheet.write(r, c, value)
         for rng in (merges or {}).get(name, []):

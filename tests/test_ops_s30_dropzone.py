@@ -96,10 +96,10 @@ def test_a_resubmission_says_what_it_replaced_or_why_it_did_not(site):
         "2024-10-20) replaces the earlier version of 2024Q3/城关.xlsx (填报日期 2024-10-08, 2024Q3), "
         "which stays on record"),
         ("更正重报 / resubmitted: 2024Q3/白庙(更正).xlsx(填报日期 2024-10-01)未取代现行的2024Q3/白庙.xlsx"
-        "(填报日期 2024-10-08, 2024Q3):以填报日期最新者为准;如它才是更正的报表,请改正其填报日期 / "
+        "(填报日期 2024-10-08, 2024Q3):以填报日期最新者为准(同一天的以文件时间为准);如它才是更正的报表,请改正其填报日期 / "
         "2024Q3/白庙(更正).xlsx (填报日期 2024-10-01) did not replace the current 2024Q3/白庙.xlsx "
-        "(填报日期 2024-10-08, 2024Q3): the latest 填报日期 wins; if it is the correction, correct "
-        "its 填报日期"),
+        "(填报日期 2024-10-08, 2024Q3): the latest 填报日期 wins (of one day, the later file); if it "
+        "is the correction, correct its 填报日期"),
     ]
     con = duckdb.connect(str(site / "civstat.build.duckdb"), read_only=True)
     try:

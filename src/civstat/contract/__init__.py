@@ -164,6 +164,7 @@ class Contract:
     note_prefixes: tuple[str, ...] = ()
     approximate_words: tuple[str, ...] = ()
     digit_lookalikes: tuple[str, ...] = ()  # letters typed for digits (12O): no figure
+    magnitude_letters: dict[str, str] = field(default_factory=dict)  # 38w: 38万
     unread_rate_periods: tuple[str, ...] = ()
     units_row_labels: tuple[str, ...] = ()
     sheet_name_suffixes: tuple[str, ...] = ()  # 低保统计表: words after a sheet's name
@@ -279,6 +280,15 @@ def programme_files(directory: Path | None = None) -> list[Path]:
     return sorted((directory or CONTRACT_DIR / "programmes").glob("*.yaml"))
 
 
+def _footer_prefixes(raw: dict) -> tuple[str, ...]:
+    """``footer_prefixes`` and the labels (header and synonyms) of the cover's ``footer_fields``
+    (填报人, 经办人, 审核人, 联系电话, 填报日期 …): a sheet's foot signed as the cover is."""
+    fields = {f["name"]: f for f in raw["cover"]["fields"]}
+    signed = [label for name in raw.get("footer_fields") or ()
+              for label in (fields[name]["header"], *(fields[name].get("synonyms") or ()))]
+    return tuple(dict.fromkeys((*raw["footer_prefixes"], *signed)))
+
+
 @cache
 def load_contract(path: Path | None = None) -> Contract:
     """The catalogue: ``return.yaml`` + every ``programmes/*.yaml`` (in their ``order``)."""
@@ -300,7 +310,7 @@ def load_contract(path: Path | None = None) -> Contract:
         unit_conversions={
             k: (v["canonical"], float(v["factor"])) for k, v in raw["unit_conversions"].items()
         },
-        footer_prefixes=tuple(raw["footer_prefixes"]),
+        footer_prefixes=_footer_prefixes(raw),
         total_labels=tuple(raw["total_labels"]),
         other_period_words=tuple(raw.get("other_period_words") or ()),
         current_period_words=tuple(raw.get("current_period_words") or ()),
@@ -311,6 +321,7 @@ def load_contract(path: Path | None = None) -> Contract:
         note_prefixes=tuple(raw.get("note_prefixes") or ()),
         approximate_words=tuple(raw.get("approximate_words") or ()),
         digit_lookalikes=tuple(raw.get("digit_lookalikes") or ()),
+        magnitude_letters={str(k): str(v) for k, v in (raw.get("magnitude_letters") or {}).items()},
         unread_rate_periods=tuple(raw.get("unread_rate_periods") or ()),
         units_row_labels=tuple(raw.get("units_row_labels") or ()),
         sheet_name_suffixes=tuple(raw.get("sheet_name_suffixes") or ()),

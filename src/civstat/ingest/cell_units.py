@@ -96,11 +96,19 @@ def cell_factor(col_unit: str | None, unit: str | None) -> float | None:
     * :class:`RateFigure` for another rate (``380元/人`` in a total, ``800元/户·月``);
     * :class:`OtherCount` for another thing's unit (``12间`` under 户, ``210元`` under 人);
     * :class:`LookalikeDigit` for a letter typed for a digit (``12O``);
-    * :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``)."""
+    * :class:`VagueNumber` for a rough word or an unconverted magnitude (``2万余``, ``3千人``).
+
+    A letter typed for a magnitude (``38w``: contract ``magnitude_letters``) is its character."""
     if not unit:
         return None
-    if unit[:1] in load_contract().digit_lookalikes:
+    contract = load_contract()
+    if unit[:1] in contract.digit_lookalikes:
         raise LookalikeDigit(unit)
+    if (letter := contract.magnitude_letters.get(unit[:1])) and (len(unit) == 1 or not unit[1].isascii()):
+        try:  # 38w, 3.2W人: 38万, 3.2万人 (a refusal quotes what was typed: 380k)
+            return cell_factor(col_unit, letter + unit[1:])
+        except VagueNumber as exc:
+            raise type(exc)(unit) from None
     unit = norm(unit).removesuffix("整")
     if unit.startswith("(") and unit.endswith(")"):
         unit = unit[1:-1]  # 380000(元)

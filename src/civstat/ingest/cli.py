@@ -99,9 +99,10 @@ def resubmission_notes(con, files: list[str]) -> list[tuple[bool, str]]:
                     f"{other} ({other_en}, {period}), which stays on record")
         else:
             line = (f"{file}({zh})未取代现行的{same}{other}({other_zh}, {period}):"
-                    "以填报日期最新者为准;如它才是更正的报表,请改正其填报日期 / "
+                    "以填报日期最新者为准(同一天的以文件时间为准);如它才是更正的报表,请改正其填报日期 / "
                     f"{file} ({en}) did not replace the current {other} ({other_en}, "
-                    f"{period}): the latest 填报日期 wins; if it is the correction, "
+                    f"{period}): the latest 填报日期 wins (of one day, the later file); if it is the "
+                    "correction, "
                     "correct its 填报日期")
         notes.append((bool(current), line))
     return notes

@@ -1,4 +1,4 @@
-"""Figures a cell's number format shows in another magnitude.
+r"""Figures a cell's number format shows in another magnitude.
 
 A clerk can type 38 in a 累计支出低保资金(元) cell and give it the format ``0.00"万"``: the sheet
 shows 38.00万, the file holds 38, and calamine reads 38 — 38 元 where the clerk meant 380,000.
@@ -7,10 +7,11 @@ cell whose format appends a magnitude (万, 万元, 千元 …) to the number as
 read with that unit, as if typed after it (``38万``: :func:`civstat.ingest.cell_units.cell_factor`),
 and a ``display_unit`` finding names the cell.
 
-A format that shows a full figure scaled (``0!.0000"万元"`` shows 380000 as 38.0000万元; a
+A format that shows a full figure scaled (``0!.0000"万元"``, ``0\.0000"万元"`` or
+``0"."0000"万元"`` show 380000 as 38.0000万元: a literal point before the last four digits; a
 thousands comma before the text, ``0,"千元"``, divides by a thousand) holds the full figure: it
 is read as stored. Only workbooks whose styles name such a unit are looked at further, so an
-ordinary return costs one small read.
+ordinary return costs one small read. An ``.xls`` is read the same way, its formats through xlrd.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from civstat.ingest.biff import xls_book, xls_sheet
 from civstat.ingest.columns import is_numeric
 from civstat.ingest.limits import Checked
 from civstat.ingest.refusal import Finding
@@ -31,7 +33,8 @@ _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
 _NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
 _SHOWN = re.compile(r'"([^"]*[万千亿][^"]*)"|\\([万千亿])')  # the text a format appends
-_SCALED = re.compile(r'!\.|\\\.|,+(?=\s*(?:"|\\|$))')  # 0!.0000"万": a full figure shown scaled
+# 0!.0000"万", 0\.0000"万", 0"."0000"万" (a literal point), 0,"千元": a full figure shown scaled
+_SCALED = re.compile(r'!\.|\\\.|"\."|,+(?=\s*(?:"|\\|$))')
 _MAGNITUDES = tuple(c.encode() for c in "万千亿")
 _STYLE = re.compile(rb'\bs="(\d+)"')
 
@@ -46,10 +49,8 @@ def shown_units(read: Callable[[str], bytes]) -> dict[int, str]:
         return {}
     units = {}
     for fmt_id, code in _NUMFMT.findall(styles):
-        text = html.unescape(code.decode("utf-8", "replace")).split(";")[0]
-        shown = _SHOWN.search(text)
-        if shown and not _SCALED.search(text):
-            units[int(fmt_id)] = (shown[1] or shown[2]).strip()
+        if unit := shown_unit(html.unescape(code.decode("utf-8", "replace"))):
+            units[int(fmt_id)] = unit
     xfs = _CELLXFS.search(styles)
     if not units or xfs is None:
         return {}
@@ -59,6 +60,14 @@ def shown_units(read: Callable[[str], bytes]) -> dict[int, str]:
         if fmt and int(fmt[1]) in units:
             out[i] = units[int(fmt[1])]
     return out
+
+
+def shown_unit(code: str) -> str | None:
+    """The unit a number format ``code`` appends to a figure as stored (``0.00"万"``: 万), None
+    when it appends none or shows a full figure scaled (``0!.0000"万元"``)."""
+    text = code.split(";")[0]
+    shown = _SHOWN.search(text)
+    return None if shown is None or _SCALED.search(text) else (shown[1] or shown[2]).strip()
 
 
 def read_shown_units(checked: Checked, grids, plans) -> None:
@@ -79,6 +88,34 @@ def read_shown_units(checked: Checked, grids, plans) -> None:
             cells = _styled(read(members[plan.name]), styles)
         except (KeyError, ValueError):
             continue
+        if cells:
+            _append_units(plan, cells, grids.leads.get(plan.name, 0))
+
+
+def read_xls_shown_units(data: bytes, grids, plans) -> None:
+    """:func:`read_shown_units` of an .xls: its cells' formats as xlrd reads them."""
+    book = xls_book(data)
+    if book is None:
+        return
+    units = {}
+    for key, fmt in book.format_map.items():
+        code = fmt.format_str or ""
+        if any(m in code for m in "万千亿") and (unit := shown_unit(code)):
+            units[key] = unit
+    if not units:
+        return
+    styles = {i: units[xf.format_key] for i, xf in enumerate(book.xf_list)
+              if xf.format_key in units}
+    for plan in plans:
+        sheet = xls_sheet(data, plan.name) if styles and plan.rows else None
+        if sheet is None:
+            continue
+        cells = {}
+        for record, _, _ in plan.rows:
+            r = record["source_row"] - 1
+            for c in range(sheet.row_len(r) if r < sheet.nrows else 0):
+                if (unit := styles.get(sheet.cell_xf_index(r, c))) is not None:
+                    cells[(r, c)] = unit
         if cells:
             _append_units(plan, cells, grids.leads.get(plan.name, 0))
 

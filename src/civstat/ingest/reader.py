@@ -22,7 +22,7 @@ from civstat.contract import Sheet, load_contract
 from civstat.ingest.cell_batch import CellBatch
 from civstat.ingest.columns import SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover, recount_1904
-from civstat.ingest.formats import read_shown_units
+from civstat.ingest.formats import read_shown_units, read_xls_shown_units
 from civstat.ingest.formulas import (
     refuse_blank_rows,
     refuse_false_blanks,
@@ -392,6 +392,7 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
                                 plans)
     elif fmt == "xls":  # hidden rows, and error values calamine reads as empty (BIFF records)
         data = content.data if content else first.read_bytes()
+        read_xls_shown_units(data, grids, plans)
         refuse_hidden(xls_hidden(data), grids, plans)
         read_stored(xls_stored(data), grids, plans, xls_1904(data))
         if dated and xls_1904(data)():

@@ -180,11 +180,14 @@ def _write_one_by_one(con, loads: list[Load]) -> list[tuple[Load, str]]:
 
 
 def refresh_current(con) -> None:
-    """Newest return per (township, quarter) is current; earlier ones point at it. A withdrawn
-    return (raw.withdrawals, not restored) is never current and points at nothing: the newest
-    of the others is current, or none is. Returns sent at the same time (no 填报日期, the same
-    file time) are told apart by their content (submission id), never by their file's name,
-    which a move or rename changes."""
+    """Newest return per (township, quarter) is current; earlier ones point at it. Newest is
+    the latest day sent (its 填报日期, else its file's date), then, of one day, the latest file
+    time: a 填报日期 states a day, no hour, so a correction dated 10月9日 is newer than the
+    return without a 填报日期 whose file was saved at 10:00 that day, when its own file is
+    later. A withdrawn return (raw.withdrawals, not restored) is never current and points at
+    nothing: the newest of the others is current, or none is. Returns sent at the same time
+    (no 填报日期, the same file time) are told apart by their content (submission id), never by
+    their file's name, which a move or rename changes."""
     con.execute(
         f"""
         UPDATE raw.submissions s SET is_current = r.rn = 1 AND NOT r.withdrawn,
@@ -197,7 +200,8 @@ def refresh_current(con) -> None:
                               AS withdrawn
                   FROM raw.submissions)
             WINDOW w AS (PARTITION BY division_code, period
-                         ORDER BY withdrawn, submitted_at DESC, file_mtime DESC, submission_id DESC)
+                         ORDER BY withdrawn, CAST(submitted_at AS DATE) DESC, file_mtime DESC,
+                                  submission_id DESC)
         ) r
         WHERE s.submission_id = r.submission_id
           AND (s.is_current IS DISTINCT FROM (r.rn = 1 AND NOT r.withdrawn)

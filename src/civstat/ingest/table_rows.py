@@ -9,6 +9,8 @@ means — and what a sheet of one row means.
   adds up the detail rows, so they would count for nothing.
 * An event row saying nothing happened (``本季度无自然灾害发生`` / ``无`` in its date cell, contract
   ``nothing_texts``) is no event: left out, with a finding; with figures beside it, refused.
+* A row of an institution or event whose every filled cell says none (无, —, /) is no row: left
+  out, with a finding.
 * Two event rows identical in every cell both count (a flood listed per village may repeat
   its figures), with a finding naming both: a row copied twice would count twice.
 * A listed text (灾害种类, 机构类型) written otherwise is its listed value, an unlisted one a
@@ -43,7 +45,7 @@ def settle_rows(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> li
     elif sheet.row_kind in ("entity", "event"):
         if sheet.row_kind == "event":
             rows = _no_events(plan, rows)
-        rows = _titles_left_out(plan, rows, names)
+        rows = _titles_left_out(plan, _said_none(plan, rows, names), names)
         settle_choices(plan, rows)
         if sheet.row_kind == "entity":
             _named_once(plan, rows)
@@ -119,6 +121,28 @@ def _no_events(plan: SheetPlan, rows: list[dict]) -> list[dict]:
             "January on: the year's earlier events are still listed row by row)",
             sheet=plan.name, row=r))
     return [row for row in rows if id(row) not in left] if left else rows
+
+
+def _said_none(plan: SheetPlan, rows: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """Rows of institutions or events whose every cell filled in says none (无, —, /: a
+    township with no institution striking its row through): no row, left out with a finding
+    (``none_row``); read, they were an institution named 无, of a type 无."""
+    key, kept = _key_column(plan.sheet), []
+    for row in rows:
+        said = [row.get(n) for n in names if row.get(n) is not None]
+        if row.get("is_total") or not said or not all(
+                isinstance(v, str) and is_empty(v) for v in said):
+            kept.append(row)
+            continue
+        r, text = row["source_row"], said[0].strip()
+        plan.findings.append(Finding(
+            "none_row", f"第{r}行只写了“{text}”,没有一项数据,不是一{_ONE[plan.sheet.row_kind]},未读取",
+            f"row {r} holds {text!r} alone, no data: no {plan.sheet.row_kind}, not read",
+            sheet=plan.name, row=r, column=_header(plan, key) if key else None))
+    return kept
+
+
+_ONE = {"entity": "个机构", "event": "起事件"}
 
 
 def _key_column(sheet):

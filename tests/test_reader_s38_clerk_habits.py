@@ -1,0 +1,193 @@
+"""Clerks' habits that loaded wrong figures or refused whole returns, on returns written cell by
+cell here (openpyxl, xlwt), never by civstat's template or generator:
+
+* ``0"."0000"万元"`` shows a full figure in 万元 (the point a quoted literal, as ``0!.0000``):
+  read as stored — it was multiplied by 10,000; an ``.xls`` whose format appends 万 to a figure
+  typed in 万 is read in 万 as an ``.xlsx`` is — it was read in 元.
+* A row of 表6 (or 表5) struck through with 无, — or / is no institution (event) — it loaded as
+  an institution named 无 of a type 无.
+* A correction dated the same day (a 填报日期 states no hour) replaces the return without a
+  填报日期 whose file was saved earlier that day — the original stayed current.
+* 38w is 38万 (380,000); 380k is refused as 380千 is — 38w loaded as 38.
+* A sheet signed at its foot as its cover is (经办人:, 统计人:, 联系人:) loads — it was refused.
+Figures are checked against values written by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import openpyxl
+from handmade import (
+    BAIMIAO,
+    CHENGGUAN,
+    MADIAN,
+    PERIOD,
+    canonical_sheets,
+    cover_rows,
+    quarantine_rows,
+    raw_folder,
+    run_ingest,
+    write_xls,
+    write_xlsx,
+)
+
+DIBAO = "表1 最低生活保障"
+TEMP = "表3 临时救助"
+DISASTER = "表5 自然灾害"
+ELDER = "表6 养老服务机构"
+
+
+def funds(con) -> list[tuple]:
+    return con.execute("SELECT s.division_code, d.category, d.funds_ytd FROM raw.dibao d "
+                       "JOIN raw.submissions s USING (submission_id) ORDER BY 1, 2").fetchall()
+
+
+def test_a_literal_point_shows_a_full_figure_in_wan_in_xlsx_and_xls(tmp_path):
+    """马店 (xlsx) and 城关 (xls) type the full 380,000 and 1,775,475 元 and show them as
+    38.0000万元 with 0"."0000"万元": read as stored, no finding. 白庙 (xls) types 38 and
+    177.5475 formatted 0.00"万" and 0.0000"万元": read as 380,000 and 1,775,475 元, a finding
+    naming each cell, as an xlsx is read."""
+    folder = raw_folder(tmp_path)
+    scaled = '0"."0000"万元"'
+    sheets = canonical_sheets()
+    path = write_xlsx(folder / "马店.xlsx", cover_rows(), sheets)
+    book = openpyxl.load_workbook(path)
+    book[DIBAO]["H2"].number_format = book[DIBAO]["H3"].number_format = scaled
+    book.save(path)
+    write_xls(folder / "城关.xls", {"封面": cover_rows(unit="城关街道", code=CHENGGUAN), **sheets},
+              formats={DIBAO: {"H2": scaled, "H3": scaled}})
+    typed = canonical_sheets()
+    typed[DIBAO][1][7], typed[DIBAO][2][7] = 38, 177.5475
+    write_xls(folder / "白庙.xls", {"封面": cover_rows(unit="白庙乡", code=BAIMIAO), **typed},
+              formats={DIBAO: {"H2": '0.00"万"', "H3": '0.0000"万元"'}})
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert funds(con) == [(CHENGGUAN, "rural", 1_775_475.0), (CHENGGUAN, "urban", 380_000.0),
+                          (MADIAN, "rural", 1_775_475.0), (MADIAN, "urban", 380_000.0),
+                          (BAIMIAO, "rural", 1_775_475.0), (BAIMIAO, "urban", 380_000.0)]
+    shown = con.execute("SELECT division_code, \"row\", \"column\", message_zh FROM raw.findings "
+                        "WHERE code = 'display_unit' ORDER BY 1, 2").fetchall()
+    assert shown == [
+        (BAIMIAO, 2, "累计支出低保资金(元)",
+         "累计支出低保资金(元) 单元格 H2 存的是 38,格式显示为 38万:按 38万 读取"),
+        (BAIMIAO, 3, "累计支出低保资金(元)",
+         "累计支出低保资金(元) 单元格 H3 存的是 177.5475,格式显示为 177.5475万元:按 177.5475万元 读取")]
+
+
+def test_a_row_struck_through_with_none_is_no_institution(tmp_path):
+    """马店 has no elder-care institution and writes 无 in every cell of 表6's row; 白庙 writes
+    — and / across it, and / across 表5's row. Neither loads a row (before: an institution named
+    无, of a type 无, that the summary counted as a type of its own); each is a finding naming
+    sheet, row and the name column. 城关's real institution loads."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets[ELDER][1] = ["无"] * 9
+    write_xlsx(folder / "马店.xlsx", cover_rows(), sheets)
+    sheets = canonical_sheets()
+    sheets[ELDER][1] = ["—", "/", "—", "/", "/", "—", "—", "/", "/"]
+    sheets[DISASTER][1] = ["/"] * 12
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    sheets = canonical_sheets()
+    sheets[ELDER][1][0] = "城关街道日间照料中心"
+    sheets[ELDER][1][1] = "日间照料中心"
+    write_xlsx(folder / "城关.xlsx", cover_rows(unit="城关街道", code=CHENGGUAN), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute(
+        "SELECT s.division_code, e.institution_name, e.institution_type, e.beds "
+        "FROM raw.eldercare_institutions e "
+        "JOIN raw.submissions s USING (submission_id)").fetchall() == [
+        (CHENGGUAN, "城关街道日间照料中心", "日间照料中心", 80)]
+    assert con.execute("SELECT s.division_code, count(*) FROM raw.disaster_events e JOIN "
+                       "raw.submissions s USING (submission_id) GROUP BY 1 ORDER BY 1"
+                       ).fetchall() == [(CHENGGUAN, 1), (MADIAN, 1)]
+    assert con.execute(
+        "SELECT division_code, sheet, \"row\", \"column\", message_zh FROM raw.findings "
+        "WHERE code = 'none_row' ORDER BY 1, 2").fetchall() == [
+        (MADIAN, ELDER, 2, "机构名称", "第2行只写了“无”,没有一项数据,不是一个机构,未读取"),
+        (BAIMIAO, DISASTER, 2, "灾害种类", "第2行只写了“/”,没有一项数据,不是一起事件,未读取"),
+        (BAIMIAO, ELDER, 2, "机构名称", "第2行只写了“—”,没有一项数据,不是一个机构,未读取")]
+    assert not con.execute("SELECT * FROM raw.findings WHERE code = 'unlisted_choice'").fetchall()
+
+
+def _saved_at(path, when: dt.datetime) -> None:
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def test_a_correction_dated_the_same_day_replaces_the_undated_return(tmp_path):
+    """马店's return leaves 填报日期 blank and is saved on 9 October at 10:00; its correction (城市
+    低保 215 persons, not 210) states 填报日期 2024年10月9日 and is saved at 16:00. A 填报日期
+    states a day, no hour: the correction is the newer (before, its date read as midnight lost
+    to the original's 10:00). Of two days the later day wins: 白庙's undated return saved on
+    15 October stays current over a correction stating 填报日期 10月12日 (its file saved the
+    16th: the 填报日期, not the file, says when a return was sent)."""
+    folder = raw_folder(tmp_path)
+    first = write_xlsx(folder / "马店.xlsx", cover_rows(fill_date=None), canonical_sheets())
+    corrected = canonical_sheets()
+    corrected[DIBAO][1][2] = 215
+    second = write_xlsx(folder / "马店(更正).xlsx", cover_rows(fill_date="2024年10月9日"), corrected)
+    _saved_at(first, dt.datetime(2024, 10, 9, 10, 0))
+    _saved_at(second, dt.datetime(2024, 10, 9, 16, 0))
+    late = write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO, fill_date=None),
+                      canonical_sheets())
+    early = write_xlsx(folder / "白庙(更正).xlsx",
+                       cover_rows(unit="白庙乡", code=BAIMIAO, fill_date="2024年10月12日"), corrected)
+    _saved_at(late, dt.datetime(2024, 10, 15, 9, 0))
+    _saved_at(early, dt.datetime(2024, 10, 16, 9, 0))
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    current = con.execute(
+        "SELECT s.division_code, s.file_path, d.persons FROM raw.submissions s JOIN raw.dibao d "
+        "USING (submission_id) WHERE s.is_current AND d.category = 'urban' ORDER BY 1").fetchall()
+    assert current == [(MADIAN, f"{PERIOD}/马店(更正).xlsx", 215), (BAIMIAO, f"{PERIOD}/白庙.xlsx", 210)]
+    assert con.execute("SELECT file_path FROM raw.submissions WHERE NOT is_current ORDER BY 1"
+                       ).fetchall() == [(f"{PERIOD}/白庙(更正).xlsx",), (f"{PERIOD}/马店.xlsx",)]
+
+
+def test_a_magnitude_letter_after_a_figure(tmp_path):
+    """38w and 3.2W (万, as clerks type it) under 累计支出低保资金(元) read as 380,000 and 32,000 元
+    (before: 38 and 3.2, with a note); 户籍人口 3.2w on the cover is 32,000 people. 白庙's 380k
+    is refused as 380千 is (a magnitude the reader does not convert), naming sheet, row and
+    column."""
+    folder = raw_folder(tmp_path)
+    sheets = canonical_sheets()
+    sheets[DIBAO][1][7], sheets[DIBAO][2][7] = "38w", "3.2W"
+    cover = cover_rows()
+    cover[4][1] = "3.2w"
+    write_xlsx(folder / "马店.xlsx", cover, sheets)
+    sheets = canonical_sheets()
+    sheets[DIBAO][1][7] = "380k"
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), sheets)
+    con, result = run_ingest(tmp_path)
+    assert [item.file for item in result.quarantined] == [f"{PERIOD}/白庙.xlsx"]
+    assert funds(con) == [(MADIAN, "rural", 32_000.0), (MADIAN, "urban", 380_000.0)]
+    assert con.execute("SELECT pop_total FROM raw.submissions").fetchall() == [(32_000,)]
+    assert not con.execute("SELECT * FROM raw.findings WHERE code = 'cell_note'").fetchall()
+    [(file, reason, sheet, row, column, message)] = quarantine_rows(con)
+    assert (file, reason, sheet, row, column) == (
+        f"{PERIOD}/白庙.xlsx", "bad_value", DIBAO, 2, "累计支出低保资金(元)")
+    assert "'380k' 不是准确的数(“k”无法换算或是约数)" in message
+
+
+def test_a_sheet_signed_at_its_foot_as_its_cover_is_loads(tmp_path):
+    """Footers under 表1 and 表3 signed 经办人:, 统计人: and 联系人: (the cover's own labels for
+    填报人 and its other names) are no rows of figures: the return loads with its figures (before:
+    refused as a bad value or an unknown category)."""
+    folder = raw_folder(tmp_path)
+    for name, unit, code, foot in (("马店.xlsx", "马店镇", MADIAN, "经办人:张三"),
+                                   ("白庙.xlsx", "白庙乡", BAIMIAO, "统计人：王五"),
+                                   ("城关.xlsx", "城关街道", CHENGGUAN, "联系人：赵六 13800000000")):
+        sheets = canonical_sheets()
+        sheets[DIBAO] += [[], [foot]]
+        sheets[TEMP] += [[foot, None, "审核人:李四"]]
+        write_xlsx(folder / name, cover_rows(unit=unit, code=code), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT s.division_code, count(*), sum(d.persons) FROM raw.dibao d JOIN "
+                       "raw.submissions s USING (submission_id) GROUP BY 1 ORDER BY 1").fetchall() == [
+        (CHENGGUAN, 2, 874), (MADIAN, 2, 874), (BAIMIAO, 2, 874)]
+    assert con.execute("SELECT count(*), sum(person_times_ytd) FROM raw.temp_assist").fetchall() == [
+        (3, 288)]
