@@ -16,7 +16,9 @@
 -- a township moved into since the previous year-end (division_moves).
 -- townships_reporting counts the townships whose published returns gave the KPI's terms: below
 -- townships_included where some left out the optional sheet or column it is built on (the
--- contract: such a township has no figures for that programme; the report says so).
+-- contract: such a township has no figures for that programme; the report says so). A KPI over a
+-- denominator of its own period has no value where a township gave its numerator without its
+-- denominator (城镇人口 left blank: its 低保 persons over no population would raise the rate).
 with
 
 refresh as ({{ periods_to_refresh() }}),
@@ -143,6 +145,31 @@ reporting as (
     group by division_code, division_level, period, kpi_code
 ),
 
+-- the townships that gave a KPI's numerator, of a KPI over a denominator of the same period: one
+-- of them that did not give the denominator (户籍人口 left blank on its cover) would count its
+-- persons over no population of its own, and the rate would be too high: no value then
+numerator_terms as (
+    select n.division_code as township_code, n.current_division_code, n.county_code,
+        n.city_code, n.province_code, g.period, g.kpi_code
+    from (select distinct period, year, quarter, kpi_code, numerator_measure from grid
+          where denominator_measure is not null and den_year = year and den_quarter = quarter) as g
+    inner join township_terms as n
+        on n.year = g.year
+        and n.quarter = g.quarter
+        and n.measure_code = g.numerator_measure
+),
+
+numerator_levels as (
+    {{ division_level_rows('numerator_terms', ['period', 'kpi_code', 'township_code']) }}
+),
+
+numerator_givers as (
+    select division_code, division_level, period, kpi_code,
+        count(distinct township_code) as townships_numerator
+    from numerator_levels
+    group by division_code, division_level, period, kpi_code
+),
+
 joined as (
     select
         grid.*,
@@ -179,6 +206,7 @@ select
     cast(j.name_zh as varchar) as kpi_name_zh,
     cast(
         case
+            when ng.townships_numerator > coalesce(r.townships_reporting, 0) then null
             when j.needs_base and not (c.base_complete
                                        and c.townships_included_kpi >= c.townships_expected) then null
             when j.needs_base and j.weighted_numerator and j.moved_since_base then null
@@ -208,6 +236,11 @@ left join reporting as r
     and r.division_level = j.division_level
     and r.period = j.period
     and r.kpi_code = j.kpi_code
+left join numerator_givers as ng
+    on ng.division_code = j.division_code
+    and ng.division_level = j.division_level
+    and ng.period = j.period
+    and ng.kpi_code = j.kpi_code
 left join kpi_coverage as c
     on c.division_code = j.division_code
     and c.division_level = j.division_level
