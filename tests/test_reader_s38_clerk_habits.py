@@ -10,6 +10,9 @@ cell here (openpyxl, xlwt), never by civstat's template or generator:
   填报日期 whose file was saved earlier that day — the original stayed current.
 * 38w is 38万 (380,000); 380k is refused as 380千 is — 38w loaded as 38.
 * A sheet signed at its foot as its cover is (经办人:, 统计人:, 联系人:) loads — it was refused.
+* 资金(万元)(含价格临时补贴): the unit is the bracket that states one, a note after it — 38 was 38 元.
+* 本季度 under a merged 救助户次 (a column of the year so far) is the quarter's figure alone:
+  refused as 救助户次(本季度) in one cell is — it loaded the quarter's 15 as the year's.
 Figures are checked against values written by hand.
 """
 
@@ -191,3 +194,45 @@ def test_a_sheet_signed_at_its_foot_as_its_cover_is_loads(tmp_path):
         (CHENGGUAN, 2, 874), (MADIAN, 2, 874), (BAIMIAO, 2, 874)]
     assert con.execute("SELECT count(*), sum(person_times_ytd) FROM raw.temp_assist").fetchall() == [
         (3, 288)]
+
+
+def test_a_wan_header_followed_by_a_note_is_read_in_wan(tmp_path):
+    """累计支出低保资金(万元)(含价格临时补贴) and …(万元)(1-9月累计): the unit is the bracket stating
+    one, not the note after it — 38 and 177.55 are 380,000 and 1,775,500 元 (before: 38 and
+    177.55 元, without a word)."""
+    folder = raw_folder(tmp_path)
+    for name, unit, code, header in (("马店.xlsx", "马店镇", MADIAN, "累计支出低保资金(万元)(含价格临时补贴)"),
+                                     ("白庙.xlsx", "白庙乡", BAIMIAO, "累计支出低保资金(万元)(1-9月累计)")):
+        sheets = canonical_sheets()
+        sheets[DIBAO][0][7] = header
+        sheets[DIBAO][1][7], sheets[DIBAO][2][7] = 38, 177.55
+        write_xlsx(folder / name, cover_rows(unit=unit, code=code), sheets)
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert funds(con) == [(MADIAN, "rural", 1_775_500.0), (MADIAN, "urban", 380_000.0),
+                          (BAIMIAO, "rural", 1_775_500.0), (BAIMIAO, "urban", 380_000.0)]
+
+
+def test_the_quarter_alone_under_a_merged_cumulative_column_is_refused(tmp_path):
+    """表3 with each figure under a merged header split into 本季度 | 1-9月累计 (马店), or over
+    本季度 alone (白庙): 救助户次 is a figure of the year so far, and 本季度's 15 read as it would
+    fall short of the 41 of 1–9月 — refused, naming the column, as 救助户次(本季度) in one cell is
+    (before: 15, 30 and 12,000 loaded as the year's, the year's columns dropped)."""
+    folder = raw_folder(tmp_path)
+    split = canonical_sheets()
+    split[TEMP] = [["救助户次", None, "救助人次", None, "救助资金(元)", None, "其中:实物折款(元)"],
+                   ["本季度", "1-9月累计", "本季度", "1-9月累计", "本季度", "1-9月累计", None],
+                   [15, 41, 30, 96, 12_000, 36_800, 8_325]]
+    write_xlsx(folder / "马店.xlsx", cover_rows(), split,
+               merges={TEMP: ["A1:B1", "C1:D1", "E1:F1", "G1:G2"]})
+    alone = canonical_sheets()
+    alone[TEMP] = [["救助户次", "救助人次", "救助资金(元)", "其中:实物折款(元)"],
+                   ["本季度", "本季度", "本季度", None], [15, 30, 12_000, 8_325]]
+    write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), alone,
+               merges={TEMP: ["D1:D2"]})
+    con, result = run_ingest(tmp_path)
+    assert not con.execute("SELECT * FROM raw.temp_assist").fetchall()
+    refused = [row[:5] for row in quarantine_rows(con)]
+    assert refused == [(f"{PERIOD}/白庙.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度"),
+                       (f"{PERIOD}/马店.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度")]
+    assert len(result.quarantined) == 2

@@ -200,7 +200,9 @@ class Layout:
                 if (problem := row_unit_problem(col, text, unit, stated[i], at, lines)):
                     problems.append(problem)
                 unit = unit or stated[i]
-            if (part := part_period(col, groups.get(i, "") + text, header_rows[-1])) is not None:
+            group = groups.get(i, "")
+            if (part := part_period(col, text if text.startswith(group) else group + text,
+                                    header_rows[-1])) is not None:
                 problems.append(part)
             if (other := other_count(col, text, unit, header_rows[-1])) is not None:
                 problems.append(other)

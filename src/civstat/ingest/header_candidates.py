@@ -9,7 +9,7 @@ from functools import cache
 
 from civstat.contract import Column, load_contract
 from civstat.ingest.normalize import header_key, is_blank, norm
-from civstat.ingest.qualifiers import count_units, period_word
+from civstat.ingest.qualifiers import count_units, part_word, period_word
 
 
 def derived_totals(sheet, found: set[int]) -> tuple[tuple[Column, tuple[Column, ...]], ...]:
@@ -105,7 +105,11 @@ def candidates(family: str, upper: tuple | None, lower: tuple, spans: tuple | No
         elif up is not None and not is_blank(up) and is_blank(lo):
             previous = header_key(up)[0]  # a column of its own, headed in the upper row
         if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
-            found += _own(up)
+            if not is_blank(lo) and part_word(lo) is not None:  # 本季度 under 救助户次: the
+                # quarter's figure alone, which a column of the year so far is not (part_period)
+                found += [(key, unit, text + norm(lo)) for key, unit, text in _own(up)]
+            else:
+                found += _own(up)
     return out
 
 

@@ -111,7 +111,16 @@ def _header_key(value: str) -> tuple[str, str | None]:
     key = _NUMBERING.sub("", key)  # 2、其中:城镇人口 as well as 其中:城镇人口
     key = _QIZHONG.sub("", key).replace(":", "")
     key = _NUMBERING.sub("", key)
-    return key, (_UNIT_PREFIX.sub("", units[-1]) if units else None)
+    return key, (_stated_unit(units) if units else None)
+
+
+def _stated_unit(brackets: list[str]) -> str:
+    """The unit of a header's brackets: the last that states one of the forms' units — a note
+    may follow it (资金(万元)(含价格临时补贴): 万元, not the note) —, else the last."""
+    from civstat.ingest.qualifiers import header_unit  # it reads the contract's units (and this)
+
+    stated = [_UNIT_PREFIX.sub("", b) for b in brackets]
+    return next((u for u in reversed(stated) if header_unit(u) is not None), stated[-1])
 
 
 def _unit_after(value: str) -> tuple[str, str] | None:
