@@ -13,6 +13,8 @@ cell here (openpyxl, xlwt), never by civstat's template or generator:
 * 资金(万元)(含价格临时补贴): the unit is the bracket that states one, a note after it — 38 was 38 元.
 * 本季度 under a merged 救助户次 (a column of the year so far) is the quarter's figure alone:
   refused as 救助户次(本季度) in one cell is — it loaded the quarter's 15 as the year's.
+* The cover's 其中:60岁以上(人), 60岁以上老人(人), 其中:城镇居民(人), 农村居民 are its population
+  fields — 60岁以上 was left empty without a word, the beds per thousand elders with it.
 Figures are checked against values written by hand.
 """
 
@@ -236,3 +238,27 @@ def test_the_quarter_alone_under_a_merged_cumulative_column_is_refused(tmp_path)
     assert refused == [(f"{PERIOD}/白庙.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度"),
                        (f"{PERIOD}/马店.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度")]
     assert len(result.quarantined) == 2
+
+
+def test_the_covers_population_in_clerks_words(tmp_path):
+    """Covers labelled 其中:60岁以上(人) and 其中:城镇居民(人) | 其中:农村居民(人) (马店), 60岁以上老人(人)
+    (白庙), 60岁以上老年人数(人) (城关): each field is read (before: 60岁以上 left empty with no
+    finding, and 城镇居民 said 封面未填 城镇人口 of a figure the clerk had filled in)."""
+    folder = raw_folder(tmp_path)
+    for name, unit, code, labels in (
+            ("马店.xlsx", "马店镇", MADIAN,
+             {"其中:城镇人口(人)": "其中:城镇居民(人)", "其中:农村人口(人)": "其中:农村居民(人)",
+              "60岁及以上人口(人)": "其中:60岁以上(人)"}),
+            ("白庙.xlsx", "白庙乡", BAIMIAO, {"60岁及以上人口(人)": "60岁以上老人(人)"}),
+            ("城关.xlsx", "城关街道", CHENGGUAN, {"60岁及以上人口(人)": "60岁以上老年人数(人)"})):
+        cover = cover_rows(unit=unit, code=code)
+        for row in cover:
+            row[0] = labels.get(row[0], row[0])
+        write_xlsx(folder / name, cover, canonical_sheets())
+    con, result = run_ingest(tmp_path)
+    assert not result.quarantined, quarantine_rows(con)
+    assert con.execute("SELECT division_code, pop_urban, pop_rural, pop_60plus FROM raw.submissions "
+                       "ORDER BY 1").fetchall() == [(CHENGGUAN, 8000, 24000, 6100),
+                                                   (MADIAN, 8000, 24000, 6100),
+                                                   (BAIMIAO, 8000, 24000, 6100)]
+    assert not con.execute("SELECT * FROM raw.findings WHERE sheet = '封面'").fetchall()
