@@ -97,17 +97,14 @@ def read_xls_shown_units(data: bytes, grids, plans) -> None:
     book = xls_book(data)
     if book is None:
         return
-    units = {}
-    for key, fmt in book.format_map.items():
-        code = fmt.format_str or ""
-        if any(m in code for m in "万千亿") and (unit := shown_unit(code)):
-            units[key] = unit
-    if not units:
-        return
+    units = {key: unit for key, fmt in book.format_map.items()
+             if (unit := shown_unit(fmt.format_str or ""))}
     styles = {i: units[xf.format_key] for i, xf in enumerate(book.xf_list)
               if xf.format_key in units}
+    if not styles:
+        return
     for plan in plans:
-        sheet = xls_sheet(data, plan.name) if styles and plan.rows else None
+        sheet = xls_sheet(data, plan.name) if plan.rows else None
         if sheet is None:
             continue
         cells = {}
