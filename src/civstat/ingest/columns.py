@@ -42,6 +42,7 @@ from civstat.ingest.cell_notes import unread_note
 from civstat.ingest.cell_units import (
     HeaderPeriod,
     VagueNumber,
+    category_periods,
     cell_factor,
     cell_unit,
     decide_period,
@@ -338,9 +339,59 @@ def _fill_row(plan: SheetPlan, spec: _Spec, record: dict, cells: tuple, k: int, 
             value = None  # a 合计 label sitting in a date/text column
         else:
             value = read_cell(col, raw, factor, _where(plan, record, text))
+        if col.period_units and value is not None and not is_total and _split(plan, col):
+            _category_column(plan, record, col, text, value)
+        if col.period_units and col.name in record and any(
+                c is col for c, _, _, _ in plan.columns[:j]):  # its other period's column
+            if value is None:
+                continue  # the row's figure is the other column's (or none)
+            if record[col.name] is not None:
+                _both_periods(plan, record, col, j, value, text)
+                continue
         record[col.name] = value
         if col.period_units:
             _set_period(plan, record, (col, text, period), raw, findings)
+
+
+def _split(plan: SheetPlan, col: Column) -> bool:
+    """A standard read from two columns of the sheet (保障标准 over 元/人·月 | 元/人·年)."""
+    return sum(c is col for c, _, _, _ in plan.columns) > 1
+
+
+def _category_column(plan: SheetPlan, record: dict, col: Column, text: str, value) -> None:
+    """A row of a category filling the column of a standard headed for another (农村低保's
+    figure under 保障标准 over 城市(元/人·月)): refused, the column's unit is the other's."""
+    named = dict(category_periods(col, text) or ())
+    category = record.get("category")
+    if named and category is not None and category not in named:
+        labels = {c.code: c.label for c in plan.sheet.categories}
+        raise Refusal("unit_mismatch",
+                      f"{labels.get(category, category)} 的{col.header} {show(value)} 填在了 {text} 一列"
+                      f"(该列是{'、'.join(labels.get(c, c) for c in named)}的):按哪个单位读取无法确定,"
+                      "请填在本类别的列中",
+                      f"the {col.header} of {labels.get(category, category)} ({show(value)}) is in "
+                      f"the column {text}, headed for another category: its unit cannot be told; "
+                      "fill it in the category's own column", **_where(plan, record, text))
+
+
+def _both_periods(plan: SheetPlan, record: dict, col: Column, j: int, value: float,
+                  text: str) -> None:
+    """A row filling both columns of a standard (保障标准 over 元/人·月 | 元/人·年): read from the
+    first when the two are the same standard (a month's ×12 is the year's, to the 元), else
+    refused — which one is the standard cannot be told."""
+    first = record[col.name]
+    period = record.get(f"{col.name}_period")
+    mine = "year" if period == "month" else "month"
+    monthly = {period: first, mine: value}
+    if period in ("month", "year") and abs(monthly["month"] * 12 - monthly["year"]) <= 12:
+        return
+    other = next(t for c, t, _, _ in plan.columns[:j] if c is col)
+    raise Refusal("unit_mismatch",
+                  f"{col.header} 填了两个不一致的数:{other} 为 {show(first)},{text} 为 {show(value)}"
+                  "(按月×12 与按年不符):哪一个是本行的标准无法确定,请只填其中一列",
+                  f"{col.header} is filled twice and the figures disagree: {other} {show(first)}, "
+                  f"{text} {show(value)} (a month's ×12 is not the year's): which is the row's "
+                  "standard cannot be told; fill in one of the columns", **_where(plan, record, text))
 
 
 def _where(plan: SheetPlan, record: dict, text: str) -> dict:

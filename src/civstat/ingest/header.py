@@ -37,7 +37,9 @@ from civstat.ingest.column_units import (
 )
 from civstat.ingest.header_candidates import candidates as _candidates
 from civstat.ingest.header_candidates import column_index as _column_index
-from civstat.ingest.header_candidates import derived_totals, groups_over
+from civstat.ingest.header_candidates import (
+    derived_totals,
+)
 from civstat.ingest.header_standins import (
     LAYOUT_CELLS,
     LayoutCells,
@@ -45,6 +47,22 @@ from civstat.ingest.header_standins import (
     label_words,
     note_headers,
 )
+from civstat.ingest.header_subrows import (
+    HEADER_SCAN_ROWS,
+    Spans,
+    other_period_of,
+    part_under_group,
+    sub_header,
+)
+from civstat.ingest.header_subrows import blank as _blank
+from civstat.ingest.header_subrows import cell_at as _cell
+from civstat.ingest.header_subrows import groups_of as _groups
+from civstat.ingest.header_subrows import part_beside as _part_beside
+from civstat.ingest.header_subrows import part_of_group as _part_of_group
+from civstat.ingest.header_subrows import row_spans as _row_spans
+from civstat.ingest.header_subrows import sub_header_problem as _sub_header_problem
+from civstat.ingest.header_subrows import sub_headers as _sub_headers
+from civstat.ingest.header_subrows import under_merged as _under_merged
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     LineUnit,
@@ -60,15 +78,6 @@ from civstat.ingest.qualifiers import (
     unread_period_unit,
 )
 
-HEADER_SCAN_ROWS = 12
-
-
-def _cell(row: list, i: int):
-    return row[i] if i < len(row) else None
-
-
-Spans = tuple[tuple[int, tuple[tuple[int, int], ...]], ...]  # row → its merges across columns
-
 
 def header_spans(merges: list | None, lead: int = 0) -> Spans | None:
     """The merges across columns in the rows a header may take (row → (first, last) columns,
@@ -79,10 +88,6 @@ def header_spans(merges: list | None, lead: int = 0) -> Spans | None:
         if c2 > c1 and r1 <= HEADER_SCAN_ROWS:
             rows.setdefault(r1, []).append((c1 - lead, c2 - lead))
     return tuple(sorted((r, tuple(sorted(s))) for r, s in rows.items())) or None
-
-
-def _row_spans(spans: Spans | None, r: int) -> tuple[tuple[int, int], ...] | None:
-    return next((s for row, s in spans if row == r), None) if spans else None
 
 
 def _match_header(family: str, upper: list | None, lower: list,
@@ -99,13 +104,21 @@ def _match_rows(family: str, upper: tuple | None, lower: tuple, spans: tuple | N
     in on the same template, so the same header rows come back hundreds of times."""
     index = _column_index(family)
     found: dict[int, tuple[Column, str | None, str]] = {}
-    for i, candidates in enumerate(_candidates(family, upper, lower, spans)):
+    every = list(enumerate(_candidates(family, upper, lower, spans)))
+    parts = {i for i, _ in every if part_under_group(upper, lower, i)}
+    # a group's column for a quarter's figure alone (累计救助户次 over 7-9月 | 1-9月累计) is matched
+    # after the others: where the group's column of the year so far is there, it is read
+    for i, candidates in [*(e for e in every if e[0] not in parts),
+                          *(e for e in every if e[0] in parts)]:
         for key, unit, text in candidates:
             col = index.get(key)
-            if col is not None and all(c is not col for c, _, _ in found.values()):
+            if col is not None and (all(c is not col for c, _, _ in found.values())
+                                    or other_period_of(col, unit, found.values())):
                 found[i] = (col, unit, text)
                 break
-    return tuple(found.items())
+            if col is not None and i in parts:
+                break  # the quarter's figures of a column read from another: not read (unread)
+    return tuple(sorted(found.items()))
 
 
 def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict,
@@ -116,23 +129,16 @@ def _duplicate(family: str, grid: list, header_rows: tuple[int, ...], mapping: d
     index = _column_index(family)
     upper = tuple(grid[header_rows[0]]) if len(header_rows) == 2 else None
     taken = {id(col): text for col, _, text in mapping.values()}
-    for i, candidates in enumerate(_candidates(family, upper, tuple(grid[header_rows[-1]]),
+    lower = tuple(grid[header_rows[-1]])
+    for i, candidates in enumerate(_candidates(family, upper, lower,
                                                _row_spans(spans, header_rows[0]))):
-        if i in mapping:
-            continue
+        if i in mapping or part_under_group(upper, lower, i):
+            continue  # (a quarter's figures beside the year's so far: unread_header names them)
         for key, _, text in candidates:
             col = index.get(key)
             if col is not None and id(col) in taken:
                 return col, taken[id(col)], text
     return None
-
-
-def _blank(cell) -> bool:
-    """:func:`is_blank`, without normalising ASCII text (NFKC and OpenCC leave it alone, so
-    it is blank when empty or white space only)."""
-    if cell.__class__ is str and cell.isascii():
-        return not cell or cell.isspace()
-    return is_blank(cell)
 
 
 @lru_cache(maxsize=4096)
@@ -195,6 +201,10 @@ class Layout:
         line_units, problems, columns, form_units = [], [], [], []
         groups = _groups(grid, header_rows, spans)
         stated, at = header_units_row(grid, header_rows)
+        if stated and header_rows is not None:
+            mapping, merged = _under_merged(grid, header_rows, mapping, stated, spans)
+            if merged is not None:
+                problems.append(merged)
         for i, (col, unit, text) in mapping.items():
             if i in stated:  # 单位 | 户 | 人 | 万元 under the header: as if the header stated it
                 if (problem := row_unit_problem(col, text, unit, stated[i], at, lines)):
@@ -204,6 +214,10 @@ class Layout:
             if (part := part_period(col, text if text.startswith(group) else group + text,
                                     header_rows[-1])) is not None:
                 problems.append(part)
+            elif (col.kind == "ytd" and len(header_rows) == 2
+                  and (word := part_under_group(grid[header_rows[0]], grid[header_rows[-1]], i))):
+                problems.append(_part_of_group(col, text, word, header_rows[-1]))  # 累计救助户次
+                # over 7-9月: its 累计 is the column's name, the months its figures' (not the year's)
             if (other := other_count(col, text, unit, header_rows[-1])) is not None:
                 problems.append(other)
             if (per := unread_period_unit(text, unit, header_rows[-1])) is not None:
@@ -217,6 +231,11 @@ class Layout:
                 problems.append(problem)
             columns.append((col, text, header_factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
+        if header_rows is not None and len(header_rows) == 2 and (
+                part := _part_beside(family, grid, header_rows, mapping, spans)) is not None:
+            problems.append(part)
+        if header_rows is not None and (sub := _sub_header_problem(family, grid, header_rows, spans)):
+            problems.insert(0, sub)
         twice = (_duplicate(family, grid, header_rows, mapping, spans)
                  if header_rows is not None else None)
         if twice is not None:
@@ -247,30 +266,13 @@ def _unread(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict
         if i in mapping or not is_text(cell):
             continue
         group = groups.get(i, "")
-        if (header_key(cell)[0] in numbers or norm(cell).startswith(notes) or period_word(cell)
+        if (header_key(cell)[0] in numbers or norm(cell).startswith(notes)
+                or (period_word(cell) and not part_under_group(grid[header_rows[0]], grid[
+                    header_rows[-1]], i) if len(header_rows) == 2 else period_word(cell))
                 or (group and period_word(group))):
             continue
         out.append(i)
     return tuple(out)
-
-
-def unread_header(grid: list, header_rows: tuple[int, ...], i: int,
-                  spans: Spans | None = None) -> str:
-    """The header of column ``i`` as the sheet writes it: the group over it, then its own."""
-    text = norm(grid[header_rows[-1]][i])
-    group = _groups(grid, header_rows, spans).get(i, "")
-    return f"{group}{text}" if group and group != text else text
-
-
-def _groups(grid: list, header_rows: tuple[int, ...] | None, spans: Spans | None = None
-            ) -> dict[int, str]:
-    """Column → the upper row's text over it in a two-row header (merged cells filled right,
-    as far as the merge reaches where ``spans`` knows it: :func:`groups_over`)."""
-    if header_rows is None or len(header_rows) < 2:
-        return {}
-    upper = grid[header_rows[0]]
-    over = groups_over(upper, len(upper), _row_spans(spans, header_rows[0]))
-    return {i: "" if g is None else norm(g) for i, g in enumerate(over)}
 
 
 def _twice(col: Column, first: str, second: str, row: int) -> Problem:
@@ -305,11 +307,12 @@ def layout(family: str, grid: list[list], township: str | None = None,
         if end >= len(grid):
             break
         rows.extend(tuple(map(standin, row)) for row in grid[len(rows):end + 1])
-        hit = _HEADER_CACHE.get((family, tuple(rows), _below(grid, end + 1), notes))
+        hit = _HEADER_CACHE.get((family, tuple(rows), _below(grid, end + 1, family), notes))
         if hit is not None and hit.full:
             return hit
     rows.extend(tuple(map(standin, row)) for row in grid[len(rows):HEADER_SCAN_ROWS + 1])
-    hit = _HEADER_CACHE.get((family, tuple(rows), notes))
+    scan = (*notes, _sub_headers(family, grid))  # the stand-ins of words are alike (7-9月, 无)
+    hit = _HEADER_CACHE.get((family, tuple(rows), scan))
     if hit is None:
         if len(_HEADER_CACHE) >= 4096:
             _HEADER_CACHE.clear()
@@ -317,14 +320,14 @@ def layout(family: str, grid: list[list], township: str | None = None,
         if hit.full:  # decided by the rows down to the header (and whether 本期 | 上年同期, or
             # a units row, is under it): remembered under those alone
             end = hit.header_rows[-1] + 1
-            _HEADER_CACHE[(family, tuple(rows[:end]), _below(grid, end), notes)] = hit
+            _HEADER_CACHE[(family, tuple(rows[:end]), _below(grid, end, family), notes)] = hit
             _FULL_ENDS[family] = tuple(sorted({*_FULL_ENDS.get(family, ()), end - 1}))
         else:
-            _HEADER_CACHE[(family, tuple(rows), notes)] = hit
+            _HEADER_CACHE[(family, tuple(rows), scan)] = hit
     return hit
 
 
-def _below(grid: list, r: int) -> tuple[bool, tuple | None] | tuple:
+def _below(grid: list, r: int, family: str) -> tuple[bool, tuple | None] | tuple:
     """What of row ``r`` (the one under a header) decides a layout: whether it holds a period's
     word (本期 | 上年同期 may make it part of the header: :func:`_scan_header`), and the units it
     states as a units row (:func:`units_row`) or a units line (:func:`units_line`); the same
@@ -335,7 +338,8 @@ def _below(grid: list, r: int) -> tuple[bool, tuple | None] | tuple:
     stated = units_row(row)
     if stated is not None:
         return has_period_word(row), stated
-    key = has_period_word(row), None, units_line(row)
+    key = has_period_word(row), None, units_line(row), r > 0 and sub_header(
+        family, grid[r - 1], row) and tuple(norm(c) for c in row if not _blank(c))
     if numbers_columns(row) and r + 1 < len(grid):
         key += (units_row(grid[r + 1]), units_line(grid[r + 1]))
     return key
@@ -370,8 +374,10 @@ def _scan_header(family: str, grid: list[list], spans: Spans | None = None):
                 flags.append(_row_flags(tuple(scan[r + 1])))
             up, lo, lo_blank = flags[r][0], flags[r + 1][0], flags[r + 1][1]
             bound = sum(lo[i] or (lo_blank[i] and i < len(up) and up[i]) for i in range(len(lo)))
-            # 本期 | 上年同期 under the row: the pair wins a tie (it leaves last year's columns out)
-            periods = best[1] == (r,) and has_period_word(scan[r + 1])
+            # 本期 | 上年同期 under the row, or a sub-header (7-9月 | 1-9月累计): the pair wins a tie
+            # (it leaves last year's columns, or the quarter's alone, out)
+            periods = best[1] == (r,) and (has_period_word(scan[r + 1])
+                                           or sub_header(family, scan[r], scan[r + 1]))
             if bound > best[0] or (periods and bound == best[0]):
                 pair = _match_header(family, grid[r], grid[r + 1], _row_spans(spans, r))
                 if len(pair) > best[0] or (periods and len(pair) == best[0]):

@@ -5,11 +5,20 @@ look the contract's columns up by (:func:`civstat.ingest.header.layout` takes th
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from civstat.contract import Column, load_contract
-from civstat.ingest.normalize import header_key, is_blank, norm
-from civstat.ingest.qualifiers import count_units, part_word, period_word
+from civstat.ingest.normalize import header_key, is_blank, named_key, norm
+from civstat.ingest.qualifiers import (
+    count_units,
+    month_span,
+    part_word,
+    period_word,
+    period_words,
+    row_unit,
+    same_unit,
+)
 
 
 def derived_totals(sheet, found: set[int]) -> tuple[tuple[Column, tuple[Column, ...]], ...]:
@@ -98,19 +107,54 @@ def candidates(family: str, upper: tuple | None, lower: tuple, spans: tuple | No
                 found.append((uk, lu or uu, f"{norm(up)}{norm(lo)}"))
         if not is_blank(lo):
             found += _own(lo)
+        if joined and uk and lu and lk in category_words(family):  # 保障标准 over 城市(元/人·月) |
+            # 农村(元/人·年): the group's column, in the unit the category's column states
+            found.append((uk, lu, f"{norm(up)}({lk}{lu})"))
+        if joined and uk and (said := row_unit(lo)) is not None and (uu is None
+                                                                     or same_unit(uu, said)):  # 保障标准 over 元/人·月 | 元/人·年:
+            # the group's column, in the unit under it (a second column of another period of a
+            # standard is read as well: header._match_rows)
+            found.append((uk, said, f"{norm(up)}({said})"))
         if joined and lk:  # 集中 under 期末供养人数 (集中供养人数), under 累计支出供养资金 (集中供养资金),
             # under 其中 right of 期末供养人数 (期末供养人数 | 其中, over 集中 | 分散)
             whole = uk or (previous if norm(up).rstrip(":") == "其中" else "")
             found += _parts(family, whole, lk, lu or uu, norm(lo))
         elif up is not None and not is_blank(up) and is_blank(lo):
             previous = header_key(up)[0]  # a column of its own, headed in the upper row
-        if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"):
+        if up is not None and not is_blank(up) and (is_blank(lo) or period_word(lo) == "current"
+                                                    or period_alone(lo)):
             if not is_blank(lo) and part_word(lo) is not None:  # 本季度 under 救助户次: the
                 # quarter's figure alone, which a column of the year so far is not (part_period)
                 found += [(key, unit, text + norm(lo)) for key, unit, text in _own(up)]
             else:
                 found += _own(up)
     return out
+
+
+_FROM_JANUARY_TO = re.compile(r"^[1一]月份?(?:[至到~—–-]|起至)(?:本季度?|本期|本月|当季度?|当月"
+                              r"|\d{1,2}月份?|十[一二]?月份?|[一二三四五六七八九]月份?)(?:末|底)?$")
+
+
+def period_alone(cell) -> bool:
+    """A header cell that states only the months of the figures under it: a quarter's or a
+    month's alone (7-9月, 九月, 本季度, 当月) or the year's so far (1-9月, 1-9月累计, 1月至本季度累计,
+    本年累计) — under a group (累计救助户次 over 7-9月 | 1-9月累计), the group's column for those
+    months (:func:`civstat.ingest.header_subrows.part_under_group` refuses or passes over the former)."""
+    if cell.__class__ is not str or is_blank(cell):
+        return False
+    text = norm(cell)
+    for word in ("累计数", "累计", "以来", "止"):
+        text = text.replace(word, "")
+    _, current = period_words()
+    return (not text or text in current or month_span(text) is not None
+            or _FROM_JANUARY_TO.fullmatch(text) is not None or part_word(cell) == text)
+
+
+@cache
+def category_words(family: str) -> frozenset[str]:
+    """The header keys of the family's categories' words (城市, 城镇低保, 农村 …)."""
+    sheet = load_contract().sheet(family)
+    return frozenset(header_key(w)[0] for c in sheet.categories for w in (c.label, *c.synonyms))
 
 
 def _own(cell) -> list[tuple[str, str | None, str]]:
@@ -121,6 +165,8 @@ def _own(cell) -> list[tuple[str, str | None, str]]:
     out = [(key, unit, norm(cell))]
     if unit is None and (tail := unit_tail(key)) is not None:
         out.append((key[:-len(tail)], tail, norm(cell)))
+    if (named := named_key(cell)) is not None:  # 孤儿人数(集中养育): a bracket that is no unit
+        out.append((*named, norm(cell)))        # names a part of the column (孤儿人数集中养育)
     return out
 
 

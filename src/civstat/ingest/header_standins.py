@@ -15,8 +15,8 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from civstat.contract import load_contract
+from civstat.ingest.header_candidates import category_words, period_alone, unit_tail
 from civstat.ingest.header_candidates import column_index as _column_index
-from civstat.ingest.header_candidates import unit_tail
 from civstat.ingest.normalize import header_key, is_blank, norm
 from civstat.ingest.qualifiers import (
     key_period,
@@ -82,7 +82,8 @@ def _kept(family: str) -> frozenset[str]:
     return labels | numbers | {header_key(t)[0] for t in load_contract().column_number_labels}
 
 
-def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozenset[str]):
+def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozenset[str],
+                 categories: frozenset[str] = frozenset()):
     """A cell of the header scan as it matters to :func:`_locate_header`: cells that can match
     no column (numbers, a title naming the township) become a stand-in with the same flags."""
     if cell.isascii():
@@ -95,6 +96,10 @@ def _layout_cell(cell, affixes: frozenset[str], digits_free: bool, kept: frozens
     key, unit = header_key(cell)
     if not key or key in affixes or key in kept:  # kept: 类别 / 序号 / 栏次 (:func:`_kept`)
         return cell
+    if unit is not None and key in categories:  # 城市(元/人·月) under 保障标准: the unit of the
+        return cell                             # category's column
+    if period_alone(cell):  # 7-9月 | 1-9月累计 under a group: which is the year's so far decides
+        return cell         # (and the header's words name it in a refusal)
     if unit is None and unit_tail(key) is not None:  # 资金万元: its unit decides the column's
         return cell
     if (unit := row_unit(cell)) is not None:  # a units row's cell: its unit decides the column's
@@ -134,7 +139,7 @@ class LayoutCells(dict):
                 if _PLACE not in value:  # … unless the cell is its own stand-in (a header's
                     return value         # text, (马店镇) read as a unit): then it is itself
         value = _layout_cell(cell, _affixes(self.family), _digits_free(self.family),
-                             _kept(self.family))
+                             _kept(self.family), category_words(self.family))
         self[cell] = value
         return value
 

@@ -114,6 +114,33 @@ def _header_key(value: str) -> tuple[str, str | None]:
     return key, (_stated_unit(units) if units else None)
 
 
+def named_key(value: object) -> tuple[str, str | None] | None:
+    """:func:`header_key` with the brackets that state no unit kept as words of the name
+    (``孤儿人数(集中养育)`` → ``('孤儿人数集中养育', None)``, ``孤儿人数(散居)(人)`` →
+    ``('孤儿人数散居', '人')``): a header whose brackets name a part of its column rather than its
+    unit; None when every bracket states a unit (or the header has none)."""
+    return _named_key(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _named_key(value: str) -> tuple[str, str | None] | None:
+    from civstat.ingest.qualifiers import header_unit  # it reads the contract's units (and this)
+
+    text = norm(value).translate(_OTHER_BRACKETS)
+    if "(" not in text:
+        return None
+    words = [b for b in _BRACKETS.findall(text)
+             if b and header_unit(_UNIT_PREFIX.sub("", b)) is None and not _UNIT_PREFIX.match(b)]
+    if not words:
+        return None
+    units = [b for b in _BRACKETS.findall(text) if b not in words]
+    key = _BRACKETS.sub(lambda m: m[1] if m[1] in words else "", text)
+    key = _NUMBERING.sub("", key)
+    key = _QIZHONG.sub("", key).replace(":", "")
+    key = _NUMBERING.sub("", key)
+    return key, (_stated_unit(units) if units else None)
+
+
 def _stated_unit(brackets: list[str]) -> str:
     """The unit of a header's brackets: the last that states one of the forms' units — a note
     may follow it (资金(万元)(含价格临时补贴): 万元, not the note) —, else the last."""

@@ -42,8 +42,8 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     _scan_header,
     header_spans,
     layout,
-    unread_header,
 )
+from civstat.ingest.header_subrows import unread_header
 from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
