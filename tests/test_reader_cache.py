@@ -7,7 +7,8 @@ import pytest
 
 from civstat.contract import load_contract
 from civstat.ingest import header, header_standins, reader
-from civstat.ingest.cover import _label_at, _labels
+from civstat.ingest.cover_labels import label_at as _label_at
+from civstat.ingest.cover_labels import labels_of as _labels
 
 DIBAO = load_contract().sheet("dibao")
 HEADS = [c.header for c in DIBAO.columns]

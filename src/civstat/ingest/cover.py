@@ -29,16 +29,26 @@ hold (``1e308``) refuses it like a sheet's cell (``bad_value``). A cover that na
 unit nor code is refused. The fields that feed figures (户籍人口, 城镇人口, 农村人口: the coverage
 denominators; 填报日期: which correction is newest) give a finding when the cover leaves them
 out.
+
+A label the cover's fields do not know, written with a figure by it (``低保对象总数(人) | 1234``,
+a misspelt ``户藉人口(人) | 32000``), is a finding naming the label, its row and cell and the
+figure, which is not read; a field left out beside it is then told as it is — 未读到 with the
+label like its own, 没有…栏目 — not 封面未填 of a figure the clerk did write.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import NamedTuple
+from functools import cache
 
 from civstat.contract import Column, load_contract
+from civstat.ingest.cover_labels import Found as _Found
+from civstat.ingest.cover_labels import ascii_unlabelled as _ascii_unlabelled
+from civstat.ingest.cover_labels import cell_label as _cell_label
+from civstat.ingest.cover_labels import is_bare_unit as _is_bare_unit
+from civstat.ingest.cover_labels import labels_of as _labels
+from civstat.ingest.cover_lacks import missing_findings as _missing_findings
+from civstat.ingest.cover_lacks import unknown_finding as _unknown_finding
+from civstat.ingest.cover_lacks import unknown_labels as _unknown_labels
 from civstat.ingest.cover_period import (
     cell_address,
     period_finding,
@@ -47,108 +57,11 @@ from civstat.ingest.cover_period import (
 from civstat.ingest.cover_values import BadNumber, Unreadable, read_value
 from civstat.ingest.date_figures import date_finding, day_serial, serial_1904
 from civstat.ingest.normalize import (
-    header_key,
     is_blank,
     norm,
     read_period,
 )
 from civstat.ingest.refusal import IDENTITY_FIELDS, Finding, Refusal
-
-# A value that cannot be read refuses the return for the identity fields (who sent it:
-# refusal.IDENTITY_FIELDS, which a refusal carries for the quarantine); a finding otherwise.
-# Left out, these make figures missing (coverage rates) or ambiguous (which correction is newest).
-EXPECTED_FIELDS = ("pop_total", "pop_urban", "pop_rural", "fill_date")
-
-_QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
-_COLON = re.compile(r"\s*[:：]\s*")
-_BARE_UNIT = re.compile(r"^(?:\(([^()]{0,6})\)|人|户|元|万元|张|个|岁)$")
-
-
-@dataclass(frozen=True)
-class _Label:
-    field: Column
-    row: int            # 0-based grid row of the label
-    col: int            # 0-based grid column of the label
-    inline: str | None  # value written in the label's own cell (填报单位:马店镇)
-
-
-@dataclass(frozen=True)
-class _Found:
-    field: Column
-    raw: object | None  # the value as written, None when blank
-    row: int            # 0-based row and column of the value (of the label when blank)
-    col: int
-    unit: str | None = None  # the unit the label states (户籍人口(万人): 万人)
-
-
-class _LabelRead(NamedTuple):
-    field: Column
-    inline: str | None  # the value written in the label's own cell (填报单位:马店镇)
-    unit: str | None    # the unit in the label's brackets (户籍人口(万人): 万人)
-
-
-@cache
-def cover_index() -> dict[str, Column]:
-    """Normalised label (and synonym) → cover field."""
-    index: dict[str, Column] = {}
-    for f in load_contract().cover_fields:
-        for name in (f.header, *f.synonyms):
-            index.setdefault(header_key(name)[0], f)
-    return index
-
-
-def _field(label: str) -> Column | None:
-    key = header_key(label)[0]
-    return cover_index().get(key) if key else None
-
-
-@lru_cache(maxsize=4096)
-def _read_label(text: str) -> _LabelRead | None:
-    """``'其中：城镇人口（万人）'`` → (pop_urban, None, '万人'); ``'填报单位:马店镇'`` →
-    (unit_name, '马店镇', None)."""
-    body = _QIZHONG.sub("", text.strip())
-    whole = _field(body)
-    if whole is not None:
-        return _LabelRead(whole, None, header_key(body)[1])
-    for parts in (_COLON.split(body, maxsplit=1), body.split(None, 1)):
-        if len(parts) == 2:
-            head = _field(parts[0])
-            if head is not None:
-                return _LabelRead(head, parts[1].strip() or None, header_key(parts[0])[1])
-    return None
-
-
-@cache
-def _ascii_unlabelled() -> bool:
-    """Every label key holds a Chinese character: a cell of ASCII text is no label (its key,
-    after NFKC and without white space, is ASCII too)."""
-    return not any(key.isascii() for key in cover_index())
-
-
-def _label_at(grid: list[list], r: int, c: int) -> _LabelRead | None:
-    cell = grid[r][c] if c < len(grid[r]) else None
-    if not isinstance(cell, str) or (cell.isascii() and _ascii_unlabelled()):
-        return None
-    return _cell_label(cell)
-
-
-@lru_cache(maxsize=1 << 14)
-def _cell_label(cell: str) -> _LabelRead | None:
-    """:func:`_label_at` of a text cell, memoised: a province's covers share their labels."""
-    return None if is_blank(cell) else _read_label(cell)
-
-
-def _is_bare_unit(cell: object) -> bool:
-    return isinstance(cell, str) and bool(_BARE_UNIT.match(norm(cell)))
-
-
-def _labels(grid: list[list]) -> list[_Label]:
-    skip_ascii = _ascii_unlabelled()
-    return [_Label(found[0], r, c, found[1])
-            for r, row in enumerate(grid) for c, cell in enumerate(row)
-            if isinstance(cell, str) and not (skip_ascii and cell.isascii())
-            and (found := _cell_label(cell)) is not None]
-
 
 # What locating the fields needs to know of a cell: (blank, a bare unit such as 人 or (人),
 # the field it labels or None, the label carries its value inline, the unit the label states).
@@ -346,7 +259,9 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
         cover["fill_date_at"] = (sheet, item.row, item.col, item.field.header)
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
     cover["sheet"] = sheet
-    findings += _missing_findings(sheet, cover, found)
+    unknown = _unknown_labels(grid, found, again)
+    findings += [_unknown_finding(sheet, u) for u in unknown]
+    findings += _missing_findings(sheet, cover, found, unknown)
     return cover, findings
 
 
@@ -394,24 +309,3 @@ def _same(name: str, first, other) -> bool:
         return a in b or b in a
     return False
 
-
-_MISSING_WHY = {
-    "fill_date": ("同一季度有更正报表时按文件修改时间判断哪份最新",
-                  "with a corrected return, the file time decides which is newest"),
-}
-_MISSING_DEFAULT = ("相关覆盖率无法计算", "the rates it is the denominator of cannot be computed")
-
-
-def _missing_findings(sheet: str, cover: dict, found: dict[str, _Found]) -> list[Finding]:
-    out = []
-    fields = {f.name: f for f in load_contract().cover_fields}
-    for name in EXPECTED_FIELDS:
-        item = found.get(name)
-        if name in cover or (item is not None and not is_blank(item.raw)):
-            continue  # read, or unreadable (already a finding)
-        zh_why, en_why = _MISSING_WHY.get(name, _MISSING_DEFAULT)
-        header = fields[name].header
-        out.append(Finding("cover_missing", f"封面未填 {header}:{zh_why}",
-                           f"the cover leaves {header} empty: {en_why}", sheet=sheet,
-                           row=item.row + 1 if item else None, column=header))
-    return out
