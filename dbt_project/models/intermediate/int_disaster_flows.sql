@@ -1,16 +1,13 @@
--- 表5's year-to-date flows (programme file disaster.yaml, dbt.flows_model): the sheet repeats
--- the year's earlier events in every return, so the sum over every event row a return lists
--- for its year is its year-to-date disaster figures (int_flows_quarterly differences them
--- between quarters). Every row counts: two rows of the same date and kind (one flood listed
--- per village, or two storms the same day) are parts of the return's figures, and they are
--- repeated as they are in the later returns of the year. Every published return has both
--- flows (0 when it reports no event).
+-- 表5's year-to-date flows (programme file disaster.yaml, dbt.flows_model): the sum over the
+-- events of the year as the return stands for them (int_disaster_event_lists: its own list
+-- when it repeats the year's earlier events, as the contract asks; with the earlier returns'
+-- when it lists the quarter alone). int_flows_quarterly differences them between quarters.
+-- Every published return has both flows (0 when it reports no event).
 with
 
-disaster_events as (
-    select submission_id, affected_persons, relief_funds
-    from {{ ref('stg_disaster_events') }}
-    where extract(year from event_date) = year
+lists as (
+    select list_submission_id as submission_id, affected_persons, relief_funds
+    from {{ ref('int_disaster_event_lists') }}
 )
 
 select
@@ -20,9 +17,9 @@ select
 from {{ ref('int_submission_quality') }} as s
 cross join lateral (
     select 'funds' as flow_code,
-        coalesce((select sum(relief_funds) from disaster_events as e where e.submission_id = s.submission_id), 0) as ytd_value
+        coalesce((select sum(relief_funds) from lists as e where e.submission_id = s.submission_id), 0) as ytd_value
     union all
     select 'affected_persons',
-        coalesce((select sum(affected_persons) from disaster_events as e where e.submission_id = s.submission_id), 0)
+        coalesce((select sum(affected_persons) from lists as e where e.submission_id = s.submission_id), 0)
 ) as flow
 where s.is_published

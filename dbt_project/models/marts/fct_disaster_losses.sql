@@ -27,6 +27,15 @@ with events as (
         s.current_division_code, s.county_code
 ),
 
+latest_lists as (  -- each township's latest list of the year's events
+    select division_code, year, event_date, hazard_type
+    from (
+        select *, max(list_quarter) over (partition by division_code, year) as last_quarter
+        from {{ ref('int_disaster_event_lists') }}
+    ) as lists
+    where list_quarter = last_quarter
+),
+
 {%- set event = 'partition by division_code, event_date, hazard_type' %}
 ranked as (
     select
@@ -67,3 +76,12 @@ select
     cast(submission_id as varchar) as submission_id
 from ranked
 where nth = 1
+    and (
+        extract(year from event_date) <> year
+        or exists (
+            select 1 from latest_lists as l
+            where l.division_code = ranked.division_code and l.year = ranked.year
+                and l.event_date = ranked.event_date
+                and l.hazard_type is not distinct from ranked.hazard_type
+        )
+    )

@@ -211,6 +211,11 @@ class Context(Comparisons, Figures):
         """Township → why its figures of the year to ``quarter`` are not all in the sums: the
         first of its returns (this quarter's, then the earlier ones) not published; a township
         whose returns all are is left out."""
+        return {c: why for c, (_, why) in self.first_shortfalls(codes, year, quarter).items()}
+
+    def first_shortfalls(self, codes: list[str], year: int,
+                         quarter: int) -> dict[str, tuple[int, str]]:
+        """:meth:`shortfalls` with the quarter of the return each reason is of."""
         status = self.r.return_status(year, codes)
         absent = self.absent_returns(year, codes)
         out = {}
@@ -222,7 +227,7 @@ class Context(Comparisons, Figures):
             )
             for q in [quarter, *range(1, quarter)]:
                 if st.get(q) != "published":
-                    out[code] = self.return_reason(st.get(q), absent.get((code, q)), year, q)
+                    out[code] = (q, self.return_reason(st.get(q), absent.get((code, q)), year, q))
                     break
         return out
 
@@ -372,6 +377,32 @@ class Context(Comparisons, Figures):
         return self.flag(
             self.sum_label(self.year, self.quarter), self.period_missing, self.year, self.quarter
         )
+
+    def events_mark(self, label: str, kpi: str | None = None) -> str:
+        """MARK on 表5's figures, summed over every return of the year so far (a township may
+        list each quarter's events alone), when a quarter's return is out: each such township
+        named with what is not counted — its events no later return lists again (the return of
+        the report's quarter, for ``kpi``, built on that quarter's returns: the township)."""
+        if kpi is not None:
+            row = self.kpi(kpi)
+            missing = codes_of(row["townships_missing"]) if row and row.get("complete") is False else []
+        else:
+            cov = self.coverage.filter(
+                (pl.col("year") == self.year) & (pl.col("quarter") <= self.quarter)
+                & ~pl.col("complete")
+            )
+            missing = sorted({c for v in cov["townships_missing"] for c in codes_of(v)})
+        if not missing:
+            return ""
+        names = self.r.division_names(missing)
+        whole, parts = [], []
+        for code, (q, why) in self.first_shortfalls(missing, self.year, self.quarter).items():
+            (whole if kpi is not None and q == self.quarter else parts).append(
+                f"{names.get(code, code)}（{why}）")
+        text = [*(["不含" + "、".join(whole)] if whole else []),
+                *([self.fill(self.ph["data_notes"]["events_short"], {"items": "、".join(parts)})]
+                  if parts else [])]
+        return self.flag_text(label, "，".join(text))
 
     def sum_label(self, year: int, quarter: int) -> str:
         return f"{year}年{f.CN_QUARTER[quarter]}{self.scope_word}合计"

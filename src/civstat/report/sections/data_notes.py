@@ -127,7 +127,8 @@ def render(ctx: Context) -> Section:
     expected = now["townships_expected"][0] if now.height else len(ctx.codes)
     included = now["townships_included"][0] if now.height else len(published)
     explained = soft_published.filter(pl.col("explanation").is_not_null()).height
-    short = [f"{label}{text}" for label, text in ctx.short_figures.items()]
+    short = [f"{label}{text}" if text.startswith("不含") else f"{label}：{text}"
+             for label, text in ctx.short_figures.items()]
     state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
     towns = [
         {"name": names.get(c, c), "text": STATUS.get(state.get(c)) or unsent.get(c, "")}
@@ -190,7 +191,7 @@ def render(ctx: Context) -> Section:
     has_note = pl.col("explanation").is_not_null()
     paras = clean(
         [
-            sentence("data_notes.partial", ctx.ph, quarter=quarter) if ctx.partial_year else None,
+            partial_note(ctx, quarter) if ctx.partial_year else None,
             sentence(
                 "data_notes.coverage",
                 ctx.ph,
@@ -229,6 +230,7 @@ def render(ctx: Context) -> Section:
             else None,
             *sheet_notes(ctx, quarter),
             sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
+            *denominator_notes(ctx, quarter),
             *(
                 sentence(
                     "data_notes.no_comparison", ctx.ph, year=year, scope=ctx.scope_word, gap=gap,
@@ -403,3 +405,54 @@ def _carried(prog) -> bool:
 def _names(ctx: Context, codes) -> list[str]:
     names = ctx.r.division_names(sorted(codes))
     return [names.get(c, c) for c in sorted(codes)]
+
+
+def partial_note(ctx: Context, quarter: str) -> str | None:
+    """The year's summary stops at ``quarter``: why. The next quarter's return sent and then
+    withdrawn (撤回), refused at ingest or held back by the gate — for every township of the
+    scope alike (a township's own report: its return) — is said so; else its data are not yet
+    published."""
+    after = ctx.quarter + 1
+    status = ctx.r.return_status(ctx.year, ctx.codes).filter(pl.col("quarter") == after)
+    st = dict(status.select("division_code", "status").iter_rows())
+    absent = ctx.absent_returns(ctx.year, ctx.codes)
+    kinds = {
+        ("blocked" if st.get(c) == "blocked" else absent.get((c, after)) or "missing",
+         st.get(c), absent.get((c, after)))
+        for c in ctx.codes
+        if st.get(c) != "published"
+    }
+    if len(kinds) == 1 and (kind := next(iter(kinds)))[0] != "missing":
+        why = ctx.return_reason(kind[1], kind[2], ctx.year, after)
+        return sentence("data_notes.partial_why", ctx.ph, why=why, quarter=quarter)
+    return sentence("data_notes.partial", ctx.ph, quarter=quarter)
+
+
+def denominator_notes(ctx: Context, quarter: str) -> list[str | None]:
+    """Each KPI left without a value (—) because townships gave its numerator and not the
+    denominator of the same period (kpi_quarterly), naming them and both terms."""
+    short = ctx.r.denominator_short(ctx.year, ctx.quarter, ctx.codes)
+    if short.is_empty():
+        return []
+    formulas = ctx.r.kpi_formulas()
+    names = ctx.r.division_names(sorted(set(short["division_code"].to_list())))
+    by_kpi: dict[str, list[str]] = {}
+    for code, kpi in short.select("division_code", "kpi_code").iter_rows():
+        by_kpi.setdefault(kpi, []).append(names.get(code, code))
+    order = {code: i for i, code in enumerate(ctx.defs)}  # the catalogue's order (dim_kpi)
+    out: list[str | None] = []
+    for kpi, towns in sorted(by_kpi.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
+        terms = formulas.get(kpi) or {}
+        num, den = terms.get("numerator_measure"), terms.get("denominator_measure")
+        out.append(
+            sentence(
+                "data_notes.no_denominator",
+                ctx.ph,
+                kpi=ctx.kname(kpi),
+                when=f"{ctx.year}年{quarter}",
+                items="、".join(towns),
+                numerator=ctx.kname(num) if num else None,
+                denominator=ctx.kname(den) if den else None,
+            )
+        )
+    return out

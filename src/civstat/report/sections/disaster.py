@@ -15,6 +15,7 @@ from civstat.report.context import Context, anchor, clean
 from civstat.report.model import Block
 from civstat.report.trace import join
 
+RELIEF = "disaster_relief_per_affected"  # 人均救灾资金: over the events of the year's returns
 SAME_EVENT = (
     "该事件最近一次列报的季报所填（各季报重复列报本年已发生的事件，同一乡镇、日期、灾种取最新一份；"
     "该份季报同日同灾种列有多行的，各行相加）"
@@ -74,7 +75,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 prog,
                 "summary",
                 span=ctx.span,
-                scope=ctx.scope_word + ctx.fact_mark(),
+                scope=ctx.scope_word + ctx.events_mark(ctx.heading(prog, "events")),
                 events=count(ev.height, "灾害事件（起）"),
                 affected=fig(f.fmt_int(s("affected_persons")), "affected_persons", "受灾人口"),
                 evacuated=fig(
@@ -164,7 +165,7 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
         prog, "events", rows, numeric=[False, False, False, True, True, True, True, True]
     )
     events_notes = ctx.take_notes()
-    relief = ctx.kpi("disaster_relief_per_affected") or {}
+    relief = ctx.kpi(RELIEF) or {}
     relief_paras = clean(
         [
             ctx.say(
@@ -174,9 +175,10 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 relief=fig(ctx.money.total(s("relief_funds")), "relief_funds", "救灾资金")
                 if "relief_funds" in ev.columns
                 else ctx.money.total(relief.get("numerator")),
-                per_affected=ctx.marked(
-                    f.fmt_yuan_level(relief.get("value")), "disaster_relief_per_affected"
-                ),
+                per_affected=ctx.tracer.figure(
+                    f.fmt_yuan_level(relief.get("value"))
+                    + ctx.events_mark(ctx.kname(RELIEF), RELIEF), RELIEF
+                ) if relief.get("value") is not None else None,
             )
         ]
     )
