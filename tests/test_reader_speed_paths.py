@@ -22,7 +22,7 @@ import pytest
 from handmade import canonical_sheets, cover_rows, write_xlsx
 
 from civstat.contract import load_contract
-from civstat.ingest import cover, header, header_standins, limits, row_kinds, store
+from civstat.ingest import cover, cover_labels, header, header_standins, limits, row_kinds, store
 from civstat.ingest.normalize import is_blank, norm
 from civstat.ingest.reader import Refusal, finish_returns, plan_return
 
@@ -177,7 +177,7 @@ def _oracle_locate(grid: list[list]) -> dict:
         return cover._cell_label(cell) if isinstance(cell, str) else None
 
     def bare(cell):
-        return isinstance(cell, str) and bool(cover._BARE_UNIT.match(norm(cell)))
+        return isinstance(cell, str) and bool(cover_labels.BARE_UNIT.match(norm(cell)))
 
     labels = [(found[0], r, c, found[1]) for r, row in enumerate(grid) for c, cell in enumerate(row)
               if isinstance(cell, str) and (found := cover._cell_label(cell)) is not None]

@@ -127,7 +127,7 @@ def render(ctx: Context) -> Section:
     expected = now["townships_expected"][0] if now.height else len(ctx.codes)
     included = now["townships_included"][0] if now.height else len(published)
     explained = soft_published.filter(pl.col("explanation").is_not_null()).height
-    short = [f"{label}{text}" if text.startswith("不含") else f"{label}：{text}"
+    short = [f"{label}{text}" if text.startswith(("不含", "未")) else f"{label}：{text}"
              for label, text in ctx.short_figures.items()]
     state = {r["division_code"]: r["status"] for r in status.iter_rows(named=True)}
     towns = [
@@ -229,7 +229,9 @@ def render(ctx: Context) -> Section:
             if ctx.scope.is_aggregate and not blocked_items and not not_now and included >= expected
             else None,
             *sheet_notes(ctx, quarter),
-            sentence("data_notes.incomplete", ctx.ph, items="；".join(short)) if short else None,
+            sentence("data_notes.incomplete" if ctx.scope.is_aggregate
+                     else "data_notes.incomplete_township", ctx.ph, items="；".join(short))
+            if short else None,
             *denominator_notes(ctx, quarter),
             *(
                 sentence(
