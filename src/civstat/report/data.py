@@ -100,14 +100,16 @@ class MartReader(levels.LevelQueries, ReturnQueries):
         (kpi_quarterly: no value where a township gave the numerator without the denominator,
         城镇人口 left blank on its cover): division_code, kpi_code. A KPI whose denominator is of
         another period (a growth over the previous year-end) is left to its coverage."""
+        table = "kpi_annual" if quarter == 4 else "kpi_quarterly"
         same = ("AND kpi_code IN (SELECT kpi_code FROM dim_kpi WHERE denominator_period = 'same') "
                 if self._has("dim_kpi", "denominator_period") else "")
+        when = "" if quarter == 4 else "AND quarter = ? "
         return self._q(
-            "SELECT division_code, kpi_code FROM kpi_quarterly WHERE division_level = 'township' "
-            "AND year = ? AND quarter = ? AND list_contains(?, division_code) AND value IS NULL "
+            f"SELECT division_code, kpi_code FROM {table} WHERE division_level = 'township' "
+            f"AND year = ? {when}AND list_contains(?, division_code) AND value IS NULL "
             f"AND numerator IS NOT NULL AND denominator IS NULL {same}"
             "ORDER BY kpi_code, division_code",
-            [year, quarter, codes],
+            [year, codes] if quarter == 4 else [year, quarter, codes],
         )
 
     def kpi_definitions(self) -> dict[str, dict]:
