@@ -21,6 +21,7 @@ Figures are checked against values written by hand.
 
 from __future__ import annotations
 
+import pytest
 from handmade import (
     BAIMIAO,
     CHENGGUAN,
@@ -33,6 +34,8 @@ from handmade import (
     run_ingest,
     write_xlsx,
 )
+
+from civstat.contract import load_contract
 
 SHEET = "表1 最低生活保障"
 TEMP = "表3 临时救助"
@@ -101,6 +104,25 @@ def test_a_row_filling_both_columns_of_a_standard_that_disagree_is_refused(tmp_p
     assert [r[1:5] for r in refused] == [("unit_mismatch", SHEET, 3, "保障标准(元/人·年)")]
     assert "800" in refused[0][5] and "6000" in refused[0][5]
     assert con.execute("SELECT count(*) FROM raw.dibao").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("over, read", [(0, True), (1, False)])
+def test_both_columns_agree_within_the_contracts_tolerance(tmp_path, over, read):
+    """The month's ×12 and the year's may differ by the contract's
+    ``standard_periods_tolerance_yuan`` (rounding a year to the 元): 800 | 9,600 + tolerance is
+    read as 800 a month; one 元 further apart, refused."""
+    tolerance = load_contract().standard_periods_tolerance_yuan
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), {
+        **canonical_sheets(), SHEET: dibao(["保障标准", None], ["元/人·月", "元/人·年"],
+                                           [800, 9600 + tolerance + over], [None, 6000])},
+        merges={SHEET: ["I1:J1", *MERGED_DOWN]})
+    con, _ = run_ingest(tmp_path)
+    refused = [r[1:5] for r in quarantine_rows(con)]
+    if read:
+        assert not refused
+        assert standards(con)[1] == (MADIAN, "urban", 800.0, "month", 210)
+    else:
+        assert refused == [("unit_mismatch", SHEET, 3, "保障标准(元/人·年)")]
 
 
 def test_a_unit_per_category_under_a_standard_reads_each_category_in_its_unit(tmp_path):

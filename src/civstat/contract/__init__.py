@@ -166,6 +166,8 @@ class Contract:
     digit_lookalikes: tuple[str, ...] = ()  # letters typed for digits (12O): no figure
     magnitude_letters: dict[str, str] = field(default_factory=dict)  # 38w: 38万
     unread_rate_periods: tuple[str, ...] = ()
+    standard_periods_tolerance_yuan: float = 12.0
+    cover_label_likeness: float = 0.6
     units_row_labels: tuple[str, ...] = ()
     sheet_name_suffixes: tuple[str, ...] = ()  # 低保统计表: words after a sheet's name
     nothing_texts: tuple[str, ...] = ()  # 本季度无灾情: nothing happened, no figure
@@ -323,6 +325,8 @@ def load_contract(path: Path | None = None) -> Contract:
         digit_lookalikes=tuple(raw.get("digit_lookalikes") or ()),
         magnitude_letters={str(k): str(v) for k, v in (raw.get("magnitude_letters") or {}).items()},
         unread_rate_periods=tuple(raw.get("unread_rate_periods") or ()),
+        standard_periods_tolerance_yuan=float(raw.get("standard_periods_tolerance_yuan", 12)),
+        cover_label_likeness=float(raw.get("cover_label_likeness", 0.6)),
         units_row_labels=tuple(raw.get("units_row_labels") or ()),
         sheet_name_suffixes=tuple(raw.get("sheet_name_suffixes") or ()),
         nothing_texts=tuple(str(w) for w in raw.get("nothing_texts") or ()),

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from civstat.contract import Column, Sheet
+from civstat.contract import Column, Sheet, load_contract
 from civstat.ingest.cell_batch import CellBatch
 from civstat.ingest.cell_findings import noted_finding, part_note_finding, show
 from civstat.ingest.cell_notes import unread_note
@@ -377,13 +377,15 @@ def _category_column(plan: SheetPlan, record: dict, col: Column, text: str, valu
 def _both_periods(plan: SheetPlan, record: dict, col: Column, j: int, value: float,
                   text: str) -> None:
     """A row filling both columns of a standard (保障标准 over 元/人·月 | 元/人·年): read from the
-    first when the two are the same standard (a month's ×12 is the year's, to the 元), else
+    first when the two are the same standard (a month's ×12 is the year's, within the contract's
+    ``standard_periods_tolerance_yuan``), else
     refused — which one is the standard cannot be told."""
     first = record[col.name]
     period = record.get(f"{col.name}_period")
     mine = "year" if period == "month" else "month"
     monthly = {period: first, mine: value}
-    if period in ("month", "year") and abs(monthly["month"] * 12 - monthly["year"]) <= 12:
+    tolerance = load_contract().standard_periods_tolerance_yuan
+    if period in ("month", "year") and abs(monthly["month"] * 12 - monthly["year"]) <= tolerance:
         return
     other = next(t for c, t, _, _ in plan.columns[:j] if c is col)
     raise Refusal("unit_mismatch",

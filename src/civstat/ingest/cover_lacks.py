@@ -22,11 +22,6 @@ from civstat.ingest.refusal import Finding
 EXPECTED_FIELDS = ("pop_total", "pop_urban", "pop_rural", "fill_date")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
-# How alike (difflib's ratio of the normalised labels) an unrecognised label must be to a
-# field's label or synonym to be told as perhaps that field (户藉人口 for 户籍人口)
-_LIKE = 0.6
-
-
 class Unknown(NamedTuple):
     """A label the cover's fields do not know, with a figure written by it (低保对象总数(人) |
     1234; 户藉人口(人) | 32000, a misspelt field): 0-based rows and columns."""
@@ -97,7 +92,7 @@ def unknown_finding(sheet: str, u: Unknown) -> Finding:
 def alike(field: Column, unknown: list[Unknown]) -> Unknown | None:
     """The unrecognised label most like the field's label or a synonym (户藉人口 for 户籍人口)."""
     names = [header_key(n)[0] for n in (field.header, *field.synonyms)]
-    best, score = None, _LIKE
+    best, score = None, load_contract().cover_label_likeness
     for u in unknown:
         key = header_key(QIZHONG.sub("", u.label))[0]
         ratio = max((difflib.SequenceMatcher(None, key, n).ratio() for n in names if n),
