@@ -15,7 +15,9 @@ import polars as pl
 
 from civstat.ingest.cell_units import CELL_UNIT, VagueNumber, cell_factor
 from civstat.ingest.date_figures import DATE_TEXT, serials
+from civstat.ingest.decimals import doubtful_at
 from civstat.ingest.normalize import (
+    DECIMAL_COMMA,
     DIGIT_GAP,
     GROUPED,
     INVISIBLE,
@@ -47,7 +49,8 @@ def _cleaning() -> list[pl.Expr]:
     spaced = nfkc.str.replace_all(rf"[\s{INVISIBLE}]+", "").str.replace(QUOTE_PREFIX, "$1")
     text = spaced.str.replace_all(",", "", literal=True)
     head = spaced.str.extract(f"({NUMBER_HEAD})", 1)
-    misgrouped = head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
+    misgrouped = (head.str.contains(",", literal=True) & ~head.str.contains(GROUPED)
+                  | spaced.str.contains(DECIMAL_COMMA))
     number = pl.when(misgrouped | text.str.contains(SCIENTIFIC) | nfkc.str.contains(DIGIT_GAP)
                      ).then(None).otherwise(
         text.str.replace(_UNIT_OR_PERCENT, "$1").cast(pl.Float64, strict=False))
@@ -112,6 +115,9 @@ class CellBatch:
             whole = np.asarray(self.whole, dtype=bool)
             bad = ~blank & (~finite | (np.abs(value) > np.asarray(self.limit, dtype=np.float64))
                             | (whole & (np.abs(value - rounded) > 1e-6)))
+            doubt = doubtful_at(raw, factor, self.unit, self.whole)
+            if doubt:  # 177.5475 元, 1.000 persons: decimals it cannot have (decimals.py)
+                bad[doubt] = ~blank[doubt]
             kept = ~(blank | bad)
             ints = np.where(kept, rounded, 0.0).astype(np.int64).tolist()
             numbers = np.round(np.where(kept, value, 0.0), 2).tolist()

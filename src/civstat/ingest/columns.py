@@ -56,6 +56,7 @@ from civstat.ingest.date_figures import (
     serial,
     shown_serial,
 )
+from civstat.ingest.decimals import doubtful_refusal
 from civstat.ingest.dittos import ditto_refusal, fill_dittos
 from civstat.ingest.normalize import (
     AmbiguousDate,
@@ -154,6 +155,9 @@ def read_cell(col: Column, raw, factor: float, where: dict, stored: float | None
                       f"cannot parse {what_en} {show(raw)}", **where) from None
     if number is None:
         return None
+    if (doubt := doubtful_refusal(raw, typing_unit(col), factor, col.type == "int", show(raw),
+                                  where)) is not None:
+        raise doubt  # 177.5475 元, 1.000 persons (decimals.py)
     number *= factor
     limit = limit_of(col)
     if not math.isfinite(number) or abs(number) > limit:

@@ -26,7 +26,10 @@ _TRAILING_UNIT = re.compile(r"[^\d.]+$")
 # a number's digits with separators (1,775,475.5); grouped right they are three by three
 NUMBER_HEAD = r"^[-+]?[\d,]*\d(?:\.\d+)?"
 GROUPED = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+# a comma after a number's decimals (380.000,00: a point for thousands and a comma for decimals)
+DECIMAL_COMMA = r"\d\.\d+,"
 _NUMBER_HEAD, _GROUPED = re.compile(NUMBER_HEAD), re.compile(GROUPED)
+_DECIMAL_COMMA = re.compile(DECIMAL_COMMA)
 _LEADING_NUMBER = re.compile(r"^[-+]?\d")
 # year, month, day; a "day" followed by 月 is a second month (2024年6-7月, 2024年6月至7月: no day)
 _DATE = re.compile(r"^(\d{4})(\D{1,3})(\d{1,2})(\D{1,3})(\d{1,2})(?!月)")
@@ -277,8 +280,8 @@ def parse_number(value: object) -> float | None:
     if _SCIENTIFIC.match(text):
         raise ScientificNumber(text)
     head = _NUMBER_HEAD.match(text)
-    if head and "," in head[0] and not _GROUPED.match(head[0]):
-        raise MisgroupedNumber(text)  # 1,5 / 12,34: a decimal comma or a typo, not thousands
+    if head and "," in head[0] and not _GROUPED.match(head[0]) or _DECIMAL_COMMA.search(text):
+        raise MisgroupedNumber(text)  # 1,5 / 12,34 / 380.000,00: a decimal comma, not thousands
     percent = text.endswith("%")
     text = text.rstrip("%").replace(",", "")
     text = _TRAILING_UNIT.sub("", text) if _LEADING_NUMBER.match(text) else text

@@ -19,6 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from civstat.contract import Sheet, load_contract
+from civstat.ingest.categories_across import categories_across
 from civstat.ingest.cell_batch import CellBatch
 from civstat.ingest.columns import SheetPlan, add_sheets, fill_sheets, type_sheets
 from civstat.ingest.cover import parse_cover, recount_1904
@@ -53,6 +54,7 @@ from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
+from civstat.ingest.sheet_titles import title_refusal
 from civstat.ingest.stored_figures import (
     read_stored,
     xls_1904,
@@ -98,6 +100,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
     ``period``: the return's (year, quarter), which a sub-title of a year alone is told by)."""
     found = layout(sheet.family, grid, township, cover, spans)
     if found.header_rows is None or found.missing:
+        if (across := categories_across(sheet, name, grid)) is not None:
+            raise across  # 项目 | 城市低保 | 农村低保: the table the other way round
         col = found.missing
         raise Refusal("missing_column", f"缺少必填列 {col or '(表头无法识别)'}",
                       f"required column missing: {col or '(header not recognised)'}",
@@ -106,6 +110,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         problem = found.problem
         raise Refusal(problem.code, problem.zh, problem.en, sheet=problem.sheet or name,
                       row=problem.row, column=problem.column)
+    if (stale := title_refusal(sheet, name, grid, found.header_rows[-1], period)) is not None:
+        raise stale  # 2024年1-6月 over a third quarter's sheet (sheet_titles.py)
     plan = SheetPlan(sheet, name, found.columns, findings=[
         *_line_unit_findings(name, found.line_units, found.header_rows[-1]),
         *(_form_unit_finding(name, header, unit, found.header_rows[-1])

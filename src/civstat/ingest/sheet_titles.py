@@ -1,0 +1,57 @@
+"""A sheet's title stating another period than the return's (马店镇2024年1-6月最低生活保障统计表 over
+表1 of a third quarter's return): a clerk copies last quarter's workbook, corrects the cover and
+perhaps not every sheet. Whether the sheet holds last quarter's figures under a stale title, or
+this quarter's, cannot be told: the return is refused (``period_mismatch``, as a cover whose
+title and 报告期 disagree is), naming the title's cell. Before, the title was not looked at and
+the sheet's figures loaded as the return's period's.
+
+A title is a row above the header's lowest row holding one text cell alone (merged across the
+table or not: the reader may take a merged title for an upper header row); its period is read as
+the cover's title's is (2024年度 states none); it agrees when it runs to the same month of the
+same year (第三季度, 1-9月, 7-9月, 截至9月30日). Only sheets of a row per
+category or one row of figures: a list of events or institutions may well name a month in its
+title (2024年6月暴雨洪涝灾害情况).
+"""
+
+from __future__ import annotations
+
+from civstat.contract import Sheet
+from civstat.ingest.cover_period import _ends, cell_address, quoted
+from civstat.ingest.normalize import PeriodRead, is_blank, read_period
+from civstat.ingest.refusal import Refusal
+
+_TITLED_KINDS = frozenset({"category", "single"})
+
+
+def _title(grid: list, header_row: int) -> tuple[PeriodRead, str, int, int] | None:
+    """The first row above ``header_row`` holding one text cell alone that states a period."""
+    for r in range(min(header_row, len(grid))):
+        filled = [(c, cell) for c, cell in enumerate(grid[r]) if not is_blank(cell)]
+        if len(filled) == 1 and isinstance(filled[0][1], str) and (
+                read := read_period(filled[0][1], whole_year=False)) is not None:
+            return read, filled[0][1], r, filled[0][0]
+    return None
+
+
+def title_refusal(sheet: Sheet, name: str, grid: list, header_row: int,
+                  period: tuple[int, int] | None) -> Refusal | None:
+    """The refusal of a sheet whose title, above its header's lowest row (``header_row``,
+    0-based), states a period ending elsewhere than the return's ``period`` (year, quarter);
+    else None."""
+    if period is None or sheet.row_kind not in _TITLED_KINDS:
+        return None
+    title = _title(grid, header_row)
+    if title is None:
+        return None
+    read, text, r, c = title
+    year, quarter = period
+    if _ends(read) == (year, 3 * quarter):
+        return None
+    cell = cell_address(r, c)
+    return Refusal("period_mismatch",
+                   f"标题 {quoted(text)}(单元格 {cell})说的是 {read.year}年{read.last}月止,本报表是 "
+                   f"{year}年1-{3 * quarter}月:本表是另一期的数吗?请改正标题或数据",
+                   f"the title {quoted(text)} (cell {cell}) states a period to {read.year}-"
+                   f"{read.last:02d}, the return's runs to {year}-{3 * quarter:02d}: are the sheet's "
+                   "figures another period's? Correct the title or the figures",
+                   sheet=name, row=r + 1, column="标题")
