@@ -16,11 +16,53 @@
 -- force at the previous year-end (when that quarter has any return at all; a year with no
 -- data has no base to be short of) — included: in force now and published in both; missing:
 -- unpublished in either (an absorbed township missing at the base counts for its successor).
-with
+-- A return counts for the township in force at its period's end: its own code when that is in
+-- force, else the nearest division down its successor_code chain that is (a return still sent
+-- under the old code after a re-coding or merger, which the gate's H11/H12 pass the same way:
+-- q_in_force). Matched by its own code only, such a return was summed into the figures while
+-- its township was listed missing (complete false, growths NULL).
+with recursive
+
+reported as (
+    select division_code, year, quarter, is_published,
+        {{ civstat_month_end('year', 'quarter * 3') }} as period_end
+    from {{ ref('int_submission_quality') }}
+),
+
+links as (
+    select division_code, valid_from, valid_to, successor_code
+    from {{ ref('int_divisions_resolved') }}
+),
+
+{{ division_chain('links', ['division_code', 'valid_from', 'valid_to', 'successor_code'],
+                  current='current_code', name='steps') }},
+
+in_force as (
+    select division_code, year, quarter, township_code
+    from (
+        select
+            r.division_code,
+            r.year,
+            r.quarter,
+            c.target_code as township_code,
+            row_number() over (partition by r.division_code, r.year, r.quarter order by c.depth) as nth
+        from reported as r
+        inner join steps_chain as c on c.division_code = r.division_code
+        inner join links as x on x.division_code = c.target_code
+        where coalesce(x.valid_from, date '1900-01-01') <= r.period_end
+            and (x.valid_to is null or x.valid_to >= r.period_end)
+    ) as ranked
+    where nth = 1
+),
 
 returns as (
-    select division_code, year, quarter, is_published
-    from {{ ref('int_submission_quality') }}
+    select coalesce(f.township_code, r.division_code) as division_code, r.year, r.quarter,
+        r.is_published
+    from reported as r
+    left join in_force as f
+        on f.division_code = r.division_code
+        and f.year = r.year
+        and f.quarter = r.quarter
 ),
 
 periods as (

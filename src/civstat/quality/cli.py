@@ -22,6 +22,9 @@ def _console() -> Console:
     return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 
+HARD_LINES = 20  # hard failures printed one by one; the rest are in the quality report
+
+
 def print_summary(result, console: Console | None = None) -> None:
     from civstat.quality.result import summary
 
@@ -40,6 +43,14 @@ def print_summary(result, console: Console | None = None) -> None:
         names = result.division_names
         blocked = ", ".join(f"{names.get(c, c)} {p}" for c, p in result.blocked)
         console.print(f"[red]硬性错误 {len(result.hard)} 条,暂不发布 / hard failures, not published:[/] {blocked}")
+        # each hard failure on a line of its own: township, quarter, rule and the message (which
+        # names sheet, row and column), so the exit code 1 is explained without the HTML report
+        for v in result.hard[:HARD_LINES]:
+            console.print(f"  {names.get(v.division_code, v.division_code)} {v.period} "
+                          f"{v.rule_code} {v.message_zh}", markup=False)
+        if len(result.hard) > HARD_LINES:
+            console.print(f"  …另有 {len(result.hard) - HARD_LINES} 条见质量报告 / "
+                          f"{len(result.hard) - HARD_LINES} more in the quality report")
     else:
         console.print("[green]无硬性错误 / no hard failures[/]")
     console.print(f"软性提示 {len(result.soft)} 条,待说明 {len(result.unexplained_soft)} 条 / "
@@ -133,6 +144,24 @@ def available_periods(warehouse_path: Path | None) -> list[str]:
                 "no raw layer: run `civstat ingest` and `civstat build` first") from None
 
 
+def open_refusals(warehouse_path: Path | None, quarters: list[str] | None) -> list[tuple]:
+    """The refused files still quarantined (raw.quarantine, unresolved) of ``quarters`` (every
+    quarter: None), by file: (file_path, message_zh, message_en); none on a warehouse without
+    raw.quarantine."""
+    import duckdb
+
+    from civstat.warehouse import Warehouse
+
+    with Warehouse.at(warehouse_path).reader() as con:
+        try:
+            rows = con.execute(
+                "SELECT file_path, message_zh, message_en, folder_period FROM raw.quarantine "
+                "WHERE resolved_at IS NULL ORDER BY file_path").fetchall()
+        except (duckdb.CatalogException, duckdb.BinderException):  # no raw.quarantine (or older)
+            return []
+    return [r[:3] for r in rows if quarters is None or r[3] in quarters]
+
+
 @click.command("check")
 @click.option("--period", "period", type=PERIOD_TYPE, default=None, metavar="2025Q4|2025",
               help="只审核一个季度(2025Q4)或一年(2025)/ one quarter or one year")
@@ -153,7 +182,8 @@ def check_command(period, quarter: str | None, year: int | None, warehouse_path:
     所辖乡镇的报表 / with --division every rule still runs on every return; the report and the
     exit code count only the returns of that division's townships.
 
-    退出码 / exit: 0 无硬性错误 / no hard failure; 1 有硬性错误 / hard failures; 2 用法或环境
+    退出码 / exit: 0 无硬性错误 / no hard failure; 1 有硬性错误,或所选报告期的报表全部被拒收
+    (逐个列出)/ hard failures, or every return of the period refused (each named); 2 用法或环境
     错误(含仓库未发布、所选报告期没有报表)/ usage or set-up error (no warehouse, no returns
     for the period).
     """
@@ -189,6 +219,15 @@ def check_command(period, quarter: str | None, year: int | None, warehouse_path:
     if not wanted:
         scope = "" if period is None else (f"{period}的" if period.quarter else f"{period.year}年的")
         listing = "、".join(have) or "无 / none"
+        refused = open_refusals(warehouse_path, None if period is None else period.quarters())
+        if refused:  # returns were sent, every one refused: the data failed, not the command
+            for path, zh, en in refused:  # a refusal's message names its file
+                named = "" if zh.startswith(path) else f"{path}:"
+                click.echo(f"隔离 / quarantined: {named}{zh} / {en}", err=True)
+            fail(f"{scope}报表全部被拒收(隔离,{len(refused)} 个文件),没有可审核的报表;已有报告期:"
+                 f"{listing} / every return of {period or 'the drop zone'} was refused "
+                 f"({len(refused)} file(s) quarantined), nothing to check; periods present: "
+                 f"{', '.join(have)}", code=1)
         fail(f"仓库中没有{scope}现行报表,未审核;已有报告期:{listing} / no current returns for "
              f"{period or 'any period'} in the warehouse; periods present: {', '.join(have)}")
     periods = period.quarters() if period and period.quarter else None
