@@ -13,6 +13,7 @@ import polars as pl
 
 from civstat.report import formatting as f
 from civstat.report import levels
+from civstat.report.comparisons import sheet_name
 from civstat.report.context import Context, codes_of
 from civstat.report.model import Sheet
 
@@ -96,6 +97,22 @@ def _short_measure(ctx: Context, code: str, prev: bool) -> str:
     return f"计入{row['townships']}个乡镇（街道），应报{row['townships_expected']}个"
 
 
+def _short_terms(ctx: Context, code: str) -> str:
+    """Who a KPI's terms leave out when the KPI itself is counted whole (kpi_* ``complete``
+    true): a rate over an optional sheet (两项补贴发放率 of 表8) that a township did not fill is
+    over the others, as 基础数据 says of its numerator and denominator — without it, the
+    2024 and 2023 columns would set a rate of three townships beside one of four unmarked."""
+    kpi = ctx.catalogue_kpi(code)
+    parts = []
+    for prev in (False, True):
+        if _short_kpi(ctx, code, prev):
+            continue  # said already, as the KPI's own shortfall
+        short = next((t for m in (kpi.get("numerator"), kpi.get("denominator"))
+                      if m and (t := _short_measure(ctx, m, prev))), "")
+        parts.append(_note(short, "", ctx.year - 1 if prev else ctx.year))
+    return "；".join(p for p in parts if p)
+
+
 def _moved_in(ctx: Context, row: dict) -> str:
     """Why a growth of a whole scope has no value though both its terms do: a township moved in
     since the base (kpi_quarterly does not compute a weighted standard's growth across it)."""
@@ -147,6 +164,7 @@ def sheets(ctx: Context) -> list[Sheet]:
                 owner.get(r["kpi_code"], ""),
                 "；".join(t for t in (_short_kpi(ctx, r["kpi_code"], False),
                                       _short_kpi(ctx, r["kpi_code"], True),
+                                      _short_terms(ctx, r["kpi_code"]),
                                       _moved_in(ctx, r)) if t),
             ]
         )
@@ -282,6 +300,8 @@ def programme_sheet(ctx: Context, prog) -> Sheet | None:
         short.update({d: t for d, _ in divisions if (t := _unit_note(ctx, d, codes))})
     if ctx.period_missing:
         short[ctx.scope.division_code] = ctx.missing_text(ctx.period_missing, ctx.year, ctx.quarter)
+    for d, text in _unfilled(ctx, prog, towns).items():
+        short[d] = "；".join(t for t in (short.get(d), text) if t)
     rows = [
         [
             name,
@@ -295,3 +315,24 @@ def programme_sheet(ctx: Context, prog) -> Sheet | None:
         for d, name in divisions
     ]
     return Sheet(prog.sheet.title, [*columns, (NOTE, "text")], rows)
+
+
+def _unfilled(ctx: Context, prog, towns: list[str]) -> dict[str, str]:
+    """The 说明 of an optional sheet's programme sheet when townships that sent the quarter's
+    return left the sheet out (数据说明's 选报表 note): their empty rows say so, and the scope's
+    row names them — its sums are the others' (a county's report; a city's counties are
+    noted by :func:`_unit_note`)."""
+    rep = ctx.reporting.get(prog.code)
+    if prog.sheet.required or rep is None or not rep.now or not hasattr(ctx, "returned"):
+        return {}
+    # (a return held back is said as such, not as one without the sheet)
+    lacking = sorted((ctx.returned() & set(towns)) - set(rep.now) - set(ctx.period_missing))
+    if not lacking:
+        return {}
+    sheet = sheet_name(prog)
+    names = ctx.r.division_names(lacking)
+    words = ctx.ph["data_notes"]["sheet_left_out"]
+    out = {d: words["township"].format(sheet=sheet) for d in lacking}
+    out[ctx.scope.division_code] = words["scope"].format(
+        names="、".join(names.get(d, d) for d in lacking), sheet=sheet)
+    return out

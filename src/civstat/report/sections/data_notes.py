@@ -394,6 +394,12 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
                 dropped="、".join(_names(ctx, rep.year - rep.now)) or None,
             )
         )
+        # who sent the quarter's return without the sheet: named (as the XLSX's 说明 names
+        # them), in the same paragraph
+        lacking = _names(ctx, ctx.returned() - set(rep.now) - set(ctx.period_missing))
+        if lacking and out[-1]:
+            out[-1] += sentence("data_notes.sheet_partial_lacking", ctx.ph, quarter=quarter,
+                                items="、".join(lacking)) or ""
     return out
 
 

@@ -3,7 +3,8 @@
 
 Blocks ``entitled`` and ``veterans`` (headings ``summary.heading.entitled`` / ``.veterans``);
 sentences ``entitled``, ``veterans``; chart ``composition`` (title, labels of placed and
-self-employed). The placement rate is left out when it is 100 % by construction."""
+self-employed). The placement rate is left out when it is 100 % by construction; when no
+return gives it at all, a note under the block says why it is not stated."""
 
 from __future__ import annotations
 
@@ -100,6 +101,10 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
                 "人",
             )
         )
+    notes = ctx.take_notes()
+    if rate is None and v["received"] and ctx.kval("veteran_placement_rate") is None:
+        words = ctx.ph["data_notes"]["placement_unstated"]
+        notes.append(words["aggregate" if ctx.scope.is_aggregate else "township"])
     return [
         Block(ctx.heading(prog, "entitled"), anchor(prog, "entitled"), entitled),
         Block(
@@ -108,6 +113,6 @@ def render(ctx: Context, prog: Programme) -> list[Block]:
             veterans,
             [],
             charts,
-            notes=ctx.take_notes(),
+            notes=notes,
         ),
     ]
