@@ -58,7 +58,7 @@ def site(county, tmp_path) -> Path:
 def _env(site: Path, fault: str | None = None) -> dict[str, str]:
     env = {**os.environ, "CIVSTAT_WAREHOUSE": str(site / "wh" / "civstat.duckdb"),
            "CIVSTAT_RAW_DIR": str(site / "raw"), "CIVSTAT_REFERENCE_DIR": str(site / "reference"),
-           "CIVSTAT_QUARANTINE_DIR": str(site / "quarantine"), "CIVSTAT_LOCK_TIMEOUT": "120"}
+           "CIVSTAT_QUARANTINE_DIR": str(site / "quarantine"), "CIVSTAT_LOCK_TIMEOUT": "600"}
     env.pop("CIVSTAT_FAULT", None)
     if fault:
         env["CIVSTAT_FAULT"] = fault
