@@ -210,17 +210,57 @@ def write_reference(ref: Path, *, county: tuple[str, str, str] = (COUNTY, "清�
     """divisions.csv with the county (code, name, short name) and its townships (code, name,
     short name, kind), all in force from ``valid_from``; plans and 说明 empty."""
     ref.mkdir(parents=True, exist_ok=True)
-    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
-                    "valid_from", "valid_to", "successor_code"])
-        w.writerow([*county, "county", "县", "", valid_from, "", ""])
-        for code, name, short, kind in towns:
-            w.writerow([code, name, short, "township", kind, county[0], valid_from, "", ""])
+    _divisions_csv(ref, county, valid_from,
+                   [(code, name, short, kind, valid_from, "", "") for code, name, short, kind in towns])
     (ref / "plan_targets.csv").write_text(
         "division_code,year,kpi_code,target,comparison,source\n", encoding="utf-8")
     (ref / "explanations.csv").write_text("division_code,period,rule_code,text\n", encoding="utf-8")
     return ref
+
+
+def write_history(ref: Path, versions: list[tuple], *,
+                  county: tuple[str, str, str] = (COUNTY, "清河县", "清河"),
+                  county_from: str = "2000-01-01") -> Path:
+    """:func:`write_reference` with the townships' history: ``versions`` of (code, name, short
+    name, kind, valid_from, valid_to, successor_code), '' for none — renames, re-codings and
+    mergers (撤乡并镇) as divisions.csv states them."""
+    write_reference(ref, county=county, towns=[])
+    _divisions_csv(ref, county, county_from, versions)
+    return ref
+
+
+def _divisions_csv(ref: Path, county: tuple[str, str, str], county_from: str,
+                   versions: list[tuple]) -> None:
+    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
+                    "valid_from", "valid_to", "successor_code"])
+        w.writerow([*county, "county", "县", "", county_from, "", ""])
+        for code, name, short, kind, start, end, successor in versions:
+            w.writerow([code, name, short, "township", kind, county[0], start, end, successor])
+
+
+def ingest_and_publish(root: Path) -> Path:
+    """``root/raw`` ingested with ``root/reference`` under the writer lock, then refreshed (gate,
+    dbt, publish) into ``root/warehouse/civstat.duckdb``, every file read: its path."""
+    from civstat.refresh import refresh
+    from civstat.warehouse import Warehouse
+
+    warehouse = Warehouse.at(root / "warehouse" / "civstat.duckdb")
+    with warehouse.lock(), warehouse.connect_writer() as con:
+        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
+    assert result.ok, [i.line for i in result.still_quarantined]
+    assert refresh(warehouse, capture=True).published
+    return warehouse.path
+
+
+def kpi_row(con, code: str, year: int, kpi_code: str) -> dict:
+    """The one kpi_annual row of a division, year and KPI, by column name."""
+    cur = con.execute("SELECT * FROM kpi_annual WHERE division_code = ? AND year = ? AND kpi_code = ?",
+                      [code, year, kpi_code])
+    rows = cur.fetchall()
+    assert len(rows) == 1, (code, year, kpi_code, rows)
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
 
 
 def raw_folder(tmp_path: Path) -> Path:

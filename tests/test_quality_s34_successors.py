@@ -15,7 +15,6 @@ divisions.csv of dated versions written here."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
@@ -52,15 +51,7 @@ DIVISIONS = [
 
 def write_divisions(ref: Path) -> Path:
     """handmade's reference files, its divisions.csv replaced by the versions above."""
-    hm.write_reference(ref)
-    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
-                    "valid_from", "valid_to", "successor_code"])
-        w.writerow([COUNTY, "清河县", "清河", "county", "县", "", "2011-01-01", "", ""])
-        for code, name, short, kind, start, end, successor in DIVISIONS:
-            w.writerow([code, name, short, "township", kind, COUNTY, start, end, successor])
-    return ref
+    return hm.write_history(ref, DIVISIONS, county_from="2011-01-01")
 
 
 def cover(code: str, period: str) -> hm.Rows:

@@ -12,8 +12,6 @@ Returns written cell by cell (tests/handmade.py) and read into a DuckDB file on 
 
 from __future__ import annotations
 
-import csv
-
 import duckdb
 import handmade as hm
 import pytest
@@ -41,15 +39,9 @@ CHAINS = {
 
 
 def write_divisions(ref, chain: str) -> None:
-    hm.write_reference(ref)
-    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
-                    "valid_from", "valid_to", "successor_code"])
-        w.writerow([COUNTY, "清河县", "清河", "county", "县", "", "2000-01-01", "", ""])
-        w.writerow([C, "马店镇", "马店", "township", "镇", COUNTY, "2000-01-01", "", ""])
-        for code, name, kind, start, end, successor in CHAINS[chain]:
-            w.writerow([code, name, name[:2], "township", kind, COUNTY, start, end, successor])
+    hm.write_history(ref, [(C, "马店镇", "马店", "镇", "2000-01-01", "", ""),
+                           *((code, name, name[:2], kind, start, end, successor)
+                             for code, name, kind, start, end, successor in CHAINS[chain])])
 
 
 def s13(tmp_path, chain: str, q1: list[int]):

@@ -11,15 +11,9 @@ Returns written cell by cell (tests/handmade.py); ingested, gated, built and pub
 
 from __future__ import annotations
 
-import csv
-
 import duckdb
 import handmade as hm
 import pytest
-
-from civstat.ingest import ingest
-from civstat.refresh import refresh
-from civstat.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -44,30 +38,13 @@ def wh(tmp_path_factory):
                                     beds // 2, 30, 12, 8]
         hm.write_xlsx(root / "raw" / period / f"{name}.xlsx", hm.quarter_cover(name, code, period),
                       sheets)
-    ref = hm.write_reference(root / "reference")
-    with (ref / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["division_code", "name", "short_name", "level", "type", "parent_code",
-                    "valid_from", "valid_to", "successor_code"])
-        w.writerow([COUNTY, "清河县", "清河", "county", "县", "", "2000-01-01", "", ""])
-        for code, name, short, kind, start, end, successor in DIVISIONS:
-            w.writerow([code, name, short, "township", kind, COUNTY, start, end, successor])
-    warehouse = Warehouse.at(root / "warehouse" / "civstat.duckdb")
-    with warehouse.lock(), warehouse.connect_writer() as con:
-        result = ingest(con, root / "raw", ref, quarantine_dir=root / "quarantine")
-    assert result.ok, [i.line for i in result.still_quarantined]
-    assert refresh(warehouse, capture=True).published
-    con = duckdb.connect(str(warehouse.path), read_only=True)
+    hm.write_history(root / "reference", DIVISIONS)
+    con = duckdb.connect(str(hm.ingest_and_publish(root)), read_only=True)
     yield con
     con.close()
 
 
-def kpi(con, code: str, year: int, kpi_code: str) -> dict:
-    cur = con.execute("SELECT * FROM kpi_annual WHERE division_code = ? AND year = ? AND kpi_code = ?",
-                      [code, year, kpi_code])
-    rows = cur.fetchall()
-    assert len(rows) == 1, rows
-    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+kpi = hm.kpi_row
 
 
 def beds(period: str) -> int:
