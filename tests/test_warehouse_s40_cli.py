@@ -60,7 +60,8 @@ def _run(root):
                       ("check_blocked", ["check", "--period", "2016Q4"]),
                       ("check_refused", ["check", "--period", "2020Q3"]),
                       ("check_empty", ["check", "--period", "2019Q2"]),
-                      ("check_clean", ["check", "--period", "2025Q1"])]:
+                      ("check_clean", ["check", "--period", "2025Q1"]),
+                      ("report_refused", ["report", "--period", "2020", "--format", "html"])]:
         out[key] = hm.run_civstat(root, *args)
     return out
 
@@ -134,3 +135,12 @@ def test_check_of_an_empty_quarter_is_a_usage_error(runs):
 
 def test_check_of_a_clean_quarter_exits_0(runs):
     assert runs["check_clean"].returncode == 0, runs["check_clean"].stderr[-2000:]
+
+
+def test_report_of_a_year_whose_every_return_was_refused_says_they_were_sent(runs):
+    """Nothing of 2020 is published, but two files were sent and refused: the report's one line
+    says so (not as if no township had sent anything)."""
+    p = runs["report_refused"]
+    assert p.returncode == 2, p.stderr[-2000:]
+    assert "2020年没有已发布的数据(该期有2个报表文件被拒收" in p.stderr
+    assert "Traceback" not in p.stderr

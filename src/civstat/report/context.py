@@ -41,6 +41,13 @@ class Options:
     narrative_dir: str | None = None  # the bureau's own words (narrative.py); None: the default
 
 
+def _refused(reader: MartReader, year: int, quarter: int | None = None) -> str:
+    """What a report finding nothing published says was sent and refused for the period: the
+    clerks did send, the files are in quarantine (``civstat ingest`` names each)."""
+    n = reader.refused_files(year, quarter)
+    return f"(该期有{n}个报表文件被拒收,在隔离区待改正后重报,见 civstat ingest 的输出)" if n else ""
+
+
 class Context(Comparisons, Figures):
     def __init__(self, reader: MartReader, opts: Options, contract: Contract | None = None):
         self.r = reader
@@ -53,8 +60,8 @@ class Context(Comparisons, Figures):
         present = reader.periods_present(opts.year, self.codes)
         if not present:
             raise LookupError(
-                f"{self.scope.division_name}{opts.year}年没有已发布的数据 / "
-                f"no published data for {opts.year}"
+                f"{self.scope.division_name}{opts.year}年没有已发布的数据{_refused(reader, opts.year)}"
+                f" / no published data for {opts.year}"
             )
         if opts.quarter is None:
             self.quarter = max(present)
@@ -62,8 +69,9 @@ class Context(Comparisons, Figures):
         else:
             if opts.quarter not in present:
                 raise LookupError(
-                    f"{opts.year}年第{opts.quarter}季度没有已发布的数据 / "
-                    f"no published data for {opts.year}Q{opts.quarter}"
+                    f"{opts.year}年第{opts.quarter}季度没有已发布的数据"
+                    f"{_refused(reader, opts.year, opts.quarter)}"
+                    f" / no published data for {opts.year}Q{opts.quarter}"
                 )
             self.quarter = opts.quarter
             self.partial_year = False

@@ -44,6 +44,16 @@ class ReturnQueries:
         )
         return set(df["division_code"].to_list())
 
+    def refused_files(self, year: int, quarter: int | None = None) -> int:
+        """How many files of the year's quarter folders (of ``quarter``'s alone) stay refused at
+        ingest (raw.quarantine, not yet resolved) — whoever sent them, told or not: what a
+        report finding nothing published for the period says was sent."""
+        if not self._has("raw.quarantine", "folder_period"):
+            return 0
+        return self.con.execute(
+            "SELECT count(*) FROM raw.quarantine WHERE resolved_at IS NULL AND folder_period LIKE ?",
+            [f"{year}Q{quarter if quarter else '_'}"]).fetchone()[0]
+
     def refused_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:
         """(township, quarter) of the year whose return stays refused at ingest: a file of that
         quarter's folder still quarantined that the ingest attributed to that township of
