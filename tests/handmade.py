@@ -303,18 +303,15 @@ def assert_refused_for_missing_column(tmp_path: Path, sheet: str, rows: Rows, mi
 def publish_and_render(root: Path, year: int, formats: tuple[str, ...] = ("html",)) -> dict:
     """``root/raw`` ingested (with ``root/reference``) into ``root/warehouse``, gated, built and
     published; the year's summary rendered: the warehouse (``wh``), the HTML's text without
-    tags (``text``) and each file by its suffix (``xlsx`` …)."""
-    from civstat.refresh import refresh
+    tags, script or style (``text``) and each file by its suffix (``xlsx`` …)."""
     from civstat.report import render_reports
     from civstat.warehouse import Warehouse
 
-    wh = Warehouse.at(root / "warehouse" / "civstat.duckdb")
-    with wh.lock(), wh.connect_writer() as con:
-        result = ingest(con, root / "raw", root / "reference", quarantine_dir=root / "quarantine")
-    assert result.ok, [i.line for i in result.still_quarantined]
-    assert refresh(wh, capture=True).published
+    wh = Warehouse.at(ingest_and_publish(root))
     files = render_reports(year, formats=list(formats), out_dir=root / "out", warehouse=wh.path)
     out = {"wh": wh, **{p.suffix[1:]: p for p in files}}
-    if "html" in out:
-        out["text"] = re.sub(r"<[^>]+>", "", out["html"].read_text(encoding="utf-8"))
+    if "html" in out:  # what a reader sees: no script (Plotly, the figures' traces) or style
+        shown = re.sub(r"<(script|style)\b.*?</\1>", "", out["html"].read_text(encoding="utf-8"),
+                       flags=re.DOTALL)
+        out["text"] = re.sub(r"<[^>]+>", "", shown)
     return out
