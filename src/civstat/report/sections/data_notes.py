@@ -13,7 +13,7 @@ from civstat.report.comparisons import sheet_name
 from civstat.report.context import Context, Reporting, clean, codes_of
 from civstat.report.model import Section, Table
 from civstat.report.phrases import _format, sentence
-from civstat.report.trace import Traced
+from civstat.report.trace import Traced, join, spans_of
 
 MAX_FINDINGS = 40  # hard findings listed in 数据说明; the quality report has them all
 STATUS = {"published": "已发布", "blocked": "质量审核未通过"}
@@ -397,9 +397,10 @@ def sheet_notes(ctx: Context, quarter: str) -> list[str | None]:
         # who sent the quarter's return without the sheet: named (as the XLSX's 说明 names
         # them), in the same paragraph
         lacking = _names(ctx, ctx.returned() - set(rep.now) - set(ctx.period_missing))
-        if lacking and out[-1]:
-            out[-1] += sentence("data_notes.sheet_partial_lacking", ctx.ph, quarter=quarter,
-                                items="、".join(lacking)) or ""
+        if lacking and out[-1]:  # one paragraph, its counts still traced
+            more = sentence("data_notes.sheet_partial_lacking", ctx.ph, quarter=quarter,
+                            items="、".join(lacking)) or ""
+            out[-1] = join([(out[-1], spans_of(out[-1])), (more, spans_of(more))], "")
     return out
 
 
