@@ -15,6 +15,8 @@ title (2024年6月暴雨洪涝灾害情况).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from civstat.contract import Sheet
 from civstat.ingest.cover_period import _ends, cell_address, quoted
 from civstat.ingest.normalize import PeriodRead, is_blank, read_period
@@ -26,11 +28,19 @@ _TITLED_KINDS = frozenset({"category", "single"})
 def _title(grid: list, header_row: int) -> tuple[PeriodRead, str, int, int] | None:
     """The first row above ``header_row`` holding one text cell alone that states a period."""
     for r in range(min(header_row, len(grid))):
-        filled = [(c, cell) for c, cell in enumerate(grid[r]) if not is_blank(cell)]
+        filled = [(c, cell) for c, cell in enumerate(grid[r])
+                  if cell is not None and not is_blank(cell)]
         if len(filled) == 1 and isinstance(filled[0][1], str) and (
-                read := read_period(filled[0][1], whole_year=False)) is not None:
+                read := _period(filled[0][1])) is not None:
             return read, filled[0][1], r, filled[0][0]
     return None
+
+
+@lru_cache(maxsize=4096)
+def _period(text: str) -> PeriodRead | None:
+    """:func:`read_period` of a title, once per text (a title such as 2024年第三季度 repeats
+    across sheets and returns)."""
+    return read_period(text, whole_year=False)
 
 
 def title_refusal(sheet: Sheet, name: str, grid: list, header_row: int,
