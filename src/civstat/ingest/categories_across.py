@@ -8,10 +8,9 @@ clerk looking for a column that is there. The refusal now says what is wrong wit
 from __future__ import annotations
 
 from civstat.contract import Sheet
+from civstat.ingest.header_subrows import HEADER_SCAN_ROWS
 from civstat.ingest.refusal import Refusal
 from civstat.ingest.row_kinds import _category
-
-_TOP_ROWS = 12  # the rows a header stands in (a title, a units line, two header rows …)
 
 
 def categories_across(sheet: Sheet, name: str, grid: list) -> Refusal | None:
@@ -20,7 +19,7 @@ def categories_across(sheet: Sheet, name: str, grid: list) -> Refusal | None:
     if sheet.row_kind != "category" or any(
             row and row[0].__class__ is str and _category(sheet, row[0]) for row in grid):
         return None
-    for r, row in enumerate(grid[:_TOP_ROWS]):
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         found: dict[str, str] = {}
         for cell in row[1:]:
             if cell.__class__ is str and (code := _category(sheet, cell)) is not None:

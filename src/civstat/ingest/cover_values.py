@@ -15,7 +15,7 @@ from civstat.ingest.cell_units import cell_factor, cell_unit
 from civstat.ingest.column_units import header_factor
 from civstat.ingest.cover_period import dated_period
 from civstat.ingest.date_figures import day_serial
-from civstat.ingest.decimals import doubtful
+from civstat.ingest.decimals import doubtful, thousands_question
 from civstat.ingest.normalize import (
     AmbiguousDate,
     ScientificNumber,
@@ -74,10 +74,7 @@ def _read_int(field: Column, raw: object, unit: str | None = None) -> int | None
         return None
     factor = typed if typed is not None else _label_factor(field, unit)
     if factor == 1 and (found := doubtful(raw, None, 1, True)) is not None:
-        small = int(found[1])  # 32.000: 32 people, or 32,000 (decimals.py)
-        raise Unreadable(f"是 {small} 还是 {small * 1000}(小数点当作千分位)?请不带小数点填写",
-                         f"{small}, or {small * 1000} with a point for thousands? Fill it in "
-                         "without a point")
+        raise Unreadable(*thousands_question(int(found[1])))  # 32.000: 32, or 32,000?
     if factor != 1:  # 3.2 万人 is 32,000 people; a fraction of a person is the float's
         number = round(number * factor, 6) if math.isfinite(number) else number
     if not math.isfinite(number) or abs(number) > MAX_POPULATION:

@@ -59,14 +59,17 @@ def doubtful_refusal(raw, unit: str | None, factor: float, whole: bool, shown: s
         return None
     kind, digits = found
     if kind == "whole":
-        small = int(digits)
-        return Refusal("bad_value",
-                       f"{shown} 是 {small} 还是 {small * 1000}(小数点当作千分位)?本列是整数:请不带小数点填写",
-                       f"{shown}: {small}, or {small * 1000} with a point for thousands? The "
-                       "column holds whole numbers: fill it in without a point", **where)
+        zh, en = thousands_question(int(digits))
+        return Refusal("bad_value", f"{shown} {zh}", f"{shown}: {en}", **where)
     return Refusal("bad_value",
                    f"{shown} 元有{len(digits)}位小数,比“分”还细:是按万元填的,还是小数点当作千分位?"
                    "请按元填写(最多两位小数),或在表头注明万元",
                    f"{shown} 元 has {len(digits)} decimals, finer than a fen: typed in 万元, or a "
                    "point for thousands? Fill in 元 (two decimals at most), or state 万元 in the "
                    "header", **where)
+
+
+def thousands_question(small: int) -> tuple[str, str]:
+    """What a whole number typed ``664.000`` asks (zh, en): 664, or 664,000?"""
+    return (f"是 {small} 还是 {small * 1000}(小数点当作千分位)?请不带小数点填写",
+            f"{small}, or {small * 1000} with a point for thousands? Fill it in without a point")
