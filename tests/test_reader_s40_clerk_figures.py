@@ -183,8 +183,12 @@ def test_categories_across_a_row_are_refused_for_what_they_are(tmp_path, layout,
     assert con.execute("SELECT count(*) FROM raw.dibao").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(("title", "merged"), [("马店镇2024年1-6月最低生活保障统计表", True),
-                                               ("2023年第三季度城乡低保情况", False)])
+@pytest.mark.parametrize(("title", "merged"), [
+    ("马店镇2024年1-6月最低生活保障统计表", True), ("2023年第三季度城乡低保情况", False),
+    # the name before the year is skipped unread: traditional characters, a numeral in the
+    # name (三河镇), a full-width year, none of them hides the title's period
+    ("馬店鎮２０２４年１-６月最低生活保障統計表", True), ("三河镇二〇二四年上半年低保统计表", False),
+    ("马店镇 民政办2024年6月低保统计", False)])
 def test_a_sheet_titled_for_another_period_is_refused(tmp_path, title, merged):
     sheets = canonical_sheets()
     sheets[SHEET] = [[title], ["单位:户、人、元"], *sheets[SHEET]]

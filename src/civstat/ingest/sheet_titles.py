@@ -15,6 +15,7 @@ title (2024年6月暴雨洪涝灾害情况).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from civstat.contract import Sheet
@@ -28,18 +29,33 @@ _TITLED_KINDS = frozenset({"category", "single"})
 def _title(grid: list, header_row: int) -> tuple[PeriodRead, str, int, int] | None:
     """The first row above ``header_row`` holding one text cell alone that states a period."""
     for r in range(min(header_row, len(grid))):
-        filled = [(c, cell) for c, cell in enumerate(grid[r])
-                  if cell is not None and not is_blank(cell)]
-        if len(filled) == 1 and isinstance(filled[0][1], str) and (
-                read := _period(filled[0][1])) is not None:
-            return read, filled[0][1], r, filled[0][0]
+        row = grid[r]
+        filled = [c for c, cell in enumerate(row) if cell is not None]
+        if len(filled) > 1:  # blank text (a space) in a row of several cells: rare, looked at
+            filled = [c for c in filled if not is_blank(row[c])]
+        if len(filled) == 1 and isinstance(text := row[filled[0]], str) and not is_blank(text) and (
+                read := _period(_from_year(text))) is not None:
+            return read, text, r, filled[0]
     return None
+
+
+def _from_year(text: str) -> str:
+    """``text`` from its first character that may begin a year (a digit, 〇 … 九, or anything
+    not a plain CJK ideograph): every period :func:`read_period` reads begins with a year that
+    no numeral precedes, so the name before it (马店镇2024年…) changes nothing, and titles that
+    differ only in the township's name share one :func:`_period`."""
+    m = _BEFORE_YEAR.match(text)
+    return text[m.end():] if m else text
+
+
+# a run of CJK ideographs, none a numeral (NFKC and OpenCC leave them ideographs, no numerals)
+_BEFORE_YEAR = re.compile(r"(?:(?![零一二三四五六七八九十])[\u4e00-\u9fff])+")
 
 
 @lru_cache(maxsize=4096)
 def _period(text: str) -> PeriodRead | None:
-    """:func:`read_period` of a title, once per text (a title such as 2024年第三季度 repeats
-    across sheets and returns)."""
+    """:func:`read_period` of a title (from its year, :func:`_from_year`), once per text (a
+    title such as 2024年第三季度民政统计 repeats across sheets and returns)."""
     return read_period(text, whole_year=False)
 
 
