@@ -470,6 +470,7 @@ def _ingest(con, raw_dir, reference_dir, *, periods, quarantine_dir, progress, w
         try:
             code = divisions.resolve(payload.cover, payload.findings)
             divisions.check_file_name(code, unit.rel, payload.cover)
+            divisions.check_titles(code, payload.titles)
         except Refusal as exc:
             refusals.append((unit, sha, exc.with_identity(payload.cover)))
             continue

@@ -86,7 +86,7 @@ def period_finding(sheet: str, grid: list[list], cover: dict, item: _Found | Non
     if read is not None:
         cover["period"] = StatedPeriod(read, text, item.row + 1, cell_address(item.row, item.col),
                                        item.field.header)
-        if title is not None and _ends(title[0]) != _ends(read):
+        if title is not None and period_end(title[0]) != period_end(read):
             t_read, t_text, r, c = title
             cells = f"{cell_address(r, c)}、{cover['period'].cell}"
             raise Refusal("period_mismatch",
@@ -114,7 +114,7 @@ def period_finding(sheet: str, grid: list[list], cover: dict, item: _Found | Non
                     sheet=sheet, row=item.row + 1 if item else None, column="报告期")]
 
 
-def _ends(read: PeriodRead) -> tuple[int, int]:
+def period_end(read: PeriodRead) -> tuple[int, int]:
     """The year and month a period runs to: 第三季度 and 7-9月 say the same quarter (whether
     the figures are the year's so far is the 报告期's to say)."""
     return read.year, read.last

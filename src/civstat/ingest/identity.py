@@ -18,7 +18,10 @@ Identity must be unambiguous, or another township's figures would be replaced si
 * a file whose name names another township of the county, and not the one its cover names
   (``白庙乡.xlsx`` with 马店镇 on the cover: a neighbour's return copied as a template, the cover
   left unchanged), is refused (``identity_conflict``): loaded, it would replace 马店镇's own
-  figures as a correction.
+  figures as a correction;
+* so is a return a table's title of which names another township and not the cover's
+  (白庙乡2024年第三季度… over 表1 of 马店镇's return: the neighbour's workbook, only its cover
+  changed), naming the title's cell: the table may hold the neighbour's figures.
 
 A refused return is recorded with the township it can be told from (:meth:`Divisions.tell`):
 the cover's when the reader read it, else the one its file's name names.
@@ -31,6 +34,7 @@ import re
 from collections import defaultdict
 
 from civstat.contract import load_contract
+from civstat.ingest.cover_period import cell_address, quoted
 from civstat.ingest.normalize import norm
 from civstat.ingest.reader import Refusal
 from civstat.ingest.refusal import Finding
@@ -183,12 +187,7 @@ class Divisions:
     def check_file_name(self, code: str, file: str, cover: dict) -> None:
         """Refuse a return whose file name names another township of the county and not the
         one its cover was resolved to (``file``: its path in the drop zone)."""
-        stem = file_stem(file)
-        own = self.townships.get(code)
-        if own is None or any(n and norm(n) in stem for n in own[1:3]):
-            return
-        other = next((c for c, n in self.by_county.get(code[:6], ()) if n in stem
-                      and c != code and not self._related(code, c)), None)
+        other = self._other_named(code, file_stem(file))
         if other is not None:
             raise Refusal(
                 "identity_conflict",
@@ -198,6 +197,37 @@ class Divisions:
                 f"{self._label(code)}: another township's return used as a template, its cover "
                 "unchanged? Check the cover (or the file name) and resend",
                 **_on_cover(cover, "unit_name"), column="填报单位")
+
+    def check_titles(self, code: str, titles: list[tuple[str, int, int, str]]) -> None:
+        """Refuse a return whose table's title names another township of the county and not
+        the one its cover was resolved to (西岭乡2024年第三季度… over 表1 of 马店镇's return: a
+        neighbour's workbook used as a template and only its cover changed, so the table may
+        hold the neighbour's figures). ``titles``: (sheet, row, column, text), 0-based."""
+        for sheet, r, c, text in titles:
+            other = self._other_named(code, norm(text))
+            if other is None:
+                continue
+            name, cell = self.townships[other][1], cell_address(r, c)
+            raise Refusal(
+                "identity_conflict",
+                f"标题 {quoted(text)}(单元格 {cell})写的是{name},封面却是{self._label(code)}:是否用"
+                f"{name}的报表改的、只改了封面?本表的数可能是{name}的;请核对标题和数据后重新报送",
+                f"the title {quoted(text)} (cell {cell}) names {name} but the cover names "
+                f"{self._label(code)}: {name}'s return used as a template and only its cover "
+                f"changed? The table may hold {name}'s figures; check the title and the figures "
+                "and resend", sheet=sheet, row=r + 1, column="标题")
+
+    def _other_named(self, code: str, text: str) -> str | None:
+        """Another township of ``code``'s county that ``text`` (normalised) names, when it does
+        not name ``code``'s own (by its name or short name): the one whose full name is there,
+        a name inside a longer one found there (城关镇 in 东城关镇) not counted; a predecessor
+        or successor of ``code`` (a merger, a re-coding) is no other township."""
+        own = self.townships.get(code)
+        if own is None or any(n and norm(n) in text for n in own[1:3]):
+            return None
+        found = [(c, n) for c, n in self.by_county.get(code[:6], ()) if n in text]
+        return next((c for c, n in found if c != code and not self._related(code, c)
+                     and not any(n != m and n in m for _, m in found)), None)
 
     def named_by_file(self, file: str) -> str | None:
         """The township a file's name names, as :meth:`check_file_name` looks for another

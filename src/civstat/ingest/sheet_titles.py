@@ -19,23 +19,32 @@ import re
 from functools import lru_cache
 
 from civstat.contract import Sheet
-from civstat.ingest.cover_period import _ends, cell_address, quoted
+from civstat.ingest.cover_period import cell_address, period_end, quoted
 from civstat.ingest.normalize import PeriodRead, is_blank, read_period
 from civstat.ingest.refusal import Refusal
 
 _TITLED_KINDS = frozenset({"category", "single"})
 
 
-def _title(grid: list, header_row: int) -> tuple[PeriodRead, str, int, int] | None:
-    """The first row above ``header_row`` holding one text cell alone that states a period."""
+def lone_texts(grid: list, header_row: int) -> list[tuple[int, int, str]]:
+    """The rows above ``header_row`` holding one text cell alone, as (row, column, text), 0-based
+    in the grid: a sheet's titles (马店镇2024年第三季度民政统计季报——最低生活保障, 单位:户、人、元)."""
+    out = []
     for r in range(min(header_row, len(grid))):
         row = grid[r]
         filled = [c for c, cell in enumerate(row) if cell is not None]
         if len(filled) > 1:  # blank text (a space) in a row of several cells: rare, looked at
             filled = [c for c in filled if not is_blank(row[c])]
-        if len(filled) == 1 and isinstance(text := row[filled[0]], str) and not is_blank(text) and (
-                read := _period(_from_year(text))) is not None:
-            return read, text, r, filled[0]
+        if len(filled) == 1 and isinstance(text := row[filled[0]], str) and not is_blank(text):
+            out.append((r, filled[0], text))
+    return out
+
+
+def _title(titles: list[tuple[int, int, str]]) -> tuple[PeriodRead, str, int, int] | None:
+    """The first of a sheet's titles (:func:`lone_texts`) that states a period."""
+    for r, c, text in titles:
+        if (read := _period(_from_year(text))) is not None:
+            return read, text, r, c
     return None
 
 
@@ -59,21 +68,21 @@ def _period(text: str) -> PeriodRead | None:
     return read_period(text, whole_year=False)
 
 
-def title_refusal(sheet: Sheet, name: str, grid: list, header_row: int,
-                  period: tuple[int, int] | None) -> Refusal | None:
-    """The refusal of a sheet whose title, above its header's lowest row (``header_row``,
-    0-based), states a period ending elsewhere than the return's ``period`` (year, quarter);
-    else None."""
+def title_refusal(sheet: Sheet, name: str, titles: list[tuple[int, int, str]],
+                  period: tuple[int, int] | None, lead: int = 0) -> Refusal | None:
+    """The refusal of a sheet whose title (``titles``: :func:`lone_texts` above its header)
+    states a period ending elsewhere than the return's ``period`` (year, quarter); else None
+    (``lead``: the empty columns left of the grid, for the cell's address)."""
     if period is None or sheet.row_kind not in _TITLED_KINDS:
         return None
-    title = _title(grid, header_row)
+    title = _title(titles)
     if title is None:
         return None
     read, text, r, c = title
     year, quarter = period
-    if _ends(read) == (year, 3 * quarter):
+    if period_end(read) == (year, 3 * quarter):
         return None
-    cell = cell_address(r, c)
+    cell = cell_address(r, c + lead)
     return Refusal("period_mismatch",
                    f"标题 {quoted(text)}(单元格 {cell})说的是 {read.year}年{read.last}月止,本报表是 "
                    f"{year}年1-{3 * quarter}月:本表是另一期的数吗?请改正标题或数据",
