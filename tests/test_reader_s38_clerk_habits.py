@@ -24,6 +24,7 @@ import datetime as dt
 import os
 
 import openpyxl
+import pytest
 from handmade import (
     BAIMIAO,
     CHENGGUAN,
@@ -31,11 +32,15 @@ from handmade import (
     PERIOD,
     canonical_sheets,
     cover_rows,
+    findings,
     quarantine_rows,
     raw_folder,
     run_ingest,
     write_xls,
     write_xlsx,
+)
+from handmade import (
+    TEMP as TEMP_FIGURES,
 )
 
 DIBAO = "表1 最低生活保障"
@@ -215,16 +220,21 @@ def test_a_wan_header_followed_by_a_note_is_read_in_wan(tmp_path):
                           (BAIMIAO, "rural", 1_775_500.0), (BAIMIAO, "urban", 380_000.0)]
 
 
-def test_the_quarter_alone_under_a_merged_cumulative_column_is_refused(tmp_path):
-    """表3 with each figure under a merged header split into 本季度 | 1-9月累计 (马店), or over
-    本季度 alone (白庙): 救助户次 is a figure of the year so far, and 本季度's 15 read as it would
-    fall short of the 41 of 1–9月 — refused, naming the column, as 救助户次(本季度) in one cell is
-    (before: 15, 30 and 12,000 loaded as the year's, the year's columns dropped)."""
+@pytest.mark.parametrize("order", ["quarter_first", "year_first"])
+def test_the_quarter_alone_under_a_merged_cumulative_column_is_refused(tmp_path, order):
+    """表3 with each figure under a merged header over 本季度 alone (白庙): 救助户次 is a figure of
+    the year so far, and 本季度's 15 read as it would fall short of the 41 of 1–9月 — refused,
+    naming the column, as 救助户次(本季度) in one cell is. Split into 本季度 | 1-9月累计 (马店, in
+    either order): the column of the year so far is read, and the quarter's passed over with a
+    finding naming it (before: 15, 30 and 12,000 loaded as the year's, the year's columns
+    dropped; then the whole return was refused though the year's column was there)."""
     folder = raw_folder(tmp_path)
     split = canonical_sheets()
+    words, figures = (["本季度", "1-9月累计"], [[15, 41], [30, 96], [12_000, 36_800]])
+    if order == "year_first":
+        words, figures = words[::-1], [f[::-1] for f in figures]
     split[TEMP] = [["救助户次", None, "救助人次", None, "救助资金(元)", None, "其中:实物折款(元)"],
-                   ["本季度", "1-9月累计", "本季度", "1-9月累计", "本季度", "1-9月累计", None],
-                   [15, 41, 30, 96, 12_000, 36_800, 8_325]]
+                   [*words, *words, *words, None], [*figures[0], *figures[1], *figures[2], 8_325]]
     write_xlsx(folder / "马店.xlsx", cover_rows(), split,
                merges={TEMP: ["A1:B1", "C1:D1", "E1:F1", "G1:G2"]})
     alone = canonical_sheets()
@@ -233,11 +243,31 @@ def test_the_quarter_alone_under_a_merged_cumulative_column_is_refused(tmp_path)
     write_xlsx(folder / "白庙.xlsx", cover_rows(unit="白庙乡", code=BAIMIAO), alone,
                merges={TEMP: ["D1:D2"]})
     con, result = run_ingest(tmp_path)
-    assert not con.execute("SELECT * FROM raw.temp_assist").fetchall()
+    assert con.execute("SELECT household_times_ytd, person_times_ytd, funds_ytd, in_kind_ytd "
+                       "FROM raw.temp_assist").fetchall() == [(41, 96, 36_800.0, 8_325.0)]
     refused = [row[:5] for row in quarantine_rows(con)]
-    assert refused == [(f"{PERIOD}/白庙.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度"),
-                       (f"{PERIOD}/马店.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度")]
-    assert len(result.quarantined) == 2
+    assert refused == [(f"{PERIOD}/白庙.xlsx", "not_cumulative", TEMP, 2, "救助户次本季度")]
+    assert len(result.quarantined) == 1
+    passed = [f for f in findings(con, TEMP) if f[0] == "part_column"]
+    assert [f[1:4] for f in passed] == [(TEMP, 2, "救助户次本季度"), (TEMP, 2, "救助人次本季度"),
+                                        (TEMP, 2, "救助资金(元)本季度")]
+    assert all("是本季的数" in f[4] and "未读取" in f[4] and "\n" not in f[4] for f in passed), passed
+
+
+def test_a_quarter_column_under_a_group_the_form_lacks_is_an_unread_column(tmp_path):
+    """其中:残疾人救助户次 (no column of the form) over 本季度 | 1-9月累计: neither column is read,
+    and neither is said to be passed over for the other."""
+    sheets = canonical_sheets()
+    sheets[TEMP] = [["累计救助户次", "累计救助人次", "累计支出救助资金(元)", "其中:实物折款(元)",
+                     "其中:残疾人救助户次", None],
+                    [None, None, None, None, "本季度", "1-9月累计"], [*TEMP_FIGURES, 3, 9]]
+    write_xlsx(raw_folder(tmp_path) / "马店.xlsx", cover_rows(), sheets,
+               merges={TEMP: ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1"]})
+    con, _ = run_ingest(tmp_path)
+    assert quarantine_rows(con) == []
+    codes = sorted((f[0], f[3]) for f in findings(con, TEMP) if f[0] in ("part_column", "unread_column"))
+    assert codes == [("unread_column", "其中:残疾人救助户次1-9月累计"),
+                     ("unread_column", "其中:残疾人救助户次本季度")]
 
 
 def test_the_covers_population_in_clerks_words(tmp_path):

@@ -175,12 +175,12 @@ def temp(lower: list, figures: list) -> list[list]:
             [*lower, None, None, None], [*figures, 96, 36800, 8325]]
 
 
-def test_a_quarters_column_beside_the_years_under_a_group_is_refused_by_name(tmp_path):
+def test_a_quarters_column_beside_the_years_under_a_group_is_passed_over_by_name(tmp_path):
     """累计救助户次 merged over 7-9月 | 1-9月累计 (马店; 城关 the other way round) or 本季度 |
-    1-9月累计 (白庙): the quarter's column is refused by name as the quarter's alone is
-    (s38: which figures the clerk meant cannot be told). Before, 马店's sub-header was read as a
-    data row (7-9月 refused as a figure) and 白庙's 15 loaded as the year's (its 累计 being the
-    column's name)."""
+    1-9月累计 (白庙): the year's column is read (41), the quarter's passed over with a
+    ``part_column`` finding naming it. Before s39, 马店's sub-header was read as a data row (7-9月
+    refused as a figure) and 白庙's 15 loaded as the year's (its 累计 being the column's name);
+    then each return was refused, asking for the column of the year so far it had."""
     folder = raw_folder(tmp_path)
     merges = {TEMP: ["A1:B1"]}
     write_xlsx(folder / "马店.xlsx", cover_rows(),
@@ -190,13 +190,16 @@ def test_a_quarters_column_beside_the_years_under_a_group_is_refused_by_name(tmp
     write_xlsx(folder / "城关.xlsx", cover_rows(unit="城关街道", code=CHENGGUAN),
                {**canonical_sheets(), TEMP: temp(["1-9月累计", "7-9月"], [41, 15])}, merges=merges)
     con, _ = run_ingest(tmp_path)
-    refused = quarantine_rows(con)
-    assert [r[:5] for r in refused] == [
-        ("2024Q3/城关.xlsx", "not_cumulative", TEMP, 2, "累计救助户次7-9月"),
-        ("2024Q3/白庙.xlsx", "not_cumulative", TEMP, 2, "累计救助户次本季度"),
-        ("2024Q3/马店.xlsx", "not_cumulative", TEMP, 2, "累计救助户次7-9月")]
-    assert all("本列应填1月至本期的累计数" in r[5] for r in refused)
-    assert con.execute("SELECT count(*) FROM raw.temp_assist").fetchone()[0] == 0
+    assert quarantine_rows(con) == []
+    assert con.execute("SELECT household_times_ytd, person_times_ytd FROM raw.temp_assist"
+                       ).fetchall() == [(41, 96)] * 3
+    passed = con.execute('SELECT s.file_path, f."row", f."column", f.message_zh FROM raw.findings f '
+                         "JOIN raw.submissions s USING (submission_id) WHERE f.code = 'part_column' "
+                         "ORDER BY 1").fetchall()
+    assert [r[:3] for r in passed] == [("2024Q3/城关.xlsx", 2, "累计救助户次7-9月"),
+                                       ("2024Q3/白庙.xlsx", 2, "累计救助户次本季度"),
+                                       ("2024Q3/马店.xlsx", 2, "累计救助户次7-9月")]
+    assert all("1月至本期累计的列" in r[3] and "未读取" in r[3] for r in passed)
 
 
 def test_a_sub_header_of_the_years_months_is_read(tmp_path):

@@ -57,7 +57,6 @@ from civstat.ingest.header_subrows import (
 from civstat.ingest.header_subrows import blank as _blank
 from civstat.ingest.header_subrows import cell_at as _cell
 from civstat.ingest.header_subrows import groups_of as _groups
-from civstat.ingest.header_subrows import part_beside as _part_beside
 from civstat.ingest.header_subrows import part_of_group as _part_of_group
 from civstat.ingest.header_subrows import row_spans as _row_spans
 from civstat.ingest.header_subrows import sub_header_problem as _sub_header_problem
@@ -231,9 +230,6 @@ class Layout:
                 problems.append(problem)
             columns.append((col, text, header_factor(col, used),
                             header_period(col, unit, text) if col.period_units else None))
-        if header_rows is not None and len(header_rows) == 2 and (
-                part := _part_beside(family, grid, header_rows, mapping, spans)) is not None:
-            problems.append(part)
         if header_rows is not None and (sub := _sub_header_problem(family, grid, header_rows, spans)):
             problems.insert(0, sub)
         twice = (_duplicate(family, grid, header_rows, mapping, spans)

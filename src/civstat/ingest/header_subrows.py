@@ -11,9 +11,7 @@ from __future__ import annotations
 from civstat.contract import Column
 from civstat.ingest.cell_units import unit_period
 from civstat.ingest.column_units import numbers_columns, units_line
-from civstat.ingest.header_candidates import candidates as _candidates
 from civstat.ingest.header_candidates import category_words, groups_over, period_alone
-from civstat.ingest.header_candidates import column_index as _column_index
 from civstat.ingest.header_standins import is_text
 from civstat.ingest.normalize import header_key, is_blank, is_empty, norm
 from civstat.ingest.qualifiers import Problem, has_period_word, part_word, units_row
@@ -126,25 +124,6 @@ def groups_of(grid: list, header_rows: tuple[int, ...] | None, spans: Spans | No
     upper = grid[header_rows[0]]
     over = groups_over(upper, len(upper), row_spans(spans, header_rows[0]))
     return {i: "" if g is None else norm(g) for i, g in enumerate(over)}
-
-
-def part_beside(family: str, grid: list, header_rows: tuple[int, ...], mapping: dict,
-                 spans: Spans | None) -> Problem | None:
-    """A quarter's column (本季度, 7-9月) under a group whose column of the year so far is read
-    from the column beside it (救助户次 over 本季度 | 1-9月累计): refused as the quarter's column
-    alone is — which figures the clerk meant as the return's cannot be told from the header
-    (:func:`_match_rows` leaves it unmapped)."""
-    upper, lower = grid[header_rows[0]], grid[header_rows[-1]]
-    index = _column_index(family)
-    for i, candidates in enumerate(_candidates(family, tuple(upper), tuple(lower),
-                                               row_spans(spans, header_rows[0]))):
-        if i in mapping or not (word := part_under_group(upper, lower, i)):
-            continue
-        col = next((c for key, _, _ in candidates if (c := index.get(key)) is not None), None)
-        if col is not None and col.kind == "ytd":
-            return part_of_group(col, unread_header(grid, header_rows, i, spans), word,
-                                  header_rows[-1])
-    return None
 
 
 def part_of_group(col: Column, text: str, word: str, row: int) -> Problem:

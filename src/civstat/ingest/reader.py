@@ -44,7 +44,7 @@ from civstat.ingest.header import (  # noqa: F401 — the header scan's memo, fo
     header_spans,
     layout,
 )
-from civstat.ingest.header_subrows import unread_header
+from civstat.ingest.header_subrows import groups_of, part_under_group, unread_header
 from civstat.ingest.hidden import refuse_hidden, xls_hidden, xlsx_hidden
 from civstat.ingest.limits import Checked
 from civstat.ingest.merges import spread_merges
@@ -54,7 +54,7 @@ from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
-from civstat.ingest.sheet_titles import title_refusal
+from civstat.ingest.sheet_titles import lone_texts, title_refusal
 from civstat.ingest.stored_figures import (
     read_stored,
     xls_1904,
@@ -87,17 +87,22 @@ class ParsedReturn:
     cover: dict
     sheets: dict[str, SheetRows] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # warnings that do not refuse
+    # each table's titles over its header: (sheet, row, column, text), 0-based in the sheet
+    # (whose township a title names is checked against the cover's: identity.py)
+    titles: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
 # -- parsing ---------------------------------------------------------------------------------
 def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None,
                 cover: tuple[UnitsLine, ...] = (), spans: Spans | None = None,
-                period: tuple[int, int] | None = None) -> tuple[SheetPlan, Refusal | None]:
+                period: tuple[int, int] | None = None, lead: int = 0
+                ) -> tuple[SheetPlan, Refusal | None]:
     """Header and row classification of one sheet; a row that must be refused ends the plan
     (its refusal is returned, to be raised after the cells of the rows before it are typed;
     ``township``: the name on the cover, which the sheet's title may repeat; ``cover``: the
     units the cover states for every table; ``spans``: the merges of its header rows;
-    ``period``: the return's (year, quarter), which a sub-title of a year alone is told by)."""
+    ``period``: the return's (year, quarter), which a sub-title of a year alone is told by;
+    ``lead``: the empty columns left of the grid, for a cell's address)."""
     found = layout(sheet.family, grid, township, cover, spans)
     if found.header_rows is None or found.missing:
         if (across := categories_across(sheet, name, grid)) is not None:
@@ -110,7 +115,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         problem = found.problem
         raise Refusal(problem.code, problem.zh, problem.en, sheet=problem.sheet or name,
                       row=problem.row, column=problem.column)
-    if (stale := title_refusal(sheet, name, grid, found.header_rows[-1], period)) is not None:
+    titles = lone_texts(grid, found.header_rows[-1])
+    if (stale := title_refusal(sheet, name, titles, period, lead)) is not None:
         raise stale  # 2024年1-6月 over a third quarter's sheet (sheet_titles.py)
     plan = SheetPlan(sheet, name, found.columns, findings=[
         *_line_unit_findings(name, found.line_units, found.header_rows[-1]),
@@ -118,7 +124,8 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
           for header, unit in found.form_units),
         *(_derived_finding(name, col, parts, found.header_rows[-1])
           for col, parts in found.derived)], index=found.index, derived=found.derived,
-        header_row=found.header_rows[-1], period=period)
+        header_row=found.header_rows[-1], period=period,
+        titles=tuple((r, c + lead, text) for r, c, text in titles))
     kinds = row_kinds(sheet)
     index, label_col = found.index, found.label_col
     width = max(index) + 1
@@ -212,9 +219,21 @@ def _unread_columns(plan: SheetPlan, grid: list, found: Layout) -> None:
     added to 表1): its figures are in no table, and the statistician should know."""
     rows = [grid[record["source_row"] - 1] for record, _, _ in plan.rows]
     header_row = found.header_rows[-1]
+    upper = grid[found.header_rows[0]] if len(found.header_rows) == 2 else None
+    groups = groups_of(grid, found.header_rows, found.spans) if upper is not None else {}
+    read = {groups.get(j) for j in found.index} - {"", None}  # the groups a column is read under
     for i in found.unread:
         if any(i < len(row) and _is_figure(row[i]) for row in rows):
             header = unread_header(grid, found.header_rows, i, found.spans)
+            if groups.get(i) in read and (word := part_under_group(upper, grid[header_row], i)):
+                # 救助户次 over 本季度 | 1-9月累计: the year's column beside it is read, the
+                # quarter's passed over
+                plan.findings.append(Finding(
+                    "part_column", f"{header} 是{word}的数,本表读同一表头下1月至本期累计的列,该列的数未读取",
+                    f"{header} holds {word} alone: the table reads the column of the year so far "
+                    "under the same header, and this column's figures are not read",
+                    sheet=plan.name, row=header_row + 1, column=header))
+                continue
             plan.findings.append(Finding(
                 "unread_column", f"{header} 不是报表制度中本表的指标,该列的数未读取",
                 f"{header} is no indicator of this table in the return's form: its figures are "
@@ -380,6 +399,7 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
     spread_merges(plans, grids.merges, grids.leads)
+    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles]
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
     if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells
@@ -465,7 +485,8 @@ def _plan_sheets(sheets, by_family: dict[str, str], grids: dict, township: str |
                                   f"missing sheet {sheet.sheet}", sheet=sheet.sheet)
                 continue
             spans = header_spans(grids.merges.get(name), grids.leads.get(name, 0))
-            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover, spans, period)
+            plan, refusal = _plan_sheet(sheet, name, grids[name], township, cover, spans, period,
+                                        grids.leads.get(name, 0))
         except Refusal as exc:
             return plans, exc
         plans.append(plan)
