@@ -11,7 +11,8 @@ without a word or were refused for the wrong reason — returns written cell by 
   (1775475.123456) is still rounded to the 分.
 * A whole number typed ``664.000`` loaded as 664 (664, or 664,000?): refused; on the cover
   (户籍人口 32.000) the field is left empty with a finding naming its cell (it loaded 32 people).
-* 城市低保户 / 农村低保户 and a 城乡合计 row were refused as unknown categories: read.
+* 城市低保户 / 农村低保户 and a 城乡合计 (or 全镇, 全乡, 全街道) row were refused as unknown
+  categories: read.
 * A 表1 laid out the other way round (项目 | 城市低保 | 农村低保 with the measures down the rows,
   or 城市低保 | 农村低保 merged over 户数 | 人数 | … with one row of figures) was refused as
   missing 期末保障人数, a column that is there: the refusal (categories_across) names the row
@@ -141,8 +142,11 @@ def test_a_cover_population_with_a_point_for_thousands_is_left_empty(tmp_path):
     assert "'8.000'" in zh and "8000" in zh and "B6" in zh and "\n" not in zh and en
 
 
-def test_households_labels_and_urban_rural_total_read(tmp_path):
-    total = ["城乡合计", *[u + r for u, r in zip(DIBAO["urban"], DIBAO["rural"], strict=True)]]
+@pytest.mark.parametrize("label", ["城乡合计", "全镇", "全乡:", "全街道"])
+def test_households_labels_and_urban_rural_total_read(tmp_path, label):
+    """城市低保户 / 农村低保户, and a 合计 row labelled as clerks do (城乡合计, or the township's
+    whole: 全镇, 全乡, 全街道)."""
+    total = [label, *[u + r for u, r in zip(DIBAO["urban"], DIBAO["rural"], strict=True)]]
     sheets = _return_with({(1, 0): "城市低保户", (2, 0): "农村低保户"})
     sheets[SHEET].append(total)
     _write(tmp_path, sheets)
