@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import xlwt
+from conftest import civstat_env
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -120,12 +120,9 @@ def quarter_sheets(period: str) -> dict[str, Rows]:
 
 
 def run_civstat(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """``civstat`` as a process, every folder and file of it under ``root``."""
-    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
-           "CIVSTAT_WAREHOUSE": str(root / "civstat.duckdb"), "CIVSTAT_RAW_DIR": str(root / "raw"),
-           "CIVSTAT_REFERENCE_DIR": str(root / "reference"),
-           "CIVSTAT_QUARANTINE_DIR": str(root / "quarantine")}
-    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root, env=env,
+    """``civstat`` as a process, every folder and file of it under ``root`` (its reports too)."""
+    return subprocess.run([sys.executable, "-m", "civstat.cli", *args], cwd=root,
+                          env=civstat_env(root),
                           check=False, capture_output=True, text=True, timeout=300)
 
 def write_xlsx(path: Path, cover: Rows, sheets: dict[str, Rows], *, cover_name: str = "封面",

@@ -36,10 +36,7 @@ def sheets(period: str, code: str) -> dict[str, hm.Rows]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("s40cli")
-    with pytest.MonkeyPatch.context() as mp:   # check's quality report: not into the repository
-        mp.setenv("CIVSTAT_OUTPUT_DIR", str(root / "output"))
-        return _run(root)
+    return _run(tmp_path_factory.mktemp("s40cli"))  # its reports under it (run_civstat)
 
 
 def _run(root):
@@ -116,7 +113,7 @@ def test_check_of_the_blocked_quarter_exits_1_naming_township_sheet_row_rule(run
     line = (f"白庙乡 2016Q4 H4 表2 特困人员救助供养第2行城市特困:集中供养 {hm.TEKUN['urban'][1]} + "
             f"分散供养 {hm.TEKUN['urban'][2]} = {persons},与期末供养人数 7 不符")
     assert line in text, text[-3000:]
-    assert (runs["root"] / "output" / "quality" / "quality_report_2016Q4.html").exists()
+    assert (runs["root"] / "out" / "quality" / "quality_report_2016Q4.html").exists()
 
 
 def test_check_of_a_quarter_whose_every_return_was_refused_exits_1_naming_them(runs):

@@ -189,6 +189,20 @@ def open_refusals(con) -> str:
     return _no_rows(_OPEN_REFUSAL_COLUMNS)
 
 
+def unresolved_refusals(con) -> str:
+    """Every refused file still quarantined, whether or not the ingest could tell whose
+    (file_path, folder_period, message_zh, message_en): what ``civstat check`` names on a
+    quarter whose every return was refused, and what a report finding nothing published says
+    was sent; no rows on a warehouse without raw.quarantine (or one older than folder_period)."""
+    if _has_column(con, "quarantine", "folder_period"):
+        return (f"SELECT {', '.join(_UNRESOLVED_COLUMNS)} FROM raw.quarantine "
+                "WHERE resolved_at IS NULL")
+    return _no_rows(_UNRESOLVED_COLUMNS)
+
+
+_UNRESOLVED_COLUMNS = ("file_path", "folder_period", "message_zh", "message_en")
+
+
 def open_withdrawals(con) -> str:
     """:data:`OPEN_WITHDRAWALS`, or no rows (the same columns) on a warehouse written before
     returns could be withdrawn."""

@@ -145,20 +145,14 @@ def available_periods(warehouse_path: Path | None) -> list[str]:
 
 
 def open_refusals(warehouse_path: Path | None, quarters: list[str] | None) -> list[tuple]:
-    """The refused files still quarantined (raw.quarantine, unresolved) of ``quarters`` (every
-    quarter: None), by file: (file_path, message_zh, message_en); none on a warehouse without
-    raw.quarantine."""
-    import duckdb
-
+    """The refused files still quarantined (:func:`civstat.raw_schema.unresolved_refusals`) of
+    ``quarters`` (every quarter: None), by file: (file_path, message_zh, message_en)."""
+    from civstat.raw_schema import unresolved_refusals
     from civstat.warehouse import Warehouse
 
     with Warehouse.at(warehouse_path).reader() as con:
-        try:
-            rows = con.execute(
-                "SELECT file_path, message_zh, message_en, folder_period FROM raw.quarantine "
-                "WHERE resolved_at IS NULL ORDER BY file_path").fetchall()
-        except (duckdb.CatalogException, duckdb.BinderException):  # no raw.quarantine (or older)
-            return []
+        rows = con.execute(f"SELECT file_path, message_zh, message_en, folder_period FROM "
+                           f"({unresolved_refusals(con)}) ORDER BY file_path").fetchall()
     return [r[:3] for r in rows if quarters is None or r[3] in quarters]
 
 

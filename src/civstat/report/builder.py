@@ -94,13 +94,6 @@ class Builder(Context):
         if not prog.sheet.required and rep.now < returned:
             self.partial_sheets.append((prog, rep, len(returned)))
 
-    def returned(self) -> set[str]:
-        """The scope's townships with a current return this quarter (published or blocked)."""
-        if self._returned is None:
-            status = self.r.quality_status(self.year, self.quarter, self.codes)
-            self._returned = set(status["division_code"].to_list())
-        return self._returned
-
     # -- the bureau's own words -------------------------------------------------------------
     def narrative_words(self) -> dict[str, str]:
         return {"year": str(self.year), "next_year": str(self.year + 1)}

@@ -119,6 +119,13 @@ class Context(Comparisons, Figures):
             else []
         )
 
+    def returned(self) -> set[str]:
+        """The scope's townships with a current return this quarter (published or blocked)."""
+        if self._returned is None:
+            status = self.r.quality_status(self.year, self.quarter, self.codes)
+            self._returned = set(status["division_code"].to_list())
+        return self._returned
+
     # -- the programme's summary texts ------------------------------------------------------
     def summary(self, prog: Programme) -> dict:
         return prog.summary or {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from civstat.raw_schema import OPEN_REFUSALS, OPEN_WITHDRAWALS
+from civstat.raw_schema import OPEN_REFUSALS, OPEN_WITHDRAWALS, unresolved_refusals
 
 
 class ReturnQueries:
@@ -48,10 +48,8 @@ class ReturnQueries:
         """How many files of the year's quarter folders (of ``quarter``'s alone) stay refused at
         ingest (raw.quarantine, not yet resolved) — whoever sent them, told or not: what a
         report finding nothing published for the period says was sent."""
-        if not self._has("raw.quarantine", "folder_period"):
-            return 0
         return self.con.execute(
-            "SELECT count(*) FROM raw.quarantine WHERE resolved_at IS NULL AND folder_period LIKE ?",
+            f"SELECT count(*) FROM ({unresolved_refusals(self.con)}) WHERE folder_period LIKE ?",
             [f"{year}Q{quarter if quarter else '_'}"]).fetchone()[0]
 
     def refused_returns(self, year: int, codes: list[str]) -> set[tuple[str, int]]:

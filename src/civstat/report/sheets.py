@@ -323,7 +323,7 @@ def _unfilled(ctx: Context, prog, towns: list[str]) -> dict[str, str]:
     row names them — its sums are the others' (a county's report; a city's counties are
     noted by :func:`_unit_note`)."""
     rep = ctx.reporting.get(prog.code)
-    if prog.sheet.required or rep is None or not rep.now or not hasattr(ctx, "returned"):
+    if prog.sheet.required or rep is None or not rep.now:
         return {}
     # (a return held back is said as such, not as one without the sheet)
     lacking = sorted((ctx.returned() & set(towns)) - set(rep.now) - set(ctx.period_missing))
