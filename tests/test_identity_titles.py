@@ -120,3 +120,14 @@ def test_a_title_naming_the_township_merged_into_the_covers_reads(tmp_path):
     assert quarantine_rows(con) == []
     assert _persons(con) == {"urban": DIBAO["urban"][1], "rural": DIBAO["rural"][1]}
     assert COUNTY.startswith(MADIAN[:6])
+
+
+def test_a_list_of_events_may_name_another_township_in_its_title(tmp_path):
+    """表5 (a list of events) titled 白庙乡河段溃堤灾情 in 马店镇's return: a disaster may be named
+    after a place; the return reads."""
+    sheets = canonical_sheets()
+    sheets["表5 自然灾害"] = [["白庙乡河段溃堤灾情"], *sheets["表5 自然灾害"]]
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover_rows(), sheets)
+    con, _ = run_ingest(tmp_path)
+    assert quarantine_rows(con) == []
+    assert con.execute("SELECT affected_persons FROM raw.disaster_events").fetchall() == [(800,)]

@@ -21,7 +21,8 @@ Identity must be unambiguous, or another township's figures would be replaced si
   figures as a correction;
 * so is a return a table's title of which names another township and not the cover's
   (白庙乡2024年第三季度… over 表1 of 马店镇's return: the neighbour's workbook, only its cover
-  changed), naming the title's cell: the table may hold the neighbour's figures.
+  changed), naming the title's cell: the table may hold the neighbour's figures (tables of a
+  row per category or one row of figures; a list of events or institutions may name places).
 
 A refused return is recorded with the township it can be told from (:meth:`Divisions.tell`):
 the cover's when the reader read it, else the one its file's name names.

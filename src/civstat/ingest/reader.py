@@ -54,7 +54,7 @@ from civstat.ingest.qualifiers import LineUnit, UnitsLine, cover_units
 from civstat.ingest.refusal import Finding, Refusal
 from civstat.ingest.row_kinds import PART_PERIOD, PART_ROW, row_kinds
 from civstat.ingest.sheet_families import family_of, sheets_by_family
-from civstat.ingest.sheet_titles import lone_texts, title_refusal
+from civstat.ingest.sheet_titles import TITLED_KINDS, lone_texts, title_refusal
 from civstat.ingest.stored_figures import (
     read_stored,
     xls_1904,
@@ -399,7 +399,9 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
     spread_merges(plans, grids.merges, grids.leads)
-    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles]
+    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles
+                     if plan.sheet.row_kind in TITLED_KINDS]  # (a list of events or institutions
+    # may name places in its title: 白庙乡河段溃堤灾情)
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
     if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells

@@ -23,7 +23,7 @@ from civstat.ingest.cover_period import cell_address, period_end, quoted
 from civstat.ingest.normalize import PeriodRead, is_blank, read_period
 from civstat.ingest.refusal import Refusal
 
-_TITLED_KINDS = frozenset({"category", "single"})
+TITLED_KINDS = frozenset({"category", "single"})  # sheets whose title speaks for their figures
 
 
 def lone_texts(grid: list, header_row: int) -> list[tuple[int, int, str]]:
@@ -73,7 +73,7 @@ def title_refusal(sheet: Sheet, name: str, titles: list[tuple[int, int, str]],
     """The refusal of a sheet whose title (``titles``: :func:`lone_texts` above its header)
     states a period ending elsewhere than the return's ``period`` (year, quarter); else None
     (``lead``: the empty columns left of the grid, for the cell's address)."""
-    if period is None or sheet.row_kind not in _TITLED_KINDS:
+    if period is None or sheet.row_kind not in TITLED_KINDS:
         return None
     title = _title(titles)
     if title is None:
