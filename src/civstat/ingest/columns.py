@@ -192,6 +192,7 @@ class SheetPlan:
     # (the figure the workbook stores in a cell whose date cannot tell it: stored_figures)
     period: tuple[int, int] | None = None  # the return's (year, quarter): a standard's bounds
     titles: tuple[tuple[int, int, str], ...] = ()  # (row, column, text) over the header, 0-based
+    # (sheet_titles.TITLED_KINDS: a row per category or one row of figures)
 
     def counted(self) -> list[tuple[dict, tuple]]:
         """The rows read whose figures count (record, cells): all but a 合计 beside its rows,

@@ -204,7 +204,10 @@ class Divisions:
         the one its cover was resolved to (西岭乡2024年第三季度… over 表1 of 马店镇's return: a
         neighbour's workbook used as a template and only its cover changed, so the table may
         hold the neighbour's figures). ``titles``: (sheet, row, column, text), 0-based."""
+        own = self.townships.get(code)
         for sheet, r, c, text in titles:
+            if own is None or any(n and n in text for n in own[1:3]):
+                continue  # its own name as written (the usual title): nothing to normalise
             other = self._other_named(code, norm(text))
             if other is None:
                 continue

@@ -115,7 +115,9 @@ def _plan_sheet(sheet: Sheet, name: str, grid: list, township: str | None = None
         problem = found.problem
         raise Refusal(problem.code, problem.zh, problem.en, sheet=problem.sheet or name,
                       row=problem.row, column=problem.column)
-    titles = lone_texts(grid, found.header_rows[-1])
+    titles = (lone_texts(grid, found.header_rows[-1]) if sheet.row_kind in TITLED_KINDS
+              else [])  # (a list of events or institutions may name months and places in its
+    # title: 2024年6月暴雨洪涝灾害情况, 白庙乡河段溃堤灾情)
     if (stale := title_refusal(sheet, name, titles, period, lead)) is not None:
         raise stale  # 2024年1-6月 over a third quarter's sheet (sheet_titles.py)
     plan = SheetPlan(sheet, name, found.columns, findings=[
@@ -399,9 +401,7 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
     spread_merges(plans, grids.merges, grids.leads)
-    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles
-                     if plan.sheet.row_kind in TITLED_KINDS]  # (a list of events or institutions
-    # may name places in its title: 白庙乡河段溃堤灾情)
+    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles]
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
     if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells

@@ -35,8 +35,9 @@ def lone_texts(grid: list, header_row: int) -> list[tuple[int, int, str]]:
         filled = [c for c, cell in enumerate(row) if cell is not None]
         if len(filled) > 1:  # blank text (a space) in a row of several cells: rare, looked at
             filled = [c for c in filled if not is_blank(row[c])]
-        if len(filled) == 1 and isinstance(text := row[filled[0]], str) and not is_blank(text):
-            out.append((r, filled[0], text))
+        if len(filled) == 1 and isinstance(text := row[filled[0]], str) and (
+                "\u4e00" <= text[:1] <= "\u9fff" or not is_blank(text)):  # (a CJK ideograph first
+            out.append((r, filled[0], text))  # is never blank: no need to normalise the text)
     return out
 
 
