@@ -56,16 +56,15 @@ def _find(rows: list[list], label: str) -> int:
 
 def _variant(src: Path, dst: Path, cover: dict | None = None, dibao_persons=None) -> tuple[Path, int]:
     """``src`` rewritten with cover values replaced (by label) and/or 城市低保's 人数 cell set;
-    returns the file and the Excel row of that cell. A new 填报单位 is written in the tables'
-    titles too, as a clerk filling a copied workbook does (a title left naming the township
+    returns the file and the Excel row of that cell. A new 填报单位 is written in the titles
+    too, as a clerk filling a copied workbook does (a title left naming the township
     copied from is refused: identity.Divisions.check_titles)."""
     grid = _grid(src)
     if cover and "填报单位" in cover:
         old, new = str(grid["封面"][_find(grid["封面"], "填报单位")][1]).strip(), cover["填报单位"]
-        for name, rows in grid.items():
-            if name != "封面":
-                grid[name] = [[c.replace(old, new) if isinstance(c, str) else c for c in row]
-                              for row in rows]
+        for name, rows in grid.items():  # (the cover's 填报单位 is set below)
+            grid[name] = [[c.replace(old, new) if isinstance(c, str) else c for c in row]
+                          for row in rows]
     for label, value in (cover or {}).items():
         grid["封面"][_find(grid["封面"], label)][1] = value
     row = _find(grid[DIBAO], "城市低保")

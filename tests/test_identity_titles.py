@@ -61,7 +61,7 @@ def test_a_table_titled_for_a_neighbour_is_refused_naming_its_cell(tmp_path, fmt
     assert len(refused) == 1 and not result.loaded
     _, code, sheet, row, column, message = refused[0]
     assert (code, sheet, row, column) == ("identity_conflict", SHEET, 1, "标题")
-    assert "白庙乡" in message and "马店镇(371599101000)" in message and "A1" in message
+    assert "白庙乡" in message and "封面填的却是马店镇(371599101000)" in message and "A1" in message
     assert "\n" not in message
     assert con.execute("SELECT count(*) FROM raw.dibao").fetchone()[0] == 0
 
@@ -131,3 +131,20 @@ def test_a_list_of_events_may_name_another_township_in_its_title(tmp_path):
     con, _ = run_ingest(tmp_path)
     assert quarantine_rows(con) == []
     assert con.execute("SELECT affected_persons FROM raw.disaster_events").fetchall() == [(800,)]
+
+
+@pytest.mark.parametrize(("title", "refused"), [("白庙乡2024年第三季度民政统计季报 封面", True),
+                                                ("马店镇2024年第三季度民政统计季报 封面", False),
+                                                ("乡镇民政统计季报 封面", False)])
+def test_the_covers_own_title_is_checked_as_a_tables_is(tmp_path, title, refused):
+    """白庙乡民政统计季报 over the cover's labels, 马店镇 as 填报单位 and no table titled: the
+    neighbour's workbook with only its 填报单位 changed."""
+    cover = cover_rows()
+    cover[0] = [title]
+    write_xlsx(raw_folder(tmp_path) / "马店镇.xlsx", cover, canonical_sheets())
+    con, _ = run_ingest(tmp_path)
+    refused_rows = [r[1:5] for r in quarantine_rows(con)]
+    assert refused_rows == ([("identity_conflict", "封面", 1, "标题")] if refused else [])
+    if refused:
+        message = quarantine_rows(con)[0][5]
+        assert "白庙乡" in message and "A1" in message and "封面填的却是马店镇" in message

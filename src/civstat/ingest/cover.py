@@ -62,6 +62,7 @@ from civstat.ingest.normalize import (
     read_period,
 )
 from civstat.ingest.refusal import IDENTITY_FIELDS, Finding, Refusal
+from civstat.ingest.sheet_titles import lone_texts
 
 # What locating the fields needs to know of a cell: (blank, a bare unit such as 人 or (人),
 # the field it labels or None, the label carries its value inline, the unit the label states).
@@ -258,6 +259,8 @@ def parse_cover(sheet: str, grid: list[list]) -> tuple[dict, list[Finding]]:
     if (item := found.get("fill_date")) is not None:  # checked against the period in ingest
         cover["fill_date_at"] = (sheet, item.row, item.col, item.field.header)
     cover["rows"] = {name: item.row + 1 for name, item in found.items()}  # for identity's messages
+    cover["titles"] = lone_texts(grid, first_label)  # its titles (popped by the reader, which
+    # checks whose township they name with the tables': identity.py)
     cover["sheet"] = sheet
     unknown = _unknown_labels(grid, found, again)
     findings += [_unknown_finding(sheet, u) for u in unknown]

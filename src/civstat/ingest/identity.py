@@ -19,10 +19,11 @@ Identity must be unambiguous, or another township's figures would be replaced si
   (``白庙乡.xlsx`` with 马店镇 on the cover: a neighbour's return copied as a template, the cover
   left unchanged), is refused (``identity_conflict``): loaded, it would replace 马店镇's own
   figures as a correction;
-* so is a return a table's title of which names another township and not the cover's
-  (白庙乡2024年第三季度… over 表1 of 马店镇's return: the neighbour's workbook, only its cover
-  changed), naming the title's cell: the table may hold the neighbour's figures (tables of a
-  row per category or one row of figures; a list of events or institutions may name places).
+* so is a return whose cover's title, or a table's, names another township and not the
+  cover's (白庙乡2024年第三季度… over 表1 of 马店镇's return, or 白庙乡民政统计季报 over its
+  cover's labels: the neighbour's workbook, only its 填报单位 changed), naming the title's
+  cell: the tables may hold the neighbour's figures (tables of a row per category or one row
+  of figures; a list of events or institutions may name places).
 
 A refused return is recorded with the township it can be told from (:meth:`Divisions.tell`):
 the cover's when the reader read it, else the one its file's name names.
@@ -200,10 +201,11 @@ class Divisions:
                 **_on_cover(cover, "unit_name"), column="填报单位")
 
     def check_titles(self, code: str, titles: list[tuple[str, int, int, str]]) -> None:
-        """Refuse a return whose table's title names another township of the county and not
-        the one its cover was resolved to (西岭乡2024年第三季度… over 表1 of 马店镇's return: a
-        neighbour's workbook used as a template and only its cover changed, so the table may
-        hold the neighbour's figures). ``titles``: (sheet, row, column, text), 0-based."""
+        """Refuse a return whose cover's or table's title names another township of the county
+        and not the one its cover was resolved to (西岭乡2024年第三季度… over 表1 of 马店镇's
+        return: a neighbour's workbook used as a template and only its cover's 填报单位 changed,
+        so the tables may hold the neighbour's figures). ``titles``: (sheet, row, column,
+        text), 0-based."""
         own = self.townships.get(code)
         for sheet, r, c, text in titles:
             if own is None or any(n and n in text for n in own[1:3]):
@@ -214,7 +216,7 @@ class Divisions:
             name, cell = self.townships[other][1], cell_address(r, c)
             raise Refusal(
                 "identity_conflict",
-                f"标题 {quoted(text)}(单元格 {cell})写的是{name},封面却是{self._label(code)}:是否用"
+                f"标题 {quoted(text)}(单元格 {cell})写的是{name},封面填的却是{self._label(code)}:是否用"
                 f"{name}的报表改的、只改了封面?本表的数可能是{name}的;请核对标题和数据后重新报送",
                 f"the title {quoted(text)} (cell {cell}) names {name} but the cover names "
                 f"{self._label(code)}: {name}'s return used as a template and only its cover "

@@ -87,8 +87,8 @@ class ParsedReturn:
     cover: dict
     sheets: dict[str, SheetRows] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # warnings that do not refuse
-    # each table's titles over its header: (sheet, row, column, text), 0-based in the sheet
-    # (whose township a title names is checked against the cover's: identity.py)
+    # the cover's titles over its labels and each table's over its header: (sheet, row, column,
+    # text), 0-based in the sheet (whose township a title names is checked: identity.py)
     titles: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
@@ -397,11 +397,14 @@ def _plan_tables(parsed: ParsedReturn, grids, by_family: dict[str, str],
     workbook's XML or BIFF records say beyond calamine's cells."""
     contract, cover, first, fmt = load_contract(), parsed.cover, parsed.source, parsed.file_format
     dated = cover.pop("dated", None)  # counts in cells formatted as a date (a 1904 workbook's: below)
+    lead = grids.leads.get(by_family["cover"], 0)
+    cover_titles = [(by_family["cover"], r, c + lead, text) for r, c, text in cover.pop("titles", ())]
     plans, refusal = _plan_sheets(contract.sheets, by_family, grids, cover.get("unit_name"),
                                   cover_units(by_family["cover"], grids[by_family["cover"]]),
                                   _return_period(cover.get("period"), first))
     spread_merges(plans, grids.merges, grids.leads)
-    parsed.titles = [(plan.name, r, c, text) for plan in plans for r, c, text in plan.titles]
+    parsed.titles = [*cover_titles,
+                     *((plan.name, r, c, text) for plan in plans for r, c, text in plan.titles)]
     blanks = any(plan.blanks for plan in plans) or any(f.code == "cover_missing"
                                                        for f in cover_findings)
     if fmt in ("xlsx", "xlsm"):  # what the zip's XML says beyond calamine's cells
